@@ -1,0 +1,62 @@
+"""Bearer tokens: an admin token made on first run, stored hashed, handed to its owner in a file."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+TOKEN_FILE = "admin-token"
+
+
+class TokenStore(Protocol):
+    async def add_token(self, name: str, token_hash: str) -> None: ...
+    async def token_exists(self, token_hash: str) -> bool: ...
+    async def has_tokens(self) -> bool: ...
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a token; tokens are 256 random bits, so no slow hash is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Tokens:
+    """Checks bearer tokens against the store, remembering the ones already seen valid."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self._store = store
+        self._valid: set[str] = set()
+
+    async def ensure_admin(self, data_dir: Path) -> str | None:
+        """Create the admin token if the store has none; return it (only then) and write it to
+        ``data_dir/admin-token`` with mode 0600."""
+        if await self._store.has_tokens():
+            return None
+        token = secrets.token_urlsafe(32)
+        await self._store.add_token("admin", hash_token(token))
+        await asyncio.to_thread(write_private, data_dir / TOKEN_FILE, token + "\n")
+        self._valid.add(hash_token(token))
+        return token
+
+    async def check(self, token: str) -> bool:
+        """True if ``token`` is one the store knows."""
+        digest = hash_token(token)
+        if any(hmac.compare_digest(digest, known) for known in self._valid):
+            return True
+        if await self._store.token_exists(digest):
+            self._valid.add(digest)
+            return True
+        return False
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read, never briefly world-readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

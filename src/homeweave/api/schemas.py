@@ -1,0 +1,149 @@
+"""The API's request and response bodies (and so its OpenAPI document)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+JsonValue = StrictBool | StrictInt | StrictFloat | StrictStr
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SetBody(Body):
+    value: JsonValue = Field(description="The new value; strings are parsed for numbers/bools")
+
+
+class ActionBody(Body):
+    args: list[JsonValue] = Field(default_factory=list, description="Positional inputs")
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What went wrong, for people")
+    kind: str = Field(description="Machine-readable error class")
+
+
+class RoomOut(BaseModel):
+    id: str
+    name: str
+    devices: list[str]
+
+
+class HomeOut(BaseModel):
+    id: str
+    name: str
+    latitude: float
+    longitude: float
+    elevation: float
+    time_zone: str
+    rooms: list[RoomOut]
+
+
+class ChoiceOut(BaseModel):
+    value: int
+    description: str
+
+
+class PropertyOut(BaseModel):
+    siid: int
+    piid: int
+    key: str
+    name: str
+    address: str
+    description: str
+    format: str
+    access: list[str]
+    unit: str | None = None
+    range: list[float] | None = None
+    choices: list[ChoiceOut] | None = None
+    value: JsonValue | None = None
+    changed_at: float | None = None
+
+
+class ActionOut(BaseModel):
+    siid: int
+    aiid: int
+    key: str
+    name: str
+    description: str
+    ins: list[str]
+    outs: list[str]
+
+
+class EventOut(BaseModel):
+    siid: int
+    eiid: int
+    key: str
+    name: str
+    description: str
+
+
+class ServiceOut(BaseModel):
+    siid: int
+    key: str
+    name: str
+    description: str
+    properties: list[PropertyOut]
+    actions: list[ActionOut]
+    events: list[EventOut]
+
+
+class DeviceOut(BaseModel):
+    id: str
+    name: str
+    home: str
+    room: str
+    integration: str
+    model: str | None
+    type: str
+    spec_type: str
+    available: bool
+    unavailable_reason: str
+    services: list[ServiceOut]
+
+
+class ValueOut(BaseModel):
+    address: str
+    device: str
+    siid: int
+    piid: int
+    value: JsonValue | None
+    changed_at: float | None
+    unit: str | None = None
+
+
+class SetOut(BaseModel):
+    address: str
+    device: str
+    siid: int
+    piid: int
+    value: JsonValue
+
+
+class ActionResultOut(BaseModel):
+    address: str
+    device: str
+    siid: int
+    aiid: int
+    outputs: dict[str, JsonValue]
+
+
+class HistoryPointOut(BaseModel):
+    at: float
+    value: JsonValue
+
+
+class HistoryOut(BaseModel):
+    address: str
+    start: float
+    end: float
+    unit: str | None
+    points: list[HistoryPointOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    uptime: float
+    devices: int

@@ -1,0 +1,57 @@
+"""Serve the API with uvicorn inside the hub's own event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Generator
+
+import uvicorn
+from fastapi import FastAPI
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its signal handling: the CLI owns signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class ApiServer:
+    """``async with ApiServer(app, host, port) as server:`` listens until the block ends."""
+
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 8321) -> None:
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
+        )
+        self._server = _Server(config)
+        self._task: asyncio.Task[None] | None = None
+        self.host = host
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def __aenter__(self) -> ApiServer:
+        self._task = asyncio.create_task(self._server.serve(), name="api-server")
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()  # raises the bind error
+                raise OSError(f"the API server stopped while starting on {self.url}")
+            await asyncio.sleep(0.01)
+        sockets = [s for server in self._server.servers for s in server.sockets]
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,216 @@
+"""WebSocket: live state changes, availability and device events, filtered by home/room/device.
+
+Client messages: ``{"type": "subscribe", "home"?, "room"?, "device"?, "snapshot"?: bool}``
+(each subscribe adds a filter; with no keys it matches everything), ``{"type": "unsubscribe"}``,
+``{"type": "ping"}``. Server messages: ``state``, ``availability``, ``event``, ``subscribed``,
+``pong``, ``error``. The token comes as ``?token=`` or an ``Authorization: Bearer`` header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from homeweave.core import (
+    AVAILABILITY_CHANGED,
+    DEVICE_EVENT,
+    PROPERTY_CHANGED,
+    AvailabilityChanged,
+    DeviceEvent,
+    PropertyChanged,
+)
+from homeweave.core.hub import Hub
+from homeweave.errors import HomeweaveError, UnknownAddress
+
+_LOGGER = logging.getLogger(__name__)
+QUEUE_LIMIT = 5000
+POLICY_VIOLATION = 1008
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    home: str | None = None
+    room: str | None = None
+    device: str | None = None
+
+    def matches(self, hub: Hub, device_id: str) -> bool:
+        if self.device is not None and self.device != device_id:
+            return False
+        if self.home is None and self.room is None:
+            return True
+        device = hub.registry.devices.get(device_id)
+        if device is None:
+            return False
+        return (self.home is None or device.home_id == self.home) and (
+            self.room is None or device.room_id == self.room
+        )
+
+
+def _token(websocket: WebSocket) -> str | None:
+    token = websocket.query_params.get("token")
+    if token:
+        return token
+    header = websocket.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def state_message(hub: Hub, event: PropertyChanged) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "type": "state",
+        "device": event.device_id,
+        "siid": event.siid,
+        "piid": event.piid,
+        "value": event.value,
+        "old": event.old,
+        "at": event.at,
+    }
+    device = hub.registry.devices.get(event.device_id)
+    if device is not None:
+        with contextlib.suppress(HomeweaveError):
+            service = device.spec.service(event.siid)
+            message["address"] = f"{device.id}/{service.key}/{service.property(event.piid).key}"
+    return message
+
+
+def event_message(hub: Hub, event: DeviceEvent) -> dict[str, Any]:
+    name = ""
+    device = hub.registry.devices.get(event.device_id)
+    if device is not None:
+        with contextlib.suppress(HomeweaveError):
+            service = device.spec.service(event.siid)
+            name = f"{service.key}/{service.events.get(event.eiid).key}"
+    return {
+        "type": "event",
+        "device": event.device_id,
+        "siid": event.siid,
+        "eiid": event.eiid,
+        "name": name,
+        "arguments": {str(k): v for k, v in event.arguments.items()},
+        "at": event.at,
+    }
+
+
+class Session:
+    """One connected client: its filters and its outgoing queue."""
+
+    def __init__(self, hub: Hub, websocket: WebSocket) -> None:
+        self.hub = hub
+        self.websocket = websocket
+        self.filters: list[Filter] = []
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)
+
+    def wanted(self, device_id: str) -> bool:
+        return any(f.matches(self.hub, device_id) for f in self.filters)
+
+    def push(self, message: dict[str, Any]) -> None:
+        if self.queue.full():
+            self.queue.get_nowait()  # a stalled client loses the oldest, never blocks the bus
+        self.queue.put_nowait(message)
+
+    def on_state(self, event: PropertyChanged) -> None:
+        if self.wanted(event.device_id):
+            self.push(state_message(self.hub, event))
+
+    def on_availability(self, event: AvailabilityChanged) -> None:
+        if self.wanted(event.device_id):
+            self.push(
+                {
+                    "type": "availability",
+                    "device": event.device_id,
+                    "available": event.available,
+                    "reason": event.reason,
+                    "at": event.at,
+                }
+            )
+
+    def on_event(self, event: DeviceEvent) -> None:
+        if self.wanted(event.device_id):
+            self.push(event_message(self.hub, event))
+
+    async def handle(self, raw: str) -> None:
+        try:
+            message = json.loads(raw)
+            if not isinstance(message, dict):
+                raise ValueError("a message must be a JSON object")
+            await self._dispatch(message)
+        except (ValueError, HomeweaveError) as exc:
+            self.push({"type": "error", "error": str(exc)})
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "ping":
+            self.push({"type": "pong", "id": message.get("id")})
+        elif kind == "unsubscribe":
+            self.filters.clear()
+            self.push({"type": "unsubscribed", "id": message.get("id")})
+        elif kind == "subscribe":
+            filt = self._filter(message)
+            self.filters.append(filt)
+            wanted = {"home": filt.home, "room": filt.room, "device": filt.device}
+            self.push({"type": "subscribed", "id": message.get("id"), "filter": wanted})
+            if message.get("snapshot"):
+                self._snapshot(filt)
+        else:
+            raise ValueError(f"unknown message type {kind!r}; use subscribe, unsubscribe or ping")
+
+    def _filter(self, message: dict[str, Any]) -> Filter:
+        values: dict[str, str | None] = {}
+        registry = self.hub.registry
+        known: dict[str, Mapping[str, object]] = {
+            "home": registry.homes,
+            "room": registry.rooms,
+            "device": registry.devices,
+        }
+        for key, table in known.items():
+            value = message.get(key)
+            if value is not None and (not isinstance(value, str) or value not in table):
+                raise UnknownAddress(key, str(value), choices=sorted(table))
+            values[key] = value
+        return Filter(**values)
+
+    def _snapshot(self, filt: Filter) -> None:
+        for (device_id, siid, piid), state in self.hub.states:
+            if filt.matches(self.hub, device_id):
+                event = PropertyChanged(device_id, siid, piid, state.value, None, state.changed_at)
+                self.push(state_message(self.hub, event) | {"snapshot": True})
+
+    async def send_loop(self) -> None:
+        while True:
+            message = await self.queue.get()
+            await self.websocket.send_text(json.dumps(message))
+
+
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    """Authenticate, then relay bus events matching the client's filters."""
+    hub: Hub = websocket.app.state.hub
+    token = _token(websocket)
+    if token is None or not await websocket.app.state.tokens.check(token):
+        await websocket.close(code=POLICY_VIOLATION, reason="a valid token is required")
+        return
+    await websocket.accept()
+    session = Session(hub, websocket)
+    unsubscribes = [
+        hub.bus.subscribe(PROPERTY_CHANGED, session.on_state),
+        hub.bus.subscribe(AVAILABILITY_CHANGED, session.on_availability),
+        hub.bus.subscribe(DEVICE_EVENT, session.on_event),
+    ]
+    sender = asyncio.create_task(session.send_loop(), name="ws-send")
+    try:
+        while True:
+            await session.handle(await websocket.receive_text())
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        for unsubscribe in unsubscribes:
+            unsubscribe()
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await sender

@@ -1,0 +1,140 @@
+"""A small synchronous API client for the CLI: finds the running hub, raises readable errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from homeweave.api.auth import TOKEN_FILE
+from homeweave.errors import HomeweaveError
+from homeweave.runtime import API_FILE, default_data_dir
+
+
+class ClientError(HomeweaveError):
+    """The hub could not be reached or refused the request; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    url: str
+    token: str
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _from_data_dir(data_dir: Path) -> Endpoint | None:
+    try:
+        info = json.loads((data_dir / API_FILE).read_text())
+        token = (data_dir / TOKEN_FILE).read_text().strip()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or not isinstance(info.get("url"), str):
+        return None
+    if not _alive(info.get("pid")):
+        return None
+    return Endpoint(info["url"], token)
+
+
+def find_endpoint(url: str | None, token: str | None, data_dir: Path | None) -> Endpoint:
+    """``--url``/``--token`` if given, else the hub running from ``data_dir`` (or the default data
+    dir, then the demo's)."""
+    if url and token:
+        return Endpoint(url.rstrip("/"), token)
+    candidates = [data_dir] if data_dir else [default_data_dir(), default_data_dir() / "demo"]
+    for candidate in candidates:
+        found = _from_data_dir(candidate)
+        if found is not None:
+            return Endpoint((url or found.url).rstrip("/"), token or found.token)
+    where = " or ".join(str(c) for c in candidates)
+    raise ClientError(
+        f"no running hub found in {where}; start one with 'homeweave run' or 'homeweave demo', "
+        "or pass --url and --token"
+    )
+
+
+def address_path(address: str) -> str:
+    """``device/service/property`` to the URL path below /api/devices/."""
+    parts = [p for p in address.strip("/").split("/") if p]
+    if len(parts) != 3:
+        raise ClientError(
+            f"address {address!r} must be <device>/<service>/<property>, "
+            "e.g. living-room-lamp/light/brightness"
+        )
+    return "/".join(quote(p, safe="") for p in parts)
+
+
+class Client:
+    """Calls the hub's API with the bearer token."""
+
+    def __init__(self, endpoint: Endpoint, *, timeout: float = 15.0) -> None:
+        self.endpoint = endpoint
+        self._http = httpx.Client(
+            base_url=endpoint.url,
+            headers={"Authorization": f"Bearer {endpoint.token}"},
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ClientError(f"cannot reach the hub at {self.endpoint.url}: {exc}") from exc
+        if response.is_error:
+            try:
+                message = response.json().get("error") or response.text
+            except ValueError:
+                message = response.text
+            raise ClientError(f"{message} (HTTP {response.status_code})")
+        return response.json()
+
+    def devices(self, home: str | None = None, room: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in (("home", home), ("room", room)) if v}
+        result: list[dict[str, Any]] = self.request("GET", "/api/devices", params=params)
+        return result
+
+    def device(self, device_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.request("GET", f"/api/devices/{quote(device_id, safe='')}")
+        return result
+
+    def get(self, address: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.request("GET", f"/api/devices/{address_path(address)}")
+        return result
+
+    def set(self, address: str, value: object) -> dict[str, Any]:
+        result: dict[str, Any] = self.request(
+            "PUT", f"/api/devices/{address_path(address)}", json={"value": value}
+        )
+        return result
+
+    def do(self, device_id: str, action: str, args: list[object]) -> dict[str, Any]:
+        path = f"/api/devices/{quote(device_id, safe='')}/actions/{quote(action, safe='/')}"
+        result: dict[str, Any] = self.request("POST", path, json={"args": args})
+        return result
+
+    def history(self, address: str, start: float, end: float | None = None) -> dict[str, Any]:
+        params: dict[str, float] = {"start": start}
+        if end is not None:
+            params["end"] = end
+        result: dict[str, Any] = self.request(
+            "GET", f"/api/devices/{address_path(address)}/history", params=params
+        )
+        return result

@@ -1,0 +1,25 @@
+"""The hub's configuration: `homeweave.yaml` read into typed, checked, frozen models."""
+
+from homeweave.config.loader import dump_config, load_config, parse_config
+from homeweave.config.schema import (
+    ApiConfig,
+    DeviceConfig,
+    HistoryConfig,
+    HomeConfig,
+    HubConfig,
+    LocationConfig,
+    RoomConfig,
+)
+
+__all__ = [
+    "ApiConfig",
+    "DeviceConfig",
+    "HistoryConfig",
+    "HomeConfig",
+    "HubConfig",
+    "LocationConfig",
+    "RoomConfig",
+    "dump_config",
+    "load_config",
+    "parse_config",
+]

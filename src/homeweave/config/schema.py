@@ -1,0 +1,229 @@
+"""The shape of `homeweave.yaml`: frozen pydantic models with cross-reference checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "REFERENCE_ERROR",
+    "ApiConfig",
+    "DeviceConfig",
+    "HistoryConfig",
+    "HomeConfig",
+    "HubConfig",
+    "LocationConfig",
+    "RoomConfig",
+]
+
+# The pydantic error type of our cross-field checks; its ctx carries `message`, `path` (the
+# offending key, relative to the model that raised it) and optionally `first` (the earlier
+# definition a duplicate collides with), so the loader can point at the right line.
+REFERENCE_ERROR = "config_reference"
+
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_LISTED = 20
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(
+            f"must be an id of lowercase letters, digits and '-' (like 'living-room'), "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _check_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"must be an IANA time zone name (like 'Europe/Amsterdam'), got {value!r}"
+        ) from None
+    return value
+
+
+def _empty_if_none(empty: Callable[[], object]) -> BeforeValidator:
+    """Read a key written with no value (`rooms:`) as its empty default."""
+    return BeforeValidator(lambda value: empty() if value is None else value)
+
+
+def _problem(
+    message: str, path: tuple[str | int, ...], first: tuple[str | int, ...] = ()
+) -> PydanticCustomError:
+    ctx: dict[str, Any] = {"message": message, "path": path}
+    if first:
+        ctx["first"] = first
+    return PydanticCustomError(REFERENCE_ERROR, "{message}", ctx)
+
+
+def _listing(names: Iterable[str]) -> str:
+    shown = sorted(names)
+    text = ", ".join(shown[:_LISTED])
+    return text + (", ..." if len(shown) > _LISTED else "")
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Text = Annotated[str, Field(min_length=1)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
+Options = Annotated[dict[str, Any], _empty_if_none(dict)]
+
+
+class _Section(BaseModel):
+    # Strict: a config file should say `port: 8321`, not `port: "8321"` or `port: true`.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class LocationConfig(_Section):
+    """Where a home is, for sun times and weather."""
+
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    elevation: float | None = Field(default=None, allow_inf_nan=False)
+
+
+class RoomConfig(_Section):
+    """A room; its id is unique across all homes."""
+
+    id: Slug
+    name: Text
+
+
+class HomeConfig(_Section):
+    """A home: where it is, its time zone and its rooms."""
+
+    id: Slug
+    name: Text
+    location: LocationConfig
+    time_zone: TimeZoneName
+    rooms: Annotated[tuple[RoomConfig, ...], _empty_if_none(tuple)] = Field(
+        default=(), strict=False
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the home's time zone."""
+        return ZoneInfo(self.time_zone)
+
+
+class DeviceConfig(_Section):
+    """A device in a room, served by an integration, described by a catalog model or spec file."""
+
+    id: Slug
+    name: Text
+    room: Text
+    integration: Text
+    model: Text | None = None
+    spec: Text | None = None
+    options: Options = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _model_or_spec(self) -> Self:
+        if self.model is not None and self.spec is not None:
+            raise _problem("give either 'model' or 'spec', not both", ("spec",))
+        if self.model is None and self.spec is None:
+            raise _problem(
+                f"device {self.id!r} needs a 'model' (a catalog spec name) "
+                "or a 'spec' (a path to a MIoT spec JSON file)",
+                (),
+            )
+        return self
+
+    def spec_path(self, base: Path) -> Path | None:
+        """Return the spec file's path (a relative one taken from folder `base`), or None."""
+        if self.spec is None:
+            return None
+        path = Path(self.spec).expanduser()
+        return path if path.is_absolute() else base / path
+
+
+class HistoryConfig(_Section):
+    """How long state history is kept and how often it is written."""
+
+    retention_days: int = Field(default=30, ge=1)
+    flush_interval: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+
+class ApiConfig(_Section):
+    """Where the HTTP/WebSocket API listens; port 0 picks a free port."""
+
+    host: Text = "127.0.0.1"
+    port: int = Field(default=8321, ge=0, le=65535)
+
+
+class HubConfig(_Section):
+    """The whole configuration of one hub."""
+
+    homes: Annotated[tuple[HomeConfig, ...], _empty_if_none(tuple)] = Field(
+        default=(), strict=False
+    )
+    devices: Annotated[tuple[DeviceConfig, ...], _empty_if_none(tuple)] = Field(
+        default=(), strict=False
+    )
+    integrations: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
+    history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
+    api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
+    # The file this came from, set by the loader (never read from YAML); anchors relative paths.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def base_dir(self) -> Path:
+        """Return the folder relative spec paths are taken from."""
+        return self.source.parent if self.source is not None else Path.cwd()
+
+    def spec_path(self, device: DeviceConfig) -> Path | None:
+        """Return `device`'s spec file path resolved against this config's folder."""
+        return device.spec_path(self.base_dir)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        _first_seen("home", ((("homes", i, "id"), home.id) for i, home in enumerate(self.homes)))
+        room_ids = _first_seen(
+            "room",
+            (
+                (("homes", h, "rooms", r, "id"), room.id)
+                for h, home in enumerate(self.homes)
+                for r, room in enumerate(home.rooms)
+            ),
+        )
+        _first_seen("device", ((("devices", i, "id"), d.id) for i, d in enumerate(self.devices)))
+        for index, device in enumerate(self.devices):
+            _check_device_refs(index, device, room_ids, self.integrations)
+        return self
+
+
+def _first_seen(
+    kind: str, entries: Iterable[tuple[tuple[str | int, ...], str]]
+) -> dict[str, tuple[str | int, ...]]:
+    """Map each id to where it is defined; raise on the second definition of an id."""
+    seen: dict[str, tuple[str | int, ...]] = {}
+    for path, ident in entries:
+        if ident in seen:
+            raise _problem(f"duplicate {kind} id {ident!r}", path, seen[ident])
+        seen[ident] = path
+    return seen
+
+
+def _check_device_refs(
+    index: int,
+    device: DeviceConfig,
+    rooms: Mapping[str, object],
+    integrations: Mapping[str, object],
+) -> None:
+    if device.room not in rooms:
+        known = f"defined rooms: {_listing(rooms)}" if rooms else "no rooms are defined under homes"
+        raise _problem(f"unknown room {device.room!r}; {known}", ("devices", index, "room"))
+    if device.integration not in integrations:
+        configured = _listing(integrations) if integrations else "none"
+        raise _problem(
+            f"integration {device.integration!r} is not configured; add it under "
+            f"'integrations' (configured: {configured})",
+            ("devices", index, "integration"),
+        )

@@ -1,0 +1,43 @@
+"""The hub core: registry, states, event bus, commands and the integration contract."""
+
+from homeweave.core.commands import ActionRef, ActionResult, Commands, PropertyRef, SetResult
+from homeweave.core.events import (
+    AVAILABILITY_CHANGED,
+    DEVICE_EVENT,
+    PROPERTY_CHANGED,
+    AvailabilityChanged,
+    DeviceEvent,
+    EventBus,
+    EventType,
+    PropertyChanged,
+    Unsubscribe,
+)
+from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.registry import Device, Home, Registry, Room
+from homeweave.core.states import State, States
+
+__all__ = [
+    "AVAILABILITY_CHANGED",
+    "DEVICE_EVENT",
+    "PROPERTY_CHANGED",
+    "ActionRef",
+    "ActionResult",
+    "AvailabilityChanged",
+    "Commands",
+    "Device",
+    "DeviceEvent",
+    "EventBus",
+    "EventType",
+    "Home",
+    "HubContext",
+    "Integration",
+    "PropertyChanged",
+    "PropertyRef",
+    "PropertyWrite",
+    "Registry",
+    "Room",
+    "SetResult",
+    "State",
+    "States",
+    "Unsubscribe",
+]

@@ -1,0 +1,151 @@
+"""Commands out: resolve an address, validate against the spec, route to the owning integration."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from homeweave.core.integration import Integration, PropertyWrite
+from homeweave.core.registry import Device, Registry
+from homeweave.core.states import States
+from homeweave.errors import DeviceUnavailable, InvalidValue, UnknownAddress
+from homeweave.model import Access, Action, Property, Service, Value, check_access, coerce
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyRef:
+    """A resolved ``<device>/<service>/<property>`` address."""
+
+    device: Device
+    service: Service
+    prop: Property
+
+    @property
+    def address(self) -> str:
+        return f"{self.device.id}/{self.service.key}/{self.prop.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRef:
+    """A resolved ``<device>/<service>/<action>`` address."""
+
+    device: Device
+    service: Service
+    action: Action
+
+    @property
+    def address(self) -> str:
+        return f"{self.device.id}/{self.service.key}/{self.action.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetResult:
+    """A write the device confirmed."""
+
+    address: str
+    device_id: str
+    siid: int
+    piid: int
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """An action the device carried out, with its outputs by property key."""
+
+    address: str
+    device_id: str
+    siid: int
+    aiid: int
+    outputs: dict[str, Value]
+
+
+class Commands:
+    """The one way into devices, for the API, automations, bridges and voice alike."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        states: States,
+        integrations: Mapping[str, Integration],
+        *,
+        timeout: float = 10.0,
+    ) -> None:
+        self._registry = registry
+        self._states = states
+        self._integrations = integrations
+        self.timeout = timeout
+
+    def resolve(self, address: str) -> PropertyRef:
+        """``device/service/property`` (or ``device/property``) to a PropertyRef."""
+        parts = address.strip("/").split("/")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise UnknownAddress(
+                "address", address, choices=["<device>/<service>/<property>, e.g. lamp/light/on"]
+            )
+        device = self._registry.device(parts[0])
+        if len(parts) == 3:
+            service = device.spec.service(parts[1])
+            return PropertyRef(device, service, service.property(parts[2]))
+        service, prop = device.spec.find_property(parts[1])
+        return PropertyRef(device, service, prop)
+
+    def resolve_action(self, device_id: str, action: str) -> ActionRef:
+        """``action`` or ``service/action`` of a device to an ActionRef."""
+        device = self._registry.device(device_id)
+        service, found = device.spec.find_action(action)
+        return ActionRef(device, service, found)
+
+    async def set(self, address: str, value: object) -> SetResult:
+        """Validate and write one property; returns once the device confirmed it."""
+        ref = self.resolve(address)
+        check_access(ref.prop, Access.WRITE, address=ref.address)
+        coerced = coerce(ref.prop, value, address=ref.address)
+        write = PropertyWrite(ref.service.iid, ref.prop.iid, coerced)
+        await self._send(ref.device, self._owner(ref.device).set_properties(ref.device, [write]))
+        return SetResult(ref.address, ref.device.id, ref.service.iid, ref.prop.iid, coerced)
+
+    async def do(self, device_id: str, action: str, args: Sequence[object] = ()) -> ActionResult:
+        """Validate positional inputs against the action's ``in`` and invoke it."""
+        ref = self.resolve_action(device_id, action)
+        ins = ref.action.ins
+        if len(args) != len(ins):
+            names = [ref.service.property(piid).key for piid in ins]
+            raise InvalidValue(
+                ref.address,
+                list(args),
+                f"{len(ins)} argument(s){': ' + ', '.join(names) if names else ''}",
+            )
+        coerced = [
+            coerce(ref.service.property(piid), arg, address=f"{ref.address}[{i}]")
+            for i, (piid, arg) in enumerate(zip(ins, args, strict=True))
+        ]
+        owner = self._owner(ref.device)
+        outs = await self._send(
+            ref.device, owner.call_action(ref.device, ref.service.iid, ref.action.iid, coerced)
+        )
+        keys = [ref.service.property(piid).key for piid in ref.action.outs]
+        return ActionResult(
+            ref.address,
+            ref.device.id,
+            ref.service.iid,
+            ref.action.iid,
+            dict(zip(keys, outs, strict=False)),
+        )
+
+    def _owner(self, device: Device) -> Integration:
+        owner = self._integrations.get(device.integration)
+        if owner is None:
+            raise DeviceUnavailable(device.id, f"integration {device.integration!r} is not running")
+        return owner
+
+    async def _send(self, device: Device, call: Awaitable[T]) -> T:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await call
+        except TimeoutError:
+            raise DeviceUnavailable(device.id, f"no answer within {self.timeout:g} s") from None

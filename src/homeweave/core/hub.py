@@ -1,0 +1,215 @@
+"""The hub: owns the bus, registry, states, commands, storage and integrations for one loop."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from types import TracebackType
+
+from homeweave.config import HubConfig
+from homeweave.core.commands import Commands
+from homeweave.core.events import PROPERTY_CHANGED, EventBus, PropertyChanged, Unsubscribe
+from homeweave.core.integration import HubContext, Integration, integration_class
+from homeweave.core.registry import Device, Home, Registry, Room
+from homeweave.core.states import States
+from homeweave.errors import ConfigError, HomeweaveError
+from homeweave.model import DeviceSpec, catalog_spec, load_spec, load_spec_file
+from homeweave.storage import (
+    DeviceRecord,
+    HomeRecord,
+    RegistrySnapshot,
+    RoomRecord,
+    SqliteStorage,
+    Storage,
+)
+
+_LOGGER = logging.getLogger(__name__)
+DATABASE_FILE = "homeweave.db"
+
+
+class Hub:
+    """``async with Hub(config, data_dir=...) as hub:`` runs one home (or several) in this loop."""
+
+    def __init__(
+        self,
+        config: HubConfig,
+        *,
+        data_dir: Path | None = None,
+        storage: Storage | None = None,
+    ) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.bus = EventBus()
+        self.registry = Registry(self.bus)
+        self.states = States(self.bus)
+        self.context = HubContext(self.bus, self.registry, self.states)
+        self.integrations: dict[str, Integration] = {}
+        self.commands = Commands(self.registry, self.states, self.integrations)
+        if storage is None and data_dir is not None:
+            storage = SqliteStorage(
+                data_dir / DATABASE_FILE,
+                flush_interval=config.history.flush_interval,
+                retention_days=config.history.retention_days,
+            )
+        self.storage = storage
+        self.started_at = 0.0
+        self._unsubscribes: list[Unsubscribe] = []
+
+    async def __aenter__(self) -> Hub:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Open storage, build the registry, restore last states, start integrations."""
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.storage is not None:
+            await self.storage.open()
+        try:
+            await self._load_registry()
+            if self.storage is not None:
+                await self._restore_states(self.storage)
+                self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
+            await self._start_integrations()
+        except BaseException:
+            await self.stop()
+            raise
+        self.started_at = time.time()
+
+    async def stop(self) -> None:
+        """Stop integrations (in reverse), flush history, close storage."""
+        for name, integration in reversed(list(self.integrations.items())):
+            try:
+                await integration.teardown()
+            except Exception:
+                _LOGGER.exception("integration %s failed to stop cleanly", name)
+        self.integrations.clear()
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
+        if self.storage is not None:
+            await self.storage.close()
+
+    def _record(self, event: PropertyChanged) -> None:
+        assert self.storage is not None
+        self.storage.record(event.device_id, event.siid, event.piid, event.value, event.at)
+
+    async def _load_registry(self) -> None:
+        if self.config.homes or self.storage is None:
+            self._registry_from_config()
+            if self.storage is not None:
+                await self.storage.save_registry(self._snapshot())
+            return
+        snapshot = await self.storage.load_registry()
+        self.registry.replace_all(
+            (
+                Home(h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
+                for h in snapshot.homes
+            ),
+            (Room(r.id, r.home_id, r.name) for r in snapshot.rooms),
+            (self._device_from_record(d, snapshot) for d in snapshot.devices),
+        )
+
+    def _registry_from_config(self) -> None:
+        homes: list[Home] = []
+        rooms: list[Room] = []
+        for home in self.config.homes:
+            loc = home.location
+            homes.append(
+                Home(
+                    home.id,
+                    home.name,
+                    loc.latitude,
+                    loc.longitude,
+                    loc.elevation or 0.0,
+                    home.time_zone,
+                )
+            )
+            rooms.extend(Room(r.id, home.id, r.name) for r in home.rooms)
+        home_of = {r.id: r.home_id for r in rooms}
+        devices = [
+            Device(
+                id=d.id,
+                name=d.name,
+                room_id=d.room,
+                home_id=home_of[d.room],
+                integration=d.integration,
+                spec=self._spec_for(d.model, d.spec_path(self._config_dir())),
+                model=d.model,
+                options=dict(d.options),
+            )
+            for d in self.config.devices
+        ]
+        self.registry.replace_all(homes, rooms, devices)
+
+    def _config_dir(self) -> Path:
+        return self.config.source.parent if self.config.source else Path.cwd()
+
+    @staticmethod
+    def _spec_for(model: str | None, path: Path | None) -> DeviceSpec:
+        try:
+            if path is not None:
+                return load_spec_file(path)
+            assert model is not None
+            return catalog_spec(model)
+        except HomeweaveError as exc:
+            raise ConfigError(str(exc)) from exc
+
+    def _device_from_record(self, record: DeviceRecord, snapshot: RegistrySnapshot) -> Device:
+        home_of = {r.id: r.home_id for r in snapshot.rooms}
+        return Device(
+            id=record.id,
+            name=record.name,
+            room_id=record.room_id,
+            home_id=home_of.get(record.room_id, ""),
+            integration=record.integration,
+            spec=load_spec(record.spec, source=f"stored spec of {record.id}"),
+            model=record.model,
+            options=dict(record.options),
+        )
+
+    def _snapshot(self) -> RegistrySnapshot:
+        reg = self.registry
+        return RegistrySnapshot(
+            homes=[
+                HomeRecord(h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
+                for h in reg.homes.values()
+            ],
+            rooms=[RoomRecord(r.id, r.home_id, r.name) for r in reg.rooms.values()],
+            devices=[
+                DeviceRecord(
+                    d.id, d.name, d.room_id, d.integration, d.model, d.spec.document, d.options
+                )
+                for d in reg.devices.values()
+            ],
+        )
+
+    async def _restore_states(self, storage: Storage) -> None:
+        for rec in await storage.load_states():
+            if rec.device_id in self.registry.devices:
+                self.states.restore(rec.device_id, rec.siid, rec.piid, rec.value, rec.changed_at)
+
+    async def _start_integrations(self) -> None:
+        names = dict.fromkeys(
+            [*self.config.integrations, *(d.integration for d in self.registry.devices.values())]
+        )
+        for name in names:
+            options = self.config.integrations.get(name) or {}
+            try:
+                integration = integration_class(name)(self.context, options)
+                await integration.setup()
+            except Exception as exc:
+                _LOGGER.exception("integration %s failed to start", name)
+                for device in self.registry.devices_of(name):
+                    self.registry.set_available(device.id, False, f"integration failed: {exc}")
+                continue
+            self.integrations[name] = integration

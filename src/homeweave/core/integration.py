@@ -1,0 +1,87 @@
+"""The contract between the hub and a southbound integration: setup/teardown, commands in,
+state out (through ``HubContext``)."""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from homeweave.core.events import EventBus
+from homeweave.core.registry import Device, Registry
+from homeweave.core.states import States
+from homeweave.errors import UnknownAddress
+from homeweave.model import Value
+
+
+@dataclass(frozen=True, slots=True)
+class HubContext:
+    """What an integration may touch: the registry (availability), states (values in), the bus."""
+
+    bus: EventBus
+    registry: Registry
+    states: States
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyWrite:
+    """One validated value to write: ``(siid, piid) = value``."""
+
+    siid: int
+    piid: int
+    value: Value
+
+
+class Integration(ABC):
+    """One ecosystem. Subclasses map their protocol library's objects onto the model.
+
+    After a device confirms a write, the integration calls ``hub.states.update``; where the
+    protocol gives no confirmation it updates optimistically. Failures raise typed errors
+    (DeviceUnavailable, IntegrationError) carrying the device's own message.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+        self.hub = hub
+        self.options = dict(options)
+
+    @property
+    def devices(self) -> list[Device]:
+        """The registry's devices owned by this integration."""
+        return self.hub.registry.devices_of(self.name)
+
+    async def setup(self) -> None:
+        """Start talking to the devices (connect, subscribe, begin polling)."""
+
+    async def teardown(self) -> None:
+        """Stop every task and close every connection."""
+
+    @abstractmethod
+    async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        """Send validated writes to one device and wait for its confirmation."""
+
+    @abstractmethod
+    async def call_action(
+        self, device: Device, siid: int, aiid: int, args: Sequence[Value]
+    ) -> list[Value]:
+        """Invoke an action with validated positional inputs; return its outputs."""
+
+
+def integration_class(name: str) -> type[Integration]:
+    """Find the integration ``name`` (module ``homeweave.integrations.<name>``, attribute
+    ``INTEGRATION``)."""
+    if not name.replace("_", "").isalnum():
+        raise UnknownAddress("integration", name)
+    try:
+        module = importlib.import_module(f"homeweave.integrations.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(f"homeweave.integrations.{name}"):
+            raise UnknownAddress("integration", name) from None
+        raise
+    cls: type[Integration] | None = getattr(module, "INTEGRATION", None)
+    if cls is None:
+        raise UnknownAddress("integration", name)
+    return cls

@@ -1,0 +1,117 @@
+"""Homes, rooms and devices, and each device's availability."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeweave.core.events import AVAILABILITY_CHANGED, AvailabilityChanged, EventBus
+from homeweave.errors import UnknownAddress
+from homeweave.model import DeviceSpec
+
+
+@dataclass(slots=True)
+class Home:
+    id: str
+    name: str
+    latitude: float = 0.0
+    longitude: float = 0.0
+    elevation: float = 0.0
+    time_zone: str = "UTC"
+
+
+@dataclass(slots=True)
+class Room:
+    id: str
+    home_id: str
+    name: str
+
+
+@dataclass(slots=True)
+class Device:
+    id: str
+    name: str
+    room_id: str
+    home_id: str
+    integration: str
+    spec: DeviceSpec
+    model: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    available: bool = True
+    unavailable_reason: str = ""
+
+
+class Registry:
+    """Everything the hub knows exists. Availability changes are published on the bus."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+        self.homes: dict[str, Home] = {}
+        self.rooms: dict[str, Room] = {}
+        self.devices: dict[str, Device] = {}
+
+    def add_home(self, home: Home) -> None:
+        self.homes[home.id] = home
+
+    def add_room(self, room: Room) -> None:
+        if room.home_id not in self.homes:
+            raise UnknownAddress("home", room.home_id, choices=list(self.homes))
+        self.rooms[room.id] = room
+
+    def add_device(self, device: Device) -> None:
+        if device.room_id not in self.rooms:
+            raise UnknownAddress("room", device.room_id, choices=list(self.rooms))
+        self.devices[device.id] = device
+
+    def remove_device(self, device_id: str) -> None:
+        self.devices.pop(device_id, None)
+
+    def device(self, device_id: str) -> Device:
+        """The device with that id; UnknownAddress lists the known ones."""
+        try:
+            return self.devices[device_id]
+        except KeyError:
+            raise UnknownAddress("device", device_id, choices=sorted(self.devices)) from None
+
+    def devices_of(self, integration: str) -> list[Device]:
+        """Every device owned by one integration."""
+        return [d for d in self.devices.values() if d.integration == integration]
+
+    def rooms_of(self, home_id: str) -> list[Room]:
+        return [r for r in self.rooms.values() if r.home_id == home_id]
+
+    def devices_in(self, *, home: str | None = None, room: str | None = None) -> list[Device]:
+        """Devices filtered by home and/or room id."""
+        return [
+            d
+            for d in self.devices.values()
+            if (home is None or d.home_id == home) and (room is None or d.room_id == room)
+        ]
+
+    def set_available(self, device_id: str, available: bool, reason: str = "") -> None:
+        """Mark a device (un)available; publishes only on a change."""
+        device = self.device(device_id)
+        if device.available == available and device.unavailable_reason == reason:
+            return
+        changed = device.available != available
+        device.available = available
+        device.unavailable_reason = "" if available else reason
+        if changed:
+            self._bus.publish(
+                AVAILABILITY_CHANGED,
+                AvailabilityChanged(device_id, available, reason, time.time()),
+            )
+
+    def replace_all(
+        self, homes: Iterable[Home], rooms: Iterable[Room], devices: Iterable[Device]
+    ) -> None:
+        """Swap in a complete registry (from config or storage)."""
+        self.homes = {h.id: h for h in homes}
+        self.rooms = {}
+        self.devices = {}
+        for room in rooms:
+            self.add_room(room)
+        for device in devices:
+            self.add_device(device)

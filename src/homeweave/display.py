@@ -1,0 +1,130 @@
+"""How the CLI shows values, devices and history to people."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+
+UNITS = {
+    "percentage": "%",
+    "celsius": "°C",
+    "kelvin": "K",
+    "watt": "W",
+    "volt": "V",
+    "ampere": "A",
+    "seconds": "s",
+    "minutes": "min",
+    "hours": "h",
+    "lux": "lx",
+    "m2": "m²",
+}
+SPARKS = "▁▂▃▄▅▆▇█"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+SUMMARY_LIMIT = 3
+
+
+def parse_duration(text: str) -> float:
+    """``90s``, ``15m``, ``1h``, ``2d``, ``1w`` to seconds; ValueError otherwise."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30m, 1h or 7d")
+    return float(match.group(1)) * _SECONDS[match.group(2)]
+
+
+def show_value(prop: dict[str, Any], value: Any = None) -> str:
+    """A value with its unit or value-list description: ``80 %``, ``2 (Sweeping)``, ``on``."""
+    value = prop.get("value") if value is None else value
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    for choice in prop.get("choices") or []:
+        if choice["value"] == value and choice["description"]:
+            return f"{choice['description']}"
+    unit = prop.get("unit")
+    symbol = UNITS.get(unit or "", "" if unit in (None, "none", "rgb") else unit)
+    if unit == "rgb" and isinstance(value, int):
+        return f"#{value:06x}"
+    if isinstance(value, float):
+        value = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value} {symbol}".strip()
+
+
+def _summary(device: dict[str, Any]) -> str:
+    parts = []
+    for service in device["services"]:
+        if service["name"] == "device-information":
+            continue
+        for prop in service["properties"]:
+            if "read" in prop["access"] and prop["value"] is not None:
+                shown = show_value(prop)
+                parts.append(shown if prop["name"] == "on" else f"{prop['key']} {shown}")
+    text = ", ".join(parts[:SUMMARY_LIMIT])
+    return text + (", …" if len(parts) > SUMMARY_LIMIT else "")
+
+
+def devices_table(devices: list[dict[str, Any]]) -> Table:
+    table = Table(box=None, header_style="bold")
+    table.add_column("DEVICE", no_wrap=True)
+    table.add_column("NAME", no_wrap=True, max_width=24)
+    table.add_column("ROOM", no_wrap=True)
+    table.add_column("STATE")
+    for device in sorted(devices, key=lambda d: (d["room"], d["id"])):
+        state = (
+            _summary(device)
+            if device["available"]
+            else (f"[red]unavailable[/red] {device['unavailable_reason']}")
+        )
+        table.add_row(device["id"], device["name"], device["room"], state)
+    return table
+
+
+def properties_table(device: dict[str, Any]) -> Table:
+    table = Table(box=None, header_style="bold", title=f"{device['name']} ({device['id']})")
+    for column in ("ADDRESS", "VALUE", "ACCESS", "ALLOWED"):
+        table.add_column(column)
+    for service in device["services"]:
+        for prop in service["properties"]:
+            allowed = ""
+            if prop.get("range"):
+                lo, hi, step = prop["range"]
+                allowed = f"{lo:g}..{hi:g}" + (f" step {step:g}" if step not in (0, 1) else "")
+            elif prop.get("choices"):
+                allowed = ", ".join(f"{c['value']}={c['description']}" for c in prop["choices"])
+            table.add_row(
+                f"{service['key']}/{prop['key']}",
+                show_value(prop),
+                ",".join(a[0] for a in prop["access"]),
+                allowed,
+            )
+    return table
+
+
+def sparkline(values: list[float], width: int = 60) -> str:
+    """Unicode bars for a numeric series, resampled to at most ``width`` columns."""
+    if not values:
+        return ""
+    if len(values) > width:
+        size = len(values) / width
+        values = [
+            sum(chunk) / len(chunk)
+            for i in range(width)
+            if (chunk := values[int(i * size) : max(int((i + 1) * size), int(i * size) + 1)])
+        ]
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    return "".join(SPARKS[min(int((v - lo) / span * len(SPARKS)), len(SPARKS) - 1)] for v in values)
+
+
+def history_table(history: dict[str, Any], prop: dict[str, Any]) -> Table:
+    table = Table(box=None, header_style="bold", title=history["address"])
+    table.add_column("TIME")
+    table.add_column("VALUE", justify="right")
+    for point in history["points"]:
+        when = datetime.fromtimestamp(point["at"]).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(when, show_value(prop, point["value"]))
+    return table

@@ -1,0 +1,87 @@
+"""Typed errors that cross layers: each carries what a user needs to fix the problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HomeweaveError(Exception):
+    """Base of every error homeweave raises on purpose."""
+
+
+class SpecError(HomeweaveError):
+    """A device spec document is malformed."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class ConfigError(HomeweaveError):
+    """The configuration file is wrong; names the file and line."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.reason = message
+        where = file or "<config>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownAddress(HomeweaveError):
+    """A device, service, property or action that does not exist."""
+
+    def __init__(self, what: str, name: str, *, choices: list[str] | None = None) -> None:
+        self.what = what
+        self.name = name
+        self.choices = choices or []
+        msg = f"unknown {what} {name!r}"
+        if self.choices:
+            shown = ", ".join(self.choices[:20])
+            msg += f" (known: {shown}{', ...' if len(self.choices) > 20 else ''})"
+        super().__init__(msg)
+
+
+class InvalidValue(HomeweaveError):
+    """A value that does not fit a property's format, range, step or value list."""
+
+    def __init__(self, address: str, value: Any, allowed: str) -> None:
+        self.address = address
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{address}: invalid value {value!r}; allowed: {allowed}")
+
+
+class AccessDenied(HomeweaveError):
+    """A property read or written against its access (read-only, write-only)."""
+
+    def __init__(self, address: str, operation: str, access: list[str]) -> None:
+        self.address = address
+        self.operation = operation
+        self.access = access
+        super().__init__(
+            f"{address}: cannot {operation}; property access is {', '.join(access) or 'none'}"
+        )
+
+
+class DeviceUnavailable(HomeweaveError):
+    """The device does not answer right now."""
+
+    def __init__(self, device_id: str, reason: str = "") -> None:
+        self.device_id = device_id
+        self.reason = reason
+        super().__init__(f"device {device_id!r} is unavailable" + (f": {reason}" if reason else ""))
+
+
+class IntegrationError(HomeweaveError):
+    """An integration failed to carry out a command; the message comes from the device side."""
+
+    def __init__(self, device_id: str, message: str) -> None:
+        self.device_id = device_id
+        super().__init__(f"device {device_id!r}: {message}")
+
+
+class StorageError(HomeweaveError):
+    """The store could not be opened or migrated."""

@@ -1,0 +1,1 @@
+"""Southbound integrations, one package per ecosystem (``INTEGRATION`` names its class)."""

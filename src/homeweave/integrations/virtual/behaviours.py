@@ -1,0 +1,291 @@
+"""How each kind of virtual device behaves, keyed by the spec's device type name.
+
+Rates are per second and can be changed per device through ``options`` (e.g. ``drain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from homeweave.integrations.virtual.device import VirtualDevice
+from homeweave.model import Value
+
+
+def _nothing(device: VirtualDevice, dt: float) -> None:
+    """A device that only changes when told to."""
+
+
+def _no_action(device: VirtualDevice, action: str) -> None:
+    """No action has side effects."""
+
+
+def _no_write(device: VirtualDevice, prop: str) -> None:
+    """No write has side effects."""
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Step over time, react to actions, react to writes; ``initial`` values by property name."""
+
+    step: Callable[[VirtualDevice, float], None] = _nothing
+    on_action: Callable[[VirtualDevice, str], None] = _no_action
+    on_write: Callable[[VirtualDevice, str], None] = _no_write
+    initial: dict[str, Value] = field(default_factory=dict)
+
+
+def _opt(device: VirtualDevice, name: str, default: float) -> float:
+    value = device.options.get(name, default)
+    return float(value) if isinstance(value, int | float) else default
+
+
+def _walk(device: VirtualDevice, name: str, centre: float, spread: float, dt: float) -> None:
+    """Random walk pulled back toward ``centre``: a sensor that wanders plausibly."""
+    value = device.num(name, centre)
+    value += (centre - value) * 0.01 * dt + device.rng.gauss(0, spread) * dt**0.5
+    device.set(name, value)
+
+
+def _drain(device: VirtualDevice, name: str, per_second: float, dt: float) -> None:
+    """Move a hidden float level (battery, meter) and publish it rounded."""
+    level = device.memory.get(name, device.num(name, 100.0)) - per_second * dt
+    device.memory[name] = min(max(level, 0.0), 100.0)
+    device.set(name, device.memory[name])
+
+
+# --- light -----------------------------------------------------------------------------------
+def _light_action(device: VirtualDevice, action: str) -> None:
+    if action == "toggle":
+        device.set("on", not device.get("on", False))
+
+
+# --- outlet: power follows the plugged-in load -------------------------------------------------
+def _outlet_step(device: VirtualDevice, dt: float) -> None:
+    volts = 230.0 + device.rng.uniform(-1.5, 1.5)
+    watts = 0.0
+    if device.get("switch/on", False):
+        load = _opt(device, "load", 60.0)
+        watts = max(0.0, load * (1 + device.rng.uniform(-0.02, 0.02)))
+    device.set("electric-power", watts)
+    device.set("voltage", volts)
+    device.set("electric-current", watts / volts)
+    kwh = device.memory.get("kwh", device.num("power-consumption")) + watts * dt / 3_600_000
+    device.memory["kwh"] = kwh
+    device.set("power-consumption", kwh)
+
+
+def _switch_action(device: VirtualDevice, action: str) -> None:
+    if action == "toggle":
+        device.set("switch/on", not device.get("switch/on", False))
+
+
+# --- sensors ------------------------------------------------------------------------------------
+def _climate_sensor_step(device: VirtualDevice, dt: float) -> None:
+    _walk(device, "temperature", _opt(device, "temperature", 21.0), 0.02, dt)
+    _walk(device, "relative-humidity", _opt(device, "humidity", 45.0), 0.05, dt)
+    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+
+
+def _motion_step(device: VirtualDevice, dt: float) -> None:
+    since = device.memory.get("since_motion", 0.0) + dt
+    if device.rng.random() < _opt(device, "motion_rate", 0.01) * dt:
+        since = 0.0
+        device.set("motion-state", True)
+        device.emit("motion-detected")
+    if since >= _opt(device, "clear_after", 30.0):
+        device.set("motion-state", False)
+    device.memory["since_motion"] = since
+    device.set("no-motion-duration", 0 if device.get("motion-state", False) else since)
+    _walk(device, "illumination", _opt(device, "illuminance", 150.0), 2.0, dt)
+    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+
+
+def _contact_step(device: VirtualDevice, dt: float) -> None:
+    if device.rng.random() < _opt(device, "toggle_rate", 0.0) * dt:
+        closed = not device.get("contact-state", True)
+        device.set("contact-state", closed)
+        device.emit("close" if closed else "open")
+    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+
+
+# --- thermostat: the room drifts toward the target while heating ---------------------------------
+HEAT_MODES = {0, 1, 2}  # Auto, Heat, Eco; 3 is Off
+
+
+def _thermostat_step(device: VirtualDevice, dt: float) -> None:
+    room = device.num("environment/temperature", 19.0)
+    target = device.num("target-temperature", 21.0)
+    if device.get("mode", 0) == 2:
+        target -= 2.0  # Eco
+    heating = bool(device.get("thermostat/on", False)) and device.get("mode", 0) in HEAT_MODES
+    heating = heating and room < target - 0.1
+    ambient = _opt(device, "ambient", 17.0)
+    rate = _opt(device, "heat_rate", 0.02) if heating else -_opt(device, "cool_rate", 0.005)
+    goal = target if heating else ambient
+    step = min(abs(rate) * dt, abs(goal - room))
+    room += step if goal > room else -step
+    device.set("environment/temperature", room)
+    device.set("status", 1 if heating else 0)
+    _walk(device, "relative-humidity", _opt(device, "humidity", 40.0), 0.05, dt)
+
+
+def _thermostat_write(device: VirtualDevice, prop: str) -> None:
+    if prop == "mode" and device.get("mode") == 3:
+        device.set("thermostat/on", False)
+    elif prop == "on" and device.get("thermostat/on") and device.get("mode") == 3:
+        device.set("mode", 1)
+
+
+# --- vacuum: cleans, drains its battery, returns to the dock, charges -----------------------------
+IDLE, SWEEPING, PAUSED, ERROR, RETURNING, CHARGING = 1, 2, 3, 4, 5, 6
+BATTERY_CHARGING, BATTERY_NOT_CHARGING, BATTERY_CHARGED = 1, 2, 3
+
+
+def _vacuum_step(device: VirtualDevice, dt: float) -> None:
+    status = device.get("status", IDLE)
+    if status == SWEEPING:
+        _drain(device, "battery-level", _opt(device, "drain", 0.2), dt)
+        area = device.memory.get("area", 0.0) + _opt(device, "sweep_rate", 0.3) * dt
+        minutes = device.memory.get("minutes", 0.0) + dt / 60
+        device.memory.update(area=area, minutes=minutes)
+        device.set("cleaning-area", area)
+        device.set("cleaning-time", minutes)
+        if area >= _opt(device, "area", 40.0) or device.num("battery-level") <= 20:
+            device.emit(
+                "cleaning-finished",
+                **{
+                    "cleaning-area": device.get("cleaning-area"),
+                    "cleaning-time": device.get("cleaning-time"),
+                },
+            )
+            _vacuum_return(device)
+    elif status == RETURNING:
+        left = device.memory.get("return_left", 0.0) - dt
+        device.memory["return_left"] = left
+        if left <= 0:
+            device.set("status", CHARGING)
+            device.set("charging-state", BATTERY_CHARGING)
+    elif status == CHARGING:
+        _drain(device, "battery-level", -_opt(device, "charge_rate", 0.5), dt)
+        if device.num("battery-level") >= 100:
+            device.set("status", IDLE)
+            device.set("charging-state", BATTERY_CHARGED)
+
+
+def _vacuum_return(device: VirtualDevice) -> None:
+    device.set("status", RETURNING)
+    device.set("charging-state", BATTERY_NOT_CHARGING)
+    device.memory["return_left"] = _opt(device, "return_time", 10.0)
+
+
+def _vacuum_action(device: VirtualDevice, action: str) -> None:
+    status = device.get("status", IDLE)
+    if action == "start-sweep" and device.num("battery-level") > 20:
+        if status != PAUSED:
+            device.memory.update(area=0.0, minutes=0.0)
+        device.set("status", SWEEPING)
+        device.set("charging-state", BATTERY_NOT_CHARGING)
+    elif action == "pause-sweeping" and status == SWEEPING:
+        device.set("status", PAUSED)
+    elif action == "stop-sweeping" and status in (SWEEPING, PAUSED):
+        device.set("status", IDLE)
+    elif action == "start-charge" and status not in (CHARGING, RETURNING):
+        _vacuum_return(device)
+
+
+# --- speaker ------------------------------------------------------------------------------------
+STOPPED, PLAYING, PAUSED_PLAYBACK = 0, 1, 2
+
+
+def _speaker_action(device: VirtualDevice, action: str) -> None:
+    if action in ("play", "next", "previous"):
+        device.set("playing-state", PLAYING)
+    elif action == "pause":
+        device.set("playing-state", PAUSED_PLAYBACK)
+
+
+# --- curtain: moves toward its target at a steady speed ---------------------------------
+def _curtain_step(device: VirtualDevice, dt: float) -> None:
+    current = device.memory.get("position", device.num("current-position"))
+    target = device.num("target-position", current)
+    move = min(_opt(device, "speed", 10.0) * dt, abs(target - current))
+    opening = target > current
+    current += move if opening else -move
+    device.memory["position"] = current
+    device.set("current-position", current)
+    moving = abs(target - current) > 1e-9
+    device.set("status", (1 if opening else 2) if moving else 0)
+
+
+def _curtain_write(device: VirtualDevice, prop: str) -> None:
+    if prop == "motor-control":
+        command = device.get("motor-control")
+        current = device.num("current-position")
+        device.set("target-position", {1: 100, 2: 0}.get(int(command), current))
+
+
+# --- wireless charging table: charges a phone laid on it ------------------------------------------
+def _charger_step(device: VirtualDevice, dt: float) -> None:
+    if device.rng.random() < _opt(device, "presence_rate", 0.005) * dt:
+        device.set("device-present", not device.get("device-present", False))
+        device.memory["phone"] = device.rng.uniform(10, 60)
+    phone = device.memory.get("phone", 50.0)
+    if not device.get("on", False) or not device.get("device-present", False):
+        device.set("charging-state", 0)
+        device.set("output-power", 0.0)
+        return
+    if phone >= 100:
+        device.set("charging-state", 2)
+        device.set("output-power", 0.5)
+        return
+    device.memory["phone"] = phone + _opt(device, "charge_rate", 0.1) * dt
+    device.set("charging-state", 1)
+    device.set("output-power", 10.0 + device.rng.uniform(-0.5, 0.5))
+
+
+BEHAVIOURS: dict[str, Behaviour] = {
+    "light": Behaviour(
+        on_action=_light_action,
+        initial={"on": False, "brightness": 80, "color-temperature": 4000, "color": 0xFFB46B},
+    ),
+    "outlet": Behaviour(step=_outlet_step, on_action=_switch_action, initial={"voltage": 230.0}),
+    "temperature-humidity-sensor": Behaviour(
+        step=_climate_sensor_step,
+        initial={"temperature": 21.0, "relative-humidity": 45.0, "battery-level": 100},
+    ),
+    "motion-sensor": Behaviour(
+        step=_motion_step, initial={"battery-level": 100, "illumination": 150}
+    ),
+    "magnet-sensor": Behaviour(
+        step=_contact_step, initial={"contact-state": True, "battery-level": 100}
+    ),
+    "thermostat": Behaviour(
+        step=_thermostat_step,
+        on_write=_thermostat_write,
+        initial={
+            "thermostat/on": True,
+            "mode": 1,
+            "target-temperature": 21.0,
+            "environment/temperature": 19.0,
+            "relative-humidity": 40.0,
+        },
+    ),
+    "vacuum": Behaviour(
+        step=_vacuum_step,
+        on_action=_vacuum_action,
+        initial={
+            "status": CHARGING,
+            "battery-level": 100,
+            "charging-state": BATTERY_CHARGED,
+            "fan-level": 1,
+        },
+    ),
+    "speaker": Behaviour(on_action=_speaker_action, initial={"volume": 30}),
+    "curtain": Behaviour(step=_curtain_step, on_write=_curtain_write),
+    "wireless-charger": Behaviour(step=_charger_step, initial={"on": True}),
+}
+
+
+def behaviour_for(device_type: str) -> Behaviour:
+    """The behaviour for a spec's device type; unknown types keep their values."""
+    return BEHAVIOURS.get(device_type, Behaviour())

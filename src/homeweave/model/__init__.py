@@ -1,0 +1,39 @@
+"""The capability model: MIoT-style device specs and value validation. Imports nothing of ours."""
+
+from homeweave.model.catalog import catalog_names, catalog_spec
+from homeweave.model.loader import load_spec, load_spec_file
+from homeweave.model.spec import (
+    Access,
+    Action,
+    Choice,
+    DeviceSpec,
+    Event,
+    Format,
+    Property,
+    Service,
+    Urn,
+    Value,
+    ValueRange,
+)
+from homeweave.model.values import allowed, check_access, coerce
+
+__all__ = [
+    "Access",
+    "Action",
+    "Choice",
+    "DeviceSpec",
+    "Event",
+    "Format",
+    "Property",
+    "Service",
+    "Urn",
+    "Value",
+    "ValueRange",
+    "allowed",
+    "catalog_names",
+    "catalog_spec",
+    "check_access",
+    "coerce",
+    "load_spec",
+    "load_spec_file",
+]

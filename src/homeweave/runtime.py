@@ -1,0 +1,69 @@
+"""A running hub with its API: what ``homeweave run`` and ``homeweave demo`` start."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from homeweave.api.app import create_app
+from homeweave.api.auth import TOKEN_FILE, Tokens, write_private
+from homeweave.api.server import ApiServer
+from homeweave.config import HubConfig
+from homeweave.core.hub import Hub
+
+API_FILE = "api.json"
+
+
+def default_data_dir() -> Path:
+    """``$HOMEWEAVE_DATA_DIR``, else ``$XDG_DATA_HOME/homeweave``, else ~/.local/share/homeweave."""
+    explicit = os.environ.get("HOMEWEAVE_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "homeweave"
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    """A started hub: where its API listens, and the admin token if it was just created."""
+
+    hub: Hub
+    url: str
+    data_dir: Path
+    new_token: str | None
+
+    @property
+    def token_file(self) -> Path:
+        return self.data_dir / TOKEN_FILE
+
+
+@asynccontextmanager
+async def running_hub(
+    config: HubConfig,
+    data_dir: Path,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+) -> AsyncIterator[Running]:
+    """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running."""
+    async with Hub(config, data_dir=data_dir) as hub:
+        assert hub.storage is not None
+        tokens = Tokens(hub.storage)
+        new_token = await tokens.ensure_admin(data_dir)
+        app = create_app(hub, tokens)
+        listen_host = host or config.api.host
+        listen_port = config.api.port if port is None else port
+        async with ApiServer(app, listen_host, listen_port) as server:
+            api_file = data_dir / API_FILE
+            info = json.dumps({"url": server.url, "pid": os.getpid()})
+            await asyncio.to_thread(write_private, api_file, info + "\n")
+            try:
+                yield Running(hub, server.url, data_dir, new_token)
+            finally:
+                with suppress(FileNotFoundError):
+                    api_file.unlink()

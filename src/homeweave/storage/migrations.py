@@ -1,0 +1,138 @@
+"""The SQLite schema, versioned with ``PRAGMA user_version`` from day one.
+
+Version N is reached by ``MIGRATIONS[N - 1]``. To change the schema, append one async
+function to ``MIGRATIONS``; never edit one that has shipped. Each runs inside its own
+transaction together with the version bump, so a failure leaves the file at the previous
+version. ``PRAGMA foreign_keys`` cannot change inside a transaction: a migration that
+rebuilds a referenced table must keep references valid itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+
+import aiosqlite
+
+from homeweave.errors import StorageError
+
+_LOGGER = logging.getLogger(__name__)
+
+Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+@asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """Run the block as one write transaction: commit on success, roll back on any error.
+
+    The connection must be in autocommit mode (``isolation_level=None``).
+    """
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        await _rollback_quietly(conn)
+        raise
+
+
+async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.Error as err:
+        # "no transaction is active": SQLite already rolled back (or the commit went through).
+        _LOGGER.debug("rollback skipped: %s", err)
+
+
+async def _create_v1(conn: aiosqlite.Connection) -> None:
+    statements = (
+        """CREATE TABLE homes (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            latitude REAL NOT NULL,
+            longitude REAL NOT NULL,
+            elevation REAL NOT NULL,
+            time_zone TEXT NOT NULL
+        )""",
+        """CREATE TABLE rooms (
+            id TEXT PRIMARY KEY NOT NULL,
+            home_id TEXT NOT NULL REFERENCES homes (id),
+            name TEXT NOT NULL
+        )""",
+        """CREATE TABLE devices (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            room_id TEXT NOT NULL REFERENCES rooms (id),
+            integration TEXT NOT NULL,
+            model TEXT,
+            spec TEXT NOT NULL,
+            options TEXT NOT NULL
+        )""",
+        # No foreign key to devices: history outlives a device's removal from the registry,
+        # and a flush must never fail because the registry changed.
+        """CREATE TABLE states (
+            device_id TEXT NOT NULL,
+            siid INTEGER NOT NULL,
+            piid INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            changed_at REAL NOT NULL,
+            PRIMARY KEY (device_id, siid, piid)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE history (
+            device_id TEXT NOT NULL,
+            siid INTEGER NOT NULL,
+            piid INTEGER NOT NULL,
+            at REAL NOT NULL,
+            value TEXT NOT NULL
+        )""",
+        "CREATE INDEX history_by_property ON history (device_id, siid, piid, at)",
+        # Retention deletes by time alone; without this it would scan the whole table.
+        "CREATE INDEX history_by_time ON history (at)",
+        """CREATE TABLE tokens (
+            token_hash TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )""",
+    )
+    for statement in statements:
+        await conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    """Return the file's schema version (0 for a new, empty file)."""
+    rows = list(await conn.execute_fetchall("PRAGMA user_version"))
+    return int(rows[0][0])
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the schema up to ``len(migrations)``, one transaction per step; return it.
+
+    Raises StorageError when the file is newer than ``migrations`` know, or a step fails.
+    """
+    latest = len(migrations)
+    while True:
+        step = "reading the schema version"
+        try:
+            async with transaction(conn):
+                # Read inside the write lock: another process may have migrated meanwhile.
+                version = await schema_version(conn)
+                if version > latest:
+                    raise StorageError(
+                        f"database schema version {version} is newer than this homeweave "
+                        f"supports ({latest}); upgrade homeweave or use another data directory"
+                    )
+                if version == latest:
+                    return version
+                step = f"migrating the schema from version {version} to {version + 1}"
+                _LOGGER.info("%s", step)
+                await migrations[version](conn)
+                # PRAGMA takes no bound parameters; version is an int we computed.
+                await conn.execute(f"PRAGMA user_version = {version + 1}")
+        except sqlite3.Error as err:
+            raise StorageError(f"{step} failed: {err}") from err

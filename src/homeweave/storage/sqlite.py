@@ -1,0 +1,479 @@
+"""SQLite storage: one WAL file; history is batched in memory and written off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Coroutine, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from homeweave.errors import StorageError
+from homeweave.storage.base import (
+    DeviceRecord,
+    HistoryPoint,
+    HomeRecord,
+    RegistrySnapshot,
+    RoomRecord,
+    StateRecord,
+    Value,
+)
+from homeweave.storage.migrations import migrate, transaction
+
+_LOGGER = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+_DAY = 86400.0
+_PURGE_INTERVAL = 3600.0
+_PURGE_CHUNK = 10_000
+_MAX_BACKOFF = 60.0
+
+# One queued history point: device_id, siid, piid, at, value as JSON text.
+_Row = tuple[str, int, int, float, str]
+
+_INSERT_HISTORY = "INSERT INTO history (device_id, siid, piid, at, value) VALUES (?, ?, ?, ?, ?)"
+# Out-of-order points (an integration catching up) must not overwrite a newer state.
+_UPSERT_STATE = """
+    INSERT INTO states (device_id, siid, piid, changed_at, value) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (device_id, siid, piid) DO UPDATE
+    SET value = excluded.value, changed_at = excluded.changed_at
+    WHERE excluded.changed_at >= states.changed_at
+"""
+# SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
+_PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
+_SELECT_HISTORY = """
+    SELECT at, value FROM history
+    WHERE device_id = ? AND siid = ? AND piid = ? AND at >= ? AND at <= ?
+    ORDER BY at, rowid LIMIT ?
+"""
+
+
+class SqliteStorage:
+    """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
+
+    ``record`` only appends to memory. A background task writes the batch every
+    ``flush_interval`` seconds, or as soon as ``batch_size`` points wait. A failed write
+    keeps the points queued and is retried with backoff; only beyond ``max_pending``
+    queued points are the oldest dropped (and logged). ``retention_days=None`` keeps
+    history forever; otherwise older points are purged at open and hourly.
+    All methods must be called from the event loop that opened the storage.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        flush_interval: float = 1.0,
+        batch_size: int = 1000,
+        retention_days: float | None = 30,
+        max_pending: int = 500_000,
+    ) -> None:
+        if not flush_interval > 0:
+            raise ValueError(f"flush_interval must be positive, not {flush_interval!r}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size!r}")
+        if retention_days is not None and not retention_days > 0:
+            raise ValueError(f"retention_days must be positive or None, not {retention_days!r}")
+        if max_pending < batch_size:
+            raise ValueError(f"max_pending ({max_pending}) must be at least batch_size")
+        self.path = Path(path)
+        self._flush_interval = flush_interval
+        self._batch_size = batch_size
+        self._retention_days = retention_days
+        self._max_pending = max_pending
+        self._db: aiosqlite.Connection | None = None
+        self._pending: list[_Row] = []
+        self._wake = asyncio.Event()
+        # Serialises every use of the one connection, so no statement lands inside
+        # another caller's transaction.
+        self._lock = asyncio.Lock()
+        self._flusher: asyncio.Task[None] | None = None
+        self._writes: set[asyncio.Task[Any]] = set()
+        self._next_purge = 0.0
+        self._written = 0
+        self._dropped = 0
+
+    async def __aenter__(self) -> SqliteStorage:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def pending(self) -> int:
+        """History points recorded but not yet written."""
+        return len(self._pending)
+
+    @property
+    def written(self) -> int:
+        """History points committed to the file since this storage was created."""
+        return self._written
+
+    @property
+    def dropped(self) -> int:
+        """History points discarded because the queue overflowed while writes failed."""
+        return self._dropped
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open the file (creating it if missing), migrate the schema, start the flusher."""
+        if self._db is not None:
+            raise StorageError(f"{self.path} is already open")
+        try:
+            db = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as err:
+            raise StorageError(f"cannot open database {self.path}: {err}") from err
+        try:
+            await self._configure(db)
+            await migrate(db)
+        except StorageError as err:
+            await db.close()
+            raise StorageError(f"cannot open database {self.path}: {err}") from err
+        except BaseException:
+            await db.close()
+            raise
+        self._db = db
+        if self._retention_days is not None:
+            await self._purge_expired(self._retention_days)
+        self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
+
+    async def _configure(self, db: aiosqlite.Connection) -> None:
+        try:
+            rows = list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as err:
+            raise StorageError(str(err)) from err
+        mode = str(rows[0][0]).lower()
+        if mode != "wal":
+            _LOGGER.warning("%s: journal mode is %s (WAL unsupported here?)", self.path, mode)
+
+    async def close(self) -> None:
+        """Stop the flusher, write what is pending, close the file.
+
+        Raises StorageError (after closing) if the final write failed.
+        """
+        db = self._db
+        if db is None:
+            return
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None:
+            flusher.cancel()
+            # asyncio.wait, not await: a cancellation of close() itself must still propagate.
+            await asyncio.wait([flusher])
+        if self._writes:
+            await asyncio.wait(set(self._writes))
+        failure: StorageError | None = None
+        try:
+            await self.flush()
+        except StorageError as err:
+            _LOGGER.error("%d history points not written before closing: %s", self.pending, err)
+            failure = err
+        finally:
+            self._db = None
+            await db.close()
+        if failure is not None:
+            raise failure
+
+    def _require_open(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StorageError(f"storage {self.path} is not open")
+        return self._db
+
+    async def _shielded(self, work: Coroutine[Any, Any, _T], name: str) -> _T:
+        """Run a multi-statement write to its end even if the caller is cancelled.
+
+        Cancelling mid-transaction would leave BEGIN open on the shared connection, or
+        requeue points whose COMMIT still went through.
+        """
+        task = asyncio.create_task(work, name=f"homeweave.storage.{name}")
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return await asyncio.shield(task)
+
+    # -- history --------------------------------------------------------------------------
+
+    def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
+        """Queue one history point; never blocks, never awaits."""
+        self._pending.append((device_id, siid, piid, at, _encode_value(value)))
+        if len(self._pending) >= self._batch_size:
+            self._wake.set()
+
+    async def flush(self) -> int:
+        """Write every queued point and the resulting last-known states in one transaction."""
+        db = self._require_open()
+        return await self._shielded(self._write_pending(db), "flush")
+
+    async def _write_pending(self, db: aiosqlite.Connection) -> int:
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return 0
+            try:
+                async with transaction(db):
+                    await db.executemany(_INSERT_HISTORY, batch)
+                    await db.executemany(_UPSERT_STATE, _latest_per_property(batch))
+            except BaseException as err:
+                self._requeue(batch)
+                if isinstance(err, sqlite3.Error):
+                    raise StorageError(f"writing history to {self.path} failed: {err}") from err
+                raise
+            self._written += len(batch)
+            return len(batch)
+
+    def _requeue(self, batch: list[_Row]) -> None:
+        self._pending[:0] = batch
+        overflow = len(self._pending) - self._max_pending
+        if overflow > 0:
+            del self._pending[:overflow]
+            self._dropped += overflow
+            _LOGGER.error("history queue full; dropped the %d oldest points", overflow)
+
+    async def _run_flusher(self) -> None:
+        delay = self._flush_interval
+        while True:
+            if delay > self._flush_interval:
+                await asyncio.sleep(delay)  # backing off: a full batch must not force retries
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
+            self._wake.clear()
+            delay = await self._flush_logged(delay)
+            if self._retention_days is not None and time.monotonic() >= self._next_purge:
+                await self._purge_expired(self._retention_days)
+
+    async def _flush_logged(self, delay: float) -> float:
+        """Flush; on failure log it and return the next (longer) delay."""
+        try:
+            await self.flush()
+        except Exception:
+            retry = min(delay * 2, max(_MAX_BACKOFF, self._flush_interval))
+            _LOGGER.error(
+                "writing %d history points failed; retrying in %.1f s",
+                self.pending,
+                retry,
+                exc_info=delay == self._flush_interval,  # the traceback once per outage
+            )
+            return retry
+        return self._flush_interval
+
+    async def history(
+        self, device_id: str, siid: int, piid: int, start: float, end: float, limit: int = 10000
+    ) -> list[HistoryPoint]:
+        """Return up to ``limit`` written points with ``start <= at <= end``, oldest first."""
+        rows = await self._read(_SELECT_HISTORY, (device_id, siid, piid, start, end, limit))
+        return [HistoryPoint(row[0], _decode_value(row[1])) for row in rows]
+
+    async def load_states(self) -> list[StateRecord]:
+        """Return the last written value of every property."""
+        rows = await self._read(
+            "SELECT device_id, siid, piid, value, changed_at FROM states"
+            " ORDER BY device_id, siid, piid"
+        )
+        return [StateRecord(row[0], row[1], row[2], _decode_value(row[3]), row[4]) for row in rows]
+
+    async def purge(self, older_than: float) -> int:
+        """Delete history points with ``at < older_than``, in chunks; return how many."""
+        db = self._require_open()
+        total = 0
+        while True:
+            async with self._lock:
+                try:
+                    async with db.execute(_PURGE_SOME, (older_than, _PURGE_CHUNK)) as cursor:
+                        removed = cursor.rowcount
+                except sqlite3.Error as err:
+                    raise StorageError(f"purging history in {self.path} failed: {err}") from err
+            total += removed
+            if removed < _PURGE_CHUNK:
+                return total
+
+    async def _purge_expired(self, retention_days: float) -> None:
+        self._next_purge = time.monotonic() + _PURGE_INTERVAL
+        try:
+            removed = await self.purge(time.time() - retention_days * _DAY)
+        except StorageError:
+            _LOGGER.exception("retention purge failed")
+            return
+        if removed:
+            _LOGGER.info("purged %d history points older than %g days", removed, retention_days)
+
+    # -- registry -------------------------------------------------------------------------
+
+    async def save_registry(self, snapshot: RegistrySnapshot) -> None:
+        """Replace every home, room and device with ``snapshot`` in one transaction."""
+        db = self._require_open()
+        _check_references(snapshot)
+        rows = _RegistryRows(
+            homes=[
+                (h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
+                for h in snapshot.homes
+            ],
+            rooms=[(r.id, r.home_id, r.name) for r in snapshot.rooms],
+            devices=[
+                (d.id, d.name, d.room_id, d.integration, d.model, _dump(d.spec), _dump(d.options))
+                for d in snapshot.devices
+            ],
+        )
+        await self._shielded(self._replace_registry(db, rows), "save-registry")
+
+    async def _replace_registry(self, db: aiosqlite.Connection, rows: _RegistryRows) -> None:
+        async with self._lock:
+            try:
+                async with transaction(db):
+                    for table in ("devices", "rooms", "homes"):  # children first: foreign keys
+                        await db.execute(f"DELETE FROM {table}")
+                    await db.executemany(
+                        "INSERT INTO homes (id, name, latitude, longitude, elevation, time_zone)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        rows.homes,
+                    )
+                    await db.executemany(
+                        "INSERT INTO rooms (id, home_id, name) VALUES (?, ?, ?)", rows.rooms
+                    )
+                    await db.executemany(
+                        "INSERT INTO devices (id, name, room_id, integration, model, spec, options)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        rows.devices,
+                    )
+            except sqlite3.Error as err:
+                raise StorageError(f"saving the registry to {self.path} failed: {err}") from err
+
+    async def load_registry(self) -> RegistrySnapshot:
+        """Return every home, room and device, in the order they were saved."""
+        async with self._lock:
+            homes = await self._fetch(
+                "SELECT id, name, latitude, longitude, elevation, time_zone FROM homes"
+                " ORDER BY rowid"
+            )
+            rooms = await self._fetch("SELECT id, home_id, name FROM rooms ORDER BY rowid")
+            devices = await self._fetch(
+                "SELECT id, name, room_id, integration, model, spec, options FROM devices"
+                " ORDER BY rowid"
+            )
+        return RegistrySnapshot(
+            homes=[HomeRecord(*row) for row in homes],
+            rooms=[RoomRecord(*row) for row in rooms],
+            devices=[
+                DeviceRecord(row[0], row[1], row[2], row[3], row[4], _load(row[5]), _load(row[6]))
+                for row in devices
+            ],
+        )
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    async def add_token(self, name: str, token_hash: str) -> None:
+        """Store the hash of a new API token; a hash already stored is an error."""
+        db = self._require_open()
+        async with self._lock:
+            try:
+                await db.execute(
+                    "INSERT INTO tokens (token_hash, name, created_at) VALUES (?, ?, ?)",
+                    (token_hash, name, time.time()),
+                )
+            except sqlite3.IntegrityError as err:
+                raise StorageError(f"token {name!r}: this token hash is already stored") from err
+            except sqlite3.Error as err:
+                raise StorageError(f"adding token {name!r} failed: {err}") from err
+
+    async def token_exists(self, token_hash: str) -> bool:
+        """Tell whether a token with this hash was added."""
+        rows = await self._read("SELECT 1 FROM tokens WHERE token_hash = ?", (token_hash,))
+        return bool(rows)
+
+    async def has_tokens(self) -> bool:
+        """Tell whether any token was added."""
+        rows = await self._read("SELECT EXISTS (SELECT 1 FROM tokens)")
+        return bool(rows[0][0])
+
+    # -- reading --------------------------------------------------------------------------
+
+    async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            return await self._fetch(sql, params)
+
+    async def _fetch(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run one query to completion (caller holds the lock)."""
+        db = self._require_open()
+        try:
+            return list(await db.execute_fetchall(sql, params))
+        except sqlite3.Error as err:
+            raise StorageError(f"reading {self.path} failed: {err}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class _RegistryRows:
+    """A registry snapshot flattened into SQL parameter rows."""
+
+    homes: list[tuple[str, str, float, float, float, str]]
+    rooms: list[tuple[str, str, str]]
+    devices: list[tuple[str, str, str, str, str | None, str, str]]
+
+
+def _check_references(snapshot: RegistrySnapshot) -> None:
+    """Fail with a message naming the record, before SQLite says only "FOREIGN KEY failed"."""
+    home_ids = _unique_ids("home", (home.id for home in snapshot.homes))
+    room_ids = _unique_ids("room", (room.id for room in snapshot.rooms))
+    _unique_ids("device", (device.id for device in snapshot.devices))
+    for room in snapshot.rooms:
+        if room.home_id not in home_ids:
+            raise StorageError(f"room {room.id!r} belongs to unknown home {room.home_id!r}")
+    for device in snapshot.devices:
+        if device.room_id not in room_ids:
+            raise StorageError(f"device {device.id!r} is in unknown room {device.room_id!r}")
+
+
+def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for id_ in ids:
+        if id_ in seen:
+            raise StorageError(f"registry has two {kind}s with id {id_!r}")
+        seen.add(id_)
+    return seen
+
+
+def _latest_per_property(batch: list[_Row]) -> list[_Row]:
+    """Keep, per property, the point with the greatest time (the later one on a tie)."""
+    latest: dict[tuple[str, int, int], _Row] = {}
+    for row in batch:
+        key = row[:3]
+        kept = latest.get(key)
+        if kept is None or row[3] >= kept[3]:
+            latest[key] = row
+    return list(latest.values())
+
+
+def _encode_value(value: Value) -> str:
+    # JSON keeps the type: true / 1 / 1.0 / "1" all read back as they were written.
+    if not isinstance(value, bool | int | float | str):
+        raise TypeError(f"history value must be bool, int, float or str, not {value!r}")
+    return json.dumps(value)
+
+
+def _decode_value(text: str) -> Value:
+    value: Value = json.loads(text)
+    return value
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _load(text: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(text)
+    return document
