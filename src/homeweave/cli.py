@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
@@ -27,11 +27,13 @@ from homeweave.display import (
     sparkline,
 )
 from homeweave.errors import HomeweaveError
-from homeweave.runtime import Running, default_data_dir, running_hub
+from homeweave.paths import CONFIG_FILE, default_data_dir
+
+if TYPE_CHECKING:
+    from homeweave.runtime import Running
 
 P = ParamSpec("P")
 R = TypeVar("R")
-CONFIG_FILE = "homeweave.yaml"
 
 console = Console()
 
@@ -67,6 +69,8 @@ def _serve(
     port: int | None,
     announce: Callable[[Running], None],
 ) -> None:
+    from homeweave.runtime import running_hub  # the server stack, only for commands that serve
+
     async def serve() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

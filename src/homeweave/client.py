@@ -11,9 +11,8 @@ from urllib.parse import quote
 
 import httpx
 
-from homeweave.api.auth import TOKEN_FILE
 from homeweave.errors import HomeweaveError
-from homeweave.runtime import API_FILE, default_data_dir
+from homeweave.paths import API_FILE, TOKEN_FILE, default_data_dir
 
 
 class ClientError(HomeweaveError):

@@ -11,21 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from homeweave.api.app import create_app
-from homeweave.api.auth import TOKEN_FILE, Tokens, write_private
+from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
 from homeweave.config import HubConfig
 from homeweave.core.hub import Hub
-
-API_FILE = "api.json"
-
-
-def default_data_dir() -> Path:
-    """``$HOMEWEAVE_DATA_DIR``, else ``$XDG_DATA_HOME/homeweave``, else ~/.local/share/homeweave."""
-    explicit = os.environ.get("HOMEWEAVE_DATA_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "homeweave"
+from homeweave.paths import API_FILE, TOKEN_FILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-TOKEN_FILE = "admin-token"
+from homeweave.paths import TOKEN_FILE
 
 
 class TokenStore(Protocol):

@@ -82,8 +82,8 @@ class SqliteStorage:
             raise ValueError(f"batch_size must be at least 1, not {batch_size!r}")
         if retention_days is not None and not retention_days > 0:
             raise ValueError(f"retention_days must be positive or None, not {retention_days!r}")
-        if max_pending < batch_size:
-            raise ValueError(f"max_pending ({max_pending}) must be at least batch_size")
+        if max_pending < 1:
+            raise ValueError(f"max_pending must be at least 1, not {max_pending!r}")
         self.path = Path(path)
         self._flush_interval = flush_interval
         self._batch_size = batch_size
