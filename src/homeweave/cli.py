@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import json
 import logging
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -63,7 +66,7 @@ def main(verbose: int) -> None:
 
 # --- the hub ------------------------------------------------------------------------------------
 def _serve(
-    config: HubConfig,
+    make_config: Callable[[AsyncExitStack], Awaitable[HubConfig]],
     data_dir: Path,
     host: str | None,
     port: int | None,
@@ -76,7 +79,11 @@ def _serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        async with running_hub(config, data_dir, host=host, port=port) as running:
+        async with AsyncExitStack() as stack:
+            config = await make_config(stack)
+            running = await stack.enter_async_context(
+                running_hub(config, data_dir, host=host, port=port)
+            )
             announce(running)
             await stop.wait()
         click.echo("stopped.", err=True)
@@ -130,7 +137,10 @@ def run(
         click.echo(f"API: {running.url}   data: {running.data_dir}")
         _print_token(running)
 
-    _serve(config, data_dir, host, port, announce)
+    async def make_config(stack: AsyncExitStack) -> HubConfig:
+        return config
+
+    _serve(make_config, data_dir, host, port, announce)
 
 
 @main.command()
@@ -145,13 +155,16 @@ def run(
 @_fail_cleanly
 def demo(data_dir: Path | None, host: str | None, port: int) -> None:
     """Start a furnished virtual home: hub, devices and API, no hardware needed."""
-    from homeweave.sim.demo import demo_config
+    from homeweave.sim.demo import demo_config, start_demo_parts
 
     started = time.monotonic()
     data_dir = data_dir or default_data_dir() / "demo"
-    config = demo_config(port=port)
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / CONFIG_FILE).write_text(dump_config(config))
+
+    async def make_config(stack: AsyncExitStack) -> HubConfig:
+        config = demo_config(port=port, parts=await start_demo_parts(stack))
+        await asyncio.to_thread((data_dir / CONFIG_FILE).write_text, dump_config(config))
+        return config
 
     def announce(running: Running) -> None:
         reg = running.hub.registry
@@ -166,7 +179,40 @@ def demo(data_dir: Path | None, host: str | None, port: int) -> None:
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")
         click.echo("stop:  Ctrl-C", err=True)
 
-    _serve(config, data_dir, host, port, announce)
+    _serve(make_config, data_dir, host, port, announce)
+
+
+# --- simulators -----------------------------------------------------------------------------------
+SIMULATORS = ("miio", "hue", "dirigera", "zigbee2mqtt")
+
+
+class SimulatorGroup(click.Group):
+    """``homeweave sim NAME``: package ``homeweave.sim.NAME.command`` offers ``command``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in SIMULATORS if self._exists(name)]
+
+    @classmethod
+    def _exists(cls, name: str) -> bool:
+        try:
+            return importlib.util.find_spec(cls._module(name)) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        command: click.Command = importlib.import_module(self._module(cmd_name)).command
+        return command
+
+    @staticmethod
+    def _module(name: str) -> str:
+        return f"homeweave.sim.{name}.command"
+
+
+@main.group(cls=SimulatorGroup)
+def sim() -> None:
+    """Run simulators of real devices and hubs on their own, to test other software against."""
 
 
 # --- client commands ---------------------------------------------------------------------

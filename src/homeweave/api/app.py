@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from datetime import datetime
 from typing import Annotated, Any
@@ -52,9 +53,13 @@ def parse_time(text: str | None, default: float, *, name: str) -> float:
     if text is None or text == "":
         return default
     try:
-        return float(text)
+        epoch = float(text)
     except ValueError:
         pass
+    else:
+        if not math.isfinite(epoch):  # "nan", "inf" and "1e400" parse, but are no time
+            raise InvalidValue(name, text, "a finite number of epoch seconds or an ISO 8601 time")
+        return epoch
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -188,11 +188,23 @@ class Session:
             await self.websocket.send_text(json.dumps(message))
 
 
+async def _receive_text(websocket: WebSocket) -> str | None:
+    """The next text message, or None for a binary one; WebSocketDisconnect at the end."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    return text if isinstance(text, str) else None
+
+
 async def websocket_endpoint(websocket: WebSocket) -> None:
     """Authenticate, then relay bus events matching the client's filters."""
     hub: Hub = websocket.app.state.hub
     token = _token(websocket)
     if token is None or not await websocket.app.state.tokens.check(token):
+        # Accept first: a close during the handshake reaches the client as a bare HTTP 403
+        # (browsers then report only 1006); after it the client sees 1008 and the reason.
+        await websocket.accept()
         await websocket.close(code=POLICY_VIOLATION, reason="a valid token is required")
         return
     await websocket.accept()
@@ -205,7 +217,11 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     sender = asyncio.create_task(session.send_loop(), name="ws-send")
     try:
         while True:
-            await session.handle(await websocket.receive_text())
+            text = await _receive_text(websocket)
+            if text is None:
+                session.push({"type": "error", "error": "send JSON as text, not binary"})
+            else:
+                await session.handle(text)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:

@@ -64,7 +64,8 @@ def parse_config(text: str, *, filename: str = "<string>") -> HubConfig:
     try:
         return HubConfig.model_validate(data)
     except ValidationError as exc:
-        problems = sorted(_explain(error, lines) for error in exc.errors(include_url=False))
+        problems = [_explain(error, lines) for error in exc.errors(include_url=False)]
+        problems.sort(key=lambda problem: problem.line)  # stable: pydantic's order breaks ties
         line, message = problems[0]
         if len(problems) > 1:
             more = len(problems) - 1

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from homeweave.model import catalog_names
+
 __all__ = [
     "REFERENCE_ERROR",
     "ApiConfig",
@@ -128,6 +130,11 @@ class DeviceConfig(_Section):
     def _model_or_spec(self) -> Self:
         if self.model is not None and self.spec is not None:
             raise _problem("give either 'model' or 'spec', not both", ("spec",))
+        if self.model is not None and self.model not in catalog_names():
+            raise _problem(
+                f"unknown model {self.model!r}; the catalog has: {_listing(catalog_names())}",
+                ("model",),
+            )
         if self.model is None and self.spec is None:
             raise _problem(
                 f"device {self.id!r} needs a 'model' (a catalog spec name) "

@@ -62,9 +62,18 @@ class DeviceEvent:
     at: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryChanged:
+    """A device was added to, updated in or removed from the registry at run time."""
+
+    device_id: str
+    change: str  # "added" | "updated" | "removed"
+
+
 PROPERTY_CHANGED: EventType[PropertyChanged] = EventType("property_changed")
 AVAILABILITY_CHANGED: EventType[AvailabilityChanged] = EventType("availability_changed")
 DEVICE_EVENT: EventType[DeviceEvent] = EventType("device_event")
+REGISTRY_CHANGED: EventType[RegistryChanged] = EventType("registry_changed")
 
 
 class EventBus:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -9,7 +10,14 @@ from types import TracebackType
 
 from homeweave.config import HubConfig
 from homeweave.core.commands import Commands
-from homeweave.core.events import PROPERTY_CHANGED, EventBus, PropertyChanged, Unsubscribe
+from homeweave.core.events import (
+    PROPERTY_CHANGED,
+    REGISTRY_CHANGED,
+    EventBus,
+    PropertyChanged,
+    RegistryChanged,
+    Unsubscribe,
+)
 from homeweave.core.integration import HubContext, Integration, integration_class
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.states import States
@@ -55,6 +63,7 @@ class Hub:
         self.storage = storage
         self.started_at = 0.0
         self._unsubscribes: list[Unsubscribe] = []
+        self._saving: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Hub:
         await self.start()
@@ -79,6 +88,9 @@ class Hub:
             if self.storage is not None:
                 await self._restore_states(self.storage)
                 self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
+                self._unsubscribes.append(
+                    self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
+                )
             await self._start_integrations()
         except BaseException:
             await self.stop()
@@ -93,11 +105,25 @@ class Hub:
             except Exception:
                 _LOGGER.exception("integration %s failed to stop cleanly", name)
         self.integrations.clear()
+        if self._saving is not None:
+            await self._saving
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
         if self.storage is not None:
             await self.storage.close()
+
+    def _registry_changed(self, event: RegistryChanged) -> None:
+        if self._saving is None or self._saving.done():
+            self._saving = asyncio.create_task(self._save_registry(), name="save-registry")
+
+    async def _save_registry(self) -> None:
+        await asyncio.sleep(0)  # let a burst of discoveries land in one save
+        if self.storage is not None:
+            try:
+                await self.storage.save_registry(self._snapshot())
+            except Exception:
+                _LOGGER.exception("could not save the registry")
 
     def _record(self, event: PropertyChanged) -> None:
         assert self.storage is not None

@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.core.events import AVAILABILITY_CHANGED, AvailabilityChanged, EventBus
+from homeweave.core.events import (
+    AVAILABILITY_CHANGED,
+    REGISTRY_CHANGED,
+    AvailabilityChanged,
+    EventBus,
+    RegistryChanged,
+)
 from homeweave.errors import UnknownAddress
 from homeweave.model import DeviceSpec
 
@@ -65,8 +71,16 @@ class Registry:
             raise UnknownAddress("room", device.room_id, choices=list(self.rooms))
         self.devices[device.id] = device
 
+    def register(self, device: Device) -> None:
+        """Add or update a device found at run time (discovery); announced on the bus so the
+        hub persists it."""
+        change = "updated" if device.id in self.devices else "added"
+        self.add_device(device)
+        self._bus.publish(REGISTRY_CHANGED, RegistryChanged(device.id, change))
+
     def remove_device(self, device_id: str) -> None:
-        self.devices.pop(device_id, None)
+        if self.devices.pop(device_id, None) is not None:
+            self._bus.publish(REGISTRY_CHANGED, RegistryChanged(device_id, "removed"))
 
     def device(self, device_id: str) -> Device:
         """The device with that id; UnknownAddress lists the known ones."""

@@ -41,7 +41,7 @@ def load_spec(document: object, *, source: str | None = None) -> DeviceSpec:
     """Build a DeviceSpec from a parsed instance document."""
     try:
         doc = _mapping(document, "spec")
-        services = [_service(s, f"services[{i}]") for i, s in enumerate(_list(doc, "services"))]
+        services = [_service(s, f"services[{i}]") for i, s in enumerate(_list(doc, "services", ""))]
         _unique([s.iid for s in services], "service iid")
         return DeviceSpec(
             type=_urn(doc, "spec"),
@@ -56,10 +56,13 @@ def load_spec(document: object, *, source: str | None = None) -> DeviceSpec:
 def _service(raw: object, where: str) -> Service:
     doc = _mapping(raw, where)
     props = [
-        _property(p, f"{where}.properties[{i}]") for i, p in enumerate(_list(doc, "properties"))
+        _property(p, f"{where}.properties[{i}]")
+        for i, p in enumerate(_list(doc, "properties", where))
     ]
-    actions = [_action(a, f"{where}.actions[{i}]") for i, a in enumerate(_list(doc, "actions"))]
-    events = [_event(e, f"{where}.events[{i}]") for i, e in enumerate(_list(doc, "events"))]
+    actions = [
+        _action(a, f"{where}.actions[{i}]") for i, a in enumerate(_list(doc, "actions", where))
+    ]
+    events = [_event(e, f"{where}.events[{i}]") for i, e in enumerate(_list(doc, "events", where))]
     for kind, items in (("property", props), ("action", actions), ("event", events)):
         _unique([m.iid for m in items], f"{where} {kind} iid")
     piids = {p.iid for p in props}
@@ -161,12 +164,12 @@ def _mapping(raw: object, where: str) -> Mapping[str, Any]:
     return raw
 
 
-def _list(doc: Mapping[str, Any], key: str) -> Sequence[object]:
+def _list(doc: Mapping[str, Any], key: str, where: str) -> Sequence[object]:
     raw = doc.get(key)
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise SpecError(f"{key!r} must be a list")
+        raise SpecError(f"{where + ': ' if where else ''}{key!r} must be a list")
     return raw
 
 

@@ -283,7 +283,13 @@ class DeviceSpec:
             prop = svc.properties.find(name)
             if prop is not None:
                 return svc, prop
-        raise UnknownAddress("property", name if service is None else f"{service}/{name}")
+        choices = [
+            f"{s.key}/{p.key}"
+            for s, p in self.all_properties()
+            if service is None or service in (s.key, s.name)
+        ]
+        ref = name if service is None else f"{service}/{name}"
+        raise UnknownAddress("property", ref, choices=choices)
 
     def find_action(self, name: str) -> tuple[Service, Action]:
         """The action ``service/action``, or the first with key or type name ``name``."""

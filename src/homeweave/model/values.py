@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from homeweave.errors import AccessDenied, InvalidValue
 from homeweave.model.spec import INTEGER_BOUNDS, Access, Format, Property, Value
@@ -109,18 +110,24 @@ def _coerce_number(prop: Property, value: object, where: str) -> int | float:
         return int(number)
     rng = prop.value_range
     if rng is not None:
-        if not rng.min <= number <= rng.max:
+        # Float noise at an end (0.1 * 3 = 0.30000000000000004 for max 0.3) is snapped, not refused.
+        slack = rng.step * _STEP_TOLERANCE if prop.format is Format.FLOAT else 0  # ints stay exact
+        if not rng.min - slack <= number <= rng.max + slack:
             raise InvalidValue(where, value, allowed(prop))
         if rng.step > 0:
             steps = (number - rng.min) / rng.step
             if abs(steps - round(steps)) > _STEP_TOLERANCE:
                 raise InvalidValue(where, value, allowed(prop))
             if prop.format is Format.FLOAT:
-                # Snap to the grid so 0.1-steps do not drift (21.499999 -> 21.5).
-                digits = max(0, -math.floor(math.log10(rng.step))) + 1
+                # Snap to the grid so 0.1-steps do not drift (21.499999 -> 21.5); keep as many
+                # decimals as min and step have (0.125-steps need 3, min 0.005 needs 3).
+                digits = max(_decimals(rng.step), _decimals(rng.min))
                 number = round(rng.min + round(steps) * rng.step, digits)
     if prop.format is Format.FLOAT:
-        return float(number)
+        try:
+            return float(number)
+        except OverflowError:  # an integer beyond any float (JSON allows it)
+            raise InvalidValue(where, value, allowed(prop)) from None
     if isinstance(number, float) and not number.is_integer():
         raise InvalidValue(where, value, allowed(prop))
     integer = int(number)
@@ -128,3 +135,9 @@ def _coerce_number(prop: Property, value: object, where: str) -> int | float:
     if not lo <= integer <= hi:
         raise InvalidValue(where, value, allowed(prop))
     return integer
+
+
+def _decimals(x: float) -> int:
+    """Decimal places in the shortest spelling of ``x`` (0.125 -> 3, 0.1 -> 1, 5 -> 0)."""
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.config import HubConfig
+
+
+@dataclass
+class DemoPart:
+    """Simulators one ecosystem adds to the demo: the integration that talks to them, its
+    options, and device configs. A device with the id of a virtual demo device replaces it."""
+
+    integration: str
+    options: dict[str, Any] = field(default_factory=dict)
+    devices: list[dict[str, Any]] = field(default_factory=list)
+
+
+DemoPartFactory = Callable[[AsyncExitStack], Awaitable[DemoPart]]
+"""Starts its simulators on loopback (closed by the stack) and describes them."""
+
+DEMO_PARTS: list[str] = []
+"""``module:function`` of each DemoPartFactory; the demo starts them in this order."""
 
 # (id, name, room, model, options): device differences are data.
 DEMO_DEVICES: list[tuple[str, str, str, str, dict[str, Any]]] = [
@@ -92,8 +113,33 @@ DEMO_ROOMS = [
 ]
 
 
-def demo_config(*, port: int = 8321, tick: float = 1.0) -> HubConfig:
+def demo_config(
+    *, port: int = 8321, tick: float = 1.0, parts: list[DemoPart] | None = None
+) -> HubConfig:
     """The demo home as a config, as if read from homeweave.yaml."""
+    config = _virtual_home(port=port, tick=tick)
+    if not parts:
+        return config
+    data = config.model_dump()
+    replaced = {d["id"] for part in parts for d in part.devices}
+    data["devices"] = [d for d in data["devices"] if d["id"] not in replaced]
+    for part in parts:
+        data["integrations"][part.integration] = part.options
+        data["devices"].extend({**d, "integration": part.integration} for d in part.devices)
+    return HubConfig.model_validate(data, strict=False)
+
+
+async def start_demo_parts(stack: AsyncExitStack) -> list[DemoPart]:
+    """Start every ecosystem's simulators for the demo."""
+    parts = []
+    for target in DEMO_PARTS:
+        module, _, function = target.partition(":")
+        factory: DemoPartFactory = getattr(importlib.import_module(module), function)
+        parts.append(await factory(stack))
+    return parts
+
+
+def _virtual_home(*, port: int, tick: float) -> HubConfig:
     return HubConfig.model_validate(
         {
             "homes": [

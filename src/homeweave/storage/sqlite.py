@@ -135,6 +135,9 @@ class SqliteStorage:
         if self._db is not None:
             raise StorageError(f"{self.path} is already open")
         try:
+            # Probe first: when aiosqlite.connect itself fails, its worker thread may later
+            # report to a closed loop ("Event loop is closed"); a clean failure here avoids it.
+            await asyncio.to_thread(_probe, self.path)
             db = await aiosqlite.connect(self.path, isolation_level=None)
         except sqlite3.Error as err:
             raise StorageError(f"cannot open database {self.path}: {err}") from err
@@ -168,27 +171,23 @@ class SqliteStorage:
 
         Raises StorageError (after closing) if the final write failed.
         """
-        db = self._db
+        db, self._db = self._db, None  # from here on, other calls fail fast with "not open"
         if db is None:
             return
-        flusher, self._flusher = self._flusher, None
-        if flusher is not None:
-            flusher.cancel()
-            # asyncio.wait, not await: a cancellation of close() itself must still propagate.
-            await asyncio.wait([flusher])
-        if self._writes:
-            await asyncio.wait(set(self._writes))
-        failure: StorageError | None = None
         try:
-            await self.flush()
+            flusher, self._flusher = self._flusher, None
+            if flusher is not None:
+                flusher.cancel()
+                # asyncio.wait, not await: a cancellation of close() itself must propagate.
+                await asyncio.wait([flusher])
+            if self._writes:
+                await asyncio.wait(set(self._writes))
+            await self._shielded(self._write_pending(db), "flush")
         except StorageError as err:
             _LOGGER.error("%d history points not written before closing: %s", self.pending, err)
-            failure = err
+            raise
         finally:
-            self._db = None
             await db.close()
-        if failure is not None:
-            raise failure
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._db is None:
@@ -445,6 +444,12 @@ def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
             raise StorageError(f"registry has two {kind}s with id {id_!r}")
         seen.add(id_)
     return seen
+
+
+def _probe(path: Path) -> None:
+    """Open the file and read its header; raise sqlite3.Error if it is no usable database."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA schema_version").fetchall()
 
 
 def _latest_per_property(batch: list[_Row]) -> list[_Row]:
