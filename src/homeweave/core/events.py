@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from homeweave.model import Value
 
@@ -29,9 +29,11 @@ class EventType(Generic[T]):
         return f"EventType({self.name!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class PropertyChanged:
-    """A property's value really changed (or was first learnt: ``old`` is None)."""
+class PropertyChanged(NamedTuple):
+    """A property's value really changed (or was first learnt: ``old`` is None).
+
+    A NamedTuple, not a frozen dataclass: it is built on every state change, and this is
+    three times cheaper to create while just as immutable."""
 
     device_id: str
     siid: int

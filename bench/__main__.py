@@ -1,0 +1,52 @@
+"""``python -m bench [NAME ...] [--quick]``: run the benchmarks; figures on stdout, progress on
+stderr."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+
+from bench import api_latency, startup, state_updates
+
+BENCHMARKS: dict[str, Callable[[bool], None]] = {
+    "state_updates": state_updates.main,
+    "api_latency": api_latency.main,
+    "startup": startup.main,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"one of {', '.join(BENCHMARKS)} (default: all)"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
+    args = parser.parse_args(argv)
+    names: list[str] = args.names or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    began = time.perf_counter()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"homeweave benchmarks, {time.strftime('%Y-%m-%d %H:%M %Z')}: {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load} at start" + (" (--quick)" if args.quick else ""),
+        flush=True,
+    )
+    print(flush=True)
+    for name in names:
+        started = time.perf_counter()
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        BENCHMARKS[name](args.quick)
+        print(f"[bench] {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(f"total {time.perf_counter() - began:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
