@@ -1,4 +1,4 @@
-"""The CLI against a real `homeweave demo` subprocess: set, get, WebSocket, history across a restart."""
+"""The CLI against a real `homeweave demo` subprocess: set, get, WebSocket, history, restart."""
 
 from __future__ import annotations
 
@@ -142,7 +142,9 @@ def test_action_and_errors(demo: tuple[Path, subprocess.Popen[str]]) -> None:
     assert unknown.returncode == 1
     assert "unknown device 'no-such-device'" in unknown.stderr
 
-    read_only = cli(data_dir, "set", "living-room-climate/temperature-humidity-sensor/temperature", "30")
+    read_only = cli(
+        data_dir, "set", "living-room-climate/temperature-humidity-sensor/temperature", "30"
+    )
     assert read_only.returncode == 1
     assert "cannot write" in read_only.stderr
 

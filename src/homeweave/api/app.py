@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import homeweave
 from homeweave.api import schemas
@@ -40,6 +41,8 @@ STATUS: dict[type[HomeweaveError], int] = {
     IntegrationError: 502,
 }
 DEFAULT_HISTORY_WINDOW = 24 * 3600.0
+BODY_PARSE_ERROR = "There was an error parsing the body"
+PUBLIC_PATHS = frozenset({"/api/health"})
 
 _bearer = HTTPBearer(auto_error=False, description="The admin token from the data dir")
 
@@ -65,8 +68,38 @@ def parse_time(text: str | None, default: float, *, name: str) -> float:
     except ValueError:
         raise InvalidValue(name, text, "epoch seconds or an ISO 8601 time") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.now().astimezone().tzinfo)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed.timestamp()
+
+
+class BearerAuth:
+    """Checks the token of every /api/ request before anything reads its body, so a stranger
+    learns nothing about a request but 401. (The WebSocket checks its own token.)"""
+
+    def __init__(self, app: ASGIApp, tokens: Tokens) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and path.startswith("/api/")
+            and path not in PUBLIC_PATHS
+            and not await self._authorized(scope)
+        ):
+            response = error(401, "a valid bearer token is required", "HTTPError")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _authorized(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                return scheme.lower() == "bearer" and await self.tokens.check(token.strip())
+        return False
 
 
 def create_app(hub: Hub, tokens: Tokens) -> FastAPI:
@@ -91,7 +124,8 @@ def create_app(hub: Hub, tokens: Tokens) -> FastAPI:
                 401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
             )
 
-    auth = [Depends(authorized)]
+    auth = [Depends(authorized)]  # documents the scheme in OpenAPI; BearerAuth enforces it
+    app.add_middleware(BearerAuth, tokens=tokens)
     _install_error_handlers(app)
 
     @app.get("/api/health", tags=["hub"])
@@ -205,6 +239,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # FastAPI's answer to a body that is not UTF-8; other bad JSON is a 422 too.
+            return error(
+                422, "the request body is not valid JSON (UTF-8)", "RequestValidationError"
+            )
         response = error(exc.status_code, str(exc.detail), "HTTPError")
         if exc.headers:
             response.headers.update(exc.headers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from homeweave.integrations.virtual.device import VirtualDevice
+from homeweave.integrations.virtual.device import VirtualDevice, fit
 from homeweave.model import Value
 
 
@@ -39,18 +39,36 @@ def _opt(device: VirtualDevice, name: str, default: float) -> float:
     return float(value) if isinstance(value, int | float) else default
 
 
+def _level(device: VirtualDevice, name: str, default: float) -> float:
+    """The unrounded level behind ``name``.
+
+    Values are published rounded to the spec's step, so a tick's small change would be lost;
+    the float lives on in ``memory``. A value changed from outside (inject, a write) wins.
+    """
+    shown = device.num(name, default)
+    hidden = device.memory.get(name)
+    key = device.key(name)
+    if hidden is None or key is None or fit(device.spec.property(*key), hidden) != device.get(name):
+        return shown
+    return hidden
+
+
+def _set_level(device: VirtualDevice, name: str, level: float) -> None:
+    device.memory[name] = level
+    device.set(name, level)
+
+
 def _walk(device: VirtualDevice, name: str, centre: float, spread: float, dt: float) -> None:
     """Random walk pulled back toward ``centre``: a sensor that wanders plausibly."""
-    value = device.num(name, centre)
+    value = _level(device, name, centre)
     value += (centre - value) * 0.01 * dt + device.rng.gauss(0, spread) * dt**0.5
-    device.set(name, value)
+    _set_level(device, name, value)
 
 
 def _drain(device: VirtualDevice, name: str, per_second: float, dt: float) -> None:
-    """Move a hidden float level (battery, meter) and publish it rounded."""
-    level = device.memory.get(name, device.num(name, 100.0)) - per_second * dt
-    device.memory[name] = min(max(level, 0.0), 100.0)
-    device.set(name, device.memory[name])
+    """Move a level (battery) by a rate, within 0..100."""
+    level = _level(device, name, 100.0) - per_second * dt
+    _set_level(device, name, min(max(level, 0.0), 100.0))
 
 
 # --- light -----------------------------------------------------------------------------------
@@ -69,9 +87,8 @@ def _outlet_step(device: VirtualDevice, dt: float) -> None:
     device.set("electric-power", watts)
     device.set("voltage", volts)
     device.set("electric-current", watts / volts)
-    kwh = device.memory.get("kwh", device.num("power-consumption")) + watts * dt / 3_600_000
-    device.memory["kwh"] = kwh
-    device.set("power-consumption", kwh)
+    kwh = _level(device, "power-consumption", 0.0) + watts * dt / 3_600_000
+    _set_level(device, "power-consumption", kwh)
 
 
 def _switch_action(device: VirtualDevice, action: str) -> None:
@@ -88,6 +105,8 @@ def _climate_sensor_step(device: VirtualDevice, dt: float) -> None:
 
 def _motion_step(device: VirtualDevice, dt: float) -> None:
     since = device.memory.get("since_motion", 0.0) + dt
+    if device.get("motion-state", False) and not device.memory.get("motion"):
+        since = dt  # motion reported from outside (inject, restored state) clears like our own
     if device.rng.random() < _opt(device, "motion_rate", 0.01) * dt:
         since = 0.0
         device.set("motion-state", True)
@@ -95,6 +114,7 @@ def _motion_step(device: VirtualDevice, dt: float) -> None:
     if since >= _opt(device, "clear_after", 30.0):
         device.set("motion-state", False)
     device.memory["since_motion"] = since
+    device.memory["motion"] = float(bool(device.get("motion-state", False)))
     device.set("no-motion-duration", 0 if device.get("motion-state", False) else since)
     _walk(device, "illumination", _opt(device, "illuminance", 150.0), 2.0, dt)
     _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
@@ -113,7 +133,7 @@ HEAT_MODES = {0, 1, 2}  # Auto, Heat, Eco; 3 is Off
 
 
 def _thermostat_step(device: VirtualDevice, dt: float) -> None:
-    room = device.num("environment/temperature", 19.0)
+    room = _level(device, "environment/temperature", 19.0)
     target = device.num("target-temperature", 21.0)
     if device.get("mode", 0) == 2:
         target -= 2.0  # Eco
@@ -124,7 +144,7 @@ def _thermostat_step(device: VirtualDevice, dt: float) -> None:
     goal = target if heating else ambient
     step = min(abs(rate) * dt, abs(goal - room))
     room += step if goal > room else -step
-    device.set("environment/temperature", room)
+    _set_level(device, "environment/temperature", room)
     device.set("status", 1 if heating else 0)
     _walk(device, "relative-humidity", _opt(device, "humidity", 40.0), 0.05, dt)
 
@@ -206,13 +226,12 @@ def _speaker_action(device: VirtualDevice, action: str) -> None:
 
 # --- curtain: moves toward its target at a steady speed ---------------------------------
 def _curtain_step(device: VirtualDevice, dt: float) -> None:
-    current = device.memory.get("position", device.num("current-position"))
+    current = _level(device, "current-position", 0.0)
     target = device.num("target-position", current)
     move = min(_opt(device, "speed", 10.0) * dt, abs(target - current))
     opening = target > current
     current += move if opening else -move
-    device.memory["position"] = current
-    device.set("current-position", current)
+    _set_level(device, "current-position", current)
     moving = abs(target - current) > 1e-9
     device.set("status", (1 if opening else 2) if moving else 0)
 
