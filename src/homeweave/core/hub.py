@@ -136,13 +136,14 @@ class Hub:
                 await self.storage.save_registry(self._snapshot())
             return
         snapshot = await self.storage.load_registry()
+        home_of = {r.id: r.home_id for r in snapshot.rooms}
         self.registry.replace_all(
             (
                 Home(h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
                 for h in snapshot.homes
             ),
             (Room(r.id, r.home_id, r.name) for r in snapshot.rooms),
-            (self._device_from_record(d, snapshot) for d in snapshot.devices),
+            (self._device_from_record(d, home_of.get(d.room_id, "")) for d in snapshot.devices),
         )
 
     def _registry_from_config(self) -> None:
@@ -190,13 +191,13 @@ class Hub:
         except HomeweaveError as exc:
             raise ConfigError(str(exc)) from exc
 
-    def _device_from_record(self, record: DeviceRecord, snapshot: RegistrySnapshot) -> Device:
-        home_of = {r.id: r.home_id for r in snapshot.rooms}
+    @staticmethod
+    def _device_from_record(record: DeviceRecord, home_id: str) -> Device:
         return Device(
             id=record.id,
             name=record.name,
             room_id=record.room_id,
-            home_id=home_of.get(record.room_id, ""),
+            home_id=home_id,
             integration=record.integration,
             spec=load_spec(record.spec, source=f"stored spec of {record.id}"),
             model=record.model,
