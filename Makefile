@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint bench browser web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +23,21 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; } || \
+		echo "warning: could not install chromium; the browser tests will be skipped"
+
+test: lint browser
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Rebuild the dashboard's committed assets (src/homeweave/web/static) from web/ with npm.
+web:
+	cd web && npm install && npm run build
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -173,7 +173,7 @@ def demo(data_dir: Path | None, host: str | None, port: int) -> None:
             f"homeweave demo: {len(reg.rooms)} rooms, {len(reg.devices)} devices, "
             f"ready in {ready:.2f} s"
         )
-        click.echo(f"URL:   {running.url}")
+        click.echo(f"URL:   {running.url}   (open it in a browser and paste the token)")
         click.echo(f"token: {running.token_file.read_text().strip()}")
         click.echo(f"data:  {running.data_dir}  (config written to {CONFIG_FILE} there)")
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")

@@ -30,6 +30,7 @@ from homeweave.errors import (
     UnknownAddress,
 )
 from homeweave.model import Access, check_access
+from homeweave.web import mount
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -228,6 +229,7 @@ def create_app(hub: Hub, tokens: Tokens) -> FastAPI:
         )
 
     app.add_api_websocket_route("/api/ws", websocket_endpoint)
+    mount(app)  # the dashboard at /, after every /api route
     return app
 
 

@@ -1,0 +1,213 @@
+"""The demo hub with its dashboard, and Debian's Chromium driven by Playwright.
+
+Chromium comes from the distribution (``apt-get install -y chromium``), never from
+``playwright install``. The tests skip, saying why, only when it is missing and cannot be
+installed; set HOMEWEAVE_CHROMIUM to use another binary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
+
+from homeweave import runtime
+from homeweave.api.app import create_app as create_api
+from homeweave.api.auth import Tokens
+from homeweave.core.hub import Hub
+from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.runtime import Running, running_hub
+from homeweave.sim.demo import demo_config
+from homeweave.web import mount
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+TIMEOUT_MS = 5000
+E2E = Path(__file__).resolve().parent
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("HOMEWEAVE_CHROMIUM"), CHROMIUM, shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def install_chromium() -> str:
+    """Try Debian's package; return what went wrong, or "" if it is there now."""
+    if shutil.which("apt-get") is None:
+        return "apt-get is not available"
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = [*prefix, "apt-get", "install", "-y", "-q", "chromium"]
+    problem = ""
+    for steps in ([install], [[*prefix, "apt-get", "update", "-q"], install]):
+        problem = ""
+        for step in steps:
+            try:
+                done = subprocess.run(step, capture_output=True, text=True, env=env, timeout=900)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                problem = f"{' '.join(step)}: {exc}"
+                break
+            if done.returncode != 0:
+                tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
+                problem = f"{' '.join(step)}: {tail[0]}"
+                break
+        if not problem and find_chromium():
+            return ""
+    return problem or "apt-get installed chromium, but no chromium binary was found"
+
+
+_chromium_problem: str | None = None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run these tests in one event loop, so they share one browser; install Chromium first
+    (outside any test's timeout) if it is missing."""
+    global _chromium_problem
+    ours = [item for item in items if E2E in Path(str(item.path)).parents]
+    for item in ours:
+        if pytest_asyncio.is_async_test(item):
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)
+    if ours and _chromium_problem is None and find_chromium() is None:
+        _chromium_problem = install_chromium()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    found = find_chromium()
+    if found is None:
+        pytest.skip(
+            f"no Chromium at {CHROMIUM} and it could not be installed "
+            f"({_chromium_problem or 'not tried'}); run `apt-get install -y chromium`"
+        )
+    return found
+
+
+def _create_app_with_dashboard(hub: Hub, tokens: Tokens) -> FastAPI:
+    """The API as the hub builds it, with the dashboard mounted (mount is idempotent, so this
+    keeps working once create_app mounts it itself)."""
+    app = create_api(hub, tokens)
+    mount(app)
+    return app
+
+
+@dataclass
+class Site:
+    """A running demo hub with the dashboard, its admin token and an API client."""
+
+    running: Running
+    token: str
+    client: httpx.AsyncClient
+    virtual: VirtualIntegration
+
+    @property
+    def url(self) -> str:
+        return self.running.url
+
+    async def value(self, address: str) -> object:
+        response = await self.client.get(f"/api/devices/{address}")
+        response.raise_for_status()
+        return response.json()["value"]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Site]:
+    """The demo home with its virtual clock stopped (tests step it), dashboard mounted."""
+    monkeypatch.setattr(runtime, "create_app", _create_app_with_dashboard)
+    async with running_hub(demo_config(port=0, tick=0), tmp_path, port=0) as running:
+        assert running.new_token is not None
+        headers = {"Authorization": f"Bearer {running.new_token}"}
+        virtual = running.hub.integrations["virtual"]
+        assert isinstance(virtual, VirtualIntegration)
+        async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=5) as client:
+            yield Site(running, running.new_token, client, virtual)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser(chromium_path: str) -> AsyncIterator[Browser]:
+    """One headless Chromium for a module's tests (each test gets fresh contexts); it closes
+    before the rest of the suite runs."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+class ContextFactory(Protocol):
+    async def __call__(
+        self, viewport: ViewportSize = ..., *, signed_in: bool = ..., mobile: bool = ...
+    ) -> BrowserContext: ...
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def contexts(browser: Browser, site: Site) -> AsyncIterator[ContextFactory]:
+    """Make browser contexts on the dashboard (signed in or out, phone or desktop)."""
+    made: list[BrowserContext] = []
+
+    async def make(
+        viewport: ViewportSize = DESKTOP, *, signed_in: bool = True, mobile: bool = False
+    ) -> BrowserContext:
+        context = await browser.new_context(
+            base_url=site.url,
+            viewport=viewport,
+            is_mobile=mobile,
+            has_touch=mobile,
+            color_scheme="light",
+            reduced_motion="reduce",
+        )
+        made.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        if signed_in:
+            await context.add_init_script(
+                "localStorage.getItem('homeweave.token') === null && "
+                f"localStorage.setItem('homeweave.token', {site.token!r})"
+            )
+        return context
+
+    yield make
+    for context in made:
+        await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def desktop(contexts: ContextFactory) -> Page:
+    """A desktop-sized page, signed in (not yet navigated)."""
+    return await (await contexts(DESKTOP)).new_page()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def phone(contexts: ContextFactory) -> Page:
+    """A phone-sized page, signed in (not yet navigated)."""
+    return await (await contexts(PHONE, mobile=True)).new_page()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

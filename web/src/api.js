@@ -1,0 +1,74 @@
+// The hub's HTTP API: every call carries the admin token; failures become ApiError with the
+// hub's own message ({"error": ...}) so controls can show it as it is.
+
+const TOKEN_KEY = 'homeweave.token';
+const TIMEOUT_MS = 20_000;
+
+export class ApiError extends Error {
+  constructor(status, message, kind = '') {
+    super(message);
+    this.status = status;
+    this.kind = kind;
+  }
+}
+
+export const token = {
+  get: () => localStorage.getItem(TOKEN_KEY) || '',
+  set: (value) => localStorage.setItem(TOKEN_KEY, value),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+let onUnauthorized = () => {};
+/** Called when the hub stops accepting the stored token (it was revoked). */
+export function whenUnauthorized(callback) {
+  onUnauthorized = callback;
+}
+
+export async function request(method, path, body, bearer = token.get()) {
+  const headers = { Authorization: `Bearer ${bearer}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    const late = err && err.name === 'TimeoutError';
+    throw new ApiError(0, late ? 'The hub did not answer in time' : 'The hub cannot be reached');
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const message = (data && data.error) || `${response.status} ${response.statusText}`;
+    if (response.status === 401 && bearer === token.get()) onUnauthorized();
+    throw new ApiError(response.status, message, (data && data.kind) || '');
+  }
+  return data;
+}
+
+const part = encodeURIComponent;
+const propertyPath = (device, service, prop) =>
+  `/api/devices/${part(device)}/${part(service)}/${part(prop)}`;
+
+export const api = {
+  homes: (bearer) => request('GET', '/api/homes', undefined, bearer),
+  devices: () => request('GET', '/api/devices'),
+  device: (id) => request('GET', `/api/devices/${part(id)}`),
+  set: (device, service, prop, value) =>
+    request('PUT', propertyPath(device, service, prop), { value }),
+  act: (device, service, action, args = []) =>
+    request('POST', `/api/devices/${part(device)}/actions/${part(service)}/${part(action)}`, {
+      args,
+    }),
+  history: (device, service, prop, start) =>
+    request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
+  openapi: () => request('GET', '/api/openapi.json'),
+  automations: () => request('GET', '/api/automations'),
+};

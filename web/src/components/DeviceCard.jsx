@@ -1,0 +1,185 @@
+// A device as a card: icon, name, status, power switch, the controls its spec asks for,
+// readings with units, and action buttons. Greyed out with the reason when unavailable.
+import {
+  cardModel,
+  deviceIcon,
+  DEVICE_TINTS,
+  isActive,
+  label,
+  NOT_IN_STATUS,
+  shortName,
+} from '../capabilities.js';
+import { formatValue, toHex } from '../format.js';
+import { useCommand, useDevice } from '../hooks.js';
+import { Icon, Spinner } from '../icons.jsx';
+import { devicePath, Link } from '../router.jsx';
+import { runAction } from './commands.js';
+import {
+  ChoiceButtons,
+  ChoiceSelect,
+  ColorPicker,
+  CommandError,
+  Position,
+  PowerSwitch,
+  Setpoint,
+  Slider,
+  ToggleButton,
+} from './controls.jsx';
+
+const CONTROL_VIEWS = {
+  slider: Slider,
+  color: ColorPicker,
+  setpoint: Setpoint,
+  position: Position,
+  buttons: ChoiceButtons,
+  mute: ToggleButton,
+  select: ChoiceSelect,
+};
+
+export function statusText(device) {
+  if (!device.available) return 'Unavailable';
+  const { power, status, readings, controls } = cardModel(device);
+  // A status at its first (resting) value says less than the position or the readings.
+  const statusValue = status ? device.values.get(status.id) : null;
+  const busy = status && statusValue !== status.choices[0].value;
+  if (power) {
+    const on = device.values.get(power.id) === true;
+    if (!on) return 'Off';
+    if (busy) return `On · ${formatValue(status, statusValue)}`;
+    const level = controls.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
+    const v = level && device.values.get(level.prop.id);
+    return typeof v === 'number' ? `On · ${formatValue(level.prop, v)}` : 'On';
+  }
+  if (busy) return formatValue(status, statusValue);
+  const position = controls.find((c) => c.kind === 'position');
+  if (position) {
+    const v = device.values.get((position.companion ?? position.prop).id);
+    if (v === 0) return 'Closed';
+    if (typeof v === 'number') return `Open · ${formatValue(position.prop, v)}`;
+  }
+  const summary = readings.filter((p) => !NOT_IN_STATUS.has(p.key));
+  if (summary.length > 0) {
+    return summary
+      .slice(0, 2)
+      .map((p) => formatValue(p, device.values.get(p.id)))
+      .join(' · ');
+  }
+  return status ? formatValue(status, statusValue) : '';
+}
+
+/** The icon's tint: a lit lamp shows its own color. */
+function tint(device) {
+  const color = device.byName.get('color');
+  if (device.type === 'light' && color) return { '--tint': toHex(device.values.get(color.id) ?? 0xffb46b) };
+  return {};
+}
+
+export function IconBubble({ device, large = false }) {
+  const active = device.available && isActive(device);
+  const tintName = DEVICE_TINTS[device.type] ?? 'blue';
+  return (
+    <span
+      class={`icon-bubble tint-${tintName} ${active ? 'is-active' : ''} ${large ? 'large' : ''}`}
+      style={active ? tint(device) : {}}
+    >
+      <Icon name={deviceIcon(device)} size={large ? 32 : 22} />
+    </span>
+  );
+}
+
+function Readings({ device, props }) {
+  if (props.length === 0) return null;
+  return (
+    <dl class="readings">
+      {props.map((prop) => (
+        <div class="reading" key={prop.id} data-prop={prop.key}>
+          <dt>{label(prop)}</dt>
+          <dd>{formatValue(prop, device.values.get(prop.id))}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function CardActions({ device, actions }) {
+  const command = useCommand();
+  if (actions.length === 0) return null;
+  const compactRow = actions.every((a) => a.compact);
+  return (
+    <div class="control">
+      <div class={compactRow ? 'button-row' : 'action-grid'} role="group" aria-label="Actions">
+        {actions.map(({ action, label: text, icon, compact }) => (
+          <button
+            key={`${action.siid}.${action.aiid}`}
+            type="button"
+            class={compact ? 'round-button' : 'pill-button'}
+            aria-label={compact ? text : undefined}
+            title={compact ? text : undefined}
+            data-action={action.key}
+            disabled={!device.available || command.busy}
+            onClick={() => command.run(() => runAction(device, action))}
+          >
+            <Icon name={icon} size={compact ? 18 : 16} />
+            {!compact && <span>{text}</span>}
+          </button>
+        ))}
+        {command.busy && <Spinner />}
+      </div>
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+/** The controls and readings of a card, also shown at the top of the device page. */
+export function CardBody({ device }) {
+  const model = cardModel(device);
+  const control = ({ kind, prop, companion }) => {
+    const View = CONTROL_VIEWS[kind];
+    return <View key={prop.id} device={device} prop={prop} companion={companion} />;
+  };
+  return (
+    <>
+      {model.controls.filter((c) => c.kind !== 'select').map(control)}
+      <CardActions device={device} actions={model.actions} />
+      {model.controls.filter((c) => c.kind === 'select').map(control)}
+      <Readings device={device} props={model.readings} />
+    </>
+  );
+}
+
+export function DeviceCard({ id, room = '' }) {
+  const device = useDevice(id);
+  const power = useCommand();
+  if (!device) return null;
+  const model = cardModel(device);
+  const titleId = `card-${id}`.replace(/[^\w-]/g, '_');
+  const state = !device.available ? 'unavailable' : isActive(device) ? 'active' : 'idle';
+  return (
+    <article class={`card device-card is-${state}`} aria-labelledby={titleId} data-device={id}>
+      <header class="card-head">
+        <IconBubble device={device} />
+        <div class="card-titles">
+          <Link href={devicePath(id)} class="card-name" id={titleId} title={device.name}>
+            {shortName(device.name, room)}
+          </Link>
+          <span class="card-status" data-status>
+            {statusText(device)}
+          </span>
+        </div>
+        {model.power && (
+          <PowerSwitch device={device} prop={model.power} command={power} />
+        )}
+      </header>
+      <CommandError command={power} />
+      {!device.available && (
+        <p class="unavailable-note">
+          <Icon name="offline" size={16} />
+          {device.unavailable_reason || 'The device does not answer'}
+        </p>
+      )}
+      <div class="card-body">
+        <CardBody device={device} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,114 @@
+// The history chart (loaded on demand: uPlot is most of the dashboard's JavaScript).
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const HEIGHT = 220;
+const MIN_SPAN = 600;
+
+const timeText = (at) =>
+  new Date(at * 1000).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+/** A line chart of (epoch seconds, value) points in `el`, drawn to "now" with the last value;
+ * the value under the cursor shows in a readout. */
+/** Tick labels with as many decimals as the tick spacing needs. */
+function tickFormat(unitFormat) {
+  return (_u, ticks) => {
+    const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+    const digits = Math.min(3, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
+    return ticks.map((v) =>
+      unitFormat(v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })),
+    );
+  };
+}
+
+const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
+
+export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null }) {
+  const css = getComputedStyle(el);
+  const color = css.getPropertyValue('--accent').trim() || '#2f6df6';
+  const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,.2)';
+  const text = css.getPropertyValue('--muted').trim() || '#888';
+  const readout = document.createElement('div');
+  readout.className = 'chart-readout';
+  readout.setAttribute('aria-hidden', 'true');
+  el.append(readout);
+  const toNow = () => {
+    const now = Date.now() / 1000;
+    if (xs.length === 0 || xs[xs.length - 1] >= now) return [xs, ys];
+    return [
+      [...xs, now],
+      [...ys, ys[ys.length - 1]],
+    ];
+  };
+  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const plot = new uPlot(
+    {
+      width: Math.max(200, el.clientWidth),
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { size: 8 } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => [Math.min(min, max - MIN_SPAN), max] },
+        y: {
+          range: (_u, min, max) => {
+            const pad = max > min ? (max - min) * 0.15 : Math.max(1, Math.abs(max) * 0.05);
+            let [low, high] = [min - pad, max + pad];
+            if (bounds) [low, high] = [Math.max(low, bounds[0]), Math.min(high, bounds[1])];
+            return high > low ? [low, high] : [min - 1, max + 1];
+          },
+        },
+      },
+      axes: [
+        axis,
+        {
+          ...axis,
+          size: 64,
+          values: tickFormat(unitFormat),
+          ...(integer ? { incrs: INTEGER_INCRS } : {}),
+        },
+      ],
+      series: [
+        {},
+        {
+          stroke: color,
+          width: 2,
+          fill: `${color}26`,
+          points: { show: xs.length < 50, size: 5 },
+        },
+      ],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            const [times, values] = u.data;
+            readout.textContent =
+              i == null || values[i] == null ? '' : `${format(values[i])} · ${timeText(times[i])}`;
+          },
+        ],
+      },
+    },
+    toNow(),
+    el,
+  );
+  const resize = new ResizeObserver(() =>
+    plot.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }),
+  );
+  resize.observe(el);
+  return {
+    append(at, value) {
+      xs.push(at);
+      ys.push(value);
+      plot.setData(toNow());
+    },
+    destroy() {
+      resize.disconnect();
+      plot.destroy();
+      readout.remove();
+    },
+  };
+}

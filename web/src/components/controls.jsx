@@ -1,0 +1,354 @@
+// Controls for one property each. Every control shows a spinner while its command is in flight
+// and the hub's error message if it failed; the value shown is the device's confirmed state
+// (a slider keeps the position the user chose until the device confirms or refuses it).
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { label as labelOf } from '../capabilities.js';
+import { formatNumber, formatValue, fromHex, toHex, unitText, withUnit } from '../format.js';
+import { useCommand } from '../hooks.js';
+import { Icon, Spinner } from '../icons.jsx';
+import { setProp } from './commands.js';
+
+const domId = (device, prop, suffix = '') =>
+  `c-${device.id}-${prop.siid}-${prop.piid}${suffix}`.replace(/[^\w-]/g, '_');
+
+export function CommandError({ command }) {
+  if (!command.error) return null;
+  return (
+    <p class="command-error" role="alert">
+      <Icon name="alert" size={16} />
+      <span>{command.error}</span>
+      <button type="button" class="icon-button small" aria-label="Dismiss" onClick={command.dismiss}>
+        <Icon name="close" size={14} />
+      </button>
+    </p>
+  );
+}
+
+/** The on/off switch (role=switch). A card passes its own `command` to show the error
+ * below its header; elsewhere the error shows beside the switch. */
+export function PowerSwitch({ device, prop, name, command: shared }) {
+  const own = useCommand();
+  const command = shared ?? own;
+  const on = device.values.get(prop.id) === true;
+  const [pending, setPending] = useState(null);
+  const shown = pending ?? on;
+  const flip = () =>
+    command.run(async () => {
+      setPending(!on);
+      try {
+        await setProp(device, prop, !on);
+      } finally {
+        setPending(null);
+      }
+    });
+  return (
+    <div class="power">
+      {command.busy && <Spinner label="Switching…" />}
+      <button
+        type="button"
+        role="switch"
+        class="switch"
+        aria-checked={shown ? 'true' : 'false'}
+        aria-label={name ?? `${device.name} ${labelOf(prop).toLowerCase()}`}
+        aria-busy={command.busy ? 'true' : 'false'}
+        disabled={!device.available}
+        onClick={flip}
+        data-prop={prop.key}
+      >
+        <span class="switch-thumb" />
+      </button>
+      {!shared && <CommandError command={command} />}
+    </div>
+  );
+}
+
+function rangeOf(prop) {
+  const [min, max, step] = prop.range ?? [0, 100, 1];
+  return { min, max, step: step || 1 };
+}
+
+/** A range slider; commits on release (or each key press), not while dragging. */
+export function Slider({ device, prop, note, variant = '' }) {
+  const command = useCommand();
+  const value = device.values.get(prop.id);
+  const [draft, setDraft] = useState(null);
+  const { min, max, step } = rangeOf(prop);
+  const shown = draft ?? (typeof value === 'number' ? value : min);
+  const look = `${variant} ${prop.unit === 'kelvin' ? 'kelvin' : ''}`;
+  const id = domId(device, prop);
+  const fill = max > min ? ((shown - min) / (max - min)) * 100 : 0;
+  const text = withUnit(formatNumber(prop, shown), prop.unit);
+  const commit = async (event) => {
+    const next = Number(event.currentTarget.value);
+    setDraft(next);
+    await command.run(() => setProp(device, prop, next));
+    setDraft(null);
+  };
+  return (
+    <div class={`control slider ${look}`} aria-busy={command.busy ? 'true' : 'false'}>
+      <div class="control-head">
+        <label for={id}>{labelOf(prop)}</label>
+        {command.busy && <Spinner label="Setting…" />}
+        <output for={id} aria-live="off">
+          {text}
+          {note && <span class="note"> · {note}</span>}
+        </output>
+      </div>
+      <input
+        id={id}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={shown}
+        style={{ '--fill': `${fill}%` }}
+        aria-valuetext={text}
+        disabled={!device.available}
+        data-prop={prop.key}
+        onInput={(event) => setDraft(Number(event.currentTarget.value))}
+        onChange={commit}
+      />
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+const PRESETS = [
+  [0xffb46b, 'Warm white'],
+  [0xffffff, 'White'],
+  [0xff4d4d, 'Red'],
+  [0x3ddc84, 'Green'],
+  [0x3fa9ff, 'Blue'],
+  [0x8c6bff, 'Violet'],
+];
+
+/** Preset swatches and the system color picker, for a packed 0xRRGGBB property. */
+export function ColorPicker({ device, prop }) {
+  const command = useCommand();
+  const value = device.values.get(prop.id);
+  const id = domId(device, prop);
+  const choose = (packed) => command.run(() => setProp(device, prop, packed));
+  return (
+    <fieldset class="control color" aria-busy={command.busy ? 'true' : 'false'}>
+      <legend class="control-head">
+        <span>{labelOf(prop)}</span>
+        {command.busy && <Spinner label="Setting color…" />}
+      </legend>
+      <div class="swatches">
+        {PRESETS.map(([packed, name]) => (
+          <button
+            key={packed}
+            type="button"
+            class="swatch"
+            style={{ '--swatch': toHex(packed) }}
+            aria-label={name}
+            aria-pressed={value === packed ? 'true' : 'false'}
+            disabled={!device.available}
+            onClick={() => choose(packed)}
+          />
+        ))}
+        <label class="swatch custom" style={{ '--swatch': toHex(value ?? 0) }}>
+          <span class="sr-only">Custom color</span>
+          <input
+            id={id}
+            type="color"
+            value={toHex(value ?? 0)}
+            disabled={!device.available}
+            data-prop={prop.key}
+            onChange={(event) => choose(fromHex(event.currentTarget.value))}
+          />
+        </label>
+      </div>
+      <CommandError command={command} />
+    </fieldset>
+  );
+}
+
+/** A target (thermostat) beside the current reading; presses are gathered for a moment and
+ * sent as one write. */
+export function Setpoint({ device, prop, companion }) {
+  const command = useCommand();
+  const value = device.values.get(prop.id);
+  const [draft, setDraft] = useState(null);
+  const timer = useRef(0);
+  const sequence = useRef(0);
+  const { min, max, step } = rangeOf(prop);
+  const shown = draft ?? value;
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const nudge = (direction) => {
+    const base = typeof shown === 'number' ? shown : min;
+    const next = Math.min(max, Math.max(min, Math.round((base + direction * step) / step) * step));
+    setDraft(next);
+    clearTimeout(timer.current);
+    const mine = ++sequence.current;
+    timer.current = setTimeout(async () => {
+      await command.run(() => setProp(device, prop, next));
+      if (sequence.current === mine) setDraft(null);
+    }, 600);
+  };
+  const current = companion ? device.values.get(companion.id) : null;
+  const unit = unitText(prop.unit);
+  const targetText = typeof shown === 'number' ? formatNumber(prop, shown) : '—';
+  return (
+    <div class="control setpoint" aria-busy={command.busy ? 'true' : 'false'}>
+      {companion && (
+        <div class="reading-big">
+          <span class="reading-caption">Now</span>
+          <span class="reading-value" data-prop={companion.key}>
+            {typeof current === 'number' ? formatNumber(companion, current) : '—'}
+            <span class="reading-unit">{unitText(companion.unit)}</span>
+          </span>
+        </div>
+      )}
+      <div class="stepper" role="group" aria-label={`${labelOf(prop)} ${unit}`}>
+        <button
+          type="button"
+          class="round-button"
+          aria-label={`Lower ${labelOf(prop).toLowerCase()}`}
+          disabled={!device.available || shown <= min}
+          onClick={() => nudge(-1)}
+        >
+          <Icon name="minus" size={16} />
+        </button>
+        <div class="stepper-value">
+          <span class="reading-caption">
+            {labelOf(prop)} {command.busy && <Spinner label="Setting…" />}
+          </span>
+          <output aria-live="polite" data-prop={prop.key}>
+            {targetText}
+            <span class="reading-unit">{unit}</span>
+          </output>
+        </div>
+        <button
+          type="button"
+          class="round-button"
+          aria-label={`Raise ${labelOf(prop).toLowerCase()}`}
+          disabled={!device.available || shown >= max}
+          onClick={() => nudge(1)}
+        >
+          <Icon name="plus" size={16} />
+        </button>
+      </div>
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+/** A target position slider that also says where the device is now. */
+export function Position({ device, prop, companion }) {
+  const now = companion ? device.values.get(companion.id) : null;
+  const note = typeof now === 'number' && now !== device.values.get(prop.id) ? `now ${formatValue(companion, now)}` : '';
+  return <Slider device={device} prop={prop} note={note} variant="position" />;
+}
+
+/** One button per value of a write-only value list (a curtain's Open / Pause / Close). */
+export function ChoiceButtons({ device, prop }) {
+  const command = useCommand();
+  return (
+    <div class="control">
+      <div class="button-row" role="group" aria-label={labelOf(prop)}>
+        {prop.choices.map((choice) => (
+          <button
+            key={choice.value}
+            type="button"
+            class="pill-button"
+            disabled={!device.available || command.busy}
+            onClick={() => command.run(() => setProp(device, prop, choice.value))}
+          >
+            {choice.description}
+          </button>
+        ))}
+        {command.busy && <Spinner />}
+      </div>
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+/** A pressed/not pressed button for a boolean like mute. */
+export function ToggleButton({ device, prop }) {
+  const command = useCommand();
+  const on = device.values.get(prop.id) === true;
+  return (
+    <div class="control toggle-button">
+      <button
+        type="button"
+        class={`pill-button ${on ? 'is-on' : ''}`}
+        aria-pressed={on ? 'true' : 'false'}
+        disabled={!device.available}
+        onClick={() => command.run(() => setProp(device, prop, !on))}
+        data-prop={prop.key}
+      >
+        <Icon name={on ? 'muted' : 'volume'} size={18} />
+        <span>{labelOf(prop)}</span>
+        {command.busy && <Spinner />}
+      </button>
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+/** A select for a writable value list (modes, fan levels). */
+export function ChoiceSelect({ device, prop, variant = '' }) {
+  const command = useCommand();
+  const value = device.values.get(prop.id);
+  const id = domId(device, prop);
+  return (
+    <div class={`control select ${variant}`} aria-busy={command.busy ? 'true' : 'false'}>
+      <div class="control-head">
+        <label for={id}>{labelOf(prop)}</label>
+        {command.busy && <Spinner />}
+      </div>
+      <select
+        id={id}
+        value={value ?? ''}
+        disabled={!device.available || command.busy}
+        data-prop={prop.key}
+        onChange={(event) => command.run(() => setProp(device, prop, Number(event.currentTarget.value)))}
+      >
+        {value === null || value === undefined ? <option value="">—</option> : null}
+        {prop.choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.description}
+          </option>
+        ))}
+      </select>
+      <CommandError command={command} />
+    </div>
+  );
+}
+
+/** A text or number field with a Set button, for properties no other control fits. */
+export function FieldEditor({ device, prop }) {
+  const command = useCommand();
+  const value = device.values.get(prop.id);
+  const [draft, setDraft] = useState(null);
+  const id = domId(device, prop, '-field');
+  const isNumber = prop.format !== 'string';
+  const submit = async (event) => {
+    event.preventDefault();
+    const raw = draft ?? String(value ?? '');
+    const ok = await command.run(() => setProp(device, prop, isNumber ? Number(raw) : raw));
+    if (ok) setDraft(null);
+  };
+  return (
+    <form class="control field" onSubmit={submit}>
+      <label class="sr-only" for={id}>
+        {labelOf(prop)}
+      </label>
+      <input
+        id={id}
+        type={isNumber ? 'number' : 'text'}
+        value={draft ?? (value ?? '')}
+        disabled={!device.available}
+        onInput={(event) => setDraft(event.currentTarget.value)}
+      />
+      <button type="submit" class="pill-button" disabled={!device.available || command.busy}>
+        Set
+      </button>
+      {command.busy && <Spinner />}
+      <CommandError command={command} />
+    </form>
+  );
+}

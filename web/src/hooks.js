@@ -1,0 +1,53 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
+
+import { state, subscribe } from './store.js';
+
+/** Re-render when `key` (a device id, 'connection' or '*' for anything) changes. */
+export function useStore(key = '*') {
+  const [, force] = useReducer((n) => n + 1, 0);
+  useEffect(() => subscribe(key, force), [key]);
+  return state;
+}
+
+export function useDevice(id) {
+  useStore(id);
+  return state.devices.get(id);
+}
+
+/** Run a command for a control: `busy` while it is in flight, `error` (the hub's message) if
+ * it failed; a later run clears the error. */
+export function useCommand() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+  const run = useCallback(async (work) => {
+    setBusy(true);
+    setError('');
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      if (alive.current) setError(err.message || String(err));
+      return false;
+    } finally {
+      if (alive.current) setBusy(false);
+    }
+  }, []);
+  return { busy, error, run, dismiss: () => setError('') };
+}
+
+/** A clock for "changed 3 min ago" texts. */
+export function useNow(intervalMs = 30_000) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}

@@ -1,0 +1,69 @@
+// Line icons drawn for homeweave on a 24-unit grid (stroke = currentColor).
+const circle = (cx, cy, r) => `M${cx - r} ${cy}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`;
+
+const PATHS = {
+  bulb: 'M9 18h6M10 21h4M12 3a6 6 0 0 0-3.6 10.8c.7.6 1.1 1.3 1.1 2.2v.5h5V16c0-.9.4-1.6 1.1-2.2A6 6 0 0 0 12 3z',
+  plug: 'M9 3v4M15 3v4M6 7h12v3a6 6 0 0 1-12 0zM12 16v5',
+  thermometer: `M14 13.5V5a2 2 0 0 0-4 0v8.5a4 4 0 1 0 4 0zM12 9v7`,
+  thermostat: `${circle(12, 12, 9)}M12 12l4-3M7.5 15.5h.01M6.5 11h.01M8.5 7.5h.01M12 6h.01`,
+  door: 'M4 21h16M6 21V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v17M14.5 12.5h.01',
+  motion: `M12 12h.01M8.8 8.8a4.5 4.5 0 0 0 0 6.4M15.2 8.8a4.5 4.5 0 0 1 0 6.4M5.6 5.6a9 9 0 0 0 0 12.8M18.4 5.6a9 9 0 0 1 0 12.8`,
+  vacuum: `${circle(12, 12, 9)}${circle(12, 12, 3)}M12 3v3M5 16.5l2-1M19 16.5l-2-1`,
+  speaker: `M7 3h10a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z${circle(12, 14, 3.5)}M12 7h.01`,
+  blinds: 'M3 3h18M5 3v12M19 3v12M5 7h14M5 11h14M5 15h14M12 15v3',
+  charger: 'M6 3h12a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM13 6.5 9 12.5h4l-1 5 4-6h-4z',
+  device: 'M7 4h10a3 3 0 0 1 3 3v10a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3V7a3 3 0 0 1 3-3z',
+  home: 'M3 11 12 4l9 7M5.5 9.5V20h4.5v-6h4v6h4.5V9.5',
+  rooms: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  automations: `M4 6h9M4 12h6M4 18h9M17 3l3 3-3 3M17 15l3 3-3 3`,
+  sun: `${circle(12, 12, 4)}M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4`,
+  moon: 'M20 14.5A8.5 8.5 0 1 1 9.5 4a6.5 6.5 0 0 0 10.5 10.5z',
+  logout: 'M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 16l-4-4 4-4M6 12h10',
+  play: 'M8 5.5v13l10.5-6.5z',
+  pause: 'M8.5 5v14M15.5 5v14',
+  stop: 'M7 7h10v10H7z',
+  dock: 'M3 12 12 5l9 7M6 10.5V19h12v-8.5M10 19v-4h4v4',
+  previous: 'M6 5v14M18 5 9 12l9 7z',
+  next: 'M18 5v14M6 5l9 7-9 7z',
+  power: 'M12 3v8M6.6 6.6a7.5 7.5 0 1 0 10.8 0',
+  volume: 'M4 9h3.5L12 5v14l-4.5-4H4zM15.5 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11',
+  muted: 'M4 9h3.5L12 5v14l-4.5-4H4zM16 9.5l5 5M21 9.5l-5 5',
+  battery: 'M5 7h12a2 2 0 0 1 2 2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2zM21 10.5v3',
+  chevron: 'M9 6l6 6-6 6',
+  back: 'M15 6l-6 6 6 6',
+  plus: 'M12 5v14M5 12h14',
+  minus: 'M5 12h14',
+  alert: 'M12 9v4M12 17h.01M10.3 4.2 2.6 17.5A2 2 0 0 0 4.3 20.5h15.4a2 2 0 0 0 1.7-3L13.7 4.2a2 2 0 0 0-3.4 0z',
+  close: 'M6 6l12 12M18 6 6 18',
+  chart: 'M4 4v16h16M7 15l4-5 3 3 5-7',
+  offline: 'M3 3l18 18M8.5 16.5a5 5 0 0 1 7 0M5 12.9a10 10 0 0 1 4.3-2.4M12 20h.01M19 12.9a10 10 0 0 0-2.2-1.6M2 8.8a15 15 0 0 1 4.2-2.7M22 8.8A15 15 0 0 0 10.7 5',
+  key: `${circle(8, 15, 4)}M11 12l9-9M16 7l3 3M18 5l2 2`,
+};
+
+export function Icon({ name, size = 24, class: extra = '', ...rest }) {
+  const filled = name === 'play' || name === 'previous' || name === 'next';
+  return (
+    <svg
+      class={`icon ${extra}`}
+      viewBox="0 0 24 24"
+      width={size}
+      height={size}
+      aria-hidden="true"
+      focusable="false"
+      fill={filled ? 'currentColor' : 'none'}
+      stroke="currentColor"
+      stroke-width="1.8"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      {...rest}
+    >
+      <path d={PATHS[name] ?? PATHS.device} />
+    </svg>
+  );
+}
+
+export function Spinner({ label = 'Working…' }) {
+  return (
+    <span class="spinner" role="status" aria-label={label} />
+  );
+}

@@ -1,0 +1,234 @@
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { api, token, whenUnauthorized } from './api.js';
+import { useStore } from './hooks.js';
+import { Icon, Spinner } from './icons.jsx';
+import { connectLive } from './live.js';
+import { Link, route, roomPath, usePath } from './router.jsx';
+import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
+import './styles.css';
+import { toggleTheme, useTheme } from './theme.js';
+import { Automations } from './views/Automations.jsx';
+import { DeviceDetail } from './views/Device.jsx';
+import { Home } from './views/Home.jsx';
+import { Login } from './views/Login.jsx';
+import { NotFound } from './views/NotFound.jsx';
+import { findRoom, Room } from './views/Room.jsx';
+
+const CONNECTION_TEXT = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+};
+
+function Connection() {
+  const s = useStore('connection');
+  return (
+    <span class={`connection is-${s.connection}`} role="status" title="Live updates">
+      <span class="dot" aria-hidden="true" />
+      <span class="connection-text">{CONNECTION_TEXT[s.connection]}</span>
+    </span>
+  );
+}
+
+function NavLink({ href, current, icon, children }) {
+  return (
+    <li>
+      <Link href={href} class="nav-link" aria-current={current ? 'page' : undefined}>
+        <Icon name={icon} size={20} />
+        <span>{children}</span>
+      </Link>
+    </li>
+  );
+}
+
+function Brand() {
+  return (
+    <Link href="/" class="brand">
+      <span class="brand-mark">
+        <Icon name="home" size={18} />
+      </span>
+      <span class="brand-name">homeweave</span>
+    </Link>
+  );
+}
+
+function Shell({ path, onLogout, children }) {
+  const s = useStore('registry');
+  const theme = useTheme();
+  const here = route(path);
+  const roomOfDevice = here.view === 'device' ? state.devices.get(here.id)?.room : null;
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <Brand />
+        <div class="topbar-actions">
+          <Connection />
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={theme === 'dark' ? 'Use light theme' : 'Use dark theme'}
+            title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            onClick={toggleTheme}
+          >
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />
+          </button>
+          <button type="button" class="icon-button" aria-label="Log out" title="Log out" onClick={onLogout}>
+            <Icon name="logout" size={20} />
+          </button>
+        </div>
+      </header>
+      <nav class="sidebar" aria-label="Main">
+        <div class="sidebar-inner">
+        <Brand />
+        <ul>
+          <NavLink href="/" icon="home" current={here.view === 'home'}>
+            Home
+          </NavLink>
+          {s.homes.flatMap((home) =>
+            home.rooms.map((room) => (
+              <NavLink
+                key={room.id}
+                href={roomPath(room.id)}
+                icon="rooms"
+                current={here.id === room.id || roomOfDevice === room.id}
+              >
+                {room.name}
+              </NavLink>
+            )),
+          )}
+          {s.automations && (
+            <NavLink href="/automations" icon="automations" current={here.view === 'automations'}>
+              Automations
+            </NavLink>
+          )}
+        </ul>
+        </div>
+      </nav>
+      <main id="main" class="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function titleOf(here) {
+  if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
+  if (here.view === 'device') return state.devices.get(here.id)?.name;
+  if (here.view === 'automations') return 'Automations';
+  return state.homes[0]?.name;
+}
+
+function View({ here }) {
+  const s = useStore('registry');
+  if (s.loadError && !s.loaded) {
+    return (
+      <div class="empty-state" role="alert">
+        <h1 tabIndex={-1}>The hub did not answer</h1>
+        <p>{s.loadError}</p>
+        <button type="button" class="primary-button" onClick={load}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!s.loaded) {
+    return (
+      <div class="empty-state">
+        <Spinner label="Loading your home…" />
+      </div>
+    );
+  }
+  switch (here.view) {
+    case 'home':
+      return <Home />;
+    case 'room':
+      return <Room id={here.id} />;
+    case 'device':
+      return <DeviceDetail id={here.id} />;
+    case 'automations':
+      return <Automations />;
+    default:
+      return <NotFound />;
+  }
+}
+
+function App() {
+  const [bearer, setBearer] = useState(token.get());
+  const [notice, setNotice] = useState('');
+  const path = usePath();
+  const here = route(path);
+  const first = useRef(true);
+  useStore('registry');
+
+  const logout = (message = '') => {
+    token.clear();
+    reset();
+    setNotice(message);
+    setBearer('');
+  };
+
+  useEffect(() => {
+    whenUnauthorized(() => logout('The hub no longer accepts this token. Sign in again.'));
+  }, []);
+
+  useEffect(() => {
+    if (!bearer) return undefined;
+    // The automations view appears once the hub has an automations API (asked after the
+    // home is on screen: the hub builds its API description on first request).
+    load()
+      .then(() => api.openapi())
+      .then(
+        (doc) => {
+          const paths = Object.keys(doc.paths ?? {});
+          setAutomations(paths.some((p) => p.startsWith('/api/automations')));
+        },
+        () => setAutomations(false),
+      );
+    return connectLive(bearer, {
+      onMessage: applyMessage,
+      onStatus: setConnection,
+      onRejected: () => logout('The hub no longer accepts this token. Sign in again.'),
+      onReconnected: load,
+    });
+  }, [bearer]);
+
+  useEffect(() => {
+    const title = bearer ? titleOf(here) : 'Sign in';
+    document.title = title ? `${title} · homeweave` : 'homeweave';
+  });
+
+  useEffect(() => {
+    // After a client-side navigation, move focus to the new page's heading (screen readers
+    // announce it; keyboard users continue from there).
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    requestAnimationFrame(() => document.querySelector('#main h1')?.focus());
+  }, [path]);
+
+  if (!bearer) {
+    return (
+      <Login
+        notice={notice}
+        onLogin={(value) => {
+          token.set(value);
+          setNotice('');
+          setBearer(value);
+        }}
+      />
+    );
+  }
+  return (
+    <Shell path={path} onLogout={() => logout()}>
+      <View here={here} />
+    </Shell>
+  );
+}
+
+render(<App />, document.getElementById('app'));

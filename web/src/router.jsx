@@ -1,0 +1,48 @@
+// Client routes: /, /rooms/:room, /devices/:device, /automations. The hub answers every
+// non-/api path with index.html, so these survive a reload.
+import { useEffect, useState } from 'preact/hooks';
+
+const listeners = new Set();
+
+export function navigate(path, { replace = false } = {}) {
+  if (path === location.pathname) return;
+  history[replace ? 'replaceState' : 'pushState'](null, '', path);
+  for (const callback of listeners) callback(path);
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('popstate', () => {
+  for (const callback of listeners) callback(location.pathname);
+});
+
+export function usePath() {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    listeners.add(setPath);
+    return () => listeners.delete(setPath);
+  }, []);
+  return path;
+}
+
+export function route(path) {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { view: 'home' };
+  if (parts[0] === 'rooms' && parts.length === 2) return { view: 'room', id: parts[1] };
+  if (parts[0] === 'devices' && parts.length === 2) return { view: 'device', id: parts[1] };
+  if (parts[0] === 'automations' && parts.length === 1) return { view: 'automations' };
+  return { view: 'missing' };
+}
+
+export const roomPath = (id) => `/rooms/${encodeURIComponent(id)}`;
+export const devicePath = (id) => `/devices/${encodeURIComponent(id)}`;
+
+export function Link({ href, onClick, ...props }) {
+  const follow = (event) => {
+    if (onClick) onClick(event);
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+  return <a href={href} onClick={follow} {...props} />;
+}

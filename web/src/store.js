@@ -1,0 +1,142 @@
+// Everything the dashboard knows about the home: homes and rooms, devices (spec + current
+// values), recent device events and the live connection's status. Views subscribe by key: a
+// device id, 'registry' (homes and devices were (re)loaded), 'connection', or '*' for any
+// change; notifications are batched to one per animation frame.
+
+import { api } from './api.js';
+
+export const state = {
+  homes: [],
+  devices: new Map(),
+  events: new Map(),
+  loaded: false,
+  loadError: '',
+  connection: 'connecting',
+  automations: false,
+};
+
+const EVENTS_KEPT = 20;
+const listeners = new Map();
+const stateListeners = new Set();
+const dirty = new Set();
+let scheduled = false;
+
+export function subscribe(key, callback) {
+  if (!listeners.has(key)) listeners.set(key, new Set());
+  listeners.get(key).add(callback);
+  return () => listeners.get(key).delete(callback);
+}
+
+/** Every state message as it arrives (the history chart appends them). */
+export function onStateMessage(callback) {
+  stateListeners.add(callback);
+  return () => stateListeners.delete(callback);
+}
+
+export function changed(key) {
+  dirty.add(key);
+  if (scheduled) return;
+  scheduled = true;
+  const flush = () => {
+    scheduled = false;
+    const keys = [...dirty];
+    dirty.clear();
+    for (const k of keys) for (const callback of listeners.get(k) ?? []) callback();
+    for (const callback of listeners.get('*') ?? []) callback();
+  };
+  if (document.hidden) setTimeout(flush, 100);
+  else requestAnimationFrame(flush);
+}
+
+/** A device as the API describes it, indexed for the views: props by "siid.piid" and by
+ * "service/prop" or "prop" (the first service that has it), values and when they changed. */
+export function deviceModel(out) {
+  const props = new Map();
+  const byName = new Map();
+  const values = new Map();
+  const changedAt = new Map();
+  const actions = [];
+  for (const service of out.services) {
+    for (const p of service.properties) {
+      const prop = { ...p, id: `${p.siid}.${p.piid}`, service };
+      props.set(prop.id, prop);
+      byName.set(`${service.key}/${p.key}`, prop);
+      if (!byName.has(p.key)) byName.set(p.key, prop);
+      values.set(prop.id, p.value);
+      changedAt.set(prop.id, p.changed_at);
+    }
+    for (const a of service.actions) actions.push({ ...a, service });
+  }
+  return { ...out, props, byName, values, changedAt, actions };
+}
+
+export async function load() {
+  try {
+    const [homes, devices] = await Promise.all([api.homes(), api.devices()]);
+    state.homes = homes;
+    state.devices = new Map(devices.map((d) => [d.id, deviceModel(d)]));
+    state.loaded = true;
+    state.loadError = '';
+  } catch (err) {
+    state.loadError = err.message;
+  }
+  changed('registry');
+}
+
+export function reset() {
+  state.homes = [];
+  state.devices = new Map();
+  state.events = new Map();
+  state.loaded = false;
+  state.loadError = '';
+  state.connection = 'connecting';
+  state.automations = false;
+  changed('registry');
+}
+
+export function applyValue(deviceId, siid, piid, value, at = Date.now() / 1000) {
+  const device = state.devices.get(deviceId);
+  if (!device) return;
+  const id = `${siid}.${piid}`;
+  if (!device.props.has(id)) return;
+  device.values.set(id, value);
+  device.changedAt.set(id, at);
+  changed(deviceId);
+}
+
+/** One message from the WebSocket (see src/homeweave/api/ws.py). */
+export function applyMessage(message) {
+  const device = state.devices.get(message.device);
+  switch (message.type) {
+    case 'state':
+      applyValue(message.device, message.siid, message.piid, message.value, message.at);
+      for (const callback of stateListeners) callback(message);
+      break;
+    case 'availability':
+      if (!device) return;
+      device.available = message.available;
+      device.unavailable_reason = message.reason || '';
+      changed(device.id);
+      break;
+    case 'event': {
+      if (!device) return;
+      const list = [message, ...(state.events.get(device.id) ?? [])].slice(0, EVENTS_KEPT);
+      state.events.set(device.id, list);
+      changed(device.id);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+export function setConnection(status) {
+  if (state.connection === status) return;
+  state.connection = status;
+  changed('connection');
+}
+
+export function setAutomations(available) {
+  state.automations = available;
+  changed('registry');
+}

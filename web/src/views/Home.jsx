@@ -1,0 +1,109 @@
+import { cardModel, find, isActive } from '../capabilities.js';
+import { DeviceCard } from '../components/DeviceCard.jsx';
+import { formatValue } from '../format.js';
+import { useStore } from '../hooks.js';
+import { Icon } from '../icons.jsx';
+import { Link, roomPath } from '../router.jsx';
+import { state } from '../store.js';
+
+/** A room's climate from the first device reading it (a sensor, a thermostat). */
+export function climateOf(deviceIds) {
+  const parts = [];
+  for (const key of ['temperature', 'relative-humidity']) {
+    for (const id of deviceIds) {
+      const device = state.devices.get(id);
+      const prop = device && device.available && find(device, key);
+      if (prop && !prop.access.includes('write') && device.values.get(prop.id) != null) {
+        parts.push(formatValue(prop, device.values.get(prop.id)));
+        break;
+      }
+    }
+  }
+  return parts.join(' · ');
+}
+
+export function RoomClimate({ devices }) {
+  useStore('*');
+  const text = climateOf(devices);
+  return text ? <span class="room-climate">{text}</span> : null;
+}
+
+function Summary({ home }) {
+  useStore('*');
+  const ids = home.rooms.flatMap((r) => r.devices);
+  const devices = ids.map((id) => state.devices.get(id)).filter(Boolean);
+  const on = devices.filter((d) => d.available && cardModel(d).power && isActive(d)).length;
+  const offline = devices.filter((d) => !d.available).length;
+  const chips = [
+    { icon: 'power', text: on === 0 ? 'Everything is off' : `${on} ${on === 1 ? 'device' : 'devices'} on` },
+    { icon: 'rooms', text: `${home.rooms.length} rooms · ${devices.length} devices` },
+  ];
+  if (offline) chips.push({ icon: 'offline', text: `${offline} unavailable`, warn: true });
+  return (
+    <ul class="summary" aria-label="Summary">
+      {chips.map((chip) => (
+        <li key={chip.text} class={`chip ${chip.warn ? 'warn' : ''}`}>
+          <Icon name={chip.icon} size={16} />
+          {chip.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function RoomSection({ room }) {
+  const headingId = `room-${room.id}`;
+  return (
+    <section class="room-section" aria-labelledby={headingId} data-room={room.id}>
+      <div class="section-head">
+        <h2 id={headingId}>
+          <Link href={roomPath(room.id)}>{room.name}</Link>
+        </h2>
+        <RoomClimate devices={room.devices} />
+        <Link href={roomPath(room.id)} class="section-link" aria-label={`Open ${room.name}`}>
+          <span>
+            {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
+          </span>
+          <Icon name="chevron" size={16} />
+        </Link>
+      </div>
+      {room.devices.length === 0 ? (
+        <p class="empty">No devices in this room yet.</p>
+      ) : (
+        <div class="card-grid">
+          {room.devices.map((id) => (
+            <DeviceCard key={id} id={id} room={room.name} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function greeting() {
+  const hour = new Date().getHours();
+  if (hour < 6) return 'Good night';
+  if (hour < 12) return 'Good morning';
+  if (hour < 18) return 'Good afternoon';
+  return 'Good evening';
+}
+
+export function Home() {
+  const s = useStore('registry');
+  return (
+    <>
+      {s.homes.map((home) => (
+        <div class="home" key={home.id}>
+          <header class="page-head">
+            <p class="eyebrow">{greeting()}</p>
+            <h1 tabIndex={-1}>{home.name}</h1>
+            <Summary home={home} />
+          </header>
+          {home.rooms.map((room) => (
+            <RoomSection key={room.id} room={room} />
+          ))}
+        </div>
+      ))}
+    </>
+  );
+}

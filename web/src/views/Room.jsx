@@ -1,0 +1,39 @@
+import { DeviceCard } from '../components/DeviceCard.jsx';
+import { useStore } from '../hooks.js';
+import { Link } from '../router.jsx';
+import { RoomClimate } from './Home.jsx';
+import { NotFound } from './NotFound.jsx';
+
+export function findRoom(homes, id) {
+  for (const home of homes) {
+    const room = home.rooms.find((r) => r.id === id);
+    if (room) return { home, room };
+  }
+  return null;
+}
+
+export function Room({ id }) {
+  const s = useStore('registry');
+  const found = findRoom(s.homes, id);
+  if (!found) return <NotFound what="room" />;
+  const { home, room } = found;
+  return (
+    <>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <Link href="/">{home.name}</Link>
+      </nav>
+      <header class="page-head">
+        <h1 tabIndex={-1}>{room.name}</h1>
+        <p class="page-sub">
+          {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
+          <RoomClimate devices={room.devices} />
+        </p>
+      </header>
+      <div class="card-grid" data-room={room.id}>
+        {room.devices.map((deviceId) => (
+          <DeviceCard key={deviceId} id={deviceId} room={room.name} />
+        ))}
+      </div>
+    </>
+  );
+}
