@@ -10,12 +10,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import api_latency, startup, state_updates
+from bench import api_latency, hue, startup, state_updates
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
     "api_latency": api_latency.main,
     "startup": startup.main,
+    "hue": hue.main,
 }
 
 

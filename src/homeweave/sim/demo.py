@@ -24,7 +24,9 @@ class DemoPart:
 DemoPartFactory = Callable[[AsyncExitStack], Awaitable[DemoPart]]
 """Starts its simulators on loopback (closed by the stack) and describes them."""
 
-DEMO_PARTS: list[str] = []
+DEMO_PARTS: list[str] = [
+    "homeweave.sim.hue.demo:demo_part",
+]
 """``module:function`` of each DemoPartFactory; the demo starts them in this order."""
 
 # (id, name, room, model, options): device differences are data.
