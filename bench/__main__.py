@@ -10,13 +10,16 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import api_latency, hue, startup, state_updates
+from bench import api_latency, automation, dirigera_hub, hue, startup, state_updates, z2m
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
     "api_latency": api_latency.main,
     "startup": startup.main,
     "hue": hue.main,
+    "automation": automation.main,
+    "z2m": lambda quick: z2m.main(),
+    "dirigera": dirigera_hub.main,
 }
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import click
 from rich.console import Console
 
+from homeweave.automation.cli import commands as automation_commands
 from homeweave.client import Client, find_endpoint
 from homeweave.config import HubConfig, dump_config, load_config
 from homeweave.display import (
@@ -328,6 +329,10 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         click.echo(f"{sparkline(numbers)}  {min(numbers):g} .. {max(numbers):g}")
     if not result["points"]:
         click.echo(f"no values recorded in the last {since}")
+
+
+for _command in automation_commands:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -85,3 +85,13 @@ class IntegrationError(HomeweaveError):
 
 class StorageError(HomeweaveError):
     """The store could not be opened or migrated."""
+
+
+class AutomationError(HomeweaveError):
+    """An automation or scene is malformed or names something that does not exist; ``where`` is
+    the path of the offending part, e.g. ``automations[door-light].triggers[0].address``."""
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        self.where = where
+        self.reason = message
+        super().__init__(f"{where}: {message}" if where else message)

@@ -13,6 +13,7 @@ from pathlib import Path
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
+from homeweave.automation.engine import AutomationEngine
 from homeweave.config import HubConfig
 from homeweave.core.hub import Hub
 from homeweave.paths import API_FILE, TOKEN_FILE
@@ -41,11 +42,14 @@ async def running_hub(
     port: int | None = None,
 ) -> AsyncIterator[Running]:
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running."""
-    async with Hub(config, data_dir=data_dir) as hub:
+    async with (
+        Hub(config, data_dir=data_dir) as hub,
+        AutomationEngine(hub, config.automations, config.scenes) as engine,
+    ):
         assert hub.storage is not None
         tokens = Tokens(hub.storage)
         new_token = await tokens.ensure_admin(data_dir)
-        app = create_app(hub, tokens)
+        app = create_app(hub, tokens, engine)
         listen_host = host or config.api.host
         listen_port = config.api.port if port is None else port
         async with ApiServer(app, listen_host, listen_port) as server:

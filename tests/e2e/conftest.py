@@ -18,17 +18,11 @@ from typing import Protocol
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
-from homeweave import runtime
-from homeweave.api.app import create_app as create_api
-from homeweave.api.auth import Tokens
-from homeweave.core.hub import Hub
 from homeweave.integrations.virtual import VirtualIntegration
 from homeweave.runtime import Running, running_hub
 from homeweave.sim.demo import demo_config
-from homeweave.web import mount
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -105,14 +99,6 @@ def chromium_path() -> str:
     return found
 
 
-def _create_app_with_dashboard(hub: Hub, tokens: Tokens) -> FastAPI:
-    """The API as the hub builds it, with the dashboard mounted (mount is idempotent, so this
-    keeps working once create_app mounts it itself)."""
-    app = create_api(hub, tokens)
-    mount(app)
-    return app
-
-
 @dataclass
 class Site:
     """A running demo hub with the dashboard, its admin token and an API client."""
@@ -133,9 +119,8 @@ class Site:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Site]:
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
     """The demo home with its virtual clock stopped (tests step it), dashboard mounted."""
-    monkeypatch.setattr(runtime, "create_app", _create_app_with_dashboard)
     async with running_hub(demo_config(port=0, tick=0), tmp_path, port=0) as running:
         assert running.new_token is not None
         headers = {"Authorization": f"Bearer {running.new_token}"}

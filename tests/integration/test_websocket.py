@@ -110,6 +110,7 @@ async def test_without_a_valid_token_the_socket_closes_with_policy_violation(
     api: Api, query: str, headers: dict[str, str]
 ) -> None:
     running, _ = api
+    before = running.hub.bus.subscribers(PROPERTY_CHANGED)
     async with connect(
         ws_url(running, query), additional_headers=headers, open_timeout=TIMEOUT
     ) as ws:
@@ -118,7 +119,7 @@ async def test_without_a_valid_token_the_socket_closes_with_policy_violation(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == POLICY_VIOLATION
     assert "token" in closed.value.rcvd.reason
-    assert running.hub.bus.subscribers(PROPERTY_CHANGED) == 1  # only the history recorder
+    assert running.hub.bus.subscribers(PROPERTY_CHANGED) == before  # nothing left subscribed
 
 
 @pytest.mark.parametrize("header", [False, True], ids=["query", "header"])

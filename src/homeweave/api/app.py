@@ -20,6 +20,8 @@ from homeweave.api import schemas
 from homeweave.api.auth import Tokens
 from homeweave.api.views import device_out, home_out, property_out
 from homeweave.api.ws import websocket_endpoint
+from homeweave.automation.api import automation_router
+from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
 from homeweave.errors import (
     AccessDenied,
@@ -103,7 +105,7 @@ class BearerAuth:
         return False
 
 
-def create_app(hub: Hub, tokens: Tokens) -> FastAPI:
+def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None) -> FastAPI:
     """The API for one running hub."""
     app = FastAPI(
         title="homeweave",
@@ -128,6 +130,8 @@ def create_app(hub: Hub, tokens: Tokens) -> FastAPI:
     auth = [Depends(authorized)]  # documents the scheme in OpenAPI; BearerAuth enforces it
     app.add_middleware(BearerAuth, tokens=tokens)
     _install_error_handlers(app)
+    if engine is not None:
+        app.include_router(automation_router(engine, dependencies=auth))
 
     @app.get("/api/health", tags=["hub"])
     async def health() -> schemas.HealthOut:

@@ -18,6 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from homeweave.automation.notifications import NOTIFICATION, notification_message
 from homeweave.core import (
     AVAILABILITY_CHANGED,
     DEVICE_EVENT,
@@ -213,6 +214,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         hub.bus.subscribe(PROPERTY_CHANGED, session.on_state),
         hub.bus.subscribe(AVAILABILITY_CHANGED, session.on_availability),
         hub.bus.subscribe(DEVICE_EVENT, session.on_event),
+        hub.bus.subscribe(NOTIFICATION, lambda n: session.push(notification_message(n))),
     ]
     sender = asyncio.create_task(session.send_loop(), name="ws-send")
     try:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from homeweave.automation.schema import Automations, Scenes
 from homeweave.model import catalog_names
 
 __all__ = [
@@ -177,6 +178,8 @@ class HubConfig(_Section):
     integrations: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
     api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
+    automations: Automations = Field(default=(), strict=False)
+    scenes: Scenes = Field(default=(), strict=False)
     # The file this came from, set by the loader (never read from YAML); anchors relative paths.
     source: Path | None = Field(default=None, exclude=True)
 

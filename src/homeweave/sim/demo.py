@@ -8,6 +8,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeweave.automation.demo import (
+    DEMO_AUTOMATIONS,
+    DEMO_SCENES,
+    PARTNER_AUTOMATIONS,
+    PARTNER_SCENES,
+)
 from homeweave.config import HubConfig
 
 
@@ -25,7 +31,9 @@ DemoPartFactory = Callable[[AsyncExitStack], Awaitable[DemoPart]]
 """Starts its simulators on loopback (closed by the stack) and describes them."""
 
 DEMO_PARTS: list[str] = [
+    "homeweave.sim.dirigera.demo:demo_part",
     "homeweave.sim.hue.demo:demo_part",
+    "homeweave.sim.zigbee2mqtt.demo:demo_part",
 ]
 """``module:function`` of each DemoPartFactory; the demo starts them in this order."""
 
@@ -125,6 +133,8 @@ def demo_config(
     data = config.model_dump()
     replaced = {d["id"] for part in parts for d in part.devices}
     data["devices"] = [d for d in data["devices"] if d["id"] not in replaced]
+    data["automations"] = [*data["automations"], *PARTNER_AUTOMATIONS]
+    data["scenes"] = [*data["scenes"], *PARTNER_SCENES]
     for part in parts:
         data["integrations"][part.integration] = part.options
         data["devices"].extend({**d, "integration": part.integration} for d in part.devices)
@@ -166,5 +176,7 @@ def _virtual_home(*, port: int, tick: float) -> HubConfig:
             ],
             "integrations": {"virtual": {"tick": tick}},
             "api": {"port": port},
+            "automations": DEMO_AUTOMATIONS,
+            "scenes": DEMO_SCENES,
         }
     )

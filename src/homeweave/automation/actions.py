@@ -1,0 +1,288 @@
+"""Compiled actions and the loop that runs them, recording each one's outcome and timing.
+
+Actions act through ``Effects``: the engine's live effects write to devices and sleep on the
+clock; a dry run's effects only say what would happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from string import Template
+from typing import Protocol
+
+from homeweave.automation import wording
+from homeweave.automation.clock import Clock
+from homeweave.automation.conditions import Condition, Env, check_all
+from homeweave.automation.refs import ActionTarget
+from homeweave.automation.scenes import Write
+from homeweave.automation.traces import Check, Step
+from homeweave.automation.triggers import Fire, Trigger
+from homeweave.errors import HomeweaveError
+
+_LOGGER = logging.getLogger(__name__)
+MAX_REPEATS = 10_000
+"""A ``while``/``until`` repeat stops after this many rounds, however the state looks."""
+
+
+class ActionFailed(Exception):
+    """An action did not do what it should; the run stops unless ``continue_on_error``."""
+
+
+class Effects(Protocol):
+    """What actions may do to the world (or, in a dry run, pretend to)."""
+
+    dry: bool
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def env(self) -> Env:
+        """The state and time conditions look at now."""
+        ...
+
+    def variables(self) -> Mapping[str, str]:
+        """``$name`` placeholders for notify messages."""
+        ...
+
+    async def write(self, writes: Sequence[Write]) -> str:
+        """Set properties (batched per device); raise ActionFailed naming what failed."""
+        ...
+
+    async def invoke(self, target: ActionTarget) -> str: ...
+
+    async def scene(self, scene_id: str) -> str: ...
+
+    async def notify(self, message: str, title: str | None, level: str) -> None: ...
+
+    async def delay(self, seconds: float) -> None: ...
+
+    async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
+        """The first of ``triggers`` to fire, or None after ``limit`` seconds."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SetAction:
+    writes: tuple[Write, ...]
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "set"
+
+    def describe(self) -> str:
+        return "set " + ", ".join(
+            f"{w.ref.address} = {wording.value(w.value, w.ref.prop)}" for w in self.writes
+        )
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        step.detail = await fx.write(self.writes)
+
+
+@dataclass(frozen=True, slots=True)
+class DoAction:
+    target: ActionTarget
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "do"
+
+    def describe(self) -> str:
+        args = f" {', '.join(map(repr, self.target.args))}" if self.target.args else ""
+        return f"do {self.target.address}{args}"
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        step.detail = await fx.invoke(self.target)
+
+
+@dataclass(frozen=True, slots=True)
+class SceneAction:
+    scene: str
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "scene"
+
+    def describe(self) -> str:
+        return f"apply scene {self.scene}"
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        step.detail = await fx.scene(self.scene)
+
+
+@dataclass(frozen=True, slots=True)
+class DelayAction:
+    seconds: float
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "delay"
+
+    def describe(self) -> str:
+        return f"wait {wording.duration(self.seconds)}"
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        await fx.delay(self.seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitAction:
+    triggers: tuple[Trigger, ...]
+    timeout: float | None
+    continue_on_timeout: bool = True
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "wait"
+
+    def describe(self) -> str:
+        what = " or ".join(t.describe() for t in self.triggers)
+        limit = f" (up to {wording.duration(self.timeout)})" if self.timeout is not None else ""
+        return f"wait for {what}{limit}"
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        fire = await fx.wait(self.triggers, self.timeout)
+        if fire is not None:
+            step.detail = fire.sentence
+            return
+        waited = wording.duration(self.timeout or 0.0)
+        if not self.continue_on_timeout:
+            step.outcome = "timeout"
+            raise ActionFailed(f"nothing happened within {waited}")
+        step.detail = f"timed out after {waited}; went on"
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    conditions: tuple[Condition, ...]
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseAction:
+    branches: tuple[Branch, ...]
+    otherwise: tuple[Action, ...]
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "choose"
+
+    def describe(self) -> str:
+        return f"choose among {len(self.branches)} choice(s)" + (
+            " or otherwise" if self.otherwise else ""
+        )
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        looked: list[str] = []
+        for index, branch in enumerate(self.branches):
+            ok, checks = check_all(branch.conditions, fx.env())
+            if ok:
+                step.detail = "; ".join([*looked, f"choice {index}: all conditions held"])
+                await run_actions(
+                    branch.actions, fx, step.children, f"{step.path}.choices[{index}]"
+                )
+                return
+            looked.append(f"choice {index}: {_first_false(checks)}")
+        looked.append("otherwise" if self.otherwise else "nothing chosen")
+        step.detail = "; ".join(looked)
+        await run_actions(self.otherwise, fx, step.children, f"{step.path}.otherwise")
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatAction:
+    actions: tuple[Action, ...]
+    count: int | None = None
+    while_: tuple[Condition, ...] | None = None
+    until: tuple[Condition, ...] | None = None
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "repeat"
+
+    def describe(self) -> str:
+        if self.count is not None:
+            return f"repeat {self.count} time(s)"
+        kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
+        return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        limit = self.count if self.count is not None else MAX_REPEATS
+        if fx.dry:
+            limit = min(limit, 3)  # enough to show the shape
+        rounds = 0
+        while rounds < limit:
+            if self.while_ is not None:
+                ok, checks = check_all(self.while_, fx.env())
+                if not ok:
+                    step.detail = f"stopped after {rounds} round(s): " + _first_false(checks)
+                    return
+            await run_actions(self.actions, fx, step.children, f"{step.path}.round[{rounds}]")
+            rounds += 1
+            if self.until is not None:
+                ok, checks = check_all(self.until, fx.env())
+                if ok:
+                    step.detail = f"stopped after {rounds} round(s): until held"
+                    return
+        step.detail = f"{rounds} round(s)" + (" (dry run shows at most 3)" if fx.dry else "")
+
+
+def _first_false(checks: Sequence[Check]) -> str:
+    failed = next((c for c in checks if not c.ok), None)
+    return f"{failed.label} was false: {failed.sentence}" if failed else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyAction:
+    message: str
+    title: str | None = None
+    level: str = "info"
+    name: str | None = None
+    continue_on_error: bool = False
+    kind: str = "notify"
+
+    def describe(self) -> str:
+        return f"notify {self.message!r}"
+
+    async def run(self, fx: Effects, step: Step) -> None:
+        text = Template(self.message).safe_substitute(fx.variables())
+        await fx.notify(text, self.title, self.level)
+        step.detail = text
+
+
+Action = (
+    SetAction
+    | DoAction
+    | SceneAction
+    | DelayAction
+    | WaitAction
+    | ChooseAction
+    | RepeatAction
+    | NotifyAction
+)
+
+
+async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step], path: str) -> None:
+    """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
+    for index, action in enumerate(actions):
+        step = Step(f"{path}[{index}]", action.kind, action.describe(), fx.clock.now())
+        steps.append(step)
+        began = fx.clock.monotonic()
+        try:
+            await action.run(fx, step)
+        except asyncio.CancelledError:
+            step.outcome = "cancelled"
+            raise
+        except ActionFailed as exc:
+            _failed(step, str(exc))
+        except HomeweaveError as exc:
+            _failed(step, str(exc))
+        except Exception as exc:
+            _LOGGER.exception("action %s (%s) crashed", step.path, step.summary)
+            _failed(step, f"{type(exc).__name__}: {exc}")
+        finally:
+            step.duration = fx.clock.monotonic() - began
+        if step.outcome == "running":
+            step.outcome = "would" if fx.dry else "ok"
+        elif step.outcome in ("error", "timeout") and not action.continue_on_error:
+            raise ActionFailed(step.detail)
+
+
+def _failed(step: Step, detail: str) -> None:
+    if step.outcome == "running" or step.outcome == "ok":
+        step.outcome = "error"
+    step.detail = detail

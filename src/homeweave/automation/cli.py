@@ -1,0 +1,272 @@
+"""``homeweave why``, ``homeweave automations ...`` and ``homeweave scenes ...``: talk to a running
+hub's automation API. ``commands`` is what the main CLI adds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import click
+
+from homeweave.client import Client, find_endpoint
+from homeweave.errors import HomeweaveError
+
+
+def _client_command(func: Callable[..., None]) -> Callable[..., None]:
+    """The options every client command has, and a connected Client as first argument."""
+
+    @click.option("--url", default=None, help="The hub's API URL (default: from the data dir).")
+    @click.option("--token", default=None, envvar="HOMEWEAVE_TOKEN", help="Bearer token.")
+    @click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Data dir of the running hub to talk to.",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+    @wraps(func)
+    def wrapper(
+        url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
+    ) -> None:
+        try:
+            client = Client(find_endpoint(url, token, data_dir))
+            try:
+                func(client, as_json, **kwargs)
+            finally:
+                client.close()
+        except HomeweaveError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _path(ident: str) -> str:
+    return quote(ident, safe="")
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _time(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _echo_trace(trace: dict[str, Any]) -> None:
+    click.echo(f"{_time(trace['at'])}  {trace['result']}: {trace['sentence']}")
+    for check in trace.get("conditions", []):
+        mark = "ok  " if check["ok"] else "FAIL"
+        click.echo(f"  condition {mark} {check['label']}: {check['sentence']}")
+    _echo_steps(trace.get("steps", []), "  ")
+
+
+def _echo_steps(steps: list[dict[str, Any]], indent: str) -> None:
+    for step in steps:
+        took = f" ({step['duration']:.3g} s)" if step.get("duration") else ""
+        detail = f" -> {step['detail']}" if step.get("detail") else ""
+        click.echo(f"{indent}{step['path']} {step['outcome']}: {step['summary']}{took}{detail}")
+        _echo_steps(step.get("children", []), indent + "  ")
+
+
+@click.command()
+@click.argument("automation")
+@_client_command
+def why(client: Client, as_json: bool, automation: str) -> None:
+    """Explain what AUTOMATION did lately, and why it did not run if it did not."""
+    data = client.request("GET", f"/api/automations/{_path(automation)}/why")
+    if as_json:
+        _echo_json(data)
+        return
+    for line in data["lines"]:
+        click.echo(line)
+    if data["traces"]:
+        click.echo("recent:")
+        for trace in data["traces"]:
+            click.echo(f"  {_time(trace['at'])}  {trace['result']:<15} {trace['sentence']}")
+
+
+@click.group()
+def automations() -> None:
+    """List, enable, disable, run and dry-run automations."""
+
+
+@automations.command(name="list")
+@_client_command
+def list_automations(client: Client, as_json: bool) -> None:
+    """Every automation: enabled, valid, last result."""
+    found = client.request("GET", "/api/automations")
+    if as_json:
+        _echo_json(found)
+        return
+    for item in found:
+        state = "enabled " if item["enabled"] else "disabled"
+        if not item["valid"]:
+            state = "invalid "
+        last = item["last"]["sentence"] if item["last"] else "-"
+        click.echo(f"{item['id']:<28} {state} {item['mode']:<8} {last}")
+        if item["error"]:
+            click.echo(f"{'':<28} {item['error']}")
+
+
+@automations.command()
+@click.argument("automation")
+@_client_command
+def show(client: Client, as_json: bool, automation: str) -> None:
+    """An automation's definition and state."""
+    item = client.request("GET", f"/api/automations/{_path(automation)}")
+    if as_json:
+        _echo_json(item)
+        return
+    click.echo(f"{item['id']}: {item['name']} ({item['source']}, mode {item['mode']})")
+    for kind in ("triggers", "conditions", "actions"):
+        for text in item[kind]:
+            click.echo(f"  {kind[:-1]}: {text}")
+
+
+def _toggle(enabled: bool) -> Callable[..., None]:
+    def command(client: Client, as_json: bool, automation: str) -> None:
+        verb = "enable" if enabled else "disable"
+        item = client.request("POST", f"/api/automations/{_path(automation)}/{verb}")
+        _echo_json(item) if as_json else click.echo(f"{item['id']}: {verb}d")
+
+    return command
+
+
+automations.command(name="enable", help="Enable an automation.")(
+    click.argument("automation")(_client_command(_toggle(True)))
+)
+automations.command(name="disable", help="Disable an automation.")(
+    click.argument("automation")(_client_command(_toggle(False)))
+)
+
+
+@automations.command()
+@click.argument("automation")
+@click.option("--if-conditions", is_flag=True, help="Only run if its conditions hold.")
+@_client_command
+def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> None:
+    """Run an automation's actions now."""
+    params = {"conditions": "true"} if if_conditions else {}
+    trace = client.request("POST", f"/api/automations/{_path(automation)}/run", params=params)
+    _echo_json(trace) if as_json else click.echo(f"{trace['result']}: {trace['sentence']}")
+
+
+@automations.command(name="dry-run")
+@click.argument("automation")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="ADDRESS=VALUE",
+    help="A hypothetical value (repeatable); without any, the current state.",
+)
+@click.option("--at", default=None, help="As if it were this time (ISO 8601, home's zone).")
+@_client_command
+def dry_run(
+    client: Client, as_json: bool, automation: str, values: tuple[str, ...], at: str | None
+) -> None:
+    """What AUTOMATION would do, touching nothing."""
+    state = {}
+    for item in values:
+        address, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not ADDRESS=VALUE", param_hint="--set")
+        state[address.strip()] = value.strip()
+    body: dict[str, Any] = {"state": state}
+    if at:
+        body["at"] = at
+    trace = client.request("POST", f"/api/automations/{_path(automation)}/dry-run", json=body)
+    _echo_json(trace) if as_json else _echo_trace(trace)
+
+
+@automations.command()
+@click.argument("automation")
+@click.option("--limit", default=10, show_default=True, help="How many traces.")
+@_client_command
+def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
+    """An automation's recent traces, every step."""
+    found = client.request(
+        "GET", f"/api/automations/{_path(automation)}/traces", params={"limit": limit}
+    )
+    if as_json:
+        _echo_json(found)
+        return
+    for trace in found:
+        _echo_trace(trace)
+
+
+@click.group()
+def scenes() -> None:
+    """List, apply and capture scenes."""
+
+
+@scenes.command(name="list")
+@_client_command
+def list_scenes(client: Client, as_json: bool) -> None:
+    """Every scene and its values."""
+    found = client.request("GET", "/api/scenes")
+    if as_json:
+        _echo_json(found)
+        return
+    for scene in found:
+        click.echo(f"{scene['id']:<20} {scene['name']} ({len(scene['values'])} values)")
+        if scene["error"]:
+            click.echo(f"{'':<20} {scene['error']}")
+
+
+@scenes.command()
+@click.argument("scene")
+@_client_command
+def apply(client: Client, as_json: bool, scene: str) -> None:
+    """Apply SCENE: every device at once."""
+    result = client.request("POST", f"/api/scenes/{_path(scene)}/apply")
+    if as_json:
+        _echo_json(result)
+        return
+    for device in result["devices"]:
+        outcome = "ok" if device["ok"] else f"failed: {device['error']}"
+        click.echo(f"{device['device']} ({device['integration']}): {outcome}")
+    if not result["ok"]:
+        sys.exit(1)
+
+
+@scenes.command()
+@click.argument("scene")
+@click.argument("devices", nargs=-1)
+@click.option("--name", default=None, help="The scene's name (default: its id).")
+@click.option("--address", "addresses", multiple=True, help="An extra property (repeatable).")
+@click.option("--replace", is_flag=True, help="Overwrite a scene with that id.")
+@_client_command
+def capture(
+    client: Client,
+    as_json: bool,
+    scene: str,
+    devices: tuple[str, ...],
+    name: str | None,
+    addresses: tuple[str, ...],
+    replace: bool,
+) -> None:
+    """Store the current state of DEVICES as SCENE."""
+    body = {
+        "id": scene,
+        "name": name or scene,
+        "devices": list(devices),
+        "addresses": list(addresses),
+        "replace": replace,
+    }
+    result = client.request("POST", "/api/scenes/capture", json=body)
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(f"{result['id']}: captured {len(result['values'])} values")
+
+
+commands: list[click.Command] = [why, automations, scenes]
+"""Add each to the main group: ``for command in commands: main.add_command(command)``."""

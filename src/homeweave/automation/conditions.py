@@ -1,0 +1,252 @@
+"""Compiled conditions: each checks the current (or a hypothetical) state and time and returns
+a Check saying what it saw, e.g. "hallway-motion illumination 230 lx > 50"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from homeweave.automation import wording
+from homeweave.automation.fields import WEEKDAYS
+from homeweave.automation.refs import PropRef
+from homeweave.automation.sun import sun_event, zone_of
+from homeweave.automation.traces import Check
+from homeweave.automation.triggers import range_words
+from homeweave.core.registry import Home
+from homeweave.model import Value
+
+
+class StateView(Protocol):
+    """Where conditions read values: the hub's states, or a hypothetical overlay for dry runs."""
+
+    def value(self, device_id: str, siid: int, piid: int) -> Value | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Env:
+    """What conditions look at: values, and the time in the automation's home."""
+
+    view: StateView
+    now: datetime
+    home: Home | None
+
+
+def _label(name: str | None, description: str) -> str:
+    return f"`{name}`" if name else description
+
+
+def _same(a: Value | None, b: Value) -> bool:
+    return a is not None and type(a) is type(b) and a == b
+
+
+@dataclass(frozen=True, slots=True)
+class StateCondition:
+    ref: PropRef
+    value: Value
+    name: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.ref.address} is {wording.value(self.value, self.ref.prop)}"
+
+    def check(self, env: Env) -> Check:
+        current = env.view.value(*self.ref.key)
+        wanted = wording.value(self.value, self.ref.prop)
+        seen = {self.ref.address: current}
+        label = _label(self.name, self.describe())
+        if _same(current, self.value):
+            return Check(label, True, f"{self.ref.address} is {wanted}", seen)
+        if current is None:
+            return Check(label, False, f"{self.ref.address} has no value yet, not {wanted}", seen)
+        shown = wording.value(current, self.ref.prop)
+        return Check(label, False, f"{self.ref.address} is {shown}, not {wanted}", seen)
+
+
+@dataclass(frozen=True, slots=True)
+class NumericCondition:
+    ref: PropRef
+    above: float | None
+    below: float | None
+    name: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.ref.address} {range_words(self.above, self.below, self.ref)}"
+
+    def check(self, env: Env) -> Check:
+        current = env.view.value(*self.ref.key)
+        seen = {self.ref.address: current}
+        label = _label(self.name, self.describe())
+        what = f"{self.ref.device_id} {self.ref.prop.name}"
+        shown = wording.value(current, self.ref.prop)
+        if not isinstance(current, int | float) or isinstance(current, bool):
+            return Check(label, False, f"{what} is {shown}, not a number", seen)
+        if self.below is not None and current >= self.below:
+            op = ">" if current > self.below else "="
+            return Check(label, False, f"{what} {shown} {op} {wording.number(self.below)}", seen)
+        if self.above is not None and current <= self.above:
+            op = "<" if current < self.above else "="
+            return Check(label, False, f"{what} {shown} {op} {wording.number(self.above)}", seen)
+        wanted = range_words(self.above, self.below, self.ref)
+        return Check(label, True, f"{what} {shown} is {wanted}", seen)
+
+
+def _window(after: datetime | None, before: datetime | None, now: datetime) -> bool:
+    """Inside [after, before); when after comes later in the day the window spans midnight."""
+    t = now.timestamp()
+    if after is not None and before is not None:
+        if after.timestamp() <= before.timestamp():
+            return after.timestamp() <= t < before.timestamp()
+        return t >= after.timestamp() or t < before.timestamp()
+    if after is not None:
+        return t >= after.timestamp()
+    return before is None or t < before.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class TimeCondition:
+    after: time | None
+    before: time | None
+    weekdays: tuple[str, ...]
+    name: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"after {self.after:%H:%M}" if self.after else ""]
+        parts.append(f"before {self.before:%H:%M}" if self.before else "")
+        parts.append(f"on {', '.join(self.weekdays)}" if self.weekdays else "")
+        return "time " + " and ".join(p for p in parts if p)
+
+    def check(self, env: Env) -> Check:
+        now = env.now
+        day = WEEKDAYS[now.weekday()]
+        seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
+        label = _label(self.name, self.describe())
+        said = f"it was {now:%H:%M} on {day}"
+        if self.weekdays and day not in self.weekdays:
+            return Check(label, False, f"{said}, not on {', '.join(self.weekdays)}", seen)
+        after = datetime.combine(now.date(), self.after, now.tzinfo) if self.after else None
+        before = datetime.combine(now.date(), self.before, now.tzinfo) if self.before else None
+        ok = _window(after, before, now)
+        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayCondition:
+    days: tuple[str, ...]
+    name: str | None = None
+
+    def describe(self) -> str:
+        return f"on {', '.join(self.days)}"
+
+    def check(self, env: Env) -> Check:
+        day = WEEKDAYS[env.now.weekday()]
+        label = _label(self.name, self.describe())
+        ok = day in self.days
+        said = f"it was {day}" + ("" if ok else f", not {' or '.join(self.days)}")
+        return Check(label, ok, said, {"weekday": day})
+
+
+@dataclass(frozen=True, slots=True)
+class SunCondition:
+    after: str | None
+    after_offset: float
+    before: str | None
+    before_offset: float
+    home: Home
+    name: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.after:
+            parts.append(f"after {self.after}{wording.offset(self.after_offset)}")
+        if self.before:
+            parts.append(f"before {self.before}{wording.offset(self.before_offset)}")
+        return "sun " + " and ".join(parts)
+
+    def _today(self, event: str | None, offset: float, now: datetime) -> datetime | None:
+        if event is None:
+            return None
+        at = sun_event(self.home, event, now.date())
+        return None if at is None else at + timedelta(seconds=offset)
+
+    def check(self, env: Env) -> Check:
+        now = env.now.astimezone(zone_of(self.home))
+        label = _label(self.name, self.describe())
+        seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
+        after = self._today(self.after, self.after_offset, now)
+        before = self._today(self.before, self.before_offset, now)
+        for event, at in ((self.after, after), (self.before, before)):
+            if event is not None:
+                seen[event] = at.strftime("%H:%M:%S") if at else None
+                if at is None:
+                    return Check(label, False, f"there is no {event} today at the home", seen)
+        ok = _window(after, before, now)
+        times = [f"{e} {seen[e]}" for e in (self.after, self.before) if e is not None]
+        said = f"it was {now:%H:%M} ({', '.join(times)} today)"
+        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    children: tuple[Condition, ...]
+    name: str | None = None
+
+    def describe(self) -> str:
+        return "all of (" + "; ".join(c.describe() for c in self.children) + ")"
+
+    def check(self, env: Env) -> Check:
+        checks = [c.check(env) for c in self.children]
+        failed = next((c for c in checks if not c.ok), None)
+        said = "all held" if failed is None else f"{failed.label} was false: {failed.sentence}"
+        return Check(_label(self.name, self.describe()), failed is None, said, {}, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    children: tuple[Condition, ...]
+    name: str | None = None
+
+    def describe(self) -> str:
+        return "any of (" + "; ".join(c.describe() for c in self.children) + ")"
+
+    def check(self, env: Env) -> Check:
+        checks = [c.check(env) for c in self.children]
+        held = next((c for c in checks if c.ok), None)
+        if held is not None:
+            said = f"{held.label} held: {held.sentence}"
+        else:
+            said = "none held: " + "; ".join(c.sentence for c in checks)
+        return Check(_label(self.name, self.describe()), held is not None, said, {}, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class NoneOf:
+    children: tuple[Condition, ...]
+    name: str | None = None
+
+    def describe(self) -> str:
+        return "none of (" + "; ".join(c.describe() for c in self.children) + ")"
+
+    def check(self, env: Env) -> Check:
+        checks = [c.check(env) for c in self.children]
+        held = next((c for c in checks if c.ok), None)
+        said = "none held" if held is None else f"none should hold, but {held.sentence}"
+        return Check(_label(self.name, self.describe()), held is None, said, {}, checks)
+
+
+Condition = (
+    StateCondition
+    | NumericCondition
+    | TimeCondition
+    | WeekdayCondition
+    | SunCondition
+    | AllOf
+    | AnyOf
+    | NoneOf
+)
+
+
+def check_all(conditions: Sequence[Condition], env: Env) -> tuple[bool, list[Check]]:
+    """Check every condition (all of them, so a trace shows each); True if all held."""
+    checks = [condition.check(env) for condition in conditions]
+    return all(c.ok for c in checks), checks

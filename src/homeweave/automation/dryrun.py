@@ -1,0 +1,138 @@
+"""Dry runs: evaluate an automation against the current state, or a hypothetical one, and say
+what it would do, without touching a device, sleeping, or storing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from homeweave.automation import wording
+from homeweave.automation.actions import run_actions
+from homeweave.automation.clock import FakeClock
+from homeweave.automation.compiler import Compiled
+from homeweave.automation.conditions import Env, check_all
+from homeweave.automation.refs import ActionTarget, PropRef, StateKey
+from homeweave.automation.scenes import Scene, Write
+from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger, Trigger
+from homeweave.core.states import States
+from homeweave.model import Value
+
+
+class Overlay:
+    """The hub's states with some values replaced."""
+
+    def __init__(self, states: States, changes: Mapping[StateKey, Value] | None = None) -> None:
+        self.states = states
+        self.changes: dict[StateKey, Value] = dict(changes or {})
+
+    def value(self, device_id: str, siid: int, piid: int) -> Value | None:
+        key = (device_id, siid, piid)
+        return self.changes[key] if key in self.changes else self.states.value(*key)
+
+
+@dataclass(slots=True)
+class DryEffects:
+    """Effects that only describe themselves (and update the overlay, so later choices see what
+    earlier actions would have set)."""
+
+    compiled: Compiled
+    view: Overlay
+    now: datetime
+    scenes: Mapping[str, Scene]
+    clock: FakeClock = field(init=False)
+    dry: bool = True
+
+    def __post_init__(self) -> None:
+        self.clock = FakeClock(self.now)
+
+    def env(self) -> Env:
+        return Env(self.view, self.now, self.compiled.home)
+
+    def variables(self) -> Mapping[str, str]:
+        return {"automation": self.compiled.id, "name": self.compiled.config.name}
+
+    async def write(self, writes: Sequence[Write]) -> str:
+        for w in writes:
+            self.view.changes[w.ref.key] = w.value
+        return "would write to " + ", ".join(dict.fromkeys(w.ref.device_id for w in writes))
+
+    async def invoke(self, target: ActionTarget) -> str:
+        return f"would invoke {target.address}"
+
+    async def scene(self, scene_id: str) -> str:
+        scene = self.scenes.get(scene_id)
+        if scene is None:
+            return f"scene {scene_id!r} no longer exists"
+        await self.write(scene.writes)
+        return f"would set {len(scene.writes)} value(s) of scene {scene_id}"
+
+    async def notify(self, message: str, title: str | None, level: str) -> None:
+        """Nobody is told anything in a dry run."""
+
+    async def delay(self, seconds: float) -> None:
+        """No sleeping in a dry run."""
+
+    async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
+        said = "assumed to happen (dry run)"
+        return Fire(triggers[0].index, triggers[0].kind, triggers[0].describe(), said, {}, 0.0)
+
+
+def _evaluate_triggers(
+    compiled: Compiled, view: Overlay, changes: Mapping[StateKey, Value]
+) -> tuple[TriggerInfo | None, list[str]]:
+    """The first trigger the hypothetical changes fire, and what each other one said."""
+    said: list[str] = []
+    for trigger in compiled.triggers:
+        if not isinstance(trigger, PropertyTrigger | NumericTrigger):
+            continue
+        key = trigger.ref.key
+        if key not in changes:
+            continue
+        new, old = changes[key], view.states.value(*key)
+        if type(new) is type(old) and new == old:
+            shown = wording.value(new, trigger.ref.prop)
+            said.append(f"triggers[{trigger.index}]: {trigger.ref.address} is {shown} already")
+            continue
+        evaluation = trigger.evaluate(new, old)
+        if evaluation.matched:
+            sentence = evaluation.sentence
+            if evaluation.hold:
+                sentence += f" (and would have to hold for {wording.duration(evaluation.hold)})"
+            info = TriggerInfo(
+                trigger.index, trigger.kind, trigger.describe(), sentence, evaluation.data
+            )
+            return info, said
+        said.append(f"triggers[{trigger.index}]: {evaluation.sentence}")
+    return None, said
+
+
+async def dry_run(
+    compiled: Compiled,
+    states: States,
+    changes: Mapping[PropRef, Value],
+    now: datetime,
+    scenes: Mapping[str, Scene],
+) -> Trace:
+    """What ``compiled`` would do if ``changes`` happened at ``now`` (current state if none)."""
+    by_key = {ref.key: value for ref, value in changes.items()}
+    view = Overlay(states, by_key)
+    trace = Trace(compiled.id, now.timestamp(), None, dry_run=True)
+    info, said = _evaluate_triggers(compiled, view, by_key)
+    if said and info is None:
+        # The given state changes what a trigger watches, and no trigger fires on it.
+        detail = "; ".join(said)
+        trace.trigger = TriggerInfo(-1, "dry-run", "hypothetical state", detail)
+        trace.conclude(Result.WOULD_NOT_RUN, f"no trigger fires: {detail}", at=trace.at)
+        return trace
+    state = "the given state" if by_key else "the current state"
+    trace.trigger = info or TriggerInfo(-1, "dry-run", state, f"as if triggered, in {state}")
+    fx = DryEffects(compiled, view, now.astimezone(compiled.zone), scenes)
+    ok, trace.conditions = check_all(compiled.conditions, fx.env())
+    if not ok:
+        trace.conclude(Result.WOULD_NOT_RUN, at=trace.at)
+        return trace
+    await run_actions(compiled.actions, fx, trace.steps, "actions")
+    trace.conclude(Result.WOULD_RUN, at=trace.at)
+    return trace

@@ -1,0 +1,166 @@
+"""What a run does to the world: writes, device actions, scenes, notifications, sleeping on the
+clock and waiting for triggers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from homeweave.automation.actions import ActionFailed
+from homeweave.automation.clock import Clock
+from homeweave.automation.compiler import Compiled
+from homeweave.automation.conditions import Env
+from homeweave.automation.index import TriggerIndex
+from homeweave.automation.notifications import NOTIFICATION, Notification
+from homeweave.automation.refs import ActionTarget
+from homeweave.automation.scenes import Write, Writer, outcome_sentence
+from homeweave.automation.tasks import TaskSet
+from homeweave.automation.traces import Result, Trace
+from homeweave.automation.triggers import Evaluation, Fire, Trigger
+from homeweave.automation.watch import Timer, Watch
+from homeweave.core.commands import Commands
+from homeweave.core.events import EventBus
+from homeweave.model import Value
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Services(Protocol):
+    """The engine's parts a run uses."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def index(self) -> TriggerIndex: ...
+    @property
+    def tasks(self) -> TaskSet: ...
+    @property
+    def writer(self) -> Writer: ...
+    @property
+    def commands(self) -> Commands: ...
+    @property
+    def bus(self) -> EventBus: ...
+
+    def env(self, compiled: Compiled) -> Env: ...
+
+    async def apply_scene(self, scene_id: str) -> str:
+        """Apply a scene; raise a homeweave error if any device failed."""
+        ...
+
+    def notified(self, notification: Notification) -> None:
+        """Keep a notification for the API."""
+
+
+def _text(value: Value | None) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+@dataclass(slots=True)
+class LiveEffects:
+    """The effects of one real run."""
+
+    services: Services
+    compiled: Compiled
+    trace: Trace
+    fire: Fire
+    dry: bool = False
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    def env(self) -> Env:
+        return self.services.env(self.compiled)
+
+    def variables(self) -> Mapping[str, str]:
+        # `$cleaning_area` for the event argument `cleaning-area`: placeholders have no dashes.
+        data = {key.replace("-", "_"): _text(value) for key, value in self.fire.data.items()}
+        return {
+            **data,
+            "automation": self.compiled.id,
+            "name": self.compiled.config.name,
+            "trigger": self.fire.sentence,
+        }
+
+    async def write(self, writes: Sequence[Write]) -> str:
+        ok, sentence = outcome_sentence(await self.services.writer.write(writes))
+        if not ok:
+            raise ActionFailed(sentence)
+        return f"confirmed by {sentence}"
+
+    async def invoke(self, target: ActionTarget) -> str:
+        result = await self.services.commands.do(target.device_id, target.action, target.args)
+        outputs = ", ".join(f"{k}={_text(v)}" for k, v in result.outputs.items())
+        return f"done{f': {outputs}' if outputs else ''}"
+
+    async def scene(self, scene_id: str) -> str:
+        return await self.services.apply_scene(scene_id)
+
+    async def notify(self, message: str, title: str | None, level: str) -> None:
+        log = _LOGGER.warning if level == "warning" else _LOGGER.info
+        log("automation %s: %s", self.compiled.id, message)
+        note = Notification(
+            self.compiled.id, message, title, level, self.clock.now(), self.trace.id
+        )
+        self.services.notified(note)
+        self.services.bus.publish(NOTIFICATION, note)
+
+    async def delay(self, seconds: float) -> None:
+        await self.clock.sleep(seconds)
+
+    async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
+        waiter = _Waiter(self.services, asyncio.get_running_loop().create_future())
+        name = f"automation-{self.compiled.id}-wait"
+        watches = [Watch(t, waiter, name, self.compiled.zone) for t in triggers]
+        expiry = None
+        try:
+            for watch in watches:
+                self.services.index.add(watch)
+                watch.start()
+            if limit is not None:
+                expiry = self.services.tasks.spawn(waiter.expire(limit), f"{name}-timeout")
+            return await waiter.future
+        finally:
+            for watch in watches:
+                self.services.index.remove(watch)
+                watch.stop()
+            if expiry is not None:
+                expiry.cancel()
+
+
+class _Waiter:
+    """The owner of a wait action's watches: the first fire (or the timeout) ends the wait."""
+
+    def __init__(self, services: Services, future: asyncio.Future[Fire | None]) -> None:
+        self.services = services
+        self.future = future
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    def fired(self, watch: Watch, fire: Fire) -> None:
+        if not self.future.done():
+            self.future.set_result(fire)
+
+    def evaluated(self, watch: Watch, evaluation: Evaluation, result: Result) -> None:
+        """A wait only cares about what fires."""
+
+    async def claim(self, watch: Watch, occurrence: str, due: float) -> bool:
+        return True
+
+    def timer_changed(self, watch: Watch, timer: Timer | None) -> None:
+        """A wait's timers end with it; nothing to keep."""
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        return self.services.tasks.spawn(work, name)
+
+    async def expire(self, seconds: float) -> None:
+        await self.clock.sleep(seconds)
+        if not self.future.done():
+            self.future.set_result(None)

@@ -1,0 +1,520 @@
+"""The automation engine: automations and scenes from the config and the API, compiled against
+the registry, fed by the event bus through the trigger index, run on a clock, traced.
+
+``async with AutomationEngine(hub, config.automations, config.scenes) as engine:`` after the
+hub has started. Automations from the config cannot be changed through the API (only enabled
+or disabled); those created through the API are stored in the hub's database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from homeweave.automation.clock import Clock, RealClock, local
+from homeweave.automation.compiler import Compiled, compile_automation, named_devices
+from homeweave.automation.conditions import Env
+from homeweave.automation.dryrun import dry_run
+from homeweave.automation.effects import LiveEffects
+from homeweave.automation.index import TriggerIndex
+from homeweave.automation.notifications import Notification
+from homeweave.automation.refs import Resolver
+from homeweave.automation.runner import AutomationRunner
+from homeweave.automation.scenes import (
+    DeviceOutcome,
+    Scene,
+    Writer,
+    capture,
+    compile_scene,
+    outcome_sentence,
+)
+from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
+from homeweave.automation.store import (
+    AutomationStore,
+    MemoryAutomationStore,
+    Override,
+    SqliteAutomationStore,
+    TimerRecord,
+)
+from homeweave.automation.tasks import TaskSet
+from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger
+from homeweave.core.commands import Commands
+from homeweave.core.events import (
+    DEVICE_EVENT,
+    PROPERTY_CHANGED,
+    REGISTRY_CHANGED,
+    EventBus,
+    RegistryChanged,
+    Unsubscribe,
+)
+from homeweave.core.hub import DATABASE_FILE, Hub
+from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
+from homeweave.model import Value
+
+_LOGGER = logging.getLogger(__name__)
+NOTIFICATIONS_KEPT = 200
+
+
+def fingerprint(config: BaseModel) -> str:
+    """A short hash of a definition, so an override is dropped when the definition changes."""
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def parse(model: type[AutomationConfig] | type[SceneConfig], data: Any) -> Any:
+    """Validate a definition from the API or the store; AutomationError says what is wrong."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise AutomationError(explain(exc)) from None
+
+
+@dataclass(slots=True)
+class Entry:
+    """An automation the engine knows, whether or not it can run."""
+
+    config: AutomationConfig
+    source: str  # "config" | "api"
+    enabled: bool
+    runner: AutomationRunner | None = None
+    error: str = ""
+
+
+@dataclass(slots=True)
+class SceneEntry:
+    config: SceneConfig
+    source: str
+    scene: Scene | None = None
+    error: str = ""
+
+
+class AutomationEngine:
+    """Runs the automations of one hub."""
+
+    def __init__(
+        self,
+        hub: Hub,
+        automations: Iterable[AutomationConfig] = (),
+        scenes: Iterable[SceneConfig] = (),
+        *,
+        clock: Clock | None = None,
+        store: AutomationStore | None = None,
+    ) -> None:
+        self.hub = hub
+        self.clock: Clock = clock or RealClock()
+        if store is None:
+            path = hub.data_dir / DATABASE_FILE if hub.data_dir is not None else None
+            store = SqliteAutomationStore(path) if path is not None else MemoryAutomationStore()
+        self.store = store
+        self.index = TriggerIndex()
+        self.tasks = TaskSet()
+        self.writer = Writer(hub.registry, hub.integrations, hub.commands.timeout)
+        self.entries: dict[str, Entry] = {}
+        self.scene_entries: dict[str, SceneEntry] = {}
+        self.notifications: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)
+        self._config_automations = tuple(automations)
+        self._config_scenes = tuple(scenes)
+        self._unsubscribes: list[Unsubscribe] = []
+        self.started = False
+
+    # -- what runners and effects use -------------------------------------------------------
+    @property
+    def commands(self) -> Commands:
+        return self.hub.commands
+
+    @property
+    def bus(self) -> EventBus:
+        return self.hub.bus
+
+    def env(self, compiled: Compiled) -> Env:
+        return Env(self.hub.states, local(self.clock, compiled.zone), compiled.home)
+
+    def effects(self, runner: AutomationRunner, trace: Trace, fire: Fire) -> LiveEffects:
+        return LiveEffects(self, runner.compiled, trace, fire)
+
+    def notified(self, notification: Notification) -> None:
+        self.notifications.append(notification)
+
+    # -- lifetime ---------------------------------------------------------------------------
+    async def __aenter__(self) -> AutomationEngine:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Load, compile and start every automation; then fire the start triggers."""
+        await self.store.open()
+        try:
+            await self._load()
+        except BaseException:
+            await self.store.close()
+            raise
+        self._unsubscribes = [
+            self.bus.subscribe(PROPERTY_CHANGED, self.index.on_change),
+            self.bus.subscribe(DEVICE_EVENT, self.index.on_event),
+            self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed),
+        ]
+        await self._resume_timers()
+        self.started = True
+        for entry in self.entries.values():
+            if entry.runner is not None and entry.enabled:
+                entry.runner.fire_start()
+
+    async def stop(self) -> None:
+        """Stop watching, cancel runs, write what is pending."""
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
+        for entry in self.entries.values():
+            if entry.runner is not None:
+                # Timers stay stored: they resume at the next start if their value still holds.
+                entry.runner.close("the hub stopped", forget_timers=False)
+        await self.tasks.cancel_all()
+        self.started = False
+        await self.store.close()
+
+    async def _stored(self, kind: str, model: type[Any]) -> list[Any]:
+        """Stored definitions; one this version cannot read is logged and left out."""
+        out = []
+        for data in await self.store.definitions(kind):
+            try:
+                out.append(parse(model, data))
+            except AutomationError as exc:
+                _LOGGER.error("stored %s %r is unreadable, skipped: %s", kind, data.get("id"), exc)
+        return out
+
+    async def _load(self) -> None:
+        stored_scenes = await self._stored("scene", SceneConfig)
+        stored = await self._stored("automation", AutomationConfig)
+        for config in stored_scenes:
+            self.scene_entries[config.id] = SceneEntry(config, "api")
+        for config in self._config_scenes:
+            self._shadow("scene", config.id, config.id in self.scene_entries)
+            self.scene_entries[config.id] = SceneEntry(config, "config")
+        for scene_entry in self.scene_entries.values():
+            self._compile_scene(scene_entry)
+        overrides = await self.store.overrides()
+        for config in stored:
+            self.entries[config.id] = Entry(config, "api", config.enabled)
+        for config in self._config_automations:
+            self._shadow("automation", config.id, config.id in self.entries)
+            self.entries[config.id] = Entry(config, "config", config.enabled)
+        for entry in self.entries.values():
+            override = overrides.get(entry.config.id)
+            if override is not None and override.fingerprint == fingerprint(entry.config):
+                entry.enabled = override.enabled
+            self._activate(entry)
+
+    @staticmethod
+    def _shadow(kind: str, ident: str, clash: bool) -> None:
+        if clash:
+            _LOGGER.warning("%s %r in the config hides the one stored through the API", kind, ident)
+
+    async def _resume_timers(self) -> None:
+        """Continue the `for:` timers that ran when the hub stopped, if their value still holds;
+        a timer whose value changed meanwhile is dropped, with a trace saying so."""
+        for record in await self.store.timers():
+            entry = self.entries.get(record.automation)
+            runner = entry.runner if entry is not None and entry.enabled else None
+            if runner is not None and self._resume(runner, record):
+                continue
+            self.store.set_timer(record.automation, record.trigger, None)
+            if runner is not None:
+                info = TriggerInfo(record.trigger, "timer", "", record.sentence, record.data)
+                trace = Trace(record.automation, self.clock.now(), info)
+                trace.conclude(Result.NOT_TRIGGERED, at=trace.at)
+                trace.sentence = (
+                    "a `for:` timer was not resumed after the restart, because the value "
+                    f"changed while the hub was down ({record.sentence})"
+                )
+                self.store.add_trace(trace)
+
+    def _resume(self, runner: AutomationRunner, record: TimerRecord) -> bool:
+        for watch in runner.watches:
+            trigger = watch.trigger
+            if trigger.index == record.trigger and isinstance(
+                trigger, PropertyTrigger | NumericTrigger
+            ):
+                current = self.hub.states.value(*trigger.ref.key)
+                return watch.resume(
+                    record.started_at, record.due, record.sentence, record.data, current
+                )
+        return False
+
+    # -- compiling --------------------------------------------------------------------------
+    def _compile(self, config: AutomationConfig) -> Compiled:
+        scenes = [i for i, e in self.scene_entries.items() if e.scene is not None]
+        return compile_automation(config, self.hub.registry, self.commands, scenes)
+
+    def _activate(self, entry: Entry) -> None:
+        """(Re)compile an entry and watch its triggers if it is enabled."""
+        if entry.runner is not None:
+            entry.runner.close("the automation changed")
+            entry.runner = None
+        try:
+            compiled = self._compile(entry.config)
+        except HomeweaveError as exc:
+            entry.error = str(exc)
+            _LOGGER.warning("automation %s cannot run: %s", entry.config.id, exc)
+            return
+        entry.error = ""
+        entry.runner = AutomationRunner(compiled, self)
+        if entry.enabled:
+            entry.runner.watch()
+
+    def _compile_scene(self, entry: SceneEntry) -> None:
+        resolver = Resolver(self.hub.registry, self.commands, (), f"scenes[{entry.config.id}]")
+        try:
+            entry.scene = compile_scene(entry.config, resolver)
+            entry.error = ""
+        except HomeweaveError as exc:
+            entry.scene, entry.error = None, str(exc)
+            _LOGGER.warning("scene %s cannot be applied: %s", entry.config.id, exc)
+
+    def _registry_changed(self, event: RegistryChanged) -> None:
+        """A device came, changed or went: recompile what names it, and what could not run."""
+        for scene_entry in self.scene_entries.values():
+            if scene_entry.error or event.device_id in named_devices(scene_entry.config):
+                self._compile_scene(scene_entry)
+        for entry in self.entries.values():
+            if entry.error or (
+                event.device_id in set(named_devices(entry.config)) and self._differs(entry)
+            ):
+                self._activate(entry)
+
+    def _differs(self, entry: Entry) -> bool:
+        """Whether the entry compiles differently now (a device re-announcing itself unchanged
+        must not cancel the automation's runs)."""
+        if entry.runner is None:
+            return True
+        try:
+            now = self._compile(entry.config)
+        except HomeweaveError:
+            return True
+        old = entry.runner.compiled
+        return (now.triggers, now.conditions, now.actions) != (
+            old.triggers,
+            old.conditions,
+            old.actions,
+        )
+
+    # -- automations ------------------------------------------------------------------------
+    def entry(self, automation_id: str) -> Entry:
+        try:
+            return self.entries[automation_id]
+        except KeyError:
+            raise UnknownAddress(
+                "automation", automation_id, choices=sorted(self.entries)
+            ) from None
+
+    def _runner(self, automation_id: str) -> AutomationRunner:
+        entry = self.entry(automation_id)
+        if entry.runner is None:
+            raise AutomationError(f"automation {automation_id!r} cannot run: {entry.error}")
+        return entry.runner
+
+    async def create(self, data: Any) -> Entry:
+        """Add an automation (stored); AutomationError if it is invalid or the id is taken."""
+        config: AutomationConfig = parse(AutomationConfig, data)
+        if config.id in self.entries:
+            raise AutomationError(f"automation {config.id!r} exists already; update it instead")
+        self._compile(config)  # refuse what cannot run
+        await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
+        entry = self.entries[config.id] = Entry(config, "api", config.enabled)
+        self._activate(entry)
+        return entry
+
+    async def update(self, automation_id: str, data: Any) -> Entry:
+        """Replace a stored automation's definition."""
+        entry = self._changeable(automation_id)
+        if isinstance(data, Mapping) and "id" not in data:
+            data = {**data, "id": automation_id}
+        config: AutomationConfig = parse(AutomationConfig, data)
+        if config.id != automation_id:
+            raise AutomationError(f"the id in the body ({config.id!r}) is not {automation_id!r}")
+        self._compile(config)
+        await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
+        await self.store.set_override(config.id, None)
+        entry.config, entry.enabled = config, config.enabled
+        self._activate(entry)
+        return entry
+
+    async def delete(self, automation_id: str) -> None:
+        entry = self._changeable(automation_id)
+        if entry.runner is not None:
+            entry.runner.close("the automation was deleted")
+        del self.entries[automation_id]
+        await self.store.delete_definition("automation", automation_id)
+        await self.store.set_override(automation_id, None)
+
+    def _changeable(self, automation_id: str) -> Entry:
+        entry = self.entry(automation_id)
+        if entry.source == "config":
+            raise AutomationError(
+                f"automation {automation_id!r} is defined in homeweave.yaml; change it there"
+            )
+        return entry
+
+    async def set_enabled(self, automation_id: str, enabled: bool) -> Entry:
+        """Enable or disable; remembered until the definition changes."""
+        entry = self.entry(automation_id)
+        entry.enabled = enabled
+        await self.store.set_override(automation_id, Override(enabled, fingerprint(entry.config)))
+        if entry.runner is not None:
+            if enabled:
+                entry.runner.watch()
+            else:
+                entry.runner.unwatch()
+        return entry
+
+    def run(self, automation_id: str, *, check_conditions: bool = False) -> Trace:
+        """Run now, by hand (even when disabled); the mode still applies."""
+        return self._runner(automation_id).run_now(check_conditions)
+
+    async def dry_run(
+        self,
+        automation: str | AutomationConfig | Mapping[str, Any],
+        state: Mapping[str, Value] | None = None,
+        at: datetime | None = None,
+    ) -> Trace:
+        """What an automation (stored, or given) would do now, or if ``state`` were so."""
+        if isinstance(automation, str):
+            compiled = self._runner(automation).compiled
+        else:
+            compiled = self._compile(parse(AutomationConfig, automation))
+        resolver = Resolver(self.hub.registry, self.commands, (), "state")
+        changes = {}
+        for address, value in (state or {}).items():
+            ref = resolver.prop(address, address)
+            changes[ref] = resolver.value(ref, value, address)
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=compiled.zone)  # a time without a zone is the home's
+        when = at or local(self.clock, compiled.zone)
+        scenes = {i: e.scene for i, e in self.scene_entries.items() if e.scene is not None}
+        return await dry_run(compiled, self.hub.states, changes, when, scenes)
+
+    async def traces(
+        self, automation_id: str | None = None, limit: int = 50, fired: bool | None = None
+    ) -> list[Trace]:
+        """Stored traces, newest first; a run still going is shown as it is now."""
+        if automation_id is not None and automation_id not in self.entries:
+            self.entry(automation_id)
+        live = self._live()
+        return [live.get(t.id, t) for t in await self.store.traces(automation_id, limit, fired)]
+
+    async def trace(self, trace_id: str) -> Trace:
+        found = self._live().get(trace_id) or await self.store.trace(trace_id)
+        if found is None:
+            raise UnknownAddress("trace", trace_id)
+        return found
+
+    def _live(self) -> dict[str, Trace]:
+        """The traces of runs going on or queued (the store holds an older copy of each)."""
+        live: dict[str, Trace] = {}
+        for entry in self.entries.values():
+            if entry.runner is not None:
+                live.update((t.id, t) for _, t in entry.runner.active.values())
+                live.update((t.id, t) for t, _ in entry.runner.queue)
+        return live
+
+    # -- scenes -----------------------------------------------------------------------------
+    def scene_entry(self, scene_id: str) -> SceneEntry:
+        try:
+            return self.scene_entries[scene_id]
+        except KeyError:
+            raise UnknownAddress("scene", scene_id, choices=sorted(self.scene_entries)) from None
+
+    async def apply_scene(self, scene_id: str) -> str:
+        """Apply a scene; AutomationError names the devices that failed."""
+        ok, sentence = outcome_sentence(await self.apply_scene_outcomes(scene_id))
+        if not ok:
+            raise AutomationError(f"scene {scene_id!r}: {sentence}")
+        return f"confirmed by {sentence}"
+
+    async def apply_scene_outcomes(self, scene_id: str) -> list[DeviceOutcome]:
+        entry = self.scene_entry(scene_id)
+        if entry.scene is None:
+            raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
+        return await self.writer.write(entry.scene.writes)
+
+    async def save_scene(self, data: Any, *, replace: bool = False) -> SceneEntry:
+        """Create (or with ``replace``, replace) a stored scene."""
+        config: SceneConfig = parse(SceneConfig, data)
+        existing = self.scene_entries.get(config.id)
+        if existing is not None and not replace:
+            raise AutomationError(f"scene {config.id!r} exists already; update it instead")
+        if existing is not None and existing.source == "config":
+            raise AutomationError(f"scene {config.id!r} is defined in homeweave.yaml")
+        resolver = Resolver(self.hub.registry, self.commands, (), f"scenes[{config.id}]")
+        compile_scene(config, resolver)
+        await self.store.save_definition("scene", config.id, config.model_dump(mode="json"))
+        entry = self.scene_entries[config.id] = SceneEntry(config, "api")
+        self._compile_scene(entry)
+        for automation in self.entries.values():
+            if automation.error and config.id in automation.error:
+                self._activate(automation)
+        return entry
+
+    async def delete_scene(self, scene_id: str) -> None:
+        entry = self.scene_entry(scene_id)
+        if entry.source == "config":
+            raise AutomationError(f"scene {scene_id!r} is defined in homeweave.yaml")
+        users = [
+            a.config.id
+            for a in self.entries.values()
+            if any(getattr(x, "scene", None) == scene_id for x in _actions(a.config))
+        ]
+        if users:
+            raise AutomationError(f"scene {scene_id!r} is used by: {', '.join(sorted(users))}")
+        del self.scene_entries[scene_id]
+        await self.store.delete_definition("scene", scene_id)
+
+    async def capture_scene(
+        self,
+        scene_id: str,
+        name: str,
+        devices: Iterable[str] = (),
+        addresses: Iterable[str] = (),
+        *,
+        save: bool = True,
+        replace: bool = False,
+    ) -> SceneConfig:
+        """A scene of the current values of ``devices`` (and ``addresses``), stored if ``save``."""
+        resolver = Resolver(self.hub.registry, self.commands, (), f"scenes[{scene_id}]")
+        config = capture(
+            self.hub.registry, self.hub.states, scene_id, name, devices, addresses, resolver
+        )
+        if save:
+            await self.save_scene(config, replace=replace)
+        return config
+
+
+def _actions(config: AutomationConfig) -> Iterable[Any]:
+    """Every action of an automation, nested ones included."""
+    stack: list[Any] = list(config.actions)
+    while stack:
+        action = stack.pop()
+        yield action
+        for name in ("then", "otherwise", "actions"):
+            stack.extend(getattr(action, name, ()) or ())
+        for choice in getattr(action, "choices", ()) or ():
+            stack.extend(choice.then)

@@ -1,0 +1,226 @@
+"""One automation at work: its watches, its conditions at fire time, its mode and its runs.
+
+Modes, when a trigger fires while a run is going: ``single`` refuses the new run, ``restart``
+cancels the old one, ``queued`` queues up to ``max`` runs, ``parallel`` runs up to ``max`` at
+once. Every refusal is a trace too, so "why didn't it fire?" has an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+from homeweave.automation.actions import ActionFailed, Effects, run_actions
+from homeweave.automation.clock import Clock
+from homeweave.automation.compiler import Compiled
+from homeweave.automation.conditions import Env, check_all
+from homeweave.automation.index import TriggerIndex
+from homeweave.automation.store import AutomationStore, TimerRecord
+from homeweave.automation.tasks import TaskSet
+from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
+from homeweave.automation.watch import Timer, Watch
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Host(Protocol):
+    """What a runner needs from the engine."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def store(self) -> AutomationStore: ...
+    @property
+    def index(self) -> TriggerIndex: ...
+    @property
+    def tasks(self) -> TaskSet: ...
+
+    def env(self, compiled: Compiled) -> Env:
+        """Current states and the time in the automation's home."""
+        ...
+
+    def effects(self, runner: AutomationRunner, trace: Trace, fire: Fire) -> Effects:
+        """The live effects of one run."""
+        ...
+
+
+class AutomationRunner:
+    """Watches the triggers of one compiled automation and runs it."""
+
+    def __init__(self, compiled: Compiled, host: Host) -> None:
+        self.compiled = compiled
+        self.id = compiled.id
+        self.host = host
+        self.watches = [
+            Watch(trigger, self, f"automation-{self.id}-t{trigger.index}", compiled.zone)
+            for trigger in compiled.triggers
+        ]
+        self.active: dict[str, tuple[asyncio.Task[None], Trace]] = {}
+        self.queue: deque[tuple[Trace, Fire]] = deque()
+        self.watching = False
+        self.last: Trace | None = None
+        self._cancel_reasons: dict[str, str] = {}
+        self._closing = False
+
+    @property
+    def clock(self) -> Clock:
+        return self.host.clock
+
+    # -- lifetime ---------------------------------------------------------------------------
+    def watch(self) -> None:
+        """Start listening to the triggers."""
+        if self.watching:
+            return
+        self.watching = True
+        for watch in self.watches:
+            self.host.index.add(watch)
+            watch.start()
+
+    def unwatch(self, *, forget_timers: bool = True) -> None:
+        """Stop listening to the triggers (running runs go on); with ``forget_timers`` also
+        drop the stored `for:` timers (kept when the hub stops, to resume at the next start)."""
+        if not self.watching:
+            return
+        self.watching = False
+        for watch in self.watches:
+            self.host.index.remove(watch)
+            if watch.timer is not None and forget_timers:
+                self.host.store.set_timer(self.id, watch.trigger.index, None)
+            watch.stop()
+
+    def close(self, reason: str, *, forget_timers: bool = True) -> None:
+        """Stop listening and cancel every run and queued run (the automation was disabled,
+        changed, deleted, or the hub stops)."""
+        self.unwatch(forget_timers=forget_timers)
+        self._closing = True
+        for trace, _ in self.queue:
+            trace.conclude(Result.CANCELLED, reason, at=self.clock.now())
+            self._record(trace)
+        self.queue.clear()
+        for task, trace in list(self.active.values()):
+            self._cancel_reasons[trace.id] = reason
+            task.cancel()
+
+    def fire_start(self) -> None:
+        """Fire the start triggers (the engine has just started)."""
+        for watch in self.watches:
+            if isinstance(watch.trigger, StartTrigger):
+                trigger = watch.trigger
+                fire = Fire(
+                    trigger.index,
+                    trigger.kind,
+                    trigger.describe(),
+                    "the hub started",
+                    {},
+                    self.clock.now(),
+                )
+                self.fired(watch, fire)
+
+    # -- what the watches report ------------------------------------------------------------
+    def fired(self, watch: Watch | None, fire: Fire) -> None:
+        """A trigger fired: check the conditions, then start (or refuse) a run."""
+        trace = Trace(self.id, fire.at, fire.info())
+        ok, trace.conditions = check_all(self.compiled.conditions, self.host.env(self.compiled))
+        if not ok:
+            trace.conclude(Result.CONDITION_FALSE, at=self.clock.now())
+            self._record(trace)
+            return
+        self.submit(trace, fire)
+
+    def evaluated(self, watch: Watch, evaluation: Evaluation, result: Result) -> None:
+        trigger = watch.trigger
+        info = TriggerInfo(
+            trigger.index, trigger.kind, trigger.describe(), evaluation.sentence, evaluation.data
+        )
+        trace = Trace(self.id, self.clock.now(), info)
+        trace.conclude(result, at=trace.at)
+        self._record(trace)
+
+    async def claim(self, watch: Watch, occurrence: str, due: float) -> bool:
+        return await self.host.store.claim(self.id, watch.trigger.index, occurrence, due)
+
+    def timer_changed(self, watch: Watch, timer: Timer | None) -> None:
+        index = watch.trigger.index
+        if timer is None:
+            self.host.store.set_timer(self.id, index, None)
+            return
+        ev = timer.evaluation
+        record = TimerRecord(self.id, index, timer.started_at, timer.due, ev.sentence, ev.data)
+        self.host.store.set_timer(self.id, index, record)
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        return self.host.tasks.spawn(work, name)
+
+    # -- modes and runs ---------------------------------------------------------------------
+    def submit(self, trace: Trace, fire: Fire) -> None:
+        """Start a run, or queue or refuse it as the mode says."""
+        config = self.compiled.config
+        if self.active:
+            refused = self._refusal(config.mode, config.max)
+            if refused:
+                trace.conclude(Result.SKIPPED, refused, at=self.clock.now())
+                self._record(trace)
+                return
+            if config.mode == "queued":
+                self.queue.append((trace, fire))
+                trace.conclude(Result.QUEUED, f"{len(self.queue)} waiting")
+                self._record(trace)
+                return
+            if config.mode == "restart":
+                for task, running in list(self.active.values()):
+                    self._cancel_reasons[running.id] = "restarted by a newer trigger (mode restart)"
+                    task.cancel()
+        self._start(trace, fire)
+
+    def _refusal(self, mode: str, limit: int) -> str:
+        if mode == "single":
+            return "it was still running (mode single)"
+        if mode == "queued" and len(self.queue) >= limit:
+            return f"the queue was full ({limit} waiting, mode queued)"
+        if mode == "parallel" and len(self.active) >= limit:
+            return f"{limit} runs were already going (mode parallel, max {limit})"
+        return ""
+
+    def _start(self, trace: Trace, fire: Fire) -> None:
+        trace.conclude(Result.RUNNING)
+        self._record(trace)
+        task = self.host.tasks.spawn(self._run(trace, fire), f"automation-{self.id}-run")
+        self.active[trace.id] = (task, trace)
+
+    async def _run(self, trace: Trace, fire: Fire) -> None:
+        effects = self.host.effects(self, trace, fire)
+        try:
+            await run_actions(self.compiled.actions, effects, trace.steps, "actions")
+            trace.conclude(Result.RAN, at=self.clock.now())
+        except ActionFailed as exc:
+            trace.conclude(Result.FAILED, str(exc), at=self.clock.now())
+        except asyncio.CancelledError:
+            reason = self._cancel_reasons.pop(trace.id, "the engine stopped")
+            trace.conclude(Result.CANCELLED, reason, at=self.clock.now())
+            raise
+        finally:
+            self.active.pop(trace.id, None)
+            self._record(trace)
+            if self.queue and not self._closing:
+                self._start(*self.queue.popleft())
+
+    def run_now(self, check_conditions: bool = False) -> Trace:
+        """Run the actions by hand (through the mode), optionally only if conditions hold."""
+        fire = Fire(-1, "manual", "run by hand", "run by hand", {}, self.clock.now())
+        trace = Trace(self.id, fire.at, fire.info())
+        if check_conditions:
+            ok, trace.conditions = check_all(self.compiled.conditions, self.host.env(self.compiled))
+            if not ok:
+                trace.conclude(Result.CONDITION_FALSE, at=self.clock.now())
+                self._record(trace)
+                return trace
+        self.submit(trace, fire)
+        return trace
+
+    def _record(self, trace: Trace) -> None:
+        self.last = trace
+        self.host.store.add_trace(trace)

@@ -1,0 +1,156 @@
+"""Scenes: target values across devices, written concurrently with one ``set_properties`` call
+per device, grouped by integration; and capturing the current state into a scene."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from homeweave.automation.refs import PropRef, Resolver
+from homeweave.automation.schema import SceneConfig
+from homeweave.core.integration import Integration, PropertyWrite
+from homeweave.core.registry import Device, Registry
+from homeweave.core.states import States
+from homeweave.errors import AutomationError, DeviceUnavailable, HomeweaveError
+from homeweave.model import Value
+
+_LOGGER = logging.getLogger(__name__)
+_SKIPPED_SERVICES = frozenset({"device-information"})
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One checked value for one property."""
+
+    ref: PropRef
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceOutcome:
+    """How one device took its batch of writes."""
+
+    device_id: str
+    integration: str
+    addresses: tuple[str, ...]
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A compiled scene."""
+
+    id: str
+    name: str
+    writes: tuple[Write, ...]
+
+
+def compile_scene(config: SceneConfig, resolver: Resolver) -> Scene:
+    """Check every address (writable) and value of a scene against the registry."""
+    writes = []
+    for address, value in config.values.items():
+        path = f"values.{address}"
+        ref = resolver.prop(address, path, write=True)
+        writes.append(Write(ref, resolver.value(ref, value, path)))
+    return Scene(config.id, config.name, tuple(writes))
+
+
+class Writer:
+    """Sends writes to their integrations, all devices at once."""
+
+    def __init__(
+        self, registry: Registry, integrations: Mapping[str, Integration], timeout: float
+    ) -> None:
+        self._registry = registry
+        self._integrations = integrations
+        self.timeout = timeout
+
+    async def write(self, writes: Sequence[Write]) -> list[DeviceOutcome]:
+        """Write everything; one call per device, all devices concurrently."""
+        batches: dict[str, dict[str, list[Write]]] = {}  # integration -> device -> writes
+        for w in writes:
+            batches.setdefault(w.ref.integration, {}).setdefault(w.ref.device_id, []).append(w)
+        calls = [
+            self._send(integration, device_id, device_writes)
+            for integration, devices in batches.items()
+            for device_id, device_writes in devices.items()
+        ]
+        if len(calls) == 1:  # the common case needs no extra task
+            return [await calls[0]]
+        return list(await asyncio.gather(*calls))
+
+    async def _send(self, integration: str, device_id: str, writes: list[Write]) -> DeviceOutcome:
+        addresses = tuple(w.ref.address for w in writes)
+        try:
+            device = self._registry.device(device_id)
+            owner = self._integrations.get(device.integration)
+            if owner is None:
+                raise DeviceUnavailable(device_id, f"integration {integration!r} is not running")
+            batch = [PropertyWrite(w.ref.siid, w.ref.piid, w.value) for w in writes]
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await owner.set_properties(device, batch)
+            except TimeoutError:
+                raise DeviceUnavailable(device_id, f"no answer within {self.timeout:g} s") from None
+        except HomeweaveError as exc:
+            return DeviceOutcome(device_id, integration, addresses, str(exc))
+        except Exception as exc:  # an integration's bug must not take the other devices down
+            _LOGGER.exception("integration %s failed to write to %s", integration, device_id)
+            return DeviceOutcome(device_id, integration, addresses, f"{type(exc).__name__}: {exc}")
+        return DeviceOutcome(device_id, integration, addresses)
+
+
+def outcome_sentence(outcomes: Sequence[DeviceOutcome]) -> tuple[bool, str]:
+    """All fine?, and a sentence: ``2 devices (virtual: 1, hue: 1)`` or what failed."""
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        return False, "; ".join(o.error for o in failed)
+    per: dict[str, int] = {}
+    for o in outcomes:
+        per[o.integration] = per.get(o.integration, 0) + 1
+    spread = ", ".join(f"{name}: {count}" for name, count in per.items())
+    return True, f"{len(outcomes)} device(s) ({spread})"
+
+
+def capture(
+    registry: Registry,
+    states: States,
+    scene_id: str,
+    name: str,
+    devices: Iterable[str] = (),
+    addresses: Iterable[str] = (),
+    resolver: Resolver | None = None,
+) -> SceneConfig:
+    """A scene holding the current value of every writable, readable property of ``devices``
+    (and of each extra address)."""
+    values: dict[str, Value] = {}
+    for device_id in devices:
+        values.update(_device_values(registry.device(device_id), states))
+    for address in addresses:
+        if resolver is None:
+            raise AutomationError("addresses need a resolver")
+        ref = resolver.prop(address, f"addresses.{address}", write=True)
+        current = states.value(*ref.key)
+        if current is None:
+            raise AutomationError(f"{ref.address} has no known value to capture")
+        values[ref.address] = current
+    if not values:
+        raise AutomationError("nothing to capture: name devices or addresses with known values")
+    return SceneConfig.model_validate({"id": scene_id, "name": name, "values": values})
+
+
+def _device_values(device: Device, states: States) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for service, prop in device.spec.all_properties():
+        if service.name in _SKIPPED_SERVICES or not (prop.writable and prop.readable):
+            continue
+        current = states.value(device.id, service.iid, prop.iid)
+        if current is not None:
+            out[f"{device.id}/{service.key}/{prop.key}"] = current
+    return out

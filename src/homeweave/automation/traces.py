@@ -1,0 +1,225 @@
+"""Traces: what fired, what each condition saw, what each action did, and one sentence saying
+so, e.g. "triggered by ..., but condition `hallway dark` was false: illumination 230 lx > 50"."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from homeweave.automation import wording
+from homeweave.model import Value
+
+Seen = dict[str, Value | None]
+
+
+class Result(StrEnum):
+    """How one trigger evaluation (and the run it may have started) ended."""
+
+    NOT_TRIGGERED = "not-triggered"  # the trigger looked at a change and did not match
+    WAITING = "waiting"  # matched; a `for:` timer now runs
+    CONDITION_FALSE = "condition-false"
+    SKIPPED = "skipped"  # the mode refused a new run
+    QUEUED = "queued"
+    RUNNING = "running"
+    RAN = "ran"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    WOULD_RUN = "would-run"  # dry runs
+    WOULD_NOT_RUN = "would-not-run"
+
+
+UNFIRED = frozenset({Result.NOT_TRIGGERED, Result.WAITING})
+"""Results that are only trigger evaluations; kept in fewer numbers than fired traces."""
+
+
+@dataclass(slots=True)
+class Check:
+    """One condition's result and the values it saw."""
+
+    label: str
+    ok: bool
+    sentence: str
+    seen: Seen = field(default_factory=dict)
+    children: list[Check] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Step:
+    """One action's outcome and timing; nested actions (choose, repeat) are children."""
+
+    path: str
+    kind: str
+    summary: str
+    started_at: float
+    duration: float = 0.0
+    outcome: str = "running"  # running | ok | error | cancelled | timeout | skipped | would
+    detail: str = ""
+    children: list[Step] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TriggerInfo:
+    """Which trigger fired (``index`` -1: run by hand) and the data it saw."""
+
+    index: int
+    kind: str
+    description: str
+    sentence: str
+    data: Seen = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Trace:
+    """One trigger evaluation of one automation, and the run it started, if any."""
+
+    automation: str
+    at: float
+    trigger: TriggerInfo | None
+    result: Result = Result.RUNNING
+    sentence: str = ""
+    conditions: list[Check] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    finished_at: float | None = None
+    dry_run: bool = False
+    id: str = field(default_factory=lambda: secrets.token_hex(6))
+
+    @property
+    def fired(self) -> bool:
+        return self.result not in UNFIRED
+
+    def conclude(self, result: Result, detail: str = "", *, at: float | None = None) -> None:
+        """Set the result and the sentence that explains it."""
+        self.result = result
+        if at is not None and result is not Result.RUNNING:
+            self.finished_at = at
+        self.sentence = _sentence(self, detail)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
+        trigger = self.trigger
+        return {
+            "automation": self.automation,
+            "at": self.at,
+            "trigger": None
+            if trigger is None
+            else {
+                "index": trigger.index,
+                "kind": trigger.kind,
+                "description": trigger.description,
+                "sentence": trigger.sentence,
+                "data": dict(trigger.data),
+            },
+            "result": str(self.result),
+            "sentence": self.sentence,
+            "conditions": [_check_dict(c) for c in self.conditions],
+            "steps": [_step_dict(s) for s in self.steps],
+            "finished_at": self.finished_at,
+            "dry_run": self.dry_run,
+            "id": self.id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Trace:
+        trigger = data.get("trigger")
+        return cls(
+            automation=data["automation"],
+            at=data["at"],
+            trigger=TriggerInfo(**trigger) if trigger else None,
+            result=Result(data["result"]),
+            sentence=data.get("sentence", ""),
+            conditions=[_check(c) for c in data.get("conditions", [])],
+            steps=[_step(s) for s in data.get("steps", [])],
+            finished_at=data.get("finished_at"),
+            dry_run=bool(data.get("dry_run", False)),
+            id=data["id"],
+        )
+
+
+def _check_dict(check: Check) -> dict[str, Any]:
+    return {
+        "label": check.label,
+        "ok": check.ok,
+        "sentence": check.sentence,
+        "seen": dict(check.seen),
+        "children": [_check_dict(c) for c in check.children],
+    }
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    return {
+        "path": step.path,
+        "kind": step.kind,
+        "summary": step.summary,
+        "started_at": step.started_at,
+        "duration": step.duration,
+        "outcome": step.outcome,
+        "detail": step.detail,
+        "children": [_step_dict(s) for s in step.children],
+    }
+
+
+def _check(data: dict[str, Any]) -> Check:
+    children = [_check(c) for c in data.get("children", [])]
+    return Check(data["label"], data["ok"], data["sentence"], data.get("seen", {}), children)
+
+
+def _step(data: dict[str, Any]) -> Step:
+    return Step(**{**data, "children": [_step(s) for s in data.get("children", [])]})
+
+
+def first_failure(checks: list[Check]) -> Check | None:
+    """The first condition that was false."""
+    return next((c for c in checks if not c.ok), None)
+
+
+def failed_step(steps: list[Step]) -> Step | None:
+    """The innermost action that failed."""
+    for step in steps:
+        if step.outcome in ("error", "timeout"):
+            return failed_step(step.children) or step
+    return None
+
+
+def count_steps(steps: list[Step]) -> int:
+    return sum(1 + count_steps(s.children) for s in steps)
+
+
+def _sentence(trace: Trace, detail: str) -> str:
+    trigger = trace.trigger
+    if trigger is None:
+        by = "run by hand"
+    elif trigger.index < 0:
+        by = trigger.sentence  # "run by hand", "as if triggered, in the current state"
+    else:
+        by = f"triggered by {trigger.sentence}"
+    result = trace.result
+    if result in UNFIRED:
+        return (trigger.sentence if trigger else detail) or detail
+    if result is Result.CONDITION_FALSE:
+        check = first_failure(trace.conditions)
+        return f"{by}, but " + (
+            f"condition {check.label} was false: {check.sentence}" if check else detail
+        )
+    if result is Result.WOULD_NOT_RUN:
+        check = first_failure(trace.conditions)
+        why = f"condition {check.label} is false: {check.sentence}" if check else detail
+        return f"would not run: {why}"
+    if result is Result.SKIPPED:
+        return f"{by}, but not run: {detail}"
+    if result is Result.QUEUED:
+        return f"{by}; queued: {detail}"
+    if result is Result.RUNNING:
+        return f"{by}; running"
+    if result is Result.FAILED:
+        step = failed_step(trace.steps)
+        if step is None:
+            return f"{by}; failed: {detail}"
+        return f"{by}; {step.path} ({step.summary}) failed: {step.detail}"
+    if result is Result.CANCELLED:
+        return f"{by}; cancelled: {detail}"
+    if result is Result.WOULD_RUN:
+        return f"{by}, it would " + "; then ".join(step.summary for step in trace.steps)
+    took = (trace.finished_at or trace.at) - trace.at
+    return f"{by}; ran {count_steps(trace.steps)} step(s) in {wording.duration(took)}"

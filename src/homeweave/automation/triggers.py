@@ -1,0 +1,263 @@
+"""Compiled triggers: each decides whether a change, an event or a moment fires it, and says
+why (or why not) in a sentence for the trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter  # type: ignore[import-untyped]
+
+from homeweave.automation import wording
+from homeweave.automation.fields import WEEKDAYS
+from homeweave.automation.refs import EventRef, PropRef
+from homeweave.automation.sun import next_sun_event
+from homeweave.automation.traces import Seen, TriggerInfo
+from homeweave.core.events import DeviceEvent
+from homeweave.core.registry import Home
+from homeweave.model import Value
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A trigger's verdict on one change: matched (perhaps only once it holds for ``hold``)."""
+
+    matched: bool
+    sentence: str
+    data: Seen = field(default_factory=dict)
+    hold: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fire:
+    """A trigger fired."""
+
+    index: int
+    kind: str
+    description: str
+    sentence: str
+    data: Seen
+    at: float
+
+    def info(self) -> TriggerInfo:
+        return TriggerInfo(self.index, self.kind, self.description, self.sentence, dict(self.data))
+
+
+def _same(a: Value | None, b: Value | None) -> bool:
+    return a is not None and b is not None and type(a) is type(b) and a == b
+
+
+def _in_range(value: Value | None, above: float | None, below: float | None) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return (above is None or value > above) and (below is None or value < below)
+
+
+def range_words(above: float | None, below: float | None, ref: PropRef) -> str:
+    """``above 20 °C``, ``below 5 W``, ``between 1 and 5 W`` (exclusive)."""
+    unit = wording.unit_of(ref.prop)
+    suffix = f" {unit}" if unit else ""
+    if above is not None and below is not None:
+        return f"between {wording.number(above)} and {wording.number(below)}{suffix}"
+    if above is not None:
+        return f"above {wording.number(above)}{suffix}"
+    return f"below {wording.number(below or 0.0)}{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyTrigger:
+    """A property changes (to ``to``, from ``from_``); with ``hold``, stays so that long."""
+
+    index: int
+    ref: PropRef
+    to: Value | None
+    from_: Value | None
+    hold: float
+    kind: str = "property"
+
+    def describe(self) -> str:
+        text = f"{self.ref.address} changes"
+        if self.from_ is not None:
+            text += f" from {wording.value(self.from_, self.ref.prop)}"
+        if self.to is not None:
+            text += f" to {wording.value(self.to, self.ref.prop)}"
+        return text + (f" and stays so for {wording.duration(self.hold)}" if self.hold else "")
+
+    def evaluate(self, value: Value, old: Value | None) -> Evaluation:
+        prop = self.ref.prop
+        change = f"{self.ref.address} became {wording.value(value, prop)}"
+        data: Seen = {"address": self.ref.address, "value": value, "old": old}
+        if old is None:
+            return Evaluation(False, f"{change}: its first known value, not a change", data)
+        change += f" (was {wording.value(old, prop)})"
+        if self.to is not None and not _same(value, self.to):
+            return Evaluation(False, f"{change}, not {wording.value(self.to, prop)}", data)
+        if self.from_ is not None and not _same(old, self.from_):
+            wanted = wording.value(self.from_, prop)
+            return Evaluation(False, f"{change}, but not from {wanted}", data)
+        return Evaluation(True, change, data, self.hold)
+
+    def keeps(self, value: Value) -> bool:
+        """Whether a further change keeps a running ``for:`` timer: never, it is a change."""
+        return False
+
+    def resumes(self, current: Value | None, data: Seen) -> bool:
+        """Whether a timer saved before a restart still holds with the current value."""
+        return _same(current, data.get("value"))
+
+
+@dataclass(frozen=True, slots=True)
+class NumericTrigger:
+    """A number crosses into the range; with ``hold``, stays in it that long."""
+
+    index: int
+    ref: PropRef
+    above: float | None
+    below: float | None
+    hold: float
+    kind: str = "numeric"
+
+    def describe(self) -> str:
+        text = f"{self.ref.address} goes {range_words(self.above, self.below, self.ref)}"
+        return text + (f" for {wording.duration(self.hold)}" if self.hold else "")
+
+    def evaluate(self, value: Value, old: Value | None) -> Evaluation:
+        prop = self.ref.prop
+        shown = wording.value(value, prop)
+        wanted = range_words(self.above, self.below, self.ref)
+        data: Seen = {"address": self.ref.address, "value": value, "old": old}
+        if not _in_range(value, self.above, self.below):
+            return Evaluation(False, f"{self.ref.address} is {shown}, not {wanted}", data)
+        if _in_range(old, self.above, self.below):
+            was = wording.value(old, prop)
+            sentence = f"{self.ref.address} is {shown}, but was already {wanted} ({was})"
+            return Evaluation(False, sentence, data)
+        was = f" (was {wording.value(old, prop)})" if old is not None else ""
+        return Evaluation(True, f"{self.ref.address} went {wanted}: {shown}{was}", data, self.hold)
+
+    def keeps(self, value: Value) -> bool:
+        return _in_range(value, self.above, self.below)
+
+    def resumes(self, current: Value | None, data: Seen) -> bool:
+        return _in_range(current, self.above, self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class EventTrigger:
+    """A device reports an event, optionally with given argument values."""
+
+    index: int
+    ref: EventRef
+    data: dict[int, Value]
+    kind: str = "event"
+
+    def describe(self) -> str:
+        text = f"{self.ref.device_id} reports {self.ref.service.key}/{self.ref.event.key}"
+        if self.data:
+            text += " with " + ", ".join(self._named(self.data))
+        return text
+
+    def _named(self, args: dict[int, Value]) -> list[str]:
+        out = []
+        for piid, value in args.items():
+            prop = self.ref.service.properties.find(piid)
+            name = prop.key if prop is not None else str(piid)
+            out.append(f"{name}={wording.value(value, prop)}")
+        return out
+
+    def evaluate(self, event: DeviceEvent) -> Evaluation:
+        said = f"{self.ref.device_id} reported {self.ref.service.key}/{self.ref.event.key}"
+        if event.arguments:
+            said += f" ({', '.join(self._named(event.arguments))})"
+        data: Seen = {"address": self.ref.address}
+        for piid, value in event.arguments.items():
+            prop = self.ref.service.properties.find(piid)
+            data[prop.key if prop is not None else str(piid)] = value
+        for piid, wanted in self.data.items():
+            if not _same(event.arguments.get(piid), wanted):
+                return Evaluation(False, f"{said}, not with {', '.join(self._named(self.data))}")
+        return Evaluation(True, said, data)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeTrigger:
+    """A time of day in the home's zone, on some weekdays (all when empty)."""
+
+    index: int
+    at: time
+    weekdays: tuple[str, ...]
+    zone: ZoneInfo
+    kind: str = "time"
+
+    def describe(self) -> str:
+        days = f" on {', '.join(self.weekdays)}" if self.weekdays else ""
+        return f"at {self.at.isoformat(timespec='auto')}{days} ({self.zone.key})"
+
+    def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        local = after.astimezone(self.zone)
+        for days in range(8):
+            day = local.date() + timedelta(days=days)
+            if self.weekdays and WEEKDAYS[day.weekday()] not in self.weekdays:
+                continue
+            # Compare instants, not wall times: aware datetimes in one zone compare naively.
+            when = datetime.combine(day, self.at, tzinfo=self.zone)
+            if when.timestamp() > after.timestamp():
+                return when, when.replace(tzinfo=None).isoformat()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarTrigger:
+    """A five-field cron pattern in the home's zone."""
+
+    index: int
+    cron: str
+    zone: ZoneInfo
+    kind: str = "calendar"
+
+    def describe(self) -> str:
+        return f"on the calendar pattern '{self.cron}' ({self.zone.key})"
+
+    def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        local = after.astimezone(self.zone)
+        when: datetime = croniter(self.cron, local).get_next(datetime)
+        # On the night clocks go back, 02:30 comes twice; the wall-time key fires it once.
+        return when, when.replace(tzinfo=None).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class SunTrigger:
+    """A sun event at the home, plus an offset."""
+
+    index: int
+    event: str
+    offset: float
+    home: Home
+    kind: str = "sun"
+
+    def describe(self) -> str:
+        return f"at {self.event}{wording.offset(self.offset)} ({self.home.name or self.home.id})"
+
+    def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        found = next_sun_event(self.home, self.event, self.offset, after)
+        if found is None:
+            return None
+        when, day = found
+        return when, f"{day.isoformat()} {self.event}{self.offset:+g}"
+
+
+@dataclass(frozen=True, slots=True)
+class StartTrigger:
+    """The engine started with the hub."""
+
+    index: int
+    kind: str = "start"
+
+    def describe(self) -> str:
+        return "when the hub starts"
+
+
+ChangeTrigger = PropertyTrigger | NumericTrigger
+TimedTrigger = TimeTrigger | CalendarTrigger | SunTrigger
+Trigger = ChangeTrigger | EventTrigger | TimedTrigger | StartTrigger

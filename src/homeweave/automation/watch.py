@@ -1,0 +1,210 @@
+"""A trigger at work: fed changes and events by the engine's index, running its ``for:`` timer,
+or sleeping on the clock until its next time. It tells its owner what it saw."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any, Protocol
+
+from homeweave.automation import wording
+from homeweave.automation.clock import Clock
+from homeweave.automation.traces import Result, Seen
+from homeweave.automation.triggers import (
+    CalendarTrigger,
+    Evaluation,
+    EventTrigger,
+    Fire,
+    NumericTrigger,
+    PropertyTrigger,
+    SunTrigger,
+    TimeTrigger,
+    Trigger,
+)
+from homeweave.core.events import DeviceEvent, PropertyChanged
+from homeweave.model import Value
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class WatchOwner(Protocol):
+    """Whoever a watch reports to: an automation, or a wait action."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def fired(self, watch: Watch, fire: Fire) -> None:
+        """The trigger fired."""
+
+    def evaluated(self, watch: Watch, evaluation: Evaluation, result: Result) -> None:
+        """The trigger looked at something and did not fire (yet)."""
+
+    async def claim(self, watch: Watch, occurrence: str, due: float) -> bool:
+        """Whether a time occurrence may fire (False: it already did, e.g. before a restart)."""
+        ...
+
+    def timer_changed(self, watch: Watch, timer: Timer | None) -> None:
+        """A ``for:`` timer started (or resumed) or ended."""
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run ``work`` as a task the owner keeps and cancels."""
+        ...
+
+
+@dataclass(slots=True)
+class Timer:
+    """A match that fires once it has held until ``due``."""
+
+    started_at: float
+    due: float
+    evaluation: Evaluation
+    task: asyncio.Task[None] | None = None
+
+
+class Watch:
+    """One trigger of one owner."""
+
+    def __init__(self, trigger: Trigger, owner: WatchOwner, name: str, zone: tzinfo = UTC) -> None:
+        self.trigger = trigger
+        self.owner = owner
+        self.name = name
+        self.zone = zone
+        self.timer: Timer | None = None
+        self.next_due: float | None = None
+        self._scheduler: asyncio.Task[None] | None = None
+
+    # -- changes and events (called by the index, synchronously, from the bus) ---------------
+    def on_change(self, event: PropertyChanged) -> None:
+        trigger = self.trigger
+        assert isinstance(trigger, PropertyTrigger | NumericTrigger)
+        if self.timer is not None:
+            if trigger.keeps(event.value):
+                return
+            self._cancel_timer(event.value)
+        evaluation = trigger.evaluate(event.value, event.old)
+        if not evaluation.matched:
+            self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
+        elif evaluation.hold > 0:
+            now = self.owner.clock.now()
+            self._start_timer(Timer(now, now + evaluation.hold, evaluation))
+        else:
+            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+
+    def on_event(self, event: DeviceEvent) -> None:
+        trigger = self.trigger
+        assert isinstance(trigger, EventTrigger)
+        evaluation = trigger.evaluate(event)
+        if evaluation.matched:
+            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+        else:
+            self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
+
+    def _fire(self, sentence: str, data: Seen) -> Fire:
+        trigger = self.trigger
+        return Fire(
+            trigger.index,
+            trigger.kind,
+            trigger.describe(),
+            sentence,
+            dict(data),
+            self.owner.clock.now(),
+        )
+
+    # -- `for:` timers --------------------------------------------------------------------------
+    def _start_timer(self, timer: Timer, *, resumed: bool = False) -> None:
+        self.timer = timer
+        timer.task = self.owner.spawn(self._hold(timer), f"{self.name}-for")
+        self.owner.timer_changed(self, timer)
+        ev = timer.evaluation
+        due = datetime.fromtimestamp(timer.due, self.zone)
+        sentence = (
+            f"{ev.sentence}; fires at {due:%H:%M:%S} if it holds for "
+            f"{wording.duration(ev.hold)}" + (" (resumed after a restart)" if resumed else "")
+        )
+        waiting = Evaluation(True, sentence, ev.data, ev.hold)
+        self.owner.evaluated(self, waiting, Result.WAITING)
+
+    async def _hold(self, timer: Timer) -> None:
+        await self.owner.clock.sleep_until(timer.due)
+        if self.timer is not timer:
+            return
+        self.timer = None
+        self.owner.timer_changed(self, None)
+        held = f"{timer.evaluation.sentence} and held for {wording.duration(timer.evaluation.hold)}"
+        self.owner.fired(self, self._fire(held, timer.evaluation.data))
+
+    def _cancel_timer(self, value: Value) -> None:
+        timer = self.timer
+        assert timer is not None
+        self.timer = None
+        self._stop_task(timer.task)
+        self.owner.timer_changed(self, None)
+        trigger = self.trigger
+        assert isinstance(trigger, PropertyTrigger | NumericTrigger)
+        elapsed = wording.duration(self.owner.clock.now() - timer.started_at)
+        sentence = (
+            f"{trigger.ref.address} became {wording.value(value, trigger.ref.prop)} after "
+            f"{elapsed}, before holding for {wording.duration(timer.evaluation.hold)} "
+            f"({trigger.describe()})"
+        )
+        self.owner.evaluated(self, Evaluation(False, sentence), Result.NOT_TRIGGERED)
+
+    def resume(
+        self, started_at: float, due: float, sentence: str, data: Seen, current: Value | None
+    ) -> bool:
+        """Continue a timer saved before a restart, if the value still holds."""
+        trigger = self.trigger
+        if not isinstance(trigger, PropertyTrigger | NumericTrigger):
+            return False
+        if data.get("address") != trigger.ref.address or not trigger.resumes(current, data):
+            return False  # the trigger changed meanwhile, or the value did
+        evaluation = Evaluation(True, sentence, data, trigger.hold)
+        self._start_timer(Timer(started_at, due, evaluation), resumed=True)
+        return True
+
+    # -- times ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Begin sleeping toward the next occurrence (time, calendar and sun triggers)."""
+        if isinstance(self.trigger, TimeTrigger | CalendarTrigger | SunTrigger):
+            self._scheduler = self.owner.spawn(self._schedule(self.trigger), f"{self.name}-time")
+
+    async def _schedule(self, trigger: TimeTrigger | CalendarTrigger | SunTrigger) -> None:
+        clock = self.owner.clock
+        after = datetime.fromtimestamp(clock.now(), UTC)
+        while True:
+            found = trigger.next_after(after)
+            if found is None:
+                self.next_due = None
+                none = Evaluation(False, f"{trigger.describe()}: no further occurrence")
+                self.owner.evaluated(self, none, Result.NOT_TRIGGERED)
+                return
+            when, occurrence = found
+            self.next_due = when.timestamp()
+            await clock.sleep_until(self.next_due)
+            data: Seen = {"scheduled": when.isoformat(), "occurrence": occurrence}
+            if await self.owner.claim(self, occurrence, self.next_due):
+                said = f"it was {when:%H:%M:%S} on {when:%a %Y-%m-%d}"
+                self.owner.fired(self, self._fire(said, data))
+            else:
+                again = f"{occurrence} had already fired (before a restart, or the clock went back)"
+                self.owner.evaluated(self, Evaluation(False, again, data), Result.NOT_TRIGGERED)
+            after = datetime.fromtimestamp(max(self.next_due, clock.now()), UTC)
+
+    def stop(self) -> None:
+        """Cancel the timer and the schedule."""
+        if self.timer is not None:
+            self._stop_task(self.timer.task)
+            self.timer = None
+        self._stop_task(self._scheduler)
+        self._scheduler = None
+        self.next_due = None
+
+    @staticmethod
+    def _stop_task(task: asyncio.Task[None] | None) -> None:
+        # A watch stopped from within its own timer (a wait that just ended) must not cancel
+        # the task it is running in.
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()

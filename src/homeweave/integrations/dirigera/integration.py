@@ -1,0 +1,399 @@
+"""The ``dirigera`` integration: an IKEA DIRIGERA hub's devices in our model.
+
+One task owns the connection: open the event WebSocket, read every device (the resync), then
+apply pushed events until the stream ends; on any failure mark the devices unavailable and
+try again after a jittered, growing delay. Writes are PATCHed and count as done when the hub
+pushes them back (or, if no push comes, when a read of the device shows them).
+
+Devices in the config name their hub device with ``options: {dirigera_id: ...}``; other hub
+devices are registered at run time as ``dirigera-<hub id>`` in the room the ``rooms`` option
+maps their DIRIGERA room to (else ``default_room``, else the first room).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from homeweave.core.events import DEVICE_EVENT, DeviceEvent
+from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.registry import Device
+from homeweave.errors import ConfigError, DeviceUnavailable, IntegrationError
+from homeweave.integrations.dirigera import mapping
+from homeweave.integrations.dirigera.backoff import Backoff
+from homeweave.integrations.dirigera.client import DirigeraClient
+from homeweave.integrations.dirigera.errors import (
+    ApiError,
+    AuthenticationError,
+    DirigeraError,
+    HubConnectionError,
+    PairingTimeout,
+    PayloadError,
+)
+from homeweave.integrations.dirigera.models import (
+    Device as HubDevice,
+)
+from homeweave.integrations.dirigera.models import (
+    DeviceUpdate,
+    Event,
+    EventType,
+    RemotePress,
+    Room,
+)
+from homeweave.integrations.dirigera.options import WHERE, Settings
+from homeweave.integrations.dirigera.pairing import pair
+from homeweave.model import Value
+
+_LOGGER = logging.getLogger(__name__)
+
+FADING = frozenset({"lightLevel", "colorTemperature", "colorHue", "colorSaturation"})
+"""Attributes a ``transitionTime`` applies to."""
+
+
+@dataclass(eq=False)
+class _Confirmation:
+    """A write waiting for the hub to push back every attribute it set."""
+
+    hub_id: str
+    keys: frozenset[str]
+    future: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class DirigeraIntegration(Integration):
+    """Lights, outlets, blinds, air purifiers, sensors and remotes behind one DIRIGERA hub."""
+
+    name = "dirigera"
+
+    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+        super().__init__(hub, options)
+        self.settings = Settings.from_options(self.options)
+        for room in [*self.settings.rooms.values(), self.settings.default_room]:
+            if room is not None and room not in hub.registry.rooms:
+                raise ConfigError(
+                    f"{WHERE}: unknown room {room!r}; defined rooms: "
+                    f"{', '.join(sorted(hub.registry.rooms)) or 'none'}"
+                )
+        self.client = DirigeraClient(
+            self.settings.host,
+            token=self.settings.token,
+            port=self.settings.port,
+            timeout=self.settings.timeout,
+            fingerprint=self.settings.fingerprint,
+        )
+        self.hub_devices: dict[str, HubDevice] = {}
+        """The hub's devices by hub id, as last read or pushed."""
+        self.synced = asyncio.Event()
+        """Set while connected and resynced; cleared when the connection drops."""
+        self.connections = 0
+        """How many times a connection was made and resynced (reconnects count)."""
+        self._ours: dict[str, str] = {}
+        self._confirmations: list[_Confirmation] = []
+        self._task: asyncio.Task[None] | None = None
+        self._reason = "connecting to the DIRIGERA hub"
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    async def setup(self) -> None:
+        for device in self.devices:
+            hub_id = device.options.get("dirigera_id")
+            if isinstance(hub_id, str) and hub_id:
+                self._ours[hub_id] = device.id
+            else:
+                _LOGGER.warning(
+                    "device %s has no 'dirigera_id' option; it stays offline", device.id
+                )
+            self.hub.registry.set_available(device.id, False, self._reason)
+        self._task = asyncio.create_task(self._run(), name="dirigera-connection")
+        if self.settings.setup_wait > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.setup_wait):
+                    await self.synced.wait()
+
+    async def teardown(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        for waiting in self._confirmations:
+            if not waiting.future.done():
+                waiting.future.set_exception(HubConnectionError("the integration stopped"))
+        await self.client.close()
+
+    @property
+    def connected(self) -> bool:
+        return self.synced.is_set()
+
+    # --- commands ------------------------------------------------------------------------------
+    async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        hub_device, kind = self._target(device)
+        try:
+            attributes = mapping.attributes_for(
+                kind, device.spec, hub_device, [(w.siid, w.piid, w.value) for w in writes]
+            )
+        except mapping.NotWritable as exc:
+            raise IntegrationError(device.id, str(exc)) from None
+        await self._send(device, hub_device, attributes)
+
+    async def call_action(
+        self, device: Device, siid: int, aiid: int, args: Sequence[Value]
+    ) -> list[Value]:
+        hub_device, kind = self._target(device)
+        try:
+            attributes = mapping.action_attributes(kind, device.spec, hub_device, siid, aiid)
+        except mapping.NotWritable as exc:
+            raise IntegrationError(device.id, str(exc)) from None
+        await self._send(device, hub_device, attributes)
+        return []
+
+    def _target(self, device: Device) -> tuple[HubDevice, mapping.Kind]:
+        if not self.connected:
+            raise DeviceUnavailable(device.id, self._reason)
+        hub_id = device.options.get("dirigera_id")
+        hub_device = self.hub_devices.get(hub_id) if isinstance(hub_id, str) else None
+        if hub_device is None:
+            raise DeviceUnavailable(device.id, "not found on the DIRIGERA hub")
+        if not hub_device.is_reachable:
+            raise DeviceUnavailable(device.id, "the DIRIGERA hub cannot reach it")
+        kind = mapping.kind_of(hub_device)
+        if kind is None:
+            raise IntegrationError(device.id, f"unsupported DIRIGERA device {hub_device.type!r}")
+        return hub_device, kind
+
+    async def _send(
+        self, device: Device, hub_device: HubDevice, attributes: dict[str, Any]
+    ) -> None:
+        transition = self.settings.transition if attributes.keys() & FADING else None
+        waiting = _Confirmation(hub_device.id, frozenset(attributes))
+        self._confirmations.append(waiting)  # before the PATCH: the push may beat its answer
+        try:
+            await self.client.set_attributes(hub_device.id, attributes, transition_time=transition)
+            try:
+                async with asyncio.timeout(self.settings.confirm_timeout):
+                    await waiting.future
+            except TimeoutError:
+                _LOGGER.debug("no push for %s within the confirm timeout; reading it", device.id)
+                self._learn(await self.client.device(hub_device.id))
+        except HubConnectionError as exc:
+            raise DeviceUnavailable(device.id, str(exc)) from None
+        except AuthenticationError:
+            raise IntegrationError(
+                device.id, "the DIRIGERA hub rejected the access token; pair again"
+            ) from None
+        except ApiError as exc:
+            raise IntegrationError(device.id, f"the DIRIGERA hub refused: {exc.message}") from None
+        except DirigeraError as exc:
+            raise IntegrationError(device.id, str(exc)) from None
+        finally:
+            self._confirmations.remove(waiting)
+
+    # --- the connection ------------------------------------------------------------------------
+    async def _run(self) -> None:
+        backoff = Backoff(self.settings.reconnect_min, self.settings.reconnect_max)
+        while True:
+            try:
+                await self._ensure_token()
+                await self._connection(backoff)
+            except AuthenticationError:
+                self._disconnected("the DIRIGERA hub rejected the access token; pair again")
+            except PairingTimeout as exc:
+                self._disconnected(f"not paired: {exc}")
+            except DirigeraError as exc:
+                self._disconnected(f"DIRIGERA hub unreachable: {exc}")
+            except Exception as exc:  # a bug must not end the reconnect loop
+                _LOGGER.exception("DIRIGERA connection failed unexpectedly")
+                self._disconnected(f"DIRIGERA connection failed: {exc!r}")
+            delay = backoff.next_delay()
+            _LOGGER.info("%s; retrying in %.2f s", self._reason, delay)
+            await asyncio.sleep(delay)
+
+    async def _connection(self, backoff: Backoff) -> None:
+        """One connection: subscribe first, then resync, so no change falls in between."""
+        async with self.client.events(heartbeat=self.settings.heartbeat) as stream:
+            self.resync(await self.client.devices())
+            backoff.reset()
+            self.connections += 1
+            self.synced.set()
+            _LOGGER.info("connected to the DIRIGERA hub at %s", self.client.base_url)
+            async for event in stream:
+                self._on_event(event)
+
+    def _disconnected(self, reason: str) -> None:
+        self._reason = reason
+        self.synced.clear()
+        for device in self.devices:
+            self.hub.registry.set_available(device.id, False, reason)
+
+    async def _ensure_token(self) -> None:
+        if self.client.token:
+            return
+        path = self.settings.token_file
+        if path is not None:
+            token = await asyncio.to_thread(_read_token, path)
+            if token:
+                self.client.token = token
+                return
+        self._disconnected("waiting for the DIRIGERA hub's action button to be pressed")
+        token = await pair(
+            self.client,
+            self.settings.client_name,
+            wait=self.settings.pairing_timeout,
+            waiting=lambda: _LOGGER.warning(
+                "press the action button on the DIRIGERA hub at %s to pair homeweave",
+                self.settings.host,
+            ),
+        )
+        if path is not None:
+            await asyncio.to_thread(_write_token, path, token)
+            _LOGGER.info("paired with the DIRIGERA hub; token stored in %s", path)
+        else:
+            _LOGGER.warning("paired with the DIRIGERA hub; set token_file to keep the token")
+
+    # --- state in ------------------------------------------------------------------------------
+    def resync(self, devices: Iterable[HubDevice]) -> None:
+        """Take a full device list as the truth: register new ones, refresh every value."""
+        self.hub_devices = {d.id: d for d in devices}
+        for hub_device in self.hub_devices.values():
+            self._learn(hub_device)
+        for hub_id, our_id in self._ours.items():
+            if hub_id not in self.hub_devices and our_id in self.hub.registry.devices:
+                self.hub.registry.set_available(our_id, False, "not found on the DIRIGERA hub")
+
+    def _learn(self, hub_device: HubDevice) -> None:
+        self.hub_devices[hub_device.id] = hub_device
+        kind = mapping.kind_of(hub_device)
+        our_id = self._ours.get(hub_device.id)
+        if kind is None:
+            what = f"{hub_device.type}/{hub_device.device_type}"
+            _LOGGER.debug("skipping unsupported DIRIGERA device %s (%s)", hub_device.id, what)
+            if our_id is not None and our_id in self.hub.registry.devices:
+                reason = f"unsupported DIRIGERA device type {what}"
+                self.hub.registry.set_available(our_id, False, reason)
+            return
+        if our_id is None and self.settings.discover:
+            our_id = self._register(hub_device, kind)
+        if our_id is not None:
+            self._publish(our_id, hub_device, kind)
+
+    def _publish(self, our_id: str, hub_device: HubDevice, kind: mapping.Kind) -> None:
+        device = self.hub.registry.devices.get(our_id)
+        if device is None:
+            return
+        now = time.time()
+        for siid, piid, value in mapping.read_values(kind, device.spec, hub_device):
+            self.hub.states.update(our_id, siid, piid, value, at=now)
+        reachable = hub_device.is_reachable
+        reason = "" if reachable else "the DIRIGERA hub cannot reach it"
+        self.hub.registry.set_available(our_id, reachable, reason)
+
+    def _register(self, hub_device: HubDevice, kind: mapping.Kind) -> str | None:
+        our_id = "dirigera-" + re.sub(r"[^a-z0-9]+", "-", hub_device.id.lower()).strip("-")
+        spec = mapping.build_spec(kind, hub_device)
+        existing = self.hub.registry.devices.get(our_id)
+        if existing is not None and existing.integration != self.name:
+            _LOGGER.warning("cannot register %s: the id belongs to another device", our_id)
+            return None
+        if existing is None:
+            room_id = self._room_for(hub_device.room)
+            if room_id is None:
+                _LOGGER.warning("no room to put DIRIGERA device %s in; define rooms", our_id)
+                return None
+            name = hub_device.name
+        elif existing.spec.document == spec.document:
+            self._ours[hub_device.id] = our_id  # known from the stored registry; keep as is
+            return our_id
+        else:
+            room_id, name = existing.room_id, existing.name
+        self.hub.registry.register(
+            Device(
+                id=our_id,
+                name=name,
+                room_id=room_id,
+                home_id=self.hub.registry.rooms[room_id].home_id,
+                integration=self.name,
+                spec=spec,
+                options={"dirigera_id": hub_device.id},
+            )
+        )
+        self._ours[hub_device.id] = our_id
+        return our_id
+
+    def _room_for(self, room: Room | None) -> str | None:
+        if room is not None and room.name in self.settings.rooms:
+            return self.settings.rooms[room.name]
+        if self.settings.default_room is not None:
+            return self.settings.default_room
+        return next(iter(self.hub.registry.rooms), None)
+
+    def _on_event(self, event: Event) -> None:
+        try:
+            if event.type is EventType.DEVICE_STATE_CHANGED:
+                self._on_state(DeviceUpdate.from_json(event.data))
+            elif event.type is EventType.DEVICE_ADDED:
+                self._learn(HubDevice.from_json(event.data))
+            elif event.type is EventType.DEVICE_REMOVED:
+                self._on_removed(HubDevice.from_json(event.data).id)
+            elif event.type is EventType.REMOTE_PRESS:
+                self._on_press(RemotePress.from_json(event.data))
+        except PayloadError as exc:
+            _LOGGER.warning(
+                "ignoring a %s event we cannot read: %s (%r)", event.raw_type, exc, exc.raw
+            )
+
+    def _on_state(self, update: DeviceUpdate) -> None:
+        hub_device = self.hub_devices.get(update.id)
+        if hub_device is None:
+            _LOGGER.debug("state of unknown DIRIGERA device %s", update.id)
+            return
+        hub_device.apply(update)
+        self._learn(hub_device)
+        for waiting in self._confirmations:
+            if (
+                waiting.hub_id == update.id
+                and waiting.keys <= update.attributes.keys()
+                and not waiting.future.done()
+            ):
+                waiting.future.set_result(None)
+
+    def _on_removed(self, hub_id: str) -> None:
+        self.hub_devices.pop(hub_id, None)
+        our_id = self._ours.get(hub_id)
+        if our_id is not None and our_id in self.hub.registry.devices:
+            self.hub.registry.set_available(our_id, False, "removed from the DIRIGERA hub")
+
+    def _on_press(self, press: RemotePress) -> None:
+        our_id = self._ours.get(press.id)
+        hub_device = self.hub_devices.get(press.id)
+        kind = mapping.kind_of(hub_device) if hub_device is not None else None
+        device = self.hub.registry.devices.get(our_id) if our_id else None
+        if device is None or kind is None:
+            return
+        for svc, ev in kind.events_for(press.pattern):
+            for service in device.spec.services:
+                found = service.events.find(ev.name) if service.name == svc.name else None
+                if found is not None:
+                    event = DeviceEvent(device.id, service.iid, found.iid, {}, time.time())
+                    self.hub.bus.publish(DEVICE_EVENT, event)
+
+
+def _read_token(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_token(path: Path, token: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")

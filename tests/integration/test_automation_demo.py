@@ -1,0 +1,128 @@
+"""The whole demo home, every ecosystem's simulator on loopback: the front door opens and lights
+of three vendors change over their real protocols (Xiaomi miIO, Hue CLIP v2, IKEA DIRIGERA)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from homeweave.automation.clock import FakeClock
+from homeweave.automation.demo import demo_automations, demo_scenes
+from homeweave.automation.engine import AutomationEngine
+from homeweave.automation.traces import Result
+from homeweave.core.hub import Hub
+from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.model import Value
+from homeweave.sim.demo import DEMO_PARTS, demo_config, start_demo_parts
+
+WINTER_NIGHT = datetime(2024, 1, 10, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+NEEDED = {"miio", "hue", "dirigera", "zigbee2mqtt"}
+
+
+def _missing_parts() -> set[str]:
+    present = set()
+    for target in DEMO_PARTS:
+        module = target.partition(":")[0]
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+        present.add(module.split(".")[2])
+    return NEEDED - present
+
+
+pytestmark = pytest.mark.skipif(
+    bool(_missing_parts()), reason=f"demo parts not available: {sorted(_missing_parts())}"
+)
+
+
+async def eventually(predicate: Callable[[], bool], limit: float = 10.0) -> None:
+    """Wait for devices answering over real sockets; fails after ``limit`` seconds."""
+    async with asyncio.timeout(limit):
+        while True:
+            if predicate():
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_the_front_door_opens_and_lights_of_three_vendors_change(tmp_path: Path) -> None:
+    async with AsyncExitStack() as stack:
+        parts = await start_demo_parts(stack)
+        config = demo_config(port=0, tick=0, parts=parts)
+        hub = await stack.enter_async_context(Hub(config, data_dir=tmp_path))
+        clock = FakeClock(WINTER_NIGHT)
+        engine = AutomationEngine(
+            hub, demo_automations(partners=True), demo_scenes(partners=True), clock=clock
+        )
+        await stack.enter_async_context(engine)
+
+        def invalid() -> dict[str, str]:
+            found = {i: e.error for i, e in engine.entries.items() if e.error}
+            found.update({i: e.error for i, e in engine.scene_entries.items() if e.error})
+            return found
+
+        try:  # Zigbee devices are registered once discovered; their automations follow.
+            await eventually(lambda: not invalid())
+        except TimeoutError:
+            pytest.fail(f"still invalid: {invalid()}")
+
+        def value(address: str) -> Value | None:
+            ref = hub.commands.resolve(address)
+            return hub.states.value(ref.device.id, ref.service.iid, ref.prop.iid)
+
+        integration = {
+            device: hub.registry.device(device).integration
+            for device in (
+                "hallway-door",
+                "hallway-lamp",
+                "hallway-hue-bulb",
+                "living-room-ikea-lamp",
+            )
+        }
+        assert integration == {
+            "hallway-door": "virtual",
+            "hallway-lamp": "miio",
+            "hallway-hue-bulb": "hue",
+            "living-room-ikea-lamp": "dirigera",
+        }
+        virtual = hub.integrations["virtual"]
+        assert isinstance(virtual, VirtualIntegration)
+        virtual.inject("hallway-door", "contact-state", False)
+
+        def outcomes(automation: str) -> list[str]:
+            runner = engine.entries[automation].runner
+            last = runner.last if runner is not None else None
+            return [step.outcome for step in last.steps] if last is not None else []
+
+        await eventually(
+            lambda: (
+                outcomes("welcome-home") == ["ok"]
+                and outcomes("hallway-door-light") == ["ok", "running"]
+            )  # then a 5-minute delay
+        )
+        assert value("hallway-lamp/light/on") is True
+        assert value("hallway-lamp/light/brightness") == 60
+        assert value("hallway-hue-bulb/light/on") is True
+        assert value("hallway-hue-bulb/light/brightness") == 80
+        assert value("living-room-ikea-lamp/light/on") is True
+        assert value("living-room-ikea-lamp/light/brightness") == 50
+
+        (welcome,) = await engine.traces("welcome-home", fired=True)
+        assert welcome.result is Result.RAN, welcome.sentence
+        assert welcome.conditions[0].ok
+        (step,) = welcome.steps
+        assert step.outcome == "ok"
+        assert step.detail == "confirmed by 2 device(s) (hue: 1, dirigera: 1)"
+        (door_light,) = await engine.traces("hallway-door-light", fired=True)
+        assert door_light.result is Result.RUNNING
+        assert door_light.steps[0].detail == "confirmed by 1 device(s) (miio: 1)"
+        await clock.advance(300)
+        await eventually(lambda: value("hallway-lamp/light/on") is False)
+        await eventually(lambda: outcomes("hallway-door-light") == ["ok", "ok", "ok"])

@@ -1,0 +1,88 @@
+"""The integration's options and its reconnect backoff."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homeweave.errors import ConfigError
+from homeweave.integrations.dirigera.backoff import Backoff
+from homeweave.integrations.dirigera.options import Settings
+
+
+def test_defaults_and_conversions() -> None:
+    settings = Settings.from_options(
+        {
+            "host": "10.0.0.5",
+            "token_file": "~/dirigera.token",
+            "reconnect_max": 5,
+            "transition": 400,
+        }
+    )
+    assert settings.port == 8443
+    assert settings.token is None
+    assert settings.token_file == Path("~/dirigera.token").expanduser()
+    assert settings.reconnect_max == 5.0
+    assert settings.transition == 400
+    assert settings.discover is True
+    assert settings.rooms == {}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, "host: the DIRIGERA hub's address is required"),
+        ({"host": "h", "hots": 1}, "unknown option"),
+        ({"host": "h", "port": "8443"}, "port: expected int"),
+        ({"host": "h", "port": True}, "port: expected int"),
+        ({"host": "h", "discover": "yes"}, "discover: expected bool"),
+        ({"host": "h", "rooms": {"Bedroom": 3}}, "rooms: must map"),
+        ({"host": "h", "rooms": ["Bedroom"]}, "rooms: must map"),
+        ({"host": "h", "timeout": -1}, "timeout: must not be negative"),
+        ({"host": "h", "reconnect_min": 5, "reconnect_max": 1}, "reconnect_min <= reconnect_max"),
+    ],
+)
+def test_bad_options_name_the_key(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as failure:
+        Settings.from_options(options)
+    assert "integrations.dirigera" in str(failure.value)
+
+
+def test_backoff_grows_with_jitter_and_resets() -> None:
+    backoff = Backoff(initial=1.0, maximum=8.0, rng=random.Random(7))
+    delays = [backoff.next_delay() for _ in range(6)]
+    windows = [1, 2, 4, 8, 8, 8]
+    for delay, window in zip(delays, windows, strict=True):
+        assert window / 2 <= delay <= window
+    assert len(set(delays)) == len(delays)  # jittered, not in step
+    backoff.reset()
+    assert backoff.next_delay() <= 1.0
+
+
+def test_two_clients_do_not_retry_in_step() -> None:
+    a, b = Backoff(rng=random.Random(1)), Backoff(rng=random.Random(2))
+    assert [a.next_delay() for _ in range(5)] != [b.next_delay() for _ in range(5)]
+
+
+@given(
+    st.floats(0.001, 10),
+    st.floats(1, 100),
+    st.integers(0, 200),
+)
+def test_backoff_stays_in_bounds(initial: float, spread: float, attempts: int) -> None:
+    backoff = Backoff(initial=initial, maximum=initial * spread)
+    backoff.attempts = attempts
+    delay = backoff.next_delay()
+    assert initial / 2 <= delay <= initial * spread
+
+
+def test_backoff_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="initial"):
+        Backoff(initial=0)
+    with pytest.raises(ValueError, match="initial"):
+        Backoff(initial=5, maximum=1)
