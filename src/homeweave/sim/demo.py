@@ -31,6 +31,7 @@ DemoPartFactory = Callable[[AsyncExitStack], Awaitable[DemoPart]]
 """Starts its simulators on loopback (closed by the stack) and describes them."""
 
 DEMO_PARTS: list[str] = [
+    "homeweave.sim.miio.demo:demo_part",
     "homeweave.sim.dirigera.demo:demo_part",
     "homeweave.sim.hue.demo:demo_part",
     "homeweave.sim.zigbee2mqtt.demo:demo_part",

@@ -1,0 +1,108 @@
+"""``homeweave sim miio``: simulated Xiaomi devices on loopback, for testing any miIO client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+
+import click
+
+from homeweave.integrations.miio.errors import InvalidToken
+from homeweave.integrations.miio.protocol import DEFAULT_PORT, Token
+from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds
+from homeweave.sim.miio.server import Faults
+
+
+def _table(infos: list[SimInfo]) -> str:
+    headers = ("address", "port", "did", "model", "token", "spec")
+    rows = [(i.address, str(i.port), str(i.did), i.model, i.token, i.spec) for i in infos]
+    widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+async def _serve(
+    models: list[str],
+    count: int,
+    host: str,
+    port: int,
+    token: bytes | None,
+    faults: Faults,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    async with Fleet(first_host=host, port=port, faults=faults, seed=seed) as fleet:
+        for _ in range(count):
+            for model in models:
+                await fleet.add(model, token=token)
+        if as_json:
+            click.echo(json.dumps([i.as_dict() for i in fleet.infos], indent=2))
+        else:
+            click.echo(_table(fleet.infos))
+        click.echo(f"{len(fleet.sims)} miIO simulators running; Ctrl-C to stop", err=True)
+        await asyncio.Event().wait()
+
+
+@click.command(name="miio")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    type=click.Choice(kinds()),
+    help="Only these (repeatable; default: every catalog spec and legacy model).",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 5000),
+    default=1,
+    show_default=True,
+    help="Devices of each model.",
+)
+@click.option(
+    "--host",
+    default=FIRST_HOST,
+    show_default=True,
+    help="First loopback address (with port 54321, each device gets the next one).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="54321: one address per device; other: all on --host, ports from here (0: any free port).",
+)
+@click.option("--token", default=None, help="One token (32 hex) for all; default: random each.")
+@click.option("--drop", type=click.FloatRange(0, 1), default=0.0, help="Share of packets lost.")
+@click.option("--delay", type=click.FloatRange(0), default=0.0, help="Seconds before each reply.")
+@click.option("--seed", type=int, default=None, help="Make dids, tokens and behaviour repeatable.")
+def command(
+    as_json: bool,
+    models: tuple[str, ...],
+    count: int,
+    host: str,
+    port: int,
+    token: str | None,
+    drop: float,
+    delay: float,
+    seed: int | None,
+) -> None:
+    """Run simulated Xiaomi miIO/MIoT devices and print address, port, did, model and token."""
+    try:
+        loopback = ipaddress.IPv4Address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise click.BadParameter(
+            "simulators listen on loopback only (127.x.x.x)", param_hint="--host"
+        )
+    try:
+        raw = Token.from_hex(token).raw if token else None
+    except InvalidToken as exc:
+        raise click.BadParameter(str(exc), param_hint="--token") from None
+    faults = Faults(drop=drop, delay=delay)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(list(models) or kinds(), count, host, port, raw, faults, seed, as_json))

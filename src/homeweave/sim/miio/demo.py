@@ -1,0 +1,39 @@
+"""The demo's Xiaomi devices as real miIO simulators: lamps, plugs, thermostats, the speaker
+and the robot vacuum keep their demo ids and replace their virtual twins.
+
+The bedroom lamp is a legacy Yeelight and the vacuum a legacy Roborock, so the demo exercises
+both the MIoT and the legacy paths.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from homeweave.sim.demo import DEMO_DEVICES, DemoPart
+from homeweave.sim.miio.fleet import Fleet
+
+MIIO_MODELS = ("light", "outlet", "thermostat", "speaker", "vacuum")
+LEGACY = {"bedroom-lamp": "yeelink.light.color1", "robot-vacuum": "roborock.vacuum.s5"}
+OPTIONS = {"poll_interval": 2.0, "unavailable_after": 10.0}
+
+
+async def demo_part(stack: AsyncExitStack) -> DemoPart:
+    """Start one simulator per Xiaomi demo device; they stop with ``stack``."""
+    fleet = await stack.enter_async_context(Fleet())
+    devices = []
+    for device_id, name, room, model, options in DEMO_DEVICES:
+        if model not in MIIO_MODELS:
+            continue
+        await fleet.add(LEGACY.get(device_id, model), options=options)
+        info = fleet.infos[-1]
+        devices.append(
+            {
+                "id": device_id,
+                "name": name,
+                "room": room,
+                "model": model,
+                # The simulators start afresh with each demo; the hub hands them their last state.
+                "options": {**info.device_options(), "restore_on_start": True},
+            }
+        )
+    return DemoPart("miio", dict(OPTIONS), devices)

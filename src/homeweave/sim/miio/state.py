@@ -1,0 +1,94 @@
+"""A simulated MIoT device's property values, looked up by (siid, piid) or by name."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeweave.model import DeviceSpec, Format, Property, Value
+
+Key = tuple[int, int]
+
+
+@dataclass
+class SimState:
+    """Values of every property of ``spec``, plus hidden simulation memory."""
+
+    spec: DeviceSpec
+    options: dict[str, Any] = field(default_factory=dict)
+    values: dict[Key, Value] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        for service, prop in self.spec.all_properties():
+            self.values.setdefault((service.iid, prop.iid), starting_value(prop))
+        self._keys: dict[str, Key | None] = {}
+
+    def key(self, name: str) -> Key | None:
+        """``service/property`` or a bare property name to (siid, piid), if the spec has it."""
+        if name not in self._keys:
+            self._keys[name] = self._find(name)
+        return self._keys[name]
+
+    def _find(self, name: str) -> Key | None:
+        service, _, prop = name.rpartition("/")
+        for svc in self.spec.services:
+            if service and service not in (svc.key, svc.name):
+                continue
+            found = svc.properties.find(prop)
+            if found is not None:
+                return svc.iid, found.iid
+        return None
+
+    def get(self, name: str, default: Value = 0) -> Value:
+        key = self.key(name)
+        return self.values.get(key, default) if key else default
+
+    def num(self, name: str, default: float = 0.0) -> float:
+        value = self.get(name, default)
+        return float(value) if isinstance(value, int | float) else default
+
+    def flag(self, name: str) -> bool:
+        return bool(self.get(name, False))
+
+    def set(self, name: str, value: Value) -> None:
+        """Set a value by name, clamped into the property's range (unknown names are ignored)."""
+        key = self.key(name)
+        if key is not None:
+            self.values[key] = fit(self.spec.property(*key), value)
+
+    def option(self, name: str, default: float) -> float:
+        value = self.options.get(name, default)
+        return float(value) if isinstance(value, int | float) else default
+
+
+def starting_value(prop: Property) -> Value:
+    """A plausible value before anything happened."""
+    if prop.format is Format.BOOL:
+        return False
+    if prop.value_list:
+        return prop.value_list[0].value
+    if prop.format is Format.STRING:
+        return {"manufacturer": "homeweave", "firmware-revision": "1.0.4_0021"}.get(prop.name, "")
+    if prop.value_range is not None:
+        low = prop.value_range.min
+        return float(low) if prop.format is Format.FLOAT else int(low)
+    return 0.0 if prop.format is Format.FLOAT else 0
+
+
+def fit(prop: Property, value: Value) -> Value:
+    """Clamp a simulated number into the property's range and onto its step."""
+    if prop.format is Format.BOOL:
+        return bool(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    rng = prop.value_range
+    if rng is not None:
+        value = min(max(value, rng.min), rng.max)
+        if rng.step:
+            value = rng.min + round((value - rng.min) / rng.step) * rng.step
+    if prop.format is Format.FLOAT:
+        return round(float(value), 3)
+    return round(value)
