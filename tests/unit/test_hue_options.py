@@ -66,3 +66,14 @@ def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
         delay = backoff(failures, 60.0, rng)
         ceiling = min(60.0, 0.5 * 2**failures)
         assert ceiling / 2 <= delay <= ceiling
+
+
+def test_app_keys_live_in_the_hub_data_dir_unless_a_key_file_is_given(tmp_path: Path) -> None:
+    from homeweave.core import EventBus, HubContext, Registry, States
+    from homeweave.integrations.hue.integration import HueIntegration
+
+    bus = EventBus()
+    context = HubContext(bus, Registry(bus), States(bus), tmp_path)
+    assert HueIntegration(context, {"host": "h"}).keys.path == tmp_path / "hue-keys.json"
+    own = tmp_path / "elsewhere.json"
+    assert HueIntegration(context, {"host": "h", "key_file": str(own)}).keys.path == own

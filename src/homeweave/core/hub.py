@@ -51,7 +51,7 @@ class Hub:
         self.bus = EventBus()
         self.registry = Registry(self.bus)
         self.states = States(self.bus)
-        self.context = HubContext(self.bus, self.registry, self.states)
+        self.context = HubContext(self.bus, self.registry, self.states, data_dir)
         self.integrations: dict[str, Integration] = {}
         self.commands = Commands(self.registry, self.states, self.integrations)
         if storage is None and data_dir is not None:

@@ -7,6 +7,7 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from homeweave.core.events import EventBus
@@ -18,11 +19,13 @@ from homeweave.model import Value
 
 @dataclass(frozen=True, slots=True)
 class HubContext:
-    """What an integration may touch: the registry (availability), states (values in), the bus."""
+    """What an integration may touch: the registry (availability), states (values in), the bus,
+    and the hub's data dir for credentials it must keep (pairing keys), if the hub has one."""
 
     bus: EventBus
     registry: Registry
     states: States
+    data_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

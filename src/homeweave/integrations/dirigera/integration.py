@@ -53,6 +53,7 @@ from homeweave.integrations.dirigera.pairing import pair
 from homeweave.model import Value
 
 _LOGGER = logging.getLogger(__name__)
+TOKEN_FILE = "dirigera-token"
 
 FADING = frozenset({"lightLevel", "colorTemperature", "colorHue", "colorSaturation"})
 """Attributes a ``transitionTime`` applies to."""
@@ -237,6 +238,8 @@ class DirigeraIntegration(Integration):
         if self.client.token:
             return
         path = self.settings.token_file
+        if path is None and self.hub.data_dir is not None:
+            path = self.hub.data_dir / TOKEN_FILE  # the hub's own data dir, beside its database
         if path is not None:
             token = await asyncio.to_thread(_read_token, path)
             if token:

@@ -43,7 +43,7 @@ from homeweave.integrations.hue.discovery import (
 )
 from homeweave.integrations.hue.features import BUTTON_EVENTS, Body
 from homeweave.integrations.hue.mapping import Bound, bind, fit
-from homeweave.integrations.hue.options import HueOptions, device_transition
+from homeweave.integrations.hue.options import KEY_FILE, HueOptions, device_transition
 from homeweave.integrations.hue.pairing import KeyStore, bridge_id, pair
 from homeweave.integrations.hue.ratelimit import CommandQueue, QueueClosed, merge
 from homeweave.model import Value
@@ -98,7 +98,10 @@ class HueIntegration(Integration):
     def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
         super().__init__(hub, options)
         self.settings = HueOptions.parse(self.options)
-        self.keys = KeyStore(self.settings.key_file)
+        key_file = self.settings.key_file
+        if "key_file" not in self.options and hub.data_dir is not None:
+            key_file = hub.data_dir / KEY_FILE  # the hub's own data dir, beside its database
+        self.keys = KeyStore(key_file)
         self.queue = CommandQueue(self._put)
         self.bridge: Any | None = None
         """The aiohue HueBridgeV2 while connected."""

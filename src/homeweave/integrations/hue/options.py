@@ -3,7 +3,7 @@
     hue:
       host: 192.168.1.20          # the bridge; "host:port" for a bridge not on 443 (simulators)
       app_key: ...                # optional: else read from key_file, else pair (link button)
-      key_file: ~/.local/share/homeweave/hue-keys.json   # where pairing stores app keys
+      key_file: DATA_DIR/hue-keys.json   # where pairing stores app keys (default: the hub data dir)
       transition_ms: 400          # transition sent with every light command (0: instant)
       rooms: {"Woonkamer": living-room}   # Hue room (name or id) -> our room id
       default_room: hallway       # for devices whose Hue room matches none of ours
