@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
 from homeweave.automation.engine import AutomationEngine
+from homeweave.bridges import Bridge, bridge_class
 from homeweave.config import HubConfig
 from homeweave.core.hub import Hub
 from homeweave.paths import API_FILE, TOKEN_FILE
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,29 @@ class Running:
 
 
 @asynccontextmanager
+async def running_bridges(hub: Hub, config: HubConfig) -> AsyncIterator[list[Bridge]]:
+    """Start the configured northbound bridges; a bridge that fails to start is logged and
+    skipped, never taking the hub down."""
+    started: list[Bridge] = []
+    for name, options in config.bridges.items():
+        try:
+            bridge = bridge_class(name)(hub, options or {})
+            await bridge.start()
+        except Exception:
+            _LOGGER.exception("bridge %s failed to start", name)
+            continue
+        started.append(bridge)
+    try:
+        yield started
+    finally:
+        for bridge in reversed(started):
+            try:
+                await bridge.stop()
+            except Exception:
+                _LOGGER.exception("bridge %s failed to stop cleanly", bridge.name)
+
+
+@asynccontextmanager
 async def running_hub(
     config: HubConfig,
     data_dir: Path,
@@ -45,8 +72,10 @@ async def running_hub(
     async with (
         Hub(config, data_dir=data_dir) as hub,
         AutomationEngine(hub, config.automations, config.scenes) as engine,
+        AsyncExitStack() as stack,
     ):
         assert hub.storage is not None
+        await stack.enter_async_context(running_bridges(hub, config))
         tokens = Tokens(hub.storage)
         new_token = await tokens.ensure_admin(data_dir)
         app = create_app(hub, tokens, engine)

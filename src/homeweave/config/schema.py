@@ -178,6 +178,7 @@ class HubConfig(_Section):
     integrations: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
     api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
+    bridges: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
     automations: Automations = Field(default=(), strict=False)
     scenes: Scenes = Field(default=(), strict=False)
     # The file this came from, set by the loader (never read from YAML); anchors relative paths.
