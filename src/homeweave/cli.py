@@ -8,19 +8,18 @@ import importlib.util
 import json
 import logging
 import signal
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from homeweave.automation.cli import commands as automation_commands
-from homeweave.client import Client, find_endpoint
+from homeweave.cli_client import client_command, echo_json, fail_cleanly
+from homeweave.client import Client
 from homeweave.config import HubConfig, dump_config, load_config
 from homeweave.display import (
     devices_table,
@@ -36,24 +35,7 @@ from homeweave.paths import CONFIG_FILE, default_data_dir
 if TYPE_CHECKING:
     from homeweave.runtime import Running
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 console = Console()
-
-
-def _fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn our errors into a one-line message and exit status 1 (no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except HomeweaveError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
 
 
 @click.group()
@@ -117,7 +99,7 @@ def _print_token(running: Running) -> None:
 )
 @click.option("--host", default=None, help="Address to listen on (default from config).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8321).")
-@_fail_cleanly
+@fail_cleanly
 def run(
     config_path: Path | None, data_dir: Path | None, host: str | None, port: int | None
 ) -> None:
@@ -153,7 +135,7 @@ def run(
 )
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=8321, show_default=True, help="Port to listen on.")
-@_fail_cleanly
+@fail_cleanly
 def demo(data_dir: Path | None, host: str | None, port: int) -> None:
     """Start a furnished virtual home: hub, devices and API, no hardware needed."""
     from homeweave.sim.demo import demo_config, start_demo_parts
@@ -217,36 +199,6 @@ def sim() -> None:
 
 
 # --- client commands ---------------------------------------------------------------------
-def client_command(func: Callable[..., None]) -> Callable[..., None]:
-    """Options every client command shares, and a connected Client as the first argument."""
-
-    @click.option("--url", default=None, help="The hub's API URL (default: from the data dir).")
-    @click.option("--token", default=None, envvar="HOMEWEAVE_TOKEN", help="Bearer token.")
-    @click.option(
-        "--data-dir",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Data dir of the running hub to talk to.",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-    @wraps(func)
-    @_fail_cleanly
-    def wrapper(
-        url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
-    ) -> None:
-        client = Client(find_endpoint(url, token, data_dir))
-        try:
-            func(client, as_json, **kwargs)
-        finally:
-            client.close()
-
-    return wrapper
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 @main.command()
 @click.option("--home", default=None, help="Only this home.")
 @click.option("--room", default=None, help="Only this room.")
@@ -255,7 +207,7 @@ def devices(client: Client, as_json: bool, home: str | None, room: str | None) -
     """List devices with their current state."""
     found = client.devices(home, room)
     if as_json:
-        _echo_json(found)
+        echo_json(found)
     else:
         console.print(devices_table(found))
 
@@ -267,11 +219,11 @@ def get(client: Client, as_json: bool, address: str) -> None:
     """Show a property (DEVICE/SERVICE/PROPERTY) or every property of a DEVICE."""
     if "/" not in address.strip("/"):
         device = client.device(address.strip("/"))
-        _echo_json(device) if as_json else console.print(properties_table(device))
+        echo_json(device) if as_json else console.print(properties_table(device))
         return
     prop = client.get(address)
     if as_json:
-        _echo_json(prop)
+        echo_json(prop)
     else:
         click.echo(show_value(prop))
 
@@ -284,7 +236,7 @@ def set_(client: Client, as_json: bool, address: str, value: str) -> None:
     """Set a property: homeweave set living-room-lamp/light/brightness 40."""
     result = client.set(address, value)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         click.echo(f"{result['address']} = {json.dumps(result['value'])}")
 
@@ -298,7 +250,7 @@ def do(client: Client, as_json: bool, device: str, action: str, args: tuple[str,
     """Invoke an action: homeweave do robot-vacuum start-sweep."""
     result = client.do(device, action, list(args))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         outputs = ", ".join(f"{k}={json.dumps(v)}" for k, v in result["outputs"].items())
         click.echo(f"{result['address']}: done{(' ' + outputs) if outputs else ''}")
@@ -316,7 +268,7 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         raise click.BadParameter(str(exc), param_hint="--since") from None
     result = client.history(address, time.time() - seconds)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     prop = client.get(address)
     console.print(history_table(result, prop))

@@ -8,19 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
-UNITS = {
-    "percentage": "%",
-    "celsius": "°C",
-    "kelvin": "K",
-    "watt": "W",
-    "volt": "V",
-    "ampere": "A",
-    "seconds": "s",
-    "minutes": "min",
-    "hours": "h",
-    "lux": "lx",
-    "m2": "m²",
-}
+from homeweave.model.units import unit_symbol
+
 SPARKS = "▁▂▃▄▅▆▇█"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -46,7 +35,7 @@ def show_value(prop: dict[str, Any], value: Any = None) -> str:
         if choice["value"] == value and choice["description"]:
             return f"{choice['description']}"
     unit = prop.get("unit")
-    symbol = UNITS.get(unit or "", "" if unit in (None, "none", "rgb") else unit)
+    symbol = unit_symbol(unit)
     if unit == "rgb" and isinstance(value, int):
         return f"#{value:06x}"
     if isinstance(value, float):

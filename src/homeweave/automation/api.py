@@ -1,22 +1,31 @@
 """The automation API: CRUD of automations and scenes, enable/disable, run now, dry run, traces,
 "why", notifications. Errors come back as ``{"error", "kind"}`` like the rest of the API.
 
+Any body may also be sent as YAML (``Content-Type: application/yaml``), written as in
+homeweave.yaml (the dashboard's editor does so); a 422 for a YAML body adds ``problems``, each
+``{"path", "line", "message"}`` with the line of the YAML text it is about (or null).
+
 ``app.include_router(automation_router(engine, dependencies=auth))`` — the dependencies (the
 bearer token check) apply to every route.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
 
+import yaml
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.params import Depends
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from starlette.types import Message
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from homeweave.automation import views
 from homeweave.automation.engine import AutomationEngine
@@ -40,6 +49,9 @@ STATUS: dict[type[HomeweaveError], int] = {
     IntegrationError: 502,
 }
 Definition = Annotated[dict[str, Any], Body(description="An automation, as in homeweave.yaml")]
+_OR_YAML: dict[str, Any] = {
+    "requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}}}
+}
 
 
 def _error(status: int, message: str, kind: str) -> JSONResponse:
@@ -47,19 +59,138 @@ def _error(status: int, message: str, kind: str) -> JSONResponse:
 
 
 class _ErrorsAsJson(APIRoute):
-    """Our typed errors as readable 4xx/5xx bodies, whether or not the app installs handlers."""
+    """Our typed errors as readable 4xx/5xx bodies, whether or not the app installs handlers;
+    a YAML body is read as if it had been sent as JSON."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            text: str | None = None
+            if _is_yaml(request.headers.get("content-type", "")):
+                converted = await _as_json(request)
+                if isinstance(converted, Response):
+                    return converted
+                text, request = converted
             try:
                 return await handler(request)
             except HomeweaveError as exc:
                 status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+                if text is not None and status == 422:
+                    return _invalid(str(exc), problems(str(exc), text), type(exc).__name__)
                 return _error(status, str(exc), type(exc).__name__)
 
         return route
+
+
+# --- YAML bodies --------------------------------------------------------------------------------
+YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
+YAML_LIMIT = 256 * 1024
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Where one problem ends and the next begins in a message of schema.explain or the resolver:
+# "; " before a path that starts at a key of an automation, a scene or a dry run.
+_KEYS = (
+    "id|name|description|enabled|mode|max|home|triggers|conditions|actions|values|state|at"
+    "|automation"
+)
+_NEXT = re.compile(
+    rf"; (?=(?:automations|scenes)\[|and \d+ more problem|(?:{_KEYS})(?:\[|\.|: | is missing))"
+)
+_PATH = re.compile(
+    r"(?:(?:automations|scenes)\[[^\]]*\]\.)?"
+    r"(?P<path>[A-Za-z_][\w-]*(?:\[\d+\]|\.[^\s:.\[\]]+)*)(?:: | is missing )"
+)
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def _is_yaml(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() in YAML_TYPES
+
+
+def _invalid(message: str, found: list[dict[str, Any]], kind: str = "AutomationError") -> Response:
+    return JSONResponse({"error": message, "kind": kind, "problems": found}, status_code=422)
+
+
+def _yaml_problem(message: str, line: int | None) -> Response:
+    shown = f"line {line}: {message}" if line else message
+    return _invalid(shown, [{"path": "", "line": line, "message": message}])
+
+
+async def _as_json(request: Request) -> tuple[str, Request] | Response:
+    """The YAML text of a request and the request as if its body had come as JSON, or the 422
+    that says why the YAML cannot be read."""
+    raw = await request.body()
+    if len(raw) > YAML_LIMIT:
+        return _yaml_problem(f"the YAML is over {YAML_LIMIT // 1024} kB", None)
+    try:
+        text = raw.decode("utf-8")
+        # Aliases could make a short text a huge document; nothing here needs them.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else None
+                return _yaml_problem("YAML aliases (*name) are not accepted here", line)
+        data = yaml.load(text, Loader=_Loader)  # a safe loader
+    except UnicodeDecodeError:
+        return _yaml_problem("the YAML is not UTF-8", None)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return _yaml_problem(
+            f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None
+        )
+    except yaml.YAMLError as exc:
+        return _yaml_problem(f"invalid YAML: {exc}", None)
+    if not isinstance(data, dict):
+        return _yaml_problem("the YAML must be a mapping (key: value lines)", 1)
+    body = json.dumps(data, default=str).encode()
+    scope = dict(request.scope)
+    kept = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
+    scope["headers"] = [
+        *kept,
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return text, Request(scope, receive)
+
+
+def problems(message: str, text: str) -> list[dict[str, Any]]:
+    """An error message split into its problems, each with its path (``actions[0].address``)
+    and the line of ``text`` (the YAML it is about) where that path is, or null."""
+    try:
+        root: Node | None = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        root = None
+    out = []
+    for part in _NEXT.split(message):
+        match = _PATH.match(part)
+        path = match.group("path") if match else ""
+        if match and part[match.end("path")] == ":":
+            part = part[match.end() :]
+        out.append({"path": path, "line": _line(root, path), "message": part})
+    return out
+
+
+def _line(root: Node | None, path: str) -> int | None:
+    """The line of ``path`` in a YAML node tree, or of the nearest part of it there."""
+    node, line = root, None
+    for index, key in _PART.findall(path):
+        if isinstance(node, MappingNode):
+            pair = next(
+                (kv for kv in node.value if isinstance(kv[0], ScalarNode) and kv[0].value == key),
+                None,
+            )
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, SequenceNode) and index and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 class DryRunBody(BaseModel):
@@ -104,7 +235,9 @@ def _automation_routes(router: APIRouter, engine: AutomationEngine) -> None:
         """Every automation with its state: enabled, valid, running, last trace."""
         return [views.automation_out(e, engine.clock) for e in engine.entries.values()]
 
-    @router.post("/automations", tags=tags, status_code=201, response_model=None)
+    @router.post(
+        "/automations", tags=tags, status_code=201, response_model=None, openapi_extra=_OR_YAML
+    )
     async def create(body: Definition) -> dict[str, Any] | JSONResponse:
         """Add an automation; 422 says exactly what is wrong with it."""
         ident = body.get("id")
@@ -116,7 +249,9 @@ def _automation_routes(router: APIRouter, engine: AutomationEngine) -> None:
     async def get(automation_id: str) -> dict[str, Any]:
         return views.automation_out(engine.entry(automation_id), engine.clock)
 
-    @router.put("/automations/{automation_id}", tags=tags, response_model=None)
+    @router.put(
+        "/automations/{automation_id}", tags=tags, response_model=None, openapi_extra=_OR_YAML
+    )
     async def update(automation_id: str, body: Definition) -> dict[str, Any] | JSONResponse:
         """Replace an automation created through the API."""
         if engine.entry(automation_id).source == "config":

@@ -3,56 +3,20 @@ hub's automation API. ``commands`` is what the main CLI adds."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import click
 
-from homeweave.client import Client, find_endpoint
-from homeweave.errors import HomeweaveError
-
-
-def _client_command(func: Callable[..., None]) -> Callable[..., None]:
-    """The options every client command has, and a connected Client as first argument."""
-
-    @click.option("--url", default=None, help="The hub's API URL (default: from the data dir).")
-    @click.option("--token", default=None, envvar="HOMEWEAVE_TOKEN", help="Bearer token.")
-    @click.option(
-        "--data-dir",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Data dir of the running hub to talk to.",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-    @wraps(func)
-    def wrapper(
-        url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
-    ) -> None:
-        try:
-            client = Client(find_endpoint(url, token, data_dir))
-            try:
-                func(client, as_json, **kwargs)
-            finally:
-                client.close()
-        except HomeweaveError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
+from homeweave.cli_client import client_command, echo_json
+from homeweave.client import Client
 
 
 def _path(ident: str) -> str:
     return quote(ident, safe="")
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _time(at: float) -> str:
@@ -77,12 +41,12 @@ def _echo_steps(steps: list[dict[str, Any]], indent: str) -> None:
 
 @click.command()
 @click.argument("automation")
-@_client_command
+@client_command
 def why(client: Client, as_json: bool, automation: str) -> None:
     """Explain what AUTOMATION did lately, and why it did not run if it did not."""
     data = client.request("GET", f"/api/automations/{_path(automation)}/why")
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     for line in data["lines"]:
         click.echo(line)
@@ -98,12 +62,12 @@ def automations() -> None:
 
 
 @automations.command(name="list")
-@_client_command
+@client_command
 def list_automations(client: Client, as_json: bool) -> None:
     """Every automation: enabled, valid, last result."""
     found = client.request("GET", "/api/automations")
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for item in found:
         state = "enabled " if item["enabled"] else "disabled"
@@ -117,12 +81,12 @@ def list_automations(client: Client, as_json: bool) -> None:
 
 @automations.command()
 @click.argument("automation")
-@_client_command
+@client_command
 def show(client: Client, as_json: bool, automation: str) -> None:
     """An automation's definition and state."""
     item = client.request("GET", f"/api/automations/{_path(automation)}")
     if as_json:
-        _echo_json(item)
+        echo_json(item)
         return
     click.echo(f"{item['id']}: {item['name']} ({item['source']}, mode {item['mode']})")
     for kind in ("triggers", "conditions", "actions"):
@@ -134,28 +98,28 @@ def _toggle(enabled: bool) -> Callable[..., None]:
     def command(client: Client, as_json: bool, automation: str) -> None:
         verb = "enable" if enabled else "disable"
         item = client.request("POST", f"/api/automations/{_path(automation)}/{verb}")
-        _echo_json(item) if as_json else click.echo(f"{item['id']}: {verb}d")
+        echo_json(item) if as_json else click.echo(f"{item['id']}: {verb}d")
 
     return command
 
 
 automations.command(name="enable", help="Enable an automation.")(
-    click.argument("automation")(_client_command(_toggle(True)))
+    click.argument("automation")(client_command(_toggle(True)))
 )
 automations.command(name="disable", help="Disable an automation.")(
-    click.argument("automation")(_client_command(_toggle(False)))
+    click.argument("automation")(client_command(_toggle(False)))
 )
 
 
 @automations.command()
 @click.argument("automation")
 @click.option("--if-conditions", is_flag=True, help="Only run if its conditions hold.")
-@_client_command
+@client_command
 def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> None:
     """Run an automation's actions now."""
     params = {"conditions": "true"} if if_conditions else {}
     trace = client.request("POST", f"/api/automations/{_path(automation)}/run", params=params)
-    _echo_json(trace) if as_json else click.echo(f"{trace['result']}: {trace['sentence']}")
+    echo_json(trace) if as_json else click.echo(f"{trace['result']}: {trace['sentence']}")
 
 
 @automations.command(name="dry-run")
@@ -168,7 +132,7 @@ def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> 
     help="A hypothetical value (repeatable); without any, the current state.",
 )
 @click.option("--at", default=None, help="As if it were this time (ISO 8601, home's zone).")
-@_client_command
+@client_command
 def dry_run(
     client: Client, as_json: bool, automation: str, values: tuple[str, ...], at: str | None
 ) -> None:
@@ -183,20 +147,20 @@ def dry_run(
     if at:
         body["at"] = at
     trace = client.request("POST", f"/api/automations/{_path(automation)}/dry-run", json=body)
-    _echo_json(trace) if as_json else _echo_trace(trace)
+    echo_json(trace) if as_json else _echo_trace(trace)
 
 
 @automations.command()
 @click.argument("automation")
 @click.option("--limit", default=10, show_default=True, help="How many traces.")
-@_client_command
+@client_command
 def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
     """An automation's recent traces, every step."""
     found = client.request(
         "GET", f"/api/automations/{_path(automation)}/traces", params={"limit": limit}
     )
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for trace in found:
         _echo_trace(trace)
@@ -208,12 +172,12 @@ def scenes() -> None:
 
 
 @scenes.command(name="list")
-@_client_command
+@client_command
 def list_scenes(client: Client, as_json: bool) -> None:
     """Every scene and its values."""
     found = client.request("GET", "/api/scenes")
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     for scene in found:
         click.echo(f"{scene['id']:<20} {scene['name']} ({len(scene['values'])} values)")
@@ -223,12 +187,12 @@ def list_scenes(client: Client, as_json: bool) -> None:
 
 @scenes.command()
 @click.argument("scene")
-@_client_command
+@client_command
 def apply(client: Client, as_json: bool, scene: str) -> None:
     """Apply SCENE: every device at once."""
     result = client.request("POST", f"/api/scenes/{_path(scene)}/apply")
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     for device in result["devices"]:
         outcome = "ok" if device["ok"] else f"failed: {device['error']}"
@@ -243,7 +207,7 @@ def apply(client: Client, as_json: bool, scene: str) -> None:
 @click.option("--name", default=None, help="The scene's name (default: its id).")
 @click.option("--address", "addresses", multiple=True, help="An extra property (repeatable).")
 @click.option("--replace", is_flag=True, help="Overwrite a scene with that id.")
-@_client_command
+@client_command
 def capture(
     client: Client,
     as_json: bool,
@@ -263,7 +227,7 @@ def capture(
     }
     result = client.request("POST", "/api/scenes/capture", json=body)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         click.echo(f"{result['id']}: captured {len(result['values'])} values")
 

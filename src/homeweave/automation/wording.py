@@ -5,20 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from homeweave.model import Property, Value
-
-UNITS = {
-    "percentage": "%",
-    "celsius": "°C",
-    "kelvin": "K",
-    "watt": "W",
-    "volt": "V",
-    "ampere": "A",
-    "seconds": "s",
-    "minutes": "min",
-    "hours": "h",
-    "lux": "lx",
-    "m2": "m²",
-}
+from homeweave.model.units import unit_symbol
 
 
 def number(value: float) -> str:
@@ -30,9 +17,7 @@ def number(value: float) -> str:
 
 def unit_of(prop: Property | None) -> str:
     """The property's unit symbol, or an empty string."""
-    if prop is None or not prop.unit or prop.unit in ("none", "rgb"):
-        return ""
-    return UNITS.get(prop.unit, prop.unit)
+    return "" if prop is None else unit_symbol(prop.unit)
 
 
 def value(val: Value | None, prop: Property | None = None) -> str:

@@ -18,9 +18,9 @@ from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable
-from homeweave.integrations.virtual.behaviours import behaviour_for
-from homeweave.integrations.virtual.device import VirtualDevice
 from homeweave.model import Value
+from homeweave.sim.behaviours import behaviour_for
+from homeweave.sim.device import SimulatedDevice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class VirtualIntegration(Integration):
         super().__init__(hub, options)
         self.tick = float(self.options.get("tick", 1.0))
         self._seed = int(self.options.get("seed", 0))
-        self.sims: dict[str, VirtualDevice] = {}
+        self.sims: dict[str, SimulatedDevice] = {}
         self._offline: set[str] = set()
         self._clock: asyncio.Task[None] | None = None
 
@@ -51,11 +51,11 @@ class VirtualIntegration(Integration):
                 await self._clock
             self._clock = None
 
-    def add(self, device: Device) -> VirtualDevice:
+    def add(self, device: Device) -> SimulatedDevice:
         """Create the simulation of a registry device, resuming from its last known values."""
         behaviour = behaviour_for(device.spec.name)
         seed = self._seed ^ zlib.crc32(device.id.encode())
-        sim = VirtualDevice(device.spec, dict(device.options))
+        sim = SimulatedDevice(device.spec, dict(device.options))
         sim.rng.seed(seed)
         for name, value in behaviour.initial.items():
             sim.set(name, value)
@@ -109,12 +109,12 @@ class VirtualIntegration(Integration):
             self._offline.add(device_id)
         self.hub.registry.set_available(device_id, online, "" if online else "not responding")
 
-    def _online(self, device_id: str) -> VirtualDevice:
+    def _online(self, device_id: str) -> SimulatedDevice:
         if device_id in self._offline:
             raise DeviceUnavailable(device_id, "not responding")
         return self.sims[device_id]
 
-    def _publish(self, device_id: str, sim: VirtualDevice) -> None:
+    def _publish(self, device_id: str, sim: SimulatedDevice) -> None:
         now = time.time()
         update = self.hub.states.update
         for (siid, piid), value in sim.values.items():

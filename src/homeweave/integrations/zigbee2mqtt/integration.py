@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
@@ -177,31 +177,21 @@ class Zigbee2MqttIntegration(Integration):
         self._refresh_availability()
 
     def _bridge_info(self, parsed: ParsedTopic, message: Received) -> None:
-        info = _json(message)
-        if info is _NOT_JSON:
-            return
-        if not isinstance(info, dict):
-            _malformed(message.topic, "expected a JSON object", message.payload)
-            return
-        self.bridge.info = info
+        info = _json(message, dict)
+        if info is not None:
+            self.bridge.info = info
 
     def _bridge_groups(self, parsed: ParsedTopic, message: Received) -> None:
-        groups = _json(message)
-        if groups is _NOT_JSON:
-            return
-        if not isinstance(groups, list):
-            _malformed(message.topic, "expected a JSON array", message.payload)
+        groups = _json(message, list)
+        if groups is None:
             return
         self.bridge.groups = {
             str(g["friendly_name"]) for g in groups if isinstance(g, dict) and "friendly_name" in g
         }
 
     def _bridge_devices(self, parsed: ParsedTopic, message: Received) -> None:
-        entries = _json(message)
-        if entries is _NOT_JSON:
-            return
-        if not isinstance(entries, list):
-            _malformed(message.topic, "expected a JSON array", message.payload)
+        entries = _json(message, list)
+        if entries is None:
             return
         seen: set[str] = set()
         for index, entry in enumerate(entries):
@@ -223,8 +213,8 @@ class Zigbee2MqttIntegration(Integration):
                 self._received(held)
 
     def _bridge_event(self, parsed: ParsedTopic, message: Received) -> None:
-        event = _json(message)
-        if isinstance(event, dict):
+        event = _json(message, dict)
+        if event is not None:
             _LOGGER.info("zigbee2mqtt: bridge event %s", event.get("type"))
 
     def _device_availability(self, parsed: ParsedTopic, message: Received) -> None:
@@ -242,13 +232,9 @@ class Zigbee2MqttIntegration(Integration):
         zigbee = self._known(parsed.name, message)
         if zigbee is None:
             return
-        payload = _json(message)
-        if payload is _NOT_JSON:
-            return
-        if not isinstance(payload, dict):
-            _malformed(message.topic, "expected a JSON object", message.payload)
-            return
-        self._apply_state(zigbee, payload, message.topic)
+        payload = _json(message, dict)
+        if payload is not None:
+            self._apply_state(zigbee, payload, message.topic)
 
     def _apply_state(self, zigbee: ZigbeeDevice, payload: dict[str, Any], topic: str) -> None:
         decoded = decode_state(zigbee.model.mapping, payload)
@@ -581,16 +567,22 @@ def _same(reported: Any, sent: Any) -> bool:
     return bool(reported == sent)
 
 
-_NOT_JSON = object()
+_JSON = TypeVar("_JSON", dict[str, Any], list[Any])
 
 
-def _json(message: Received) -> Any:
-    """The payload parsed as JSON, or _NOT_JSON (logged with its topic)."""
+def _json(message: Received, kind: type[_JSON]) -> _JSON | None:
+    """The payload parsed as a JSON object (``dict``) or array (``list``), or None (logged with
+    its topic)."""
     try:
-        return json.loads(message.payload)
+        data = json.loads(message.payload)
     except ValueError:
         _malformed(message.topic, "not JSON", message.payload)
-        return _NOT_JSON
+        return None
+    if not isinstance(data, kind):
+        expected = "a JSON object" if kind is dict else "a JSON array"
+        _malformed(message.topic, f"expected {expected}", message.payload)
+        return None
+    return data
 
 
 def _online(payload: bytes) -> bool | None:

@@ -25,7 +25,7 @@ from homeweave.sim.hue.bridge import BridgeState, ClipError
 from homeweave.sim.hue.events import HELLO
 from homeweave.sim.hue.limits import BRIDGE_LIMITS, Bucket, Limit
 from homeweave.sim.hue.resources import sample_home
-from homeweave.sim.hue.tls import self_signed_pem, server_context
+from homeweave.sim.tls import self_signed, server_context
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_BRIDGE_ID = "001788FFFE4A5B6C"
@@ -148,8 +148,14 @@ class HueBridgeSimulator:
             raise
 
     def _make_tls(self) -> ssl.SSLContext:
-        cert, key = self_signed_pem(self.state.bridge_id.lower(), (self.host,))
-        return server_context(cert, key)
+        certificate = self_signed(
+            self.state.bridge_id.lower(),
+            ("localhost", self.host),
+            country="NL",
+            organization="Philips Hue (homeweave simulator)",
+            ca=True,
+        )
+        return server_context(certificate)
 
     def _app(self) -> web.Application:
         app = web.Application(middlewares=[self._errors, self._auth])

@@ -13,12 +13,13 @@ from typing import Any, Protocol
 
 from homeweave.errors import InvalidValue
 from homeweave.model import DeviceSpec, Format, Property, Value, coerce
-from homeweave.sim.miio.behaviours import behaviour_for
-from homeweave.sim.miio.state import SimState
+from homeweave.sim.behaviours import behaviour_for
+from homeweave.sim.device import SimulatedDevice
 
 Reply = dict[str, Any]
 MAX_STEP = 1.0
 MAX_STEPS = 600
+FIRMWARE = "1.0.4_0021"
 
 NOT_READABLE, NOT_WRITABLE, NOT_FOUND, VALUE_ERROR, PARAM_ERROR = -4001, -4002, -4003, -4005, -4006
 
@@ -68,8 +69,9 @@ class MiotBrain:
         self.max_properties = max_properties
         self.behaviour = behaviour_for(spec.name)
         options = dict(options or {})
-        self.state = SimState(spec, options, rng=random.Random(seed))
+        self.state = SimulatedDevice(spec, options, rng=random.Random(seed))
         self.state.set("device-information/model", self.model)
+        self.state.set("firmware-revision", FIRMWARE)
         self.state.set("serial-number", f"{self.state.rng.randrange(10**9):09d}")
         for name, value in {**self.behaviour.initial, **options.get("initial", {})}.items():
             self.state.set(name, value)
@@ -82,6 +84,7 @@ class MiotBrain:
         rest = seconds - steps * MAX_STEP
         if rest > 0:
             self.behaviour.step(self.state, rest)
+        self.state.events.clear()  # miIO on the LAN pushes no events; only steps emit them
 
     def handle(self, method: str, params: Any) -> Reply:
         if method == "get_properties":

@@ -13,6 +13,7 @@ from homeweave.integrations.miio.errors import InvalidToken
 from homeweave.integrations.miio.protocol import DEFAULT_PORT, Token
 from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds
 from homeweave.sim.miio.server import Faults
+from homeweave.sim.signals import until_stopped
 
 
 def _table(infos: list[SimInfo]) -> str:
@@ -43,7 +44,7 @@ async def _serve(
         else:
             click.echo(_table(fleet.infos))
         click.echo(f"{len(fleet.sims)} miIO simulators running; Ctrl-C to stop", err=True)
-        await asyncio.Event().wait()
+        await until_stopped()
 
 
 @click.command(name="miio")

@@ -31,7 +31,7 @@ from homeweave.integrations.miio.protocol import (
     hello_reply,
     is_hello,
 )
-from homeweave.sim.miio.brains import Brain, Reply, error
+from homeweave.sim.miio.brains import FIRMWARE, Brain, Reply, error
 
 _LOGGER = logging.getLogger(__name__)
 REPLAY_CACHE = 64
@@ -197,7 +197,7 @@ class MiioSimulator(asyncio.DatagramProtocol):
             "life": int(self._clock() - self._booted),
             "cfg_time": 0,
             "token": self.token.hex,
-            "fw_ver": "1.0.4_0021",
+            "fw_ver": FIRMWARE,
             "hw_ver": "esp32",
             "mac": self.mac,
             "model": self.brain.model,

@@ -7,6 +7,7 @@ import contextlib
 
 import click
 
+from homeweave.sim.signals import until_stopped
 from homeweave.sim.zigbee2mqtt.behaviours import Rates
 from homeweave.sim.zigbee2mqtt.simulator import Z2MSimulator, parse_broker
 
@@ -73,7 +74,7 @@ def command(
                 + ", ".join(simulator.devices)
             )
             click.echo("stop: Ctrl-C", err=True)
-            await asyncio.Event().wait()
+            await until_stopped()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())

@@ -1,4 +1,5 @@
-"""A self-signed certificate for the simulated hub, like the one a real DIRIGERA presents."""
+"""Self-signed certificates for simulated hubs (a DIRIGERA, a Hue bridge), made with
+``cryptography`` at start, like the ones real hubs present."""
 
 from __future__ import annotations
 
@@ -26,11 +27,26 @@ class Certificate:
 
 
 def self_signed(
-    common_name: str, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    common_name: str,
+    hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
+    *,
+    country: str | None = None,
+    organization: str | None = None,
+    ca: bool = False,
 ) -> Certificate:
-    """A fresh P-256 key and a certificate for ``hosts``, valid for ten years."""
+    """A fresh P-256 key and a certificate for ``hosts`` (IP addresses or DNS names, in that
+    order in the subject alternative names), valid for ten years; ``ca`` marks it a CA."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    attributes = [
+        x509.NameAttribute(oid, value)
+        for oid, value in (
+            (NameOID.COUNTRY_NAME, country),
+            (NameOID.ORGANIZATION_NAME, organization),
+            (NameOID.COMMON_NAME, common_name),
+        )
+        if value is not None
+    ]
+    name = x509.Name(attributes)
     now = datetime.datetime.now(datetime.UTC)
     alt_names: list[x509.GeneralName] = []
     for host in hosts:
@@ -38,7 +54,7 @@ def self_signed(
             alt_names.append(x509.IPAddress(ipaddress.ip_address(host)))
         except ValueError:
             alt_names.append(x509.DNSName(host))
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -47,9 +63,12 @@ def self_signed(
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=3650))
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
-        .sign(key, hashes.SHA256())
     )
-    der = cert.public_bytes(serialization.Encoding.DER)
+    if ca:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=True, path_length=None), critical=True
+        )
+    cert = builder.sign(key, hashes.SHA256())
     return Certificate(
         cert_pem=cert.public_bytes(serialization.Encoding.PEM),
         key_pem=key.private_bytes(
@@ -57,15 +76,15 @@ def self_signed(
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         ),
-        fingerprint=hashlib.sha256(der).hexdigest(),
+        fingerprint=hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
     )
 
 
 def server_context(certificate: Certificate) -> ssl.SSLContext:
-    """A TLS server context for the certificate (blocking: the key passes through a private
-    temporary directory, since ``ssl`` loads keys only from files)."""
+    """A TLS server context for the certificate (blocking: call it in a thread; the key passes
+    through a private temporary directory, since ``ssl`` loads keys only from files)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    with tempfile.TemporaryDirectory(prefix="dirigera-sim-") as folder:
+    with tempfile.TemporaryDirectory(prefix="homeweave-sim-") as folder:
         cert_file, key_file = Path(folder) / "cert.pem", Path(folder) / "key.pem"
         cert_file.write_bytes(certificate.cert_pem)
         key_file.touch(mode=0o600)

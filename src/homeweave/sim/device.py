@@ -1,4 +1,8 @@
-"""A simulated MIoT device's property values, looked up by (siid, piid) or by name."""
+"""A simulated MIoT device's values, looked up by (siid, piid) or by name for behaviours.
+
+Shared by the in-process ``virtual`` integration and the miIO simulators: it knows nothing of
+the hub nor of a wire; whoever owns it reads ``values`` and takes ``events``.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,31 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeweave.errors import UnknownAddress
 from homeweave.model import DeviceSpec, Format, Property, Value
 
 Key = tuple[int, int]
+STARTING_TEXT = {"manufacturer": "homeweave", "firmware-revision": "1.0.0"}
+"""Text properties' values before anything happened (others start empty)."""
 
 
 @dataclass
-class SimState:
-    """Values of every property of ``spec``, plus hidden simulation memory."""
+class SimulatedDevice:
+    """Values of every property of ``spec``, hidden simulation memory and emitted events."""
 
     spec: DeviceSpec
     options: dict[str, Any] = field(default_factory=dict)
     values: dict[Key, Value] = field(default_factory=dict)
-    memory: dict[str, float] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.Random)
+    events: list[tuple[int, int, dict[int, Value]]] = field(default_factory=list)
+    """Events emitted since the owner last took them: (siid, eiid, arguments by piid)."""
+    memory: dict[str, float] = field(default_factory=dict)
+    """Hidden simulation state (an outlet's meter fraction, seconds since motion)."""
+    _keys: dict[str, Key | None] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for service, prop in self.spec.all_properties():
             self.values.setdefault((service.iid, prop.iid), starting_value(prop))
-        self._keys: dict[str, Key | None] = {}
 
     def key(self, name: str) -> Key | None:
         """``service/property`` or a bare property name to (siid, piid), if the spec has it."""
@@ -34,13 +44,11 @@ class SimState:
 
     def _find(self, name: str) -> Key | None:
         service, _, prop = name.rpartition("/")
-        for svc in self.spec.services:
-            if service and service not in (svc.key, svc.name):
-                continue
-            found = svc.properties.find(prop)
-            if found is not None:
-                return svc.iid, found.iid
-        return None
+        try:
+            svc, found = self.spec.find_property(prop, service or None)
+        except UnknownAddress:
+            return None
+        return svc.iid, found.iid
 
     def get(self, name: str, default: Value = 0) -> Value:
         key = self.key(name)
@@ -60,18 +68,28 @@ class SimState:
             self.values[key] = fit(self.spec.property(*key), value)
 
     def option(self, name: str, default: float) -> float:
+        """A numeric per-device option (a rate, a target), or ``default``."""
         value = self.options.get(name, default)
         return float(value) if isinstance(value, int | float) else default
 
+    def emit(self, event_name: str, **arguments: Value) -> None:
+        """Record an event of the spec by name, its arguments by property name."""
+        for svc in self.spec.services:
+            event = svc.events.find(event_name)
+            if event is not None:
+                args = {svc.property(n).iid: v for n, v in arguments.items()}
+                self.events.append((svc.iid, event.iid, args))
+                return
+
 
 def starting_value(prop: Property) -> Value:
-    """A plausible value before anything happened."""
+    """A plausible value before anything happened, for a property of any format."""
     if prop.format is Format.BOOL:
         return False
     if prop.value_list:
         return prop.value_list[0].value
     if prop.format is Format.STRING:
-        return {"manufacturer": "homeweave", "firmware-revision": "1.0.4_0021"}.get(prop.name, "")
+        return STARTING_TEXT.get(prop.name, "")
     if prop.value_range is not None:
         low = prop.value_range.min
         return float(low) if prop.format is Format.FLOAT else int(low)

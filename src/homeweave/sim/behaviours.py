@@ -1,6 +1,8 @@
-"""How each kind of virtual device behaves, keyed by the spec's device type name.
+"""How each kind of simulated MIoT device behaves, keyed by the spec's device type name.
 
-Rates are per second and can be changed per device through ``options`` (e.g. ``drain``).
+Used by the in-process ``virtual`` integration and the miIO simulators alike. Rates are per
+second; rates and targets can be changed per device through its options (``load``,
+``temperature``, ``drain`` ...).
 """
 
 from __future__ import annotations
@@ -8,38 +10,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from homeweave.integrations.virtual.device import VirtualDevice, fit
 from homeweave.model import Value
+from homeweave.sim.device import SimulatedDevice, fit
 
 
-def _nothing(device: VirtualDevice, dt: float) -> None:
-    """A device that only changes when told to."""
+def _still(device: SimulatedDevice, dt: float) -> None:
+    """Nothing changes unless told to."""
 
 
-def _no_action(device: VirtualDevice, action: str) -> None:
-    """No action has side effects."""
-
-
-def _no_write(device: VirtualDevice, prop: str) -> None:
-    """No write has side effects."""
+def _ignore(device: SimulatedDevice, name: str) -> None:
+    """No side effects."""
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    """Step over time, react to actions, react to writes; ``initial`` values by property name."""
+    """Step over time; react to a write or an action (by property / action type name);
+    ``initial`` values by property name."""
 
-    step: Callable[[VirtualDevice, float], None] = _nothing
-    on_action: Callable[[VirtualDevice, str], None] = _no_action
-    on_write: Callable[[VirtualDevice, str], None] = _no_write
+    step: Callable[[SimulatedDevice, float], None] = _still
+    on_write: Callable[[SimulatedDevice, str], None] = _ignore
+    on_action: Callable[[SimulatedDevice, str], None] = _ignore
     initial: dict[str, Value] = field(default_factory=dict)
 
 
-def _opt(device: VirtualDevice, name: str, default: float) -> float:
-    value = device.options.get(name, default)
-    return float(value) if isinstance(value, int | float) else default
-
-
-def _level(device: VirtualDevice, name: str, default: float) -> float:
+def _level(device: SimulatedDevice, name: str, default: float) -> float:
     """The unrounded level behind ``name``.
 
     Values are published rounded to the spec's step, so a tick's small change would be lost;
@@ -53,36 +47,38 @@ def _level(device: VirtualDevice, name: str, default: float) -> float:
     return hidden
 
 
-def _set_level(device: VirtualDevice, name: str, level: float) -> None:
+def _set_level(device: SimulatedDevice, name: str, level: float) -> None:
     device.memory[name] = level
     device.set(name, level)
 
 
-def _walk(device: VirtualDevice, name: str, centre: float, spread: float, dt: float) -> None:
+def _walk(device: SimulatedDevice, name: str, centre: float, spread: float, dt: float) -> None:
     """Random walk pulled back toward ``centre``: a sensor that wanders plausibly."""
     value = _level(device, name, centre)
-    value += (centre - value) * 0.01 * dt + device.rng.gauss(0, spread) * dt**0.5
+    value += (centre - value) * min(1.0, 0.01 * dt) + device.rng.gauss(0, spread) * dt**0.5
     _set_level(device, name, value)
 
 
-def _drain(device: VirtualDevice, name: str, per_second: float, dt: float) -> None:
+def _drain(device: SimulatedDevice, name: str, per_second: float, dt: float) -> None:
     """Move a level (battery) by a rate, within 0..100."""
     level = _level(device, name, 100.0) - per_second * dt
     _set_level(device, name, min(max(level, 0.0), 100.0))
 
 
-# --- light -----------------------------------------------------------------------------------
-def _light_action(device: VirtualDevice, action: str) -> None:
-    if action == "toggle":
-        device.set("on", not device.get("on", False))
+def _toggle(prop: str) -> Callable[[SimulatedDevice, str], None]:
+    def on_action(device: SimulatedDevice, action: str) -> None:
+        if action == "toggle":
+            device.set(prop, not device.flag(prop))
+
+    return on_action
 
 
 # --- outlet: power follows the plugged-in load -------------------------------------------------
-def _outlet_step(device: VirtualDevice, dt: float) -> None:
+def _outlet_step(device: SimulatedDevice, dt: float) -> None:
     volts = 230.0 + device.rng.uniform(-1.5, 1.5)
     watts = 0.0
-    if device.get("switch/on", False):
-        load = _opt(device, "load", 60.0)
+    if device.flag("switch/on"):
+        load = device.option("load", 60.0)
         watts = max(0.0, load * (1 + device.rng.uniform(-0.02, 0.02)))
     device.set("electric-power", watts)
     device.set("voltage", volts)
@@ -91,68 +87,63 @@ def _outlet_step(device: VirtualDevice, dt: float) -> None:
     _set_level(device, "power-consumption", kwh)
 
 
-def _switch_action(device: VirtualDevice, action: str) -> None:
-    if action == "toggle":
-        device.set("switch/on", not device.get("switch/on", False))
-
-
 # --- sensors ------------------------------------------------------------------------------------
-def _climate_sensor_step(device: VirtualDevice, dt: float) -> None:
-    _walk(device, "temperature", _opt(device, "temperature", 21.0), 0.02, dt)
-    _walk(device, "relative-humidity", _opt(device, "humidity", 45.0), 0.05, dt)
-    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+def _climate_sensor_step(device: SimulatedDevice, dt: float) -> None:
+    _walk(device, "temperature", device.option("temperature", 21.0), 0.02, dt)
+    _walk(device, "relative-humidity", device.option("humidity", 45.0), 0.05, dt)
+    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
-def _motion_step(device: VirtualDevice, dt: float) -> None:
+def _motion_step(device: SimulatedDevice, dt: float) -> None:
     since = device.memory.get("since_motion", 0.0) + dt
-    if device.get("motion-state", False) and not device.memory.get("motion"):
+    if device.flag("motion-state") and not device.memory.get("motion"):
         since = dt  # motion reported from outside (inject, restored state) clears like our own
-    if device.rng.random() < _opt(device, "motion_rate", 0.01) * dt:
+    if device.rng.random() < device.option("motion_rate", 0.01) * dt:
         since = 0.0
         device.set("motion-state", True)
         device.emit("motion-detected")
-    if since >= _opt(device, "clear_after", 30.0):
+    if since >= device.option("clear_after", 30.0):
         device.set("motion-state", False)
     device.memory["since_motion"] = since
-    device.memory["motion"] = float(bool(device.get("motion-state", False)))
-    device.set("no-motion-duration", 0 if device.get("motion-state", False) else since)
-    _walk(device, "illumination", _opt(device, "illuminance", 150.0), 2.0, dt)
-    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+    device.memory["motion"] = float(device.flag("motion-state"))
+    device.set("no-motion-duration", 0 if device.flag("motion-state") else since)
+    _walk(device, "illumination", device.option("illuminance", 150.0), 2.0, dt)
+    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
-def _contact_step(device: VirtualDevice, dt: float) -> None:
-    if device.rng.random() < _opt(device, "toggle_rate", 0.0) * dt:
-        closed = not device.get("contact-state", True)
+def _contact_step(device: SimulatedDevice, dt: float) -> None:
+    if device.rng.random() < device.option("toggle_rate", 0.0) * dt:
+        closed = not device.flag("contact-state")
         device.set("contact-state", closed)
         device.emit("close" if closed else "open")
-    _drain(device, "battery-level", _opt(device, "drain", 1e-5), dt)
+    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
 # --- thermostat: the room drifts toward the target while heating ---------------------------------
 HEAT_MODES = {0, 1, 2}  # Auto, Heat, Eco; 3 is Off
+ECO_MODE, OFF_MODE = 2, 3
 
 
-def _thermostat_step(device: VirtualDevice, dt: float) -> None:
+def _thermostat_step(device: SimulatedDevice, dt: float) -> None:
     room = _level(device, "environment/temperature", 19.0)
     target = device.num("target-temperature", 21.0)
-    if device.get("mode", 0) == 2:
-        target -= 2.0  # Eco
-    heating = bool(device.get("thermostat/on", False)) and device.get("mode", 0) in HEAT_MODES
+    if device.get("mode", 0) == ECO_MODE:
+        target -= 2.0
+    heating = device.flag("thermostat/on") and device.get("mode", 0) in HEAT_MODES
     heating = heating and room < target - 0.1
-    ambient = _opt(device, "ambient", 17.0)
-    rate = _opt(device, "heat_rate", 0.02) if heating else -_opt(device, "cool_rate", 0.005)
+    ambient = device.option("ambient", 17.0)
+    rate = device.option("heat_rate", 0.02) if heating else device.option("cool_rate", 0.005)
     goal = target if heating else ambient
-    step = min(abs(rate) * dt, abs(goal - room))
-    room += step if goal > room else -step
+    room += max(-rate * dt, min(rate * dt, goal - room))
     _set_level(device, "environment/temperature", room)
     device.set("status", 1 if heating else 0)
-    _walk(device, "relative-humidity", _opt(device, "humidity", 40.0), 0.05, dt)
+    _walk(device, "relative-humidity", device.option("humidity", 40.0), 0.05, dt)
 
 
-def _thermostat_write(device: VirtualDevice, prop: str) -> None:
-    if prop == "mode" and device.get("mode") == 3:
+def _thermostat_write(device: SimulatedDevice, prop: str) -> None:
+    if prop == "mode" and device.get("mode") == OFF_MODE:
         device.set("thermostat/on", False)
-    elif prop == "on" and device.get("thermostat/on") and device.get("mode") == 3:
+    elif prop == "on" and device.flag("thermostat/on") and device.get("mode") == OFF_MODE:
         device.set("mode", 1)
 
 
@@ -161,16 +152,16 @@ IDLE, SWEEPING, PAUSED, ERROR, RETURNING, CHARGING = 1, 2, 3, 4, 5, 6
 BATTERY_CHARGING, BATTERY_NOT_CHARGING, BATTERY_CHARGED = 1, 2, 3
 
 
-def _vacuum_step(device: VirtualDevice, dt: float) -> None:
+def _vacuum_step(device: SimulatedDevice, dt: float) -> None:
     status = device.get("status", IDLE)
     if status == SWEEPING:
-        _drain(device, "battery-level", _opt(device, "drain", 0.2), dt)
-        area = device.memory.get("area", 0.0) + _opt(device, "sweep_rate", 0.3) * dt
+        _drain(device, "battery-level", device.option("drain", 0.2), dt)
+        area = device.memory.get("area", 0.0) + device.option("sweep_rate", 0.3) * dt
         minutes = device.memory.get("minutes", 0.0) + dt / 60
         device.memory.update(area=area, minutes=minutes)
         device.set("cleaning-area", area)
         device.set("cleaning-time", minutes)
-        if area >= _opt(device, "area", 40.0) or device.num("battery-level") <= 20:
+        if area >= device.option("area", 40.0) or device.num("battery-level") <= 20:
             device.emit(
                 "cleaning-finished",
                 **{
@@ -186,19 +177,19 @@ def _vacuum_step(device: VirtualDevice, dt: float) -> None:
             device.set("status", CHARGING)
             device.set("charging-state", BATTERY_CHARGING)
     elif status == CHARGING:
-        _drain(device, "battery-level", -_opt(device, "charge_rate", 0.5), dt)
+        _drain(device, "battery-level", -device.option("charge_rate", 0.5), dt)
         if device.num("battery-level") >= 100:
             device.set("status", IDLE)
             device.set("charging-state", BATTERY_CHARGED)
 
 
-def _vacuum_return(device: VirtualDevice) -> None:
+def _vacuum_return(device: SimulatedDevice) -> None:
     device.set("status", RETURNING)
     device.set("charging-state", BATTERY_NOT_CHARGING)
-    device.memory["return_left"] = _opt(device, "return_time", 10.0)
+    device.memory["return_left"] = device.option("return_time", 10.0)
 
 
-def _vacuum_action(device: VirtualDevice, action: str) -> None:
+def _vacuum_action(device: SimulatedDevice, action: str) -> None:
     status = device.get("status", IDLE)
     if action == "start-sweep" and device.num("battery-level") > 20:
         if status != PAUSED:
@@ -217,7 +208,7 @@ def _vacuum_action(device: VirtualDevice, action: str) -> None:
 STOPPED, PLAYING, PAUSED_PLAYBACK = 0, 1, 2
 
 
-def _speaker_action(device: VirtualDevice, action: str) -> None:
+def _speaker_action(device: SimulatedDevice, action: str) -> None:
     if action in ("play", "next", "previous"):
         device.set("playing-state", PLAYING)
     elif action == "pause":
@@ -225,18 +216,17 @@ def _speaker_action(device: VirtualDevice, action: str) -> None:
 
 
 # --- curtain: moves toward its target at a steady speed ---------------------------------
-def _curtain_step(device: VirtualDevice, dt: float) -> None:
+def _curtain_step(device: SimulatedDevice, dt: float) -> None:
     current = _level(device, "current-position", 0.0)
     target = device.num("target-position", current)
-    move = min(_opt(device, "speed", 10.0) * dt, abs(target - current))
-    opening = target > current
-    current += move if opening else -move
+    move = device.option("speed", 10.0) * dt
+    current += max(-move, min(move, target - current))
     _set_level(device, "current-position", current)
     moving = abs(target - current) > 1e-9
-    device.set("status", (1 if opening else 2) if moving else 0)
+    device.set("status", (1 if target > current else 2) if moving else 0)
 
 
-def _curtain_write(device: VirtualDevice, prop: str) -> None:
+def _curtain_write(device: SimulatedDevice, prop: str) -> None:
     if prop == "motor-control":
         command = device.get("motor-control")
         current = device.num("current-position")
@@ -244,30 +234,31 @@ def _curtain_write(device: VirtualDevice, prop: str) -> None:
 
 
 # --- wireless charging table: charges a phone laid on it ------------------------------------------
-def _charger_step(device: VirtualDevice, dt: float) -> None:
-    if device.rng.random() < _opt(device, "presence_rate", 0.005) * dt:
-        device.set("device-present", not device.get("device-present", False))
+def _charger_step(device: SimulatedDevice, dt: float) -> None:
+    if device.rng.random() < device.option("presence_rate", 0.005) * dt:
+        device.set("device-present", not device.flag("device-present"))
         device.memory["phone"] = device.rng.uniform(10, 60)
     phone = device.memory.get("phone", 50.0)
-    if not device.get("on", False) or not device.get("device-present", False):
+    if not device.flag("on") or not device.flag("device-present"):
         device.set("charging-state", 0)
         device.set("output-power", 0.0)
-        return
-    if phone >= 100:
+    elif phone >= 100:
         device.set("charging-state", 2)
         device.set("output-power", 0.5)
-        return
-    device.memory["phone"] = phone + _opt(device, "charge_rate", 0.1) * dt
-    device.set("charging-state", 1)
-    device.set("output-power", 10.0 + device.rng.uniform(-0.5, 0.5))
+    else:
+        device.memory["phone"] = phone + device.option("charge_rate", 0.1) * dt
+        device.set("charging-state", 1)
+        device.set("output-power", 10.0 + device.rng.uniform(-0.5, 0.5))
 
 
 BEHAVIOURS: dict[str, Behaviour] = {
     "light": Behaviour(
-        on_action=_light_action,
+        on_action=_toggle("light/on"),
         initial={"on": False, "brightness": 80, "color-temperature": 4000, "color": 0xFFB46B},
     ),
-    "outlet": Behaviour(step=_outlet_step, on_action=_switch_action, initial={"voltage": 230.0}),
+    "outlet": Behaviour(
+        step=_outlet_step, on_action=_toggle("switch/on"), initial={"voltage": 230.0}
+    ),
     "temperature-humidity-sensor": Behaviour(
         step=_climate_sensor_step,
         initial={"temperature": 21.0, "relative-humidity": 45.0, "battery-level": 100},
@@ -306,5 +297,5 @@ BEHAVIOURS: dict[str, Behaviour] = {
 
 
 def behaviour_for(device_type: str) -> Behaviour:
-    """The behaviour for a spec's device type; unknown types keep their values."""
+    """The behaviour of a spec's device type; other types just keep their values."""
     return BEHAVIOURS.get(device_type, Behaviour())

@@ -1,0 +1,294 @@
+"""The MQTT side of the HA discovery bridge on aiomqtt: one connection kept up with jittered
+backoff, a last will marking the bridge offline, everything republished after each connect and
+whenever HA announces itself, state pushed on every change, commands routed to the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import socket
+from collections import deque
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
+
+import aiomqtt
+
+from homeweave.bridges import Bridge
+from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Op, Set
+from homeweave.bridges.ha_mqtt.options import parse_options
+from homeweave.bridges.ha_mqtt.state import Catalog, Message, Outbox
+from homeweave.bridges.ha_mqtt.topics import OFFLINE, ONLINE, Topics
+from homeweave.core.events import (
+    AVAILABILITY_CHANGED,
+    DEVICE_EVENT,
+    PROPERTY_CHANGED,
+    REGISTRY_CHANGED,
+    AvailabilityChanged,
+    DeviceEvent,
+    PropertyChanged,
+    RegistryChanged,
+    Unsubscribe,
+)
+from homeweave.errors import HomeweaveError
+
+if TYPE_CHECKING:
+    from homeweave.core.hub import Hub
+
+_LOGGER = logging.getLogger(__name__)
+STOP_TIMEOUT = 2.0
+SHOWN_PAYLOAD = 200  # bytes of a bad payload quoted in the log
+WINDOW = 8  # publishes awaiting their PUBACK at once
+
+
+class HaMqttBridge(Bridge):
+    """Home Assistant MQTT discovery for every device of the hub."""
+
+    name = "ha_mqtt"
+
+    def __init__(self, hub: Hub, options: Mapping[str, Any]) -> None:
+        super().__init__(hub, options)
+        self.settings = parse_options(options)
+        settings = self.settings
+        self.topics = Topics(settings.discovery_prefix, settings.base_topic, settings.status_topic)
+        self.catalog = Catalog(hub.registry, hub.states, self.topics)
+        self.outbox = Outbox()
+        self.connects = 0
+        self.identifier = f"homeweave-ha-{secrets.token_hex(4)}"
+        self._client: aiomqtt.Client | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._publisher: asyncio.Task[None] | None = None
+        self._commands: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._unsubscribes: list[Unsubscribe] = []
+
+    async def start(self) -> None:
+        self.catalog.load()
+        bus = self.hub.bus
+        self._unsubscribes = [
+            bus.subscribe(PROPERTY_CHANGED, self._property_changed),
+            bus.subscribe(AVAILABILITY_CHANGED, self._availability_changed),
+            bus.subscribe(REGISTRY_CHANGED, self._registry_changed),
+            bus.subscribe(DEVICE_EVENT, self._device_event),
+        ]
+        self._task = asyncio.create_task(self._run(), name=f"ha-mqtt-{self.topics.base}")
+
+    async def stop(self) -> None:
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes.clear()
+        client, publisher = self._client, self._publisher
+        if client is not None and publisher is not None:
+            # A clean disconnect sends no will: say offline ourselves, after anything queued.
+            publisher.cancel()
+            await asyncio.gather(publisher, return_exceptions=True)
+            with suppress(aiomqtt.MqttError, TimeoutError):
+                async with asyncio.timeout(STOP_TIMEOUT):
+                    await client.publish(self.topics.bridge_state, OFFLINE, qos=1, retain=True)
+        tasks = [*self._commands, *([self._task] if self._task else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
+        self._commands.clear()
+
+    # --- bus -> outbox (synchronous, cheap) -----------------------------------------------
+
+    def _property_changed(self, event: PropertyChanged) -> None:
+        entry = self.catalog.devices.get(event.device_id)
+        if entry is None:
+            return
+        address = (event.siid, event.piid)
+        for key in entry.readers.get(address, ()):
+            self.outbox.state(event.device_id, key)
+        if address in entry.info:  # the HA device block shows it
+            self.outbox.device(event.device_id)
+
+    def _availability_changed(self, event: AvailabilityChanged) -> None:
+        if event.device_id in self.catalog.devices:
+            self.outbox.available(event.device_id)
+
+    def _registry_changed(self, event: RegistryChanged) -> None:
+        device = self.hub.registry.devices.get(event.device_id)
+        if event.change == "removed" or device is None:
+            self.outbox.clear(self.catalog.remove(event.device_id))
+            return
+        self.outbox.clear(self.catalog.put(device))
+        self.outbox.device(device.id)
+
+    def _device_event(self, event: DeviceEvent) -> None:
+        self.outbox.event(self.catalog.event_messages(event))
+
+    # --- connection -----------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        delays = self.settings.backoff.delays()
+        failures = 0
+        while True:
+            try:
+                reason = await self._session()
+            except Exception:
+                _LOGGER.exception("HA MQTT bridge: session failed")
+                reason = "internal error"
+            if reason is None:  # was connected for a while: start the backoff afresh
+                delays, failures = self.settings.backoff.delays(), 0
+                continue
+            failures += 1
+            delay = next(delays)
+            log = _LOGGER.warning if failures == 1 else _LOGGER.debug
+            log(
+                "HA MQTT broker %s: %s; retrying in %.2f s", self.settings.broker.url, reason, delay
+            )
+            await asyncio.sleep(delay)
+
+    def _new_client(self) -> aiomqtt.Client:
+        broker = self.settings.broker
+        return aiomqtt.Client(
+            broker.host,
+            broker.port,
+            username=broker.username,
+            password=broker.password,
+            identifier=self.identifier,
+            keepalive=self.settings.keepalive,
+            timeout=10.0,
+            tls_params=aiomqtt.TLSParameters() if broker.tls else None,
+            will=aiomqtt.Will(self.topics.bridge_state, OFFLINE, qos=1, retain=True),
+            # Small packets (PUBACKs, commands) go out at once rather than after a delayed ACK.
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+        )
+
+    async def _session(self) -> str | None:
+        """One connection until it drops: None if it had been up, else why it failed."""
+        client = self._new_client()
+        was_up = False
+        reason = "connection closed"
+        try:
+            async with client:
+                for topic in [*self.topics.commands, self.topics.birth, self.topics.index]:
+                    await client.subscribe(topic, qos=1)
+                self._client, was_up = client, True
+                self.connects += 1
+                _LOGGER.info("HA MQTT bridge connected to %s", self.settings.broker.url)
+                self.outbox.all()
+                async with asyncio.TaskGroup() as group:
+                    self._publisher = group.create_task(
+                        self._publish(client), name="ha-mqtt-publish"
+                    )
+                    group.create_task(self._read(client), name="ha-mqtt-read")
+        except* aiomqtt.MqttError as errors:
+            reason = "; ".join(str(e) or type(e).__name__ for e in errors.exceptions)
+        finally:
+            self._client = self._publisher = None
+        if not was_up:
+            return reason
+        _LOGGER.warning("HA MQTT bridge lost broker %s: %s", self.settings.broker.url, reason)
+        return None
+
+    async def _publish(self, client: aiomqtt.Client) -> None:
+        """Drain the outbox whenever something is owed."""
+        while True:
+            self.outbox.wake.clear()
+            messages = self.outbox.take(self.catalog, self.topics)
+            if messages:
+                await _send_all(client, messages)
+            await self.outbox.wake.wait()
+
+    async def _read(self, client: aiomqtt.Client) -> None:
+        async for message in client.messages:
+            payload = message.payload if isinstance(message.payload, bytes) else b""
+            self._received(message.topic.value, payload, bool(message.retain))
+
+    def _received(self, topic: str, payload: bytes, retain: bool) -> None:
+        if topic == self.topics.birth:
+            if payload.strip() == ONLINE.encode():
+                _LOGGER.info("Home Assistant is online: publishing discovery again")
+                self.outbox.all()
+            return
+        if topic == self.topics.index:
+            if retain:  # what an earlier run published; our own echo is not retained
+                self._forget_stale(topic, payload)
+            return
+        self._command(topic, payload)
+
+    def _forget_stale(self, topic: str, payload: bytes) -> None:
+        """Delete configs an earlier run published for entities that no longer exist."""
+        try:
+            listed = json.loads(payload) if payload else []
+        except ValueError:
+            listed = None
+        if not isinstance(listed, list):
+            _LOGGER.warning("ignored %s: not a JSON list: %r", topic, payload[:SHOWN_PAYLOAD])
+            return
+        ours = f"{self.topics.prefix}/"
+        current = set(self.catalog.config_topics())
+        stale = [
+            t
+            for t in listed
+            if isinstance(t, str) and t.startswith(ours) and t.endswith("/config")
+            and t not in current
+        ]  # fmt: skip
+        if stale:
+            _LOGGER.info("removing %d discovery config(s) of devices now gone", len(stale))
+            self.outbox.clear(stale)
+
+    # --- commands -------------------------------------------------------------------------
+
+    def _command(self, topic: str, payload: bytes) -> None:
+        parsed = self.topics.command_of(topic)
+        route = self.catalog.routes.get(parsed[0]) if parsed else None
+        entity = self.catalog.entity(*route) if route else None
+        if parsed is None or route is None or entity is None or entity.command is None:
+            _LOGGER.warning("ignored message on %s: no entity takes commands there", topic)
+            return
+        try:
+            ops = entity.command(parsed[1], payload)
+        except BadCommand as exc:
+            _LOGGER.warning(
+                "ignored command on %s: %s (payload %r)", topic, exc, payload[:SHOWN_PAYLOAD]
+            )
+            return
+        device_id = route[0]
+        task = asyncio.create_task(
+            self._execute(topic, device_id, ops), name=f"ha-mqtt-command-{device_id}"
+        )
+        self._commands.add(task)
+        task.add_done_callback(self._commands.discard)
+
+    async def _execute(self, topic: str, device_id: str, ops: Sequence[Op]) -> None:
+        """Carry out one command's writes and actions in order; commands to one device run one
+        after another, in the order they arrived."""
+        lock = self._locks.setdefault(device_id, asyncio.Lock())
+        async with lock:
+            for op in ops:
+                try:
+                    if isinstance(op, Set):
+                        await self.hub.commands.set(f"{device_id}/{op.address}", op.value)
+                    elif isinstance(op, Do):
+                        await self.hub.commands.do(device_id, op.action)
+                except HomeweaveError as exc:
+                    _LOGGER.warning("command on %s rejected: %s", topic, exc)
+                    return
+                except Exception:
+                    _LOGGER.exception("command on %s failed", topic)
+                    return
+
+
+async def _send_all(client: aiomqtt.Client, messages: list[Message]) -> None:
+    """Publish in order with up to WINDOW acknowledgements awaited at once: one round of
+    discovery costs a few round trips, not one per message (and stays under aiomqtt's
+    pending-calls warning)."""
+    pending: deque[asyncio.Task[None]] = deque()
+    try:
+        for topic, payload, retain in messages:
+            if len(pending) >= WINDOW:
+                await pending.popleft()
+            publish = client.publish(topic, payload, qos=1, retain=retain)
+            pending.append(asyncio.ensure_future(publish))
+        while pending:
+            await pending.popleft()
+    finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)

@@ -1,0 +1,181 @@
+"""What our names and units mean to Home Assistant: data only, read by the components.
+
+Keys are MIoT type names (``battery-level``), value-list descriptions lower-cased
+(``returning to dock``) and units as our specs write them (``celsius``) or as Zigbee2MQTT
+passes them through (``°C``).
+"""
+
+from __future__ import annotations
+
+# Our unit -> (HA unit_of_measurement, sensor device_class implied by the unit alone).
+UNITS: dict[str, tuple[str | None, str | None]] = {
+    "celsius": ("°C", "temperature"),
+    "°C": ("°C", "temperature"),
+    "fahrenheit": ("°F", "temperature"),
+    "°F": ("°F", "temperature"),
+    "kelvin": ("K", None),  # in our specs a colour temperature, not a thermometer
+    "percentage": ("%", None),
+    "%": ("%", None),
+    "watt": ("W", "power"),
+    "W": ("W", "power"),
+    "kW": ("kW", "power"),
+    "kWh": ("kWh", "energy"),
+    "Wh": ("Wh", "energy"),
+    "volt": ("V", "voltage"),
+    "V": ("V", "voltage"),
+    "mV": ("mV", "voltage"),
+    "millivolt": ("mV", "voltage"),
+    "ampere": ("A", "current"),
+    "A": ("A", "current"),
+    "mA": ("mA", "current"),
+    "milliampere": ("mA", "current"),
+    "lux": ("lx", "illuminance"),
+    "lx": ("lx", "illuminance"),
+    "seconds": ("s", "duration"),
+    "s": ("s", "duration"),
+    "minutes": ("min", "duration"),
+    "min": ("min", "duration"),
+    "hours": ("h", "duration"),
+    "h": ("h", "duration"),
+    "days": ("d", "duration"),
+    "hPa": ("hPa", "pressure"),
+    "kPa": ("kPa", "pressure"),
+    "pascal": ("Pa", "pressure"),
+    "m2": ("m²", None),
+    "ppm": ("ppm", None),
+    "mg/m3": ("mg/m³", None),
+    "μg/m3": ("µg/m³", None),
+    "µg/m³": ("µg/m³", None),
+    "arcdegrees": ("°", None),
+    "dB": ("dB", None),
+    "rgb": (None, None),
+    "none": (None, None),
+}
+
+# Property name -> (sensor device_class, its unit when the property names none). A percentage
+# says nothing by itself; the name does.
+SENSOR_CLASSES: dict[str, tuple[str, str | None]] = {
+    "relative-humidity": ("humidity", "%"),
+    "battery-level": ("battery", "%"),
+    "temperature": ("temperature", "°C"),
+    "illumination": ("illuminance", "lx"),
+    "atmospheric-pressure": ("pressure", "hPa"),
+    "electric-power": ("power", "W"),
+    "power-consumption": ("energy", "kWh"),
+    "voltage": ("voltage", "V"),
+    "electric-current": ("current", "A"),
+}
+
+# Units Home Assistant accepts for each sensor device_class we use: a class whose unit is not
+# among these is dropped rather than making HA refuse the entity.
+CLASS_UNITS: dict[str, frozenset[str]] = {
+    "temperature": frozenset({"°C", "°F", "K"}),
+    "humidity": frozenset({"%"}),
+    "battery": frozenset({"%"}),
+    "power": frozenset({"W", "kW"}),
+    "energy": frozenset({"Wh", "kWh", "MWh"}),
+    "voltage": frozenset({"V", "mV"}),
+    "current": frozenset({"A", "mA"}),
+    "illuminance": frozenset({"lx"}),
+    "duration": frozenset({"d", "h", "min", "s", "ms"}),
+    "pressure": frozenset({"Pa", "hPa", "kPa", "bar", "mbar", "inHg", "psi", "mmHg", "cbar"}),
+}
+
+# Device classes whose value only ever grows (meters): state_class total_increasing.
+TOTALS = frozenset({"energy"})
+
+# Bool property name -> (binary_sensor device_class, whether our True means HA's OFF).
+# A contact sensor's contact-state is True when the magnet touches: the door is closed.
+BINARY_CLASSES: dict[str, tuple[str, bool]] = {
+    "motion-state": ("motion", False),
+    "contact-state": ("door", True),
+    "device-present": ("occupancy", False),
+    "submersion-state": ("moisture", False),
+    "smoke-status": ("smoke", False),
+    "battery-low": ("battery", False),
+    "charging-state": ("battery_charging", False),
+}
+
+# Services about keeping the device going, and the entity_category their entities get.
+CATEGORIES: dict[str, str] = {
+    "battery": "diagnostic",
+    "zigbee": "diagnostic",
+    "diagnostics": "diagnostic",
+    "settings": "config",
+}
+
+# Services shown in the HA device block rather than as entities.
+INFO_SERVICES = frozenset({"device-information"})
+INFO_FIELDS: dict[str, str] = {
+    "manufacturer": "manufacturer",
+    "model": "model",
+    "firmware-revision": "sw_version",
+    "serial-number": "serial_number",
+}
+
+# Thermostat mode descriptions -> HA hvac modes; other descriptions become presets.
+HVAC_MODES: dict[str, str] = {
+    "auto": "auto",
+    "heat": "heat",
+    "heating": "heat",
+    "cool": "cool",
+    "cooling": "cool",
+    "dry": "dry",
+    "fan": "fan_only",
+    "fan only": "fan_only",
+    "ventilation": "fan_only",
+    "heat cool": "heat_cool",
+    "off": "off",
+}
+# Thermostat status descriptions -> HA hvac action.
+HVAC_ACTIONS: dict[str, str] = {
+    "idle": "idle",
+    "heating": "heating",
+    "heat": "heating",
+    "cooling": "cooling",
+    "cool": "cooling",
+    "drying": "drying",
+    "fan": "fan",
+    "off": "off",
+}
+PRESET_NONE = "none"
+
+# Vacuum status descriptions -> HA vacuum states.
+VACUUM_STATES: dict[str, str] = {
+    "idle": "idle",
+    "sleep": "idle",
+    "sweeping": "cleaning",
+    "cleaning": "cleaning",
+    "mopping": "cleaning",
+    "sweeping and mopping": "cleaning",
+    "paused": "paused",
+    "error": "error",
+    "returning to dock": "returning",
+    "returning": "returning",
+    "go charging": "returning",
+    "charging": "docked",
+    "charged": "docked",
+    "docked": "docked",
+}
+# Vacuum action names -> (HA command payload, HA supported_features entry).
+VACUUM_COMMANDS: dict[str, tuple[str, str]] = {
+    "start-sweep": ("start", "start"),
+    "start-clean": ("start", "start"),
+    "stop-sweeping": ("stop", "stop"),
+    "stop-clean": ("stop", "stop"),
+    "pause-sweeping": ("pause", "pause"),
+    "pause": ("pause", "pause"),
+    "start-charge": ("return_to_base", "return_home"),
+    "return-to-dock": ("return_to_base", "return_home"),
+    "find-device": ("locate", "locate"),
+}
+
+# Curtain motor-control descriptions -> HA cover command payloads.
+COVER_COMMANDS: dict[str, str] = {
+    "open": "OPEN",
+    "close": "CLOSE",
+    "pause": "STOP",
+    "stop": "STOP",
+}
+# Curtain status descriptions -> HA cover states (the rest: by position).
+COVER_STATES: dict[str, str] = {"opening": "opening", "closing": "closing"}

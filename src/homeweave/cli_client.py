@@ -1,0 +1,64 @@
+"""What every CLI command that talks to a running hub shares: its options, a connected
+``Client``, JSON output and one-line errors. Used by ``cli.py`` and ``automation/cli.py``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from homeweave.client import Client, find_endpoint
+from homeweave.errors import HomeweaveError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn our errors into a one-line message and exit status 1 (no traceback)."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except HomeweaveError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def client_command(func: Callable[..., None]) -> Callable[..., None]:
+    """Options every client command shares, and a connected Client as the first argument."""
+
+    @click.option("--url", default=None, help="The hub's API URL (default: from the data dir).")
+    @click.option("--token", default=None, envvar="HOMEWEAVE_TOKEN", help="Bearer token.")
+    @click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Data dir of the running hub to talk to.",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+    @wraps(func)
+    @fail_cleanly
+    def wrapper(
+        url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
+    ) -> None:
+        client = Client(find_endpoint(url, token, data_dir))
+        try:
+            func(client, as_json, **kwargs)
+        finally:
+            client.close()
+
+    return wrapper
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON, for scripts."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
