@@ -1,5 +1,5 @@
 // Builds the dashboard into the Python package (src/homeweave/web/static/), which is committed,
-// so installing and running homeweave never needs npm. Rebuild with `npm ci && npm run build`.
+// so installing and running homeweave never needs npm. Rebuild with `npm install && npm run build`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

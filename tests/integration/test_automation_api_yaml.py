@@ -141,6 +141,8 @@ async def test_json_bodies_and_the_openapi_document_are_as_before(
     response = await api.post("/api/automations", json={"id": "x", "name": "X"})
     assert response.status_code == 422
     assert "problems" not in response.json()
+    listed = await api.get("/api/automations", headers=YAML)  # no body: the header is ignored
+    assert listed.status_code == 200
     doc: dict[str, Any] = (await api.get("/openapi.json")).json()
     content = doc["paths"]["/api/automations"]["post"]["requestBody"]["content"]
     assert set(content) == {"application/json", "application/yaml"}

@@ -5,10 +5,12 @@ const TOKEN_KEY = 'homeweave.token';
 const TIMEOUT_MS = 20_000;
 
 export class ApiError extends Error {
-  constructor(status, message, kind = '') {
+  constructor(status, message, kind = '', problems = []) {
     super(message);
     this.status = status;
     this.kind = kind;
+    // For bodies sent as YAML: [{path, line, message}] (see src/homeweave/automation/api.py).
+    this.problems = problems;
   }
 }
 
@@ -24,15 +26,16 @@ export function whenUnauthorized(callback) {
   onUnauthorized = callback;
 }
 
-export async function request(method, path, body, bearer = token.get()) {
+/** A call to the hub; `body` goes as JSON, or as it is with `type` (e.g. application/yaml). */
+export async function request(method, path, body, bearer = token.get(), type = '') {
   const headers = { Authorization: `Bearer ${bearer}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = type || 'application/json';
   let response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || type ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
@@ -48,7 +51,7 @@ export async function request(method, path, body, bearer = token.get()) {
   if (!response.ok) {
     const message = (data && data.error) || `${response.status} ${response.statusText}`;
     if (response.status === 401 && bearer === token.get()) onUnauthorized();
-    throw new ApiError(response.status, message, (data && data.kind) || '');
+    throw new ApiError(response.status, message, data?.kind || '', data?.problems || []);
   }
   return data;
 }
@@ -70,5 +73,4 @@ export const api = {
   history: (device, service, prop, start) =>
     request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
   openapi: () => request('GET', '/api/openapi.json'),
-  automations: () => request('GET', '/api/automations'),
 };

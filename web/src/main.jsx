@@ -5,11 +5,11 @@ import { api, token, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
-import { Link, route, roomPath, usePath } from './router.jsx';
+import { Toasts } from './components/Toasts.jsx';
+import { AUTOMATION_VIEWS, Link, route, roomPath, usePath } from './router.jsx';
 import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
 import './styles.css';
 import { toggleTheme, useTheme } from './theme.js';
-import { Automations } from './views/Automations.jsx';
 import { DeviceDetail } from './views/Device.jsx';
 import { Home } from './views/Home.jsx';
 import { Login } from './views/Login.jsx';
@@ -102,8 +102,17 @@ function Shell({ path, onLogout, children }) {
             )),
           )}
           {s.automations && (
-            <NavLink href="/automations" icon="automations" current={here.view === 'automations'}>
+            <NavLink
+              href="/automations"
+              icon="automations"
+              current={AUTOMATION_VIEWS.has(here.view) && here.view !== 'scenes'}
+            >
               Automations
+            </NavLink>
+          )}
+          {s.automations && (
+            <NavLink href="/scenes" icon="scene" current={here.view === 'scenes'}>
+              Scenes
             </NavLink>
           )}
         </ul>
@@ -112,6 +121,7 @@ function Shell({ path, onLogout, children }) {
       <main id="main" class="main" tabIndex={-1}>
         {children}
       </main>
+      <Toasts />
     </div>
   );
 }
@@ -119,7 +129,7 @@ function Shell({ path, onLogout, children }) {
 function titleOf(here) {
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
-  if (here.view === 'automations') return 'Automations';
+  if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
   return state.homes[0]?.name;
 }
 
@@ -150,11 +160,37 @@ function View({ here }) {
       return <Room id={here.id} />;
     case 'device':
       return <DeviceDetail id={here.id} />;
-    case 'automations':
-      return <Automations />;
     default:
-      return <NotFound />;
+      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} /> : <NotFound />;
   }
+}
+
+// Automations, scenes and their editor load on first use, in their own chunk.
+let automationsChunk = null;
+const loadAutomations = () => import('./automations/index.jsx');
+
+function Lazy({ here }) {
+  const [chunk, setChunk] = useState(automationsChunk);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (chunk) return;
+    loadAutomations().then(
+      (loaded) => {
+        automationsChunk = loaded;
+        setChunk(loaded);
+      },
+      () => setError('This part of the dashboard could not be loaded. Reload the page.'),
+    );
+  }, []);
+  if (error) return <p class="banner warn" role="alert">{error}</p>;
+  if (!chunk) {
+    return (
+      <div class="empty-state">
+        <Spinner label="Loading automations…" />
+      </div>
+    );
+  }
+  return <chunk.AutomationsView here={here} />;
 }
 
 function App() {
@@ -199,7 +235,7 @@ function App() {
 
   useEffect(() => {
     const title = bearer ? titleOf(here) : 'Sign in';
-    document.title = title ? `${title} · homeweave` : 'homeweave';
+    if (title !== null) document.title = title ? `${title} · homeweave` : 'homeweave';
   });
 
   useEffect(() => {

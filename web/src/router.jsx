@@ -1,8 +1,11 @@
-// Client routes: /, /rooms/:room, /devices/:device, /automations. The hub answers every
-// non-/api path with index.html, so these survive a reload.
+// Client routes: /, /rooms/:room, /devices/:device, /automations, /automations/new,
+// /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes. The hub
+// answers every non-/api path with index.html, so these survive a reload.
 import { useEffect, useState } from 'preact/hooks';
 
 const listeners = new Set();
+/** Where the dashboard was opened (its heading does not take the focus from the page). */
+export const firstPath = location.pathname;
 
 export function navigate(path, { replace = false } = {}) {
   if (path === location.pathname) return;
@@ -29,12 +32,31 @@ export function route(path) {
   if (parts.length === 0) return { view: 'home' };
   if (parts[0] === 'rooms' && parts.length === 2) return { view: 'room', id: parts[1] };
   if (parts[0] === 'devices' && parts.length === 2) return { view: 'device', id: parts[1] };
-  if (parts[0] === 'automations' && parts.length === 1) return { view: 'automations' };
+  if (parts[0] === 'scenes' && parts.length === 1) return { view: 'scenes' };
+  if (parts[0] === 'automations') {
+    const [, id, sub, trace] = parts;
+    if (parts.length === 1) return { view: 'automations' };
+    if (parts.length === 2) return id === 'new' ? { view: 'new' } : { view: 'automation', id };
+    if (parts.length === 3 && sub === 'edit') return { view: 'edit', id };
+    if (parts.length === 4 && sub === 'traces') return { view: 'trace', id, trace };
+  }
   return { view: 'missing' };
 }
 
+/** Views of the lazily loaded automations chunk. */
+export const AUTOMATION_VIEWS = new Set([
+  'automations',
+  'new',
+  'automation',
+  'edit',
+  'trace',
+  'scenes',
+]);
+
 export const roomPath = (id) => `/rooms/${encodeURIComponent(id)}`;
 export const devicePath = (id) => `/devices/${encodeURIComponent(id)}`;
+export const automationPath = (id, ...rest) =>
+  ['/automations', id, ...rest].map((p, i) => (i ? encodeURIComponent(p) : p)).join('/');
 
 export function Link({ href, onClick, ...props }) {
   const follow = (event) => {

@@ -1,7 +1,8 @@
 // Everything the dashboard knows about the home: homes and rooms, devices (spec + current
-// values), recent device events and the live connection's status. Views subscribe by key: a
-// device id, 'registry' (homes and devices were (re)loaded), 'connection', or '*' for any
-// change; notifications are batched to one per animation frame.
+// values), recent device events, automations' notifications (toasts) and the live connection's
+// status. Views subscribe by key: a device id, 'registry' (homes and devices were (re)loaded),
+// 'connection', 'toasts', 'automations' (an automation did something), or '*' for any change;
+// notifications are batched to one per animation frame.
 
 import { api } from './api.js';
 
@@ -13,7 +14,12 @@ export const state = {
   loadError: '',
   connection: 'connecting',
   automations: false,
+  toasts: [],
 };
+
+const TOASTS_SHOWN = 3;
+const TOAST_MS = 12_000;
+let toastKey = 0;
 
 const EVENTS_KEPT = 20;
 const listeners = new Map();
@@ -91,6 +97,7 @@ export function reset() {
   state.loadError = '';
   state.connection = 'connecting';
   state.automations = false;
+  state.toasts = [];
   changed('registry');
 }
 
@@ -125,9 +132,27 @@ export function applyMessage(message) {
       changed(device.id);
       break;
     }
+    case 'notification':
+      showToast(message);
+      changed('automations');
+      break;
     default:
       break;
   }
+}
+
+/** A notification from an automation's notify action, shown for a while. */
+export function showToast(notification) {
+  const toast = { ...notification, key: ++toastKey };
+  state.toasts = [...state.toasts, toast].slice(-TOASTS_SHOWN);
+  changed('toasts');
+  setTimeout(() => dismissToast(toast.key), TOAST_MS);
+}
+
+export function dismissToast(key) {
+  if (!state.toasts.some((t) => t.key === key)) return;
+  state.toasts = state.toasts.filter((t) => t.key !== key);
+  changed('toasts');
 }
 
 export function setConnection(status) {

@@ -64,10 +64,11 @@ class _ErrorsAsJson(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        takes_body = self.body_field is not None
 
         async def route(request: Request) -> Response:
             text: str | None = None
-            if _is_yaml(request.headers.get("content-type", "")):
+            if takes_body and _is_yaml(request.headers.get("content-type", "")):
                 converted = await _as_json(request)
                 if isinstance(converted, Response):
                     return converted
