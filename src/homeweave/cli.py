@@ -209,7 +209,7 @@ def devices(client: Client, as_json: bool, home: str | None, room: str | None) -
     if as_json:
         echo_json(found)
     else:
-        console.print(devices_table(found))
+        console.print(devices_table(found, console.width))
 
 
 @main.command()

@@ -14,6 +14,7 @@ SPARKS = "▁▂▃▄▅▆▇█"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 SUMMARY_LIMIT = 3
+WIDE = 120
 
 
 def parse_duration(text: str) -> float:
@@ -56,19 +57,24 @@ def _summary(device: dict[str, Any]) -> str:
     return text + (", …" if len(parts) > SUMMARY_LIMIT else "")
 
 
-def devices_table(devices: list[dict[str, Any]]) -> Table:
+def devices_table(devices: list[dict[str, Any]], width: int = 120) -> Table:
+    """Devices by room with a state summary; the NAME column only where ``width`` allows."""
+    with_names = width >= WIDE
     table = Table(box=None, header_style="bold")
-    table.add_column("DEVICE", no_wrap=True)
-    table.add_column("NAME", no_wrap=True, max_width=24)
-    table.add_column("ROOM", no_wrap=True)
-    table.add_column("STATE")
+    # STATE gets what is left; long ids and names are cut with an ellipsis.
+    table.add_column("DEVICE", no_wrap=True, overflow="ellipsis", max_width=26)
+    if with_names:
+        table.add_column("NAME", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("ROOM", no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column("STATE", ratio=1)
     for device in sorted(devices, key=lambda d: (d["room"], d["id"])):
         state = (
             _summary(device)
             if device["available"]
             else (f"[red]unavailable[/red] {device['unavailable_reason']}")
         )
-        table.add_row(device["id"], device["name"], device["room"], state)
+        names = [device["name"]] if with_names else []
+        table.add_row(device["id"], *names, device["room"], state)
     return table
 
 
