@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-async def until_stopped() -> None:
-    """Return on SIGINT or SIGTERM.
+@asynccontextmanager
+async def stop_signal() -> AsyncIterator[asyncio.Event]:
+    """An event set by SIGINT or SIGTERM while the block runs.
 
-    The handlers are installed on the loop, so Ctrl-C works even where the parent shell started
-    us in the background with SIGINT ignored (KeyboardInterrupt would then never come).
+    Enter it first, before starting anything: the handlers are installed on the loop, so Ctrl-C
+    works even where the parent shell started us with SIGINT ignored (no KeyboardInterrupt would
+    ever come), and a signal arriving during start-up is not lost.
     """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    signals = (signal.SIGINT, signal.SIGTERM)
-    for sig in signals:
+    for sig in SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        yield stop
     finally:
-        for sig in signals:
+        for sig in SIGNALS:
             loop.remove_signal_handler(sig)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.bridges.ha_mqtt.topics import DEFAULT_BASE, DEFAULT_PREFIX, DEFAULT_STATUS
-from homeweave.errors import ConfigError
 from homeweave.integrations.zigbee2mqtt.client import Backoff, BrokerSettings
+from homeweave.options import OptionReader
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 KNOWN = frozenset(
@@ -25,6 +25,8 @@ KNOWN = frozenset(
     }
 )
 
+_READ = OptionReader("bridges.ha_mqtt")
+
 
 @dataclass(frozen=True)
 class HaOptions:
@@ -40,55 +42,32 @@ def parse_options(options: Mapping[str, Any]) -> HaOptions:
     """Check and convert the options; ConfigError names the one that is wrong."""
     unknown = sorted(set(options) - KNOWN)
     if unknown:
-        raise _error(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+        raise _READ.error(
+            f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}"
+        )
     try:
         broker = BrokerSettings.from_url(
-            _text(options, "broker", DEFAULT_BROKER),
-            username=_optional_text(options, "username"),
-            password=_optional_text(options, "password"),
+            _READ.text(options, "broker", DEFAULT_BROKER),
+            username=_READ.optional_text(options, "username"),
+            password=_READ.optional_text(options, "password"),
         )
     except ValueError as exc:
-        raise _error(str(exc)) from None
+        raise _READ.error(str(exc)) from None
     return HaOptions(
         broker=broker,
         discovery_prefix=_topic(options, "discovery_prefix", DEFAULT_PREFIX),
         base_topic=_topic(options, "base_topic", DEFAULT_BASE),
         status_topic=_topic(options, "status_topic", DEFAULT_STATUS),
         backoff=Backoff(
-            initial=_number(options, "reconnect_min", 0.5),
-            maximum=_number(options, "reconnect_max", 30.0),
+            initial=_READ.number(options, "reconnect_min", 0.5, positive=True),
+            maximum=_READ.number(options, "reconnect_max", 30.0, positive=True),
         ),
-        keepalive=max(1, int(_number(options, "keepalive", 30))),
+        keepalive=max(1, int(_READ.number(options, "keepalive", 30, positive=True))),
     )
 
 
 def _topic(options: Mapping[str, Any], key: str, default: str) -> str:
-    topic = _text(options, key, default).strip("/")
+    topic = _READ.text(options, key, default).strip("/")
     if not topic or any(c in topic for c in "#+"):
-        raise _error(f"{key} must be a topic without wildcards, got {topic!r}")
+        raise _READ.error(f"{key} must be a topic without wildcards, got {topic!r}")
     return topic
-
-
-def _text(options: Mapping[str, Any], key: str, default: str) -> str:
-    value = options.get(key, default)
-    if not isinstance(value, str):
-        raise _error(f"{key} must be text, got {value!r}")
-    return value
-
-
-def _optional_text(options: Mapping[str, Any], key: str) -> str | None:
-    value = options.get(key)
-    if value is not None and not isinstance(value, str):
-        raise _error(f"{key} must be text, got {value!r}")
-    return value
-
-
-def _number(options: Mapping[str, Any], key: str, default: float) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise _error(f"{key} must be a positive number, got {value!r}")
-    return float(value)
-
-
-def _error(message: str) -> ConfigError:
-    return ConfigError(f"bridges.ha_mqtt: {message}")

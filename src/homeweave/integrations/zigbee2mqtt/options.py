@@ -20,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.errors import ConfigError
 from homeweave.integrations.zigbee2mqtt.client import Backoff, BrokerSettings
 from homeweave.integrations.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC
+from homeweave.options import OptionReader
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
+
+_READ = OptionReader("integrations.zigbee2mqtt")
 
 
 @dataclass(frozen=True)
@@ -72,31 +74,33 @@ def parse_options(options: Mapping[str, Any]) -> Z2MOptions:
     }
     unknown = sorted(set(options) - known)
     if unknown:
-        raise _error(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise _READ.error(
+            f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     try:
         broker = BrokerSettings.from_url(
-            _text(options, "broker", DEFAULT_BROKER),
-            username=_optional_text(options, "username"),
-            password=_optional_text(options, "password"),
+            _READ.text(options, "broker", DEFAULT_BROKER),
+            username=_READ.optional_text(options, "username"),
+            password=_READ.optional_text(options, "password"),
         )
     except ValueError as exc:
-        raise _error(str(exc)) from None
-    base = _text(options, "base_topic", DEFAULT_BASE_TOPIC).strip("/")
+        raise _READ.error(str(exc)) from None
+    base = _READ.text(options, "base_topic", DEFAULT_BASE_TOPIC).strip("/")
     if not base or any(c in base for c in "#+"):
-        raise _error(f"base_topic must be a topic without wildcards, got {base!r}")
+        raise _READ.error(f"base_topic must be a topic without wildcards, got {base!r}")
     return Z2MOptions(
         broker=broker,
         base_topic=base,
-        default_room=_optional_text(options, "default_room"),
+        default_room=_READ.optional_text(options, "default_room"),
         placements=_placements(options),
-        startup_wait=_number(options, "startup_wait", 5.0),
-        resend_after=_number(options, "resend_after", 2.0),
-        request_timeout=_number(options, "request_timeout", 10.0),
+        startup_wait=_READ.number(options, "startup_wait", 5.0),
+        resend_after=_READ.number(options, "resend_after", 2.0),
+        request_timeout=_READ.number(options, "request_timeout", 10.0),
         backoff=Backoff(
-            initial=_number(options, "reconnect_min", 0.5),
-            maximum=_number(options, "reconnect_max", 30.0),
+            initial=_READ.number(options, "reconnect_min", 0.5),
+            maximum=_READ.number(options, "reconnect_max", 30.0),
         ),
-        keepalive=int(_number(options, "keepalive", 30)),
+        keepalive=int(_READ.number(options, "keepalive", 30)),
     )
 
 
@@ -104,47 +108,22 @@ def _placements(options: Mapping[str, Any]) -> dict[str, Placement]:
     placements: dict[str, Placement] = {}
     rooms = options.get("rooms") or {}
     if not isinstance(rooms, Mapping):
-        raise _error("rooms must map friendly names or IEEE addresses to room ids")
+        raise _READ.error("rooms must map friendly names or IEEE addresses to room ids")
     for key, room in rooms.items():
         if not isinstance(room, str):
-            raise _error(f"rooms[{key!r}] must be a room id, got {room!r}")
+            raise _READ.error(f"rooms[{key!r}] must be a room id, got {room!r}")
         placements[str(key)] = Placement(room=room)
     devices = options.get("devices") or {}
     if not isinstance(devices, Mapping):
-        raise _error("devices must map friendly names or IEEE addresses to {id, room, name}")
+        raise _READ.error("devices must map friendly names or IEEE addresses to {id, room, name}")
     for key, entry in devices.items():
         if not isinstance(entry, Mapping) or not set(entry) <= {"id", "room", "name"}:
-            raise _error(f"devices[{key!r}] must be a mapping with id, room and/or name")
+            raise _READ.error(f"devices[{key!r}] must be a mapping with id, room and/or name")
         values = {k: v for k, v in entry.items() if v is not None}
         if not all(isinstance(v, str) for v in values.values()):
-            raise _error(f"devices[{key!r}]: id, room and name must be text")
+            raise _READ.error(f"devices[{key!r}]: id, room and name must be text")
         earlier = placements.get(str(key), Placement())
         placements[str(key)] = Placement(
             id=values.get("id"), room=values.get("room", earlier.room), name=values.get("name")
         )
     return placements
-
-
-def _text(options: Mapping[str, Any], key: str, default: str) -> str:
-    value = options.get(key, default)
-    if not isinstance(value, str):
-        raise _error(f"{key} must be text, got {value!r}")
-    return value
-
-
-def _optional_text(options: Mapping[str, Any], key: str) -> str | None:
-    value = options.get(key)
-    if value is not None and not isinstance(value, str):
-        raise _error(f"{key} must be text, got {value!r}")
-    return value
-
-
-def _number(options: Mapping[str, Any], key: str, default: float) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise _error(f"{key} must be a non-negative number, got {value!r}")
-    return float(value)
-
-
-def _error(message: str) -> ConfigError:
-    return ConfigError(f"integrations.zigbee2mqtt: {message}")

@@ -13,7 +13,7 @@ from homeweave.integrations.miio.errors import InvalidToken
 from homeweave.integrations.miio.protocol import DEFAULT_PORT, Token
 from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds
 from homeweave.sim.miio.server import Faults
-from homeweave.sim.signals import until_stopped
+from homeweave.sim.signals import stop_signal
 
 
 def _table(infos: list[SimInfo]) -> str:
@@ -35,7 +35,10 @@ async def _serve(
     seed: int | None,
     as_json: bool,
 ) -> None:
-    async with Fleet(first_host=host, port=port, faults=faults, seed=seed) as fleet:
+    async with (
+        stop_signal() as stop,
+        Fleet(first_host=host, port=port, faults=faults, seed=seed) as fleet,
+    ):
         for _ in range(count):
             for model in models:
                 await fleet.add(model, token=token)
@@ -44,7 +47,7 @@ async def _serve(
         else:
             click.echo(_table(fleet.infos))
         click.echo(f"{len(fleet.sims)} miIO simulators running; Ctrl-C to stop", err=True)
-        await until_stopped()
+        await stop.wait()
 
 
 @click.command(name="miio")

@@ -7,7 +7,7 @@ import contextlib
 
 import click
 
-from homeweave.sim.signals import until_stopped
+from homeweave.sim.signals import stop_signal
 from homeweave.sim.zigbee2mqtt.behaviours import Rates
 from homeweave.sim.zigbee2mqtt.simulator import Z2MSimulator, parse_broker
 
@@ -68,13 +68,13 @@ def command(
     )
 
     async def run() -> None:
-        async with simulator:
+        async with stop_signal() as stop, simulator:
             click.echo(
                 f"zigbee2mqtt simulator {z2m_version}.x on {broker}, base topic {base_topic!r}: "
                 + ", ".join(simulator.devices)
             )
             click.echo("stop: Ctrl-C", err=True)
-            await until_stopped()
+            await stop.wait()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())

@@ -18,6 +18,7 @@ Nothing here imports the hub: this is the outside world.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -39,6 +40,7 @@ from homeweave.sim.zigbee2mqtt.devices import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+CLOSE_TIMEOUT = 2.0
 
 VERSIONS = {1: "1.42.0", 2: "2.1.3"}
 COMMIT = "a1b2c3d"
@@ -118,11 +120,20 @@ class Z2MSimulator:
 
     async def close(self) -> None:
         """Say offline (as Zigbee2MQTT does on a clean stop) and disconnect."""
+        # Bounded: a broker that does not answer must not keep the simulator from stopping.
         if self._client is not None and self._connected.is_set():
-            await self._publish(self._topic("bridge/state"), self._online(False), retain=True)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await self._publish(
+                        self._topic("bridge/state"), self._online(False), retain=True
+                    )
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        _, stuck = (
+            await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT) if self._tasks else ((), ())
+        )
+        if stuck:
+            _LOGGER.warning("z2m simulator: %d task(s) did not stop in time", len(stuck))
         self._tasks.clear()
 
     async def wait_connected(self) -> None:
