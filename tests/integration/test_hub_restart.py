@@ -1,14 +1,19 @@
-"""A hub restarted on the same data dir restores its registry and last known states."""
+"""A hub restarted on the same data dir restores its registry and last known states; the demo
+starts without the parts that cannot."""
 
 from __future__ import annotations
 
+import logging
+from contextlib import AsyncExitStack
 from pathlib import Path
+
+import pytest
 
 from homeweave.config import HubConfig
 from homeweave.core import REGISTRY_CHANGED, Device, RegistryChanged
 from homeweave.core.hub import Hub
 from homeweave.model import catalog_spec
-from homeweave.sim.demo import demo_config
+from homeweave.sim.demo import DemoPart, demo_config, start_demo_parts
 
 LAMP = "living-room-lamp/light/brightness"
 
@@ -39,3 +44,21 @@ async def test_a_device_registered_at_run_time_is_persisted(tmp_path: Path) -> N
 
     async with Hub(HubConfig(), data_dir=tmp_path) as restarted:
         assert restarted.registry.device("found-lamp").room_id == "kitchen"
+
+
+async def test_a_demo_part_that_cannot_start_is_left_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with AsyncExitStack() as stack:
+        with caplog.at_level(logging.ERROR):
+            parts = await start_demo_parts(stack, [f"{__name__}:_ok_part", f"{__name__}:_broken"])
+    assert [p.integration for p in parts] == ["virtual"]
+    assert "_broken could not start" in caplog.text
+
+
+async def _ok_part(stack: AsyncExitStack) -> DemoPart:
+    return DemoPart("virtual")
+
+
+async def _broken(stack: AsyncExitStack) -> DemoPart:
+    raise OSError("address already in use")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from homeweave.automation.demo import (
     PARTNER_SCENES,
 )
 from homeweave.config import HubConfig
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -142,13 +145,19 @@ def demo_config(
     return HubConfig.model_validate(data, strict=False)
 
 
-async def start_demo_parts(stack: AsyncExitStack) -> list[DemoPart]:
-    """Start every ecosystem's simulators for the demo."""
+async def start_demo_parts(
+    stack: AsyncExitStack, targets: list[str] | None = None
+) -> list[DemoPart]:
+    """Start every ecosystem's simulators for the demo; one that cannot start (a port taken, a
+    broker refused) is logged and left out, and the demo runs with the rest."""
     parts = []
-    for target in DEMO_PARTS:
+    for target in DEMO_PARTS if targets is None else targets:
         module, _, function = target.partition(":")
-        factory: DemoPartFactory = getattr(importlib.import_module(module), function)
-        parts.append(await factory(stack))
+        try:
+            factory: DemoPartFactory = getattr(importlib.import_module(module), function)
+            parts.append(await factory(stack))
+        except Exception:
+            _LOGGER.exception("demo: %s could not start; its devices are left out", target)
     return parts
 
 
