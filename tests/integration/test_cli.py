@@ -161,3 +161,21 @@ def test_no_running_hub_is_a_clear_error(tmp_path: Path) -> None:
     result = cli(tmp_path, "devices")
     assert result.returncode == 1
     assert "no running hub found" in result.stderr
+
+
+def test_a_taken_port_is_a_clear_error(
+    demo: tuple[Path, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    data_dir, _ = demo
+    port = json.loads((data_dir / "api.json").read_text())["url"].rsplit(":", 1)[1]
+    other = tmp_path / "other"
+    result = subprocess.run(
+        [HOMEWEAVE, "demo", "--data-dir", str(other), "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"cannot listen on http://127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Generator
 
 import uvicorn
@@ -39,15 +40,19 @@ class ApiServer:
         return f"http://{host}:{self.port}"
 
     async def __aenter__(self) -> ApiServer:
-        self._task = asyncio.create_task(self._server.serve(), name="api-server")
+        # Bind here rather than in uvicorn, which answers a taken port with sys.exit(3).
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        try:
+            sock = socket.create_server((self.host, self.port), family=family)
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot listen on {self.url}: {exc.strerror}") from exc
+        self.port = int(sock.getsockname()[1])
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="api-server")
         while not self._server.started:
             if self._task.done():
-                self._task.result()  # raises the bind error
+                self._task.result()
                 raise OSError(f"the API server stopped while starting on {self.url}")
             await asyncio.sleep(0.01)
-        sockets = [s for server in self._server.servers for s in server.sockets]
-        if sockets:
-            self.port = int(sockets[0].getsockname()[1])
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
