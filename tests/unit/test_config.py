@@ -148,6 +148,9 @@ def test_yaml_merge_keys_and_anchors_work() -> None:
 def test_load_config_keeps_the_source_and_resolves_spec_paths(tmp_path: Path) -> None:
     path = tmp_path / "homeweave.yaml"
     path.write_text(GOOD, encoding="utf-8")
+    fixture = Path(__file__).parents[1] / "fixtures" / "miot" / "cnhdm.airrtc.wkq01.json"
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "sensor.json").write_text(fixture.read_text())
 
     config = load_config(path)
 
@@ -501,3 +504,50 @@ def hub_configs(draw: st.DrawFn) -> HubConfig:
 @given(hub_configs())
 def test_any_valid_config_round_trips_through_yaml(config: HubConfig) -> None:
     assert parse_config(dump_config(config)) == config
+
+
+SPEC_DEVICE = """homes:
+  - id: home
+    name: Home
+    location: {latitude: 52.0, longitude: 4.0}
+    time_zone: UTC
+    rooms: [{id: hall, name: Hall}]
+integrations: {virtual: {}}
+devices:
+  - id: heater
+    name: Heater
+    room: hall
+    integration: virtual
+    spec: specs/heater.json
+"""
+
+
+def test_a_missing_spec_file_is_named_at_its_line(tmp_path: Path) -> None:
+    config_file = tmp_path / "homeweave.yaml"
+    config_file.write_text(SPEC_DEVICE)
+    with pytest.raises(ConfigError) as raised:
+        load_config(config_file)
+    assert raised.value.line == 13
+    assert "devices[0].spec" in str(raised.value)
+    assert "heater.json" in str(raised.value)
+
+
+def test_a_broken_spec_file_is_named_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "heater.json").write_text('{"type": "urn:miot-spec-v2:device:x:1", ')
+    config_file = tmp_path / "homeweave.yaml"
+    config_file.write_text(SPEC_DEVICE)
+    with pytest.raises(ConfigError) as raised:
+        load_config(config_file)
+    assert raised.value.line == 13
+    assert "not JSON" in str(raised.value)
+
+
+def test_a_real_spec_file_loads_relative_to_the_config(tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[1] / "fixtures" / "miot" / "cnhdm.airrtc.wkq01.json"
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "heater.json").write_text(fixture.read_text())
+    config_file = tmp_path / "homeweave.yaml"
+    config_file.write_text(SPEC_DEVICE)
+    config = load_config(config_file)
+    assert config.spec_path(config.devices[0]) == tmp_path / "specs" / "heater.json"

@@ -13,7 +13,8 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from homeweave.config.schema import REFERENCE_ERROR, HubConfig
-from homeweave.errors import ConfigError
+from homeweave.errors import ConfigError, SpecError
+from homeweave.model import load_spec_file
 
 __all__ = ["dump_config", "load_config", "parse_config"]
 
@@ -43,12 +44,15 @@ def load_config(path: Path) -> HubConfig:
             file=str(path),
             line=line,
         ) from exc
-    config = parse_config(text, filename=str(path))
+    config = parse_config(text, filename=str(path), spec_dir=path.absolute().parent)
     return config.model_copy(update={"source": path.absolute()})
 
 
-def parse_config(text: str, *, filename: str = "<string>") -> HubConfig:
-    """Check configuration YAML `text`; `filename` is only used in error messages."""
+def parse_config(
+    text: str, *, filename: str = "<string>", spec_dir: Path | None = None
+) -> HubConfig:
+    """Check configuration YAML `text`; `filename` is only used in error messages. With
+    `spec_dir`, device spec files (relative to it) are read and checked too."""
     data, lines = _read_yaml(text, filename)
     if data is None:
         data = {}
@@ -62,7 +66,7 @@ def parse_config(text: str, *, filename: str = "<string>") -> HubConfig:
     if "source" in data:  # a model field, but set by the loader only
         raise ConfigError(_unknown_key((), "source"), file=filename, line=lines.get(("source",)))
     try:
-        return HubConfig.model_validate(data)
+        config = HubConfig.model_validate(data)
     except ValidationError as exc:
         problems = [_explain(error, lines) for error in exc.errors(include_url=False)]
         problems.sort(key=lambda problem: problem.line)  # stable: pydantic's order breaks ties
@@ -71,6 +75,26 @@ def parse_config(text: str, *, filename: str = "<string>") -> HubConfig:
             more = len(problems) - 1
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise ConfigError(message, file=filename, line=line) from exc
+    if spec_dir is not None:
+        _check_spec_files(config, spec_dir, filename, lines)
+    return config
+
+
+def _check_spec_files(
+    config: HubConfig, spec_dir: Path, filename: str, lines: dict[Loc, int]
+) -> None:
+    """A device's spec file must exist and be a valid MIoT spec: say so at its line."""
+    for index, device in enumerate(config.devices):
+        path = device.spec_path(spec_dir)
+        if path is None:
+            continue
+        try:
+            load_spec_file(path)
+        except SpecError as exc:
+            where = ("devices", index, "spec")
+            raise ConfigError(
+                f"{_dotted(where)}: {exc}", file=filename, line=lines.get(where)
+            ) from exc
 
 
 def dump_config(config: HubConfig) -> str:
