@@ -6,12 +6,11 @@ config enables it under ``bridges: {<name>: {options}}``.
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from homeweave.errors import UnknownAddress
+from homeweave.plugins import plugin_class
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -38,15 +37,5 @@ class Bridge(ABC):
 
 def bridge_class(name: str) -> type[Bridge]:
     """The bridge ``name`` (module ``homeweave.bridges.<name>``, attribute ``BRIDGE``)."""
-    if not name.replace("_", "").isalnum():
-        raise UnknownAddress("bridge", name)
-    try:
-        module = importlib.import_module(f"homeweave.bridges.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"homeweave.bridges.{name}"):
-            raise UnknownAddress("bridge", name) from None
-        raise
-    cls: type[Bridge] | None = getattr(module, "BRIDGE", None)
-    if cls is None:
-        raise UnknownAddress("bridge", name)
-    return cls
+    found: type[Bridge] = plugin_class("homeweave.bridges", name, "BRIDGE", Bridge, "bridge")
+    return found

@@ -3,7 +3,6 @@ state out (through ``HubContext``)."""
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,8 +12,8 @@ from typing import Any, ClassVar
 from homeweave.core.events import EventBus
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
-from homeweave.errors import UnknownAddress
 from homeweave.model import Value
+from homeweave.plugins import plugin_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +75,7 @@ class Integration(ABC):
 def integration_class(name: str) -> type[Integration]:
     """Find the integration ``name`` (module ``homeweave.integrations.<name>``, attribute
     ``INTEGRATION``)."""
-    if not name.replace("_", "").isalnum():
-        raise UnknownAddress("integration", name)
-    try:
-        module = importlib.import_module(f"homeweave.integrations.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"homeweave.integrations.{name}"):
-            raise UnknownAddress("integration", name) from None
-        raise
-    cls: type[Integration] | None = getattr(module, "INTEGRATION", None)
-    if cls is None:
-        raise UnknownAddress("integration", name)
-    return cls
+    found: type[Integration] = plugin_class(
+        "homeweave.integrations", name, "INTEGRATION", Integration, "integration"
+    )
+    return found
