@@ -120,7 +120,7 @@ class AutomationEngine:
         self.store = store
         self.index = TriggerIndex()
         self.tasks = TaskSet()
-        self.writer = Writer(hub.registry, hub.integrations, hub.commands.timeout)
+        self.writer = Writer(hub.commands)
         self.entries: dict[str, Entry] = {}
         self.scene_entries: dict[str, SceneEntry] = {}
         self.notifications: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)

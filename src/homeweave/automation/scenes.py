@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from homeweave.automation.refs import PropRef, Resolver
 from homeweave.automation.schema import SceneConfig
-from homeweave.core.integration import Integration, PropertyWrite
+from homeweave.core.commands import Commands
+from homeweave.core.integration import PropertyWrite
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
-from homeweave.errors import AutomationError, DeviceUnavailable, HomeweaveError
+from homeweave.errors import AutomationError, HomeweaveError
 from homeweave.model import Value
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,12 +65,8 @@ def compile_scene(config: SceneConfig, resolver: Resolver) -> Scene:
 class Writer:
     """Sends writes to their integrations, all devices at once."""
 
-    def __init__(
-        self, registry: Registry, integrations: Mapping[str, Integration], timeout: float
-    ) -> None:
-        self._registry = registry
-        self._integrations = integrations
-        self.timeout = timeout
+    def __init__(self, commands: Commands) -> None:
+        self._commands = commands
 
     async def write(self, writes: Sequence[Write]) -> list[DeviceOutcome]:
         """Write everything; one call per device, all devices concurrently."""
@@ -87,17 +84,9 @@ class Writer:
 
     async def _send(self, integration: str, device_id: str, writes: list[Write]) -> DeviceOutcome:
         addresses = tuple(w.ref.address for w in writes)
+        batch = [PropertyWrite(w.ref.siid, w.ref.piid, w.value) for w in writes]
         try:
-            device = self._registry.device(device_id)
-            owner = self._integrations.get(device.integration)
-            if owner is None:
-                raise DeviceUnavailable(device_id, f"integration {integration!r} is not running")
-            batch = [PropertyWrite(w.ref.siid, w.ref.piid, w.value) for w in writes]
-            try:
-                async with asyncio.timeout(self.timeout):
-                    await owner.set_properties(device, batch)
-            except TimeoutError:
-                raise DeviceUnavailable(device_id, f"no answer within {self.timeout:g} s") from None
+            await self._commands.write(device_id, batch)
         except HomeweaveError as exc:
             return DeviceOutcome(device_id, integration, addresses, str(exc))
         except Exception as exc:  # an integration's bug must not take the other devices down

@@ -105,8 +105,7 @@ class Commands:
         ref = self.resolve(address)
         check_access(ref.prop, Access.WRITE, address=ref.address)
         coerced = coerce(ref.prop, value, address=ref.address)
-        write = PropertyWrite(ref.service.iid, ref.prop.iid, coerced)
-        await self._send(ref.device, self._owner(ref.device).set_properties(ref.device, [write]))
+        await self.write(ref.device.id, [PropertyWrite(ref.service.iid, ref.prop.iid, coerced)])
         return SetResult(ref.address, ref.device.id, ref.service.iid, ref.prop.iid, coerced)
 
     async def do(self, device_id: str, action: str, args: Sequence[object] = ()) -> ActionResult:
@@ -136,6 +135,12 @@ class Commands:
             ref.action.iid,
             dict(zip(keys, outs, strict=False)),
         )
+
+    async def write(self, device_id: str, writes: Sequence[PropertyWrite]) -> None:
+        """Send already validated writes for one device to its integration in one call, waiting
+        for its confirmation within the timeout (scenes batch their writes through this)."""
+        device = self._registry.device(device_id)
+        await self._send(device, self._owner(device).set_properties(device, list(writes)))
 
     def _owner(self, device: Device) -> Integration:
         owner = self._integrations.get(device.integration)
