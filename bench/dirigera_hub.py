@@ -29,9 +29,9 @@ from bench._common import emit, percentile, progress, ratio, table
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
-from homeweave.integrations.dirigera import DirigeraIntegration
-from homeweave.integrations.dirigera.client import DirigeraClient
-from homeweave.integrations.dirigera.models import EventType
+from homeweave.integrations.dirigera.integration import DirigeraIntegration
+from homeweave.protocols.dirigera.client import DirigeraClient
+from homeweave.protocols.dirigera.models import EventType
 from homeweave.sim.dirigera import DirigeraSimulator
 from homeweave.sim.dirigera.payloads import light, room
 

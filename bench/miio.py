@@ -38,12 +38,12 @@ from bench._common import emit, percentile, progress, ratio, table
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED
 from homeweave.core.hub import Hub
-from homeweave.integrations.miio import MiioIntegration, miot
-from homeweave.integrations.miio.client import MiioClient, Timing
-from homeweave.integrations.miio.integration import Link
+from homeweave.integrations.miio.integration import Link, MiioIntegration
 from homeweave.integrations.miio.mapping import MiotAdapter
-from homeweave.integrations.miio.protocol import HELLO, Token
 from homeweave.model import catalog_names, catalog_spec
+from homeweave.protocols.miio import miot
+from homeweave.protocols.miio.client import MiioClient, Timing
+from homeweave.protocols.miio.protocol import HELLO, Token
 
 NAME = "miio"
 LAMPS = 20
@@ -68,7 +68,7 @@ async def start_simulators(models: Sequence[str], count: int) -> Simulators:
     """``homeweave sim miio`` in a child process; wait for its JSON list of devices."""
     args = [a for m in models for a in ("--model", m)]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from homeweave.cli import main; main()", "sim", "miio", "--json",
+        sys.executable, "-c", "import homeweave.cli.main as m; m.main()", "sim", "miio", "--json",
         "--host", "127.0.0.1", "--port", "0", "--count", str(count), "--seed", "1", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

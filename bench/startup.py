@@ -28,8 +28,8 @@ import yaml
 
 from bench._common import emit, median, progress, ratio, table
 from homeweave.config import HubConfig
+from homeweave.core.paths import API_FILE
 from homeweave.model import catalog_names
-from homeweave.paths import API_FILE
 
 NAME = "startup"
 ROOMS = 20

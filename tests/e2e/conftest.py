@@ -20,8 +20,8 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
-from homeweave.integrations.virtual import VirtualIntegration
-from homeweave.runtime import Running, running_hub
+from homeweave.app import Running, running_hub
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.sim.demo import demo_config
 
 CHROMIUM = "/usr/bin/chromium"

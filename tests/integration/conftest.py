@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeweave.integrations.virtual import VirtualIntegration
-from homeweave.runtime import Running, running_hub
+from homeweave.app import Running, running_hub
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.sim.demo import demo_config
 
 Api = tuple[Running, httpx.AsyncClient]

@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner, Result
 from fastapi import Depends, FastAPI, Header, HTTPException
 
+from homeweave.api.automations import automation_router
 from homeweave.api.server import ApiServer
-from homeweave.automation.api import automation_router
-from homeweave.automation.cli import commands
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
+from homeweave.cli.automations import commands
 from homeweave.core.hub import Hub
-from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.sim.demo import demo_config
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from homeweave.api.automations import automation_router, problems
 from homeweave.api.server import ApiServer
-from homeweave.automation.api import automation_router, problems
 from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub

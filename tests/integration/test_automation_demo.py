@@ -18,7 +18,7 @@ from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.traces import Result
 from homeweave.core.hub import Hub
-from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
 from homeweave.sim.demo import DEMO_PARTS, demo_config, start_demo_parts
 

@@ -20,14 +20,14 @@ from homeweave.automation.clock import FakeClock
 from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
-from homeweave.automation.store import SqliteAutomationStore
 from homeweave.automation.traces import Result
 from homeweave.core.hub import Hub
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
-from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
 from homeweave.sim.demo import DemoPart, demo_config
+from homeweave.storage.automations import SqliteAutomationStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
 WINTER_NIGHT = datetime(2024, 1, 10, 22, 0, tzinfo=AMS)
@@ -64,9 +64,11 @@ class AcmeBridge(Integration):
 
 @pytest.fixture
 def acme(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = types.ModuleType("homeweave.integrations.acme")
+    package = types.ModuleType("homeweave.integrations.acme")
+    module = types.ModuleType("homeweave.integrations.acme.integration")
     module.INTEGRATION = AcmeBridge  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "homeweave.integrations.acme", module)
+    monkeypatch.setitem(sys.modules, "homeweave.integrations.acme", package)
+    monkeypatch.setitem(sys.modules, "homeweave.integrations.acme.integration", module)
 
 
 async def eventually(predicate: Callable[[], bool], limit: float = 3.0) -> None:

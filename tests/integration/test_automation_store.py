@@ -13,16 +13,16 @@ import pytest
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
-from homeweave.automation.store import (
+from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.core.hub import DATABASE_FILE, Hub
+from homeweave.errors import StorageError
+from homeweave.sim.demo import demo_config
+from homeweave.storage.automations import (
     KEEP_FIRED,
     KEEP_UNFIRED,
     SqliteAutomationStore,
     TimerRecord,
 )
-from homeweave.automation.traces import Result, Trace, TriggerInfo
-from homeweave.core.hub import DATABASE_FILE, Hub
-from homeweave.errors import StorageError
-from homeweave.sim.demo import demo_config
 
 DOOR_LIGHT: dict[str, Any] = {
     "id": "door-light",

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeweave.runtime import running_hub
+from homeweave.app import running_hub
 from homeweave.sim.demo import demo_config
 
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from homeweave.cli import main
-from homeweave.integrations.dirigera.client import DirigeraClient
-from homeweave.integrations.dirigera.pairing import pair
+from homeweave.cli.main import main
+from homeweave.protocols.dirigera.client import DirigeraClient
+from homeweave.protocols.dirigera.pairing import pair
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 pytestmark = pytest.mark.timeout(60)

@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from homeweave.integrations.dirigera.client import DirigeraClient, EventStream
-from homeweave.integrations.dirigera.errors import (
+from homeweave.protocols.dirigera.client import DirigeraClient, EventStream
+from homeweave.protocols.dirigera.errors import (
     ApiError,
     AuthenticationError,
     HubConnectionError,
     PairingTimeout,
 )
-from homeweave.integrations.dirigera.models import Event, EventType
-from homeweave.integrations.dirigera.pairing import pair
+from homeweave.protocols.dirigera.models import Event, EventType
+from homeweave.protocols.dirigera.pairing import pair
 from homeweave.sim.dirigera import DirigeraSimulator
 from homeweave.sim.dirigera.payloads import sample_home
 

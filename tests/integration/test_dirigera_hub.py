@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from homeweave.app import Running, running_hub
 from homeweave.config import HubConfig
 from homeweave.core import (
     AVAILABILITY_CHANGED,
@@ -25,9 +26,8 @@ from homeweave.core import (
     RegistryChanged,
 )
 from homeweave.core.hub import Hub
-from homeweave.integrations.dirigera import DirigeraIntegration
+from homeweave.integrations.dirigera.integration import DirigeraIntegration
 from homeweave.integrations.dirigera.mapping import rgb_from_hs
-from homeweave.runtime import Running, running_hub
 from homeweave.sim.demo import demo_config
 from homeweave.sim.dirigera import DirigeraSimulator
 from homeweave.sim.dirigera.demo import demo_part

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from homeweave.app import Running, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -24,8 +25,7 @@ from homeweave.core.events import (
     PropertyChanged,
 )
 from homeweave.core.hub import Hub
-from homeweave.integrations.hue import HueIntegration
-from homeweave.runtime import Running, running_hub
+from homeweave.integrations.hue.integration import HueIntegration
 from homeweave.sim.hue import HueBridgeSimulator
 
 TIMEOUT = 8

@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
-from homeweave.integrations.miio import miot
-from homeweave.integrations.miio.client import MiioClient, Timing
-from homeweave.integrations.miio.discovery import discover, expand
-from homeweave.integrations.miio.errors import (
+from homeweave.model import catalog_spec
+from homeweave.protocols.miio import miot
+from homeweave.protocols.miio.client import MiioClient, Timing
+from homeweave.protocols.miio.discovery import discover, expand
+from homeweave.protocols.miio.errors import (
     ChecksumMismatch,
     DeviceError,
     MiioTimeout,
 )
-from homeweave.integrations.miio.protocol import Token, encode, hello_reply, is_hello
-from homeweave.model import catalog_spec
+from homeweave.protocols.miio.protocol import Token, encode, hello_reply, is_hello
 from homeweave.sim.miio.brains import MiotBrain, Reply, error
 from homeweave.sim.miio.fleet import Fleet
 from homeweave.sim.miio.server import MiioSimulator

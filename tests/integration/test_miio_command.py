@@ -10,8 +10,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from homeweave.integrations.miio.client import MiioClient, Timing
-from homeweave.integrations.miio.protocol import Token
+from homeweave.protocols.miio.client import MiioClient, Timing
+from homeweave.protocols.miio.protocol import Token
 from homeweave.sim.miio.command import command
 
 
@@ -20,7 +20,7 @@ async def run_simulators(*args: str) -> tuple[asyncio.subprocess.Process, list[d
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        "from homeweave.cli import main; main()",
+        "from homeweave.cli.main import main; main()",
         "sim",
         "miio",
         *args,
@@ -73,7 +73,7 @@ async def test_sim_miio_json_lists_reachable_devices() -> None:
 
 async def test_sim_miio_table_on_ports_of_one_host() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from homeweave.cli import main; main()", "sim", "miio",
+        sys.executable, "-c", "from homeweave.cli.main import main; main()", "sim", "miio",
         "--host", "127.0.0.1", "--port", "0", "--model", "speaker",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
+from homeweave.app import running_hub
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
 from homeweave.errors import DeviceUnavailable, IntegrationError
-from homeweave.integrations.miio import MiioIntegration
+from homeweave.integrations.miio.integration import MiioIntegration
 from homeweave.model import catalog_spec
-from homeweave.runtime import running_hub
 from homeweave.sim.demo import DEMO_DEVICES, demo_config
 from homeweave.sim.miio.brains import MiotBrain
 from homeweave.sim.miio.demo import demo_part

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from homeweave.integrations.miio.protocol import HELLO, Token, decode, encode, parse_header
 from homeweave.model import catalog_spec
+from homeweave.protocols.miio.protocol import HELLO, Token, decode, encode, parse_header
 from homeweave.sim.miio.brains import MiotBrain
 from homeweave.sim.miio.fleet import Fleet
 from homeweave.sim.miio.server import MiioSimulator

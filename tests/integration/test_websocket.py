@@ -15,9 +15,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from homeweave.app import Running
 from homeweave.core import AVAILABILITY_CHANGED, DEVICE_EVENT, PROPERTY_CHANGED
-from homeweave.integrations.virtual import VirtualIntegration
-from homeweave.runtime import Running
+from homeweave.integrations.virtual.integration import VirtualIntegration
 
 Api = tuple[Running, httpx.AsyncClient]
 Message = dict[str, Any]

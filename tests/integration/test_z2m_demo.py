@@ -11,8 +11,8 @@ import aiomqtt
 import httpx
 import pytest
 
+from homeweave.app import running_hub
 from homeweave.core.events import DEVICE_EVENT
-from homeweave.runtime import running_hub
 from homeweave.sim.demo import DEMO_PARTS, DEMO_ROOMS, demo_config
 from homeweave.sim.zigbee2mqtt.demo import BASE_TOPIC, BROKER_ENV, DEMO_ZIGBEE, demo_part
 

@@ -16,6 +16,7 @@ import aiomqtt
 import httpx
 import pytest
 
+from homeweave.app import Running, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -27,8 +28,7 @@ from homeweave.core.events import (
 )
 from homeweave.core.hub import Hub
 from homeweave.errors import DeviceUnavailable, IntegrationError
-from homeweave.integrations.zigbee2mqtt import Zigbee2MqttIntegration
-from homeweave.runtime import Running, running_hub
+from homeweave.integrations.zigbee2mqtt.integration import Zigbee2MqttIntegration
 from homeweave.sim.zigbee2mqtt import Z2MSimulator
 from tests import services
 

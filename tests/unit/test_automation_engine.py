@@ -17,7 +17,6 @@ from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
 from homeweave.automation.schema import AutomationConfig, SceneConfig
-from homeweave.automation.store import MemoryAutomationStore
 from homeweave.automation.sun import sun_event
 from homeweave.automation.traces import Result, Trace
 from homeweave.config import HubConfig
@@ -26,8 +25,9 @@ from homeweave.core.hub import Hub
 from homeweave.core.integration import PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import AutomationError, UnknownAddress
-from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
+from homeweave.storage.automations import MemoryAutomationStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MONDAY_NOON = datetime(2024, 6, 3, 12, 0, tzinfo=AMS)

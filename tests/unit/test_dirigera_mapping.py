@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeweave.integrations.dirigera import mapping
-from homeweave.integrations.dirigera.models import Device
 from homeweave.model import DeviceSpec, Value, catalog_spec, coerce
+from homeweave.protocols.dirigera.models import Device
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "dirigera" / "devices"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.integrations.dirigera.errors import PayloadError
-from homeweave.integrations.dirigera.models import (
+from homeweave.protocols.dirigera.errors import PayloadError
+from homeweave.protocols.dirigera.models import (
     AttributeWrite,
     ClickPattern,
     Device,

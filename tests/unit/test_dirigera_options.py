@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.dirigera.backoff import Backoff
 from homeweave.integrations.dirigera.options import Settings
+from homeweave.transport.backoff import Backoff
 
 
 def test_defaults_and_conversions() -> None:

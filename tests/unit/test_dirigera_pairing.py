@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.integrations.dirigera.pairing import (
+from homeweave.protocols.dirigera.pairing import (
     VERIFIER_ALPHABET,
     code_challenge,
     code_verifier,

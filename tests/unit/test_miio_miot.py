@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.miio import miot
-from homeweave.integrations.miio.client import RttEstimator, Timing
-from homeweave.integrations.miio.discovery import expand
-from homeweave.integrations.miio.errors import MiotItemError, UnexpectedReply
 from homeweave.integrations.miio.legacy import LEGACY_MODELS, ROBOROCK_S5, YEELIGHT_COLOR1
 from homeweave.integrations.miio.mapping import LegacyAdapter, MiotAdapter, to_value
-from homeweave.integrations.miio.settings import DeviceSettings, Settings
+from homeweave.integrations.miio.options import DeviceSettings, Settings
 from homeweave.model import catalog_spec
+from homeweave.protocols.miio import miot
+from homeweave.protocols.miio.client import RttEstimator, Timing
+from homeweave.protocols.miio.discovery import expand
+from homeweave.protocols.miio.errors import MiotItemError, UnexpectedReply
 
 Answer = Callable[[str, Any], Any]
 

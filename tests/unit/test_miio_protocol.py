@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from homeweave.integrations.miio.errors import ChecksumMismatch, InvalidToken, MalformedPacket
-from homeweave.integrations.miio.protocol import (
+from homeweave.protocols.miio.errors import ChecksumMismatch, InvalidToken, MalformedPacket
+from homeweave.protocols.miio.protocol import (
     HELLO,
     Token,
     decode,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from homeweave.bridges import bridge_class
-from homeweave.bridges.ha_mqtt import BRIDGE
+from homeweave.bridges.ha_mqtt.bridge import BRIDGE
 from homeweave.core.integration import Integration, integration_class
+from homeweave.core.plugins import plugin_class
 from homeweave.errors import UnknownAddress
-from homeweave.integrations.virtual import VirtualIntegration
-from homeweave.plugins import plugin_class
+from homeweave.integrations.virtual.integration import VirtualIntegration
 
 
 def test_known_names_give_their_classes() -> None:
@@ -26,6 +26,10 @@ def test_unknown_or_odd_names_are_unknown(name: str) -> None:
 def test_an_attribute_of_the_wrong_kind_is_unknown() -> None:
     # homeweave.integrations.virtual has an INTEGRATION, but it is no subclass of str
     with pytest.raises(UnknownAddress, match="unknown thing 'virtual'"):
-        plugin_class("homeweave.integrations", "virtual", "INTEGRATION", str, "thing")
+        plugin_class(
+            "homeweave.integrations", "virtual", "integration", "INTEGRATION", str, "thing"
+        )
     with pytest.raises(UnknownAddress):
-        plugin_class("homeweave.integrations", "virtual", "BRIDGE", Integration, "thing")
+        plugin_class(
+            "homeweave.integrations", "virtual", "integration", "BRIDGE", Integration, "thing"
+        )

@@ -18,7 +18,7 @@ from homeweave.core import (
 )
 from homeweave.core.hub import Hub
 from homeweave.errors import DeviceUnavailable, InvalidValue
-from homeweave.integrations.virtual import VirtualIntegration
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value, catalog_names, catalog_spec, coerce
 
 # id -> (catalog model, options). Every catalog model appears at least once (checked below).

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.zigbee2mqtt.client import Backoff, BrokerSettings, encode
 from homeweave.integrations.zigbee2mqtt.mapping import (
     Binding,
     Kind,
@@ -20,7 +19,8 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
     WrongValue,
 )
 from homeweave.integrations.zigbee2mqtt.options import parse_options
-from homeweave.integrations.zigbee2mqtt.topics import TopicKind, Topics
+from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings, encode
+from homeweave.protocols.zigbee2mqtt.topics import TopicKind, Topics
 
 TOPICS = Topics("zigbee2mqtt")
 SEGMENT = st.text(

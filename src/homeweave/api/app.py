@@ -18,9 +18,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import homeweave
 from homeweave.api import schemas
 from homeweave.api.auth import Tokens
+from homeweave.api.automations import automation_router
 from homeweave.api.views import device_out, home_out, property_out
 from homeweave.api.ws import websocket_endpoint
-from homeweave.automation.api import automation_router
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
 from homeweave.errors import (

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-from homeweave.paths import TOKEN_FILE
+from homeweave.core.paths import TOKEN_FILE
 
 
 class TokenStore(Protocol):

@@ -17,12 +17,12 @@ from homeweave.automation.index import TriggerIndex
 from homeweave.automation.notifications import NOTIFICATION, Notification
 from homeweave.automation.refs import ActionTarget
 from homeweave.automation.scenes import Write, Writer, outcome_sentence
-from homeweave.automation.tasks import TaskSet
 from homeweave.automation.traces import Result, Trace
 from homeweave.automation.triggers import Evaluation, Fire, Trigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.commands import Commands
 from homeweave.core.events import EventBus
+from homeweave.core.tasks import TaskSet
 from homeweave.model import Value
 
 _LOGGER = logging.getLogger(__name__)

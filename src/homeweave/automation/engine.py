@@ -38,14 +38,6 @@ from homeweave.automation.scenes import (
     outcome_sentence,
 )
 from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
-from homeweave.automation.store import (
-    AutomationStore,
-    MemoryAutomationStore,
-    Override,
-    SqliteAutomationStore,
-    TimerRecord,
-)
-from homeweave.automation.tasks import TaskSet
 from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger
 from homeweave.core.commands import Commands
@@ -58,8 +50,16 @@ from homeweave.core.events import (
     Unsubscribe,
 )
 from homeweave.core.hub import DATABASE_FILE, Hub
+from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
+from homeweave.storage.automations import (
+    AutomationStore,
+    MemoryAutomationStore,
+    Override,
+    SqliteAutomationStore,
+    TimerRecord,
+)
 
 _LOGGER = logging.getLogger(__name__)
 NOTIFICATIONS_KEPT = 200

@@ -18,11 +18,11 @@ from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import Compiled
 from homeweave.automation.conditions import Env, check_all
 from homeweave.automation.index import TriggerIndex
-from homeweave.automation.store import AutomationStore, TimerRecord
-from homeweave.automation.tasks import TaskSet
 from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
+from homeweave.core.tasks import TaskSet
+from homeweave.storage.automations import AutomationStore, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Northbound bridges: other ecosystems using homeweave's devices (HA MQTT discovery, ...).
 
-A bridge package ``homeweave.bridges.<name>`` offers ``BRIDGE``, a Bridge subclass; the hub's
-config enables it under ``bridges: {<name>: {options}}``.
+A bridge package ``homeweave.bridges.<name>`` offers ``BRIDGE``, a Bridge subclass, in its
+``bridge`` module; the hub's config enables it under ``bridges: {<name>: {options}}``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from homeweave.plugins import plugin_class
+from homeweave.core.plugins import plugin_class
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -36,6 +36,8 @@ class Bridge(ABC):
 
 
 def bridge_class(name: str) -> type[Bridge]:
-    """The bridge ``name`` (module ``homeweave.bridges.<name>``, attribute ``BRIDGE``)."""
-    found: type[Bridge] = plugin_class("homeweave.bridges", name, "BRIDGE", Bridge, "bridge")
+    """The bridge ``name`` (module ``homeweave.bridges.<name>.bridge``, attribute ``BRIDGE``)."""
+    found: type[Bridge] = plugin_class(
+        "homeweave.bridges", name, "bridge", "BRIDGE", Bridge, "bridge"
+    )
     return found

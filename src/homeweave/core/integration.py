@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from homeweave.core.events import EventBus
+from homeweave.core.plugins import plugin_class
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
 from homeweave.model import Value
-from homeweave.plugins import plugin_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,9 @@ class Integration(ABC):
 
 
 def integration_class(name: str) -> type[Integration]:
-    """Find the integration ``name`` (module ``homeweave.integrations.<name>``, attribute
-    ``INTEGRATION``)."""
+    """Find the integration ``name`` (module ``homeweave.integrations.<name>.integration``,
+    attribute ``INTEGRATION``)."""
     found: type[Integration] = plugin_class(
-        "homeweave.integrations", name, "INTEGRATION", Integration, "integration"
+        "homeweave.integrations", name, "integration", "INTEGRATION", Integration, "integration"
     )
     return found

@@ -30,9 +30,3 @@ reconnect, when HA announces itself (``online`` on ``status_topic``) and when de
 its topic and ignored. Entities are available while both ``<base_topic>/bridge/state`` (our last
 will says ``offline``) and ``<base_topic>/<device>/availability`` say ``online``.
 """
-
-from homeweave.bridges.ha_mqtt.bridge import HaMqttBridge
-
-BRIDGE = HaMqttBridge
-
-__all__ = ["BRIDGE", "HaMqttBridge"]

@@ -292,3 +292,6 @@ async def _send_all(client: aiomqtt.Client, messages: list[Message]) -> None:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+BRIDGE = HaMqttBridge

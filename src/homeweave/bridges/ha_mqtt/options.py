@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.bridges.ha_mqtt.topics import DEFAULT_BASE, DEFAULT_PREFIX, DEFAULT_STATUS
-from homeweave.integrations.zigbee2mqtt.client import Backoff, BrokerSettings
 from homeweave.options import OptionReader
+from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 KNOWN = frozenset(

@@ -28,9 +28,10 @@ from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import ConfigError, DeviceUnavailable, IntegrationError
 from homeweave.integrations.dirigera import mapping
-from homeweave.integrations.dirigera.backoff import Backoff
-from homeweave.integrations.dirigera.client import DirigeraClient
-from homeweave.integrations.dirigera.errors import (
+from homeweave.integrations.dirigera.options import WHERE, Settings
+from homeweave.model import Value
+from homeweave.protocols.dirigera.client import DirigeraClient
+from homeweave.protocols.dirigera.errors import (
     ApiError,
     AuthenticationError,
     DirigeraError,
@@ -38,19 +39,18 @@ from homeweave.integrations.dirigera.errors import (
     PairingTimeout,
     PayloadError,
 )
-from homeweave.integrations.dirigera.models import (
+from homeweave.protocols.dirigera.models import (
     Device as HubDevice,
 )
-from homeweave.integrations.dirigera.models import (
+from homeweave.protocols.dirigera.models import (
     DeviceUpdate,
     Event,
     EventType,
     RemotePress,
     Room,
 )
-from homeweave.integrations.dirigera.options import WHERE, Settings
-from homeweave.integrations.dirigera.pairing import pair
-from homeweave.model import Value
+from homeweave.protocols.dirigera.pairing import pair
+from homeweave.transport.backoff import Backoff
 
 _LOGGER = logging.getLogger(__name__)
 TOKEN_FILE = "dirigera-token"
@@ -400,3 +400,6 @@ def _write_token(path: Path, token: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(token + "\n")
+
+
+INTEGRATION = DirigeraIntegration

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from homeweave.integrations.dirigera.models import ClickPattern, Device
 from homeweave.model import DeviceSpec, Value, load_spec
+from homeweave.protocols.dirigera.models import ClickPattern, Device
 
 Attributes = Mapping[str, Any]
 Reader = Callable[[Attributes], Value | None]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.dirigera.client import DEFAULT_PORT
+from homeweave.protocols.dirigera.client import DEFAULT_PORT
 
 T = TypeVar("T")
 WHERE = "integrations.dirigera"

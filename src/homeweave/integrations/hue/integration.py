@@ -441,3 +441,6 @@ class HueIntegration(Integration):
         if bridge is None:
             raise QueueClosed("the Hue bridge is not connected")
         await bridge.request("put", f"clip/v2/resource/{rtype}/{rid}", json=body)
+
+
+INTEGRATION = HueIntegration

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from homeweave.core.paths import default_data_dir
 from homeweave.errors import ConfigError
-from homeweave.paths import default_data_dir
 
 KEY_FILE = "hue-keys.json"
 

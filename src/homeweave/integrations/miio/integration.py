@@ -49,13 +49,13 @@ from typing import Any
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import ConfigError, DeviceUnavailable, HomeweaveError, IntegrationError
-from homeweave.integrations.miio import discovery
-from homeweave.integrations.miio.client import HelloReply, MiioClient, MiioDevice
-from homeweave.integrations.miio.errors import ChecksumMismatch, MiioError, MiioTimeout
 from homeweave.integrations.miio.mapping import Adapter, LegacyAdapter, MiotAdapter
-from homeweave.integrations.miio.miot import describe
-from homeweave.integrations.miio.settings import DeviceSettings, Settings
+from homeweave.integrations.miio.options import DeviceSettings, Settings
 from homeweave.model import Value
+from homeweave.protocols.miio import discovery
+from homeweave.protocols.miio.client import HelloReply, MiioClient, MiioDevice
+from homeweave.protocols.miio.errors import ChecksumMismatch, MiioError, MiioTimeout
+from homeweave.protocols.miio.miot import describe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -364,3 +364,6 @@ def _reason(exc: MiioTimeout, known: str) -> str:
     if exc.hello_answered is None:
         return known
     return WRONG_TOKEN if exc.hello_answered else NOT_RESPONDING
+
+
+INTEGRATION = MiioIntegration

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from homeweave.integrations.miio import miot
-from homeweave.integrations.miio.errors import MiotItemError, UnexpectedReply
 from homeweave.integrations.miio.legacy import (
     DEVICE_INFORMATION,
     MANUFACTURER,
@@ -23,8 +21,10 @@ from homeweave.integrations.miio.legacy import (
     LegacyModel,
     on_off,
 )
-from homeweave.integrations.miio.miot import Outcome, Requester
 from homeweave.model import DeviceSpec, Format, Property, Value
+from homeweave.protocols.miio import miot
+from homeweave.protocols.miio.errors import MiotItemError, UnexpectedReply
+from homeweave.protocols.miio.miot import Outcome, Requester
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable
 from homeweave.model import Value
-from homeweave.sim.behaviours import behaviour_for
-from homeweave.sim.device import SimulatedDevice
+from homeweave.model.behaviours import behaviour_for
+from homeweave.model.simulated import SimulatedDevice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -130,3 +130,6 @@ class VirtualIntegration(Integration):
             now = time.monotonic()
             self.step(now - last)
             last = now
+
+
+INTEGRATION = VirtualIntegration

@@ -23,7 +23,11 @@ from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError, SpecError
-from homeweave.integrations.zigbee2mqtt.client import (
+from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model, slug
+from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
+from homeweave.integrations.zigbee2mqtt.options import parse_options
+from homeweave.model import Value
+from homeweave.protocols.zigbee2mqtt.client import (
     BridgeRequestError,
     BridgeTimeout,
     ClientClosed,
@@ -32,11 +36,7 @@ from homeweave.integrations.zigbee2mqtt.client import (
     Received,
     Z2MClient,
 )
-from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model, slug
-from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
-from homeweave.integrations.zigbee2mqtt.options import parse_options
-from homeweave.integrations.zigbee2mqtt.topics import ParsedTopic, TopicKind
-from homeweave.model import Value
+from homeweave.protocols.zigbee2mqtt.topics import ParsedTopic, TopicKind
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -619,3 +619,6 @@ _HANDLERS = {
     TopicKind.BRIDGE_RESPONSE: _ignore,
     TopicKind.BRIDGE_LOGGING: _ignore,
 }
+
+
+INTEGRATION = Zigbee2MqttIntegration

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.integrations.zigbee2mqtt.client import Backoff, BrokerSettings
-from homeweave.integrations.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC
 from homeweave.options import OptionReader
+from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings
+from homeweave.protocols.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 

@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 from homeweave.sim.dirigera.pairing import Pairing
 from homeweave.sim.dirigera.payloads import Payload
 from homeweave.sim.dirigera.state import HubState, Rejected, now_iso
-from homeweave.sim.tls import Certificate, self_signed, server_context
+from homeweave.transport.tls import Certificate, self_signed, server_context
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from homeweave.sim.hue.bridge import BridgeState, ClipError
 from homeweave.sim.hue.events import HELLO
 from homeweave.sim.hue.limits import BRIDGE_LIMITS, Bucket, Limit
 from homeweave.sim.hue.resources import sample_home
-from homeweave.sim.tls import self_signed, server_context
+from homeweave.transport.tls import self_signed, server_context
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_BRIDGE_ID = "001788FFFE4A5B6C"

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from homeweave.errors import InvalidValue
 from homeweave.model import DeviceSpec, Format, Property, Value, coerce
-from homeweave.sim.behaviours import behaviour_for
-from homeweave.sim.device import SimulatedDevice
+from homeweave.model.behaviours import behaviour_for
+from homeweave.model.simulated import SimulatedDevice
 
 Reply = dict[str, Any]
 MAX_STEP = 1.0

@@ -9,8 +9,8 @@ import json
 
 import click
 
-from homeweave.integrations.miio.errors import InvalidToken
-from homeweave.integrations.miio.protocol import DEFAULT_PORT, Token
+from homeweave.protocols.miio.errors import InvalidToken
+from homeweave.protocols.miio.protocol import DEFAULT_PORT, Token
 from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds
 from homeweave.sim.miio.server import Faults
 from homeweave.sim.signals import stop_signal

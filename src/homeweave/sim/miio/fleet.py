@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from types import TracebackType
 from typing import Any
 
-from homeweave.integrations.miio.protocol import DEFAULT_PORT
 from homeweave.model import catalog_names, catalog_spec
+from homeweave.protocols.miio.protocol import DEFAULT_PORT
 from homeweave.sim.miio.brains import Brain, MiotBrain
 from homeweave.sim.miio.legacy import LEGACY_BRAINS
 from homeweave.sim.miio.server import Faults, MiioSimulator

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from homeweave.integrations.miio.errors import MalformedPacket
-from homeweave.integrations.miio.protocol import (
+from homeweave.protocols.miio.errors import MalformedPacket
+from homeweave.protocols.miio.protocol import (
     DEFAULT_PORT,
     Token,
     decode,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from homeweave.model import Value
-from homeweave.sim.device import SimulatedDevice, fit
+from homeweave.model.simulated import SimulatedDevice, fit
 
 
 def _still(device: SimulatedDevice, dt: float) -> None:

@@ -18,7 +18,7 @@ from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges import Bridge, bridge_class
 from homeweave.config import HubConfig
 from homeweave.core.hub import Hub
-from homeweave.paths import API_FILE, TOKEN_FILE
+from homeweave.core.paths import API_FILE, TOKEN_FILE
 
 _LOGGER = logging.getLogger(__name__)
 

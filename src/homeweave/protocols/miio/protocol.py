@@ -24,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from homeweave.integrations.miio.errors import ChecksumMismatch, InvalidToken, MalformedPacket
+from homeweave.protocols.miio.errors import ChecksumMismatch, InvalidToken, MalformedPacket
 
 MAGIC = 0x2131
 HEADER_SIZE = 32

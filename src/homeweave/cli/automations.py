@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import click
 
-from homeweave.cli_client import client_command, echo_json
-from homeweave.client import Client
+from homeweave.cli.client import Client
+from homeweave.cli.connect import client_command, echo_json
 
 
 def _path(ident: str) -> str:

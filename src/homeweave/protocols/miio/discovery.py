@@ -9,9 +9,9 @@ import socket
 from collections.abc import Iterable
 from typing import Any
 
-from homeweave.integrations.miio.client import HelloReply
-from homeweave.integrations.miio.errors import MalformedPacket
-from homeweave.integrations.miio.protocol import DEFAULT_PORT, HELLO, parse_header
+from homeweave.protocols.miio.client import HelloReply
+from homeweave.protocols.miio.errors import MalformedPacket
+from homeweave.protocols.miio.protocol import DEFAULT_PORT, HELLO, parse_header
 
 _LOGGER = logging.getLogger(__name__)
 MAX_TARGETS = 4096

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from homeweave.integrations.miio.errors import (
+from homeweave.protocols.miio.errors import (
     ChecksumMismatch,
     DeviceError,
     MalformedPacket,
     MiioTimeout,
 )
-from homeweave.integrations.miio.protocol import (
+from homeweave.protocols.miio.protocol import (
     DEFAULT_PORT,
     HELLO,
     Header,

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.miio.client import Timing
-from homeweave.integrations.miio.errors import InvalidToken
 from homeweave.integrations.miio.legacy import LEGACY_MODELS, LegacyModel
-from homeweave.integrations.miio.miot import DEFAULT_CHUNK
-from homeweave.integrations.miio.protocol import DEFAULT_PORT, Token
+from homeweave.protocols.miio.client import Timing
+from homeweave.protocols.miio.errors import InvalidToken
+from homeweave.protocols.miio.miot import DEFAULT_CHUNK
+from homeweave.protocols.miio.protocol import DEFAULT_PORT, Token
 
 POLL_INTERVAL = 10.0
 UNAVAILABLE_AFTER = 30.0

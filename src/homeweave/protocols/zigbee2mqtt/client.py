@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
-from homeweave.integrations.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC, TopicKind, Topics
+from homeweave.protocols.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC, TopicKind, Topics
 
 _LOGGER = logging.getLogger(__name__)
 

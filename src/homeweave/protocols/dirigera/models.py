@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from homeweave.integrations.dirigera.errors import PayloadError
+from homeweave.protocols.dirigera.errors import PayloadError
 
 
 class EventType(StrEnum):

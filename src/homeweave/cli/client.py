@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import httpx
 
+from homeweave.core.paths import API_FILE, TOKEN_FILE, default_data_dir
 from homeweave.errors import HomeweaveError
-from homeweave.paths import API_FILE, TOKEN_FILE, default_data_dir
 
 
 class ClientError(HomeweaveError):

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from homeweave.automation.cli import commands as automation_commands
-from homeweave.cli_client import client_command, echo_json, fail_cleanly
-from homeweave.client import Client
-from homeweave.config import HubConfig, dump_config, load_config
-from homeweave.display import (
+from homeweave.cli.automations import commands as automation_commands
+from homeweave.cli.client import Client
+from homeweave.cli.connect import client_command, echo_json, fail_cleanly
+from homeweave.cli.display import (
     devices_table,
     history_table,
     parse_duration,
@@ -29,11 +28,12 @@ from homeweave.display import (
     show_value,
     sparkline,
 )
+from homeweave.config import HubConfig, dump_config, load_config
+from homeweave.core.paths import CONFIG_FILE, default_data_dir
 from homeweave.errors import HomeweaveError
-from homeweave.paths import CONFIG_FILE, default_data_dir
 
 if TYPE_CHECKING:
-    from homeweave.runtime import Running
+    from homeweave.app import Running
 
 console = Console()
 
@@ -55,7 +55,7 @@ def _serve(
     port: int | None,
     announce: Callable[[Running], None],
 ) -> None:
-    from homeweave.runtime import running_hub  # the server stack, only for commands that serve
+    from homeweave.app import running_hub  # the server stack, only for commands that serve
 
     async def serve() -> None:
         stop = asyncio.Event()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from homeweave.integrations.miio.errors import MiotItemError, UnexpectedReply
+from homeweave.protocols.miio.errors import MiotItemError, UnexpectedReply
 
 DEFAULT_CHUNK = 15
 """How many properties one get_properties carries (python-miio's choice; devices differ)."""

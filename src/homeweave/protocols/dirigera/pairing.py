@@ -11,8 +11,8 @@ import secrets
 import string
 from collections.abc import Callable
 
-from homeweave.integrations.dirigera.client import DirigeraClient
-from homeweave.integrations.dirigera.errors import (
+from homeweave.protocols.dirigera.client import DirigeraClient
+from homeweave.protocols.dirigera.errors import (
     ApiError,
     AuthenticationError,
     DirigeraError,

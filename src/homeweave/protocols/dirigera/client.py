@@ -25,13 +25,13 @@ from typing import Any
 
 import aiohttp
 
-from homeweave.integrations.dirigera.errors import (
+from homeweave.protocols.dirigera.errors import (
     ApiError,
     AuthenticationError,
     HubConnectionError,
     PayloadError,
 )
-from homeweave.integrations.dirigera.models import (
+from homeweave.protocols.dirigera.models import (
     AttributeWrite,
     Device,
     Event,

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from homeweave.client import Client, find_endpoint
+from homeweave.cli.client import Client, find_endpoint
 from homeweave.errors import HomeweaveError
 
 P = ParamSpec("P")

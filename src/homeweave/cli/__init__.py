@@ -1,0 +1,1 @@
+"""Every `homeweave ...` command (click); `main` is the entry point."""

@@ -1,0 +1,1 @@
+"""IKEA DIRIGERA hub: HTTPS REST + WebSocket client, wire models, PKCE pairing."""

@@ -1,0 +1,1 @@
+"""Xiaomi miIO/MIoT over UDP: packet codec, client, MIoT calls, discovery."""

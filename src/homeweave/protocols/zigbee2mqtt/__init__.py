@@ -1,0 +1,1 @@
+"""Zigbee2MQTT over MQTT: the client and the topic/payload shapes."""
