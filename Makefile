@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
@@ -9,13 +10,23 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint bench browser web clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+# The demo needs only homeweave and its runtime dependencies; pip lists each as it goes.
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	@echo "make demo: installing homeweave and its runtime dependencies into $(VENV) ..."
+	$(BIN)/python -m pip install --progress-bar on -e .
+	touch $(RUNTIME)
+
+# The tests add their tool chain (Playwright, mypy, python-miio, schemathesis, ...).
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "make test: installing homeweave with its test tool chain into $(VENV) ..."
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP) $(RUNTIME)
+
+demo: $(RUNTIME)
 	$(BIN)/homeweave demo
 
 lint: $(STAMP)
