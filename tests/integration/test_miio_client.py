@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 from collections.abc import AsyncIterator
 from typing import Any
@@ -174,3 +175,14 @@ async def test_discovery_by_hello(fleet: Fleet) -> None:
     found = await discover(expand(f"{first}-{last_octet}"), wait=0.3)
     assert [(r.host, r.did) for r in found] == [(s.host, s.did) for s in sims]
     assert [r.token for r in found] == [None, sims[1].token.hex, None]
+
+
+async def test_sockets_bind_to_the_address_that_reaches_the_device(fleet: Fleet) -> None:
+    # Bound to 0.0.0.0, the client's port was open on every interface (#19 item 16).
+    sim = await fleet.add("light")
+    async with MiioClient() as default:
+        device = default.device(sim.host, sim.token, timing=FAST)
+        assert (await device.request("miIO.info"))["model"] == "homeweave.light.v1"
+        bound = default.local_addresses
+    assert bound
+    assert all(ipaddress.IPv4Address(address).is_loopback for address, _ in bound)

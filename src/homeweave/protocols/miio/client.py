@@ -1,6 +1,6 @@
-"""An asyncio miIO client: one UDP socket serves any number of devices.
+"""An asyncio miIO client: one UDP socket serves any number of devices (one per local address).
 
-``async with MiioClient() as client`` opens the socket; ``client.device(host, token)`` gives a
+``async with MiioClient() as client`` opens the client; ``client.device(host, token)`` gives a
 ``MiioDevice`` whose ``request(method, params)`` does the hello handshake when needed, numbers
 requests, retries lost datagrams until a time budget runs out and raises typed errors
 (``MiioTimeout``, ``ChecksumMismatch``, ``DeviceError``). Replies are routed to the waiting
@@ -14,6 +14,11 @@ a late reply to any earlier attempt still counts. After two timeouts the hello i
 (once answered, not again in that request), as a device that rebooted wants a fresh handshake;
 whether it answered tells a wrong token from a device that is gone. Retries mean a command may
 run twice when only its reply was lost (at-least-once).
+
+Sockets are bound to the local address the kernel routes each device through (127.0.0.1 for a
+simulator on loopback, the LAN address for real devices), never to every interface: nothing on
+another network can reach the client's port. Devices behind the same local address share one
+socket.
 """
 
 from __future__ import annotations
@@ -160,12 +165,28 @@ class _Endpoint(asyncio.DatagramProtocol):
         _LOGGER.debug("miIO socket error: %s", exc)
 
 
-class MiioClient:
-    """One UDP endpoint for every device in this process."""
+def route_source(host: str, port: int = DEFAULT_PORT) -> str:
+    """The local IPv4 address the kernel would send a datagram to ``host`` from (no packet is
+    sent: connecting a UDP socket only picks the route)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect((host, port))
+        except OSError:
+            return "0.0.0.0"  # no route now; let the kernel choose when one appears
+        source: str = probe.getsockname()[0]
+        return source
 
-    def __init__(self, *, bind: str = "0.0.0.0") -> None:
+
+class MiioClient:
+    """UDP endpoints for every device in this process: one per local address, or one bound to
+    ``bind`` when given."""
+
+    def __init__(self, *, bind: str | None = None) -> None:
         self._bind = bind
-        self._transport: asyncio.DatagramTransport | None = None
+        self._transports: dict[str, asyncio.DatagramTransport] = {}
+        self._opening: dict[str, asyncio.Lock] = {}
+        self._sources: dict[str, str] = {}
+        self._open = False
         self.waiters: dict[Address, _Waiter] = {}
 
     async def __aenter__(self) -> MiioClient:
@@ -181,18 +202,36 @@ class MiioClient:
         self.close()
 
     async def open(self) -> None:
-        """Open the UDP socket on an ephemeral port."""
-        loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(
-            lambda: _Endpoint(self), local_addr=(self._bind, 0), family=socket.AF_INET
-        )
-        self._transport = transport
+        """Get ready to send; with a fixed ``bind`` address, open its socket now."""
+        self._open = True
+        if self._bind is not None:
+            await self._transport_for(self._bind)
 
     def close(self) -> None:
-        """Close the socket; requests in flight fail with a timeout."""
-        if self._transport is not None:
-            self._transport.close()
-            self._transport = None
+        """Close every socket; requests in flight fail with a timeout."""
+        self._open = False
+        for transport in self._transports.values():
+            transport.close()
+        self._transports.clear()
+
+    @property
+    def local_addresses(self) -> list[tuple[str, int]]:
+        """Where the client's sockets are bound (address, port)."""
+        return [t.get_extra_info("sockname")[:2] for t in self._transports.values()]
+
+    async def _transport_for(self, source: str) -> asyncio.DatagramTransport:
+        found = self._transports.get(source)
+        if found is not None:
+            return found
+        async with self._opening.setdefault(source, asyncio.Lock()):
+            found = self._transports.get(source)
+            if found is None:
+                loop = asyncio.get_running_loop()
+                found, _ = await loop.create_datagram_endpoint(
+                    lambda: _Endpoint(self), local_addr=(source, 0), family=socket.AF_INET
+                )
+                self._transports[source] = found
+            return found
 
     def device(
         self, host: str, token: Token, *, port: int = DEFAULT_PORT, timing: Timing | None = None
@@ -200,10 +239,17 @@ class MiioClient:
         """A handle for one device; cheap, keeps its handshake and round-trip estimate."""
         return MiioDevice(self, host, port, token, timing or Timing())
 
-    def send(self, data: bytes, address: Address) -> None:
-        if self._transport is None:
+    async def send(self, data: bytes, address: Address) -> None:
+        """Send one datagram from the socket bound to the address that routes to the device."""
+        if not self._open:
             raise RuntimeError("MiioClient is not open")
-        self._transport.sendto(data, address)
+        source = self._bind
+        if source is None:
+            source = self._sources.get(address[0])
+            if source is None:  # a route lookup is two system calls and no I/O: fine inline
+                source = self._sources[address[0]] = route_source(address[0], address[1])
+        transport = await self._transport_for(source)
+        transport.sendto(data, address)
 
 
 class MiioDevice:
@@ -320,7 +366,7 @@ class MiioDevice:
         waiters = self._client.waiters
         waiters[address] = waiter
         try:
-            self._client.send(data, address)
+            await self._client.send(data, address)
             async with asyncio.timeout(wait):
                 return await asyncio.shield(waiter.future)
         finally:
