@@ -17,12 +17,12 @@ Conventions of the hub that the table absorbs:
 
 from __future__ import annotations
 
-import colorsys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from homeweave.model import DeviceSpec, Value, load_spec
+from homeweave.model.color import hs_from_rgb, mired_to_kelvin, rgb_from_hs
 from homeweave.protocols.dirigera.models import ClickPattern, Device
 
 Attributes = Mapping[str, Any]
@@ -110,7 +110,7 @@ def kelvin_bounds(attrs: Attributes) -> tuple[int, int] | None:
     for bound in bounds:
         if isinstance(bound, bool) or not isinstance(bound, int | float) or bound <= 0:
             return None
-        kelvins.append(round(1_000_000 / bound) if bound < 1000 else round(bound))
+        kelvins.append(mired_to_kelvin(bound) if bound < 1000 else round(bound))
     return min(kelvins), max(kelvins)
 
 
@@ -125,19 +125,6 @@ def _write_kelvin(value: Value, device: Device) -> dict[str, Any]:
     if bounds is not None:  # a catalog spec may allow more than this lamp can do
         kelvin = min(max(kelvin, bounds[0]), bounds[1])
     return {"colorTemperature": kelvin}
-
-
-def rgb_from_hs(hue: float, saturation: float) -> int:
-    """0xRRGGBB of a hue (degrees) and saturation (0..1) at full value."""
-    r, g, b = colorsys.hsv_to_rgb((hue % 360) / 360, min(max(saturation, 0.0), 1.0), 1.0)
-    return (round(r * 255) << 16) | (round(g * 255) << 8) | round(b * 255)
-
-
-def hs_from_rgb(rgb: int) -> tuple[float, float]:
-    """Hue (degrees, 0.1 steps) and saturation (0..1, 0.001 steps) of 0xRRGGBB."""
-    r, g, b = ((rgb >> 16) & 0xFF) / 255, ((rgb >> 8) & 0xFF) / 255, (rgb & 0xFF) / 255
-    hue, saturation, _ = colorsys.rgb_to_hsv(r, g, b)
-    return round(hue * 360, 1) % 360, round(saturation, 3)
 
 
 def _read_color(attrs: Attributes) -> Value | None:

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from homeweave.integrations.hue.color import (
+from homeweave.model import Value
+from homeweave.model.color import (
     XY,
     Gamut,
-    kelvin_to_mirek,
-    mirek_to_kelvin,
+    kelvin_to_mired,
+    mired_to_kelvin,
     rgb_to_xy,
     xy_to_rgb,
 )
-from homeweave.model import Value
 
 Body = dict[str, Any]
 """A partial CLIP v2 PUT body, e.g. ``{"on": {"on": true}}``."""
@@ -58,7 +58,7 @@ def _kelvin(r: Resource) -> Value | None:
     ct = r.color_temperature
     if ct is None or not ct.mirek_valid or not ct.mirek:
         return None  # in colour (xy) mode: keep the last colour temperature
-    return mirek_to_kelvin(ct.mirek)
+    return mired_to_kelvin(ct.mirek)
 
 
 def gamut_of(r: Resource) -> Gamut | None:
@@ -135,7 +135,7 @@ def mirek_range(r: Resource) -> tuple[int, int]:
 
 def _write_kelvin(value: Value, r: Resource) -> Body:
     low, high = mirek_range(r)
-    return {"color_temperature": {"mirek": min(max(kelvin_to_mirek(float(value)), low), high)}}
+    return {"color_temperature": {"mirek": min(max(kelvin_to_mired(float(value)), low), high)}}
 
 
 def _write_rgb(value: Value, r: Resource) -> Body:
@@ -160,7 +160,7 @@ def _doc(
 
 def _kelvin_doc(r: Resource) -> dict[str, Any]:
     low, high = mirek_range(r)
-    kelvin = [mirek_to_kelvin(high), mirek_to_kelvin(low), 1]
+    kelvin = [mired_to_kelvin(high), mired_to_kelvin(low), 1]
     return {"format": "uint32", "access": RW, "unit": "kelvin", "value-range": kelvin}
 
 

@@ -25,6 +25,8 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
     ScaleKind,
 )
 from homeweave.model import DeviceSpec, Value, load_spec
+from homeweave.model.color import MIRED_KELVIN, mired_to_kelvin
+from homeweave.model.units import normalize
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,21 +140,6 @@ CATEGORY_SERVICES: dict[str | None, str] = {
 
 # Services about keeping the device going, listed after what the device is for.
 UPKEEP_SERVICES = ("battery", "settings", "other", "diagnostics", "zigbee")
-
-UNITS: dict[str, str] = {
-    "°C": "celsius",
-    "%": "percentage",
-    "lx": "lux",
-    "V": "volt",
-    "mV": "millivolt",
-    "W": "watt",
-    "kWh": "kWh",
-    "A": "ampere",
-    "s": "seconds",
-    "hPa": "hPa",
-    "ppm": "ppm",
-    "lqi": "none",
-}
 
 # Device type from the services it has, first match wins.
 DEVICE_TYPES: list[tuple[str, str]] = [
@@ -369,16 +356,16 @@ def _numeric(
         scale = Scale(ScaleKind.LINEAR, factor)
         our_low, our_high, our_step = 1.0, 100.0, 1.0  # 0 is "off": that is the on property
     elif semantic.scale == "mired":
-        scale = Scale(ScaleKind.RECIPROCAL, 1_000_000.0)
-        our_low = round(1e6 / high) if high else 1000.0
-        our_high = round(1e6 / low) if low else 10000.0
+        scale = Scale(ScaleKind.RECIPROCAL, float(MIRED_KELVIN))
+        our_low = mired_to_kelvin(high) if high else 1000.0
+        our_high = mired_to_kelvin(low) if low else 10000.0
         our_step = 1.0
     else:
         our_low, our_high, our_step = low, high, step
     integer = _is_integer(semantic.format, low, high, step) if scale is None else True
     fmt = semantic.format or (_integer_format(our_low, our_high) if integer else "float")
     document["format"] = fmt
-    our_unit = semantic.unit or (UNITS.get(str(unit), str(unit)) if unit else None)
+    our_unit = semantic.unit or (normalize(str(unit)) if unit else None)
     if our_unit is not None:
         document["unit"] = our_unit
     if our_low is not None and our_high is not None and our_low <= our_high:
