@@ -183,4 +183,3 @@ def _document_value(key: str, value: Any) -> Any:
             for item in value
         ]
     return value
-

@@ -102,12 +102,8 @@ PROPERTIES: dict[str, Standard] = {
     "battery-level": Standard("00000014", "Battery Level", "uint8", "percentage", PERCENT),
     "charging-state": Standard("00000015", "Charging State", "uint8"),
     "fan-level": Standard("00000016", "Fan Level", "uint8", access=RW),
-    "physical-controls-locked": Standard(
-        "0000001D", "Physical Control Locked", "bool", access=RW
-    ),
-    "filter-life-level": Standard(
-        "0000001E", "Filter Life Level", "uint8", "percentage", PERCENT
-    ),
+    "physical-controls-locked": Standard("0000001D", "Physical Control Locked", "bool", access=RW),
+    "filter-life-level": Standard("0000001E", "Filter Life Level", "uint8", "percentage", PERCENT),
     "temperature": Standard("00000020", "Temperature", "float", "celsius", (-40, 125, 0.1)),
     "target-temperature": Standard("00000021", "Target Temperature", "float", "celsius"),
     "power-consumption": Standard(
@@ -117,12 +113,8 @@ PROPERTIES: dict[str, Standard] = {
     "voltage": Standard("00000031", "Voltage", "float", "volt"),
     "pm2.5-density": Standard("00000034", "PM2.5 Density", "float", "μg/m3", (0, 1000, 1)),
     "motor-control": Standard("00000038", "Motor Control", "uint8", access=WRITE),
-    "current-position": Standard(
-        "00000039", "Current Position", "uint8", "percentage", PERCENT
-    ),
-    "target-position": Standard(
-        "0000003A", "Target Position", "uint8", "percentage", PERCENT, RW
-    ),
+    "current-position": Standard("00000039", "Current Position", "uint8", "percentage", PERCENT),
+    "target-position": Standard("0000003A", "Target Position", "uint8", "percentage", PERCENT, RW),
     "mute": Standard("00000040", "Mute", "bool", access=RW),
     "playing-state": Standard("00000041", "Playing State", "uint8"),
     "filter-used-time": Standard("00000048", "Filter Used Time", "uint32", "minutes"),
