@@ -1,10 +1,11 @@
 """DIRIGERA devices in our capability model: one table per kind of device, as data.
 
-Each row binds a MIoT-style property (service name + property name, e.g. ``light/brightness``)
-to the hub attributes it is read from and written to. The same table serves a spec we
-generate for a discovered device (only what that device has; write access only for attributes
-in its ``canReceive``) and a spec the user chose in the config (e.g. the catalog ``light``):
-bindings are looked up by name, never by iid.
+Each row binds a standard property (service name + property name, e.g. ``light/brightness``;
+its type, format, unit and range come from ``model.standard``, with this hub's differences
+noted in the row) to the hub attributes it is read from and written to. The same table serves
+a spec we generate for a discovered device (only what that device has; write access only for
+attributes in its ``canReceive``) and a spec the user chose in the config (e.g. the catalog
+``light``): bindings are looked up by name, never by iid.
 
 Conventions of the hub that the table absorbs:
 - ``lightLevel`` is 1..100 (our ``brightness`` percentage); ``colorTemperature`` is Kelvin, and
@@ -24,12 +25,12 @@ from typing import Any
 from homeweave.model import DeviceSpec, Value
 from homeweave.model.builder import SpecBuilder
 from homeweave.model.color import hs_from_rgb, mired_to_kelvin, rgb_from_hs
+from homeweave.model.standard import Range
 from homeweave.protocols.dirigera.models import ClickPattern, Device
 
 Attributes = Mapping[str, Any]
 Reader = Callable[[Attributes], Value | None]
 Writer = Callable[[Value, Device], dict[str, Any]]
-Range = tuple[float, float, float]
 
 PRODUCT = "homeweave-dirigera"
 """The vendor-product part of every URN of a spec we generate."""
