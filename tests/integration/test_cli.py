@@ -115,6 +115,10 @@ async def test_set_get_websocket_and_history_after_restart(
         assert 40 in values
         table = cli(data_dir, "history", LAMP, "--since", "1h")
         assert "40 %" in table.stdout
+        for since in ("1h30m", "2d"):  # the automations' grammar and the CLI's, both read
+            longer = cli(data_dir, "history", LAMP, "--since", since, "--json")
+            assert longer.returncode == 0, longer.stderr
+            assert 40 in [p["value"] for p in json.loads(longer.stdout)["points"]]
     finally:
         stop(restarted)
 

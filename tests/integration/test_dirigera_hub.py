@@ -27,7 +27,7 @@ from homeweave.core import (
 )
 from homeweave.core.hub import Hub
 from homeweave.integrations.dirigera.integration import DirigeraIntegration
-from homeweave.integrations.dirigera.mapping import rgb_from_hs
+from homeweave.model.color import rgb_from_hs
 from homeweave.sim.demo import demo_config
 from homeweave.sim.dirigera import DirigeraSimulator
 from homeweave.sim.dirigera.demo import demo_part

@@ -30,6 +30,7 @@ from homeweave.automation.schema import (
 from homeweave.config import loader
 from homeweave.config.schema import REFERENCE_ERROR, HubConfig
 from homeweave.errors import ConfigError
+from homeweave.model import wording
 
 VALID: dict[str, Any] = {
     "id": "door-light",
@@ -285,34 +286,34 @@ def test_scene_values_are_checked() -> None:
     ],
 )
 def test_durations(text: object, seconds: float) -> None:
-    assert fields.parse_duration(text) == seconds
+    assert wording.parse_duration(text) == seconds
 
 
 @pytest.mark.parametrize("bad", ["", "5", "5 parsecs", "m5", "-5m", True, None, "5m then"])
 def test_bad_durations(bad: object) -> None:
     with pytest.raises(ValueError, match="must"):
-        fields.parse_duration(bad)
+        wording.parse_duration(bad)
 
 
 def test_signed_offsets() -> None:
-    assert fields.parse_duration("-30m", signed=True) == -1800.0
-    assert fields.parse_duration("+1h", signed=True) == 3600.0
+    assert wording.parse_duration("-30m", signed=True) == -1800.0
+    assert wording.parse_duration("+1h", signed=True) == 3600.0
 
 
 @given(st.integers(0, 99), st.integers(0, 59), st.integers(0, 59), st.sampled_from(["", " ", "  "]))
 def test_duration_parts_add_up(hours: int, minutes: int, seconds: int, gap: str) -> None:
     text = f"{hours}h{gap}{minutes}m{gap}{seconds}s"
-    assert fields.parse_duration(text) == hours * 3600 + minutes * 60 + seconds
+    assert wording.parse_duration(text) == hours * 3600 + minutes * 60 + seconds
 
 
 @given(st.text(max_size=20))
 def test_duration_parser_never_crashes(text: str) -> None:
     try:
-        seconds = fields.parse_duration(text)
+        seconds = wording.parse_duration(text)
     except ValueError as exc:
         message = str(exc)
     else:
-        assert 0 <= seconds <= fields.MAX_DURATION
+        assert 0 <= seconds <= wording.MAX_DURATION
         return
     assert message.startswith("must")
 

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from homeweave.automation import wording
 from homeweave.automation.clock import FakeClock, RealClock
 from homeweave.automation.sun import next_sun_event, sun_event
 from homeweave.automation.triggers import CalendarTrigger, TimeTrigger
 from homeweave.core.registry import Home
-from homeweave.model import catalog_spec
+from homeweave.model import catalog_spec, wording
 
 AMS = ZoneInfo("Europe/Amsterdam")
 AMSTERDAM = Home("home", "Home", 52.37, 4.89, 0.0, "Europe/Amsterdam")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from homeweave.integrations.dirigera import mapping
 from homeweave.model import DeviceSpec, Value, catalog_spec, coerce
+from homeweave.model.color import hs_from_rgb, rgb_from_hs
 from homeweave.protocols.dirigera.models import Device
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "dirigera" / "devices"
@@ -101,7 +102,7 @@ def test_a_colour_lamp() -> None:
         "light/on": False,
         "light/brightness": 43,
         "light/color-temperature": 2222,
-        "light/color": mapping.rgb_from_hs(200, 0.7),
+        "light/color": rgb_from_hs(200, 0.7),
     }
     assert [a.name for a in spec.service("light").actions] == ["toggle"]
 
@@ -246,10 +247,10 @@ def close(a: list[int], b: list[int], tolerance: int = 2) -> bool:
 
 @given(st.integers(0, 0xFFFFFF))
 def test_colour_round_trip_keeps_hue_and_saturation(rgb: int) -> None:
-    hue, saturation = mapping.hs_from_rgb(rgb)
+    hue, saturation = hs_from_rgb(rgb)
     assert 0 <= hue < 360
     assert 0 <= saturation <= 1
-    back = mapping.rgb_from_hs(hue, saturation)
+    back = rgb_from_hs(hue, saturation)
     peak = max(channels(rgb))
     if peak == 0:
         assert back == 0xFFFFFF  # black has no hue: full-value white
@@ -260,9 +261,9 @@ def test_colour_round_trip_keeps_hue_and_saturation(rgb: int) -> None:
 
 @given(st.floats(0, 360, allow_nan=False), st.floats(0, 1, allow_nan=False))
 def test_hue_saturation_survive_a_trip_through_rgb(hue: float, saturation: float) -> None:
-    rgb = mapping.rgb_from_hs(hue, saturation)
+    rgb = rgb_from_hs(hue, saturation)
     assert 0 <= rgb <= 0xFFFFFF
-    assert close(channels(mapping.rgb_from_hs(*mapping.hs_from_rgb(rgb))), channels(rgb))
+    assert close(channels(rgb_from_hs(*hs_from_rgb(rgb))), channels(rgb))
 
 
 @given(st.integers(0, 100))

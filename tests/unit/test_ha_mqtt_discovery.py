@@ -17,13 +17,11 @@ from hypothesis import strategies as st
 from homeweave.bridges.ha_mqtt.convert import (
     brightness_from_ha,
     brightness_to_ha,
-    kelvin_to_mired,
+    kelvin_from_ha,
     mired_range,
-    mired_to_kelvin,
     percent_from_ha,
     percent_to_ha,
-    rgb_pack,
-    rgb_unpack,
+    rgb_to_ha,
 )
 from homeweave.bridges.ha_mqtt.discovery import DeviceBlock, config_payload, device_entities
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Entity, Set
@@ -43,6 +41,7 @@ from homeweave.model import (
     catalog_spec,
     load_spec_file,
 )
+from homeweave.model.color import kelvin_to_mired, rgb_pack
 from homeweave.sim.zigbee2mqtt import Z2MSimulator
 
 TOPICS = Topics("homeassistant", "homeweave")
@@ -604,17 +603,17 @@ def test_mireds_and_kelvin_round_trip(low: int, span: int, data: st.DataObject) 
     assert min_mireds <= max_mireds
     assume(1_000_000 / low - 1_000_000 / (low + span) >= 2)  # a range holding whole mireds
     mired = data.draw(st.integers(min_mireds, max_mireds))
-    kelvin = mired_to_kelvin(mired, rng)
+    kelvin = kelvin_from_ha(mired, rng)
     assert rng.min <= kelvin <= rng.max
     assert kelvin_to_mired(kelvin) == mired
     ours = data.draw(st.integers(low, low + span))
-    again = mired_to_kelvin(kelvin_to_mired(ours), rng)
+    again = kelvin_from_ha(kelvin_to_mired(ours), rng)
     assert abs(again - ours) <= ours * ours / 1_000_000 / 2 + 1
 
 
 @given(st.integers(0, 0xFFFFFF))
 def test_rgb_round_trips(packed: int) -> None:
-    channels = rgb_unpack(packed)
+    channels = rgb_to_ha(packed)
     assert rgb_pack(channels["r"], channels["g"], channels["b"]) == packed
 
 

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.integrations.hue.color import (
+from homeweave.model.color import (
     XY,
     Gamut,
     clip_to_gamut,
-    kelvin_to_mirek,
-    mirek_to_kelvin,
+    kelvin_to_mired,
+    mired_to_kelvin,
     rgb_to_xy,
     xy_to_rgb,
 )
@@ -70,4 +70,4 @@ def test_black_has_no_colour_and_reads_as_white() -> None:
 
 @given(st.integers(153, 500))
 def test_mirek_and_kelvin_invert_each_other(mirek: int) -> None:
-    assert kelvin_to_mirek(mirek_to_kelvin(mirek)) == mirek
+    assert kelvin_to_mired(mired_to_kelvin(mirek)) == mirek

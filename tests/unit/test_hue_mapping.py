@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeweave.core.registry import Device, Room
-from homeweave.integrations.hue.color import XY, clip_to_gamut
 from homeweave.integrations.hue.discovery import (
     Thing,
     device_id_for,
@@ -26,6 +25,7 @@ from homeweave.integrations.hue.discovery import (
 from homeweave.integrations.hue.features import FEATURES, gamut_of, lux
 from homeweave.integrations.hue.mapping import bind, fit
 from homeweave.model import catalog_spec, coerce
+from homeweave.model.color import XY, clip_to_gamut
 from homeweave.sim.hue.bridge import BridgeState
 from homeweave.sim.hue.resources import sample_home
 

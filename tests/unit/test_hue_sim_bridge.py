@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.sim.hue.bridge import BridgeState, ClipError, group_summary, mirek_to_xy
+from homeweave.model.color import kelvin_to_xy, mired_to_kelvin
+from homeweave.sim.hue.bridge import BridgeState, ClipError, group_summary
 from homeweave.sim.hue.events import EventStream
 from homeweave.sim.hue.limits import Bucket, Limit
 from homeweave.sim.hue.resources import HomeBuilder, sample_home
@@ -111,7 +112,7 @@ def test_colour_modes_exclude_each_other(state: BridgeState) -> None:
         "mirek": 250,
         "mirek_valid": True,
     }
-    assert play["color"]["xy"] == mirek_to_xy(250)
+    assert play["color"]["xy"] == kelvin_to_xy(mired_to_kelvin(250))._asdict()
 
 
 @pytest.mark.parametrize(

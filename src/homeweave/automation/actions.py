@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from string import Template
 from typing import Protocol
 
-from homeweave.automation import wording
 from homeweave.automation.clock import Clock
 from homeweave.automation.conditions import Condition, Env, check_all
 from homeweave.automation.refs import ActionTarget
@@ -21,6 +20,7 @@ from homeweave.automation.scenes import Write
 from homeweave.automation.traces import Check, Step
 from homeweave.automation.triggers import Fire, Trigger
 from homeweave.errors import HomeweaveError
+from homeweave.model import wording
 
 _LOGGER = logging.getLogger(__name__)
 MAX_REPEATS = 10_000

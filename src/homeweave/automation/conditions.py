@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
-from homeweave.automation import wording
 from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import PropRef
 from homeweave.automation.sun import sun_event, zone_of
 from homeweave.automation.traces import Check
 from homeweave.automation.triggers import range_words
 from homeweave.core.registry import Home
-from homeweave.model import Value
+from homeweave.model import Value, wording
 
 
 class StateView(Protocol):

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from homeweave.automation import wording
 from homeweave.automation.actions import run_actions
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.compiler import Compiled
@@ -17,7 +16,7 @@ from homeweave.automation.scenes import Scene, Write
 from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger, Trigger
 from homeweave.core.states import States
-from homeweave.model import Value
+from homeweave.model import Value, wording
 
 
 class Overlay:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from homeweave.automation import wording
-from homeweave.model import Value
+from homeweave.model import Value, wording
 
 Seen = dict[str, Value | None]
 

@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter  # type: ignore[import-untyped]
 
-from homeweave.automation import wording
 from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import EventRef, PropRef
 from homeweave.automation.sun import next_sun_event
 from homeweave.automation.traces import Seen, TriggerInfo
 from homeweave.core.events import DeviceEvent
 from homeweave.core.registry import Home
-from homeweave.model import Value
+from homeweave.model import Value, wording
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from homeweave.automation import wording
 from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
 from homeweave.automation.traces import Trace
+from homeweave.model import wording
 
 
 def _zone(entry: Entry) -> tzinfo:

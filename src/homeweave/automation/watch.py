@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
-from homeweave.automation import wording
 from homeweave.automation.clock import Clock
 from homeweave.automation.traces import Result, Seen
 from homeweave.automation.triggers import (
@@ -25,7 +24,7 @@ from homeweave.automation.triggers import (
     Trigger,
 )
 from homeweave.core.events import DeviceEvent, PropertyChanged
-from homeweave.model import Value
+from homeweave.model import Value, wording
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from rich.table import Table
 
-from homeweave.model.units import unit_symbol
+from homeweave.model.wording import TABLE, say_value
 
 SPARKS = "▁▂▃▄▅▆▇█"
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 SUMMARY_LIMIT = 3
 WIDE = 120
 
 
-def parse_duration(text: str) -> float:
-    """``90s``, ``15m``, ``1h``, ``2d``, ``1w`` to seconds; ValueError otherwise."""
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a duration like 30m, 1h or 7d")
-    return float(match.group(1)) * _SECONDS[match.group(2)]
-
-
 def show_value(prop: dict[str, Any], value: Any = None) -> str:
-    """A value with its unit or value-list description: ``80 %``, ``2 (Sweeping)``, ``on``."""
+    """A value with its unit or value-list description: ``80 %``, ``Sweeping``, ``on``."""
     value = prop.get("value") if value is None else value
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    for choice in prop.get("choices") or []:
-        if choice["value"] == value and choice["description"]:
-            return f"{choice['description']}"
-    unit = prop.get("unit")
-    symbol = unit_symbol(unit)
-    if unit == "rgb" and isinstance(value, int):
-        return f"#{value:06x}"
-    if isinstance(value, float):
-        value = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value} {symbol}".strip()
+    choices = [(c["value"], c["description"]) for c in prop.get("choices") or []]
+    return say_value(value, prop.get("unit"), choices, TABLE)
 
 
 def _summary(device: dict[str, Any]) -> str:

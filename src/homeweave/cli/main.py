@@ -23,7 +23,6 @@ from homeweave.cli.connect import client_command, echo_json, fail_cleanly
 from homeweave.cli.display import (
     devices_table,
     history_table,
-    parse_duration,
     properties_table,
     show_value,
     sparkline,
@@ -31,6 +30,7 @@ from homeweave.cli.display import (
 from homeweave.config import HubConfig, dump_config, load_config
 from homeweave.core.paths import CONFIG_FILE, default_data_dir
 from homeweave.errors import HomeweaveError
+from homeweave.model.wording import parse_duration
 
 if TYPE_CHECKING:
     from homeweave.app import Running
@@ -258,7 +258,7 @@ def do(client: Client, as_json: bool, device: str, action: str, args: tuple[str,
 
 @main.command()
 @click.argument("address")
-@click.option("--since", default="1h", show_default=True, help="How far back: 30m, 1h, 7d.")
+@click.option("--since", default="1h", show_default=True, help="How far back: 30m, 1h30m, 7d.")
 @client_command
 def history(client: Client, as_json: bool, address: str, since: str) -> None:
     """Show a property's recorded values."""

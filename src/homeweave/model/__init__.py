@@ -1,4 +1,7 @@
-"""The capability model: MIoT-style device specs and value validation. Imports nothing of ours."""
+"""The capability model: MIoT-style device specs and value validation, and the vocabulary every
+other package speaks — ``standard`` (standard names -> type ids and shapes), ``builder`` (the one
+spec builder), ``units``, ``color`` and ``wording`` (values and durations for people). Imports
+nothing of ours."""
 
 from homeweave.model.catalog import catalog_names, catalog_spec
 from homeweave.model.loader import load_spec, load_spec_file

@@ -25,8 +25,9 @@ from homeweave.bridges.ha_mqtt.entity import (
 )
 from homeweave.bridges.ha_mqtt.tables import HVAC_ACTIONS, HVAC_MODES, PRESET_NONE
 from homeweave.model import DeviceSpec, Format, Property, Service
+from homeweave.model.units import normalize
 
-TEMPERATURE_UNITS = {"celsius": "C", "°C": "C", "fahrenheit": "F", "°F": "F"}
+TEMPERATURE_UNITS = {"celsius": "C", "fahrenheit": "F"}  # canonical unit -> HA's letter
 
 
 def climate_entity(
@@ -110,7 +111,9 @@ class _Climate:
             "temperature_command_topic": topics.command("temperature"),
             "temperature_state_topic": topics.state,
             "temperature_state_template": "{{ value_json.target }}",
-            "temperature_unit": TEMPERATURE_UNITS.get(self.target.unit or "celsius", "C"),
+            "temperature_unit": TEMPERATURE_UNITS.get(
+                normalize(self.target.unit) or "celsius", "C"
+            ),
         }
         if self.mode is not None or self.on is not None:
             config.update(

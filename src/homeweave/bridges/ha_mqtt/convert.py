@@ -7,9 +7,9 @@ our validation would refuse merely for rounding.
 from __future__ import annotations
 
 from homeweave.model import ValueRange
+from homeweave.model.color import MIRED_KELVIN, kelvin_to_mired, mired_to_kelvin, rgb_unpack
 
 HA_BRIGHTNESS_MAX = 255
-MIRED_KELVIN = 1_000_000  # mired = 1e6 / kelvin
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -29,15 +29,10 @@ def brightness_from_ha(brightness: float, rng: ValueRange) -> int:
     return int(_clamp(ours, rng.min, rng.max))
 
 
-def kelvin_to_mired(kelvin: float) -> int:
-    """A colour temperature in kelvin as mireds (rounded)."""
-    return round(MIRED_KELVIN / kelvin) if kelvin > 0 else 0
-
-
-def mired_to_kelvin(mired: float, rng: ValueRange) -> int:
-    """Mireds as kelvin, clamped into our range."""
-    kelvin = MIRED_KELVIN / mired if mired > 0 else rng.max
-    return int(_clamp(round(kelvin), rng.min, rng.max))
+def kelvin_from_ha(mired: float, rng: ValueRange) -> int:
+    """HA's mireds as our kelvin, clamped into our range."""
+    kelvin = mired_to_kelvin(mired) if mired > 0 else rng.max
+    return int(_clamp(kelvin, rng.min, rng.max))
 
 
 def mired_range(rng: ValueRange) -> tuple[int, int]:
@@ -52,18 +47,9 @@ def mired_range(rng: ValueRange) -> tuple[int, int]:
     return (inner_low, inner_high) if inner_low <= inner_high else (low, high)
 
 
-def rgb_unpack(packed: int) -> dict[str, int]:
+def rgb_to_ha(packed: int) -> dict[str, int]:
     """``0xRRGGBB`` as HA's ``{"r": .., "g": .., "b": ..}``."""
-    packed = int(packed) & 0xFFFFFF
-    return {"r": (packed >> 16) & 0xFF, "g": (packed >> 8) & 0xFF, "b": packed & 0xFF}
-
-
-def rgb_pack(red: int, green: int, blue: int) -> int:
-    """Three 0..255 channels as ``0xRRGGBB``; ValueError if one is out of range."""
-    channels = (red, green, blue)
-    if any(not 0 <= c <= 0xFF for c in channels):
-        raise ValueError(f"RGB channels must be 0..255, got {channels}")
-    return (red << 16) | (green << 8) | blue
+    return dict(zip("rgb", rgb_unpack(packed), strict=True))
 
 
 def percent_to_ha(value: float, rng: ValueRange) -> int:

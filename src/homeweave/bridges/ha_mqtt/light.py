@@ -11,11 +11,9 @@ from typing import Any
 from homeweave.bridges.ha_mqtt.convert import (
     brightness_from_ha,
     brightness_to_ha,
-    kelvin_to_mired,
+    kelvin_from_ha,
     mired_range,
-    mired_to_kelvin,
-    rgb_pack,
-    rgb_unpack,
+    rgb_to_ha,
 )
 from homeweave.bridges.ha_mqtt.entity import (
     BadCommand,
@@ -28,6 +26,7 @@ from homeweave.bridges.ha_mqtt.entity import (
     number_of,
 )
 from homeweave.model import Format, Property, Service, ValueRange
+from homeweave.model.color import kelvin_to_mired, rgb_pack
 
 DEFAULT_BRIGHTNESS = ValueRange(0, 100, 1)
 DEFAULT_KELVIN = ValueRange(2000, 6500, 1)
@@ -126,7 +125,7 @@ class _Parts:
         if kelvin is not None:
             state["color_temp"] = kelvin_to_mired(float(kelvin.value))
         if color is not None:
-            state["color"] = rgb_unpack(int(color.value))
+            state["color"] = rgb_to_ha(int(color.value))
         # The mode is whichever was set last: HA shows one of them at a time.
         if color is not None and (kelvin is None or color.changed_at > kelvin.changed_at):
             state["color_mode"] = "rgb"
@@ -153,7 +152,7 @@ class _Parts:
             )
         if "color_temp" in data and self.kelvin is not None:
             mired = number_of(data["color_temp"], "color_temp")
-            ops.append(Set(self.address(self.kelvin), mired_to_kelvin(mired, self.kelvin_range)))
+            ops.append(Set(self.address(self.kelvin), kelvin_from_ha(mired, self.kelvin_range)))
         if "color" in data and self.color is not None:
             ops.append(Set(self.address(self.color), _packed(data["color"])))
         return ops

@@ -28,10 +28,11 @@ from homeweave.bridges.ha_mqtt.tables import (
     CLASS_UNITS,
     SENSOR_CLASSES,
     TOTALS,
-    UNITS,
+    UNIT_CLASSES,
 )
 from homeweave.model import Action, Event, Format, Property, Service, Value, ValueRange
 from homeweave.model.spec import INTEGER_BOUNDS
+from homeweave.model.units import normalize, unit_symbol
 
 VALUE_TEMPLATE = "{{ value_json.value }}"
 STATE_TEMPLATE = "{{ value_json.state }}"
@@ -41,7 +42,9 @@ UNBOUNDED = (-1e9, 1e9)  # a float number without a range
 
 def unit_and_class(prop: Property) -> tuple[str | None, str | None]:
     """HA's unit_of_measurement and device_class for a numeric property (either may be None)."""
-    unit, device_class = UNITS.get(prop.unit or "none", (prop.unit, None))
+    canonical = normalize(prop.unit)
+    unit = unit_symbol(canonical) or None
+    device_class = UNIT_CLASSES.get(canonical or "")
     named = SENSOR_CLASSES.get(prop.name)
     if named is not None:
         device_class = named[0]

@@ -1,55 +1,34 @@
 """What our names and units mean to Home Assistant: data only, read by the components.
 
 Keys are MIoT type names (``battery-level``), value-list descriptions lower-cased
-(``returning to dock``) and units as our specs write them (``celsius``) or as Zigbee2MQTT
-passes them through (``°C``).
+(``returning to dock``) and canonical unit names (``celsius``; ``model.units`` normalizes
+every other spelling and gives the symbol HA shows).
 """
 
 from __future__ import annotations
 
-# Our unit -> (HA unit_of_measurement, sensor device_class implied by the unit alone).
-UNITS: dict[str, tuple[str | None, str | None]] = {
-    "celsius": ("°C", "temperature"),
-    "°C": ("°C", "temperature"),
-    "fahrenheit": ("°F", "temperature"),
-    "°F": ("°F", "temperature"),
-    "kelvin": ("K", None),  # in our specs a colour temperature, not a thermometer
-    "percentage": ("%", None),
-    "%": ("%", None),
-    "watt": ("W", "power"),
-    "W": ("W", "power"),
-    "kW": ("kW", "power"),
-    "kWh": ("kWh", "energy"),
-    "Wh": ("Wh", "energy"),
-    "volt": ("V", "voltage"),
-    "V": ("V", "voltage"),
-    "mV": ("mV", "voltage"),
-    "millivolt": ("mV", "voltage"),
-    "ampere": ("A", "current"),
-    "A": ("A", "current"),
-    "mA": ("mA", "current"),
-    "milliampere": ("mA", "current"),
-    "lux": ("lx", "illuminance"),
-    "lx": ("lx", "illuminance"),
-    "seconds": ("s", "duration"),
-    "s": ("s", "duration"),
-    "minutes": ("min", "duration"),
-    "min": ("min", "duration"),
-    "hours": ("h", "duration"),
-    "h": ("h", "duration"),
-    "days": ("d", "duration"),
-    "hPa": ("hPa", "pressure"),
-    "kPa": ("kPa", "pressure"),
-    "pascal": ("Pa", "pressure"),
-    "m2": ("m²", None),
-    "ppm": ("ppm", None),
-    "mg/m3": ("mg/m³", None),
-    "μg/m3": ("µg/m³", None),
-    "µg/m³": ("µg/m³", None),
-    "arcdegrees": ("°", None),
-    "dB": ("dB", None),
-    "rgb": (None, None),
-    "none": (None, None),
+# Canonical unit (model/units.py) -> the sensor device_class the unit alone implies; HA's
+# unit_of_measurement is the unit's symbol there. ``kelvin`` is none: in our specs it is a
+# colour temperature, not a thermometer.
+UNIT_CLASSES: dict[str, str] = {
+    "celsius": "temperature",
+    "fahrenheit": "temperature",
+    "watt": "power",
+    "kilowatt": "power",
+    "kWh": "energy",
+    "Wh": "energy",
+    "volt": "voltage",
+    "millivolt": "voltage",
+    "ampere": "current",
+    "milliampere": "current",
+    "lux": "illuminance",
+    "seconds": "duration",
+    "minutes": "duration",
+    "hours": "duration",
+    "days": "duration",
+    "hPa": "pressure",
+    "kPa": "pressure",
+    "pascal": "pressure",
 }
 
 # Property name -> (sensor device_class, its unit when the property names none). A percentage

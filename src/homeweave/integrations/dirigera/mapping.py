@@ -1,10 +1,11 @@
 """DIRIGERA devices in our capability model: one table per kind of device, as data.
 
-Each row binds a MIoT-style property (service name + property name, e.g. ``light/brightness``)
-to the hub attributes it is read from and written to. The same table serves a spec we
-generate for a discovered device (only what that device has; write access only for attributes
-in its ``canReceive``) and a spec the user chose in the config (e.g. the catalog ``light``):
-bindings are looked up by name, never by iid.
+Each row binds a standard property (service name + property name, e.g. ``light/brightness``;
+its type, format, unit and range come from ``model.standard``, with this hub's differences
+noted in the row) to the hub attributes it is read from and written to. The same table serves
+a spec we generate for a discovered device (only what that device has; write access only for
+attributes in its ``canReceive``) and a spec the user chose in the config (e.g. the catalog
+``light``): bindings are looked up by name, never by iid.
 
 Conventions of the hub that the table absorbs:
 - ``lightLevel`` is 1..100 (our ``brightness`` percentage); ``colorTemperature`` is Kelvin, and
@@ -17,20 +18,22 @@ Conventions of the hub that the table absorbs:
 
 from __future__ import annotations
 
-import colorsys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.model import DeviceSpec, Value, load_spec
+from homeweave.model import DeviceSpec, Value
+from homeweave.model.builder import SpecBuilder
+from homeweave.model.color import hs_from_rgb, mired_to_kelvin, rgb_from_hs
+from homeweave.model.standard import Range
 from homeweave.protocols.dirigera.models import ClickPattern, Device
 
 Attributes = Mapping[str, Any]
 Reader = Callable[[Attributes], Value | None]
 Writer = Callable[[Value, Device], dict[str, Any]]
-Range = tuple[float, float, float]
 
-VENDOR = "homeweave-dirigera"
+PRODUCT = "homeweave-dirigera"
+"""The vendor-product part of every URN of a spec we generate."""
 
 
 class NotWritable(Exception):
@@ -110,7 +113,7 @@ def kelvin_bounds(attrs: Attributes) -> tuple[int, int] | None:
     for bound in bounds:
         if isinstance(bound, bool) or not isinstance(bound, int | float) or bound <= 0:
             return None
-        kelvins.append(round(1_000_000 / bound) if bound < 1000 else round(bound))
+        kelvins.append(mired_to_kelvin(bound) if bound < 1000 else round(bound))
     return min(kelvins), max(kelvins)
 
 
@@ -125,19 +128,6 @@ def _write_kelvin(value: Value, device: Device) -> dict[str, Any]:
     if bounds is not None:  # a catalog spec may allow more than this lamp can do
         kelvin = min(max(kelvin, bounds[0]), bounds[1])
     return {"colorTemperature": kelvin}
-
-
-def rgb_from_hs(hue: float, saturation: float) -> int:
-    """0xRRGGBB of a hue (degrees) and saturation (0..1) at full value."""
-    r, g, b = colorsys.hsv_to_rgb((hue % 360) / 360, min(max(saturation, 0.0), 1.0), 1.0)
-    return (round(r * 255) << 16) | (round(g * 255) << 8) | round(b * 255)
-
-
-def hs_from_rgb(rgb: int) -> tuple[float, float]:
-    """Hue (degrees, 0.1 steps) and saturation (0..1, 0.001 steps) of 0xRRGGBB."""
-    r, g, b = ((rgb >> 16) & 0xFF) / 255, ((rgb >> 8) & 0xFF) / 255, (rgb & 0xFF) / 255
-    hue, saturation, _ = colorsys.rgb_to_hsv(r, g, b)
-    return round(hue * 360, 1) % 360, round(saturation, 3)
 
 
 def _read_color(attrs: Attributes) -> Value | None:
@@ -194,28 +184,21 @@ FAN_MODES = {"auto": 0, "low": 1, "medium": 2, "high": 3}
 
 
 # --- the table's shape ---------------------------------------------------------------------------
-RW = ("read", "write", "notify")
-RN = ("read", "notify")
-
-
 @dataclass(frozen=True, slots=True)
 class Prop:
-    """A property and the attributes behind it."""
+    """A standard property (``model.standard`` gives its type, format, unit and range) and the
+    attributes behind it. Access follows the binding: readable if read, writable if written."""
 
     iid: int
     name: str
-    type_id: str
-    format: str
-    access: tuple[str, ...]
     read: Reader | None = None
     reads: tuple[str, ...] = ()
     """Attributes it is read from: the property is in a generated spec if the device has one."""
     write: Writer | None = None
     writes: tuple[str, ...] = ()
     """Attributes a write sets: writable only if the device accepts them all (``canReceive``)."""
-    unit: str | None = None
-    value_range: Range | None = None
-    value_list: tuple[tuple[int, str], ...] = ()
+    shape: Mapping[str, Any] = field(default_factory=dict)
+    """Where this device differs from the standard shape (a narrower range, a value list)."""
     dynamic_range: Callable[[Attributes], Range | None] | None = None
     always: bool = False
     """In a generated spec even before the device reported it (a sensor's main reading)."""
@@ -227,7 +210,6 @@ class Act:
 
     iid: int
     name: str
-    type_id: str
     perform: Callable[[Device], dict[str, Any]]
     writes: tuple[str, ...]
 
@@ -238,16 +220,15 @@ class Ev:
 
     iid: int
     name: str
-    type_id: str
     pattern: ClickPattern
 
 
 @dataclass(frozen=True, slots=True)
 class Svc:
+    """A standard service and the bindings of its members."""
+
     iid: int
     name: str
-    type_id: str
-    description: str
     props: tuple[Prop, ...] = ()
     actions: tuple[Act, ...] = ()
     events: tuple[Ev, ...] = ()
@@ -255,11 +236,9 @@ class Svc:
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """A kind of DIRIGERA device as one of our device types."""
+    """A kind of DIRIGERA device as one of our (standard) device types."""
 
     name: str
-    type_id: str
-    description: str
     services: tuple[Svc, ...]
 
     def prop(self, service: str, prop: str) -> Prop | None:
@@ -272,6 +251,7 @@ class Kind:
         return None
 
     def action(self, service: str, action: str) -> Act | None:
+        """The binding for action ``service/action``, if this kind has one."""
         for svc in self.services:
             if svc.name == service:
                 found = next((a for a in svc.actions if a.name == action), None)
@@ -280,6 +260,7 @@ class Kind:
         return None
 
     def events_for(self, pattern: ClickPattern) -> Iterator[tuple[Svc, Ev]]:
+        """The events a press of this pattern raises."""
         for svc in self.services:
             for event in svc.events:
                 if event.pattern is pattern:
@@ -287,120 +268,64 @@ class Kind:
 
 
 def _p(
-    iid: int,
-    name: str,
-    type_id: str,
-    fmt: str,
-    attribute: str,
-    read: Reader,
-    *,
-    writable: bool = False,
-    **more: Any,
+    iid: int, name: str, attribute: str, read: Reader, *, writable: bool = False, **more: Any
 ) -> Prop:
     """A property read from one attribute and, if ``writable``, written to it unchanged."""
-    return Prop(
-        iid,
-        name,
-        type_id,
-        fmt,
-        RW if writable else RN,
-        read=read,
-        reads=(attribute,),
-        write=_set(attribute) if writable else None,
-        writes=(attribute,) if writable else (),
-        **more,
-    )
+    write = _set(attribute) if writable else None
+    writes = (attribute,) if writable else ()
+    return Prop(iid, name, read, (attribute,), write, writes, **more)
 
 
 INFO = Svc(
     1,
     "device-information",
-    "00007801",
-    "Device Information",
     (
-        _p(1, "manufacturer", "00000001", "string", "manufacturer", _text("manufacturer")),
-        _p(2, "model", "00000002", "string", "model", _text("model")),
-        _p(3, "serial-number", "00000003", "string", "serialNumber", _text("serialNumber")),
-        _p(
-            4,
-            "firmware-revision",
-            "00000005",
-            "string",
-            "firmwareVersion",
-            _text("firmwareVersion"),
-        ),
+        _p(1, "manufacturer", "manufacturer", _text("manufacturer")),
+        _p(2, "model", "model", _text("model")),
+        _p(3, "serial-number", "serialNumber", _text("serialNumber")),
+        _p(4, "firmware-revision", "firmwareVersion", _text("firmwareVersion")),
     ),
 )
 
 
 def _battery(iid: int) -> Svc:
-    level = _p(
-        1,
-        "battery-level",
-        "00000014",
-        "uint8",
-        "batteryPercentage",
-        _int("batteryPercentage"),
-        unit="percentage",
-        value_range=(0, 100, 1),
+    return Svc(
+        iid, "battery", (_p(1, "battery-level", "batteryPercentage", _int("batteryPercentage")),)
     )
-    return Svc(iid, "battery", "00007805", "Battery", (level,))
 
 
-TOGGLE = Act(1, "toggle", "00002811", _toggle, ("isOn",))
-ON = _p(1, "on", "00000006", "bool", "isOn", _bool("isOn"), writable=True, always=True)
+TOGGLE = Act(1, "toggle", _toggle, ("isOn",))
+ON = _p(1, "on", "isOn", _bool("isOn"), writable=True, always=True)
+COLOR_TEMPERATURE = Prop(
+    3,
+    "color-temperature",
+    _int("colorTemperature"),
+    ("colorTemperature",),
+    _write_kelvin,
+    ("colorTemperature",),
+    dynamic_range=_kelvin_range,
+)
+COLOR = Prop(
+    4,
+    "color",
+    _read_color,
+    ("colorHue", "colorSaturation"),
+    _write_color,
+    ("colorHue", "colorSaturation"),
+)
 
 LIGHT = Kind(
     "light",
-    "0000A001",
-    "Light",
     (
         INFO,
         Svc(
             2,
             "light",
-            "00007802",
-            "Light",
             (
                 ON,
-                _p(
-                    2,
-                    "brightness",
-                    "0000000D",
-                    "uint8",
-                    "lightLevel",
-                    _int("lightLevel"),
-                    writable=True,
-                    unit="percentage",
-                    value_range=(1, 100, 1),
-                ),
-                Prop(
-                    3,
-                    "color-temperature",
-                    "0000000F",
-                    "uint32",
-                    RW,
-                    read=_int("colorTemperature"),
-                    reads=("colorTemperature",),
-                    write=_write_kelvin,
-                    writes=("colorTemperature",),
-                    unit="kelvin",
-                    value_range=(1800, 6500, 1),
-                    dynamic_range=_kelvin_range,
-                ),
-                Prop(
-                    4,
-                    "color",
-                    "0000000E",
-                    "uint32",
-                    RW,
-                    read=_read_color,
-                    reads=("colorHue", "colorSaturation"),
-                    write=_write_color,
-                    writes=("colorHue", "colorSaturation"),
-                    unit="rgb",
-                    value_range=(0, 0xFFFFFF, 1),
-                ),
+                _p(2, "brightness", "lightLevel", _int("lightLevel"), writable=True),
+                COLOR_TEMPERATURE,
+                COLOR,
             ),
             actions=(TOGGLE,),
         ),
@@ -409,249 +334,87 @@ LIGHT = Kind(
 
 OUTLET = Kind(
     "outlet",
-    "0000A002",
-    "Outlet",
     (
         INFO,
-        Svc(2, "switch", "0000780C", "Switch", (ON,), actions=(TOGGLE,)),
+        Svc(2, "switch", (ON,), actions=(TOGGLE,)),
         Svc(
             3,
             "power-consumption",
-            "0000780E",
-            "Power Consumption",
             (
-                _p(
-                    1,
-                    "electric-power",
-                    "00000066",
-                    "float",
-                    "currentActivePower",
-                    _float("currentActivePower"),
-                    unit="watt",
-                    value_range=(0, 3680, 0.1),
-                ),
-                _p(
-                    2,
-                    "power-consumption",
-                    "0000002F",
-                    "float",
-                    "totalEnergyConsumed",
-                    _float("totalEnergyConsumed"),
-                    unit="kWh",
-                    value_range=(0, 999999, 0.01),
-                ),
-                _p(
-                    3,
-                    "voltage",
-                    "00000031",
-                    "float",
-                    "currentVoltage",
-                    _float("currentVoltage"),
-                    unit="volt",
-                    value_range=(0, 260, 0.1),
-                ),
-                _p(
-                    4,
-                    "electric-current",
-                    "00000030",
-                    "float",
-                    "currentAmps",
-                    _float("currentAmps"),
-                    unit="ampere",
-                    value_range=(0, 16, 0.01),
-                ),
+                _p(1, "electric-power", "currentActivePower", _float("currentActivePower"),
+                   shape={"value_range": (0, 3680, 0.1)}),
+                _p(2, "power-consumption", "totalEnergyConsumed", _float("totalEnergyConsumed")),
+                _p(3, "voltage", "currentVoltage", _float("currentVoltage"),
+                   shape={"value_range": (0, 260, 0.1)}),
+                _p(4, "electric-current", "currentAmps", _float("currentAmps"),
+                   shape={"value_range": (0, 16, 0.01)}),
             ),
         ),
     ),
-)
+)  # fmt: skip
 
-PERCENT: Range = (0, 100, 1)
 BLINDS = Kind(
     "curtain",
-    "0000A00C",
-    "Curtain",
     (
         INFO,
         Svc(
             2,
             "curtain",
-            "00007816",
-            "Curtain",
             (
-                Prop(
-                    1,
-                    "motor-control",
-                    "00000038",
-                    "uint8",
-                    ("write",),
-                    write=_write_motor,
-                    writes=("blindsTargetLevel",),
-                    value_list=((0, "Pause"), (1, "Open"), (2, "Close")),
-                ),
-                Prop(
-                    2,
-                    "current-position",
-                    "00000039",
-                    "uint8",
-                    RN,
-                    read=_open_level("blindsCurrentLevel"),
-                    reads=("blindsCurrentLevel",),
-                    unit="percentage",
-                    value_range=PERCENT,
-                ),
-                Prop(
-                    3,
-                    "target-position",
-                    "0000003A",
-                    "uint8",
-                    RW,
-                    read=_open_level("blindsTargetLevel"),
-                    reads=("blindsTargetLevel",),
-                    write=lambda value, device: {"blindsTargetLevel": 100 - int(value)},
-                    writes=("blindsTargetLevel",),
-                    unit="percentage",
-                    value_range=PERCENT,
-                ),
-                _p(
-                    4,
-                    "status",
-                    "00000007",
-                    "uint8",
-                    "blindsState",
-                    _choice("blindsState", BLINDS_STATE),
-                    value_list=((0, "Stopped"), (1, "Opening"), (2, "Closing")),
-                ),
+                Prop(1, "motor-control", write=_write_motor, writes=("blindsTargetLevel",),
+                     shape={"value_list": ((0, "Pause"), (1, "Open"), (2, "Close"))}),
+                Prop(2, "current-position", _open_level("blindsCurrentLevel"),
+                     ("blindsCurrentLevel",)),
+                Prop(3, "target-position", _open_level("blindsTargetLevel"), ("blindsTargetLevel",),
+                     lambda value, device: {"blindsTargetLevel": 100 - int(value)},
+                     ("blindsTargetLevel",)),
+                _p(4, "status", "blindsState", _choice("blindsState", BLINDS_STATE),
+                   shape={"value_list": ((0, "Stopped"), (1, "Opening"), (2, "Closing"))}),
             ),
         ),
         _battery(3),
     ),
+)  # fmt: skip
+
+
+def _sensor(kind: str, state: str, attribute: str, read: Reader) -> Kind:
+    """A battery sensor whose one reading is always in its spec."""
+    main = Svc(2, kind, (_p(1, state, attribute, read, always=True),))
+    return Kind(kind, (INFO, main, _battery(3)))
+
+
+MOTION_SENSOR = _sensor(
+    "motion-sensor", "motion-state", "isDetected", _bool("isDetected", default=False)
+)
+CONTACT_SENSOR = _sensor("magnet-sensor", "contact-state", "isOpen", _bool("isOpen", invert=True))
+WATER_SENSOR = _sensor(
+    "submersion-sensor",
+    "submersion-state",
+    "waterLeakDetected",
+    _bool("waterLeakDetected", default=False),
 )
 
-MOTION_SENSOR = Kind(
-    "motion-sensor",
-    "0000A014",
-    "Motion Sensor",
-    (
-        INFO,
-        Svc(
-            2,
-            "motion-sensor",
-            "00007825",
-            "Motion Sensor",
-            (
-                _p(
-                    1,
-                    "motion-state",
-                    "0000007D",
-                    "bool",
-                    "isDetected",
-                    _bool("isDetected", default=False),
-                    always=True,
-                ),
-            ),
-        ),
-        _battery(3),
-    ),
-)
-
-CONTACT_SENSOR = Kind(
-    "magnet-sensor",
-    "0000A016",
-    "Door/Window Sensor",
-    (
-        INFO,
-        Svc(
-            2,
-            "magnet-sensor",
-            "00007827",
-            "Magnet Sensor",
-            (
-                _p(
-                    1,
-                    "contact-state",
-                    "0000007C",
-                    "bool",
-                    "isOpen",
-                    _bool("isOpen", invert=True),
-                    always=True,
-                ),
-            ),
-        ),
-        _battery(3),
-    ),
-)
-
-_PM25 = _p(
-    1,
-    "pm2.5-density",
-    "00000034",
-    "float",
-    "currentPM25",
-    _float("currentPM25"),
-    unit="μg/m3",
-    value_range=(0, 1000, 1),
-)
+_PM25 = _p(1, "pm2.5-density", "currentPM25", _float("currentPM25"))
 
 AIR_MONITOR = Kind(
     "air-monitor",
-    "0000A008",
-    "Air Quality Monitor",
     (
         INFO,
         Svc(
             2,
             "temperature-humidity-sensor",
-            "00007814",
-            "Temperature Humidity Sensor",
             (
-                _p(
-                    1,
-                    "temperature",
-                    "00000020",
-                    "float",
-                    "currentTemperature",
-                    _float("currentTemperature"),
-                    unit="celsius",
-                    value_range=(-40, 125, 0.1),
-                ),
-                _p(
-                    2,
-                    "relative-humidity",
-                    "0000000C",
-                    "float",
-                    "currentRH",
-                    _float("currentRH"),
-                    unit="percentage",
-                    value_range=(0, 100, 0.1),
-                ),
+                _p(1, "temperature", "currentTemperature", _float("currentTemperature")),
+                _p(2, "relative-humidity", "currentRH", _float("currentRH")),
             ),
         ),
         Svc(
             3,
             "environment",
-            "0000780A",
-            "Environment",
             (
                 _PM25,
-                _p(
-                    2,
-                    "voc-index",
-                    "0000005A",
-                    "uint16",
-                    "vocIndex",
-                    _int("vocIndex"),
-                    value_range=(0, 500, 1),
-                ),
-                _p(
-                    3,
-                    "co2-density",
-                    "0000004B",
-                    "float",
-                    "currentCO2",
-                    _float("currentCO2"),
-                    unit="ppm",
-                    value_range=(0, 10000, 1),
-                ),
+                _p(2, "voc-index", "vocIndex", _int("vocIndex")),
+                _p(3, "co2-density", "currentCO2", _float("currentCO2")),
             ),
         ),
         _battery(4),
@@ -660,150 +423,54 @@ AIR_MONITOR = Kind(
 
 AIR_PURIFIER = Kind(
     "air-purifier",
-    "0000A007",
-    "Air Purifier",
     (
         INFO,
         Svc(
             2,
             "air-purifier",
-            "00007811",
-            "Air Purifier",
             (
-                Prop(
-                    1,
-                    "on",
-                    "00000006",
-                    "bool",
-                    RW,
-                    read=_purifier_on,
-                    reads=("fanMode",),
-                    write=_write_purifier_on,
-                    writes=("fanMode",),
-                ),
-                Prop(
-                    2,
-                    "mode",
-                    "00000008",
-                    "uint8",
-                    RW,
-                    read=_choice("fanMode", FAN_MODES),
-                    reads=("fanMode",),
-                    write=_set_choice("fanMode", FAN_MODES),
-                    writes=("fanMode",),
-                    value_list=((0, "Auto"), (1, "Low"), (2, "Medium"), (3, "High")),
-                ),
-                _p(
-                    3,
-                    "fan-level",
-                    "00000016",
-                    "uint8",
-                    "motorState",
-                    _int("motorState"),
-                    writable=True,
-                    value_range=(0, 50, 1),
-                ),
+                Prop(1, "on", _purifier_on, ("fanMode",), _write_purifier_on, ("fanMode",)),
+                Prop(2, "mode", _choice("fanMode", FAN_MODES), ("fanMode",),
+                     _set_choice("fanMode", FAN_MODES), ("fanMode",),
+                     shape={"value_list": ((0, "Auto"), (1, "Low"), (2, "Medium"), (3, "High"))}),
+                _p(3, "fan-level", "motorState", _int("motorState"), writable=True,
+                   shape={"value_range": (0, 50, 1)}),
             ),
         ),
-        Svc(3, "environment", "0000780A", "Environment", (_PM25,)),
+        Svc(3, "environment", (_PM25,)),
         Svc(
             4,
             "filter",
-            "0000780B",
-            "Filter",
             (
-                Prop(
-                    1,
-                    "filter-life-level",
-                    "0000001E",
-                    "uint8",
-                    RN,
-                    read=_filter_life,
-                    reads=("filterElapsedTime",),
-                    unit="percentage",
-                    value_range=(0, 100, 1),
-                ),
-                _p(
-                    2,
-                    "filter-used-time",
-                    "00000048",
-                    "uint32",
-                    "filterElapsedTime",
-                    _int("filterElapsedTime"),
-                    unit="minutes",
-                    value_range=(0, 4294967295, 1),
-                ),
+                Prop(1, "filter-life-level", _filter_life, ("filterElapsedTime",)),
+                _p(2, "filter-used-time", "filterElapsedTime", _int("filterElapsedTime"),
+                   shape={"value_range": (0, 4294967295, 1)}),
             ),
         ),
         Svc(
             5,
             "physical-controls-locked",
-            "00007807",
-            "Physical Control Locked",
-            (
-                _p(
-                    1,
-                    "physical-controls-locked",
-                    "0000001D",
-                    "bool",
-                    "childLock",
-                    _bool("childLock"),
-                    writable=True,
-                ),
-            ),
+            (_p(1, "physical-controls-locked", "childLock", _bool("childLock"), writable=True),),
         ),
         Svc(
             6,
             "indicator-light",
-            "00007803",
-            "Indicator Light",
-            (_p(1, "on", "00000006", "bool", "statusLight", _bool("statusLight"), writable=True),),
+            (_p(1, "on", "statusLight", _bool("statusLight"), writable=True),),
         ),
     ),
-)
-
-WATER_SENSOR = Kind(
-    "submersion-sensor",
-    "0000A0E3",
-    "Water Leak Sensor",
-    (
-        INFO,
-        Svc(
-            2,
-            "submersion-sensor",
-            "0000780D",
-            "Submersion Sensor",
-            (
-                _p(
-                    1,
-                    "submersion-state",
-                    "0000007E",
-                    "bool",
-                    "waterLeakDetected",
-                    _bool("waterLeakDetected", default=False),
-                    always=True,
-                ),
-            ),
-        ),
-        _battery(3),
-    ),
-)
+)  # fmt: skip
 
 REMOTE = Kind(
     "remote-control",
-    "0000A021",
-    "Remote Control",
     (
         INFO,
         Svc(
             2,
             "switch-sensor",
-            "00007828",
-            "Button",
             events=(
-                Ev(1, "click", "00005007", ClickPattern.SINGLE),
-                Ev(2, "double-click", "00005008", ClickPattern.DOUBLE),
-                Ev(3, "long-press", "00005009", ClickPattern.LONG),
+                Ev(1, "click", ClickPattern.SINGLE),
+                Ev(2, "double-click", ClickPattern.DOUBLE),
+                Ev(3, "long-press", ClickPattern.LONG),
             ),
         ),
         _battery(3),
@@ -846,33 +513,41 @@ def kind_of(device: Device) -> Kind | None:
 # --- spec generation ------------------------------------------------------------------------------
 def spec_document(kind: Kind, device: Device) -> dict[str, Any]:
     """A MIoT spec instance document for this very device: only the properties it has."""
-    services = []
-    for svc in kind.services:
-        props = [_prop_document(p, svc, device) for p in svc.props if _has(p, device)]
-        actions = [_action_document(a, svc) for a in svc.actions if _accepts(a.writes, device)]
-        events = [_event_document(e, svc) for e in svc.events]
-        if not (props or actions or events):
-            continue
-        services.append(
-            {
-                "iid": svc.iid,
-                "type": _urn("service", svc.name, svc.type_id),
-                "description": svc.description,
-                "properties": props,
-                "actions": actions,
-                "events": events,
-            }
-        )
-    return {
-        "type": _urn("device", kind.name, kind.type_id),
-        "description": f"{kind.description} ({device.attributes.get('model', 'IKEA')})",
-        "services": services,
-    }
+    return _builder(kind, device).document()
 
 
 def build_spec(kind: Kind, device: Device) -> DeviceSpec:
     """The DeviceSpec of a discovered device."""
-    return load_spec(spec_document(kind, device), source=f"dirigera:{device.id}")
+    return _builder(kind, device).build(source=f"dirigera:{device.id}")
+
+
+def _builder(kind: Kind, device: Device) -> SpecBuilder:
+    model = device.attributes.get("model", "IKEA")
+    spec = SpecBuilder(PRODUCT, kind.name)
+    spec.description = f"{spec.description} ({model})"
+    for svc in kind.services:
+        service = spec.service(svc.name, iid=svc.iid)
+        for prop in svc.props:
+            if _has(prop, device):
+                shape = dict(prop.shape)
+                dynamic = prop.dynamic_range(device.attributes) if prop.dynamic_range else None
+                if dynamic is not None:
+                    shape["value_range"] = dynamic
+                service.prop(prop.name, iid=prop.iid, access=_access(prop, device), **shape)
+        for action in svc.actions:
+            if _accepts(action.writes, device):
+                service.action(action.name, iid=action.iid)
+        for event in svc.events:
+            service.event(event.name, iid=event.iid)
+    return spec
+
+
+def _access(prop: Prop, device: Device) -> tuple[str, ...]:
+    """Readable if the binding reads, writable if this device accepts what it writes."""
+    writable = prop.write is not None and _accepts(prop.writes, device)
+    if prop.read is None:
+        return ("write",)
+    return ("read", "write", "notify") if writable else ("read", "notify")
 
 
 def _has(prop: Prop, device: Device) -> bool:
@@ -883,50 +558,6 @@ def _has(prop: Prop, device: Device) -> bool:
 
 def _accepts(attributes: Sequence[str], device: Device) -> bool:
     return bool(attributes) and all(device.accepts(a) for a in attributes)
-
-
-def _prop_document(prop: Prop, svc: Svc, device: Device) -> dict[str, Any]:
-    writable = prop.write is not None and _accepts(prop.writes, device)
-    access = [a for a in prop.access if a != "write" or writable]
-    doc: dict[str, Any] = {
-        "iid": prop.iid,
-        "type": _urn("property", prop.name, prop.type_id),
-        "description": prop.name.replace("-", " ").capitalize(),
-        "format": prop.format,
-        "access": access,
-    }
-    if prop.unit:
-        doc["unit"] = prop.unit
-    value_range = prop.dynamic_range(device.attributes) if prop.dynamic_range else None
-    value_range = value_range or prop.value_range
-    if value_range:
-        doc["value-range"] = list(value_range)
-    if prop.value_list:
-        doc["value-list"] = [{"value": v, "description": d} for v, d in prop.value_list]
-    return doc
-
-
-def _action_document(action: Act, svc: Svc) -> dict[str, Any]:
-    return {
-        "iid": action.iid,
-        "type": _urn("action", action.name, action.type_id),
-        "description": action.name.capitalize(),
-        "in": [],
-        "out": [],
-    }
-
-
-def _event_document(event: Ev, svc: Svc) -> dict[str, Any]:
-    return {
-        "iid": event.iid,
-        "type": _urn("event", event.name, event.type_id),
-        "description": event.name.replace("-", " ").capitalize(),
-        "arguments": [],
-    }
-
-
-def _urn(kind: str, name: str, type_id: str) -> str:
-    return f"urn:miot-spec-v2:{kind}:{name}:{type_id}:{VENDOR}:1"
 
 
 # --- values both ways -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Our properties as Hue resources carry them: for each property name, the resource type that
-holds it, how to read it from an aiohue resource object, how to write it as a partial PUT body,
-and its MIoT property document (format, access, unit, range) for generated specs."""
+"""Our properties as Hue resources carry them: for each standard property name, the resource
+type that holds it, how to read it from an aiohue resource object, how to write it as a partial
+PUT body, and where a resource's property differs from the standard shape (``model.standard``)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from homeweave.integrations.hue.color import (
+from homeweave.model import Value
+from homeweave.model.color import (
     XY,
     Gamut,
-    kelvin_to_mirek,
-    mirek_to_kelvin,
+    kelvin_to_mired,
+    mired_to_kelvin,
     rgb_to_xy,
     xy_to_rgb,
 )
-from homeweave.model import Value
 
 Body = dict[str, Any]
 """A partial CLIP v2 PUT body, e.g. ``{"on": {"on": true}}``."""
@@ -24,8 +24,6 @@ Resource = Any
 """An aiohue v2 resource object (aiohue ships no type information)."""
 
 MAX_LUX = 83_000
-RW = ["read", "write", "notify"]
-RN = ["read", "notify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +32,11 @@ class Feature:
 
     name: str
     rtype: str
-    type_id: str
-    description: str
-    doc: Callable[[Resource], dict[str, Any]]
-    """format/access/unit/value-range of the property, for a resource that has it."""
     read: Callable[[Resource], Value | None]
     write: Callable[[Value, Resource], Body] | None = None
     present: Callable[[Resource], bool] = lambda resource: True
+    shape: Callable[[Resource], dict[str, Any]] = lambda resource: {}
+    """Where this resource's property differs from the standard shape (its range)."""
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -58,7 +54,7 @@ def _kelvin(r: Resource) -> Value | None:
     ct = r.color_temperature
     if ct is None or not ct.mirek_valid or not ct.mirek:
         return None  # in colour (xy) mode: keep the last colour temperature
-    return mirek_to_kelvin(ct.mirek)
+    return mired_to_kelvin(ct.mirek)
 
 
 def gamut_of(r: Resource) -> Gamut | None:
@@ -135,7 +131,7 @@ def mirek_range(r: Resource) -> tuple[int, int]:
 
 def _write_kelvin(value: Value, r: Resource) -> Body:
     low, high = mirek_range(r)
-    return {"color_temperature": {"mirek": min(max(kelvin_to_mirek(float(value)), low), high)}}
+    return {"color_temperature": {"mirek": min(max(kelvin_to_mired(float(value)), low), high)}}
 
 
 def _write_rgb(value: Value, r: Resource) -> Body:
@@ -143,25 +139,10 @@ def _write_rgb(value: Value, r: Resource) -> Body:
     return {"color": {"xy": {"x": x, "y": y}}}
 
 
-# --- property documents -------------------------------------------------------------------------
-def _doc(
-    fmt: str, access: list[str], unit: str | None = None, rng: list[float] | None = None
-) -> Callable[[Resource], dict[str, Any]]:
-    def doc(r: Resource) -> dict[str, Any]:
-        out: dict[str, Any] = {"format": fmt, "access": access}
-        if unit is not None:
-            out["unit"] = unit
-        if rng is not None:
-            out["value-range"] = rng
-        return out
-
-    return doc
-
-
-def _kelvin_doc(r: Resource) -> dict[str, Any]:
+# --- where Hue differs from the standard shape ----------------------------------------------------
+def _kelvin_range(r: Resource) -> dict[str, Any]:
     low, high = mirek_range(r)
-    kelvin = [mirek_to_kelvin(high), mirek_to_kelvin(low), 1]
-    return {"format": "uint32", "access": RW, "unit": "kelvin", "value-range": kelvin}
+    return {"value_range": (mired_to_kelvin(high), mired_to_kelvin(low), 1)}
 
 
 def _has_ct(r: Resource) -> bool:
@@ -172,86 +153,30 @@ def _has_ct(r: Resource) -> bool:
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
-        Feature("on", "light", "00000006", "Switch Status", _doc("bool", RW), _on, _write_on),
+        Feature("on", "light", _on, _write_on),
         Feature(
             "brightness",
             "light",
-            "0000000D",
-            "Brightness",
-            _doc("uint8", RW, "percentage", [1, 100, 1]),
             _brightness,
             _write_brightness,
             lambda r: getattr(r, "dimming", None) is not None,
         ),
+        Feature("color-temperature", "light", _kelvin, _write_kelvin, _has_ct, _kelvin_range),
         Feature(
-            "color-temperature",
-            "light",
-            "0000000F",
-            "Color Temperature",
-            _kelvin_doc,
-            _kelvin,
-            _write_kelvin,
-            _has_ct,
+            "color", "light", _rgb, _write_rgb, lambda r: getattr(r, "color", None) is not None
         ),
-        Feature(
-            "color",
-            "light",
-            "0000000E",
-            "Color",
-            _doc("uint32", RW, "rgb", [0, 0xFFFFFF, 1]),
-            _rgb,
-            _write_rgb,
-            lambda r: getattr(r, "color", None) is not None,
-        ),
-        Feature("motion-state", "motion", "0000007D", "Motion State", _doc("bool", RN), _motion),
+        Feature("motion-state", "motion", _motion),
         Feature(
             "illumination",
             "light_level",
-            "0000004E",
-            "Illumination",
-            _doc("uint32", RN, "lux", [0, MAX_LUX, 1]),
             _lux,
+            shape=lambda r: {"value_range": (0, MAX_LUX, 1)},
         ),
-        Feature(
-            "temperature",
-            "temperature",
-            "00000020",
-            "Temperature",
-            _doc("float", RN, "celsius", [-40, 125, 0.1]),
-            _celsius,
-        ),
-        Feature(
-            "battery-level",
-            "device_power",
-            "00000014",
-            "Battery Level",
-            _doc("uint8", RN, "percentage", [0, 100, 1]),
-            _battery,
-        ),
-        Feature(
-            "manufacturer",
-            "device",
-            "00000001",
-            "Device Manufacturer",
-            _doc("string", ["read"]),
-            _product("manufacturer_name"),
-        ),
-        Feature(
-            "model",
-            "device",
-            "00000002",
-            "Device Model",
-            _doc("string", ["read"]),
-            _product("model_id"),
-        ),
-        Feature(
-            "firmware-revision",
-            "device",
-            "00000005",
-            "Current Firmware Version",
-            _doc("string", ["read"]),
-            _product("software_version"),
-        ),
+        Feature("temperature", "temperature", _celsius),
+        Feature("battery-level", "device_power", _battery),
+        Feature("manufacturer", "device", _product("manufacturer_name")),
+        Feature("model", "device", _product("model_id")),
+        Feature("firmware-revision", "device", _product("software_version")),
     )
 }
 

@@ -1,10 +1,10 @@
 """Hue CLIP v2 resources <-> our model, as tables.
 
-``SERVICES``: the MIoT services a Hue device is described with (piids fixed, matching our
+``SERVICES``: the standard services a Hue device is described with (piids fixed, matching our
 catalog's ``light`` and ``motion-sensor``), each property one of ``features.FEATURES``.
-``device_spec`` builds a spec document from the resources a device has; ``bind`` ties any spec's
-properties (generated or from the catalog) to resource ids by name, and ``fit`` makes a value
-read from the bridge fit its property.
+``device_spec`` builds a spec (with ``model.builder``) from the resources a device has; ``bind``
+ties any spec's properties (generated or from the catalog) to resource ids by name, and ``fit``
+makes a value read from the bridge fit its property.
 """
 
 from __future__ import annotations
@@ -16,25 +16,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from homeweave.integrations.hue.features import FEATURES, Feature, Resource
-from homeweave.model import DeviceSpec, Format, Property, Value, load_spec
+from homeweave.model import DeviceSpec, Format, Property, Value
+from homeweave.model.builder import SpecBuilder
 
-EVENT_TYPE_IDS = {
-    "click": "00005007",
-    "double-click": "00005008",
-    "long-press": "00005009",
-    "press": "0000500A",
-    "repeat": "0000500B",
-    "long-release": "0000500C",
-}
+EVENTS = ("click", "double-click", "long-press", "press", "repeat", "long-release")
+"""What a Hue button reports, by our (standard) event names."""
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceKind:
-    """A service we describe Hue resources with; ``properties`` are feature names by piid."""
+    """A standard service we describe Hue resources with; ``properties`` are feature names by
+    piid."""
 
     name: str
-    type_id: str
-    description: str
     properties: Mapping[int, str]
     actions: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
@@ -43,41 +37,27 @@ class ServiceKind:
 SERVICES: dict[str, ServiceKind] = {
     s.name: s
     for s in (
+        ServiceKind("device-information", {1: "manufacturer", 2: "model", 4: "firmware-revision"}),
         ServiceKind(
-            "device-information",
-            "00007801",
-            "Device Information",
-            {1: "manufacturer", 2: "model", 4: "firmware-revision"},
+            "light", {1: "on", 2: "brightness", 3: "color-temperature", 4: "color"}, ("toggle",)
         ),
-        ServiceKind(
-            "light",
-            "00007802",
-            "Light",
-            {1: "on", 2: "brightness", 3: "color-temperature", 4: "color"},
-            ("toggle",),
-        ),
-        ServiceKind("switch", "0000780C", "Switch", {1: "on"}, ("toggle",)),
-        ServiceKind(
-            "motion-sensor", "00007825", "Motion Sensor", {1: "motion-state", 2: "illumination"}
-        ),
-        ServiceKind("illumination-sensor", "0000783D", "Illumination Sensor", {1: "illumination"}),
-        ServiceKind("battery", "00007805", "Battery", {1: "battery-level"}),
-        ServiceKind(
-            "temperature-humidity-sensor", "00007814", "Temperature Sensor", {1: "temperature"}
-        ),
-        ServiceKind("switch-sensor", "0000780A", "Button", {}, events=tuple(EVENT_TYPE_IDS)),
+        ServiceKind("switch", {1: "on"}, ("toggle",)),
+        ServiceKind("motion-sensor", {1: "motion-state", 2: "illumination"}),
+        ServiceKind("illumination-sensor", {1: "illumination"}),
+        ServiceKind("battery", {1: "battery-level"}),
+        ServiceKind("temperature-humidity-sensor", {1: "temperature"}),
+        ServiceKind("switch-sensor", {}, events=EVENTS),
     )
 }
-TOGGLE_TYPE_ID = "00002811"
 
-DEVICE_TYPES: list[tuple[str, str, str, str]] = [
-    # (first service present, device type name, type id, description), by priority
-    ("light", "light", "0000A001", "Light"),
-    ("switch", "outlet", "0000A002", "Outlet"),
-    ("motion-sensor", "motion-sensor", "0000A014", "Motion Sensor"),
-    ("temperature-humidity-sensor", "temperature-humidity-sensor", "0000A00A", "Sensor"),
-    ("illumination-sensor", "illumination-sensor", "0000A024", "Illumination Sensor"),
-    ("switch-sensor", "remote-control", "0000A021", "Remote Control"),
+DEVICE_TYPES: list[tuple[str, str]] = [
+    # (first service present, standard device type), by priority
+    ("light", "light"),
+    ("switch", "outlet"),
+    ("motion-sensor", "motion-sensor"),
+    ("temperature-humidity-sensor", "temperature-humidity-sensor"),
+    ("illumination-sensor", "illumination-sensor"),
+    ("switch-sensor", "remote-control"),
 ]
 
 
@@ -108,18 +88,13 @@ def device_spec(model: str, resources: Mapping[str, Sequence[Resource]]) -> Devi
     nothing of it maps onto our model (the bridge itself, a bare zigbee node)."""
     plan = service_plan(resources)
     names = [kind.name for kind, _ in plan]
-    device_type = next((t for t in DEVICE_TYPES if t[0] in names), None)
+    device_type = next((t for s, t in DEVICE_TYPES if s in names), None)
     if device_type is None:
         return None
     product = "hue-" + (re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-") or "device")
-    _, type_name, type_id, description = device_type
-
-    def urn(kind: str, name: str, hex_id: str) -> str:
-        return f"urn:miot-spec-v2:{kind}:{name}:{hex_id}:{product}:1"
-
-    services = []
+    spec = SpecBuilder(product, device_type)
     for siid, (kind, index) in enumerate(plan, start=1):
-        properties = []
+        service = spec.service(kind.name, iid=siid)
         for piid, name in kind.properties.items():
             feature = FEATURES[name]
             found = resources.get(feature.rtype, ())
@@ -128,29 +103,13 @@ def device_spec(model: str, resources: Mapping[str, Sequence[Resource]]) -> Devi
             )
             if resource is None or not feature.present(resource):
                 continue
-            doc = {"iid": piid, "type": urn("property", name, feature.type_id)}
-            properties.append({**doc, "description": feature.description, **feature.doc(resource)})
-        events = [
-            {"iid": i, "type": urn("event", name, EVENT_TYPE_IDS[name]), "description": name}
-            for i, name in enumerate(kind.events, start=1)
-        ]
-        actions = [
-            {"iid": 1, "type": urn("action", "toggle", TOGGLE_TYPE_ID), "in": [], "out": []}
-            for _ in kind.actions
-        ]
-        if properties or events:
-            services.append(
-                {
-                    "iid": siid,
-                    "type": urn("service", kind.name, kind.type_id),
-                    "description": kind.description,
-                    "properties": properties,
-                    "actions": actions,
-                    "events": events,
-                }
-            )
-    document = {"type": urn("device", type_name, type_id), "description": description}
-    return load_spec({**document, "services": services}, source=f"Hue {model}")
+            service.prop(name, iid=piid, **feature.shape(resource))
+        for event in kind.events:
+            service.event(event)
+        if service.properties or service.events:
+            for action in kind.actions:
+                service.action(action)
+    return spec.build(source=f"Hue {model}")
 
 
 # --- binding ------------------------------------------------------------------------------------

@@ -24,11 +24,13 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
     Scale,
     ScaleKind,
 )
-from homeweave.model import DeviceSpec, Value, load_spec
+from homeweave.model import DeviceSpec, Value
+from homeweave.model.builder import SpecBuilder
+from homeweave.model.color import MIRED_KELVIN, mired_to_kelvin
+from homeweave.model.units import normalize
 
 _LOGGER = logging.getLogger(__name__)
 
-NAMESPACE = "homeweave-spec"
 INFO_SIID = 1
 ACCESS_STATE, ACCESS_SET, ACCESS_GET = 1, 2, 4
 
@@ -139,21 +141,6 @@ CATEGORY_SERVICES: dict[str | None, str] = {
 # Services about keeping the device going, listed after what the device is for.
 UPKEEP_SERVICES = ("battery", "settings", "other", "diagnostics", "zigbee")
 
-UNITS: dict[str, str] = {
-    "°C": "celsius",
-    "%": "percentage",
-    "lx": "lux",
-    "V": "volt",
-    "mV": "millivolt",
-    "W": "watt",
-    "kWh": "kWh",
-    "A": "ampere",
-    "s": "seconds",
-    "hPa": "hPa",
-    "ppm": "ppm",
-    "lqi": "none",
-}
-
 # Device type from the services it has, first match wins.
 DEVICE_TYPES: list[tuple[str, str]] = [
     ("light", "light"),
@@ -192,8 +179,18 @@ class ZigbeeModel:
 
 @dataclass
 class _Prop:
-    document: dict[str, Any]
+    name: str
+    description: str
+    shape: dict[str, Any]
+    """format, access, unit, value_range, value_list: all of it from the expose."""
     binding: Binding
+
+
+@dataclass
+class _Event:
+    iid: int
+    name: str
+    description: str
 
 
 @dataclass
@@ -202,7 +199,7 @@ class _Service:
     endpoint: str | None
     siid: int
     props: list[_Prop] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[_Event] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
 
     def next_piid(self) -> int:
@@ -212,14 +209,13 @@ class _Service:
         return len(self.events) + 1
 
 
-class _Builder:
+class _Exposes:
+    """The services a device's exposes make, with their bindings, before numbering."""
+
     def __init__(self, product: str) -> None:
         self.product = product
         self.services: dict[tuple[str, str | None], _Service] = {}
         self.actions: list[ActionEvents] = []
-
-    def urn(self, kind: str, name: str) -> str:
-        return f"urn:{NAMESPACE}:{kind}:{name}:00000000:{self.product}:1"
 
     def service(self, name: str, endpoint: str | None) -> _Service:
         key = (name, endpoint)
@@ -243,18 +239,16 @@ class _Builder:
             prop_name = slug(str(expose["property"]))
         service.names.add(prop_name)
         piid = service.next_piid()
-        document, binding = _property(expose, semantic, service.siid, piid)
-        document["type"] = self.urn("property", prop_name)
+        shape, binding = _property(expose, semantic, service.siid, piid)
         edge: list[tuple[Value, int]] = []
         for value, event_name in semantic.events.items():
             eiid = service.next_eiid()
-            service.events.append(
-                {"iid": eiid, "type": self.urn("event", event_name), "description": event_name}
-            )
+            service.events.append(_Event(eiid, event_name, event_name))
             edge.append((value, eiid))
         if edge:
             binding = replace(binding, edge_events=tuple(edge))
-        service.props.append(_Prop(document, binding))
+        description = str(expose.get("label") or expose.get("description") or expose["name"])
+        service.props.append(_Prop(prop_name, description, shape, binding))
 
     def semantic(self, expose: Mapping[str, Any], specific: str | None) -> Semantic:
         name = str(expose.get("name") or "")
@@ -277,9 +271,7 @@ class _Builder:
         for value in values:
             eiid = service.next_eiid()
             event_name = ACTION_EVENTS.get(value, slug(value))
-            service.events.append(
-                {"iid": eiid, "type": self.urn("event", event_name), "description": value}
-            )
+            service.events.append(_Event(eiid, event_name, value))
             codes.append((value, eiid))
         self.actions.append(ActionEvents(str(expose["property"]), service.siid, tuple(codes)))
 
@@ -305,11 +297,7 @@ def _property(
 ) -> tuple[dict[str, Any], Binding]:
     bits = expose.get("access")
     bits = bits if isinstance(bits, int) and not isinstance(bits, bool) else ACCESS_STATE
-    document: dict[str, Any] = {
-        "iid": piid,
-        "description": str(expose.get("label") or expose.get("description") or expose["name"]),
-        "access": _access(bits),
-    }
+    document: dict[str, Any] = {"access": _access(bits)}
     base = Binding(
         siid=siid,
         piid=piid,
@@ -334,9 +322,7 @@ def _property(
         codes = dict(semantic.codes) if semantic.codes else {v: i for i, v in enumerate(values)}
         codes = {v: c for v, c in codes.items() if v in values} or codes
         document["format"] = "uint8" if max(codes.values(), default=0) < 256 else "uint16"
-        document["value-list"] = [
-            {"value": c, "description": v} for v, c in sorted(codes.items(), key=lambda i: i[1])
-        ]
+        document["value_list"] = [(c, v) for v, c in sorted(codes.items(), key=lambda i: i[1])]
         return document, replace(base, kind=Kind.ENUM, codes=tuple(codes.items()))
     if kind == "text":
         document["format"] = "string"
@@ -369,25 +355,25 @@ def _numeric(
         scale = Scale(ScaleKind.LINEAR, factor)
         our_low, our_high, our_step = 1.0, 100.0, 1.0  # 0 is "off": that is the on property
     elif semantic.scale == "mired":
-        scale = Scale(ScaleKind.RECIPROCAL, 1_000_000.0)
-        our_low = round(1e6 / high) if high else 1000.0
-        our_high = round(1e6 / low) if low else 10000.0
+        scale = Scale(ScaleKind.RECIPROCAL, float(MIRED_KELVIN))
+        our_low = mired_to_kelvin(high) if high else 1000.0
+        our_high = mired_to_kelvin(low) if low else 10000.0
         our_step = 1.0
     else:
         our_low, our_high, our_step = low, high, step
     integer = _is_integer(semantic.format, low, high, step) if scale is None else True
     fmt = semantic.format or (_integer_format(our_low, our_high) if integer else "float")
     document["format"] = fmt
-    our_unit = semantic.unit or (UNITS.get(str(unit), str(unit)) if unit else None)
+    our_unit = semantic.unit or (normalize(str(unit)) if unit else None)
     if our_unit is not None:
         document["unit"] = our_unit
     if our_low is not None and our_high is not None and our_low <= our_high:
         default_step = 1.0 if integer else 0.0
-        document["value-range"] = [
+        document["value_range"] = (
             _plain(our_low),
             _plain(our_high),
             _plain(our_step if our_step is not None else default_step),
-        ]
+        )
     wire_integer = scale is not None or integer
     return replace(
         base,
@@ -420,29 +406,11 @@ def _plain(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
 
-def _info_service(builder: _Builder) -> dict[str, Any]:
-    return {
-        "iid": INFO_SIID,
-        "type": builder.urn("service", "device-information"),
-        "description": "Device Information",
-        "properties": [
-            {
-                "iid": i,
-                "type": builder.urn("property", name),
-                "description": name.replace("-", " ").capitalize(),
-                "format": "string",
-                "access": ["read"],
-            }
-            for i, name in enumerate(INFO_PROPERTIES, start=1)
-        ],
-    }
-
-
-def _ordered(builder: _Builder) -> list[_Service]:
+def _ordered(collected: _Exposes) -> list[_Service]:
     """Services with what the device is for first and upkeep (battery, link) last, numbered
     in that order; bindings and action events follow their service's new siid."""
     services = sorted(
-        builder.services.values(),
+        collected.services.values(),
         key=lambda s: (
             s.name in UPKEEP_SERVICES,
             UPKEEP_SERVICES.index(s.name) if s.name in UPKEEP_SERVICES else 0,
@@ -453,7 +421,7 @@ def _ordered(builder: _Builder) -> list[_Service]:
         service.siid = renumber[service.siid]
         for prop in service.props:
             prop.binding = replace(prop.binding, siid=service.siid)
-    builder.actions = [replace(a, siid=renumber[a.siid]) for a in builder.actions]
+    collected.actions = [replace(a, siid=renumber[a.siid]) for a in collected.actions]
     return services
 
 
@@ -468,7 +436,7 @@ def build_model(device: Mapping[str, Any]) -> ZigbeeModel:
         raise ValueError("device has no definition (unsupported or the coordinator)")
     model = str(definition.get("model") or device.get("model_id") or "unknown")
     vendor = str(definition.get("vendor") or "")
-    builder = _Builder(f"z2m-{slug(vendor)}-{slug(model)}")
+    collected = _Exposes(f"z2m-{slug(vendor)}-{slug(model)}")
     exposes = definition.get("exposes")
     for expose in exposes if isinstance(exposes, Sequence) else []:
         if not isinstance(expose, Mapping):
@@ -477,28 +445,33 @@ def build_model(device: Mapping[str, Any]) -> ZigbeeModel:
         if expose.get("type") in SPECIFIC_SERVICES and isinstance(features, Sequence):
             for feature in features:
                 if isinstance(feature, Mapping):
-                    builder.add(feature, str(expose["type"]))
+                    collected.add(feature, str(expose["type"]))
         else:
-            builder.add(expose, None)
-    services = _ordered(builder)
+            collected.add(expose, None)
+    services = _ordered(collected)
     present = {s.name for s in services}
     device_type = next((t for s, t in DEVICE_TYPES if s in present), "zigbee-device")
-    document = {
-        "type": builder.urn("device", device_type),
-        "description": f"{vendor} {model}: {definition.get('description') or ''}".strip(),
-        "services": [_info_service(builder)]
-        + [
-            {
-                "iid": s.siid,
-                "type": builder.urn("service", s.name),
-                "description": s.name + (f" (endpoint {s.endpoint})" if s.endpoint else ""),
-                "properties": [p.document for p in s.props],
-                "events": s.events,
-            }
-            for s in services
-        ],
-    }
-    spec = load_spec(document, source=f"zigbee2mqtt exposes of {device.get('friendly_name')}")
+    description = f"{vendor} {model}: {definition.get('description') or ''}".strip()
+    spec_builder = SpecBuilder(collected.product, device_type, description)
+    info_service = spec_builder.service("device-information", iid=INFO_SIID)
+    for name in INFO_PROPERTIES:
+        info_service.prop(name)
+    for s in services:
+        endpoint = f" (endpoint {s.endpoint})" if s.endpoint else ""
+        service = spec_builder.service(s.name, iid=s.siid, description=s.name + endpoint)
+        for p in s.props:
+            service.prop(
+                p.name,
+                iid=p.binding.piid,
+                description=p.description,
+                standard_shape=False,
+                **p.shape,
+            )
+        for e in s.events:
+            service.event(e.name, iid=e.iid, description=e.description)
+    spec = spec_builder.build(
+        source=f"zigbee2mqtt exposes of {device.get('friendly_name')}", keep_empty=True
+    )
     bindings = tuple(p.binding for s in services for p in s.props)
     info = {
         1: vendor,
@@ -506,4 +479,4 @@ def build_model(device: Mapping[str, Any]) -> ZigbeeModel:
         3: str(device.get("ieee_address") or ""),
         4: str(device.get("software_build_id") or ""),
     }
-    return ZigbeeModel(spec, DeviceMapping(bindings, tuple(builder.actions)), info)
+    return ZigbeeModel(spec, DeviceMapping(bindings, tuple(collected.actions)), info)

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from homeweave.model.color import MIRED_KELVIN, kelvin_to_xy
 from homeweave.sim.hue.events import EventStream, timestamp
 from homeweave.sim.hue.resources import (
     HomeBuilder,
@@ -332,7 +333,7 @@ def apply_light(light: Resource, body: dict[str, Any]) -> Changes:
             raise ClipError(400, f"invalid value, {mirek}, for parameter, mirek")
         new["color_temperature"].update(mirek=mirek, mirek_valid=True)
         if "color" in new:
-            new["color"]["xy"] = mirek_to_xy(mirek)
+            new["color"]["xy"] = kelvin_to_xy(MIRED_KELVIN / mirek)._asdict()
     if "color" in body and "color" in light:
         xy = _typed(body["color"], "xy", dict)
         x, y = xy.get("x"), xy.get("y")
@@ -352,23 +353,6 @@ def group_summary(lights: list[Resource]) -> Changes:
     levels = [light["dimming"]["brightness"] for light in on if "dimming" in light]
     brightness = round(sum(levels) / len(levels), 2) if levels else 0.0
     return {"on": {"on": bool(on)}, "dimming": {"brightness": brightness}}
-
-
-def mirek_to_xy(mirek: int) -> dict[str, float]:
-    """The CIE xy of a colour temperature (Kang et al. 2002 fit of the Planckian locus)."""
-    kelvin = min(max(1e6 / mirek, 1667.0), 25000.0)
-    t, t2, t3 = 1e3 / kelvin, 1e6 / kelvin**2, 1e9 / kelvin**3
-    if kelvin <= 4000:
-        x = -0.2661239 * t3 - 0.2343589 * t2 + 0.8776956 * t + 0.179910
-    else:
-        x = -3.0258469 * t3 + 2.1070379 * t2 + 0.2226347 * t + 0.240390
-    if kelvin <= 2222:
-        y = -1.1063814 * x**3 - 1.34811020 * x**2 + 2.18555832 * x - 0.20219683
-    elif kelvin <= 4000:
-        y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
-    else:
-        y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
-    return {"x": round(x, 4), "y": round(y, 4)}
 
 
 def _merge(target: dict[str, Any], changes: Changes) -> Changes:

@@ -1,0 +1,193 @@
+"""Values and durations for people, one place: reading a duration people wrote (``1h30m``,
+``2d``, ``90s``, ``00:05:00``), saying a value with its unit or value-list description
+(``230 lx``, ``2 (Sweeping)``), a duration (``1 h 30 min``) and a time of day.
+
+The CLI, automations, traces and the config loader all read and say these the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeweave.model.spec import Property, Value
+from homeweave.model.units import normalize, unit_symbol
+
+# --- reading durations ----------------------------------------------------------------------
+_DAY = 86400.0
+DURATION_UNITS: dict[str, float] = {
+    "w": 7 * _DAY,
+    "wk": 7 * _DAY,
+    "week": 7 * _DAY,
+    "weeks": 7 * _DAY,
+    "d": _DAY,
+    "day": _DAY,
+    "days": _DAY,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "m": 60.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "ms": 0.001,
+}
+"""Each spelling of a duration unit people may write, in seconds."""
+MAX_DURATION = 366 * _DAY
+"""Longer than a year is a typo, not a duration."""
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
+
+
+def shown(value: object) -> str:
+    """A value as an error message quotes it, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_duration(value: object, *, signed: bool = False) -> float:
+    """Seconds of ``90`` (a number), ``"90s"``, ``"5m"``, ``"1.5h"``, ``"2d"``, ``"1w"``,
+    ``"1h30m"``, ``"1 h 30 min"``, ``"00:05:00"``; with ``signed``, ``"-30m"`` too.
+
+    Raises ValueError with a sentence saying what is expected and what was given.
+    """
+    expected = (
+        "must be a duration like 90s, 5m, 1h30m or a number of seconds"
+        + (", optionally with a sign (-30m)" if signed else "")
+        + f", got {shown(value)}"
+    )
+    if isinstance(value, bool):
+        raise ValueError(expected)
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        seconds = _duration_text(value.strip().lower(), signed, expected)
+    else:
+        raise ValueError(expected)
+    if seconds != seconds or abs(seconds) > MAX_DURATION:
+        raise ValueError(expected)
+    if seconds < 0 and not signed:
+        raise ValueError(f"must not be negative, got {shown(value)}")
+    return seconds
+
+
+def _duration_text(text: str, signed: bool, expected: str) -> float:
+    sign = 1.0
+    if signed and text[:1] in "+-" and text:
+        sign = -1.0 if text[0] == "-" else 1.0
+        text = text[1:].strip()
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        hours, minutes, seconds = (int(g) for g in clock.groups())
+        return sign * (hours * 3600 + minutes * 60 + seconds)
+    total, end = 0.0, 0
+    for match in _PART.finditer(text):
+        if text[end : match.start()].strip() or match.group(2) not in DURATION_UNITS:
+            raise ValueError(expected)
+        total += float(match.group(1)) * DURATION_UNITS[match.group(2)]
+        end = match.end()
+    if end == 0 or text[end:].strip():
+        raise ValueError(expected)
+    return sign * total
+
+
+# --- saying values --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a value is said: in a sentence (a trace) or in a table cell (the CLI)."""
+
+    unknown: str
+    true: str
+    false: str
+    quote_text: bool
+    """Strings in quotes, so a sentence shows where they begin and end."""
+    with_code: bool
+    """A value-list entry as ``2 (Sweeping)`` rather than ``Sweeping``."""
+    tight_units: tuple[str, ...]
+    """Symbols written without a space (``60%``)."""
+
+
+SENTENCE = Style("unknown", "true", "false", True, True, ("%", "°C"))
+TABLE = Style("—", "on", "off", False, False, ())
+
+
+def number(value: float) -> str:
+    """``230.0`` as ``230``, ``4.25`` as ``4.25``."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def say_value(
+    val: Value | None,
+    unit: str | None = None,
+    choices: Iterable[tuple[Value, str]] = (),
+    style: Style = SENTENCE,
+) -> str:
+    """A value as people read it, with its unit symbol or value-list description; a colour
+    (unit ``rgb``) as ``#rrggbb``."""
+    if val is None:
+        return style.unknown
+    if isinstance(val, bool):
+        return style.true if val else style.false
+    if isinstance(val, str):
+        return repr(val) if style.quote_text else val
+    for code, description in choices:
+        if code == val and description:
+            return f"{number(val)} ({description})" if style.with_code else description
+    if normalize(unit) == "rgb" and float(val).is_integer():
+        return f"#{int(val) & 0xFFFFFF:06x}"
+    symbol = unit_symbol(unit)
+    if symbol in style.tight_units:
+        return f"{number(val)}{symbol}"
+    return f"{number(val)} {symbol}".rstrip()
+
+
+def value(val: Value | None, prop: Property | None = None, style: Style = SENTENCE) -> str:
+    """A property's value as people read it (see ``say_value``)."""
+    if prop is None:
+        return say_value(val, style=style)
+    choices = [(c.value, c.description) for c in prop.value_list]
+    return say_value(val, prop.unit, choices, style)
+
+
+def unit_of(prop: Property | None) -> str:
+    """The property's unit symbol, or an empty string."""
+    return "" if prop is None else unit_symbol(prop.unit)
+
+
+# --- saying durations and times -------------------------------------------------------------
+def duration(seconds: float) -> str:
+    """``120`` as ``2 min``, ``5400`` as ``1 h 30 min``, ``0.25`` as ``0.25 s``."""
+    if seconds < 60:
+        return f"{number(round(seconds, 3))} s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    parts.append(f"{secs} s" if secs else "")
+    return " ".join(p for p in parts if p)
+
+
+def offset(seconds: float) -> str:
+    """A signed offset: ``+ 30 min``, ``- 1 h``, or nothing for zero."""
+    if not seconds:
+        return ""
+    return f" {'+' if seconds > 0 else '-'} {duration(abs(seconds))}"
+
+
+def clock_time(at: datetime, now: datetime | None = None) -> str:
+    """``18:02:11``, with the date when it is not the same day as ``now``."""
+    text = at.strftime("%H:%M:%S")
+    if now is not None and at.date() != now.date():
+        return f"{at.strftime('%a %Y-%m-%d')} {text}"
+    return text
