@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from homeweave.protocols.dirigera.client import DirigeraClient, EventStream
@@ -156,3 +158,25 @@ async def test_a_hub_that_goes_away_and_comes_back(
             pass
     await sim.start()  # same port, same token
     assert len(await client.devices()) == len(DEVICES)
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+"""Valid JSON nested deeper than any parser's recursion limit."""
+
+
+async def test_hostile_json_is_refused_with_400(sim: DirigeraSimulator) -> None:
+    headers = {"Authorization": f"Bearer {sim.token}", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=False)) as session:
+        for body in (DEEP, b'[{"attributes": {"isOn": true}, "x": "\xff\xfe"}]'):
+            async with session.patch(
+                f"{sim.url}/devices/{LAMP}", data=body, headers=headers
+            ) as response:
+                assert response.status == 400
+                assert "error" in await response.json()
+        async with session.ws_connect(sim.url, headers=headers) as ws:
+            await ws.send_bytes(DEEP)
+            await ws.send_str(DEEP.decode())
+            await ws.send_str(json.dumps({"type": "ping", "id": "after"}))
+            async with asyncio.timeout(5):
+                answer = await ws.receive_json()
+    assert (answer["type"], answer["id"]) == ("pong", "after")  # still connected

@@ -222,3 +222,35 @@ async def test_without_a_key_clip_and_the_stream_are_forbidden(sim: HueBridgeSim
                 assert (await response.json())["errors"][0]["description"] == "unauthorized user"
         async with session.get(sim.url + "/api/config") as response:
             assert (await response.json())["bridgeid"] == "001788FFFE4A5B6C"
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+"""Valid JSON nested deeper than any parser's recursion limit."""
+
+
+async def test_hostile_bodies_are_answered_as_the_bridge_does(sim: HueBridgeSimulator) -> None:
+    # A real bridge answers a body it cannot parse with 400 and its CLIP error envelope
+    # (v1: HTTP 200 with error type 2); never with a 500.
+    key = sim.state.new_app_key()
+    play = sim.state.find("Hue Play", "light")["id"]
+    headers = {"hue-application-key": key, "Content-Type": "application/json"}
+    before = sim.state.get("light", play)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=False)) as session:
+        for body in (DEEP, b'{"on": {"on": true}, "name": "\xff\xfe"}'):
+            for method, path in (
+                ("PUT", f"/clip/v2/resource/light/{play}"),
+                ("POST", "/clip/v2/resource/geofence_client"),
+            ):
+                async with session.request(
+                    method, sim.url + path, data=body, headers=headers
+                ) as response:
+                    assert response.status == 400, (method, path, body[:20])
+                    assert await response.json() == {
+                        "errors": [{"description": "body contains invalid JSON"}],
+                        "data": [],
+                    }
+            async with session.post(sim.url + "/api", data=body, headers=headers) as response:
+                assert response.status == 200
+                assert (await response.json())[0]["error"]["type"] == 2
+    assert sim.state.get("light", play) == before  # nothing was applied
+    assert not sim.put_log

@@ -31,6 +31,8 @@ _LOGGER = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 QUEUE_LIMIT = 1000
+_UNPARSABLE = (ValueError, RecursionError)
+"""What parsing a hostile body raises: bad JSON or UTF-8 (ValueErrors), too deep nesting."""
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -231,7 +233,7 @@ class DirigeraSimulator:
     async def _patch(self, request: web.Request) -> web.Response:
         try:
             body = await request.json()
-        except ValueError:
+        except _UNPARSABLE:
             raise Rejected(400, "the body is not JSON") from None
         self.state.patch(request.match_info["id"], body)
         return web.Response(status=202)
@@ -268,7 +270,7 @@ class DirigeraSimulator:
 
     def _on_frame(self, client: _Client, text: str) -> None:
         """Clients may send an application-level ``ping``; the hub answers ``pong``."""
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(*_UNPARSABLE):
             frame: Any = json.loads(text)
             if isinstance(frame, dict) and frame.get("type") == "ping":
                 client.put({**frame, "type": "pong", "time": now_iso(), "data": None})

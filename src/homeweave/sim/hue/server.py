@@ -9,7 +9,6 @@ bridge on the same port with the same state, like a bridge that rebooted.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 import ssl
@@ -32,6 +31,8 @@ DEFAULT_BRIDGE_ID = "001788FFFE4A5B6C"
 KEY_HEADER = "hue-application-key"
 TLS_HANDSHAKE = b"\x16"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_UNPARSABLE = (ValueError, RecursionError)
+"""What parsing a hostile body raises: bad JSON or UTF-8 (ValueErrors), too deep nesting."""
 
 
 class HueBridgeSimulator:
@@ -193,7 +194,7 @@ class HueBridgeSimulator:
     async def _v1_create_user(self, request: web.Request) -> web.Response:
         try:
             body = await request.json()
-        except json.JSONDecodeError:
+        except _UNPARSABLE:
             return web.json_response([_v1_error(2, "body contains invalid json")])
         return web.json_response(self.state.create_user(body))
 
@@ -276,7 +277,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 async def _json_body(request: web.Request) -> Any:
     try:
         return await request.json()
-    except json.JSONDecodeError:
+    except _UNPARSABLE:
         raise ClipError(400, "body contains invalid JSON") from None
 
 

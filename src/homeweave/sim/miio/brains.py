@@ -20,6 +20,9 @@ Reply = dict[str, Any]
 MAX_STEP = 1.0
 MAX_STEPS = 600
 FIRMWARE = "1.0.4_0021"
+MAX_PROPERTIES = 16
+"""Items a ``get_properties`` may ask for: real devices refuse longer requests with an error
+(their buffers are small); clients ask in chunks of about 15."""
 
 NOT_READABLE, NOT_WRITABLE, NOT_FOUND, VALUE_ERROR, PARAM_ERROR = -4001, -4002, -4003, -4005, -4006
 
@@ -53,7 +56,7 @@ def miio_model(spec: DeviceSpec) -> str:
 class MiotBrain:
     """A MIoT device: ``get_properties``, ``set_properties`` and ``action`` against its spec,
     with the plausible behaviour of its device type. ``max_properties`` caps a request's items
-    (None: no cap), as some real devices do."""
+    (None: no cap) as real devices do; longer requests get error -5001."""
 
     def __init__(
         self,
@@ -62,7 +65,7 @@ class MiotBrain:
         options: Mapping[str, Any] | None = None,
         seed: int | None = None,
         model: str | None = None,
-        max_properties: int | None = None,
+        max_properties: int | None = MAX_PROPERTIES,
     ) -> None:
         self.spec = spec
         self.model = model or miio_model(spec)

@@ -5,6 +5,11 @@ decrypts requests with its token — a request under another token is silently i
 devices do — answers ``miIO.info`` itself and hands everything else to its brain. Replies echo
 the request id; a retransmitted request (same sender, id and body, within seconds) gets the
 cached reply again instead of running twice. Faults can be changed at any time.
+
+Like real firmware it ignores a request whose header names another device id or whose stamp is
+more than ``STAMP_TOLERANCE`` seconds from its own clock (a client must take the stamp from the
+handshake and keep it current; python-miio re-handshakes when it hears nothing). A reply too
+long for one datagram becomes an error reply instead.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import logging
 import random
 import secrets
+import struct
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,6 +31,7 @@ from typing import Any
 from homeweave.protocols.miio.errors import MalformedPacket
 from homeweave.protocols.miio.protocol import (
     DEFAULT_PORT,
+    MAX_DATAGRAM,
     Token,
     decode,
     encode,
@@ -37,6 +44,9 @@ _LOGGER = logging.getLogger(__name__)
 REPLAY_CACHE = 64
 REPLAY_WINDOW = 10.0
 """A request repeated (same sender, id and body) within this many seconds gets the same reply."""
+STAMP_TOLERANCE = 120
+"""Seconds a request's stamp may be off the device's clock, either way, and still be answered."""
+TOO_LONG = error(-5001, "response too long")
 
 
 @dataclass
@@ -156,9 +166,29 @@ class MiioSimulator(asyncio.DatagramProtocol):
             return
         if packet.message is None:
             return
+        if packet.did != self.did or abs(packet.stamp - self.stamp) > STAMP_TOLERANCE:
+            _LOGGER.debug(
+                "%s: ignoring a request for did %s at stamp %s (mine: %s at %s)",
+                self.host,
+                packet.did,
+                packet.stamp,
+                self.did,
+                self.stamp,
+            )
+            return
         reply = self._answer(packet.message, address)
         if reply is not None:
-            self._send(encode(self.token, self.did, self.stamp, reply), address)
+            self._send(self._encode(reply), address)
+
+    def _encode(self, reply: dict[str, Any]) -> bytes:
+        """The reply packet, or an error reply when the answer would not fit in a datagram."""
+        try:
+            data = encode(self.token, self.did, self.stamp, reply)
+        except struct.error:  # the header's length field is 16 bits
+            data = b""
+        if not data or len(data) > MAX_DATAGRAM:
+            data = encode(self.token, self.did, self.stamp, {"id": reply.get("id"), **TOO_LONG})
+        return data
 
     def _answer(self, message: dict[str, Any], sender: tuple[str, int]) -> dict[str, Any] | None:
         msg_id = message.get("id")

@@ -6,6 +6,7 @@ publishes. Unknown or invalid attributes produce the errors Zigbee2MQTT logs.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +44,8 @@ class Outcome:
     """What a ``/set`` did: the errors Zigbee2MQTT logs, and whether it publishes the state
     at once (its converters do for most attributes, not for a cover's OPEN/CLOSE/STOP)."""
 
-    errors: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    """(attribute, message) per refused attribute."""
     report: bool = True
 
 
@@ -57,8 +59,8 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _no_converter(key: str, value: Any) -> str:
-    return f"No converter available for '{key}' ({value!r})"
+def _no_converter(key: str, value: Any) -> tuple[str, str]:
+    return key, f"No converter available for '{key}' ({json.dumps(value)})"
 
 
 def _read_only(device: SimDevice, payload: dict[str, Any]) -> Outcome:
@@ -82,56 +84,74 @@ def _mired(value: Any) -> int | None:
     return None if number is None else int(min(max(round(number), 250), 454))
 
 
-def _bulb_state(device: SimDevice, value: Any) -> str | None:
-    text = str(value).upper()
-    if text == "TOGGLE":
-        text = "OFF" if device.state.get("state") == "ON" else "ON"
-    if text not in ("ON", "OFF"):
-        return f"Invalid state {value!r} for 'state', expected ON, OFF or TOGGLE"
-    device.state["state"] = text
+def _on_off_brightness(device: SimDevice, payload: dict[str, Any]) -> str | None:
+    """``state`` and ``brightness`` together, as zigbee-herdsman-converters' on/off-brightness
+    converter takes them: OFF and TOGGLE switch and leave the brightness alone (it is not
+    applied, and the lamp does not come on); ON with a brightness moves to it; a brightness
+    alone switches on (0: off). A bad value refuses the whole command."""
+    message = json.dumps(payload, separators=(",", ":"))
+    state = payload.get("state")
+    command = state.lower() if isinstance(state, str) else None
+    if "state" in payload and command not in ("on", "off", "toggle"):
+        return f"State value of message: '{message}' invalid, must be 'ON', 'OFF' or 'TOGGLE'"
+    level = _number(payload["brightness"]) if "brightness" in payload else None
+    if "brightness" in payload and (level is None or not 0 <= level <= 255):
+        return f"Brightness value of message: '{message}' invalid, must be a number >= 0 and =< 254"
+    if command == "toggle":
+        command = "off" if device.state.get("state") == "ON" else "on"
+    if command == "off" or level is None:
+        device.state["state"] = "ON" if command == "on" else "OFF"
+        return None
+    _bulb_level(device, level)
     return None
 
 
-def _bulb_brightness(device: SimDevice, value: Any, *, step: bool = False) -> str | None:
-    number = _number(value)
-    if number is None:
-        return f"Invalid value {value!r} for 'brightness', expected a number"
-    if step:
-        number += float(device.state.get("brightness", 0))
+def _bulb_level(device: SimDevice, number: float) -> None:
     level = int(min(max(round(number), 0), 254))
     if level == 0:
         device.state["state"] = "OFF"
     else:
         device.state.update(state="ON", brightness=level)
-    return None
 
 
 def _bulb_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
+    refused = 0  # attributes not applied; with none applied, nothing is published
+    switching = {k: v for k, v in payload.items() if k in ("state", "brightness")}
+    if switching:
+        refusal = _on_off_brightness(device, switching)
+        if refusal:
+            errors.append((next(iter(switching)), refusal))
+            refused += len(switching)
     for key, value in payload.items():
         problem: str | None = None
-        if key == "state":
-            problem = _bulb_state(device, value)
-        elif key in ("brightness", "brightness_step"):
-            problem = _bulb_brightness(device, value, step=key == "brightness_step")
+        if key in switching:
+            continue
+        if key == "brightness_step":
+            step = _number(value)
+            if step is None:
+                problem = f"Invalid value {json.dumps(value)} for 'brightness_step'"
+            else:
+                _bulb_level(device, step + float(device.state.get("brightness", 0)))
         elif key in ("color_temp", "color_temp_startup"):
-            mired = _mired(value)
+            mired = _mired(value)  # clamped to the lamp's range, as the converter does
             if mired is None:
-                problem = f"Invalid value {value!r} for '{key}'"
+                problem = f"Invalid value {json.dumps(value)} for '{key}'"
             else:
                 device.state[key] = mired
                 if key == "color_temp":
                     device.state["color_mode"] = "color_temp"
         elif key == "power_on_behavior":
             if value not in _POWER_ON:
-                problem = f"Invalid value {value!r} for 'power_on_behavior'"
+                problem = f"Invalid value {json.dumps(value)} for 'power_on_behavior'"
             else:
                 device.state[key] = value
         elif key not in _IGNORED:
-            problem = _no_converter(key, value)
+            problem = _no_converter(key, value)[1]
         if problem:
-            errors.append(problem)
-    return Outcome(errors, report=len(errors) < len(payload))
+            errors.append((key, problem))
+            refused += 1
+    return Outcome(errors, report=refused < len(payload))
 
 
 # --- IKEA FYRTUR blind: moves toward its target at a steady speed ------------------------------
@@ -145,7 +165,9 @@ def _blind_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
         if key == "position":
             number = _number(value)
             if number is None or not 0 <= number <= 100:
-                outcome.errors.append(f"Invalid value {value!r} for 'position', expected 0..100")
+                outcome.errors.append(
+                    (key, f"Invalid value {json.dumps(value)} for 'position', expected 0..100")
+                )
                 continue
             device.memory["target"] = number
             device.state["position"] = round(number)
@@ -154,9 +176,9 @@ def _blind_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
             command = str(value).upper()
             targets = {"OPEN": 100.0, "CLOSE": 0.0, "STOP": current}
             if command not in targets:
-                outcome.errors.append(
-                    f"Invalid value {value!r} for 'state', expected OPEN, CLOSE or STOP"
-                )
+                wanted = "expected OPEN, CLOSE or STOP"
+                problem = f"Invalid value {json.dumps(value)} for 'state', {wanted}"
+                outcome.errors.append((key, problem))
                 continue
             device.memory["target"] = targets[command]
         else:

@@ -201,6 +201,7 @@ class Z2MSimulator:
     # --- MQTT --------------------------------------------------------------------------------
     async def _run(self) -> None:
         will = aiomqtt.Will(self._topic("bridge/state"), self._online(False), qos=1, retain=True)
+        lost = False  # said once when the broker goes away, once when it is back
         while True:
             client = aiomqtt.Client(
                 self.host,
@@ -219,10 +220,20 @@ class Z2MSimulator:
                     await self._announce()
                     self.connects += 1
                     self._connected.set()
+                    if lost:
+                        _LOGGER.info("MQTT broker %s:%s reached again", self.host, self.port)
+                        lost = False
                     async for message in client.messages:
                         await self._handle(message.topic.value, message.payload)
             except aiomqtt.MqttError as exc:
-                _LOGGER.debug("z2m simulator: broker %s:%s: %s", self.host, self.port, exc)
+                if not lost:
+                    _LOGGER.warning(
+                        "z2m simulator: cannot reach the MQTT broker %s:%s (%s); retrying",
+                        self.host,
+                        self.port,
+                        exc,
+                    )
+                lost = True
             finally:
                 self._connected.clear()
                 self._client = None
@@ -307,18 +318,20 @@ class Z2MSimulator:
         if rest.startswith("bridge/request/"):
             await self._request(rest.removeprefix("bridge/request/"), raw)
             return
-        name, _, verb = rest.rpartition("/")
-        if verb not in ("set", "get") or name not in self.devices:
-            if "/set/" in rest:  # <name>/set/<attribute> with a raw value
-                name, _, attribute = rest.rpartition("/set/")
-                if name in self.devices:
-                    await self._set(self.devices[name], {attribute: _raw_value(raw)})
+        name, verb, attribute = _split(rest)
+        if verb not in ("set", "get"):
             return
-        payload = _json_object(raw)
+        device = self.devices.get(name)
+        if device is None:
+            await self._log("error", f"Entity '{name}' is unknown")
+            return
+        if attribute:  # <name>/set/<attribute> with a raw value
+            await self._set(device, {attribute: _raw_value(raw)})
+            return
+        payload = _message(raw)
         if payload is None:
-            await self._log("error", f"Invalid message '{raw!r}' on '{topic}', expected JSON")
+            await self._log("error", f"Invalid message '{_text(raw)}', skipping...")
             return
-        device = self.devices[name]
         if verb == "set":
             await self._set(device, payload)
         else:
@@ -330,8 +343,11 @@ class Z2MSimulator:
             return
         self.commands.append((device.friendly_name, payload))
         outcome = behaviour_of(device).on_set(device, payload)
-        for error in outcome.errors:
-            await self._log("error", f"Publish 'set' to '{device.friendly_name}' failed: {error}")
+        for key, error in outcome.errors:
+            # Zigbee2MQTT's own wording: "Publish 'set' '<key>' to '<name>' failed: '<error>'".
+            await self._log(
+                "error", f"Publish 'set' '{key}' to '{device.friendly_name}' failed: '{error}'"
+            )
         if outcome.report:
             await self._report(device)
 
@@ -478,17 +494,46 @@ class _RequestFailed(Exception):
     """A bridge request answered with ``status: error``."""
 
 
+STATE_VALUES = ("on", "off", "toggle", "open", "close", "stop", "lock", "unlock")
+"""Plain payloads Zigbee2MQTT takes on ``<name>/set`` as ``{"state": <payload>}``."""
+
+
+def _split(rest: str) -> tuple[str, str, str]:
+    """``<name>/set``, ``<name>/get`` or ``<name>/set/<attribute>`` -> (name, verb, attribute);
+    names may contain ``/``, so the verb is found from the right."""
+    name, _, attribute = rest.rpartition("/set/")
+    if name and "/" not in attribute:
+        return name, "set", attribute
+    name, _, verb = rest.rpartition("/")
+    return name, verb, ""
+
+
+def _text(raw: Any) -> str:
+    """A payload as the text it carries (never a ``b'...'`` repr)."""
+    return raw.decode(errors="replace") if isinstance(raw, bytes | bytearray) else str(raw)
+
+
 def _json_object(raw: Any) -> dict[str, Any] | None:
     try:
         value = json.loads(raw) if isinstance(raw, bytes | str) else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
 
+def _message(raw: Any) -> dict[str, Any] | None:
+    """A ``/set`` or ``/get`` payload as Zigbee2MQTT reads it: a JSON object, or a plain state
+    word (``ON``, ``off``, ``TOGGLE`` ...) meaning ``{"state": word}``; None otherwise."""
+    payload = _json_object(raw)
+    if payload is not None:
+        return payload
+    text = _text(raw).strip()
+    return {"state": text} if text.lower() in STATE_VALUES else None
+
+
 def _raw_value(raw: Any) -> Any:
-    text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+    text = _text(raw)
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
