@@ -47,6 +47,8 @@ export default defineConfig({
     outDir: OUT,
     emptyOutDir: true,
     target: 'es2020',
+    minify: 'terser',
+    terserOptions: { compress: { passes: 2 } },
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 200,
   },
