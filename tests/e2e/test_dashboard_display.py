@@ -23,8 +23,8 @@ from playwright.async_api import Browser, Page, Route, expect
 from homeweave.app import running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.sim.demo import demo_config, start_demo_parts
-from tests.e2e.conftest import DESKTOP, ContextFactory, Site, new_context
-from tests.e2e.test_dashboard import card, open_home, status
+from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site, new_context
+from tests.e2e.test_dashboard import card, no_sideways_scroll, open_home, status
 
 HOME_ZONE = ZoneInfo("Europe/Amsterdam")  # the demo home's time_zone
 BROWSER_ZONE = "America/New_York"  # far from it, so a time in the wrong zone shows
@@ -173,6 +173,7 @@ async def test_cards_say_what_matters_in_readable_words(
         await expect(page.locator(".reading dd").filter(has_text=re.compile(r"^—$"))).to_have_count(
             0
         )
+        await page.evaluate("window.scrollTo(0, 0)")  # else the sticky bar shows mid-page
         await page.screenshot(path=artifacts / "zigbee-cards-desktop.png", full_page=True)
 
         # Motion says so once, in words that do not repeat the label.
@@ -294,6 +295,11 @@ async def test_while_the_hub_is_down_values_look_stale_and_controls_wait(
             card(page, "robot-vacuum").get_by_role("button", name="Start")
         ).to_be_disabled()
         await page.screenshot(path=artifacts / "hub-offline-desktop.png")
+        await page.set_viewport_size(PHONE)  # "Reconnecting…" still leaves room for the rest
+        await expect(page.get_by_role("button", name="Log out")).to_be_in_viewport(ratio=1)
+        await no_sideways_scroll(page)
+        await page.screenshot(path=artifacts / "hub-offline-phone.png")
+        await page.set_viewport_size(DESKTOP)
 
         port = urlsplit(url).port
         async with running_hub(config, tmp_path, port=port) as second:
