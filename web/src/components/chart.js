@@ -29,6 +29,7 @@ const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 
  * next (settings, counts, on/off, modes: nothing happens between two values); `levels` are the
  * only values such a chart can have (on/off, a mode's choices), labelled with `format`. */
 export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null, stepped = false, levels = null }) {
+  const zone = state.homes[0]?.time_zone; // ticks fall on the home's hours and midnights
   const css = getComputedStyle(el);
   const color = css.getPropertyValue('--accent').trim() || '#2f6df6';
   const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,.2)';
@@ -48,7 +49,7 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const plot = new uPlot(
     {
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), state.homes[0]?.time_zone || 'UTC'),
+      ...(zone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), zone) } : {}),
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
       legend: { show: false },
