@@ -47,6 +47,9 @@ export default defineConfig({
     outDir: OUT,
     emptyOutDir: true,
     target: 'es2020',
+    // terser packs about 2 kB (gzipped) tighter than esbuild: room under the 60 kB budget.
+    minify: 'terser',
+    terserOptions: { compress: { passes: 2 } },
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 200,
   },

@@ -144,35 +144,71 @@ async def browser(chromium_path: str) -> AsyncIterator[Browser]:
             await launched.close()
 
 
+async def new_context(
+    browser: Browser,
+    url: str,
+    token: str,
+    viewport: ViewportSize = DESKTOP,
+    *,
+    signed_in: bool = True,
+    mobile: bool = False,
+    timezone_id: str | None = None,
+) -> BrowserContext:
+    """A browser context on the dashboard at ``url`` (signed in with ``token`` or not); the
+    caller closes it."""
+    context = await browser.new_context(
+        base_url=url,
+        viewport=viewport,
+        is_mobile=mobile,
+        has_touch=mobile,
+        color_scheme="light",
+        reduced_motion="reduce",
+        locale="en-US",
+        timezone_id=timezone_id,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    if signed_in:
+        await context.add_init_script(
+            "localStorage.getItem('homeweave.token') === null && "
+            f"localStorage.setItem('homeweave.token', {token!r})"
+        )
+    return context
+
+
 class ContextFactory(Protocol):
     async def __call__(
-        self, viewport: ViewportSize = ..., *, signed_in: bool = ..., mobile: bool = ...
+        self,
+        viewport: ViewportSize = ...,
+        *,
+        signed_in: bool = ...,
+        mobile: bool = ...,
+        timezone_id: str | None = ...,
     ) -> BrowserContext: ...
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def contexts(browser: Browser, site: Site) -> AsyncIterator[ContextFactory]:
-    """Make browser contexts on the dashboard (signed in or out, phone or desktop)."""
+    """Make browser contexts on the dashboard (signed in or out, phone or desktop, in the
+    machine's time zone or another)."""
     made: list[BrowserContext] = []
 
     async def make(
-        viewport: ViewportSize = DESKTOP, *, signed_in: bool = True, mobile: bool = False
+        viewport: ViewportSize = DESKTOP,
+        *,
+        signed_in: bool = True,
+        mobile: bool = False,
+        timezone_id: str | None = None,
     ) -> BrowserContext:
-        context = await browser.new_context(
-            base_url=site.url,
-            viewport=viewport,
-            is_mobile=mobile,
-            has_touch=mobile,
-            color_scheme="light",
-            reduced_motion="reduce",
+        context = await new_context(
+            browser,
+            site.url,
+            site.token,
+            viewport,
+            signed_in=signed_in,
+            mobile=mobile,
+            timezone_id=timezone_id,
         )
         made.append(context)
-        context.set_default_timeout(TIMEOUT_MS)
-        if signed_in:
-            await context.add_init_script(
-                "localStorage.getItem('homeweave.token') === null && "
-                f"localStorage.setItem('homeweave.token', {site.token!r})"
-            )
         return context
 
     yield make

@@ -171,7 +171,7 @@ async def test_why_it_did_not_run_shows_the_false_condition_and_its_value(
     trigger = desktop.locator(".tl-item").first
     await expect(trigger).to_contain_text("Hallway motion sensor · Motion became true (was false)")
     await expect(trigger.locator(".seen")).to_contain_text(
-        "Hallway motion sensor · Motion Motion (was Clear)"
+        "Hallway motion sensor · Motion Detected (was Clear)"
     )
     check = desktop.locator('.check[data-ok="false"]').first
     await expect(check).to_contain_text("hallway dark")

@@ -52,6 +52,11 @@ export const READING_RANK = {
   'battery-level': 3,
   'cleaning-area': 8,
   'cleaning-time': 9,
+  // Diagnostics go last.
+  voltage: 10,
+  'device-temperature': 11,
+  'power-outage-count': 11,
+  'link-quality': 12,
 };
 
 export const ACTION_ICONS = {
@@ -94,7 +99,7 @@ export const LABELS = {
 export const BOOL_TEXT = {
   on: ['Off', 'On'],
   'contact-state': ['Open', 'Closed'],
-  'motion-state': ['Clear', 'Motion'],
+  'motion-state': ['Clear', 'Detected'],
   mute: ['Sound on', 'Muted'],
   'device-present': ['None', 'Present'],
 };
@@ -109,8 +114,20 @@ export const ACTIVE_WHEN = {
  * (Sweeping, Playing, Opening, Heating...). */
 export const RESTING = /^(idle|stopped|paused|charging|charged|standby|off|closed|none|error)$/i;
 
-/** Readings left out of a card's one-line status (they have their own chip). */
-export const NOT_IN_STATUS = new Set(['battery-level']);
+/** Booleans in a card's one-line status, where no label says what they are: [false, true]. */
+export const STATUS_TEXT = {
+  'motion-state': ['No motion', 'Motion detected'],
+};
+
+/** Readings left out of a card's one-line status (they have their own tile and say little
+ * about what the device is doing). */
+export const NOT_IN_STATUS = new Set([
+  'battery-level',
+  'voltage',
+  'device-temperature',
+  'power-outage-count',
+  'link-quality',
+]);
 
 /** Icons by the spec's device type (urn:miot-spec-v2:device:<type>:...). */
 export const DEVICE_ICONS = {
@@ -140,6 +157,8 @@ export const DEVICE_TINTS = {
 };
 
 export const readable = (prop) => prop.access.includes('read');
+/** Whether a value is there to show (a sensor that has not reported yet has none). */
+export const known = (value) => value !== null && value !== undefined && value !== '';
 export const writable = (prop) => prop.access.includes('write');
 const NUMERIC = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float']);
 export const numeric = (prop) => NUMERIC.has(prop.format) && !prop.choices && prop.unit !== 'rgb';
@@ -149,7 +168,9 @@ const lookup = (table, prop) => table[`${prop.service.key}/${prop.key}`] ?? tabl
 export function label(prop) {
   const known = lookup(LABELS, prop);
   if (known) return known;
-  const text = (prop.description || prop.key).replace(/\s*\(.*\)\s*$/, '');
+  let text = (prop.description || prop.key).replace(/\s*\(.*\)\s*$/, '');
+  // "Linkquality" for link-quality: the key has the word breaks the description lost.
+  if (text.toLowerCase() === prop.key.replace(/-/g, '')) text = prop.key;
   return text.charAt(0).toUpperCase() + text.slice(1).replace(/-/g, ' ');
 }
 
@@ -233,10 +254,14 @@ export function isActive(device) {
   });
 }
 
-/** Numeric properties that have a history worth charting: readings first, then settings. */
+/** Properties that have a history worth charting (numbers, on/off, modes): readings first,
+ * then settings. */
 export function chartable(device) {
   const props = [...device.props.values()].filter(
-    (p) => !HIDDEN_SERVICES.has(p.service.key) && readable(p) && numeric(p),
+    (p) =>
+      !HIDDEN_SERVICES.has(p.service.key) &&
+      readable(p) &&
+      (numeric(p) || p.format === 'bool' || (p.choices && p.format !== 'string')),
   );
   const rank = (p) => READING_RANK[p.key] ?? 5;
   const readings = props.filter((p) => !writable(p)).sort((a, b) => rank(a) - rank(b));

@@ -20,12 +20,19 @@ export function useCommand() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const alive = useRef(true);
-  useEffect(
-    () => () => {
+  const unreachable = useRef(false);
+  useEffect(() => {
+    // "The hub cannot be reached" is out of date once the hub is back.
+    const stop = subscribe('connection', () => {
+      if (state.connection !== 'live' || !unreachable.current) return;
+      unreachable.current = false;
+      setError('');
+    });
+    return () => {
       alive.current = false;
-    },
-    [],
-  );
+      stop();
+    };
+  }, []);
   const run = useCallback(async (work) => {
     setBusy(true);
     setError('');
@@ -33,7 +40,10 @@ export function useCommand() {
       await work();
       return true;
     } catch (err) {
-      if (alive.current) setError(err.message || String(err));
+      if (alive.current) {
+        unreachable.current = err.status === 0;
+        setError(err.message || String(err));
+      }
       return false;
     } finally {
       if (alive.current) setBusy(false);

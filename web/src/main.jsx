@@ -32,6 +32,18 @@ function Connection() {
   );
 }
 
+/** While the hub is out of reach, say that what is shown is the last known state. */
+function Offline() {
+  const s = useStore('connection');
+  if (s.connection !== 'reconnecting') return null;
+  return (
+    <p class="banner offline-banner" role="status">
+      <Icon name="offline" size={18} />
+      Hub offline — showing the last known values; controls return when it is back.
+    </p>
+  );
+}
+
 function NavLink({ href, current, icon, children }) {
   return (
     <li>
@@ -119,6 +131,7 @@ function Shell({ path, onLogout, children }) {
         </div>
       </nav>
       <main id="main" class="main" tabIndex={-1}>
+        <Offline />
         {children}
       </main>
       <Toasts />
@@ -267,4 +280,8 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app'));
+// The static "Loading homeweave…" placeholder goes first: Preact reuses it only when the first
+// root is a <div> (the shell), so with the sign-in <main> it would stay on screen above it.
+const root = document.getElementById('app');
+root.replaceChildren();
+render(<App />, root);

@@ -155,6 +155,12 @@ export function dismissToast(key) {
   changed('toasts');
 }
 
+/** Whether the hub is out of reach: the values shown are the last known, nothing can be set. */
+export const stale = () => state.connection === 'reconnecting';
+
+/** Whether a device's controls can be used now. */
+export const usable = (device) => device.available && !stale();
+
 export function setConnection(status) {
   if (state.connection === status) return;
   state.connection = status;

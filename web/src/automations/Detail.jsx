@@ -3,14 +3,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 
 import { CommandError } from '../components/controls.jsx';
-import { formatValue } from '../format.js';
+import { day, formatValue } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link, navigate } from '../router.jsx';
 import {
   auto,
   conditionAddresses,
-  day,
   devicesOf,
   editCopy,
   fired as firedTrace,

@@ -2,12 +2,12 @@
 import { useMemo } from 'preact/hooks';
 
 import { deviceIcon } from '../capabilities.js';
-import { ago } from '../format.js';
+import { ago, day } from '../format.js';
 import { useNow } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { automationPath, Link } from '../router.jsx';
 import { state } from '../store.js';
-import { auto, day, devicesOf } from './data.js';
+import { auto, devicesOf } from './data.js';
 import {
   EnableSwitch,
   Flash,

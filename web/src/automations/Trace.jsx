@@ -1,8 +1,9 @@
 // The trace viewer: what fired, what each condition saw, what each action did and how long it
 // took, and in one sentence why it did or did not run.
+import { day } from '../format.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link } from '../router.jsx';
-import { auto, day, fired, isLive, OUTCOMES, RESULTS, took } from './data.js';
+import { auto, fired, isLive, OUTCOMES, RESULTS, took } from './data.js';
 import { Loading, Problem, ResultBadge, useLoad, usePoll, useTitle } from './parts.jsx';
 import { Ref, Seen, Sentence, shown } from './Words.jsx';
 

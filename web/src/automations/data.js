@@ -63,32 +63,6 @@ export const MODES = {
 export const fired = (trace) => !['not-triggered', 'waiting'].includes(trace.result);
 export const isLive = (trace) => trace.result === 'running' || trace.result === 'queued';
 
-// --- times --------------------------------------------------------------------------------------
-const DAY_MS = 86_400_000;
-const startOfDay = (ms) => new Date(ms).setHours(0, 0, 0, 0);
-
-export function clock(at, seconds = false) {
-  return new Date(at * 1000).toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: seconds ? '2-digit' : undefined,
-  });
-}
-
-/** "today 18:02", "yesterday 07:00", "tomorrow 07:00", "Mon 12 Jan 07:00". */
-export function day(at, seconds = false) {
-  const days = Math.round((startOfDay(at * 1000) - startOfDay(Date.now())) / DAY_MS);
-  const words = { '-1': 'yesterday', 0: 'today', 1: 'tomorrow' };
-  const date =
-    words[days] ??
-    new Date(at * 1000).toLocaleDateString([], {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-    });
-  return `${date} ${clock(at, seconds)}`;
-}
-
 /** How long something took: "0.2 ms", "1.5 s", "2 min". */
 export function took(seconds) {
   if (seconds < 0.0001) return '< 0.1 ms';

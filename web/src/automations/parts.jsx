@@ -3,11 +3,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 import { CommandError } from '../components/controls.jsx';
+import { day } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, firstPath, Link } from '../router.jsx';
 import { onStateMessage, subscribe } from '../store.js';
-import { auto, day, handoff, RESULTS } from './data.js';
+import { auto, handoff, RESULTS } from './data.js';
 
 let focused = firstPath;
 

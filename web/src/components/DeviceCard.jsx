@@ -5,14 +5,17 @@ import {
   deviceIcon,
   DEVICE_TINTS,
   isActive,
+  known,
   label,
   NOT_IN_STATUS,
   shortName,
+  STATUS_TEXT,
 } from '../capabilities.js';
 import { formatValue, toHex } from '../format.js';
-import { useCommand, useDevice } from '../hooks.js';
+import { useCommand, useDevice, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
+import { stale, usable } from '../store.js';
 import { runAction } from './commands.js';
 import {
   ChoiceButtons,
@@ -57,12 +60,13 @@ export function statusText(device) {
     if (v === 0) return 'Closed';
     if (typeof v === 'number') return `Open · ${formatValue(position.prop, v)}`;
   }
-  const summary = readings.filter((p) => !NOT_IN_STATUS.has(p.key));
+  const summary = readings.filter((p) => !NOT_IN_STATUS.has(p.key) && known(device.values.get(p.id)));
   if (summary.length > 0) {
-    return summary
-      .slice(0, 2)
-      .map((p) => formatValue(p, device.values.get(p.id)))
-      .join(' · ');
+    const texts = summary.slice(0, 2).map((p) => {
+      const v = device.values.get(p.id);
+      return typeof v === 'boolean' && STATUS_TEXT[p.key] ? STATUS_TEXT[p.key][+v] : formatValue(p, v);
+    });
+    return [...new Set(texts)].join(' · ');
   }
   return status ? formatValue(status, statusValue) : '';
 }
@@ -87,7 +91,9 @@ export function IconBubble({ device, large = false }) {
   );
 }
 
-function Readings({ device, props }) {
+function Readings({ device, props: all }) {
+  // A tile with no value ("—") says nothing; the device page lists every property.
+  const props = all.filter((p) => known(device.values.get(p.id)));
   if (props.length === 0) return null;
   return (
     <dl class="readings">
@@ -116,7 +122,7 @@ export function CardActions({ device, actions }) {
             aria-label={compact ? text : undefined}
             title={compact ? text : undefined}
             data-action={action.key}
-            disabled={!device.available || command.busy}
+            disabled={!usable(device) || command.busy}
             onClick={() => command.run(() => runAction(device, action))}
           >
             <Icon name={icon} size={compact ? 18 : 16} />
@@ -149,13 +155,19 @@ export function CardBody({ device }) {
 
 export function DeviceCard({ id, room = '' }) {
   const device = useDevice(id);
+  useStore('connection');
   const power = useCommand();
   if (!device) return null;
   const model = cardModel(device);
   const titleId = `card-${id}`.replace(/[^\w-]/g, '_');
   const state = !device.available ? 'unavailable' : isActive(device) ? 'active' : 'idle';
+  const old = stale();
   return (
-    <article class={`card device-card is-${state}`} aria-labelledby={titleId} data-device={id}>
+    <article
+      class={`card device-card is-${state} ${old ? 'is-stale' : ''}`}
+      aria-labelledby={titleId}
+      data-device={id}
+    >
       <header class="card-head">
         <IconBubble device={device} />
         <div class="card-titles">
@@ -165,6 +177,7 @@ export function DeviceCard({ id, room = '' }) {
           <span class="card-status" data-status>
             {statusText(device)}
           </span>
+          {old && <span class="stale-note">offline — last known</span>}
         </div>
         {model.power && (
           <PowerSwitch device={device} prop={model.power} command={power} />

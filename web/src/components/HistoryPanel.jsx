@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
-import { chartable, label } from '../capabilities.js';
+import { chartable, label, numeric, writable } from '../capabilities.js';
 import { formatNumber, formatValue, withUnit } from '../format.js';
 import { Spinner } from '../icons.jsx';
 import { onStateMessage } from '../store.js';
@@ -15,7 +15,7 @@ const PERIODS = [
 ];
 
 function Stats({ prop, values }) {
-  if (values.length === 0) return null;
+  if (values.length === 0 || !numeric(prop)) return null;
   const min = Math.min(...values);
   const max = Math.max(...values);
   return (
@@ -36,6 +36,9 @@ function Stats({ prop, values }) {
   );
 }
 
+/** A recorded value as a chart's number (on/off as 1/0), or null. */
+const asNumber = (value) => (typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : null);
+
 export function HistoryPanel({ device }) {
   const props = chartable(device);
   const [selected, setSelected] = useState(props.length ? props[0].id : null);
@@ -52,28 +55,35 @@ export function HistoryPanel({ device }) {
     let chart = null;
     let stop = () => {};
     setStatus('loading');
+    const isBool = prop.format === 'bool';
+    const levels = isBool ? [0, 1] : prop.choices ? prop.choices.map((c) => c.value) : null;
     const start = Math.floor(Date.now() / 1000 - period);
     Promise.all([import('./chart.js'), api.history(device.id, prop.service.key, prop.key, start)])
       .then(([{ createChart }, history]) => {
         if (cancelled) return;
-        const points = history.points.filter((p) => typeof p.value === 'number');
+        const points = history.points.filter((p) => asNumber(p.value) !== null);
         const xs = points.map((p) => p.at);
-        const ys = points.map((p) => p.value);
+        const ys = points.map((p) => asNumber(p.value));
         box.current.replaceChildren();
         chart = createChart(box.current, {
           xs,
           ys,
-          format: (v) => withUnit(formatNumber(prop, v), prop.unit),
+          format: isBool ? (v) => formatValue(prop, v === 1) : levels ? (v) => formatValue(prop, v) : (v) => withUnit(formatNumber(prop, v), prop.unit),
           unitFormat: (text) => withUnit(text, prop.unit),
           integer: prop.format !== 'float',
           bounds: prop.range ? [prop.range[0], prop.range[1]] : null,
+          // Only a measured quantity changes between two readings; settings, counts, on/off
+          // and modes keep their value until the next one.
+          stepped: isBool || levels !== null || prop.format !== 'float' || writable(prop),
+          levels,
         });
         setValues([...ys]);
         setStatus(ys.length ? 'ready' : 'empty');
         stop = onStateMessage((message) => {
-          if (message.device !== device.id || typeof message.value !== 'number') return;
+          const value = asNumber(message.value);
+          if (message.device !== device.id || value === null) return;
           if (`${message.siid}.${message.piid}` !== prop.id) return;
-          chart.append(message.at, message.value);
+          chart.append(message.at, value);
           setValues([...ys]);
           setStatus('ready');
         });

@@ -2,19 +2,15 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+import { clock, date, day } from '../format.js';
+import { state } from '../store.js';
+
 const HEIGHT = 220;
 const MIN_SPAN = 600;
 
-const timeText = (at) =>
-  new Date(at * 1000).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+/** Time ticks in the home's zone, 24-hour; dates once ticks are a day or more apart. */
+const timeTicks = (_u, ticks, _axis, _space, incr) => ticks.map((t) => (incr >= 86_400 ? date(t) : clock(t)));
 
-/** A line chart of (epoch seconds, value) points in `el`, drawn to "now" with the last value;
- * the value under the cursor shows in a readout. */
 /** Tick labels with as many decimals as the tick spacing needs. */
 function tickFormat(unitFormat) {
   return (_u, ticks) => {
@@ -28,7 +24,12 @@ function tickFormat(unitFormat) {
 
 const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
 
-export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null }) {
+/** A line chart of (epoch seconds, value) points in `el`, drawn to "now" with the last value;
+ * the value under the cursor shows in a readout. A `stepped` chart holds each value until the
+ * next (settings, counts, on/off, modes: nothing happens between two values); `levels` are the
+ * only values such a chart can have (on/off, a mode's choices), labelled with `format`. */
+export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null, stepped = false, levels = null }) {
+  const zone = state.homes[0]?.time_zone; // ticks fall on the home's hours and midnights
   const css = getComputedStyle(el);
   const color = css.getPropertyValue('--accent').trim() || '#2f6df6';
   const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,.2)';
@@ -48,6 +49,7 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const plot = new uPlot(
     {
+      ...(zone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), zone) } : {}),
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
       legend: { show: false },
@@ -56,6 +58,7 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
         x: { time: true, range: (_u, min, max) => [Math.min(min, max - MIN_SPAN), max] },
         y: {
           range: (_u, min, max) => {
+            if (levels) [min, max] = [Math.min(min, levels[0]), Math.max(max, levels[levels.length - 1])];
             const pad = max > min ? (max - min) * 0.15 : Math.max(1, Math.abs(max) * 0.05);
             let [low, high] = [min - pad, max + pad];
             if (bounds) [low, high] = [Math.max(low, bounds[0]), Math.min(high, bounds[1])];
@@ -64,12 +67,13 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
         },
       },
       axes: [
-        axis,
+        { ...axis, values: timeTicks },
         {
           ...axis,
-          size: 64,
-          values: tickFormat(unitFormat),
-          ...(integer ? { incrs: INTEGER_INCRS } : {}),
+          size: levels ? 90 : 64,
+          ...(levels
+            ? { splits: () => levels, values: (_u, ticks) => ticks.map(format) }
+            : { values: tickFormat(unitFormat), ...(integer ? { incrs: INTEGER_INCRS } : {}) }),
         },
       ],
       series: [
@@ -79,6 +83,7 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
           width: 2,
           fill: `${color}26`,
           points: { show: xs.length < 50, size: 5 },
+          ...(stepped ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
         },
       ],
       hooks: {
@@ -87,7 +92,7 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
             const i = u.cursor.idx;
             const [times, values] = u.data;
             readout.textContent =
-              i == null || values[i] == null ? '' : `${format(values[i])} · ${timeText(times[i])}`;
+              i == null || values[i] == null ? '' : `${format(values[i])} · ${day(times[i])}`;
           },
         ],
       },

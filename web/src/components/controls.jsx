@@ -7,6 +7,7 @@ import { label as labelOf } from '../capabilities.js';
 import { formatNumber, formatValue, fromHex, toHex, unitText, withUnit } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
+import { usable } from '../store.js';
 import { setProp } from './commands.js';
 
 const domId = (device, prop, suffix = '') =>
@@ -52,7 +53,7 @@ export function PowerSwitch({ device, prop, name, command: shared }) {
         aria-checked={shown ? 'true' : 'false'}
         aria-label={name ?? `${device.name} ${labelOf(prop).toLowerCase()}`}
         aria-busy={command.busy ? 'true' : 'false'}
-        disabled={!device.available}
+        disabled={!usable(device)}
         onClick={flip}
         data-prop={prop.key}
       >
@@ -104,7 +105,7 @@ export function Slider({ device, prop, note, variant = '' }) {
         value={shown}
         style={{ '--fill': `${fill}%` }}
         aria-valuetext={text}
-        disabled={!device.available}
+        disabled={!usable(device)}
         data-prop={prop.key}
         onInput={(event) => setDraft(Number(event.currentTarget.value))}
         onChange={commit}
@@ -144,7 +145,7 @@ export function ColorPicker({ device, prop }) {
             style={{ '--swatch': toHex(packed) }}
             aria-label={name}
             aria-pressed={value === packed ? 'true' : 'false'}
-            disabled={!device.available}
+            disabled={!usable(device)}
             onClick={() => choose(packed)}
           />
         ))}
@@ -154,7 +155,7 @@ export function ColorPicker({ device, prop }) {
             id={id}
             type="color"
             value={toHex(value ?? 0)}
-            disabled={!device.available}
+            disabled={!usable(device)}
             data-prop={prop.key}
             onChange={(event) => choose(fromHex(event.currentTarget.value))}
           />
@@ -206,7 +207,7 @@ export function Setpoint({ device, prop, companion }) {
           type="button"
           class="round-button"
           aria-label={`Lower ${labelOf(prop).toLowerCase()}`}
-          disabled={!device.available || shown <= min}
+          disabled={!usable(device) || shown <= min}
           onClick={() => nudge(-1)}
         >
           <Icon name="minus" size={16} />
@@ -224,7 +225,7 @@ export function Setpoint({ device, prop, companion }) {
           type="button"
           class="round-button"
           aria-label={`Raise ${labelOf(prop).toLowerCase()}`}
-          disabled={!device.available || shown >= max}
+          disabled={!usable(device) || shown >= max}
           onClick={() => nudge(1)}
         >
           <Icon name="plus" size={16} />
@@ -253,7 +254,7 @@ export function ChoiceButtons({ device, prop }) {
             key={choice.value}
             type="button"
             class="pill-button"
-            disabled={!device.available || command.busy}
+            disabled={!usable(device) || command.busy}
             onClick={() => command.run(() => setProp(device, prop, choice.value))}
           >
             {choice.description}
@@ -276,7 +277,7 @@ export function ToggleButton({ device, prop }) {
         type="button"
         class={`pill-button ${on ? 'is-on' : ''}`}
         aria-pressed={on ? 'true' : 'false'}
-        disabled={!device.available}
+        disabled={!usable(device)}
         onClick={() => command.run(() => setProp(device, prop, !on))}
         data-prop={prop.key}
       >
@@ -303,7 +304,7 @@ export function ChoiceSelect({ device, prop, variant = '' }) {
       <select
         id={id}
         value={value ?? ''}
-        disabled={!device.available || command.busy}
+        disabled={!usable(device) || command.busy}
         data-prop={prop.key}
         onChange={(event) => command.run(() => setProp(device, prop, Number(event.currentTarget.value)))}
       >
@@ -341,10 +342,10 @@ export function FieldEditor({ device, prop }) {
         id={id}
         type={isNumber ? 'number' : 'text'}
         value={draft ?? (value ?? '')}
-        disabled={!device.available}
+        disabled={!usable(device)}
         onInput={(event) => setDraft(event.currentTarget.value)}
       />
-      <button type="submit" class="pill-button" disabled={!device.available || command.busy}>
+      <button type="submit" class="pill-button" disabled={!usable(device) || command.busy}>
         Set
       </button>
       {command.busy && <Spinner />}

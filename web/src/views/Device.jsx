@@ -17,6 +17,7 @@ import { ago, formatValue } from '../format.js';
 import { useCommand, useDevice, useNow, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
+import { stale, usable } from '../store.js';
 import { NotFound } from './NotFound.jsx';
 import { findRoom } from './Room.jsx';
 
@@ -95,7 +96,7 @@ function ActionRow({ device, action }) {
           type="submit"
           class="pill-button"
           data-action={action.key}
-          disabled={!device.available || command.busy}
+          disabled={!usable(device) || command.busy}
         >
           <Icon name={ACTION_ICONS[action.key] ?? 'play'} size={16} />
           <span>Run</span>
@@ -138,6 +139,7 @@ function Events({ device, now }) {
 export function DeviceDetail({ id }) {
   const device = useDevice(id);
   const s = useStore('registry');
+  useStore('connection');
   const now = useNow();
   if (!device) return s.loaded ? <NotFound what="device" /> : null;
   const found = findRoom(s.homes, device.room);
@@ -150,7 +152,9 @@ export function DeviceDetail({ id }) {
         {found && <Icon name="chevron" size={14} />}
         {found && <Link href={roomPath(found.room.id)}>{found.room.name}</Link>}
       </nav>
-      <header class={`card detail-head ${device.available ? '' : 'is-unavailable'}`}>
+      <header
+        class={`card detail-head ${device.available ? '' : 'is-unavailable'} ${stale() ? 'is-stale' : ''}`}
+      >
         <IconBubble device={device} large />
         <div class="detail-titles">
           <h1 tabIndex={-1}>{device.name}</h1>

@@ -1,6 +1,6 @@
 import { cardModel, find, isActive } from '../capabilities.js';
 import { DeviceCard } from '../components/DeviceCard.jsx';
-import { formatValue } from '../format.js';
+import { formatValue, hourAtHome } from '../format.js';
 import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
@@ -81,7 +81,7 @@ export function RoomSection({ room }) {
 }
 
 function greeting() {
-  const hour = new Date().getHours();
+  const hour = hourAtHome();
   if (hour < 6) return 'Good night';
   if (hour < 12) return 'Good morning';
   if (hour < 18) return 'Good afternoon';
