@@ -24,9 +24,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench._common import emit, percentile, progress, ratio, table
-from homeweave.app import running_hub
+from homeweave.app import demo_config, running_hub
 from homeweave.core.paths import TOKEN_FILE
-from homeweave.sim.demo import demo_config
 
 NAME = "api_latency"
 DEVICE = "living-room-lamp"

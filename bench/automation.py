@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import emit, percentile, progress, ratio, table
+from homeweave.app import build_hub
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
 from homeweave.config import HubConfig
@@ -223,7 +224,7 @@ async def run(quick: bool) -> tuple[list[Phase], dict[str, Any]]:
     facts: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="homeweave-bench-") as tmp:
         async with AsyncExitStack() as stack:
-            hub = await stack.enter_async_context(Hub(hub_config(), data_dir=Path(tmp)))
+            hub = await stack.enter_async_context(build_hub(hub_config(), data_dir=Path(tmp)))
             bench = hub.integrations["bench"]
             assert isinstance(bench, BenchIntegration)
             configs = automations()

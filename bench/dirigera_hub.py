@@ -26,6 +26,7 @@ from typing import Any
 from dirigera import Hub as LibraryHub
 
 from bench._common import emit, percentile, progress, ratio, table
+from homeweave.app import build_hub
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
@@ -201,7 +202,7 @@ async def measure(quick: bool) -> None:
         progress(NAME, "pushes: client alone")
         client_only = await client_reads(sim, frames)
         with tempfile.TemporaryDirectory() as folder:
-            async with Hub(config(sim), data_dir=Path(folder)) as hub:
+            async with build_hub(config(sim), data_dir=Path(folder)) as hub:
                 integration = hub.integrations["dirigera"]
                 assert isinstance(integration, DirigeraIntegration)
                 progress(NAME, "pushes: into the hub")

@@ -35,9 +35,9 @@ from typing import Any
 import psutil
 
 from bench._common import emit, percentile, progress, ratio, table
+from homeweave.app import build_hub
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED
-from homeweave.core.hub import Hub
 from homeweave.integrations.miio.integration import Link, MiioIntegration
 from homeweave.integrations.miio.mapping import MiotAdapter
 from homeweave.model import catalog_names, catalog_spec
@@ -158,7 +158,7 @@ async def measure_commands(quick: bool) -> tuple[list[list[object]], list[str]]:
     try:
         async with (
             MiioClient() as client,
-            Hub(hub_config(sims.devices[:LAMPS], {"poll_interval": 600.0})) as hub,
+            build_hub(hub_config(sims.devices[:LAMPS], {"poll_interval": 600.0})) as hub,
         ):
             lamp = client.device(address[0], Token.from_hex(spare["token"]), port=address[1],
                                  timing=LOOPBACK_TIMING)  # fmt: skip
@@ -238,7 +238,7 @@ async def measure_polling(quick: bool) -> tuple[list[list[object]], list[str]]:
     try:
         bare = await bare_cpu_per_poll(devices)
         options = {"poll_interval": interval, "unavailable_after": 3 * interval}
-        async with Hub(hub_config(devices, options)) as hub:
+        async with build_hub(hub_config(devices, options)) as hub:
             integration = hub.integrations["miio"]
             assert isinstance(integration, MiioIntegration)
             polls, first_round = count_polls(integration, len(devices))

@@ -23,6 +23,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import aiomqtt
 
 from bench._common import emit, median, percentile, progress, ratio, table
+from homeweave.app import build_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import PROPERTY_CHANGED, PropertyChanged
 from homeweave.core.hub import Hub
@@ -176,7 +177,7 @@ async def run() -> None:
         sim = await stack.enter_async_context(Z2MSimulator(url, base))
         stack.push_async_callback(sim.clear_retained)
         await sim.wait_connected()
-        hub = await stack.enter_async_context(Hub(config(url, base)))
+        hub = await stack.enter_async_context(build_hub(config(url, base)))
         our_rate = await ours_state_in(url, base, hub)
         progress(NAME, "hub state-in done")
         raw = await baseline_round_trips(url, f"{base}-raw")

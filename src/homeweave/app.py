@@ -1,4 +1,5 @@
-"""A running hub with its API: what ``homeweave run`` and ``homeweave demo`` start."""
+"""The composition root: config → seed → hub + integrations + bridges + automation engine + API;
+what ``homeweave run`` and ``homeweave demo`` start."""
 
 from __future__ import annotations
 
@@ -6,19 +7,25 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges import Bridge, bridge_class
-from homeweave.config import HubConfig
+from homeweave.config import HubConfig, parse_config
+from homeweave.config.seed import hub_seed
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE
+from homeweave.sim.demo.home import demo_home
+from homeweave.sim.demo.parts import DemoPart
+from homeweave.storage import Storage
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,6 +42,22 @@ class Running:
     @property
     def token_file(self) -> Path:
         return self.data_dir / TOKEN_FILE
+
+
+def build_hub(
+    config: HubConfig, *, data_dir: Path | None = None, storage: Storage | None = None
+) -> Hub:
+    """Return a hub (not yet started) seeded from ``config``; spec files are read here."""
+    return Hub(hub_seed(config), data_dir=data_dir, storage=storage)
+
+
+def demo_config(
+    parts: Sequence[DemoPart] = (), *, port: int = 8321, tick: float = 1.0
+) -> HubConfig:
+    """The demo home (``sim/demo/home.yaml``) with ``parts`` merged in, checked by the config
+    loader as any homeweave.yaml is."""
+    text = yaml.safe_dump(demo_home(parts, port=port, tick=tick), sort_keys=False)
+    return parse_config(text, filename="the demo home")
 
 
 @asynccontextmanager
@@ -70,7 +93,7 @@ async def running_hub(
 ) -> AsyncIterator[Running]:
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running."""
     async with (
-        Hub(config, data_dir=data_dir) as hub,
+        build_hub(config, data_dir=data_dir) as hub,
         AutomationEngine(hub, config.automations, config.scenes) as engine,
         AsyncExitStack() as stack,
     ):

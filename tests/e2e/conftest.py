@@ -20,9 +20,8 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo import demo_config
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -20,9 +20,9 @@ import httpx
 import pytest_asyncio
 from playwright.async_api import Browser, Page, Route, expect
 
-from homeweave.app import running_hub
+from homeweave.app import demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo import demo_config, start_demo_parts
+from homeweave.sim.demo.parts import start_demo_parts
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site, new_context
 from tests.e2e.test_dashboard import card, no_sideways_scroll, open_home, status
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo import demo_config
 
 Api = tuple[Running, httpx.AsyncClient]
 """A running hub and an HTTP client that sends its admin token."""

@@ -21,9 +21,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from homeweave.api.auth import hash_token
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo import demo_config
 
 Api = tuple[Running, httpx.AsyncClient]
 

@@ -18,13 +18,12 @@ from fastapi import Depends, FastAPI, Header, HTTPException
 
 from homeweave.api.automations import automation_router
 from homeweave.api.server import ApiServer
+from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
-from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.cli.automations import commands
 from homeweave.core.hub import Hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo import demo_config
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TOKEN = "test-token"
@@ -69,10 +68,11 @@ class Served:
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[Served]:
     async with AsyncExitStack() as stack:
-        hub = await stack.enter_async_context(Hub(demo_config(port=0, tick=0), data_dir=tmp_path))
+        config = demo_config(port=0, tick=0)
+        hub = await stack.enter_async_context(build_hub(config, data_dir=tmp_path))
         clock = FakeClock(datetime(2024, 1, 10, 22, 0, tzinfo=AMS))
         engine = await stack.enter_async_context(
-            AutomationEngine(hub, demo_automations(), demo_scenes(), clock=clock)
+            AutomationEngine(hub, config.automations, config.scenes, clock=clock)
         )
         app = FastAPI()
         app.include_router(automation_router(engine, dependencies=[Depends(require_token)]))

@@ -14,10 +14,8 @@ from fastapi import FastAPI
 
 from homeweave.api.automations import automation_router, problems
 from homeweave.api.server import ApiServer
-from homeweave.automation.demo import demo_automations, demo_scenes
+from homeweave.app import build_hub, demo_config
 from homeweave.automation.engine import AutomationEngine
-from homeweave.core.hub import Hub
-from homeweave.sim.demo import demo_config
 
 YAML = {"Content-Type": "application/yaml"}
 ILLUMINATION = "hallway-motion/motion-sensor/illumination"
@@ -37,9 +35,10 @@ actions:
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     async with AsyncExitStack() as stack:
-        hub = await stack.enter_async_context(Hub(demo_config(port=0, tick=0), data_dir=tmp_path))
+        config = demo_config(port=0, tick=0)
+        hub = await stack.enter_async_context(build_hub(config, data_dir=tmp_path))
         engine = await stack.enter_async_context(
-            AutomationEngine(hub, demo_automations(), demo_scenes())
+            AutomationEngine(hub, config.automations, config.scenes)
         )
         app = FastAPI()
         app.include_router(automation_router(engine))

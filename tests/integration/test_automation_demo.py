@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
-from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.traces import Result
-from homeweave.core.hub import Hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
-from homeweave.sim.demo import DEMO_PARTS, demo_config, start_demo_parts
+from homeweave.sim.demo.parts import DEMO_PARTS, start_demo_parts
 
 WINTER_NIGHT = datetime(2024, 1, 10, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 NEEDED = {"miio", "hue", "dirigera", "zigbee2mqtt"}
@@ -56,11 +55,9 @@ async def test_the_front_door_opens_and_lights_of_three_vendors_change(tmp_path:
     async with AsyncExitStack() as stack:
         parts = await start_demo_parts(stack)
         config = demo_config(port=0, tick=0, parts=parts)
-        hub = await stack.enter_async_context(Hub(config, data_dir=tmp_path))
+        hub = await stack.enter_async_context(build_hub(config, data_dir=tmp_path))
         clock = FakeClock(WINTER_NIGHT)
-        engine = AutomationEngine(
-            hub, demo_automations(partners=True), demo_scenes(partners=True), clock=clock
-        )
+        engine = AutomationEngine(hub, config.automations, config.scenes, clock=clock)
         await stack.enter_async_context(engine)
 
         def invalid() -> dict[str, str]:

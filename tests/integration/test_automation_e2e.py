@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
-from homeweave.automation.demo import demo_automations, demo_scenes
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
 from homeweave.automation.traces import Result
@@ -26,7 +26,7 @@ from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
-from homeweave.sim.demo import DemoPart, demo_config
+from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage.automations import SqliteAutomationStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -127,7 +127,7 @@ async def test_door_opens_and_lights_of_two_vendors_change(
         ],
     )
     hub = await stack.enter_async_context(
-        Hub(demo_config(port=0, tick=0, parts=[part]), data_dir=tmp_path)
+        build_hub(demo_config(port=0, tick=0, parts=[part]), data_dir=tmp_path)
     )
     bridge = hub.integrations["acme"]
     virtual = hub.integrations["virtual"]
@@ -182,9 +182,10 @@ async def test_door_opens_and_lights_of_two_vendors_change(
 async def test_every_demo_automation_and_scene_is_valid(
     tmp_path: Path, stack: AsyncExitStack
 ) -> None:
-    hub = await stack.enter_async_context(Hub(demo_config(port=0, tick=0), data_dir=tmp_path))
+    config = demo_config(port=0, tick=0)
+    hub = await stack.enter_async_context(build_hub(config, data_dir=tmp_path))
     clock = FakeClock(WINTER_NIGHT)
-    engine = AutomationEngine(hub, demo_automations(), demo_scenes(), clock=clock)
+    engine = AutomationEngine(hub, config.automations, config.scenes, clock=clock)
     await stack.enter_async_context(engine)
     await clock.settle()
     assert len(engine.entries) >= 6
@@ -229,7 +230,7 @@ def _refs(compiled: Any) -> list[Any]:
 async def test_a_time_trigger_fires_once_across_a_restart(
     tmp_path: Path, stack: AsyncExitStack
 ) -> None:
-    hub = await stack.enter_async_context(Hub(demo_config(port=0, tick=0), data_dir=tmp_path))
+    hub = await stack.enter_async_context(build_hub(demo_config(port=0, tick=0), data_dir=tmp_path))
     wake = AutomationConfig.model_validate(
         {
             "id": "wake",
@@ -268,7 +269,7 @@ async def test_a_time_trigger_fires_once_across_a_restart(
 async def test_for_timers_resume_after_a_restart_if_the_value_holds(
     tmp_path: Path, stack: AsyncExitStack
 ) -> None:
-    hub = await stack.enter_async_context(Hub(demo_config(port=0, tick=0), data_dir=tmp_path))
+    hub = await stack.enter_async_context(build_hub(demo_config(port=0, tick=0), data_dir=tmp_path))
     virtual = hub.integrations["virtual"]
     assert isinstance(virtual, VirtualIntegration)
     left_open = AutomationConfig.model_validate(

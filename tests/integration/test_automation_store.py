@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
 from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.core.hub import DATABASE_FILE, Hub
 from homeweave.errors import StorageError
-from homeweave.sim.demo import demo_config
 from homeweave.storage.automations import (
     KEEP_FIRED,
     KEEP_UNFIRED,
@@ -36,7 +36,7 @@ DOOR_LIGHT: dict[str, Any] = {
 
 @pytest.fixture
 async def hub(tmp_path: Path) -> AsyncIterator[Hub]:
-    async with Hub(demo_config(port=0, tick=0), data_dir=tmp_path) as hub:
+    async with build_hub(demo_config(port=0, tick=0), data_dir=tmp_path) as hub:
         yield hub
 
 

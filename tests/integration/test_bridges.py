@@ -8,8 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeweave.app import running_hub
-from homeweave.sim.demo import demo_config
+from homeweave.app import demo_config, running_hub
 
 
 async def test_an_unknown_bridge_is_logged_and_the_hub_runs(

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, demo_config, running_hub
 from homeweave.config import HubConfig
 from homeweave.core import (
     AVAILABILITY_CHANGED,
@@ -28,7 +28,6 @@ from homeweave.core import (
 from homeweave.core.hub import Hub
 from homeweave.integrations.dirigera.integration import DirigeraIntegration
 from homeweave.model.color import rgb_from_hs
-from homeweave.sim.demo import demo_config
 from homeweave.sim.dirigera import DirigeraSimulator
 from homeweave.sim.dirigera.demo import demo_part
 from homeweave.sim.dirigera.payloads import sample_home

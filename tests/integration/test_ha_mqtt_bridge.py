@@ -20,13 +20,12 @@ import aiomqtt
 import httpx
 import pytest
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, demo_config, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.registry import Device
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import catalog_spec
-from homeweave.sim.demo import demo_config
 from tests import services
 
 mosquitto = services.mosquitto

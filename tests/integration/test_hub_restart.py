@@ -9,21 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from homeweave.app import build_hub, demo_config
 from homeweave.config import HubConfig
 from homeweave.core import REGISTRY_CHANGED, Device, RegistryChanged
-from homeweave.core.hub import Hub
 from homeweave.model import catalog_spec
-from homeweave.sim.demo import DemoPart, demo_config, start_demo_parts
+from homeweave.sim.demo.parts import DemoPart, start_demo_parts
 
 LAMP = "living-room-lamp/light/brightness"
 
 
 async def test_registry_and_states_survive_a_restart_without_config(tmp_path: Path) -> None:
-    async with Hub(demo_config(tick=0), data_dir=tmp_path) as hub:
+    async with build_hub(demo_config(tick=0), data_dir=tmp_path) as hub:
         await hub.commands.set(LAMP, 40)
         device_ids = set(hub.registry.devices)
 
-    async with Hub(HubConfig(), data_dir=tmp_path) as restarted:
+    async with build_hub(HubConfig(), data_dir=tmp_path) as restarted:
         assert set(restarted.registry.devices) == device_ids
         assert restarted.registry.homes["home"].time_zone == "Europe/Amsterdam"
         ref = restarted.commands.resolve(LAMP)
@@ -34,7 +34,7 @@ async def test_registry_and_states_survive_a_restart_without_config(tmp_path: Pa
 
 
 async def test_a_device_registered_at_run_time_is_persisted(tmp_path: Path) -> None:
-    async with Hub(demo_config(tick=0), data_dir=tmp_path) as hub:
+    async with build_hub(demo_config(tick=0), data_dir=tmp_path) as hub:
         seen: list[RegistryChanged] = []
         hub.bus.subscribe(REGISTRY_CHANGED, seen.append)
         hub.registry.register(
@@ -42,7 +42,7 @@ async def test_a_device_registered_at_run_time_is_persisted(tmp_path: Path) -> N
         )
         assert seen == [RegistryChanged("found-lamp", "added")]
 
-    async with Hub(HubConfig(), data_dir=tmp_path) as restarted:
+    async with build_hub(HubConfig(), data_dir=tmp_path) as restarted:
         assert restarted.registry.device("found-lamp").room_id == "kitchen"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, build_hub, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -308,7 +308,7 @@ async def test_pairing_with_the_link_button_and_the_stored_key(
 ) -> None:
     key_file = tmp_path / "hue-keys.json"
     config = hub_config(sim, key_file=str(key_file))
-    async with Hub(config, data_dir=tmp_path / "one") as hub:
+    async with build_hub(config, data_dir=tmp_path / "one") as hub:
         assert hue(hub).status == "pairing"
         lamp = hub.registry.device(PLAY)
         assert not lamp.available
@@ -320,13 +320,13 @@ async def test_pairing_with_the_link_button_and_the_stored_key(
     assert sim.state.authorized(stored[sim.state.bridge_id]["app_key"])
 
     sim.state.release_link_button()
-    async with Hub(config, data_dir=tmp_path / "two") as hub:
+    async with build_hub(config, data_dir=tmp_path / "two") as hub:
         assert hue(hub).status == "connected"  # the stored key, no button needed
         assert hub.registry.device(PLAY).available
 
     sim.state.app_keys.clear()  # the bridge was reset: the stored key no longer works
     sim.state.press_link_button()
-    async with Hub(config, data_dir=tmp_path / "three") as hub:
+    async with build_hub(config, data_dir=tmp_path / "three") as hub:
         await until(hub, lambda: hue(hub).connects == 1 and hub.registry.device(PLAY).available)
     assert json.loads(key_file.read_text())[sim.state.bridge_id]["app_key"] in sim.state.app_keys
 
@@ -336,7 +336,7 @@ async def test_a_bridge_that_is_down_at_start_is_picked_up_later(
 ) -> None:
     config = hub_config(sim, app_key=sim.state.new_app_key())
     await sim.stop()
-    async with Hub(config, data_dir=tmp_path) as hub:
+    async with build_hub(config, data_dir=tmp_path) as hub:
         assert not hub.registry.device(PLAY).available
         assert "unreachable" in hub.registry.device(PLAY).unavailable_reason
         await sim.start()

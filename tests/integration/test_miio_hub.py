@@ -14,14 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from homeweave.app import running_hub
+from homeweave.app import build_hub, demo_config, running_hub
 from homeweave.config import HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.miio.integration import MiioIntegration
 from homeweave.model import catalog_spec
-from homeweave.sim.demo import DEMO_DEVICES, demo_config
+from homeweave.sim.demo.home import virtual_devices
 from homeweave.sim.miio.brains import MiotBrain
 from homeweave.sim.miio.demo import demo_part
 from homeweave.sim.miio.fleet import Fleet, SimInfo
@@ -114,7 +114,7 @@ async def test_polls_map_miot_and_legacy_devices(fleet: Fleet) -> None:
         await fleet.add(kind, options={"load": 100, "initial": {"on": True}})
     ids = ["lamp", "plug", "thermo", "vac", "yeelight", "roborock"]
     devices = [entry(i, info) for i, info in zip(ids, fleet.infos, strict=True)]
-    async with Hub(config(devices, SLOW_POLLS)) as hub:
+    async with build_hub(config(devices, SLOW_POLLS)) as hub:
         miio = miio_of(hub)
         assert all(await asyncio.gather(*(miio.refresh(i) for i in ids)))
         value = hub.states.value
@@ -138,7 +138,7 @@ async def test_commands_change_state_only_when_confirmed(fleet: Fleet) -> None:
         entry("yeelight", fleet.infos[1]),
         entry("vac", fleet.infos[2]),
     ]
-    async with Hub(config(devices, {**SLOW_POLLS, "deadline": 0.4})) as hub:
+    async with build_hub(config(devices, {**SLOW_POLLS, "deadline": 0.4})) as hub:
         value = hub.states.value
         result = await hub.commands.set("lamp/light/brightness", 33)
         assert result.value == 33
@@ -181,7 +181,7 @@ async def test_a_spec_file_device_and_chunked_reads(tmp_path: Path) -> None:
     async with MiioSimulator(brain, host=random_loopback(), port=0) as sim:
         options = {"host": sim.host, "port": sim.port, "token": sim.token.hex, "max_properties": 3}
         devices = [{"id": "lamp", "spec": str(spec_file), "options": options}]
-        async with Hub(config(devices, SLOW_POLLS)) as hub:
+        async with build_hub(config(devices, SLOW_POLLS)) as hub:
             # The hub polled once while starting: every readable property, 3 per request.
             readable = sum(1 for _, p in catalog_spec("light").all_properties() if p.readable)
             assert sim.requests["get_properties"] == math.ceil(readable / 3)
@@ -195,7 +195,7 @@ async def test_twenty_percent_loss_neither_fails_commands_nor_flaps(fleet: Fleet
         sim.faults.drop = 0.2
     devices = [entry(f"d{n}", info) for n, info in enumerate(fleet.infos)]
     options = {**TIMING, "poll_interval": 0.2, "unavailable_after": 1.0}
-    async with Hub(config(devices, options)) as hub:
+    async with build_hub(config(devices, options)) as hub:
         changes = watch_availability(hub)
         for n in range(16):
             device = f"d{n % 2}"
@@ -212,7 +212,7 @@ async def test_a_stopped_device_goes_and_comes_back(fleet: Fleet) -> None:
     sim = await fleet.add("light")
     poll, gone = 0.2, 0.8
     options = {**TIMING, "poll_interval": poll, "unavailable_after": gone}
-    async with Hub(config([entry("lamp", fleet.infos[0])], options)) as hub:
+    async with build_hub(config([entry("lamp", fleet.infos[0])], options)) as hub:
         device = hub.registry.device("lamp")
         await until(hub, lambda: hub.states.value("lamp", 2, 2) == 80, 2.0)
         changes = watch_availability(hub)
@@ -270,7 +270,7 @@ async def test_discovery_logs_unconfigured_devices(
     caplog.set_level(logging.INFO, logger="homeweave.integrations.miio")
     span = f"{configured.host}-{int(stray.host.rsplit('.', 1)[1]) + 1}"
     options = {**SLOW_POLLS, "discover": [span], "discover_wait": 0.3}
-    async with Hub(config([entry("lamp", fleet.infos[0])], options)) as hub:
+    async with build_hub(config([entry("lamp", fleet.infos[0])], options)) as hub:
         miio = miio_of(hub)
         assert miio.discovery is not None
         async with asyncio.timeout(2.0):
@@ -287,7 +287,7 @@ async def test_demo_devices_become_miio_simulators() -> None:
     async with AsyncExitStack() as stack:
         part = await demo_part(stack)
         ids = {d["id"] for d in part.devices}
-        demo = {d[0]: d[3] for d in DEMO_DEVICES}
+        demo = {d["id"]: d["model"] for d in virtual_devices()}
         assert ids == {
             i
             for i, model in demo.items()
@@ -299,7 +299,7 @@ async def test_demo_devices_become_miio_simulators() -> None:
         cfg = HubConfig.model_validate(
             {**cfg.model_dump(), "integrations": {**cfg.integrations, "miio": fast}}, strict=False
         )
-        async with Hub(cfg) as hub:
+        async with build_hub(cfg) as hub:
             miio = miio_of(hub)
             assert all(await asyncio.gather(*(miio.refresh(i) for i in ids)))
             assert hub.states.value("kitchen-coffee-plug", 2, 1) is True
@@ -314,10 +314,10 @@ async def test_restore_on_start_hands_a_forgetful_device_its_last_state(
 ) -> None:
     sim = await fleet.add("light")
     devices = [entry("lamp", fleet.infos[0], restore_on_start=True)]
-    async with Hub(config(devices, SLOW_POLLS), data_dir=tmp_path) as hub:
+    async with build_hub(config(devices, SLOW_POLLS), data_dir=tmp_path) as hub:
         await hub.commands.set("lamp/light/brightness", 40)
     sim.brain.handle("set_properties", [{"siid": 2, "piid": 2, "value": 80}])  # power cut
-    async with Hub(config(devices, SLOW_POLLS), data_dir=tmp_path) as hub:
+    async with build_hub(config(devices, SLOW_POLLS), data_dir=tmp_path) as hub:
         assert hub.states.value("lamp", 2, 2) == 40
     assert sim.brain.handle("get_properties", [{"siid": 2, "piid": 2}])["result"][0]["value"] == 40
 
@@ -325,7 +325,7 @@ async def test_restore_on_start_hands_a_forgetful_device_its_last_state(
 async def test_two_devices_on_one_address_is_a_configuration_error(fleet: Fleet) -> None:
     await fleet.add("light")
     devices = [entry("lamp", fleet.infos[0]), entry("twin", fleet.infos[0])]
-    async with Hub(config(devices, SLOW_POLLS)) as hub:
+    async with build_hub(config(devices, SLOW_POLLS)) as hub:
         assert hub.registry.device("lamp").available
         twin = hub.registry.device("twin")
         assert not twin.available

@@ -11,9 +11,10 @@ import aiomqtt
 import httpx
 import pytest
 
-from homeweave.app import running_hub
+from homeweave.app import demo_config, running_hub
 from homeweave.core.events import DEVICE_EVENT
-from homeweave.sim.demo import DEMO_PARTS, DEMO_ROOMS, demo_config
+from homeweave.sim.demo.home import demo_rooms
+from homeweave.sim.demo.parts import DEMO_PARTS
 from homeweave.sim.zigbee2mqtt.demo import BASE_TOPIC, BROKER_ENV, DEMO_ZIGBEE, demo_part
 
 
@@ -35,7 +36,7 @@ async def test_demo_runs_with_the_embedded_broker_and_shows_zigbee_devices(
                 response = await client.get("/api/devices")
                 assert response.status_code == 200, response.text
                 devices = {d["id"]: d for d in response.json()}
-                rooms = {rid for rid, _ in DEMO_ROOMS}
+                rooms = {rid for rid, _ in demo_rooms()}
                 for did, room, name in DEMO_ZIGBEE.values():
                     assert devices[did]["integration"] == "zigbee2mqtt"
                     assert (devices[did]["room"], devices[did]["name"]) == (room, name)

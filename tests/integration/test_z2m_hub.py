@@ -16,7 +16,7 @@ import aiomqtt
 import httpx
 import pytest
 
-from homeweave.app import Running, running_hub
+from homeweave.app import Running, build_hub, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -412,7 +412,7 @@ async def test_bridge_appears_late_and_goes_away(
     mosquitto: str, base_topic: str, tmp_path: Path
 ) -> None:
     config = hub_config(mosquitto, base_topic, startup_wait=0.2)
-    async with Hub(config, data_dir=tmp_path) as hub:
+    async with build_hub(config, data_dir=tmp_path) as hub:
         assert hub.registry.devices == {}
         z2m = hub.integrations["zigbee2mqtt"]
         async with hub.bus.stream(REGISTRY_CHANGED) as changes, Z2MSimulator(mosquitto, base_topic):

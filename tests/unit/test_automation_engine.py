@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeweave.app import build_hub
 from homeweave.automation import views
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
@@ -141,7 +142,7 @@ class Rig:
 @pytest.fixture
 async def rig(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Rig]:
     async with AsyncExitStack() as stack:
-        hub = await stack.enter_async_context(Hub(hub_config()))
+        hub = await stack.enter_async_context(build_hub(hub_config()))
         rig = Rig(hub, FakeClock(MONDAY_NOON), stack)
         original = rig.virtual.set_properties
 

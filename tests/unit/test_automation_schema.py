@@ -11,14 +11,6 @@ from hypothesis import strategies as st
 from pydantic import Field, ValidationError
 
 from homeweave.automation import fields
-from homeweave.automation.demo import (
-    DEMO_AUTOMATIONS,
-    DEMO_SCENES,
-    PARTNER_AUTOMATIONS,
-    PARTNER_SCENES,
-    demo_automations,
-    demo_scenes,
-)
 from homeweave.automation.schema import (
     PROBLEM,
     AutomationConfig,
@@ -31,6 +23,7 @@ from homeweave.config import loader
 from homeweave.config.schema import REFERENCE_ERROR, HubConfig
 from homeweave.errors import ConfigError
 from homeweave.model import wording
+from homeweave.sim.demo.home import home_data, partners_data
 
 VALID: dict[str, Any] = {
     "id": "door-light",
@@ -38,6 +31,23 @@ VALID: dict[str, Any] = {
     "triggers": [{"type": "property", "address": "door/contact-state", "to": False}],
     "actions": [{"type": "set", "address": "lamp/light/on", "value": True}],
 }
+
+
+# The demo home's sections as written in sim/demo/home.yaml and partners.yaml.
+DEMO_AUTOMATIONS: list[dict[str, Any]] = home_data()["automations"]
+DEMO_SCENES: list[dict[str, Any]] = home_data()["scenes"]
+PARTNER_AUTOMATIONS: list[dict[str, Any]] = partners_data()["automations"]
+PARTNER_SCENES: list[dict[str, Any]] = partners_data()["scenes"]
+
+
+def demo_automations() -> tuple[AutomationConfig, ...]:
+    """The demo home's automations, validated."""
+    return tuple(AutomationConfig.model_validate(a) for a in DEMO_AUTOMATIONS)
+
+
+def demo_scenes() -> tuple[SceneConfig, ...]:
+    """The demo home's scenes, validated."""
+    return tuple(SceneConfig.model_validate(s) for s in DEMO_SCENES)
 
 
 class WithAutomations(HubConfig):
@@ -345,7 +355,7 @@ def test_the_demo_sections_survive_the_demos_own_round_trips() -> None:
         "scenes": DEMO_SCENES + PARTNER_SCENES,
     }
     config = WithAutomations.model_validate(data)
-    # demo_config re-validates a dump non-strictly; `homeweave demo` writes homeweave.yaml.
+    # `homeweave demo` writes homeweave.yaml (dump_config) and the hub may read it back.
     again = WithAutomations.model_validate(config.model_dump(), strict=False)
     assert again == config
     assert loader.parse_config(loader.dump_config(config)) == config

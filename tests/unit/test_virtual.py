@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from homeweave.app import build_hub
 from homeweave.config import HubConfig
 from homeweave.core import (
     AVAILABILITY_CHANGED,
@@ -70,7 +71,7 @@ def hub_config() -> HubConfig:
 
 @pytest.fixture
 async def hub() -> AsyncIterator[Hub]:
-    async with Hub(hub_config(), data_dir=None) as hub:
+    async with build_hub(hub_config(), data_dir=None) as hub:
         yield hub
 
 

@@ -1,5 +1,5 @@
 """What every CLI command that talks to a running hub shares: its options, a connected
-``Client``, JSON output and one-line errors. Used by ``cli.py`` and ``automation/cli.py``."""
+``Client``, JSON output and one-line errors."""
 
 from __future__ import annotations
 

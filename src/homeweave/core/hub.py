@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from homeweave.config import HubConfig
 from homeweave.core.commands import Commands
 from homeweave.core.events import (
     PROPERTY_CHANGED,
@@ -20,9 +20,9 @@ from homeweave.core.events import (
 )
 from homeweave.core.integration import HubContext, Integration, integration_class
 from homeweave.core.registry import Device, Home, Registry, Room
+from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
-from homeweave.errors import ConfigError, HomeweaveError
-from homeweave.model import DeviceSpec, catalog_spec, load_spec, load_spec_file
+from homeweave.model import load_spec
 from homeweave.storage import (
     DeviceRecord,
     HomeRecord,
@@ -37,16 +37,16 @@ DATABASE_FILE = "homeweave.db"
 
 
 class Hub:
-    """``async with Hub(config, data_dir=...) as hub:`` runs one home (or several) in this loop."""
+    """``async with Hub(seed, data_dir=...) as hub:`` runs one home (or several) in this loop."""
 
     def __init__(
         self,
-        config: HubConfig,
+        seed: HubSeed,
         *,
         data_dir: Path | None = None,
         storage: Storage | None = None,
     ) -> None:
-        self.config = config
+        self.seed = seed
         self.data_dir = data_dir
         self.bus = EventBus()
         self.registry = Registry(self.bus)
@@ -57,8 +57,8 @@ class Hub:
         if storage is None and data_dir is not None:
             storage = SqliteStorage(
                 data_dir / DATABASE_FILE,
-                flush_interval=config.history.flush_interval,
-                retention_days=config.history.retention_days,
+                flush_interval=seed.history.flush_interval,
+                retention_days=seed.history.retention_days,
             )
         self.storage = storage
         self.started_at = 0.0
@@ -130,8 +130,8 @@ class Hub:
         self.storage.record(event.device_id, event.siid, event.piid, event.value, event.at)
 
     async def _load_registry(self) -> None:
-        if self.config.homes or self.storage is None:
-            self._registry_from_config()
+        if self.seed.homes or self.storage is None:
+            self._registry_from_seed()
             if self.storage is not None:
                 await self.storage.save_registry(self._snapshot())
             return
@@ -146,50 +146,14 @@ class Hub:
             (self._device_from_record(d, home_of.get(d.room_id, "")) for d in snapshot.devices),
         )
 
-    def _registry_from_config(self) -> None:
-        homes: list[Home] = []
-        rooms: list[Room] = []
-        for home in self.config.homes:
-            loc = home.location
-            homes.append(
-                Home(
-                    home.id,
-                    home.name,
-                    loc.latitude,
-                    loc.longitude,
-                    loc.elevation or 0.0,
-                    home.time_zone,
-                )
-            )
-            rooms.extend(Room(r.id, home.id, r.name) for r in home.rooms)
-        home_of = {r.id: r.home_id for r in rooms}
-        devices = [
-            Device(
-                id=d.id,
-                name=d.name,
-                room_id=d.room,
-                home_id=home_of[d.room],
-                integration=d.integration,
-                spec=self._spec_for(d.model, d.spec_path(self._config_dir())),
-                model=d.model,
-                options=dict(d.options),
-            )
-            for d in self.config.devices
-        ]
-        self.registry.replace_all(homes, rooms, devices)
-
-    def _config_dir(self) -> Path:
-        return self.config.source.parent if self.config.source else Path.cwd()
-
-    @staticmethod
-    def _spec_for(model: str | None, path: Path | None) -> DeviceSpec:
-        try:
-            if path is not None:
-                return load_spec_file(path)
-            assert model is not None
-            return catalog_spec(model)
-        except HomeweaveError as exc:
-            raise ConfigError(str(exc)) from exc
+    def _registry_from_seed(self) -> None:
+        # Copies: the registry mutates its entries (availability), a seed may start many hubs.
+        seed = self.seed
+        self.registry.replace_all(
+            (replace(h) for h in seed.homes),
+            (replace(r) for r in seed.rooms),
+            (replace(d, options=dict(d.options)) for d in seed.devices),
+        )
 
     @staticmethod
     def _device_from_record(record: DeviceRecord, home_id: str) -> Device:
@@ -227,10 +191,10 @@ class Hub:
 
     async def _start_integrations(self) -> None:
         names = dict.fromkeys(
-            [*self.config.integrations, *(d.integration for d in self.registry.devices.values())]
+            [*self.seed.integrations, *(d.integration for d in self.registry.devices.values())]
         )
         for name in names:
-            options = self.config.integrations.get(name) or {}
+            options = self.seed.integrations.get(name) or {}
             try:
                 integration = integration_class(name)(self.context, options)
                 await integration.setup()

@@ -9,7 +9,8 @@ import random
 from contextlib import AsyncExitStack
 from typing import Any
 
-from homeweave.sim.demo import DEMO_ROOMS, DemoPart
+from homeweave.sim.demo.home import demo_rooms
+from homeweave.sim.demo.parts import DemoPart
 from homeweave.sim.hue.bridge import BridgeState
 from homeweave.sim.hue.resources import HomeBuilder
 from homeweave.sim.hue.server import DEFAULT_BRIDGE_ID, HueBridgeSimulator
@@ -27,7 +28,7 @@ MOTION = ("hallway-hue-motion", "Hallway motion", "hallway")
 def demo_bridge() -> BridgeState:
     """The demo's bridge: one Hue room per demo room (same names), the lamps and the sensor."""
     home = HomeBuilder(DEFAULT_BRIDGE_ID, name="Demo Hue Bridge")
-    rooms = {room_id: home.room(name) for room_id, name in DEMO_ROOMS}
+    rooms = {room_id: home.room(name) for room_id, name in demo_rooms()}
     for _, name, room, kind, initial in DEMO_LIGHTS:
         home.light(name, rooms[room], kind, **initial)
     home.motion_sensor(MOTION[1], rooms[MOTION[2]], lux=40, celsius=19.0)

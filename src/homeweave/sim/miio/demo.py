@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
-from homeweave.sim.demo import DEMO_DEVICES, DemoPart
+from homeweave.sim.demo.home import virtual_devices
+from homeweave.sim.demo.parts import DemoPart
 from homeweave.sim.miio.fleet import Fleet
 
 MIIO_MODELS = ("light", "outlet", "thermostat", "speaker", "vacuum")
@@ -21,16 +22,17 @@ async def demo_part(stack: AsyncExitStack) -> DemoPart:
     """Start one simulator per Xiaomi demo device; they stop with ``stack``."""
     fleet = await stack.enter_async_context(Fleet())
     devices = []
-    for device_id, name, room, model, options in DEMO_DEVICES:
+    for device in virtual_devices():
+        device_id, model = device["id"], device["model"]
         if model not in MIIO_MODELS:
             continue
-        await fleet.add(LEGACY.get(device_id, model), options=options)
+        await fleet.add(LEGACY.get(device_id, model), options=device.get("options", {}))
         info = fleet.infos[-1]
         devices.append(
             {
                 "id": device_id,
-                "name": name,
-                "room": room,
+                "name": device["name"],
+                "room": device["room"],
                 "model": model,
                 # The simulators start afresh with each demo; the hub hands them their last state.
                 "options": {**info.device_options(), "restore_on_start": True},

@@ -7,7 +7,7 @@ import asyncio
 import os
 from contextlib import AsyncExitStack
 
-from homeweave.sim.demo import DemoPart
+from homeweave.sim.demo.parts import DemoPart
 from homeweave.sim.zigbee2mqtt.behaviours import Rates
 from homeweave.sim.zigbee2mqtt.broker import embedded_broker
 from homeweave.sim.zigbee2mqtt.simulator import Z2MSimulator

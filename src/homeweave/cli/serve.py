@@ -1,0 +1,139 @@
+"""``homeweave run`` and ``homeweave demo``: start a hub with its API in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from homeweave.cli.connect import fail_cleanly
+from homeweave.config import HubConfig, dump_config, load_config
+from homeweave.core.paths import CONFIG_FILE, default_data_dir
+from homeweave.errors import HomeweaveError
+from homeweave.sim.signals import stop_signal
+
+if TYPE_CHECKING:
+    from homeweave.app import Running
+
+
+def _serve(
+    make_config: Callable[[AsyncExitStack], Awaitable[HubConfig]],
+    data_dir: Path,
+    host: str | None,
+    port: int | None,
+    announce: Callable[[Running], None],
+) -> None:
+    from homeweave.app import running_hub  # the server stack, only for commands that serve
+
+    async def serve() -> None:
+        async with stop_signal() as stop, AsyncExitStack() as stack:
+            config = await make_config(stack)
+            running = await stack.enter_async_context(
+                running_hub(config, data_dir, host=host, port=port)
+            )
+            announce(running)
+            await stop.wait()
+        click.echo("stopped.", err=True)
+
+    try:
+        asyncio.run(serve())
+    except OSError as exc:
+        raise HomeweaveError(f"cannot start the hub: {exc}") from exc
+
+
+def _print_token(running: Running) -> None:
+    if running.new_token:
+        click.echo(f"admin token (shown once, also in {running.token_file}):")
+        click.echo(f"  {running.new_token}")
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"Config file (default: ./{CONFIG_FILE}, then DATA_DIR/{CONFIG_FILE}).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the database and token live (default: ~/.local/share/homeweave).",
+)
+@click.option("--host", default=None, help="Address to listen on (default from config).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8321).")
+@fail_cleanly
+def run(
+    config_path: Path | None, data_dir: Path | None, host: str | None, port: int | None
+) -> None:
+    """Run the hub from a config file."""
+    data_dir = data_dir or default_data_dir()
+    if config_path is None:
+        for candidate in (Path.cwd() / CONFIG_FILE, data_dir / CONFIG_FILE):
+            if candidate.exists():
+                config_path = candidate
+                break
+    config = load_config(config_path) if config_path else HubConfig()
+
+    def announce(running: Running) -> None:
+        homes = len(running.hub.registry.homes)
+        devices = len(running.hub.registry.devices)
+        source = config_path or "the stored registry"
+        click.echo(f"homeweave hub: {homes} home(s), {devices} device(s) from {source}")
+        click.echo(f"API: {running.url}   data: {running.data_dir}")
+        _print_token(running)
+
+    async def make_config(stack: AsyncExitStack) -> HubConfig:
+        return config
+
+    _serve(make_config, data_dir, host, port, announce)
+
+
+@click.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the demo keeps its data (default: ~/.local/share/homeweave/demo).",
+)
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=8321, show_default=True, help="Port to listen on.")
+@fail_cleanly
+def demo(data_dir: Path | None, host: str | None, port: int) -> None:
+    """Start a furnished virtual home: hub, devices and API, no hardware needed."""
+    from homeweave.app import demo_config  # the server stack, only for commands that serve
+    from homeweave.sim.demo.parts import start_demo_parts
+
+    started = time.monotonic()
+    data_dir = data_dir or default_data_dir() / "demo"
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    async def make_config(stack: AsyncExitStack) -> HubConfig:
+        config = demo_config(await start_demo_parts(stack), port=port)
+        await asyncio.to_thread((data_dir / CONFIG_FILE).write_text, dump_config(config))
+        return config
+
+    def announce(running: Running) -> None:
+        reg = running.hub.registry
+        ready = time.monotonic() - started
+        click.echo(
+            f"homeweave demo: {len(reg.rooms)} rooms, {len(reg.devices)} devices, "
+            f"ready in {ready:.2f} s"
+        )
+        click.echo(f"URL:   {running.url}   (open it in a browser and paste the token)")
+        click.echo(f"token: {running.token_file.read_text().strip()}")
+        click.echo(f"data:  {running.data_dir}  (config written to {CONFIG_FILE} there)")
+        click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")
+        click.echo("stop:  Ctrl-C", err=True)
+
+    _serve(make_config, data_dir, host, port, announce)
+
+
+commands: list[click.Command] = [run, demo]
+"""The commands this module adds to ``homeweave``."""

@@ -1,0 +1,39 @@
+"""``homeweave sim NAME ...``: the simulators of real devices and hubs, run on their own."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+SIMULATORS = ("miio", "hue", "dirigera", "zigbee2mqtt")
+
+
+class SimulatorGroup(click.Group):
+    """``homeweave sim NAME``: package ``homeweave.sim.NAME.command`` offers ``command``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in SIMULATORS if self._exists(name)]
+
+    @classmethod
+    def _exists(cls, name: str) -> bool:
+        try:
+            return importlib.util.find_spec(cls._module(name)) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        command: click.Command = importlib.import_module(self._module(cmd_name)).command
+        return command
+
+    @staticmethod
+    def _module(name: str) -> str:
+        return f"homeweave.sim.{name}.command"
+
+
+@click.group(cls=SimulatorGroup)
+def sim() -> None:
+    """Run simulators of real devices and hubs on their own, to test other software against."""

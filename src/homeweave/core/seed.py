@@ -1,0 +1,34 @@
+"""What a hub starts from: the configured registry, each integration's options and the history
+settings, as plain objects (the YAML is read elsewhere, by ``homeweave.config``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeweave.core.registry import Device, Home, Room
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySettings:
+    """How long state history is kept (days) and how often it is written (seconds)."""
+
+    retention_days: int = 30
+    flush_interval: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class HubSeed:
+    """A hub's starting point. With homes, the registry is exactly ``homes``/``rooms``/``devices``
+    (replacing what storage holds); without, the hub uses the registry it stored last time.
+
+    ``integrations`` maps each configured integration's name to its options object, handed to
+    the integration as is; integrations that only own devices start with empty options.
+    """
+
+    homes: tuple[Home, ...] = ()
+    rooms: tuple[Room, ...] = ()
+    devices: tuple[Device, ...] = ()
+    integrations: Mapping[str, Any] = field(default_factory=dict)
+    history: HistorySettings = field(default_factory=HistorySettings)
