@@ -35,7 +35,9 @@ from homeweave.storage.migrations import MIGRATIONS, migrate, schema_version
 
 WRITER = Path(__file__).with_name("history_writer.py")
 NEVER = 3600.0  # a flush interval that keeps the background flusher out of a test's way
-TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"}
+TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"} | {
+    f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")
+}
 
 LIGHT_SPEC = {
     "type": "urn:miot-spec-v2:device:light:0000A001:homeweave-bulb:1",
@@ -551,7 +553,8 @@ async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -
     async with SqliteStorage(path):
         pass
     async with aiosqlite.connect(path, isolation_level=None) as conn:
-        with pytest.raises(StorageError, match=r"from version 1 to 2 failed: no such table"):
+        failed = f"from version {SCHEMA_VERSION} to {SCHEMA_VERSION + 1} failed: no such table"
+        with pytest.raises(StorageError, match=failed):
             await migrate(conn, [*MIGRATIONS, _fail_midway])
         assert await schema_version(conn) == SCHEMA_VERSION
         columns = list(await conn.execute_fetchall("SELECT name FROM pragma_table_info('devices')"))
