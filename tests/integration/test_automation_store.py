@@ -82,11 +82,11 @@ async def test_traces_are_kept_per_automation_within_limits(tmp_path: Path) -> N
     await store.open()
     try:
         for n in range(150):
-            store.add_trace(trace("busy", Result.RAN, n).record())
-            store.add_trace(trace("busy", Result.NOT_TRIGGERED, n).record())
+            store.add_trace(trace("busy", Result.RAN, n))
+            store.add_trace(trace("busy", Result.NOT_TRIGGERED, n))
             if n % 25 == 0:
                 await store.flush()
-        store.add_trace(trace("quiet", Result.CONDITION_FALSE, 0).record())
+        store.add_trace(trace("quiet", Result.CONDITION_FALSE, 0))
         await store.flush()
         fired = await store.traces("busy", limit=1000, fired=True)
         unfired = await store.traces("busy", limit=1000, fired=False)
@@ -105,10 +105,10 @@ async def test_a_trace_is_updated_in_place_and_timers_and_marks_persist(tmp_path
     store = SqliteStorage(path, flush_interval=NEVER)
     await store.open()
     running = trace("a", Result.RUNNING, 1)
-    store.add_trace(running.record())
+    store.add_trace(running)
     await store.flush()
     running.conclude(Result.RAN, at=5.0)
-    store.add_trace(running.record())
+    store.add_trace(running)
     store.set_timer("a", 0, TimerRecord("a", 0, 1.0, 121.0, "door opened", {"value": False}))
     assert await store.claim("a", 0, "2024-06-03T07:30:00", 10.0)
     await store.close()

@@ -235,7 +235,7 @@ class AutomationEngine:
                     "a `for:` timer was not resumed after the restart, because the value "
                     f"changed while the hub was down ({record.sentence})"
                 )
-                self.store.add_trace(trace.record())
+                self.store.add_trace(trace)
 
     def _resume(self, runner: AutomationRunner, record: TimerRecord) -> bool:
         for watch in runner.watches:

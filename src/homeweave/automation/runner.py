@@ -223,4 +223,4 @@ class AutomationRunner:
 
     def _record(self, trace: Trace) -> None:
         self.last = trace
-        self.host.store.add_trace(trace.record())
+        self.host.store.add_trace(trace)

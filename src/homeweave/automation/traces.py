@@ -120,7 +120,7 @@ class Trace:
         }
 
     def record(self) -> TraceRecord:
-        """This trace as storage keeps it (a snapshot: later changes need another record)."""
+        """This trace as storage keeps it (storage takes it when it writes: ``TraceSource``)."""
         return TraceRecord(
             self.id, self.automation, self.at, str(self.result), self.fired, self.to_dict()
         )

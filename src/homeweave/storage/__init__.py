@@ -13,6 +13,7 @@ from homeweave.storage.protocols import (
     RegistryStore,
     Storage,
     TokenStore,
+    TraceSource,
     TraceStore,
 )
 from homeweave.storage.records import (
@@ -53,6 +54,7 @@ __all__ = [
     "TimerRecord",
     "TokenStore",
     "TraceRecord",
+    "TraceSource",
     "TraceStore",
     "Value",
 ]

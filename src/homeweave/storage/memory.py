@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED
+from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
 from homeweave.storage.records import Override, TimerRecord, TraceRecord
 
 
@@ -43,8 +43,9 @@ class MemoryAutomationStore:
         else:
             self._overrides[ident] = override
 
-    def add_trace(self, trace: TraceRecord) -> None:
+    def add_trace(self, source: TraceSource) -> None:
         """Keep a new or updated trace; drop the oldest beyond the limits."""
+        trace = source.record()
         known = trace.id in self._traces
         self._traces[trace.id] = trace
         if known:

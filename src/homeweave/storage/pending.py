@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from homeweave.storage.records import TimerRecord, TraceRecord
+from homeweave.storage.protocols import TraceSource
+from homeweave.storage.records import TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ class Batch:
     """Queued writes taken together, to be committed in one transaction."""
 
     points: list[PointRow] = field(default_factory=list)
-    traces: dict[str, TraceRecord] = field(default_factory=dict)
+    traces: dict[str, TraceSource] = field(default_factory=dict)
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
 
@@ -50,17 +51,13 @@ class Pending:
         """Queue one history point."""
         self._queued.points.append(row)
 
-    def add_trace(self, trace: TraceRecord) -> None:
+    def add_trace(self, trace: TraceSource) -> None:
         """Queue a trace, replacing a queued older version of it."""
         self._queued.traces[trace.id] = trace
 
     def set_timer(self, key: TimerKey, record: TimerRecord | None) -> None:
         """Queue a timer's start, or with None its end."""
         self._queued.timers[key] = record
-
-    def trace(self, trace_id: str) -> TraceRecord | None:
-        """A queued trace, if there is one."""
-        return self._queued.traces.get(trace_id)
 
     def take(self) -> Batch:
         """Everything queued; the queue is empty afterwards."""

@@ -28,6 +28,20 @@ MARK_DAYS = 14
 """Days a fired time occurrence is remembered (so a restart does not repeat it)."""
 
 
+class TraceSource(Protocol):
+    """A trace its owner may still be updating: a store takes its ``record()`` when it writes
+    (so the hot path that adds a trace never encodes it)."""
+
+    @property
+    def id(self) -> str:
+        """The trace's id: a newer version of the same trace replaces a queued one."""
+        ...
+
+    def record(self) -> TraceRecord:
+        """The trace as it is now."""
+        ...
+
+
 class Flushable(Protocol):
     """A store with write-behind: ``flush`` commits what is queued."""
 
@@ -126,7 +140,7 @@ class AutomationStore(Flushable, Protocol):
 class TraceStore(Flushable, Protocol):
     """Automation traces, the newest ``KEEP_FIRED``/``KEEP_UNFIRED`` per automation."""
 
-    def add_trace(self, trace: TraceRecord) -> None:
+    def add_trace(self, trace: TraceSource) -> None:
         """Queue a new or updated trace (same ``id``: replaced); never waits."""
         ...
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from homeweave.errors import StorageError
 from homeweave.model import Value
 
 __all__ = [
@@ -67,6 +69,28 @@ class RegistrySnapshot:
     rooms: list[RoomRecord]
     devices: list[DeviceRecord]
 
+    def check(self) -> None:
+        """Raise StorageError naming the record whose id is taken twice or whose home or room
+        is missing (before a database says only "FOREIGN KEY constraint failed")."""
+        home_ids = _unique_ids("home", (home.id for home in self.homes))
+        room_ids = _unique_ids("room", (room.id for room in self.rooms))
+        _unique_ids("device", (device.id for device in self.devices))
+        for room in self.rooms:
+            if room.home_id not in home_ids:
+                raise StorageError(f"room {room.id!r} belongs to unknown home {room.home_id!r}")
+        for device in self.devices:
+            if device.room_id not in room_ids:
+                raise StorageError(f"device {device.id!r} is in unknown room {device.room_id!r}")
+
+
+def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for id_ in ids:
+        if id_ in seen:
+            raise StorageError(f"registry has two {kind}s with id {id_!r}")
+        seen.add(id_)
+    return seen
+
 
 @dataclass(frozen=True, slots=True)
 class StateRecord:
@@ -120,3 +144,7 @@ class TraceRecord:
     result: str
     fired: bool
     body: dict[str, Any]
+
+    def record(self) -> TraceRecord:
+        """This record itself (a ``TraceSource`` that no longer changes)."""
+        return self

@@ -20,7 +20,7 @@ import aiosqlite
 from homeweave.errors import StorageError
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Pending
-from homeweave.storage.protocols import MARK_DAYS
+from homeweave.storage.protocols import MARK_DAYS, TraceSource
 from homeweave.storage.records import (
     DeviceRecord,
     HistoryPoint,
@@ -316,7 +316,7 @@ class SqliteStorage:
     async def save_registry(self, snapshot: RegistrySnapshot) -> None:
         """Replace every home, room and device with ``snapshot`` in one transaction."""
         db = self._require_open()
-        _check_references(snapshot)
+        snapshot.check()
         rows = _RegistryRows(
             homes=[
                 (h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
@@ -462,7 +462,7 @@ class SqliteStorage:
 
     # -- traces ---------------------------------------------------------------------------
 
-    def add_trace(self, trace: TraceRecord) -> None:
+    def add_trace(self, trace: TraceSource) -> None:
         """Queue a new or updated trace; never waits."""
         self._pending.add_trace(trace)
         self._queued()
@@ -527,28 +527,6 @@ class _RegistryRows:
     homes: list[tuple[str, str, float, float, float, str]]
     rooms: list[tuple[str, str, str]]
     devices: list[tuple[str, str, str, str, str | None, str, str]]
-
-
-def _check_references(snapshot: RegistrySnapshot) -> None:
-    """Fail with a message naming the record, before SQLite says only "FOREIGN KEY failed"."""
-    home_ids = _unique_ids("home", (home.id for home in snapshot.homes))
-    room_ids = _unique_ids("room", (room.id for room in snapshot.rooms))
-    _unique_ids("device", (device.id for device in snapshot.devices))
-    for room in snapshot.rooms:
-        if room.home_id not in home_ids:
-            raise StorageError(f"room {room.id!r} belongs to unknown home {room.home_id!r}")
-    for device in snapshot.devices:
-        if device.room_id not in room_ids:
-            raise StorageError(f"device {device.id!r} is in unknown room {device.room_id!r}")
-
-
-def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    for id_ in ids:
-        if id_ in seen:
-            raise StorageError(f"registry has two {kind}s with id {id_!r}")
-        seen.add(id_)
-    return seen
 
 
 def _probe(path: Path) -> None:

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 import aiosqlite
 
 from homeweave.storage.pending import Batch, PointRow, TimerKey
-from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED
+from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
 from homeweave.storage.records import TimerRecord, TraceRecord, Value
 
 _PRUNE_EVERY = 20
-_ENCODE_CHUNK = 200
+_ENCODE_CHUNK = 25
 
 _INSERT_HISTORY = "INSERT INTO history (device_id, siid, piid, at, value) VALUES (?, ?, ?, ?, ?)"
 # Out-of-order points (an integration catching up) must not overwrite a newer state.
@@ -53,8 +53,9 @@ class BatchWriter:
             await db.executemany(_INSERT_HISTORY, batch.points)
             await db.executemany(_UPSERT_STATE, latest_per_property(batch.points))
         if batch.traces:
-            await db.executemany(_UPSERT_TRACE, await _trace_rows(batch.traces.values()))
-            await self._prune(db, batch.traces.values())
+            records, rows = await _encode(batch.traces.values())
+            await db.executemany(_UPSERT_TRACE, rows)
+            await self._prune(db, records)
         if batch.timers:
             await _write_timers(db, batch.timers)
 
@@ -70,13 +71,18 @@ class BatchWriter:
                 await db.execute(_PRUNE_TRACES, args)
 
 
-async def _trace_rows(traces: Iterable[TraceRecord]) -> list[_TraceRow]:
+async def _encode(traces: Iterable[TraceSource]) -> tuple[list[TraceRecord], list[_TraceRow]]:
+    """Take each trace's record now (as it is at commit time) and encode it as a row."""
+    records = []
     rows = []
-    for count, t in enumerate(traces, 1):
+    for count, trace in enumerate(traces, 1):
+        t = trace.record()
+        records.append(t)
         rows.append((t.id, t.automation, t.at, t.result, int(t.fired), json.dumps(t.body)))
         if count % _ENCODE_CHUNK == 0:
-            await asyncio.sleep(0)  # thousands of traces: let the loop breathe between
-    return rows
+            # A second's worth of traces takes tens of ms to encode: let the loop breathe.
+            await asyncio.sleep(0)
+    return records, rows
 
 
 async def _write_timers(
