@@ -254,3 +254,31 @@ async def test_the_engine_uses_the_hubs_storage(hub: Hub, tmp_path: Path) -> Non
     with closing(sqlite3.connect(tmp_path / DATABASE_FILE)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert db.execute("SELECT id FROM automation_definitions").fetchall() == [("door-light",)]
+
+
+async def test_a_failed_commit_keeps_traces_timers_and_history_queued(tmp_path: Path) -> None:
+    path = tmp_path / DATABASE_FILE
+    timer = TimerRecord("a", 0, 1.0, 121.0, "door opened", {"value": False})
+    async with SqliteStorage(path, flush_interval=NEVER, retention_days=None) as store:
+        with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute(
+                "CREATE TRIGGER broken BEFORE INSERT ON automation_traces"
+                " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            )
+        ran = trace("a", Result.RAN, 1)
+        store.add_trace(ran)
+        store.set_timer("a", 0, timer)
+        store.record("lamp", 2, 1, True, 1.0)
+        with pytest.raises(StorageError, match="disk on fire"):
+            await store.flush()
+        # One transaction: the history point did not go in without the trace.
+        assert await store.history("lamp", 2, 1, 0, 10) == []
+        assert store.pending == 1
+        ran.conclude(Result.FAILED, "later", at=2.0)  # updated while queued: written as it is now
+        with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute("DROP TRIGGER broken")
+        assert await store.flush() == 3
+        (kept,) = await store.traces("a")
+        assert Trace.from_record(kept).result is Result.FAILED
+        assert await store.timers() == [timer]
+        assert await store.history("lamp", 2, 1, 0, 10) == [HistoryPoint(1.0, True)]
