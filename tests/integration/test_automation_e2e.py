@@ -27,7 +27,7 @@ from homeweave.core.registry import Device
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
 from homeweave.sim.demo.parts import DemoPart
-from homeweave.storage.automations import SqliteAutomationStore
+from homeweave.storage import SqliteStorage
 
 AMS = ZoneInfo("Europe/Amsterdam")
 WINTER_NIGHT = datetime(2024, 1, 10, 22, 0, tzinfo=AMS)
@@ -136,7 +136,8 @@ async def test_door_opens_and_lights_of_two_vendors_change(
     clock = FakeClock(WINTER_NIGHT)
     engine = AutomationEngine(hub, [AutomationConfig.model_validate(WELCOME)], clock=clock)
     await stack.enter_async_context(engine)
-    assert isinstance(engine.store, SqliteAutomationStore)
+    assert isinstance(engine.store, SqliteStorage)
+    assert engine.store is hub.storage  # one connection for every table
 
     virtual.inject("hallway-door", "contact-state", False)  # the door opens
     await clock.settle()

@@ -35,7 +35,9 @@ from homeweave.storage.migrations import MIGRATIONS, migrate, schema_version
 
 WRITER = Path(__file__).with_name("history_writer.py")
 NEVER = 3600.0  # a flush interval that keeps the background flusher out of a test's way
-TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"}
+TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"} | {
+    f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")
+}
 
 LIGHT_SPEC = {
     "type": "urn:miot-spec-v2:device:light:0000A001:homeweave-bulb:1",
@@ -551,7 +553,8 @@ async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -
     async with SqliteStorage(path):
         pass
     async with aiosqlite.connect(path, isolation_level=None) as conn:
-        with pytest.raises(StorageError, match=r"from version 1 to 2 failed: no such table"):
+        failed = f"from version {SCHEMA_VERSION} to {SCHEMA_VERSION + 1} failed: no such table"
+        with pytest.raises(StorageError, match=failed):
             await migrate(conn, [*MIGRATIONS, _fail_midway])
         assert await schema_version(conn) == SCHEMA_VERSION
         columns = list(await conn.execute_fetchall("SELECT name FROM pragma_table_info('devices')"))
@@ -562,6 +565,7 @@ async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -
 
 
 async def test_a_hard_kill_loses_at_most_the_unflushed_batch(tmp_path: Path) -> None:
+    """History, traces and claimed occurrences: nothing acknowledged is lost, nothing torn."""
     path = tmp_path / "killed.db"
     writer = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -572,13 +576,16 @@ async def test_a_hard_kill_loses_at_most_the_unflushed_batch(tmp_path: Path) -> 
     )
     assert writer.stdout is not None
     totals: list[int] = []
+    claimed: list[int] = []
     try:
         async with asyncio.timeout(10):
             while len(totals) < 5:
                 line = await writer.stdout.readline()
                 if not line:
                     break
-                totals.append(int(line))
+                written, claims = line.split()
+                totals.append(int(written))
+                claimed.append(int(claims))
         # Land anywhere in the writer's 10 ms cycle, often in the middle of a transaction.
         await asyncio.sleep(random.uniform(0, 0.02))
     finally:
@@ -599,8 +606,16 @@ async def test_a_hard_kill_loses_at_most_the_unflushed_batch(tmp_path: Path) -> 
                    SELECT max(CAST(h.value AS INTEGER)) FROM history AS h
                    WHERE (h.device_id, h.siid, h.piid) = (s.device_id, s.siid, s.piid))"""
         ).fetchone()
+        (marks,) = conn.execute("SELECT count(*) FROM automation_marks").fetchone()
+        # Traces go in the same group commit as the history points queued before them.
+        (trace_sequence, history_sequence) = conn.execute(
+            """SELECT (SELECT max(json_extract(body, '$.sequence')) FROM automation_traces),
+                      (SELECT max(CAST(value AS INTEGER)) FROM history)"""
+        ).fetchone()
     assert count >= totals[-1] > 0
     assert torn == 0
+    assert marks >= claimed[-1] > 0
+    assert trace_sequence == history_sequence
 
     async with SqliteStorage(path, retention_days=None) as reopened:
         states = await reopened.load_states()

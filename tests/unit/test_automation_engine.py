@@ -28,7 +28,7 @@ from homeweave.core.registry import Device
 from homeweave.errors import AutomationError, UnknownAddress
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
-from homeweave.storage.automations import MemoryAutomationStore
+from homeweave.storage import MemoryAutomationStore
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MONDAY_NOON = datetime(2024, 6, 3, 12, 0, tzinfo=AMS)

@@ -8,15 +8,9 @@ import hmac
 import os
 import secrets
 from pathlib import Path
-from typing import Protocol
 
 from homeweave.core.paths import TOKEN_FILE
-
-
-class TokenStore(Protocol):
-    async def add_token(self, name: str, token_hash: str) -> None: ...
-    async def token_exists(self, token_hash: str) -> bool: ...
-    async def has_tokens(self) -> bool: ...
+from homeweave.storage import TokenStore
 
 
 def hash_token(token: str) -> str:

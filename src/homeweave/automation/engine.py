@@ -49,17 +49,11 @@ from homeweave.core.events import (
     RegistryChanged,
     Unsubscribe,
 )
-from homeweave.core.hub import DATABASE_FILE, Hub
+from homeweave.core.hub import Hub
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
-from homeweave.storage.automations import (
-    AutomationStore,
-    MemoryAutomationStore,
-    Override,
-    SqliteAutomationStore,
-    TimerRecord,
-)
+from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
 NOTIFICATIONS_KEPT = 200
@@ -110,13 +104,13 @@ class AutomationEngine:
         scenes: Iterable[SceneConfig] = (),
         *,
         clock: Clock | None = None,
-        store: AutomationStore | None = None,
+        store: EngineStore | None = None,
     ) -> None:
         self.hub = hub
         self.clock: Clock = clock or RealClock()
         if store is None:
-            path = hub.data_dir / DATABASE_FILE if hub.data_dir is not None else None
-            store = SqliteAutomationStore(path) if path is not None else MemoryAutomationStore()
+            # The hub's storage (the hub opens and closes it); memory for a hub without one.
+            store = hub.storage if hub.storage is not None else MemoryAutomationStore()
         self.store = store
         self.index = TriggerIndex()
         self.tasks = TaskSet()
@@ -162,12 +156,7 @@ class AutomationEngine:
 
     async def start(self) -> None:
         """Load, compile and start every automation; then fire the start triggers."""
-        await self.store.open()
-        try:
-            await self._load()
-        except BaseException:
-            await self.store.close()
-            raise
+        await self._load()
         self._unsubscribes = [
             self.bus.subscribe(PROPERTY_CHANGED, self.index.on_change),
             self.bus.subscribe(DEVICE_EVENT, self.index.on_event),
@@ -190,7 +179,7 @@ class AutomationEngine:
                 entry.runner.close("the hub stopped", forget_timers=False)
         await self.tasks.cancel_all()
         self.started = False
-        await self.store.close()
+        await self.store.flush()
 
     async def _stored(self, kind: str, model: type[Any]) -> list[Any]:
         """Stored definitions; one this version cannot read is logged and left out."""
@@ -419,13 +408,17 @@ class AutomationEngine:
         if automation_id is not None and automation_id not in self.entries:
             self.entry(automation_id)
         live = self._live()
-        return [live.get(t.id, t) for t in await self.store.traces(automation_id, limit, fired)]
+        stored = await self.store.traces(automation_id, limit, fired)
+        return [live.get(r.id) or Trace.from_record(r) for r in stored]
 
     async def trace(self, trace_id: str) -> Trace:
-        found = self._live().get(trace_id) or await self.store.trace(trace_id)
-        if found is None:
+        found = self._live().get(trace_id)
+        if found is not None:
+            return found
+        stored = await self.store.trace(trace_id)
+        if stored is None:
             raise UnknownAddress("trace", trace_id)
-        return found
+        return Trace.from_record(stored)
 
     def _live(self) -> dict[str, Trace]:
         """The traces of runs going on or queued (the store holds an older copy of each)."""

@@ -22,7 +22,7 @@ from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.tasks import TaskSet
-from homeweave.storage.automations import AutomationStore, TimerRecord
+from homeweave.storage import EngineStore, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Host(Protocol):
     @property
     def clock(self) -> Clock: ...
     @property
-    def store(self) -> AutomationStore: ...
+    def store(self) -> EngineStore: ...
     @property
     def index(self) -> TriggerIndex: ...
     @property

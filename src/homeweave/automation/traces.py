@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from homeweave.model import Value, wording
-
-Seen = dict[str, Value | None]
+from homeweave.model import wording
+from homeweave.storage import Seen as Seen  # re-exported: triggers and watches use it
+from homeweave.storage import TraceRecord
 
 
 class Result(StrEnum):
@@ -118,6 +118,17 @@ class Trace:
             "dry_run": self.dry_run,
             "id": self.id,
         }
+
+    def record(self) -> TraceRecord:
+        """This trace as storage keeps it (storage takes it when it writes: ``TraceSource``)."""
+        return TraceRecord(
+            self.id, self.automation, self.at, str(self.result), self.fired, self.to_dict()
+        )
+
+    @classmethod
+    def from_record(cls, record: TraceRecord) -> Trace:
+        """The trace storage kept."""
+        return cls.from_dict(record.body)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Trace:

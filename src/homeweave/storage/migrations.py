@@ -100,7 +100,68 @@ async def _create_v1(conn: aiosqlite.Connection) -> None:
         await conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+_AUTOMATION_TABLES = (
+    """CREATE TABLE automation_definitions (
+        kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, updated_at REAL NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE automation_overrides (
+        id TEXT PRIMARY KEY NOT NULL, enabled INTEGER NOT NULL, fingerprint TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    # seq orders traces by arrival (two traces can share a clock time); pruning keeps the
+    # newest per (automation, fired).
+    """CREATE TABLE automation_traces (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, automation_id TEXT NOT NULL,
+        at REAL NOT NULL, result TEXT NOT NULL, fired INTEGER NOT NULL, body TEXT NOT NULL
+    )""",
+    "CREATE INDEX automation_traces_by_automation ON automation_traces (automation_id, fired, seq)",
+    """CREATE TABLE automation_marks (
+        automation_id TEXT NOT NULL, trigger INTEGER NOT NULL, occurrence TEXT NOT NULL,
+        fired_at REAL NOT NULL, PRIMARY KEY (automation_id, trigger, occurrence)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE automation_timers (
+        automation_id TEXT NOT NULL, trigger INTEGER NOT NULL, started_at REAL NOT NULL,
+        due REAL NOT NULL, sentence TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (automation_id, trigger)
+    ) WITHOUT ROWID""",
+)
+# Before version 2, the automation engine kept these tables through its own connection and
+# versioned them in this table; its version 1 is exactly _AUTOMATION_TABLES.
+_OLD_AUTOMATION_VERSIONS = "automation_schema"
+
+
+async def _add_automations_v2(conn: aiosqlite.Connection) -> None:
+    """Add the automation engine's tables, or adopt them, rows and all, from a file where the
+    engine created them itself."""
+    old = await _old_automation_version(conn)
+    if old is not None:
+        if old > 1:
+            raise StorageError(
+                f"automation tables are at version {old}, newer than this homeweave knows (1); "
+                "upgrade homeweave"
+            )
+        await conn.execute(f"DROP TABLE {_OLD_AUTOMATION_VERSIONS}")
+        if old == 1:
+            return
+    for statement in _AUTOMATION_TABLES:
+        await conn.execute(statement)
+
+
+async def _old_automation_version(conn: aiosqlite.Connection) -> int | None:
+    """The version in the engine's own version table, or None when the file has none."""
+    found = list(
+        await conn.execute_fetchall(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (_OLD_AUTOMATION_VERSIONS,),
+        )
+    )
+    if not found:
+        return None
+    rows = list(await conn.execute_fetchall(f"SELECT version FROM {_OLD_AUTOMATION_VERSIONS}"))
+    return int(rows[0][0]) if rows else 0
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_automations_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

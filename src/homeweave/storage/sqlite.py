@@ -1,4 +1,5 @@
-"""SQLite storage: one WAL file; history is batched in memory and written off the event loop."""
+"""SQLite storage: every table in one WAL file on one connection; history points, traces and
+timers are queued in memory and committed together (group commit) off the event loop."""
 
 from __future__ import annotations
 
@@ -17,16 +18,23 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from homeweave.errors import StorageError
-from homeweave.storage.base import (
+from homeweave.storage.migrations import migrate, transaction
+from homeweave.storage.pending import Pending
+from homeweave.storage.protocols import MARK_DAYS, TraceSource
+from homeweave.storage.records import (
     DeviceRecord,
     HistoryPoint,
     HomeRecord,
+    Override,
     RegistrySnapshot,
     RoomRecord,
     StateRecord,
+    TimerRecord,
+    TraceRecord,
     Value,
 )
-from homeweave.storage.migrations import migrate, transaction
+from homeweave.storage.retry import Retry
+from homeweave.storage.sqlite_writes import BatchWriter, decode_value, encode_value
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -36,17 +44,6 @@ _PURGE_INTERVAL = 3600.0
 _PURGE_CHUNK = 10_000
 _MAX_BACKOFF = 60.0
 
-# One queued history point: device_id, siid, piid, at, value as JSON text.
-_Row = tuple[str, int, int, float, str]
-
-_INSERT_HISTORY = "INSERT INTO history (device_id, siid, piid, at, value) VALUES (?, ?, ?, ?, ?)"
-# Out-of-order points (an integration catching up) must not overwrite a newer state.
-_UPSERT_STATE = """
-    INSERT INTO states (device_id, siid, piid, changed_at, value) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (device_id, siid, piid) DO UPDATE
-    SET value = excluded.value, changed_at = excluded.changed_at
-    WHERE excluded.changed_at >= states.changed_at
-"""
 # SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
 _PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
 _SELECT_HISTORY = """
@@ -54,17 +51,21 @@ _SELECT_HISTORY = """
     WHERE device_id = ? AND siid = ? AND piid = ? AND at >= ? AND at <= ?
     ORDER BY at, rowid LIMIT ?
 """
+_FORGET_OLD_MARKS = """
+    DELETE FROM automation_marks WHERE fired_at < (SELECT MAX(fired_at) FROM automation_marks) - ?
+"""
+_TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
 class SqliteStorage:
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
-    ``record`` only appends to memory. A background task writes the batch every
-    ``flush_interval`` seconds, or as soon as ``batch_size`` points wait. A failed write
-    keeps the points queued and is retried with backoff; only beyond ``max_pending``
-    queued points are the oldest dropped (and logged). ``retention_days=None`` keeps
-    history forever; otherwise older points are purged at open and hourly.
-    All methods must be called from the event loop that opened the storage.
+    ``record``, ``add_trace`` and ``set_timer`` only queue in memory. A background task
+    commits the queue every ``flush_interval`` seconds, or as soon as ``batch_size`` writes
+    wait. A failed commit keeps them queued and is retried with backoff; only beyond
+    ``max_pending`` queued history points are the oldest dropped (and logged).
+    ``retention_days=None`` keeps history forever; otherwise older points are purged at open
+    and hourly. All methods must be called from the event loop that opened the storage.
     """
 
     def __init__(
@@ -88,9 +89,9 @@ class SqliteStorage:
         self._flush_interval = flush_interval
         self._batch_size = batch_size
         self._retention_days = retention_days
-        self._max_pending = max_pending
         self._db: aiosqlite.Connection | None = None
-        self._pending: list[_Row] = []
+        self._pending = Pending(max_pending)
+        self._batches = BatchWriter()
         self._wake = asyncio.Event()
         # Serialises every use of the one connection, so no statement lands inside
         # another caller's transaction.
@@ -99,7 +100,6 @@ class SqliteStorage:
         self._writes: set[asyncio.Task[Any]] = set()
         self._next_purge = 0.0
         self._written = 0
-        self._dropped = 0
 
     async def __aenter__(self) -> SqliteStorage:
         await self.open()
@@ -116,7 +116,7 @@ class SqliteStorage:
     @property
     def pending(self) -> int:
         """History points recorded but not yet written."""
-        return len(self._pending)
+        return self._pending.points
 
     @property
     def written(self) -> int:
@@ -126,7 +126,7 @@ class SqliteStorage:
     @property
     def dropped(self) -> int:
         """History points discarded because the queue overflowed while writes failed."""
-        return self._dropped
+        return self._pending.dropped
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -144,6 +144,7 @@ class SqliteStorage:
         try:
             await self._configure(db)
             await migrate(db)
+            await _forget_old_marks(db)
         except StorageError as err:
             await db.close()
             raise StorageError(f"cannot open database {self.path}: {err}") from err
@@ -184,7 +185,12 @@ class SqliteStorage:
                 await asyncio.wait(set(self._writes))
             await self._shielded(self._write_pending(db), "flush")
         except StorageError as err:
-            _LOGGER.error("%d history points not written before closing: %s", self.pending, err)
+            _LOGGER.error(
+                "%d queued writes (%d history points) not written before closing: %s",
+                len(self._pending),
+                self.pending,
+                err,
+            )
             raise
         finally:
             await db.close()
@@ -198,86 +204,83 @@ class SqliteStorage:
         """Run a multi-statement write to its end even if the caller is cancelled.
 
         Cancelling mid-transaction would leave BEGIN open on the shared connection, or
-        requeue points whose COMMIT still went through.
+        requeue writes whose COMMIT still went through.
         """
         task = asyncio.create_task(work, name=f"homeweave.storage.{name}")
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
         return await asyncio.shield(task)
 
-    # -- history --------------------------------------------------------------------------
+    # -- the write-behind queue -----------------------------------------------------------
 
-    def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
-        """Queue one history point; never blocks, never awaits."""
-        self._pending.append((device_id, siid, piid, at, _encode_value(value)))
+    def _queued(self) -> None:
         if len(self._pending) >= self._batch_size:
             self._wake.set()
 
     async def flush(self) -> int:
-        """Write every queued point and the resulting last-known states in one transaction."""
+        """Commit every queued write (history points with the last-known states they imply,
+        traces, timers) in one transaction; return how many."""
         db = self._require_open()
         return await self._shielded(self._write_pending(db), "flush")
 
     async def _write_pending(self, db: aiosqlite.Connection) -> int:
         async with self._lock:
-            batch, self._pending = self._pending, []
+            batch = self._pending.take()
             if not batch:
                 return 0
             try:
                 async with transaction(db):
-                    await db.executemany(_INSERT_HISTORY, batch)
-                    await db.executemany(_UPSERT_STATE, _latest_per_property(batch))
+                    await self._batches.write(db, batch)
             except BaseException as err:
-                self._requeue(batch)
+                self._pending.requeue(batch)
                 if isinstance(err, sqlite3.Error):
-                    raise StorageError(f"writing history to {self.path} failed: {err}") from err
+                    raise StorageError(f"writing to {self.path} failed: {err}") from err
                 raise
-            self._written += len(batch)
+            self._written += len(batch.points)
             return len(batch)
 
-    def _requeue(self, batch: list[_Row]) -> None:
-        self._pending[:0] = batch
-        overflow = len(self._pending) - self._max_pending
-        if overflow > 0:
-            del self._pending[:overflow]
-            self._dropped += overflow
-            _LOGGER.error("history queue full; dropped the %d oldest points", overflow)
-
     async def _run_flusher(self) -> None:
-        delay = self._flush_interval
+        retry = Retry(self._flush_interval, max(_MAX_BACKOFF, self._flush_interval))
+        delay: float | None = None  # while writes fail: the wait before the next attempt
         while True:
-            if delay > self._flush_interval:
+            if delay is not None:
                 await asyncio.sleep(delay)  # backing off: a full batch must not force retries
             else:
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(delay):
+                    async with asyncio.timeout(self._flush_interval):
                         await self._wake.wait()
             self._wake.clear()
-            delay = await self._flush_logged(delay)
+            try:
+                await self.flush()
+            except Exception:
+                _LOGGER.error(
+                    "writing %d history points failed (and %d traces and timers);"
+                    " retrying in %.1f s",
+                    self.pending,
+                    len(self._pending) - self.pending,
+                    retry_in := retry.failed(),
+                    exc_info=delay is None,  # the traceback once per outage
+                )
+                delay = retry_in
+            else:
+                delay = None
+                retry.succeeded()
             if self._retention_days is not None and time.monotonic() >= self._next_purge:
                 await self._purge_expired(self._retention_days)
 
-    async def _flush_logged(self, delay: float) -> float:
-        """Flush; on failure log it and return the next (longer) delay."""
-        try:
-            await self.flush()
-        except Exception:
-            retry = min(delay * 2, max(_MAX_BACKOFF, self._flush_interval))
-            _LOGGER.error(
-                "writing %d history points failed; retrying in %.1f s",
-                self.pending,
-                retry,
-                exc_info=delay == self._flush_interval,  # the traceback once per outage
-            )
-            return retry
-        return self._flush_interval
+    # -- history --------------------------------------------------------------------------
+
+    def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
+        """Queue one history point; never blocks, never awaits."""
+        self._pending.add_point((device_id, siid, piid, at, encode_value(value)))
+        self._queued()
 
     async def history(
         self, device_id: str, siid: int, piid: int, start: float, end: float, limit: int = 10000
     ) -> list[HistoryPoint]:
         """Return up to ``limit`` written points with ``start <= at <= end``, oldest first."""
         rows = await self._read(_SELECT_HISTORY, (device_id, siid, piid, start, end, limit))
-        return [HistoryPoint(row[0], _decode_value(row[1])) for row in rows]
+        return [HistoryPoint(row[0], decode_value(row[1])) for row in rows]
 
     async def load_states(self) -> list[StateRecord]:
         """Return the last written value of every property."""
@@ -285,19 +288,15 @@ class SqliteStorage:
             "SELECT device_id, siid, piid, value, changed_at FROM states"
             " ORDER BY device_id, siid, piid"
         )
-        return [StateRecord(row[0], row[1], row[2], _decode_value(row[3]), row[4]) for row in rows]
+        return [StateRecord(row[0], row[1], row[2], decode_value(row[3]), row[4]) for row in rows]
 
     async def purge(self, older_than: float) -> int:
         """Delete history points with ``at < older_than``, in chunks; return how many."""
-        db = self._require_open()
         total = 0
         while True:
-            async with self._lock:
-                try:
-                    async with db.execute(_PURGE_SOME, (older_than, _PURGE_CHUNK)) as cursor:
-                        removed = cursor.rowcount
-                except sqlite3.Error as err:
-                    raise StorageError(f"purging history in {self.path} failed: {err}") from err
+            removed = await self._execute(
+                _PURGE_SOME, (older_than, _PURGE_CHUNK), "purging history"
+            )
             total += removed
             if removed < _PURGE_CHUNK:
                 return total
@@ -317,7 +316,7 @@ class SqliteStorage:
     async def save_registry(self, snapshot: RegistrySnapshot) -> None:
         """Replace every home, room and device with ``snapshot`` in one transaction."""
         db = self._require_open()
-        _check_references(snapshot)
+        snapshot.check()
         rows = _RegistryRows(
             homes=[
                 (h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
@@ -378,17 +377,13 @@ class SqliteStorage:
 
     async def add_token(self, name: str, token_hash: str) -> None:
         """Store the hash of a new API token; a hash already stored is an error."""
-        db = self._require_open()
-        async with self._lock:
-            try:
-                await db.execute(
-                    "INSERT INTO tokens (token_hash, name, created_at) VALUES (?, ?, ?)",
-                    (token_hash, name, time.time()),
-                )
-            except sqlite3.IntegrityError as err:
+        sql = "INSERT INTO tokens (token_hash, name, created_at) VALUES (?, ?, ?)"
+        try:
+            await self._execute(sql, (token_hash, name, time.time()), f"adding token {name!r}")
+        except StorageError as err:
+            if isinstance(err.__cause__, sqlite3.IntegrityError):
                 raise StorageError(f"token {name!r}: this token hash is already stored") from err
-            except sqlite3.Error as err:
-                raise StorageError(f"adding token {name!r} failed: {err}") from err
+            raise
 
     async def token_exists(self, token_hash: str) -> bool:
         """Tell whether a token with this hash was added."""
@@ -400,7 +395,117 @@ class SqliteStorage:
         rows = await self._read("SELECT EXISTS (SELECT 1 FROM tokens)")
         return bool(rows[0][0])
 
-    # -- reading --------------------------------------------------------------------------
+    # -- automations ----------------------------------------------------------------------
+
+    async def definitions(self, kind: str) -> list[dict[str, Any]]:
+        """Return the stored definitions of ``kind`` ("automation" or "scene"), by id."""
+        rows = await self._read(
+            "SELECT body FROM automation_definitions WHERE kind = ? ORDER BY id", (kind,)
+        )
+        return [_load(row[0]) for row in rows]
+
+    async def save_definition(self, kind: str, ident: str, body: dict[str, Any]) -> None:
+        """Create or replace one definition."""
+        await self._execute(
+            "INSERT OR REPLACE INTO automation_definitions VALUES (?, ?, ?, ?)",
+            (kind, ident, json.dumps(body), time.time()),
+            f"saving {kind} {ident!r}",
+        )
+
+    async def delete_definition(self, kind: str, ident: str) -> None:
+        """Delete one definition (nothing if there is none)."""
+        await self._execute(
+            "DELETE FROM automation_definitions WHERE kind = ? AND id = ?",
+            (kind, ident),
+            f"deleting {kind} {ident!r}",
+        )
+
+    async def overrides(self) -> dict[str, Override]:
+        """Return the enable overrides by automation id."""
+        rows = await self._read("SELECT id, enabled, fingerprint FROM automation_overrides")
+        return {row[0]: Override(bool(row[1]), row[2]) for row in rows}
+
+    async def set_override(self, ident: str, override: Override | None) -> None:
+        """Set (or, with None, drop) an automation's enable override."""
+        what = f"overriding automation {ident!r}"
+        if override is None:
+            await self._execute("DELETE FROM automation_overrides WHERE id = ?", (ident,), what)
+        else:
+            await self._execute(
+                "INSERT OR REPLACE INTO automation_overrides VALUES (?, ?, ?)",
+                (ident, int(override.enabled), override.fingerprint),
+                what,
+            )
+
+    async def claim(self, automation: str, trigger: int, occurrence: str, at: float) -> bool:
+        """Record that a time occurrence fired (committed before this returns); False if it
+        already had."""
+        inserted = await self._execute(
+            "INSERT OR IGNORE INTO automation_marks VALUES (?, ?, ?, ?)",
+            (automation, trigger, occurrence, at),
+            f"marking {automation!r} as fired",
+        )
+        return inserted == 1
+
+    def set_timer(self, automation: str, trigger: int, record: TimerRecord | None) -> None:
+        """Queue a timer's start (or, with None, its end); never waits."""
+        self._pending.set_timer((automation, trigger), record)
+        self._queued()
+
+    async def timers(self) -> list[TimerRecord]:
+        """Return the running timers, queued changes included."""
+        await self.flush()
+        rows = await self._read(
+            "SELECT automation_id, trigger, started_at, due, sentence, data FROM automation_timers"
+        )
+        return [TimerRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+    # -- traces ---------------------------------------------------------------------------
+
+    def add_trace(self, trace: TraceSource) -> None:
+        """Queue a new or updated trace; never waits."""
+        self._pending.add_trace(trace)
+        self._queued()
+
+    async def traces(
+        self, automation: str | None = None, limit: int = 50, fired: bool | None = None
+    ) -> list[TraceRecord]:
+        """Return traces, newest first, queued ones included."""
+        await self.flush()
+        where: list[str] = []
+        args: list[str | int] = []
+        if automation is not None:
+            where.append("automation_id = ?")
+            args.append(automation)
+        if fired is not None:
+            where.append("fired = ?")
+            args.append(int(fired))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = await self._read(
+            f"SELECT {_TRACE_COLUMNS} FROM automation_traces {clause} ORDER BY seq DESC LIMIT ?",
+            (*args, limit),
+        )
+        return [_trace(row) for row in rows]
+
+    async def trace(self, trace_id: str) -> TraceRecord | None:
+        """Return one trace, or None."""
+        await self.flush()
+        rows = await self._read(
+            f"SELECT {_TRACE_COLUMNS} FROM automation_traces WHERE id = ?", (trace_id,)
+        )
+        return _trace(rows[0]) if rows else None
+
+    # -- statements -----------------------------------------------------------------------
+
+    async def _execute(self, sql: str, params: Iterable[Any], what: str) -> int:
+        """Run one write statement (committed on return: autocommit); return rows changed."""
+        db = self._require_open()
+        async with self._lock:
+            try:
+                async with db.execute(sql, params) as cursor:
+                    return cursor.rowcount
+            except sqlite3.Error as err:
+                raise StorageError(f"{what} in {self.path} failed: {err}") from err
 
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock:
@@ -424,55 +529,22 @@ class _RegistryRows:
     devices: list[tuple[str, str, str, str, str | None, str, str]]
 
 
-def _check_references(snapshot: RegistrySnapshot) -> None:
-    """Fail with a message naming the record, before SQLite says only "FOREIGN KEY failed"."""
-    home_ids = _unique_ids("home", (home.id for home in snapshot.homes))
-    room_ids = _unique_ids("room", (room.id for room in snapshot.rooms))
-    _unique_ids("device", (device.id for device in snapshot.devices))
-    for room in snapshot.rooms:
-        if room.home_id not in home_ids:
-            raise StorageError(f"room {room.id!r} belongs to unknown home {room.home_id!r}")
-    for device in snapshot.devices:
-        if device.room_id not in room_ids:
-            raise StorageError(f"device {device.id!r} is in unknown room {device.room_id!r}")
-
-
-def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    for id_ in ids:
-        if id_ in seen:
-            raise StorageError(f"registry has two {kind}s with id {id_!r}")
-        seen.add(id_)
-    return seen
-
-
 def _probe(path: Path) -> None:
     """Open the file and read its header; raise sqlite3.Error if it is no usable database."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA schema_version").fetchall()
 
 
-def _latest_per_property(batch: list[_Row]) -> list[_Row]:
-    """Keep, per property, the point with the greatest time (the later one on a tie)."""
-    latest: dict[tuple[str, int, int], _Row] = {}
-    for row in batch:
-        key = row[:3]
-        kept = latest.get(key)
-        if kept is None or row[3] >= kept[3]:
-            latest[key] = row
-    return list(latest.values())
+async def _forget_old_marks(db: aiosqlite.Connection) -> None:
+    """Forget fired time occurrences older than ``MARK_DAYS`` before the newest one."""
+    try:
+        await db.execute(_FORGET_OLD_MARKS, (MARK_DAYS * _DAY,))
+    except sqlite3.Error as err:
+        raise StorageError(f"forgetting old fired occurrences failed: {err}") from err
 
 
-def _encode_value(value: Value) -> str:
-    # JSON keeps the type: true / 1 / 1.0 / "1" all read back as they were written.
-    if not isinstance(value, bool | int | float | str):
-        raise TypeError(f"history value must be bool, int, float or str, not {value!r}")
-    return json.dumps(value)
-
-
-def _decode_value(text: str) -> Value:
-    value: Value = json.loads(text)
-    return value
+def _trace(row: sqlite3.Row) -> TraceRecord:
+    return TraceRecord(row[0], row[1], row[2], row[3], bool(row[4]), _load(row[5]))
 
 
 def _dump(document: dict[str, Any]) -> str:

@@ -1,0 +1,150 @@
+"""What the hub persists: one typed record per row kind, shared by every storage backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from homeweave.errors import StorageError
+from homeweave.model import Value
+
+__all__ = [
+    "DeviceRecord",
+    "HistoryPoint",
+    "HomeRecord",
+    "Override",
+    "RegistrySnapshot",
+    "RoomRecord",
+    "Seen",
+    "StateRecord",
+    "TimerRecord",
+    "TraceRecord",
+    "Value",
+]
+
+Seen = dict[str, Value | None]
+"""What a trigger saw, by name (``value``, ``old``, ``address``...): JSON scalars."""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeRecord:
+    """A home: where it is and which time zone its clocks follow."""
+
+    id: str
+    name: str
+    latitude: float
+    longitude: float
+    elevation: float
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRecord:
+    """A room of one home."""
+
+    id: str
+    home_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    """A device in a room; ``spec`` is its full MIoT spec JSON document."""
+
+    id: str
+    name: str
+    room_id: str
+    integration: str
+    model: str | None
+    spec: dict[str, Any]
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrySnapshot:
+    """Every home, room and device; saved and loaded as a whole."""
+
+    homes: list[HomeRecord]
+    rooms: list[RoomRecord]
+    devices: list[DeviceRecord]
+
+    def check(self) -> None:
+        """Raise StorageError naming the record whose id is taken twice or whose home or room
+        is missing (before a database says only "FOREIGN KEY constraint failed")."""
+        home_ids = _unique_ids("home", (home.id for home in self.homes))
+        room_ids = _unique_ids("room", (room.id for room in self.rooms))
+        _unique_ids("device", (device.id for device in self.devices))
+        for room in self.rooms:
+            if room.home_id not in home_ids:
+                raise StorageError(f"room {room.id!r} belongs to unknown home {room.home_id!r}")
+        for device in self.devices:
+            if device.room_id not in room_ids:
+                raise StorageError(f"device {device.id!r} is in unknown room {device.room_id!r}")
+
+
+def _unique_ids(kind: str, ids: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    for id_ in ids:
+        if id_ in seen:
+            raise StorageError(f"registry has two {kind}s with id {id_!r}")
+        seen.add(id_)
+    return seen
+
+
+@dataclass(frozen=True, slots=True)
+class StateRecord:
+    """The last known value of one property and when it was recorded (epoch seconds)."""
+
+    device_id: str
+    siid: int
+    piid: int
+    value: Value
+    changed_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """One recorded value of a property at an epoch time."""
+
+    at: float
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """Enabled or disabled from the API/CLI, for the definition with ``fingerprint``."""
+
+    enabled: bool
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRecord:
+    """A running ``for:`` timer, so it can resume after a restart."""
+
+    automation: str
+    trigger: int
+    started_at: float
+    due: float
+    sentence: str
+    data: Seen
+
+
+@dataclass(frozen=True, slots=True)
+class TraceRecord:
+    """One automation trace: the columns a store filters on, and the whole trace as JSON data.
+
+    The automation engine owns the trace's shape (``body``); storage only keeps it.
+    """
+
+    id: str
+    automation: str
+    at: float
+    result: str
+    fired: bool
+    body: dict[str, Any]
+
+    def record(self) -> TraceRecord:
+        """This record itself (a ``TraceSource`` that no longer changes)."""
+        return self
