@@ -211,9 +211,11 @@ class Baseline:
 
 
 def _install_integration() -> None:
-    module = types.ModuleType("homeweave.integrations.bench")
+    # The plugin loader imports homeweave.integrations.<name>.integration for INTEGRATION.
+    module = types.ModuleType("homeweave.integrations.bench.integration")
     module.INTEGRATION = BenchIntegration  # type: ignore[attr-defined]
-    sys.modules["homeweave.integrations.bench"] = module
+    sys.modules["homeweave.integrations.bench"] = types.ModuleType("homeweave.integrations.bench")
+    sys.modules["homeweave.integrations.bench.integration"] = module
 
 
 async def run(quick: bool) -> tuple[list[Phase], dict[str, Any]]:
