@@ -64,7 +64,8 @@ async def supervise(
         why = lost(error)
         attempts += 1
         delay = next(delays)
-        traceback = error is not None and not isinstance(error, expected)
+        # A bug shows its traceback (the exception itself: we are past its except block).
+        traceback = error if error is not None and not isinstance(error, expected) else None
         if attempts == 1:
             _LOGGER.warning("%s: %s; retrying in %.2f s", what, why, delay, exc_info=traceback)
         else:
