@@ -147,7 +147,7 @@ class MqttSession:
         self.connects = 0
         """How many times a connection was made and subscribed (reconnects count)."""
         self._wanted: dict[str, None] = dict.fromkeys(subscriptions)  # ordered, no repeats
-        self._events: asyncio.Queue[SessionEvent] = asyncio.Queue()
+        self._events: asyncio.Queue[SessionEvent | None] = asyncio.Queue()  # None: closed
         self._client: aiomqtt.Client | None = None
         self._up = asyncio.Event()
         self._lost = asyncio.Event()
@@ -179,6 +179,7 @@ class MqttSession:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        self._events.put_nowait(None)
 
     @property
     def connected(self) -> bool:
@@ -186,9 +187,10 @@ class MqttSession:
         return self.state is ConnectionState.CONNECTED
 
     async def events(self) -> AsyncIterator[SessionEvent]:
-        """Connection changes and received messages, in order, for one consumer."""
-        while True:
-            yield await self._events.get()
+        """Connection changes and received messages, in order, for one consumer; the series
+        ends when the session is closed."""
+        while (event := await self._events.get()) is not None:
+            yield event
 
     async def wait_connected(self) -> None:
         """Return once connected and subscribed; SessionClosed if the session closes first."""
