@@ -304,8 +304,9 @@ async def test_bad_commands_are_logged_and_ignored(
     await setup.command("kitchen-lamp", "light", b'{"state": "ON", "brightness": "very"}')
     await setup.command("kitchen-lamp", "no-such-entity", b"ON")
     await setup.command("living-room-speaker", "speaker_volume", b"150")  # the hub refuses it
-    await setup.command("living-room-speaker", "speaker_volume", b"30")
-    await setup.ha.state(setup.entity("living-room-speaker", "speaker_volume"), value=30)
+    # The sync point: the demo speaker starts at 30, so wait for a value it did not have.
+    await setup.command("living-room-speaker", "speaker_volume", b"35")
+    await setup.ha.state(setup.entity("living-room-speaker", "speaker_volume"), value=35)
     light = setup.entity("kitchen-lamp", "light", "set")
     assert f"ignored command on {light}: not JSON" in caplog.text
     assert f"ignored command on {light}: brightness: expected a number" in caplog.text

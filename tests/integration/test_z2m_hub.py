@@ -358,7 +358,7 @@ async def test_bridge_requests_are_correlated(setup: Setup, watcher: aiomqtt.Cli
 async def test_rename_keeps_the_device(setup: Setup) -> None:
     z2m, sim, hub = setup.z2m, setup.sim, setup.hub
     await z2m.rename(BUTTON, "Hall/Button")
-    await wait_for(lambda: "Hall/Button" in z2m._names, "the renamed device list")
+    await wait_for(lambda: "Hall/Button" in z2m.directory.names, "the renamed device list")
     device = hub.registry.device("aqara-button")
     assert device.options["friendly_name"] == "Hall/Button"
     async with hub.bus.stream(DEVICE_EVENT) as events:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -54,19 +55,19 @@ def test_bad_options_name_the_key(options: dict[str, Any], message: str) -> None
 
 
 def test_backoff_grows_with_jitter_and_resets() -> None:
-    backoff = Backoff(initial=1.0, maximum=8.0, rng=random.Random(7))
-    delays = [backoff.next_delay() for _ in range(6)]
+    backoff, rng = Backoff(initial=1.0, maximum=8.0), random.Random(7)
+    series = backoff.delays(rng)
+    delays = [next(series) for _ in range(6)]
     windows = [1, 2, 4, 8, 8, 8]
     for delay, window in zip(delays, windows, strict=True):
         assert window / 2 <= delay <= window
     assert len(set(delays)) == len(delays)  # jittered, not in step
-    backoff.reset()
-    assert backoff.next_delay() <= 1.0
+    assert next(backoff.delays(rng)) <= 1.0  # a new series: reset
 
 
 def test_two_clients_do_not_retry_in_step() -> None:
-    a, b = Backoff(rng=random.Random(1)), Backoff(rng=random.Random(2))
-    assert [a.next_delay() for _ in range(5)] != [b.next_delay() for _ in range(5)]
+    a, b = Backoff().delays(random.Random(1)), Backoff().delays(random.Random(2))
+    assert [next(a) for _ in range(5)] != [next(b) for _ in range(5)]
 
 
 @given(
@@ -75,9 +76,8 @@ def test_two_clients_do_not_retry_in_step() -> None:
     st.integers(0, 200),
 )
 def test_backoff_stays_in_bounds(initial: float, spread: float, attempts: int) -> None:
-    backoff = Backoff(initial=initial, maximum=initial * spread)
-    backoff.attempts = attempts
-    delay = backoff.next_delay()
+    delays = Backoff(initial=initial, maximum=initial * spread).delays()
+    delay = next(itertools.islice(delays, attempts, None))
     assert initial / 2 <= delay <= initial * spread
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from homeweave.errors import ConfigError
-from homeweave.integrations.hue.integration import backoff
+from homeweave.integrations.hue.integration import reconnect_backoff
 from homeweave.integrations.hue.options import HueOptions, device_transition
 from homeweave.integrations.hue.pairing import KeyStore
 
@@ -61,9 +61,10 @@ async def test_the_key_file_keeps_keys_per_bridge_privately(tmp_path: Path) -> N
 
 
 def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
-    rng = random.Random(1)
+    options = HueOptions.parse({"host": "h", "retry_max": 60})
+    delays = reconnect_backoff(options).delays(random.Random(1))
     for failures in range(30):
-        delay = backoff(failures, 60.0, rng)
+        delay = next(delays)
         ceiling = min(60.0, 0.5 * 2**failures)
         assert ceiling / 2 <= delay <= ceiling
 

@@ -19,8 +19,10 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
     WrongValue,
 )
 from homeweave.integrations.zigbee2mqtt.options import parse_options
-from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings, encode
+from homeweave.protocols.zigbee2mqtt.client import encode
 from homeweave.protocols.zigbee2mqtt.topics import TopicKind, Topics
+from homeweave.transport.backoff import Backoff
+from homeweave.transport.mqtt import BrokerSettings
 
 TOPICS = Topics("zigbee2mqtt")
 SEGMENT = st.text(

@@ -1,6 +1,7 @@
-"""The MQTT side of the HA discovery bridge on aiomqtt: one connection kept up with jittered
-backoff, a last will marking the bridge offline, everything republished after each connect and
-whenever HA announces itself, state pushed on every change, commands routed to the hub."""
+"""The MQTT side of the HA discovery bridge, on the shared ``MqttSession`` (reconnects with
+jittered backoff, resubscribes): a last will marking the bridge offline, everything republished
+after each connect and whenever HA announces itself, state pushed on every change, commands
+routed to the hub."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ import asyncio
 import json
 import logging
 import secrets
-import socket
 from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
-
-import aiomqtt
 
 from homeweave.bridges import Bridge
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Op, Set
@@ -33,6 +31,13 @@ from homeweave.core.events import (
     Unsubscribe,
 )
 from homeweave.errors import HomeweaveError
+from homeweave.transport.mqtt import (
+    Connected,
+    MqttSession,
+    Received,
+    SessionClosed,
+    Will,
+)
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -55,11 +60,18 @@ class HaMqttBridge(Bridge):
         self.topics = Topics(settings.discovery_prefix, settings.base_topic, settings.status_topic)
         self.catalog = Catalog(hub.registry, hub.states, self.topics)
         self.outbox = Outbox()
-        self.connects = 0
         self.identifier = f"homeweave-ha-{secrets.token_hex(4)}"
-        self._client: aiomqtt.Client | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._publisher: asyncio.Task[None] | None = None
+        self.session = MqttSession(
+            settings.broker,
+            subscriptions=[*self.topics.commands, self.topics.birth, self.topics.index],
+            will=Will(self.topics.bridge_state, OFFLINE, qos=1, retain=True),
+            backoff=settings.backoff,
+            keepalive=settings.keepalive,
+            timeout=10.0,
+            identifier=self.identifier,
+            name="HA MQTT bridge",
+        )
+        self._tasks: list[asyncio.Task[None]] = []
         self._commands: set[asyncio.Task[None]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self._unsubscribes: list[Unsubscribe] = []
@@ -73,26 +85,36 @@ class HaMqttBridge(Bridge):
             bus.subscribe(REGISTRY_CHANGED, self._registry_changed),
             bus.subscribe(DEVICE_EVENT, self._device_event),
         ]
-        self._task = asyncio.create_task(self._run(), name=f"ha-mqtt-{self.topics.base}")
+        self.session.start()
+        self._tasks = [
+            asyncio.create_task(self._read(), name=f"ha-mqtt-read-{self.topics.base}"),
+            asyncio.create_task(self._publish(), name=f"ha-mqtt-publish-{self.topics.base}"),
+        ]
 
     async def stop(self) -> None:
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
-        client, publisher = self._client, self._publisher
-        if client is not None and publisher is not None:
-            # A clean disconnect sends no will: say offline ourselves, after anything queued.
-            publisher.cancel()
-            await asyncio.gather(publisher, return_exceptions=True)
-            with suppress(aiomqtt.MqttError, TimeoutError):
-                async with asyncio.timeout(STOP_TIMEOUT):
-                    await client.publish(self.topics.bridge_state, OFFLINE, qos=1, retain=True)
-        tasks = [*self._commands, *([self._task] if self._task else [])]
+        tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._task = None
+        if self.session.connected:
+            # A clean disconnect sends no will: say offline ourselves, after anything queued.
+            with suppress(SessionClosed, TimeoutError):
+                async with asyncio.timeout(STOP_TIMEOUT):
+                    await self.session.publish(self.topics.bridge_state, OFFLINE, retain=True)
+        commands = list(self._commands)
+        for task in commands:
+            task.cancel()
+        await asyncio.gather(*commands, return_exceptions=True)
         self._commands.clear()
+        await self.session.close()
+
+    @property
+    def connects(self) -> int:
+        """How many times the broker connection was made (reconnects count)."""
+        return self.session.connects
 
     # --- bus -> outbox (synchronous, cheap) -----------------------------------------------
 
@@ -123,82 +145,25 @@ class HaMqttBridge(Bridge):
 
     # --- connection -----------------------------------------------------------------------
 
-    async def _run(self) -> None:
-        delays = self.settings.backoff.delays()
-        failures = 0
-        while True:
+    async def _read(self) -> None:
+        """Republish everything after each connect; take in what arrives."""
+        async for event in self.session.events():
             try:
-                reason = await self._session()
+                if isinstance(event, Connected):
+                    self.outbox.all()
+                elif isinstance(event, Received):
+                    self._received(event.topic, event.payload, event.retain)
             except Exception:
-                _LOGGER.exception("HA MQTT bridge: session failed")
-                reason = "internal error"
-            if reason is None:  # was connected for a while: start the backoff afresh
-                delays, failures = self.settings.backoff.delays(), 0
-                continue
-            failures += 1
-            delay = next(delays)
-            log = _LOGGER.warning if failures == 1 else _LOGGER.debug
-            log(
-                "HA MQTT broker %s: %s; retrying in %.2f s", self.settings.broker.url, reason, delay
-            )
-            await asyncio.sleep(delay)
+                _LOGGER.exception("HA MQTT bridge: failed to handle %r", event)
 
-    def _new_client(self) -> aiomqtt.Client:
-        broker = self.settings.broker
-        return aiomqtt.Client(
-            broker.host,
-            broker.port,
-            username=broker.username,
-            password=broker.password,
-            identifier=self.identifier,
-            keepalive=self.settings.keepalive,
-            timeout=10.0,
-            tls_params=aiomqtt.TLSParameters() if broker.tls else None,
-            will=aiomqtt.Will(self.topics.bridge_state, OFFLINE, qos=1, retain=True),
-            # Small packets (PUBACKs, commands) go out at once rather than after a delayed ACK.
-            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-        )
-
-    async def _session(self) -> str | None:
-        """One connection until it drops: None if it had been up, else why it failed."""
-        client = self._new_client()
-        was_up = False
-        reason = "connection closed"
-        try:
-            async with client:
-                for topic in [*self.topics.commands, self.topics.birth, self.topics.index]:
-                    await client.subscribe(topic, qos=1)
-                self._client, was_up = client, True
-                self.connects += 1
-                _LOGGER.info("HA MQTT bridge connected to %s", self.settings.broker.url)
-                self.outbox.all()
-                async with asyncio.TaskGroup() as group:
-                    self._publisher = group.create_task(
-                        self._publish(client), name="ha-mqtt-publish"
-                    )
-                    group.create_task(self._read(client), name="ha-mqtt-read")
-        except* aiomqtt.MqttError as errors:
-            reason = "; ".join(str(e) or type(e).__name__ for e in errors.exceptions)
-        finally:
-            self._client = self._publisher = None
-        if not was_up:
-            return reason
-        _LOGGER.warning("HA MQTT bridge lost broker %s: %s", self.settings.broker.url, reason)
-        return None
-
-    async def _publish(self, client: aiomqtt.Client) -> None:
-        """Drain the outbox whenever something is owed."""
+    async def _publish(self) -> None:
+        """Drain the outbox whenever something is owed (publishes wait out a reconnect)."""
         while True:
             self.outbox.wake.clear()
             messages = self.outbox.take(self.catalog, self.topics)
             if messages:
-                await _send_all(client, messages)
+                await _send_all(self.session, messages)
             await self.outbox.wake.wait()
-
-    async def _read(self, client: aiomqtt.Client) -> None:
-        async for message in client.messages:
-            payload = message.payload if isinstance(message.payload, bytes) else b""
-            self._received(message.topic.value, payload, bool(message.retain))
 
     def _received(self, topic: str, payload: bytes, retain: bool) -> None:
         if topic == self.topics.birth:
@@ -275,7 +240,7 @@ class HaMqttBridge(Bridge):
                     return
 
 
-async def _send_all(client: aiomqtt.Client, messages: list[Message]) -> None:
+async def _send_all(session: MqttSession, messages: list[Message]) -> None:
     """Publish in order with up to WINDOW acknowledgements awaited at once: one round of
     discovery costs a few round trips, not one per message (and stays under aiomqtt's
     pending-calls warning)."""
@@ -284,7 +249,7 @@ async def _send_all(client: aiomqtt.Client, messages: list[Message]) -> None:
         for topic, payload, retain in messages:
             if len(pending) >= WINDOW:
                 await pending.popleft()
-            publish = client.publish(topic, payload, qos=1, retain=retain)
+            publish = session.publish(topic, payload, qos=1, retain=retain)
             pending.append(asyncio.ensure_future(publish))
         while pending:
             await pending.popleft()

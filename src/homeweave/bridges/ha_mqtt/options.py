@@ -8,7 +8,8 @@ from typing import Any
 
 from homeweave.bridges.ha_mqtt.topics import DEFAULT_BASE, DEFAULT_PREFIX, DEFAULT_STATUS
 from homeweave.options import OptionReader
-from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings
+from homeweave.transport.backoff import Backoff
+from homeweave.transport.mqtt import BrokerSettings
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 KNOWN = frozenset(

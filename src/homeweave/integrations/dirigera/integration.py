@@ -26,6 +26,7 @@ from typing import Any
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
+from homeweave.core.supervise import Up, supervise
 from homeweave.errors import ConfigError, DeviceUnavailable, IntegrationError
 from homeweave.integrations.dirigera import mapping
 from homeweave.integrations.dirigera.options import WHERE, Settings
@@ -113,7 +114,16 @@ class DirigeraIntegration(Integration):
                     "device %s has no 'dirigera_id' option; it stays offline", device.id
                 )
             self.hub.registry.set_available(device.id, False, self._reason)
-        self._task = asyncio.create_task(self._run(), name="dirigera-connection")
+        self._task = asyncio.create_task(
+            supervise(
+                "dirigera",
+                self._connection,
+                backoff=Backoff(self.settings.reconnect_min, self.settings.reconnect_max),
+                lost=self._lost,
+                expected=(DirigeraError,),
+            ),
+            name="dirigera-connection",
+        )
         if self.settings.setup_wait > 0:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.settings.setup_wait):
@@ -198,35 +208,32 @@ class DirigeraIntegration(Integration):
             self._confirmations.remove(waiting)
 
     # --- the connection ------------------------------------------------------------------------
-    async def _run(self) -> None:
-        backoff = Backoff(self.settings.reconnect_min, self.settings.reconnect_max)
-        while True:
-            try:
-                await self._ensure_token()
-                await self._connection(backoff)
-            except AuthenticationError:
-                self._disconnected("the DIRIGERA hub rejected the access token; pair again")
-            except PairingTimeout as exc:
-                self._disconnected(f"not paired: {exc}")
-            except DirigeraError as exc:
-                self._disconnected(f"DIRIGERA hub unreachable: {exc}")
-            except Exception as exc:  # a bug must not end the reconnect loop
-                _LOGGER.exception("DIRIGERA connection failed unexpectedly")
-                self._disconnected(f"DIRIGERA connection failed: {exc!r}")
-            delay = backoff.next_delay()
-            _LOGGER.info("%s; retrying in %.2f s", self._reason, delay)
-            await asyncio.sleep(delay)
-
-    async def _connection(self, backoff: Backoff) -> None:
+    async def _connection(self, up: Up) -> None:
         """One connection: subscribe first, then resync, so no change falls in between."""
+        await self._ensure_token()
         async with self.client.events(heartbeat=self.settings.heartbeat) as stream:
             self.resync(await self.client.devices())
-            backoff.reset()
+            up()
             self.connections += 1
             self.synced.set()
             _LOGGER.info("connected to the DIRIGERA hub at %s", self.client.base_url)
             async for event in stream:
                 self._on_event(event)
+
+    def _lost(self, exc: Exception | None) -> str:
+        """Mark the devices unavailable because the connection ended with ``exc``; say why."""
+        if isinstance(exc, AuthenticationError):
+            reason = "the DIRIGERA hub rejected the access token; pair again"
+        elif isinstance(exc, PairingTimeout):
+            reason = f"not paired: {exc}"
+        elif isinstance(exc, DirigeraError):
+            reason = f"DIRIGERA hub unreachable: {exc}"
+        elif exc is not None:
+            reason = f"DIRIGERA connection failed: {exc!r}"
+        else:
+            reason = "DIRIGERA hub unreachable: the event stream ended"
+        self._disconnected(reason)
+        return reason
 
     def _disconnected(self, reason: str) -> None:
         self._reason = reason

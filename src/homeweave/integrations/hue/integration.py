@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -30,6 +29,7 @@ from aiohue.v2.controllers.events import EventType  # type: ignore[import-untype
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
+from homeweave.core.supervise import Up, supervise
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.hue.discovery import (
     CONTROLLERS,
@@ -47,6 +47,7 @@ from homeweave.integrations.hue.options import KEY_FILE, HueOptions, device_tran
 from homeweave.integrations.hue.pairing import KeyStore, bridge_id, pair
 from homeweave.integrations.hue.ratelimit import CommandQueue, QueueClosed, merge
 from homeweave.model import Value
+from homeweave.transport.backoff import Backoff
 
 _LOGGER = logging.getLogger(__name__)
 TRANSITION_TYPES = ("light", "grouped_light")
@@ -55,11 +56,9 @@ RESYNC_DELAY = 0.2
 UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError, QueueClosed)
 
 
-def backoff(failures: int, cap: float, rng: random.Random | None = None) -> float:
-    """Seconds to wait before the next attempt: doubling from 0.5 s, capped, with jitter."""
-    ceiling = min(cap, 0.5 * 2.0 ** min(failures, 16))
-    jitter = rng.uniform(0.5, 1.0) if rng is not None else random.uniform(0.5, 1.0)
-    return ceiling * jitter
+def reconnect_backoff(settings: HueOptions) -> Backoff:
+    """The delays between connection attempts: doubling from 0.5 s up to ``retry_max``."""
+    return Backoff(initial=min(0.5, settings.retry_max), maximum=settings.retry_max)
 
 
 class _Stream:
@@ -123,7 +122,16 @@ class HueIntegration(Integration):
     async def setup(self) -> None:
         """Start the connection; wait (briefly) for the first attempt so devices start known."""
         host = self.settings.host
-        self._supervisor = asyncio.create_task(self._supervise(), name=f"hue-bridge-{host}")
+        self._supervisor = asyncio.create_task(
+            supervise(
+                "hue",
+                self._connect_and_serve,
+                backoff=reconnect_backoff(self.settings),
+                lost=self._lost,
+                expected=(*UNREACHABLE, AiohueException),
+            ),
+            name=f"hue-bridge-{host}",
+        )
         try:
             async with asyncio.timeout(self.settings.connect_timeout + 1):
                 await self._attempted.wait()
@@ -139,21 +147,19 @@ class HueIntegration(Integration):
         await self._close_bridge()
         await self.queue.close()
 
-    async def _supervise(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self._connect_and_serve()
-                failures = 0  # the session worked until the connection dropped
-            except Exception as exc:
-                failures += 1
-                await self._failed(exc, failures)
-            finally:
-                await self._close_bridge()
-                self._attempted.set()
-            await asyncio.sleep(backoff(failures, self.settings.retry_max))
+    async def _connect_and_serve(self, up: Up) -> None:
+        """One connection to the bridge, from pairing or connecting until the stream drops."""
+        try:
+            await self._serve(up)
+        except Unauthorized:
+            if self._key_stored and self.bridge_id:
+                await self.keys.forget(self.bridge_id)  # the bridge forgot us: pair again
+            raise
+        finally:
+            await self._close_bridge()
+            self._attempted.set()
 
-    async def _connect_and_serve(self) -> None:
+    async def _serve(self, up: Up) -> None:
         key = await self._app_key()
         self.status = "connecting"
         bridge = self.bridge = HueBridgeV2(self.settings.host, key)
@@ -170,29 +176,24 @@ class HueIntegration(Integration):
         self._sync()
         self.connects += 1
         self.status = "connected"
+        up()
         self._attempted.set()
         _LOGGER.info("connected to Hue bridge %s at %s", self.bridge_id, self.settings.host)
         await stream.lost()
-        self.status = "lost"
-        _LOGGER.warning("lost the connection to Hue bridge at %s", self.settings.host)
-        self._set_all_available(False, "lost the connection to the Hue bridge")
 
-    async def _failed(self, exc: Exception, failures: int) -> None:
-        host = self.settings.host
-        if isinstance(exc, Unauthorized) and self._key_stored and self.bridge_id:
-            await self.keys.forget(self.bridge_id)  # the bridge forgot us: pair again
+    def _lost(self, exc: Exception | None) -> str:
+        """Mark every device unavailable because the connection ended with ``exc``; say why."""
+        self.status = "lost" if exc is None else "unreachable"
+        if exc is None:
+            reason = "lost the connection to the Hue bridge"
+        elif isinstance(exc, Unauthorized) and self._key_stored and self.bridge_id:
             reason = "the Hue bridge no longer accepts our app key; pairing again"
         elif isinstance(exc, Unauthorized):
             reason = "the Hue bridge rejected the app_key option"
         else:
-            reason = f"Hue bridge at {host} unreachable: {exc or type(exc).__name__}"
-        self.status = "unreachable"
+            reason = f"Hue bridge at {self.settings.host} unreachable: {exc or type(exc).__name__}"
         self._set_all_available(False, reason)
-        expected = isinstance(exc, (*UNREACHABLE, AiohueException))
-        if failures == 1:
-            _LOGGER.warning("%s (retrying in the background)", reason, exc_info=not expected)
-        else:
-            _LOGGER.debug("%s (attempt %d)", reason, failures, exc_info=not expected)
+        return reason
 
     async def _close_bridge(self) -> None:
         if self._resync is not None:

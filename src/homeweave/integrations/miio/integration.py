@@ -56,6 +56,7 @@ from homeweave.protocols.miio import discovery
 from homeweave.protocols.miio.client import HelloReply, MiioClient, MiioDevice
 from homeweave.protocols.miio.errors import ChecksumMismatch, MiioError, MiioTimeout
 from homeweave.protocols.miio.miot import describe
+from homeweave.transport.backoff import Backoff
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -244,10 +245,11 @@ class MiioIntegration(Integration):
             await self._restore(link)
         answered = await self._poll(link)
         link.polled.set_result(None)
+        # A device that stops answering is asked again sooner, backing off up to the interval.
+        backoff = Backoff(initial=min(FIRST_RETRY, interval), maximum=interval)
+        retries = backoff.delays()
         # A random phase after the first poll spreads many devices evenly over the interval.
-        period, retry = (
-            (interval * random.random(), FIRST_RETRY) if answered else (FIRST_RETRY, 2.0)
-        )
+        period = interval * random.random() if answered else next(retries)
         started = loop.time()
         while True:
             link.wake.clear()
@@ -257,9 +259,9 @@ class MiioIntegration(Integration):
                     await link.wake.wait()
             started = loop.time()
             if await self._poll(link):
-                period, retry = interval * random.uniform(1 - JITTER, 1), FIRST_RETRY
+                period, retries = interval * random.uniform(1 - JITTER, 1), backoff.delays()
             else:
-                period, retry = retry, retry * 2
+                period = next(retries)
 
     async def _poll(self, link: Link) -> bool:
         try:

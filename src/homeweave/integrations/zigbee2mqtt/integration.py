@@ -1,4 +1,6 @@
-"""Zigbee devices through Zigbee2MQTT: maps the MQTT wire layer (client.py) onto the hub.
+"""Zigbee devices through Zigbee2MQTT: maps the MQTT wire layer (protocols/zigbee2mqtt) onto
+the hub. The pieces: ``devices`` (what Zigbee2MQTT listed), ``state`` (payloads into states and
+events), ``writes`` (set-and-confirm), ``payloads`` (lenient parsing); this class ties them.
 
 - ``bridge/devices`` -> devices (spec derived from ``exposes``), registered at run time;
 - ``<name>`` state payloads -> ``states.update``; ``action`` values -> DEVICE_EVENT;
@@ -12,20 +14,25 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import time
 from collections.abc import Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError, SpecError
+from homeweave.integrations.zigbee2mqtt.devices import (
+    BRIDGE_KINDS,
+    BridgeState,
+    Directory,
+    ZigbeeDevice,
+)
 from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model, slug
-from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
+from homeweave.integrations.zigbee2mqtt.mapping import encode_writes
 from homeweave.integrations.zigbee2mqtt.options import parse_options
+from homeweave.integrations.zigbee2mqtt.payloads import malformed, parse_json, parse_online
+from homeweave.integrations.zigbee2mqtt.state import apply_state
+from homeweave.integrations.zigbee2mqtt.writes import Writes
 from homeweave.model import Value
 from homeweave.protocols.zigbee2mqtt.client import (
     BridgeRequestError,
@@ -43,36 +50,6 @@ _LOGGER = logging.getLogger(__name__)
 BRIDGE_ID = "zigbee2mqtt-bridge"
 
 
-@dataclass
-class ZigbeeDevice:
-    """A device Zigbee2MQTT reported, and the hub device it became."""
-
-    ieee: str
-    friendly_name: str
-    device_id: str
-    model: ZigbeeModel
-    online: bool | None = None  # from <name>/availability; None: not reported
-    disabled: bool = False
-
-
-@dataclass
-class _Waiter:
-    """A write waiting for the device's state to report the values it sent."""
-
-    expected: dict[str, Any]
-    done: asyncio.Future[None]
-
-    def matches(self, payload: Mapping[str, Any]) -> bool:
-        return all(k in payload and _same(payload[k], v) for k, v in self.expected.items())
-
-
-@dataclass
-class _Bridge:
-    online: bool | None = None  # from bridge/state; None until known (again)
-    info: dict[str, Any] = field(default_factory=dict)
-    groups: set[str] = field(default_factory=set)
-
-
 class Zigbee2MqttIntegration(Integration):
     """Zigbee devices through a Zigbee2MQTT instance on an MQTT broker."""
 
@@ -88,14 +65,11 @@ class Zigbee2MqttIntegration(Integration):
             keepalive=self.config.keepalive,
             request_timeout=self.config.request_timeout,
         )
-        self.bridge = _Bridge()
-        self.zigbee: dict[str, ZigbeeDevice] = {}  # by IEEE address
-        self._names: dict[str, str] = {}  # friendly name -> IEEE address
-        self._waiters: dict[str, list[_Waiter]] = {}  # by IEEE address
+        self.bridge = BridgeState()
+        self.directory = Directory()
+        self.zigbee = self.directory.zigbee  # by IEEE address
+        self.writes = Writes(self.client, self.config.resend_after)
         self._ready = asyncio.Event()  # connected and the bridge online
-        self._discovered = asyncio.Event()
-        self._warned: set[str] = set()
-        self._early: dict[str, Received] = {}  # by topic, until the first device list
         self._consumer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -108,7 +82,7 @@ class Zigbee2MqttIntegration(Integration):
         self._consumer = asyncio.create_task(self._consume(), name="zigbee2mqtt-consumer")
         try:
             async with asyncio.timeout(self.config.startup_wait):
-                await self._discovered.wait()
+                await self.directory.listed.wait()
         except TimeoutError:
             _LOGGER.warning(
                 "no bridge/devices from Zigbee2MQTT at %s (base topic %r) within %g s; "
@@ -125,10 +99,7 @@ class Zigbee2MqttIntegration(Integration):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
-        for waiters in self._waiters.values():
-            for waiter in waiters:
-                if not waiter.done.done():
-                    waiter.done.cancel()
+        self.writes.cancel()
         await self.client.close()
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
@@ -159,124 +130,69 @@ class Zigbee2MqttIntegration(Integration):
         parsed = self.client.topics.parse(message.topic)
         if not message.payload:  # a retained message being cleared
             return
-        handler = _HANDLERS.get(parsed.kind)
-        if handler is not None:
-            handler(self, parsed, message)
+        if parsed.kind in BRIDGE_KINDS:
+            if self.bridge.take(parsed.kind, message):
+                self._bridge_online()
+        elif parsed.kind is TopicKind.BRIDGE_DEVICES:
+            self._bridge_devices(message)
+        elif parsed.kind is TopicKind.DEVICE_AVAILABILITY:
+            self._device_availability(parsed, message)
+        elif parsed.kind is TopicKind.DEVICE_STATE:
+            self._device_state(parsed, message)
+        else:
+            _LOGGER.debug("zigbee2mqtt: not handled: %s", message.topic)
 
-    def _bridge_state(self, parsed: ParsedTopic, message: Received) -> None:
-        online = _online(message.payload)
-        if online is None:
-            _malformed(message.topic, "expected online/offline", message.payload)
-            return
-        self.bridge.online = online
-        if online:
+    def _bridge_online(self) -> None:
+        if self.bridge.online:
             self._ready.set()
         else:
             self._ready.clear()
-        _LOGGER.info("zigbee2mqtt: bridge is %s", "online" if online else "offline")
         self._refresh_availability()
 
-    def _bridge_info(self, parsed: ParsedTopic, message: Received) -> None:
-        info = _json(message, dict)
-        if info is not None:
-            self.bridge.info = info
-
-    def _bridge_groups(self, parsed: ParsedTopic, message: Received) -> None:
-        groups = _json(message, list)
-        if groups is None:
-            return
-        self.bridge.groups = {
-            str(g["friendly_name"]) for g in groups if isinstance(g, dict) and "friendly_name" in g
-        }
-
-    def _bridge_devices(self, parsed: ParsedTopic, message: Received) -> None:
-        entries = _json(message, list)
+    def _bridge_devices(self, message: Received) -> None:
+        entries = parse_json(message, list)
         if entries is None:
             return
         seen: set[str] = set()
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
-                _malformed(f"{message.topic}[{index}]", "expected an object", entry)
+                malformed(f"{message.topic}[{index}]", "expected an object", entry)
                 continue
             ieee = self._discover(message.topic, entry)
             if ieee is not None:
                 seen.add(ieee)
-        for ieee in set(self.zigbee) - seen:
-            gone = self.zigbee.pop(ieee)
-            self._names.pop(gone.friendly_name, None)
+        for gone in self.directory.keep_only(seen):
             if gone.device_id in self.hub.registry.devices:
                 self.hub.registry.set_available(gone.device_id, False, "removed from Zigbee2MQTT")
-        if not self._discovered.is_set():
-            self._discovered.set()
-            early, self._early = self._early, {}
-            for held in early.values():
-                self._received(held)
-
-    def _bridge_event(self, parsed: ParsedTopic, message: Received) -> None:
-        event = _json(message, dict)
-        if event is not None:
-            _LOGGER.info("zigbee2mqtt: bridge event %s", event.get("type"))
+        for held in self.directory.first_list():
+            self._received(held)
 
     def _device_availability(self, parsed: ParsedTopic, message: Received) -> None:
-        zigbee = self._known(parsed.name, message)
+        zigbee = self.directory.known(parsed.name, message, self.bridge.groups)
         if zigbee is None:
             return
-        online = _online(message.payload)
+        online = parse_online(message.payload)
         if online is None:
-            _malformed(message.topic, "expected online/offline", message.payload)
+            malformed(message.topic, "expected online/offline", message.payload)
             return
         zigbee.online = online
         self._refresh_one(zigbee)
 
     def _device_state(self, parsed: ParsedTopic, message: Received) -> None:
-        zigbee = self._known(parsed.name, message)
+        zigbee = self.directory.known(parsed.name, message, self.bridge.groups)
         if zigbee is None:
             return
-        payload = _json(message, dict)
+        payload = parse_json(message, dict)
         if payload is not None:
-            self._apply_state(zigbee, payload, message.topic)
-
-    def _apply_state(self, zigbee: ZigbeeDevice, payload: dict[str, Any], topic: str) -> None:
-        decoded = decode_state(zigbee.model.mapping, payload)
-        for problem in decoded.problems:
-            _LOGGER.warning("zigbee2mqtt: ignored part of %s: %s", topic, problem)
-        now = time.time()
-        states = self.hub.states
-        for binding, value in decoded.values:
-            before = states.value(zigbee.device_id, binding.siid, binding.piid)
-            changed = states.update(zigbee.device_id, binding.siid, binding.piid, value, at=now)
-            if changed and before is not None:
-                for edge_value, eiid in binding.edge_events:
-                    if edge_value == value and type(edge_value) is type(value):
-                        self._event(zigbee, binding.siid, eiid, now)
-        for siid, eiid in decoded.events:
-            self._event(zigbee, siid, eiid, now)
-        self._confirm(zigbee.ieee, payload)
-
-    def _event(self, zigbee: ZigbeeDevice, siid: int, eiid: int, at: float) -> None:
-        self.hub.bus.publish(DEVICE_EVENT, DeviceEvent(zigbee.device_id, siid, eiid, {}, at))
-
-    def _known(self, name: str, message: Received) -> ZigbeeDevice | None:
-        ieee = self._names.get(name)
-        if ieee is not None:
-            return self.zigbee[ieee]
-        if name in self.bridge.groups:
-            return None
-        if not self._discovered.is_set():  # retained state before the device list: keep it
-            self._early[message.topic] = message
-            return None
-        topic = message.topic
-        log = _LOGGER.debug if name in self._warned else _LOGGER.warning
-        self._warned.add(name)
-        log("zigbee2mqtt: ignored %s: unknown device %r (not in bridge/devices)", topic, name)
-        return None
+            apply_state(self.hub, zigbee, payload, message.topic)
+            self.writes.confirm(zigbee.ieee, payload)
 
     # --- discovery ---------------------------------------------------------------------------
     def _discover(self, topic: str, entry: dict[str, Any]) -> str | None:
         """Register or update one bridge/devices entry; returns its IEEE address if usable."""
         ieee, name = entry.get("ieee_address"), entry.get("friendly_name")
         if not isinstance(ieee, str) or not isinstance(name, str):
-            _malformed(topic, "device entry without ieee_address/friendly_name", entry)
+            malformed(topic, "device entry without ieee_address/friendly_name", entry)
             return None
         if entry.get("type") == "Coordinator" or entry.get("definition") is None:
             return None
@@ -289,8 +205,6 @@ class Zigbee2MqttIntegration(Integration):
             _LOGGER.warning("zigbee2mqtt: ignored device %r from %s: %s", name, topic, exc)
             return None
         previous = self.zigbee.get(ieee)
-        if previous is not None and previous.friendly_name != name:
-            self._names.pop(previous.friendly_name, None)
         device = self._register(ieee, name, entry, model)
         if device is None:
             return None
@@ -302,8 +216,7 @@ class Zigbee2MqttIntegration(Integration):
             online=previous.online if previous is not None else None,
             disabled=bool(entry.get("disabled")),
         )
-        self.zigbee[ieee] = zigbee
-        self._names[name] = ieee
+        self.directory.put(zigbee)
         for piid, value in model.info.items():
             if value:
                 self.hub.states.update(device.id, INFO_SIID, piid, value)
@@ -426,7 +339,7 @@ class Zigbee2MqttIntegration(Integration):
     # --- commands out ------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
         """Publish one ``/set`` and wait until the device reports the written values."""
-        zigbee = self._zigbee_of(device)
+        zigbee = self.directory.of(device)
         try:
             payload = encode_writes(
                 zigbee.model.mapping, [(w.siid, w.piid, w.value) for w in writes]
@@ -435,82 +348,28 @@ class Zigbee2MqttIntegration(Integration):
             raise IntegrationError(device.id, "property not settable through Zigbee2MQTT") from None
         confirmed = {b.key for b in zigbee.model.mapping.bindings if b.reported and b.confirmed}
         expected = {k: v for k, v in payload.items() if k in confirmed}
-        waiter = _Waiter(expected, asyncio.get_running_loop().create_future())
-        waiters = self._waiters.setdefault(zigbee.ieee, [])
-        waiters.append(waiter)
-        try:
-            await self._send_until_confirmed(device, zigbee, payload, waiter)
-        finally:
-            waiters.remove(waiter)
 
-    async def _send_until_confirmed(
-        self, device: Device, zigbee: ZigbeeDevice, payload: dict[str, Any], waiter: _Waiter
-    ) -> None:
-        while True:
-            await self._wait_ready(device)
+        def topic() -> str:
             current = self.zigbee.get(zigbee.ieee, zigbee)  # renamed meanwhile?
-            topic = self.client.topics.set(current.friendly_name)
-            # The device's report acknowledges the write end to end (and it is resent until
-            # then), so QoS 0 will do; a PUBACK would only make the broker's Nagle hold that
-            # report back for a delayed ACK. Writes nothing reports back go with QoS 1.
-            qos = 0 if waiter.expected else 1
-            sending = asyncio.create_task(
-                self.client.publish(topic, payload, qos=qos), name=f"zigbee2mqtt-set-{device.id}"
-            )
-            try:
-                if await self._sent_and_confirmed(sending, waiter):
-                    return
-            except ClientClosed:
-                raise DeviceUnavailable(device.id, "the integration is stopping") from None
-            finally:
-                if not sending.done():
-                    sending.cancel()
-                await asyncio.gather(sending, return_exceptions=True)
-            _LOGGER.info(
-                "zigbee2mqtt: %s did not confirm %s yet; sending again", device.id, payload
-            )
+            return self.client.topics.set(current.friendly_name)
 
-    async def _sent_and_confirmed(self, sending: asyncio.Task[None], waiter: _Waiter) -> bool:
-        """Whether the write was confirmed within ``resend_after``. The device's report is the
-        acknowledgement, so it is not kept waiting for the broker's PUBACK; writes that nothing
-        reports back are done at the PUBACK."""
-        if not waiter.expected:
-            await sending
-            return True
-        deadline = asyncio.get_running_loop().time() + self.config.resend_after
-        pending: set[asyncio.Future[None]] = {sending, waiter.done}
-        while not waiter.done.done():
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                return False
-            done, _ = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
-            if sending in done:
-                sending.result()  # ClientClosed propagates
-                pending.discard(sending)
-        if waiter.done.cancelled():  # teardown
-            raise ClientClosed("integration stopping")
-        return True
+        await self.writes.send(
+            device.id,
+            zigbee.ieee,
+            payload,
+            expected,
+            topic=topic,
+            ready=lambda: self._wait_ready(device),
+        )
 
     async def _wait_ready(self, device: Device) -> None:
         """Wait for the broker and the bridge; fail at once if the bridge or device is down."""
-        zigbee = self._zigbee_of(device)
+        zigbee = self.directory.of(device)
         if self.bridge.online is False:
             raise DeviceUnavailable(device.id, "the Zigbee2MQTT bridge is offline")
         if zigbee.online is False:
             raise DeviceUnavailable(device.id, "offline (Zigbee2MQTT availability)")
         await self._ready.wait()
-
-    def _confirm(self, ieee: str, payload: Mapping[str, Any]) -> None:
-        for waiter in self._waiters.get(ieee, ()):
-            if not waiter.done.done() and waiter.matches(payload):
-                waiter.done.set_result(None)
-
-    def _zigbee_of(self, device: Device) -> ZigbeeDevice:
-        ieee = device.options.get("ieee_address")
-        zigbee = self.zigbee.get(ieee) if isinstance(ieee, str) else None
-        if zigbee is None:
-            raise DeviceUnavailable(device.id, "not (yet) reported by Zigbee2MQTT")
-        return zigbee
 
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]
@@ -520,7 +379,7 @@ class Zigbee2MqttIntegration(Integration):
 
     async def request_state(self, device_id: str) -> None:
         """Ask Zigbee2MQTT to read the device's readable properties (``<name>/get``)."""
-        await self._request_state(self._zigbee_of(self.hub.registry.device(device_id)))
+        await self._request_state(self.directory.of(self.hub.registry.device(device_id)))
 
     async def _request_state(self, zigbee: ZigbeeDevice) -> None:
         keys = zigbee.model.mapping.gettable_keys()
@@ -553,72 +412,6 @@ class Zigbee2MqttIntegration(Integration):
         """Whether Zigbee2MQTT reports itself healthy."""
         data = await self.bridge_request("health_check")
         return bool(isinstance(data, dict) and data.get("healthy"))
-
-
-def _same(reported: Any, sent: Any) -> bool:
-    """Whether a reported value confirms a sent one (text ignoring case, numbers ~equal)."""
-    if isinstance(sent, str) and isinstance(reported, str):
-        return reported.upper() == sent.upper()
-    numbers = (int, float)
-    if isinstance(sent, numbers) and isinstance(reported, numbers):
-        if isinstance(sent, bool) or isinstance(reported, bool):
-            return sent is reported
-        return abs(reported - sent) <= 1e-6 * max(1.0, abs(sent))
-    return bool(reported == sent)
-
-
-_JSON = TypeVar("_JSON", dict[str, Any], list[Any])
-
-
-def _json(message: Received, kind: type[_JSON]) -> _JSON | None:
-    """The payload parsed as a JSON object (``dict``) or array (``list``), or None (logged with
-    its topic)."""
-    try:
-        data = json.loads(message.payload)
-    except ValueError:
-        _malformed(message.topic, "not JSON", message.payload)
-        return None
-    if not isinstance(data, kind):
-        expected = "a JSON object" if kind is dict else "a JSON array"
-        _malformed(message.topic, f"expected {expected}", message.payload)
-        return None
-    return data
-
-
-def _online(payload: bytes) -> bool | None:
-    """``online``/``offline`` as bare text (1.x legacy) or ``{"state": ...}`` JSON."""
-    text = payload.decode("utf-8", errors="replace").strip()
-    if text in ("online", "offline"):
-        return text == "online"
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(data, dict) and data.get("state") in ("online", "offline"):
-        return bool(data["state"] == "online")
-    return None
-
-
-def _malformed(topic: str, problem: str, raw: object) -> None:
-    shown = raw[:200] if isinstance(raw, bytes) else repr(raw)[:200]
-    _LOGGER.warning("zigbee2mqtt: ignored %s: %s: %r", topic, problem, shown)
-
-
-def _ignore(integration: Zigbee2MqttIntegration, parsed: ParsedTopic, message: Received) -> None:
-    _LOGGER.debug("zigbee2mqtt: not handled: %s", message.topic)
-
-
-_HANDLERS = {
-    TopicKind.BRIDGE_STATE: Zigbee2MqttIntegration._bridge_state,
-    TopicKind.BRIDGE_INFO: Zigbee2MqttIntegration._bridge_info,
-    TopicKind.BRIDGE_DEVICES: Zigbee2MqttIntegration._bridge_devices,
-    TopicKind.BRIDGE_GROUPS: Zigbee2MqttIntegration._bridge_groups,
-    TopicKind.BRIDGE_EVENT: Zigbee2MqttIntegration._bridge_event,
-    TopicKind.DEVICE_AVAILABILITY: Zigbee2MqttIntegration._device_availability,
-    TopicKind.DEVICE_STATE: Zigbee2MqttIntegration._device_state,
-    TopicKind.BRIDGE_RESPONSE: _ignore,
-    TopicKind.BRIDGE_LOGGING: _ignore,
-}
 
 
 INTEGRATION = Zigbee2MqttIntegration

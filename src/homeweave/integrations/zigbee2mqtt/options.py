@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.options import OptionReader
-from homeweave.protocols.zigbee2mqtt.client import Backoff, BrokerSettings
 from homeweave.protocols.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC
+from homeweave.transport.backoff import Backoff
+from homeweave.transport.mqtt import BrokerSettings
 
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 
