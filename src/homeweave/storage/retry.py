@@ -11,11 +11,12 @@ class Retry:
 
     def __init__(self, first: float, longest: float) -> None:
         self._backoff = Backoff(first, longest)
+        self._delays = self._backoff.delays()
 
     def failed(self) -> float:
         """Count one more failure; return how long to wait before the next attempt."""
-        return self._backoff.next_delay()
+        return next(self._delays)
 
     def succeeded(self) -> None:
         """Start again from ``first`` at the next failure."""
-        self._backoff.reset()
+        self._delays = self._backoff.delays()
