@@ -18,7 +18,12 @@ from homeweave.core.events import (
     RegistryChanged,
     Unsubscribe,
 )
-from homeweave.core.integration import HubContext, Integration, integration_class
+from homeweave.core.integration import (
+    HubContext,
+    Integration,
+    integration_class,
+    integration_options,
+)
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.states import States
 from homeweave.errors import ConfigError, HomeweaveError
@@ -230,8 +235,8 @@ class Hub:
             [*self.config.integrations, *(d.integration for d in self.registry.devices.values())]
         )
         for name in names:
-            options = self.config.integrations.get(name) or {}
             try:
+                options = self.config.integrations.get(name) or integration_options(name)()
                 integration = integration_class(name)(self.context, options)
                 await integration.setup()
             except Exception as exc:

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,14 +70,14 @@ class _Confirmation:
     )
 
 
-class DirigeraIntegration(Integration):
+class DirigeraIntegration(Integration[Settings]):
     """Lights, outlets, blinds, air purifiers, sensors and remotes behind one DIRIGERA hub."""
 
     name = "dirigera"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: Settings) -> None:
         super().__init__(hub, options)
-        self.settings = Settings.from_options(self.options)
+        self.settings = options
         for room in [*self.settings.rooms.values(), self.settings.default_room]:
             if room is not None and room not in hub.registry.rooms:
                 raise ConfigError(

@@ -18,7 +18,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +29,7 @@ from aiohue.v2.controllers.events import EventType  # type: ignore[import-untype
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.paths import default_data_dir
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.hue.discovery import (
@@ -89,18 +90,17 @@ class _Stream:
             await self._changed.wait()
 
 
-class HueIntegration(Integration):
+class HueIntegration(Integration[HueOptions]):
     """Lights, rooms' grouped lights, motion/light-level/temperature sensors and switches of one
     Hue bridge."""
 
     name = "hue"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: HueOptions) -> None:
         super().__init__(hub, options)
-        self.settings = HueOptions.parse(self.options)
-        key_file = self.settings.key_file
-        if "key_file" not in self.options and hub.data_dir is not None:
-            key_file = hub.data_dir / KEY_FILE  # the hub's own data dir, beside its database
+        self.settings = options
+        # unset: the hub's own data dir, beside its database
+        key_file = options.key_file or (hub.data_dir or default_data_dir()) / KEY_FILE
         self.keys = KeyStore(key_file)
         self.queue = CommandQueue(self._put)
         self.bridge: Any | None = None

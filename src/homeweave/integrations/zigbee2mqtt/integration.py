@@ -25,7 +25,7 @@ from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError, SpecError
 from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model, slug
 from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
-from homeweave.integrations.zigbee2mqtt.options import parse_options
+from homeweave.integrations.zigbee2mqtt.options import Z2MOptions
 from homeweave.model import Value
 from homeweave.protocols.zigbee2mqtt.client import (
     BridgeRequestError,
@@ -73,14 +73,14 @@ class _Bridge:
     groups: set[str] = field(default_factory=set)
 
 
-class Zigbee2MqttIntegration(Integration):
+class Zigbee2MqttIntegration(Integration[Z2MOptions]):
     """Zigbee devices through a Zigbee2MQTT instance on an MQTT broker."""
 
     name = "zigbee2mqtt"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: Z2MOptions) -> None:
         super().__init__(hub, options)
-        self.config = parse_options(options)
+        self.config = options
         self.client = Z2MClient(
             self.config.broker,
             self.config.base_topic,
