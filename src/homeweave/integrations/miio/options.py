@@ -39,7 +39,10 @@ def _targets(value: Any) -> Any:
 
 
 def _expandable(target: str) -> str:
-    expand(target)  # ValueError says what is wrong with the range
+    try:
+        expand(target)
+    except ValueError as exc:
+        raise ValueError(f"is invalid: {exc}") from None
     return target
 
 
@@ -96,7 +99,7 @@ def _token(value: Any) -> Any:
         try:
             return Token.from_hex(value)
         except InvalidToken as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(f"is invalid: {exc}") from None
     return value
 
 
@@ -105,7 +108,7 @@ def _legacy(value: Any) -> Any:
         found = LEGACY_MODELS.get(value)
         if found is None:
             known = ", ".join(sorted(LEGACY_MODELS))
-            raise ValueError(f"unknown legacy model {value!r}; known: {known}")
+            raise ValueError(f"is an unknown legacy model {value!r}; known: {known}")
         return found
     return value
 
@@ -140,6 +143,8 @@ def device_settings(options: Mapping[str, Any], spec_name: str) -> DeviceSetting
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in ("options", *first["loc"]))
+        if first["type"] == "missing":
+            raise ConfigError(f"needs {where}") from None
         ctx = first.get("ctx") or {}
         message = str(ctx["error"]) if first["type"] == "value_error" else first["msg"]
         raise ConfigError(f"{where}: {message}") from None

@@ -29,7 +29,10 @@ DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 
 def broker_url(url: str) -> str:
     """Check an ``mqtt://`` / ``mqtts://`` URL; ValueError says what is wrong."""
-    BrokerSettings.from_url(url)
+    try:
+        BrokerSettings.from_url(url)
+    except ValueError as exc:
+        raise ValueError(f"is invalid: {exc}") from None
     return url
 
 
