@@ -236,7 +236,11 @@ async def test_wrong_token_is_one_clear_error(
     await fleet.add("light")
     await fleet.add("outlet")
     wrong = entry("lamp", fleet.infos[0], token="00112233445566778899aabbccddeeff")
-    broken = {"id": "plug", "model": "outlet", "options": {"host": fleet.infos[1].address}}
+    broken: dict[str, Any] = {
+        "id": "plug",
+        "model": "outlet",
+        "options": {"host": fleet.infos[1].address},
+    }
     options = {**TIMING, "poll_interval": 0.2, "deadline": 0.5}
     caplog.set_level(logging.INFO, logger="homeweave.integrations.miio")
     with pytest.raises(ValidationError, match=r"devices\.1\.options\.token"):
