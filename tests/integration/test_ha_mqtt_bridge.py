@@ -374,8 +374,8 @@ async def test_bad_options_are_a_config_error_and_a_failing_bridge_never_stops_t
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     bridges = {"ha_mqtt": {"broker": "http://nowhere", "base_topic": "x"}}
+    text = yaml.safe_dump({"bridges": bridges}, sort_keys=False)
     with pytest.raises(ConfigError) as raised:
-        text = yaml.safe_dump({"bridges": bridges}, sort_keys=False)
         parse_config(text, filename="homeweave.yaml")
     assert str(raised.value).startswith(
         "homeweave.yaml:3: bridges.ha_mqtt.broker is invalid: broker URL 'http://nowhere'"
