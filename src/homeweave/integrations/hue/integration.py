@@ -30,15 +30,15 @@ from aiohue.v2.controllers.events import EventType  # type: ignore[import-untype
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.paths import default_data_dir
+from homeweave.core.placement import Rules, adopt
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.hue.discovery import (
     CONTROLLERS,
     Thing,
-    device_id_for,
     match,
+    placed,
     resource,
-    room_for,
     rtype_of,
     things,
 )
@@ -266,20 +266,18 @@ class HueIntegration(Integration[HueOptions]):
         for thing in found:
             if thing.key in claimed:
                 continue
-            room = room_for(
-                thing, registry.rooms.values(), self.settings.rooms, self.settings.default_room
-            )
-            if room is None:
-                _LOGGER.warning("no room to put Hue device %r in; add a room", thing.name)
+            new = placed(thing)
+            place = adopt(new, registry, Rules(self.settings.rooms, self.settings.default_room))
+            if place is None:
                 continue
             device = Device(
-                id=device_id_for(thing, registry.devices),
+                id=place.id,
                 name=thing.name,
-                room_id=room.id,
-                home_id=room.home_id,
+                room_id=place.room.id,
+                home_id=place.room.home_id,
                 integration=self.name,
                 spec=thing.spec,
-                options={"hue_id": thing.key, "discovered": True},
+                options={**new.options, "discovered": True},
             )
             registry.register(device)
             matched[device.id] = thing
