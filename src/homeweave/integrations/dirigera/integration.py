@@ -6,8 +6,8 @@ try again after a jittered, growing delay. Writes are PATCHed and count as done 
 pushes them back (or, if no push comes, when a read of the device shows them).
 
 Devices in the config name their hub device with ``options: {dirigera_id: ...}``; other hub
-devices are registered at run time as ``dirigera-<hub id>`` in the room the ``rooms`` option
-maps their DIRIGERA room to (else ``default_room``, else the first room).
+devices are registered at run time where ``core.placement.adopt`` puts them (id from the name,
+room from the ``rooms`` option, a room of the same name, ``default_room``, the first room).
 """
 
 from __future__ import annotations
