@@ -119,19 +119,11 @@ def _plugins(section: str) -> BeforeValidator:
         checked: dict[Any, Any] = {}
         errors: list[InitErrorDetails] = []
         for name, raw in value.items():
-            try:
-                model = options_class(section, name) if isinstance(name, str) else None
-            except UnknownAddress:
-                what = SECTIONS[section][1]
-                known = ", ".join(known_plugins(section)) or "none"
-                message = f"unknown {what} {name!r}; known: {known}"
-                errors.append(InitErrorDetails(type=_problem(message, ()), loc=(name,), input=raw))
+            if not isinstance(name, str):
+                checked[name] = raw  # the dict's key check words this one
                 continue
-            if isinstance(raw, Mapping):
-                errors.extend(_key_errors(raw, (name,)))
             try:
-                fits = model is None or isinstance(raw, model)
-                checked[name] = raw if fits else model.model_validate(raw or {})  # type: ignore[union-attr]
+                checked[name] = _plugin_options(section, name, raw)
             except ValidationError as exc:
                 errors.extend(_prefixed(exc, (name,)))
         if errors:
@@ -139,6 +131,27 @@ def _plugins(section: str) -> BeforeValidator:
         return checked
 
     return BeforeValidator(check)
+
+
+def _plugin_options(section: str, name: str, raw: Any) -> BaseModel:
+    """Plugin ``name``'s options model for ``raw`` (a key written with no value: defaults)."""
+    try:
+        model = options_class(section, name)
+    except UnknownAddress:
+        what = SECTIONS[section][1]
+        message = f"unknown {what} {name!r}; known: {', '.join(known_plugins(section)) or 'none'}"
+        problem = InitErrorDetails(type=_problem(message, ()), loc=(), input=raw)
+        raise ValidationError.from_exception_data(section, [problem]) from None
+    if isinstance(raw, model):
+        return raw
+    bad_keys = _key_errors(raw, ()) if isinstance(raw, Mapping) else []
+    try:
+        options = model.model_validate({} if raw is None else raw)
+    except ValidationError as exc:
+        raise ValidationError.from_exception_data(section, bad_keys + _prefixed(exc, ())) from None
+    if bad_keys:
+        raise ValidationError.from_exception_data(section, bad_keys)
+    return options
 
 
 def _key_errors(raw: Mapping[Any, Any], where: tuple[str | int, ...]) -> list[InitErrorDetails]:
