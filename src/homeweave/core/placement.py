@@ -54,7 +54,7 @@ class Found:
         """The device options that recognise it when it is found again."""
         return {self.vendor_key: self.vendor_id}
 
-    def is_(self, device: Device) -> bool:
+    def matches(self, device: Device) -> bool:
         """Whether ``device`` is this found device (registered earlier)."""
         same = device.options.get(self.vendor_key) == self.vendor_id
         return device.integration == self.integration and same
@@ -121,6 +121,6 @@ def device_id(found: Found, devices: Mapping[str, Device]) -> str:
     more = (f"{base}-{suffix}-{n}" for n in count(2))
     for candidate in chain((base, f"{base}-{suffix}"), more):
         existing = devices.get(candidate)
-        if existing is None or found.is_(existing):
+        if existing is None or found.matches(existing):
             return candidate
     raise AssertionError("unreachable: the candidates never end")
