@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from bench._common import emit, percentile, progress, ratio, table
 from homeweave.app import build_hub
 from homeweave.automation.engine import AutomationEngine
@@ -55,6 +57,12 @@ PHASE_SECONDS = 4.0
 ROUNDS = 2
 LIGHT_SIID, ILLUMINATION = 2, 2  # motion-sensor: motion-sensor/illumination
 LAMP_SIID, BRIGHTNESS = 2, 2  # light: light/brightness
+
+
+class BenchOptions(BaseModel):
+    """The bench integration has no options."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class BenchIntegration(Integration):
@@ -211,11 +219,14 @@ class Baseline:
 
 
 def _install_integration() -> None:
-    # The plugin loader imports homeweave.integrations.<name>.integration for INTEGRATION.
+    # A plugin is a package with an ``integration`` and an ``options`` module.
+    sys.modules["homeweave.integrations.bench"] = types.ModuleType("homeweave.integrations.bench")
     module = types.ModuleType("homeweave.integrations.bench.integration")
     module.INTEGRATION = BenchIntegration  # type: ignore[attr-defined]
-    sys.modules["homeweave.integrations.bench"] = types.ModuleType("homeweave.integrations.bench")
-    sys.modules["homeweave.integrations.bench.integration"] = module
+    sys.modules[module.__name__] = module
+    options = types.ModuleType("homeweave.integrations.bench.options")
+    options.OPTIONS = BenchOptions  # type: ignore[attr-defined]
+    sys.modules[options.__name__] = options
 
 
 async def run(quick: bool) -> tuple[list[Phase], dict[str, Any]]:

@@ -67,7 +67,7 @@ async def running_bridges(hub: Hub, config: HubConfig) -> AsyncIterator[list[Bri
     started: list[Bridge] = []
     for name, options in config.bridges.items():
         try:
-            bridge = bridge_class(name)(hub, options or {})
+            bridge = bridge_class(name)(hub, options)
             await bridge.start()
         except Exception:
             _LOGGER.exception("bridge %s failed to start", name)

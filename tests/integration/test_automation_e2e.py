@@ -28,6 +28,7 @@ from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import Value
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage import SqliteStorage
+from tests.options import NoOptions
 
 AMS = ZoneInfo("Europe/Amsterdam")
 WINTER_NIGHT = datetime(2024, 1, 10, 22, 0, tzinfo=AMS)
@@ -67,6 +68,9 @@ def acme(monkeypatch: pytest.MonkeyPatch) -> None:
     package = types.ModuleType("homeweave.integrations.acme")
     module = types.ModuleType("homeweave.integrations.acme.integration")
     module.INTEGRATION = AcmeBridge  # type: ignore[attr-defined]
+    options = types.ModuleType("homeweave.integrations.acme.options")
+    options.OPTIONS = NoOptions  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "homeweave.integrations.acme.options", options)
     monkeypatch.setitem(sys.modules, "homeweave.integrations.acme", package)
     monkeypatch.setitem(sys.modules, "homeweave.integrations.acme.integration", module)
 

@@ -275,7 +275,7 @@ async def test_recorded_devices_are_discovered_into_rooms(tmp_path: Path) -> Non
         found = {d.options["dirigera_id"]: d for d in hub.registry.devices_of("dirigera")}
         assert set(found) == {p["id"] for p in payloads[:-1]}
         light = found["23taswdg-sdf-4eeb-99c2-23asdf2gw"]
-        assert light.id == "dirigera-23taswdg-sdf-4eeb-99c2-23asdf2gw"
+        assert light.id == "bed"  # the slug of its name, as for every ecosystem
         assert (light.name, light.room_id, light.spec.name) == ("Bed", "bedroom", "light")
         assert found["f430fd01"].room_id == "living-room"
         assert found["1237-343-2dfa"].spec.name == "curtain"
@@ -339,15 +339,17 @@ async def test_the_demo_has_an_ikea_corner(tmp_path: Path) -> None:
         config = demo_config(port=0, tick=0, parts=[part])
         running, client = await stack.enter_async_context(api_for(config, tmp_path))
         ikea = {d.id: d for d in running.hub.registry.devices_of("dirigera")}
-        for device_id, room in [
+        configured = [
             ("bedroom-ikea-lamp", "bedroom"),
             ("living-room-ikea-lamp", "living-room"),
             ("study-ikea-blind", "study"),
             ("kitchen-ikea-outlet", "kitchen"),
-        ]:
+        ]
+        for device_id, room in configured:
             assert ikea[device_id].room_id == room
             assert ikea[device_id].available
-        discovered = {d.room_id: d.spec.name for d in ikea.values() if d.id.startswith("dirigera-")}
+        ours = {device_id for device_id, _ in configured}
+        discovered = {d.room_id: d.spec.name for d in ikea.values() if d.id not in ours}
         assert discovered == {"hallway": "remote-control", "living-room": "magnet-sensor"}
         response = await client.put(
             "/api/devices/kitchen-ikea-outlet/switch/on", json={"value": True}

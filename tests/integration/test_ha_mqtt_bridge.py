@@ -19,11 +19,14 @@ from typing import Any, TypeVar
 import aiomqtt
 import httpx
 import pytest
+import yaml
 
 from homeweave.app import Running, demo_config, running_hub
-from homeweave.config import HubConfig
+from homeweave.bridges.ha_mqtt.options import HaOptions
+from homeweave.config import HubConfig, parse_config
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.registry import Device
+from homeweave.errors import ConfigError
 from homeweave.integrations.virtual.integration import VirtualIntegration
 from homeweave.model import catalog_spec
 from tests import services
@@ -143,7 +146,8 @@ def bridged(broker: str, prefix: str, base: str) -> HubConfig:
         "reconnect_min": 0.05,
         "reconnect_max": 0.3,
     }
-    return demo_config(port=0, tick=0).model_copy(update={"bridges": {"ha_mqtt": options}})
+    checked = HaOptions.model_validate(options)
+    return demo_config(port=0, tick=0).model_copy(update={"bridges": {"ha_mqtt": checked}})
 
 
 @asynccontextmanager
@@ -366,16 +370,22 @@ async def test_home_assistant_coming_online_gets_everything_again(setup: Setup) 
     await setup.ha.until(lambda: sum(t == topic for t, _ in setup.ha.seen) > before)
 
 
-async def test_bad_options_are_logged_and_the_hub_runs(
+async def test_bad_options_are_a_config_error_and_a_failing_bridge_never_stops_the_hub(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     bridges = {"ha_mqtt": {"broker": "http://nowhere", "base_topic": "x"}}
+    text = yaml.safe_dump({"bridges": bridges}, sort_keys=False)
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text, filename="homeweave.yaml")
+    assert str(raised.value).startswith(
+        "homeweave.yaml:3: bridges.ha_mqtt.broker is invalid: broker URL 'http://nowhere'"
+    )
+    # Options that bypass the config check make the bridge fail at start, not the hub.
     config = demo_config(port=0, tick=0).model_copy(update={"bridges": bridges})
     with caplog.at_level(logging.ERROR):
         async with running_hub(config, tmp_path, port=0) as running:
             assert running.hub.registry.devices
     assert "bridge ha_mqtt failed to start" in caplog.text
-    assert "bridges.ha_mqtt: broker URL 'http://nowhere'" in caplog.text
 
 
 async def test_stale_configs_of_an_earlier_run_are_deleted(mosquitto: str, tmp_path: Path) -> None:

@@ -158,27 +158,26 @@ async def test_the_bridges_other_devices_are_registered_in_matching_rooms(
 ) -> None:
     running, client = api
     devices = {d["id"]: d for d in (await client.get("/api/devices")).json()}
-    assert {d for d in devices if d.startswith("hue-")} == {
+    discovered = {d.id for d in running.hub.registry.devices_of("hue") if d.id != PLAY}
+    assert discovered == {
         "hue-go",
-        "hue-kitchen-pendant",
-        "hue-hallway-bulb",
-        "hue-coffee-plug",
-        "hue-hallway-sensor",
-        "hue-living-room-dimmer",
-        "hue-living-room-lights",
-        "hue-kitchen-lights",
-        "hue-hallway-lights",
+        "kitchen-pendant",
+        "hallway-bulb",
+        "coffee-plug",
+        "hallway-sensor",
+        "living-room-dimmer",
+        "living-room-lights",
+        "kitchen-lights",
+        "hallway-lights",
     }
-    assert devices["hue-kitchen-pendant"]["room"] == "kitchen"
-    assert devices["hue-hallway-sensor"]["room"] == "hallway"
-    assert devices["hue-coffee-plug"]["type"] == "outlet"
+    assert devices["kitchen-pendant"]["room"] == "kitchen"
+    assert devices["hallway-sensor"]["room"] == "hallway"
+    assert devices["coffee-plug"]["type"] == "outlet"
     hub = running.hub
-    assert value(hub, "hue-hallway-sensor/temperature-humidity-sensor/temperature") == 19.5
+    assert value(hub, "hallway-sensor/temperature-humidity-sensor/temperature") == 19.5
 
     # a room's lights are one device, paced at one command a second
-    response = await client.put(
-        "/api/devices/hue-living-room-lights/light/on", json={"value": False}
-    )
+    response = await client.put("/api/devices/living-room-lights/light/on", json={"value": False})
     assert response.status_code == 200, response.text
     assert not sim.state.find("Hue Go", "light")["on"]["on"]
     await until(hub, lambda: value(hub, f"{PLAY}/light/on") is False)
@@ -189,12 +188,12 @@ async def test_a_lamp_paired_on_the_bridge_later_joins_the_hub(
 ) -> None:
     hub = api[0].hub
     sim.state.pair_light("New lamp", "Kitchen", "ambiance")
-    await until(hub, lambda: "hue-new-lamp" in hub.registry.devices)
-    lamp = hub.registry.device("hue-new-lamp")
+    await until(hub, lambda: "new-lamp" in hub.registry.devices)
+    lamp = hub.registry.device("new-lamp")
     assert lamp.room_id == "kitchen"
     assert lamp.available
-    await until(hub, lambda: value(hub, "hue-new-lamp/light/color-temperature") == 2732)
-    await hub.commands.set("hue-new-lamp/light/on", True)
+    await until(hub, lambda: value(hub, "new-lamp/light/color-temperature") == 2732)
+    await hub.commands.set("new-lamp/light/on", True)
     assert sim.state.find("New lamp", "light")["on"]["on"] is True
 
 
@@ -204,8 +203,8 @@ async def test_sensors_buttons_and_lamps_losing_power(sim: HueBridgeSimulator, a
     unsubscribe = hub.bus.subscribe(DEVICE_EVENT, pressed.append)
     sim.state.set_motion("Hallway sensor", True)
     sim.state.set_light_level("Hallway sensor", 250)
-    await until(hub, lambda: value(hub, "hue-hallway-sensor/motion-sensor/motion-state") is True)
-    await until(hub, lambda: value(hub, "hue-hallway-sensor/motion-sensor/illumination") == 250)
+    await until(hub, lambda: value(hub, "hallway-sensor/motion-sensor/motion-state") is True)
+    await until(hub, lambda: value(hub, "hallway-sensor/motion-sensor/illumination") == 250)
 
     got_event = asyncio.Event()
     hub.bus.subscribe(DEVICE_EVENT, lambda _: got_event.set())
@@ -213,7 +212,7 @@ async def test_sensors_buttons_and_lamps_losing_power(sim: HueBridgeSimulator, a
     async with asyncio.timeout(TIMEOUT):
         await got_event.wait()
     unsubscribe()
-    spec = hub.registry.device("hue-living-room-dimmer").spec
+    spec = hub.registry.device("living-room-dimmer").spec
     event = pressed[0]
     service = spec.service(event.siid)
     assert service.name == "switch-sensor"
@@ -253,13 +252,13 @@ async def test_the_hub_reconnects_and_resyncs_after_the_bridge_restarts(
     unsubscribe()
     # the resync is a diff: of everything re-read, only what changed meanwhile is announced
     assert sorted({(c.device_id, c.siid, c.piid) for c in changes}) == [
-        ("hue-hallway-sensor", 4, 1),  # temperature
-        ("hue-living-room-lights", 1, 1),  # the room went dark with its only lit lamp
+        ("hallway-sensor", 4, 1),  # temperature
         (PLAY, 2, 1),
         (PLAY, 2, 2),
+        ("living-room-lights", 1, 1),  # the room went dark with its only lit lamp
     ]
     assert value(hub, f"{PLAY}/light/on") is False
-    assert value(hub, "hue-hallway-sensor/temperature-humidity-sensor/temperature") == 23.0
+    assert value(hub, "hallway-sensor/temperature-humidity-sensor/temperature") == 23.0
     assert integration.connects == 2
     assert hub is running.hub  # no hub restart
 
@@ -274,7 +273,7 @@ async def test_a_burst_of_100_commands_is_coalesced_and_never_refused(
     running, client = api
     hub = running.hub
     queue = hue(hub).queue
-    lamps = [PLAY, "hue-go", "hue-kitchen-pendant", "hue-hallway-bulb"]
+    lamps = [PLAY, "hue-go", "kitchen-pendant", "hallway-bulb"]
     before = sim.puts["light"]
 
     async def put(device: str, level: int) -> httpx.Response:

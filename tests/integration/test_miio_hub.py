@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from homeweave.app import build_hub, demo_config, running_hub
-from homeweave.config import HubConfig
+from homeweave.config import DeviceConfig, HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
 from homeweave.errors import DeviceUnavailable, IntegrationError
@@ -235,10 +236,22 @@ async def test_wrong_token_is_one_clear_error(
     await fleet.add("light")
     await fleet.add("outlet")
     wrong = entry("lamp", fleet.infos[0], token="00112233445566778899aabbccddeeff")
-    broken = {"id": "plug", "model": "outlet", "options": {"host": fleet.infos[1].address}}
+    broken: dict[str, Any] = {
+        "id": "plug",
+        "model": "outlet",
+        "options": {"host": fleet.infos[1].address},
+    }
     options = {**TIMING, "poll_interval": 0.2, "deadline": 0.5}
     caplog.set_level(logging.INFO, logger="homeweave.integrations.miio")
-    async with running_hub(config([wrong, broken], options), tmp_path, port=0) as running:
+    with pytest.raises(ValidationError, match=r"devices\.1\.options\.token"):
+        config([wrong, broken], options)  # a config file's mistake stops it at load
+    # The same mistake in a device the config did not check (restored, discovered):
+    plug = DeviceConfig.model_construct(
+        room="hall", integration="miio", name="Plug", spec=None, **broken
+    )
+    checked = config([wrong], options)
+    unchecked = checked.model_copy(update={"devices": (*checked.devices, plug)})
+    async with running_hub(unchecked, tmp_path, port=0) as running:
         device = running.hub.registry.device("lamp")
         await until(running.hub, lambda: not device.available, 2.0)
         await asyncio.sleep(0.6)  # several more failing polls: still one error, no crash loop

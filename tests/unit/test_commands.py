@@ -28,6 +28,7 @@ from homeweave.errors import (
     UnknownAddress,
 )
 from homeweave.model import DeviceSpec, Value, catalog_spec, load_spec
+from tests.options import NoOptions
 
 
 def _urn(kind: str, name: str) -> str:
@@ -91,7 +92,7 @@ class FakeIntegration(Integration):
     name = "fake"
 
     def __init__(self, hub: HubContext) -> None:
-        super().__init__(hub, {})
+        super().__init__(hub, NoOptions())
         self.writes: list[tuple[str, list[PropertyWrite]]] = []
         self.actions: list[tuple[str, int, int, list[Value]]] = []
         self.outputs: list[Value] = []

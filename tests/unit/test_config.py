@@ -22,6 +22,8 @@ from homeweave.config import (
     parse_config,
 )
 from homeweave.errors import ConfigError
+from homeweave.integrations.miio.options import Settings as MiioOptions
+from homeweave.integrations.virtual.options import VirtualOptions
 
 GOOD = """\
 homes:
@@ -51,12 +53,12 @@ devices:
   - id: kitchen-sensor
     name: Kitchen sensor
     room: kitchen
-    integration: miio
+    integration: virtual
     spec: specs/sensor.json
 integrations:
   virtual: {}
   miio:
-    token_file: tokens.json
+    poll_interval: 20
 history:
   retention_days: 7
   flush_interval: 0.5
@@ -111,7 +113,10 @@ def test_good_config_parses() -> None:
     assert lamp.options == {"brightness": 40, "tags": ["a", "b"], "nested": {"x": None}}
     assert sensor.spec == "specs/sensor.json"
     assert sensor.options == {}
-    assert config.integrations == {"virtual": {}, "miio": {"token_file": "tokens.json"}}
+    assert config.integrations == {
+        "virtual": VirtualOptions(),
+        "miio": MiioOptions(poll_interval=20, unavailable_after=60),
+    }
     assert (config.history.retention_days, config.history.flush_interval) == (7, 0.5)
     assert (config.api.host, config.api.port) == ("0.0.0.0", 0)
     assert config.source is None
@@ -129,7 +134,7 @@ def test_an_empty_file_is_an_empty_config(text: str) -> None:
 def test_sections_written_without_a_value_are_empty() -> None:
     config = parse_config("homes:\ndevices:\nintegrations:\n  virtual:\nhistory:\napi:\n")
 
-    assert config == HubConfig(integrations={"virtual": {}})
+    assert config == HubConfig(integrations={"virtual": VirtualOptions()})
 
 
 def test_yaml_merge_keys_and_anchors_work() -> None:
@@ -497,7 +502,11 @@ def hub_configs(draw: st.DrawFn) -> HubConfig:
         )
         for device in device_ids
     )
-    return HubConfig(homes=(home,), devices=devices, integrations={"virtual": draw(options)})
+    virtual = st.fixed_dictionaries(
+        {}, optional={"tick": st.floats(0, 10), "seed": st.integers(-(2**63), 2**63 - 1)}
+    )
+    virtual_options = VirtualOptions.model_validate(draw(virtual))
+    return HubConfig(homes=(home,), devices=devices, integrations={"virtual": virtual_options})
 
 
 @settings(max_examples=100, deadline=None)

@@ -28,7 +28,7 @@ def test_home_yaml_is_a_config_file_the_loader_reads() -> None:
     assert len(config.devices) == 19
     assert {d.integration for d in config.devices} == {"virtual"}
     assert (len(config.automations), len(config.scenes)) == (10, 4)
-    assert config.integrations == {"virtual": {"tick": 1.0}}
+    assert {k: v.model_dump() for k, v in config.integrations.items()} == {"virtual": {"tick": 1.0}}
     assert config.api.port == 8321
 
 

@@ -11,19 +11,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.errors import ConfigError
-from homeweave.integrations.dirigera.options import Settings
 from homeweave.transport.backoff import Backoff
+from tests.options import checked, options_error
 
 
 def test_defaults_and_conversions() -> None:
-    settings = Settings.from_options(
+    settings = checked(
+        "integrations",
+        "dirigera",
         {
             "host": "10.0.0.5",
             "token_file": "~/dirigera.token",
             "reconnect_max": 5,
             "transition": 400,
-        }
+        },
     )
     assert settings.port == 8443
     assert settings.token is None
@@ -37,21 +38,22 @@ def test_defaults_and_conversions() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({}, "host: the DIRIGERA hub's address is required"),
-        ({"host": "h", "hots": 1}, "unknown option"),
-        ({"host": "h", "port": "8443"}, "port: expected int"),
-        ({"host": "h", "port": True}, "port: expected int"),
-        ({"host": "h", "discover": "yes"}, "discover: expected bool"),
-        ({"host": "h", "rooms": {"Bedroom": 3}}, "rooms: must map"),
-        ({"host": "h", "rooms": ["Bedroom"]}, "rooms: must map"),
-        ({"host": "h", "timeout": -1}, "timeout: must not be negative"),
+        ({}, "missing required key 'host'"),
+        ({"host": "h", "hots": 1}, "unknown key 'hots'"),
+        ({"host": "h", "port": "8443"}, "port must be a whole number"),
+        ({"host": "h", "port": True}, "port must be a whole number"),
+        ({"host": "h", "discover": "yes"}, "discover must be true or false"),
+        ({"host": "h", "rooms": {"Bedroom": 3}}, "rooms.Bedroom must be text"),
+        ({"host": "h", "rooms": ["Bedroom"]}, "rooms must be a mapping"),
+        ({"host": "h", "timeout": -1}, "timeout must be at least 0"),
         ({"host": "h", "reconnect_min": 5, "reconnect_max": 1}, "reconnect_min <= reconnect_max"),
     ],
 )
 def test_bad_options_name_the_key(options: dict[str, Any], message: str) -> None:
-    with pytest.raises(ConfigError, match=message) as failure:
-        Settings.from_options(options)
-    assert "integrations.dirigera" in str(failure.value)
+    failure = options_error("integrations", "dirigera", options)
+    assert message in failure.reason
+    assert "integrations.dirigera" in str(failure)
+    assert failure.line is not None
 
 
 def test_backoff_grows_with_jitter_and_resets() -> None:

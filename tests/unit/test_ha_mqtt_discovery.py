@@ -25,11 +25,9 @@ from homeweave.bridges.ha_mqtt.convert import (
 )
 from homeweave.bridges.ha_mqtt.discovery import DeviceBlock, config_payload, device_entities
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Entity, Set
-from homeweave.bridges.ha_mqtt.options import parse_options
 from homeweave.bridges.ha_mqtt.topics import Topics
 from homeweave.core.events import EventBus
 from homeweave.core.states import State, States
-from homeweave.errors import ConfigError
 from homeweave.integrations.zigbee2mqtt.exposes import build_model
 from homeweave.model import (
     DeviceSpec,
@@ -43,6 +41,7 @@ from homeweave.model import (
 )
 from homeweave.model.color import kelvin_to_mired, rgb_pack
 from homeweave.sim.zigbee2mqtt import Z2MSimulator
+from tests.options import checked, options_error
 
 TOPICS = Topics("homeassistant", "homeweave")
 DEVICE = "dev"
@@ -628,8 +627,10 @@ def test_positions_round_trip(percent: int) -> None:
 
 
 def test_options() -> None:
-    options = parse_options(
-        {"broker": "mqtt://u:p@broker:1884", "discovery_prefix": "/ha/", "base_topic": "hw"}
+    options = checked(
+        "bridges",
+        "ha_mqtt",
+        {"broker": "mqtt://u:p@broker:1884", "discovery_prefix": "/ha/", "base_topic": "hw"},
     )
     assert (options.broker.host, options.broker.port, options.broker.username) == (
         "broker",
@@ -637,7 +638,7 @@ def test_options() -> None:
         "u",
     )
     assert (options.discovery_prefix, options.base_topic) == ("ha", "hw")
-    defaults = parse_options({})
+    defaults = checked("bridges", "ha_mqtt", {})
     assert (defaults.discovery_prefix, defaults.status_topic) == (
         "homeassistant",
         "homeassistant/status",
@@ -651,5 +652,6 @@ def test_options() -> None:
         {"reconnect_min": -1},
         {"username": 5},
     ):
-        with pytest.raises(ConfigError, match=r"bridges\.ha_mqtt"):
-            parse_options(bad)
+        error = options_error("bridges", "ha_mqtt", bad)
+        assert "bridges.ha_mqtt" in error.reason
+        assert error.line is not None

@@ -12,14 +12,13 @@ from aiohue import HueBridgeV2  # type: ignore[import-untyped]
 from hypothesis import given
 from hypothesis import strategies as st
 
+from homeweave.core.placement import Rules, device_id, room_for, slug
 from homeweave.core.registry import Device, Room
 from homeweave.integrations.hue.discovery import (
     Thing,
-    device_id_for,
     match,
+    placed,
     resource,
-    room_for,
-    slug,
     things,
 )
 from homeweave.integrations.hue.features import FEATURES, gamut_of, lux
@@ -230,13 +229,14 @@ async def test_new_devices_get_readable_unique_ids_and_rooms(home: Any) -> None:
     found = things(home)
     play = by_name(found, "Hue Play")
     assert slug("Hue Play #2") == "hue-play-2"
-    assert device_id_for(play, {}) == "hue-play"
+    assert device_id(placed(play), {}) == "hue-play"
     other = Device("hue-play", "x", "r", "h", "virtual", catalog_spec("light"))
-    assert device_id_for(play, {"hue-play": other}).startswith("hue-play-")
-    rooms = [Room("lounge", "home", "Lounge"), Room("living-room", "home", "Living Room")]
-    assert room_for(play, rooms, {}, None) == rooms[1]  # same name
-    assert room_for(play, rooms, {"Living room": "lounge"}, None) == rooms[0]  # mapped
-    hallway = by_name(found, "Hallway bulb")
-    assert room_for(hallway, rooms, {}, "lounge") == rooms[0]  # default
-    assert room_for(hallway, rooms, {}, None) == rooms[0]  # else the first
-    assert room_for(hallway, [], {}, None) is None
+    assert device_id(placed(play), {"hue-play": other}).startswith("hue-play-")
+    listed = [Room("lounge", "home", "Lounge"), Room("living-room", "home", "Living Room")]
+    rooms = {room.id: room for room in listed}
+    assert room_for(placed(play), rooms, Rules()) == listed[1]  # same name
+    assert room_for(placed(play), rooms, Rules({"Living room": "lounge"})) == listed[0]  # mapped
+    hallway = placed(by_name(found, "Hallway bulb"))
+    assert room_for(hallway, rooms, Rules({}, "lounge")) == listed[0]  # default
+    assert room_for(hallway, rooms, Rules()) == listed[0]  # else the first
+    assert room_for(hallway, {}, Rules()) is None

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import random
+import re
 import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from homeweave.errors import ConfigError
 from homeweave.integrations.hue.integration import reconnect_backoff
 from homeweave.integrations.hue.options import HueOptions, device_transition
 from homeweave.integrations.hue.pairing import KeyStore
+from tests.options import checked, options_error
 
 
 def test_defaults_and_types(tmp_path: Path) -> None:
-    options = HueOptions.parse({"host": "127.0.0.1:8443", "key_file": str(tmp_path / "k.json")})
+    options = checked(
+        "integrations", "hue", {"host": "127.0.0.1:8443", "key_file": str(tmp_path / "k.json")}
+    )
     assert options.host == "127.0.0.1:8443"
     assert options.app_key is None
     assert options.transition_ms == 400
@@ -25,25 +28,27 @@ def test_defaults_and_types(tmp_path: Path) -> None:
     assert options.key_file == tmp_path / "k.json"
     assert device_transition(options, {}) == 400
     assert device_transition(options, {"transition_ms": 0}) == 0
-    assert device_transition(HueOptions("h", transition_ms=None), {}) is None
+    assert device_transition(HueOptions(host="h", transition_ms=None), {}) is None
 
 
 @pytest.mark.parametrize(
     ("options", "complaint"),
     [
         ({}, "'host'"),
-        ({"host": ""}, "'host'"),
-        ({"host": "h", "hots": 1}, "unknown option 'hots'"),
-        ({"host": "h", "discover": "yes"}, "'discover'"),
+        ({"host": ""}, r"\.host"),
+        ({"host": "h", "hots": 1}, "unknown key 'hots'"),
+        ({"host": "h", "discover": "yes"}, r"\.discover"),
         ({"host": "h", "transition_ms": -1}, "transition_ms"),
         ({"host": "h", "transition_ms": True}, "transition_ms"),
-        ({"host": "h", "rooms": ["kitchen"]}, "'rooms'"),
-        ({"host": "h", "connect_timeout": "10"}, "'connect_timeout'"),
+        ({"host": "h", "rooms": ["kitchen"]}, r"\.rooms"),
+        ({"host": "h", "connect_timeout": "10"}, r"\.connect_timeout"),
     ],
 )
 def test_bad_options_name_the_problem(options: dict[str, Any], complaint: str) -> None:
-    with pytest.raises(ConfigError, match=complaint):
-        HueOptions.parse(options)
+    error = options_error("integrations", "hue", options)
+    assert error.file == "homeweave.yaml"
+    assert error.line is not None
+    assert re.search(complaint, error.reason)
 
 
 async def test_the_key_file_keeps_keys_per_bridge_privately(tmp_path: Path) -> None:
@@ -61,7 +66,7 @@ async def test_the_key_file_keeps_keys_per_bridge_privately(tmp_path: Path) -> N
 
 
 def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
-    options = HueOptions.parse({"host": "h", "retry_max": 60})
+    options = HueOptions.model_validate({"host": "h", "retry_max": 60})
     delays = reconnect_backoff(options).delays(random.Random(1))
     for failures in range(30):
         delay = next(delays)
@@ -75,6 +80,6 @@ def test_app_keys_live_in_the_hub_data_dir_unless_a_key_file_is_given(tmp_path: 
 
     bus = EventBus()
     context = HubContext(bus, Registry(bus), States(bus), tmp_path)
-    assert HueIntegration(context, {"host": "h"}).keys.path == tmp_path / "hue-keys.json"
+    assert HueIntegration(context, HueOptions(host="h")).keys.path == tmp_path / "hue-keys.json"
     own = tmp_path / "elsewhere.json"
-    assert HueIntegration(context, {"host": "h", "key_file": str(own)}).keys.path == own
+    assert HueIntegration(context, HueOptions(host="h", key_file=own)).keys.path == own

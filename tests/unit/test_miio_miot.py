@@ -10,12 +10,13 @@ import pytest
 from homeweave.errors import ConfigError
 from homeweave.integrations.miio.legacy import LEGACY_MODELS, ROBOROCK_S5, YEELIGHT_COLOR1
 from homeweave.integrations.miio.mapping import LegacyAdapter, MiotAdapter, to_value
-from homeweave.integrations.miio.options import DeviceSettings, Settings
+from homeweave.integrations.miio.options import device_settings
 from homeweave.model import catalog_spec
 from homeweave.protocols.miio import miot
 from homeweave.protocols.miio.client import RttEstimator, Timing
 from homeweave.protocols.miio.discovery import expand
 from homeweave.protocols.miio.errors import MiotItemError, UnexpectedReply
+from tests.options import checked, options_error
 
 Answer = Callable[[str, Any], Any]
 
@@ -191,13 +192,13 @@ def test_legacy_tables_point_at_real_spec_members() -> None:
 
 
 def test_settings_defaults_and_errors() -> None:
-    settings = Settings.from_options({})
+    settings = checked("integrations", "miio", {})
     assert (settings.poll_interval, settings.unavailable_after) == (10.0, 30.0)
-    assert Settings.from_options({"poll_interval": 20}).unavailable_after == 60.0
-    with pytest.raises(ConfigError, match="twice"):
-        Settings.from_options({"poll_interval": 10, "unavailable_after": 15})
-    with pytest.raises(ConfigError, match="poll_interval"):
-        Settings.from_options({"poll_interval": "fast"})
+    assert checked("integrations", "miio", {"poll_interval": 20}).unavailable_after == 60.0
+    assert "twice" in str(
+        options_error("integrations", "miio", {"poll_interval": 10, "unavailable_after": 15})
+    )
+    assert "poll_interval" in str(options_error("integrations", "miio", {"poll_interval": "fast"}))
 
 
 @pytest.mark.parametrize(
@@ -213,7 +214,7 @@ def test_settings_defaults_and_errors() -> None:
 )
 def test_device_settings_errors(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        DeviceSettings.from_options(options, "light")
+        device_settings(options, "light")
 
 
 def test_discovery_targets() -> None:

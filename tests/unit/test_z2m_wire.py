@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homeweave.errors import ConfigError
 from homeweave.integrations.zigbee2mqtt.mapping import (
     Binding,
     Kind,
@@ -18,11 +17,11 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
     ScaleKind,
     WrongValue,
 )
-from homeweave.integrations.zigbee2mqtt.options import parse_options
 from homeweave.protocols.zigbee2mqtt.client import encode
 from homeweave.protocols.zigbee2mqtt.topics import TopicKind, Topics
 from homeweave.transport.backoff import Backoff
 from homeweave.transport.mqtt import BrokerSettings
+from tests.options import checked, options_error
 
 TOPICS = Topics("zigbee2mqtt")
 SEGMENT = st.text(
@@ -139,25 +138,28 @@ def test_backoff_grows_with_jitter_to_its_cap(initial: float, maximum: float, se
 
 
 def test_options() -> None:
-    options = parse_options(
+    options = checked(
+        "integrations",
+        "zigbee2mqtt",
         {
             "broker": "mqtt://127.0.0.1:1884",
             "base_topic": "/z2m/",
             "rooms": {"0x1": "kitchen"},
             "devices": {"0x1": {"id": "fridge-sensor", "name": "Fridge"}},
-        }
+        },
     )
     assert options.base_topic == "z2m"
     assert options.placement("whatever", "0x1").id == "fridge-sensor"
     assert options.placement("whatever", "0x1").room == "kitchen"
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"brokr": "x"}, "unknown option"),
+        ({"brokr": "x"}, "unknown key 'brokr'"),
         ({"broker": "http://x"}, "scheme"),
         ({"base_topic": "z2m/#"}, "wildcards"),
-        ({"rooms": {"a": 3}}, "room id"),
-        ({"devices": {"a": {"colour": "red"}}}, "id, room and/or name"),
-        ({"resend_after": -1}, "non-negative"),
+        ({"rooms": {"a": 3}}, "rooms.a must be text"),
+        ({"devices": {"a": {"colour": "red"}}}, "allowed: id, room, name"),
+        ({"resend_after": -1}, "resend_after must be at least 0"),
     ]
     for bad, message in cases:
-        with pytest.raises(ConfigError, match=message):
-            parse_options(bad)
+        error = options_error("integrations", "zigbee2mqtt", bad)
+        assert message in error.reason
+        assert error.line is not None

@@ -7,24 +7,24 @@ A bridge package ``homeweave.bridges.<name>`` offers ``BRIDGE``, a Bridge subcla
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic
 
+from homeweave.core.integration import OptionsT
 from homeweave.core.plugins import plugin_class
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
 
 
-class Bridge(ABC):
+class Bridge(ABC, Generic[OptionsT]):
     """Exposes the hub's devices to another ecosystem; commands come back through
     ``hub.commands``, state goes out from the bus."""
 
     name: ClassVar[str]
 
-    def __init__(self, hub: Hub, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: Hub, options: OptionsT) -> None:
         self.hub = hub
-        self.options = dict(options)
+        self.options = options
 
     @abstractmethod
     async def start(self) -> None:

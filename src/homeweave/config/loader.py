@@ -12,8 +12,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from homeweave.config.options import SECTIONS, options_class
 from homeweave.config.schema import REFERENCE_ERROR, HubConfig
-from homeweave.errors import ConfigError, SpecError
+from homeweave.errors import ConfigError, SpecError, UnknownAddress
 from homeweave.model import load_spec_file
 
 __all__ = ["dump_config", "load_config", "parse_config"]
@@ -325,12 +326,20 @@ def _allowed_keys(parent: Loc) -> str:
     model = _model_at(parent)
     if model is None:
         return "?"
-    return ", ".join(name for name, field in model.model_fields.items() if not field.exclude)
+    fields = model.model_fields.items()
+    return ", ".join(field.alias or name for name, field in fields if not field.exclude)
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
-    """Find the config model that validates location `loc`, by walking field annotations."""
+    """Find the config model that validates location `loc`, by walking field annotations; an
+    integration's or bridge's options are its own model's."""
     current: Any = HubConfig
+    if len(loc) >= 2 and loc[0] in SECTIONS and isinstance(loc[1], str):
+        try:
+            current = options_class(loc[0], loc[1])
+        except UnknownAddress:
+            return None
+        loc = loc[2:]
     for part in loc:
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(part) if isinstance(part, str) else None

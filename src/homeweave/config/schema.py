@@ -8,10 +8,21 @@ from pathlib import Path
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from homeweave.automation.schema import Automations, Scenes
+from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
+from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
 
 __all__ = [
@@ -77,6 +88,94 @@ Slug = Annotated[str, AfterValidator(_check_slug)]
 Text = Annotated[str, Field(min_length=1)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
 Options = Annotated[dict[str, Any], _empty_if_none(dict)]
+
+
+def _prefixed(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[InitErrorDetails]:
+    """The errors of a nested validation, re-rooted under ``prefix``."""
+    return [
+        InitErrorDetails(
+            type=PydanticCustomError(error["type"], error["msg"], _context(error.get("ctx"))),
+            loc=(*prefix, *error["loc"]),
+            input=error["input"],
+        )
+        for error in exc.errors(include_url=False)
+    ]
+
+
+def _context(ctx: dict[str, Any] | None) -> dict[str, Any]:
+    # A validator's own ValueError travels as ctx["error"]; keep its words, not the object.
+    found = dict(ctx or {})
+    if "error" in found:
+        found["error"] = str(found["error"])
+    return found
+
+
+def _plugins(section: str) -> BeforeValidator:
+    """Check ``{name: options}`` of a plugin section against each plugin's options model."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return {} if value is None else value  # the dict type check words the rest
+        checked: dict[Any, Any] = {}
+        errors: list[InitErrorDetails] = []
+        for name, raw in value.items():
+            if not isinstance(name, str):
+                checked[name] = raw  # the dict's key check words this one
+                continue
+            try:
+                checked[name] = _plugin_options(section, name, raw)
+            except ValidationError as exc:
+                errors.extend(_prefixed(exc, (name,)))
+        if errors:
+            raise ValidationError.from_exception_data(section, errors)
+        return checked
+
+    return BeforeValidator(check)
+
+
+def _plugin_options(section: str, name: str, raw: Any) -> BaseModel:
+    """Plugin ``name``'s options model for ``raw`` (a key written with no value: defaults)."""
+    try:
+        model = options_class(section, name)
+    except UnknownAddress:
+        what = SECTIONS[section][1]
+        message = f"unknown {what} {name!r}; known: {', '.join(known_plugins(section)) or 'none'}"
+        problem = InitErrorDetails(type=_problem(message, ()), loc=(), input=raw)
+        raise ValidationError.from_exception_data(section, [problem]) from None
+    if isinstance(raw, model):
+        return raw
+    bad_keys = _key_errors(raw, ()) if isinstance(raw, Mapping) else []
+    try:
+        options = model.model_validate({} if raw is None else raw)
+    except ValidationError as exc:
+        raise ValidationError.from_exception_data(section, bad_keys + _prefixed(exc, ())) from None
+    if bad_keys:
+        raise ValidationError.from_exception_data(section, bad_keys)
+    return options
+
+
+def _key_errors(raw: Mapping[Any, Any], where: tuple[str | int, ...]) -> list[InitErrorDetails]:
+    """Option keys must be text; pydantic would call such a key unknown rather than say so."""
+    return [
+        InitErrorDetails(
+            type=PydanticCustomError("invalid_key", "Keys should be strings"),
+            loc=(*where, key),
+            input=key,
+        )
+        for key in raw
+        if not isinstance(key, str)
+    ]
+
+
+def _dump_plugins(value: dict[str, BaseModel]) -> dict[str, Any]:
+    return {
+        name: options.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        for name, options in value.items()
+    }
+
+
+# Each plugin's options, validated by its own model; dumped as the YAML that reads back equal.
+PluginOptions = Annotated[dict[str, BaseModel], PlainSerializer(_dump_plugins)]
 
 
 class _Section(BaseModel):
@@ -175,10 +274,10 @@ class HubConfig(_Section):
     devices: Annotated[tuple[DeviceConfig, ...], _empty_if_none(tuple)] = Field(
         default=(), strict=False
     )
-    integrations: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
+    integrations: Annotated[PluginOptions, _plugins("integrations")] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
     api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
-    bridges: Annotated[dict[str, Options], _empty_if_none(dict)] = Field(default_factory=dict)
+    bridges: Annotated[PluginOptions, _plugins("bridges")] = Field(default_factory=dict)
     automations: Automations = Field(default=(), strict=False)
     scenes: Scenes = Field(default=(), strict=False)
     # The file this came from, set by the loader (never read from YAML); anchors relative paths.
@@ -207,6 +306,7 @@ class HubConfig(_Section):
         _first_seen("device", ((("devices", i, "id"), d.id) for i, d in enumerate(self.devices)))
         for index, device in enumerate(self.devices):
             _check_device_refs(index, device, room_ids, self.integrations)
+        _check_device_options(self.devices)
         return self
 
 
@@ -238,3 +338,18 @@ def _check_device_refs(
             f"'integrations' (configured: {configured})",
             ("devices", index, "integration"),
         )
+
+
+def _check_device_options(devices: Iterable[DeviceConfig]) -> None:
+    """A device's ``options`` must fit its integration's device model, where it has one."""
+    errors: list[InitErrorDetails] = []
+    for index, device in enumerate(devices):
+        model = device_options_class(device.integration)
+        if model is None:
+            continue
+        try:
+            model.model_validate(device.options)
+        except ValidationError as exc:
+            errors.extend(_prefixed(exc, ("devices", index, "options")))
+    if errors:
+        raise ValidationError.from_exception_data("devices", errors)

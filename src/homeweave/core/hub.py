@@ -18,7 +18,12 @@ from homeweave.core.events import (
     RegistryChanged,
     Unsubscribe,
 )
-from homeweave.core.integration import HubContext, Integration, integration_class
+from homeweave.core.integration import (
+    HubContext,
+    Integration,
+    integration_class,
+    integration_options,
+)
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
@@ -194,8 +199,8 @@ class Hub:
             [*self.seed.integrations, *(d.integration for d in self.registry.devices.values())]
         )
         for name in names:
-            options = self.seed.integrations.get(name) or {}
             try:
+                options = self.seed.integrations.get(name) or integration_options(name)()
                 integration = integration_class(name)(self.context, options)
                 await integration.setup()
             except Exception as exc:

@@ -4,16 +4,22 @@ state out (through ``HubContext``)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar, Generic
+
+from pydantic import BaseModel
+from typing_extensions import TypeVar
 
 from homeweave.core.events import EventBus
-from homeweave.core.plugins import plugin_class
+from homeweave.core.plugins import options_class, plugin_class
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
 from homeweave.model import Value
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel, default=BaseModel, covariant=True)
+"""An integration's options model (its ``options`` module's ``OPTIONS``), checked by config."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,7 @@ class PropertyWrite:
     value: Value
 
 
-class Integration(ABC):
+class Integration(ABC, Generic[OptionsT]):
     """One ecosystem. Subclasses map their protocol library's objects onto the model.
 
     After a device confirms a write, the integration calls ``hub.states.update``; where the
@@ -46,9 +52,9 @@ class Integration(ABC):
 
     name: ClassVar[str]
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: OptionsT) -> None:
         self.hub = hub
-        self.options = dict(options)
+        self.options = options
 
     @property
     def devices(self) -> list[Device]:
@@ -79,3 +85,8 @@ def integration_class(name: str) -> type[Integration]:
         "homeweave.integrations", name, "integration", "INTEGRATION", Integration, "integration"
     )
     return found
+
+
+def integration_options(name: str) -> type[BaseModel]:
+    """The options model of the integration ``name`` (``<name>.options.OPTIONS``)."""
+    return options_class("homeweave.integrations", name, "integration")

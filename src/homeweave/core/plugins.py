@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from pydantic import BaseModel
+
 from homeweave.errors import UnknownAddress
 
 
@@ -26,4 +28,11 @@ def plugin_class(
     found = getattr(found_module, attribute, None)
     if not isinstance(found, type) or not issubclass(found, base):
         raise UnknownAddress(what, name)
+    return found
+
+
+def options_class(package: str, name: str, what: str) -> type[BaseModel]:
+    """The options model of plugin ``name``: ``<package>.<name>.options.OPTIONS``. Options
+    modules import no wire code, so config can check options without loading a plugin."""
+    found: type[BaseModel] = plugin_class(package, name, "options", "OPTIONS", BaseModel, what)
     return found

@@ -10,13 +10,13 @@ import json
 import logging
 import secrets
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeweave.bridges import Bridge
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Op, Set
-from homeweave.bridges.ha_mqtt.options import parse_options
+from homeweave.bridges.ha_mqtt.options import HaOptions
 from homeweave.bridges.ha_mqtt.state import Catalog, Message, Outbox
 from homeweave.bridges.ha_mqtt.topics import OFFLINE, ONLINE, Topics
 from homeweave.core.events import (
@@ -48,14 +48,14 @@ SHOWN_PAYLOAD = 200  # bytes of a bad payload quoted in the log
 WINDOW = 8  # publishes awaiting their PUBACK at once
 
 
-class HaMqttBridge(Bridge):
+class HaMqttBridge(Bridge[HaOptions]):
     """Home Assistant MQTT discovery for every device of the hub."""
 
     name = "ha_mqtt"
 
-    def __init__(self, hub: Hub, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: Hub, options: HaOptions) -> None:
         super().__init__(hub, options)
-        self.settings = parse_options(options)
+        self.settings = options
         settings = self.settings
         self.topics = Topics(settings.discovery_prefix, settings.base_topic, settings.status_topic)
         self.catalog = Catalog(hub.registry, hub.states, self.topics)

@@ -1,74 +1,50 @@
-"""The ha_mqtt bridge's options (``bridges: ha_mqtt: {...}`` in homeweave.yaml)."""
+"""The ha_mqtt bridge's options (``bridges: ha_mqtt: {...}`` in homeweave.yaml), checked by
+``config/`` when the file is loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from pydantic import BaseModel, ConfigDict, Field
 
-from homeweave.bridges.ha_mqtt.topics import DEFAULT_BASE, DEFAULT_PREFIX, DEFAULT_STATUS
-from homeweave.options import OptionReader
 from homeweave.transport.backoff import Backoff
 from homeweave.transport.mqtt import BrokerSettings
+from homeweave.transport.mqtt_config import DEFAULT_BROKER, BrokerUrl, Topic
 
-DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
-KNOWN = frozenset(
-    {
-        "broker",
-        "username",
-        "password",
-        "discovery_prefix",
-        "base_topic",
-        "status_topic",
-        "reconnect_min",
-        "reconnect_max",
-        "keepalive",
-    }
-)
-
-_READ = OptionReader("bridges.ha_mqtt")
+DEFAULT_PREFIX = "homeassistant"
+DEFAULT_BASE = "homeweave"
+DEFAULT_STATUS = "homeassistant/status"  # HA's birth topic: its own setting, not the prefix's
 
 
-@dataclass(frozen=True)
-class HaOptions:
-    broker: BrokerSettings = field(default_factory=BrokerSettings)
-    discovery_prefix: str = DEFAULT_PREFIX
-    base_topic: str = DEFAULT_BASE
-    status_topic: str = DEFAULT_STATUS
-    backoff: Backoff = field(default_factory=Backoff)
-    keepalive: int = 30
+class HaOptions(BaseModel):
+    """The broker Home Assistant uses, the topics, and reconnect timings (s)."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-def parse_options(options: Mapping[str, Any]) -> HaOptions:
-    """Check and convert the options; ConfigError names the one that is wrong."""
-    unknown = sorted(set(options) - KNOWN)
-    if unknown:
-        raise _READ.error(
-            f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}"
+    broker_url: BrokerUrl = Field(default=DEFAULT_BROKER, alias="broker")
+    """The broker HA's MQTT integration uses; ``mqtts://`` for TLS, ``user:pass@`` allowed."""
+    username: str | None = None
+    password: str | None = None
+    discovery_prefix: Topic = DEFAULT_PREFIX
+    """HA's discovery prefix (its MQTT integration setting)."""
+    base_topic: Topic = DEFAULT_BASE
+    """Our state, command and availability topics."""
+    status_topic: Topic = DEFAULT_STATUS
+    """HA's birth message topic: ``online`` there -> republish all."""
+    reconnect_min: float = Field(default=0.5, gt=0)
+    reconnect_max: float = Field(default=30.0, gt=0)
+    keepalive: int = Field(default=30, ge=1)
+    """MQTT keepalive, in seconds."""
+
+    @property
+    def broker(self) -> BrokerSettings:
+        """The broker to connect to, credentials included."""
+        return BrokerSettings.from_url(
+            self.broker_url, username=self.username, password=self.password
         )
-    try:
-        broker = BrokerSettings.from_url(
-            _READ.text(options, "broker", DEFAULT_BROKER),
-            username=_READ.optional_text(options, "username"),
-            password=_READ.optional_text(options, "password"),
-        )
-    except ValueError as exc:
-        raise _READ.error(str(exc)) from None
-    return HaOptions(
-        broker=broker,
-        discovery_prefix=_topic(options, "discovery_prefix", DEFAULT_PREFIX),
-        base_topic=_topic(options, "base_topic", DEFAULT_BASE),
-        status_topic=_topic(options, "status_topic", DEFAULT_STATUS),
-        backoff=Backoff(
-            initial=_READ.number(options, "reconnect_min", 0.5, positive=True),
-            maximum=_READ.number(options, "reconnect_max", 30.0, positive=True),
-        ),
-        keepalive=max(1, int(_READ.number(options, "keepalive", 30, positive=True))),
-    )
+
+    @property
+    def backoff(self) -> Backoff:
+        """Reconnect delays."""
+        return Backoff(initial=self.reconnect_min, maximum=self.reconnect_max)
 
 
-def _topic(options: Mapping[str, Any], key: str, default: str) -> str:
-    topic = _READ.text(options, key, default).strip("/")
-    if not topic or any(c in topic for c in "#+"):
-        raise _READ.error(f"{key} must be a topic without wildcards, got {topic!r}")
-    return topic
+OPTIONS = HaOptions

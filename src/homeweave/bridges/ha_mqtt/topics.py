@@ -18,10 +18,8 @@ import re
 from dataclasses import dataclass
 
 from homeweave.bridges.ha_mqtt.entity import EntityTopics
+from homeweave.bridges.ha_mqtt.options import DEFAULT_BASE, DEFAULT_PREFIX, DEFAULT_STATUS
 
-DEFAULT_PREFIX = "homeassistant"
-DEFAULT_BASE = "homeweave"
-DEFAULT_STATUS = "homeassistant/status"  # HA's birth topic: its own setting, not the prefix's
 ONLINE, OFFLINE = "online", "offline"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 

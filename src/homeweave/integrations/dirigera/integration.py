@@ -6,8 +6,8 @@ try again after a jittered, growing delay. Writes are PATCHed and count as done 
 pushes them back (or, if no push comes, when a read of the device shows them).
 
 Devices in the config name their hub device with ``options: {dirigera_id: ...}``; other hub
-devices are registered at run time as ``dirigera-<hub id>`` in the room the ``rooms`` option
-maps their DIRIGERA room to (else ``default_room``, else the first room).
+devices are registered at run time where ``core.placement.adopt`` puts them (id from the name,
+room from the ``rooms`` option, a room of the same name, ``default_room``, the first room).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import asyncio
 import contextlib
 import logging
 import os
-import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.placement import Found, Rules, adopt
 from homeweave.core.registry import Device
 from homeweave.core.supervise import Up, supervise
 from homeweave.errors import ConfigError, DeviceUnavailable, IntegrationError
@@ -48,7 +48,6 @@ from homeweave.protocols.dirigera.models import (
     Event,
     EventType,
     RemotePress,
-    Room,
 )
 from homeweave.protocols.dirigera.pairing import pair
 from homeweave.transport.backoff import Backoff
@@ -71,14 +70,14 @@ class _Confirmation:
     )
 
 
-class DirigeraIntegration(Integration):
+class DirigeraIntegration(Integration[Settings]):
     """Lights, outlets, blinds, air purifiers, sensors and remotes behind one DIRIGERA hub."""
 
     name = "dirigera"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: Settings) -> None:
         super().__init__(hub, options)
-        self.settings = Settings.from_options(self.options)
+        self.settings = options
         for room in [*self.settings.rooms.values(), self.settings.default_room]:
             if room is not None and room not in hub.registry.rooms:
                 raise ConfigError(
@@ -306,43 +305,32 @@ class DirigeraIntegration(Integration):
         self.hub.registry.set_available(our_id, reachable, reason)
 
     def _register(self, hub_device: HubDevice, kind: mapping.Kind) -> str | None:
-        our_id = "dirigera-" + re.sub(r"[^a-z0-9]+", "-", hub_device.id.lower()).strip("-")
-        spec = mapping.build_spec(kind, hub_device)
-        existing = self.hub.registry.devices.get(our_id)
-        if existing is not None and existing.integration != self.name:
-            _LOGGER.warning("cannot register %s: the id belongs to another device", our_id)
+        room = hub_device.room
+        found = Found(
+            self.name,
+            "dirigera_id",
+            hub_device.id,
+            hub_device.name,
+            vendor_room=None if room is None else room.name,
+            vendor_room_id=None if room is None else room.id,
+        )
+        rules = Rules(self.settings.rooms, self.settings.default_room)
+        place = adopt(found, self.hub.registry, rules)
+        if place is None:
             return None
-        if existing is None:
-            room_id = self._room_for(hub_device.room)
-            if room_id is None:
-                _LOGGER.warning("no room to put DIRIGERA device %s in; define rooms", our_id)
-                return None
-            name = hub_device.name
-        elif existing.spec.document == spec.document:
-            self._ours[hub_device.id] = our_id  # known from the stored registry; keep as is
-            return our_id
-        else:
-            room_id, name = existing.room_id, existing.name
         self.hub.registry.register(
             Device(
-                id=our_id,
-                name=name,
-                room_id=room_id,
-                home_id=self.hub.registry.rooms[room_id].home_id,
+                id=place.id,
+                name=hub_device.name,
+                room_id=place.room.id,
+                home_id=place.room.home_id,
                 integration=self.name,
-                spec=spec,
-                options={"dirigera_id": hub_device.id},
+                spec=mapping.build_spec(kind, hub_device),
+                options=found.options,
             )
         )
-        self._ours[hub_device.id] = our_id
-        return our_id
-
-    def _room_for(self, room: Room | None) -> str | None:
-        if room is not None and room.name in self.settings.rooms:
-            return self.settings.rooms[room.name]
-        if self.settings.default_room is not None:
-            return self.settings.default_room
-        return next(iter(self.hub.registry.rooms), None)
+        self._ours[hub_device.id] = place.id
+        return place.id
 
     def _on_event(self, event: Event) -> None:
         try:

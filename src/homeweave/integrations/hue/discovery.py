@@ -1,15 +1,15 @@
 """What a bridge has, in our terms: ``Thing``s (a Hue device, or a room's grouped light) with the
-resource ids behind them and a generated spec; which configured device is which thing; which of
-our rooms a new thing goes to."""
+resource ids behind them and a generated spec; which configured device is which thing; a new
+thing as ``core.placement`` sees it."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from homeweave.core.registry import Device, Room
+from homeweave.core.placement import Found
+from homeweave.core.registry import Device
 from homeweave.integrations.hue.mapping import device_spec
 from homeweave.model import DeviceSpec
 
@@ -130,38 +130,6 @@ def match(devices: Iterable[Device], found: list[Thing]) -> dict[str, Thing]:
     return matched
 
 
-def slug(text: str) -> str:
-    """``Hue Play #2`` -> ``hue-play-2``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "device"
-
-
-def device_id_for(thing: Thing, taken: Mapping[str, Device]) -> str:
-    """A readable id for a new thing, unique in the registry."""
-    base = slug(thing.name)
-    base = base if base.startswith("hue-") else f"hue-{base}"
-    existing = taken.get(base)
-    if existing is None or existing.options.get("hue_id") == thing.key:
-        return base
-    return f"{base}-{thing.key.replace('-', '')[:6]}"
-
-
-def room_for(
-    thing: Thing,
-    rooms: Iterable[Room],
-    mapping: Mapping[str, str],
-    default_room: str | None,
-) -> Room | None:
-    """Our room for a thing: the ``rooms`` option, else a room of the same name, else the
-    ``default_room`` option, else the first room."""
-    by_id = {room.id: room for room in rooms}
-    for key in (thing.room_key, thing.room_name):
-        if key is not None and mapping.get(key) in by_id:
-            return by_id[mapping[key]]
-    if thing.room_name is not None:
-        wanted = thing.room_name.casefold()
-        for room in by_id.values():
-            if room.name.casefold() == wanted or room.id == slug(thing.room_name):
-                return room
-    if default_room is not None and default_room in by_id:
-        return by_id[default_room]
-    return next(iter(by_id.values()), None)
+def placed(thing: Thing) -> Found:
+    """A thing as placement sees it: the Hue device (or grouped light) id, name and room."""
+    return Found("hue", "hue_id", thing.key, thing.name, thing.room_name, thing.room_key)

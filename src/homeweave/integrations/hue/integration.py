@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -28,16 +28,17 @@ from aiohue.v2.controllers.events import EventType  # type: ignore[import-untype
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.paths import default_data_dir
+from homeweave.core.placement import Rules, adopt
 from homeweave.core.registry import Device
 from homeweave.core.supervise import Up, supervise
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.hue.discovery import (
     CONTROLLERS,
     Thing,
-    device_id_for,
     match,
+    placed,
     resource,
-    room_for,
     rtype_of,
     things,
 )
@@ -88,18 +89,17 @@ class _Stream:
             await self._changed.wait()
 
 
-class HueIntegration(Integration):
+class HueIntegration(Integration[HueOptions]):
     """Lights, rooms' grouped lights, motion/light-level/temperature sensors and switches of one
     Hue bridge."""
 
     name = "hue"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: HueOptions) -> None:
         super().__init__(hub, options)
-        self.settings = HueOptions.parse(self.options)
-        key_file = self.settings.key_file
-        if "key_file" not in self.options and hub.data_dir is not None:
-            key_file = hub.data_dir / KEY_FILE  # the hub's own data dir, beside its database
+        self.settings = options
+        # unset: the hub's own data dir, beside its database
+        key_file = options.key_file or (hub.data_dir or default_data_dir()) / KEY_FILE
         self.keys = KeyStore(key_file)
         self.queue = CommandQueue(self._put)
         self.bridge: Any | None = None
@@ -267,20 +267,18 @@ class HueIntegration(Integration):
         for thing in found:
             if thing.key in claimed:
                 continue
-            room = room_for(
-                thing, registry.rooms.values(), self.settings.rooms, self.settings.default_room
-            )
-            if room is None:
-                _LOGGER.warning("no room to put Hue device %r in; add a room", thing.name)
+            new = placed(thing)
+            place = adopt(new, registry, Rules(self.settings.rooms, self.settings.default_room))
+            if place is None:
                 continue
             device = Device(
-                id=device_id_for(thing, registry.devices),
+                id=place.id,
                 name=thing.name,
-                room_id=room.id,
-                home_id=room.home_id,
+                room_id=place.room.id,
+                home_id=place.room.home_id,
                 integration=self.name,
                 spec=thing.spec,
-                options={"hue_id": thing.key, "discovered": True},
+                options={**new.options, "discovered": True},
             )
             registry.register(device)
             matched[device.id] = thing

@@ -13,72 +13,71 @@
 Per device (``options`` of a device with ``integration: hue``): ``hue_id`` (the Hue device id, or
 any of its service ids) or ``hue_name`` (its name in the Hue app; default: the device's name), and
 ``transition_ms``.
+
+Checked by ``config/`` when homeweave.yaml is loaded; imports nothing of the integration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from homeweave.core.paths import default_data_dir
-from homeweave.errors import ConfigError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 KEY_FILE = "hue-keys.json"
 
 
-@dataclass(frozen=True, slots=True)
-class HueOptions:
-    host: str
-    app_key: str | None = None
-    key_file: Path = field(default_factory=lambda: default_data_dir() / KEY_FILE)
-    transition_ms: int | None = 400
-    rooms: dict[str, str] = field(default_factory=dict)
-    default_room: str | None = None
-    discover: bool = True
-    groups: bool = True
-    pair_interval: float = 2.0
-    connect_timeout: float = 10.0
-    retry_max: float = 60.0
+def _expand(path: Path | None) -> Path | None:
+    return path.expanduser() if path is not None else None
 
-    @classmethod
-    def parse(cls, options: Mapping[str, Any]) -> HueOptions:
-        """Check types and fill defaults; ConfigError names the offending option."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise ConfigError(
-                f"hue: unknown option {unknown[0]!r} (known: {', '.join(sorted(known))})"
-            )
-        host = options.get("host")
-        if not isinstance(host, str) or not host:
-            raise ConfigError("hue: 'host' (the bridge's address, e.g. 192.168.1.20) is required")
-        rooms = options.get("rooms") or {}
-        if not isinstance(rooms, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in rooms.items()
-        ):
-            raise ConfigError("hue: 'rooms' must map Hue room names to room ids")
-        values: dict[str, Any] = {"host": host, "rooms": dict(rooms)}
-        for name, kind in (
-            ("app_key", str),
-            ("default_room", str),
-            ("discover", bool),
-            ("groups", bool),
-        ):
-            if name in options and options[name] is not None:
-                values[name] = _typed(options, name, kind)
-        for name in ("pair_interval", "connect_timeout", "retry_max"):
-            if name in options:
-                values[name] = float(_typed(options, name, (int, float)))
-        if "transition_ms" in options:
-            transition = options["transition_ms"]
-            if transition is not None and not _is_int(transition):
-                raise ConfigError("hue: 'transition_ms' must be a whole number of milliseconds")
-            values["transition_ms"] = transition
-        if options.get("key_file"):
-            values["key_file"] = Path(str(_typed(options, "key_file", str))).expanduser()
-        return cls(**values)
+
+class HueOptions(BaseModel):
+    """How to reach the Hue bridge, and where the devices found on it go."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    host: str = Field(min_length=1)
+    """The bridge's address, e.g. 192.168.1.20; ``host:port`` for one not on 443."""
+    app_key: str | None = None
+    """The bridge's app key; unset: read from ``key_file``, else pair (press the link button)."""
+    key_file: Annotated[Path | None, AfterValidator(_expand)] = Field(default=None, strict=False)
+    """Where pairing keeps app keys; unset: ``hue-keys.json`` in the hub's data dir."""
+    transition_ms: int | None = Field(default=400, ge=0)
+    """Transition sent with every light command, in ms (0: instant; null: the bridge's own)."""
+    rooms: dict[str, str] = Field(default_factory=dict)
+    """Hue room (name or id) -> our room id, for discovered devices."""
+    default_room: str | None = None
+    """Room for discovered devices whose Hue room matches none of ours."""
+    discover: bool = True
+    """Register bridge devices that no device config names."""
+    groups: bool = True
+    """Also a device per Hue room's grouped light."""
+    pair_interval: float = Field(default=2.0, gt=0)
+    """Seconds between pairing attempts while waiting for the link button."""
+    connect_timeout: float = Field(default=10.0, gt=0)
+    """Seconds to wait for the bridge to answer a connect."""
+    retry_max: float = Field(default=60.0, gt=0)
+    """Longest wait between reconnect attempts, in seconds."""
+
+
+class HueDeviceOptions(BaseModel):
+    """A configured Hue device's ``options``: which bridge device it is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    hue_id: str | None = None
+    """The Hue device id, or any of its service ids."""
+    hue_name: str | None = None
+    """Its name in the Hue app (default: the device's name)."""
+    transition_ms: int | None = Field(default=None, ge=0)
+    """This device's transition in ms, instead of the integration's."""
+    discovered: bool = False
+    """Set by the hub on devices it registered from the bridge."""
+
+
+OPTIONS = HueOptions
+DEVICE_OPTIONS = HueDeviceOptions
 
 
 def device_transition(options: HueOptions, device_options: Mapping[str, Any]) -> int | None:
@@ -89,12 +88,3 @@ def device_transition(options: HueOptions, device_options: Mapping[str, Any]) ->
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _typed(options: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
-    value = options[name]
-    if isinstance(value, bool) and kind is not bool:
-        raise ConfigError(f"hue: {name!r} has the wrong type ({value!r})")
-    if not isinstance(value, kind):
-        raise ConfigError(f"hue: {name!r} has the wrong type ({value!r})")
-    return value

@@ -42,15 +42,14 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import ConfigError, DeviceUnavailable, HomeweaveError, IntegrationError
 from homeweave.integrations.miio.mapping import Adapter, LegacyAdapter, MiotAdapter
-from homeweave.integrations.miio.options import DeviceSettings, Settings
+from homeweave.integrations.miio.options import Settings, device_settings
 from homeweave.model import Value
 from homeweave.protocols.miio import discovery
 from homeweave.protocols.miio.client import HelloReply, MiioClient, MiioDevice
@@ -91,14 +90,14 @@ class Link:
         return f"miio device {self.device_id!r} at {self.device.label}"
 
 
-class MiioIntegration(Integration):
+class MiioIntegration(Integration[Settings]):
     """Polls miIO devices, sends them commands and keeps their availability honest."""
 
     name = "miio"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: Settings) -> None:
         super().__init__(hub, options)
-        self.settings = Settings.from_options(self.options)
+        self.settings = options
         self.client = MiioClient()
         self.links: dict[str, Link] = {}
         self.broken: dict[str, str] = {}
@@ -134,7 +133,7 @@ class MiioIntegration(Integration):
     def add(self, device: Device) -> Link | None:
         """Start polling a registry device; a configuration mistake leaves it unavailable."""
         try:
-            options = DeviceSettings.from_options(device.options, device.spec.name)
+            options = device_settings(device.options, device.spec.name)
             self._check_address(options.host, options.port)
         except ConfigError as exc:
             reason = f"configuration: {exc.reason}"

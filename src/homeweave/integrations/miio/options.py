@@ -1,14 +1,26 @@
-"""The miio integration's options and each device's options, checked with clear errors."""
+"""The miio integration's options and each device's options, checked by ``config/`` when
+homeweave.yaml is loaded (times in seconds)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    InstanceOf,
+    ValidationError,
+    model_validator,
+)
 
 from homeweave.errors import ConfigError
 from homeweave.integrations.miio.legacy import LEGACY_MODELS, LegacyModel
 from homeweave.protocols.miio.client import Timing
+from homeweave.protocols.miio.discovery import expand
 from homeweave.protocols.miio.errors import InvalidToken
 from homeweave.protocols.miio.miot import DEFAULT_CHUNK
 from homeweave.protocols.miio.protocol import DEFAULT_PORT, Token
@@ -19,102 +31,127 @@ UNAVAILABLE_AFTER = 30.0
 DISCOVER_WAIT = 2.0
 STARTUP_WAIT = 2.0
 """How long setup waits for the first poll of every device."""
+_TIMING = Timing()
 
 
-def _number(options: Mapping[str, Any], key: str, default: float, *, zero: bool = False) -> float:
-    value = options.get(key, default)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not number or value < 0 or (value == 0 and not zero):
-        bound = "0 or more" if zero else "above 0"
-        raise ConfigError(f"miio option {key!r} must be a number {bound}, got {value!r}")
-    return float(value)
+def _targets(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value  # one address needs no list
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Integration-wide options (``integrations: {miio: {...}}``), in seconds."""
+def _expandable(target: str) -> str:
+    try:
+        expand(target)
+    except ValueError as exc:
+        raise ValueError(f"is invalid: {exc}") from None
+    return target
 
-    poll_interval: float = POLL_INTERVAL
-    unavailable_after: float = UNAVAILABLE_AFTER
-    timing: Timing = field(default_factory=Timing)
-    discover: tuple[str, ...] = ()
-    discover_wait: float = DISCOVER_WAIT
-    startup_wait: float = STARTUP_WAIT
 
+class Settings(BaseModel):
+    """Integration-wide options (``integrations: {miio: {...}}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    poll_interval: float = Field(default=POLL_INTERVAL, gt=0)
+    """Seconds between polls of a device."""
+    unavailable_after: float = Field(default=UNAVAILABLE_AFTER, gt=0)
+    """Seconds without an answer before a device is unavailable (default: 30, or 3 polls)."""
+    timeout: float = Field(default=_TIMING.initial, gt=0)
+    """First attempt's timeout, before any round trip was measured."""
+    min_timeout: float = Field(default=_TIMING.minimum, gt=0)
+    max_timeout: float = Field(default=_TIMING.maximum, gt=0)
+    deadline: float = Field(default=_TIMING.deadline, gt=0)
+    """Default time budget of one request, retries included."""
+    discover: Annotated[
+        tuple[Annotated[str, AfterValidator(_expandable)], ...], BeforeValidator(_targets)
+    ] = Field(default=(), strict=False)
+    """Addresses or ranges (``192.168.1.20-60``, ``10.0.0.0/28``) to say hello to at start."""
+    discover_wait: float = Field(default=DISCOVER_WAIT, gt=0)
+    startup_wait: float = Field(default=STARTUP_WAIT, ge=0)
+    """How long setup waits for the first poll of every device."""
+
+    @model_validator(mode="before")
     @classmethod
-    def from_options(cls, options: Mapping[str, Any]) -> Settings:
-        """Read and check the options; ConfigError names the bad one."""
-        poll = _number(options, "poll_interval", POLL_INTERVAL)
-        gone = _number(options, "unavailable_after", max(UNAVAILABLE_AFTER, 3 * poll))
-        if gone < 2 * poll:
-            raise ConfigError(
-                f"miio option 'unavailable_after' ({gone:g} s) must be at least twice "
-                f"'poll_interval' ({poll:g} s), or healthy devices would flap"
+    def _three_polls(cls, data: Any) -> Any:
+        """Unset ``unavailable_after`` means 30 s or three polls, whichever is longer."""
+        if isinstance(data, Mapping) and "unavailable_after" not in data:
+            poll = data.get("poll_interval", POLL_INTERVAL)
+            if isinstance(poll, int | float) and not isinstance(poll, bool):
+                return {**data, "unavailable_after": max(UNAVAILABLE_AFTER, 3 * float(poll))}
+        return data
+
+    @model_validator(mode="after")
+    def _no_flapping(self) -> Self:
+        if self.unavailable_after < 2 * self.poll_interval:
+            raise ValueError(
+                f"'unavailable_after' ({self.unavailable_after:g} s) must be at least twice "
+                f"'poll_interval' ({self.poll_interval:g} s), or healthy devices would flap"
             )
-        base = Timing()
-        timing = Timing(
-            initial=_number(options, "timeout", base.initial),
-            minimum=_number(options, "min_timeout", base.minimum),
-            maximum=_number(options, "max_timeout", base.maximum),
-            deadline=_number(options, "deadline", base.deadline),
-        )
-        discover = options.get("discover", [])
-        if isinstance(discover, str):
-            discover = [discover]
-        if not isinstance(discover, list) or not all(isinstance(t, str) for t in discover):
-            raise ConfigError("miio option 'discover' must be a list of addresses or ranges")
-        return cls(
-            poll_interval=poll,
-            unavailable_after=gone,
-            timing=timing,
-            discover=tuple(discover),
-            discover_wait=_number(options, "discover_wait", DISCOVER_WAIT),
-            startup_wait=_number(options, "startup_wait", STARTUP_WAIT, zero=True),
-        )
+        return self
+
+    @property
+    def timing(self) -> Timing:
+        """The request timeouts of every device."""
+        return Timing(self.timeout, self.min_timeout, self.max_timeout, self.deadline)
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceSettings:
+def _token(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Token.from_hex(value)
+        except InvalidToken as exc:
+            raise ValueError(f"is invalid: {exc}") from None
+    return value
+
+
+def _legacy(value: Any) -> Any:
+    if isinstance(value, str):
+        found = LEGACY_MODELS.get(value)
+        if found is None:
+            known = ", ".join(sorted(LEGACY_MODELS))
+            raise ValueError(f"is an unknown legacy model {value!r}; known: {known}")
+        return found
+    return value
+
+
+class DeviceSettings(BaseModel):
     """One device's ``options``: where it is, its token, and optionally a legacy model."""
 
-    host: str
-    port: int
-    token: Token
-    legacy: LegacyModel | None
-    max_properties: int
-    restore_on_start: bool = False
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    @classmethod
-    def from_options(cls, options: Mapping[str, Any], spec_name: str) -> DeviceSettings:
-        """Read and check one device's options; ConfigError says what to fix."""
-        host = options.get("host")
-        if not isinstance(host, str) or not host:
-            raise ConfigError("needs options.host (the device's IP address)")
-        port = options.get("port", DEFAULT_PORT)
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-            raise ConfigError(f"options.port must be a UDP port number, got {port!r}")
-        raw_token = options.get("token")
-        if not isinstance(raw_token, str):
-            raise ConfigError("needs options.token (32 hex digits)")
-        try:
-            token = Token.from_hex(raw_token)
-        except InvalidToken as exc:
-            raise ConfigError(f"options.token: {exc}") from None
-        legacy = None
-        if "legacy" in options:
-            legacy = LEGACY_MODELS.get(str(options["legacy"]))
-            if legacy is None:
-                known = ", ".join(sorted(LEGACY_MODELS))
-                raise ConfigError(f"unknown legacy model {options['legacy']!r}; known: {known}")
-            if legacy.spec != spec_name:
-                raise ConfigError(
-                    f"legacy model {legacy.model} is a {legacy.spec!r}, but the device's spec "
-                    f"is {spec_name!r}; use model: {legacy.spec}"
-                )
-        chunk = options.get("max_properties", DEFAULT_CHUNK)
-        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-            raise ConfigError(f"options.max_properties must be a positive integer, got {chunk!r}")
-        restore = options.get("restore_on_start", False)
-        if not isinstance(restore, bool):
-            raise ConfigError(f"options.restore_on_start must be true or false, got {restore!r}")
-        return cls(host, port, token, legacy, chunk, restore)
+    host: str = Field(min_length=1)
+    """The device's IP address."""
+    port: int = Field(default=DEFAULT_PORT, gt=0, lt=65536)
+    token: Annotated[InstanceOf[Token], BeforeValidator(_token)]
+    """32 hex digits (the device's key)."""
+    legacy: Annotated[InstanceOf[LegacyModel] | None, BeforeValidator(_legacy)] = None
+    """A legacy miIO model (``roborock.vacuum.s5``) mapped onto the device's catalog spec."""
+    max_properties: int = Field(default=DEFAULT_CHUNK, ge=1)
+    """Most properties asked in one request."""
+    restore_on_start: bool = False
+    """Write the last known values back when the hub starts."""
+
+
+OPTIONS = Settings
+DEVICE_OPTIONS = DeviceSettings
+
+
+def device_settings(options: Mapping[str, Any], spec_name: str) -> DeviceSettings:
+    """Read one device's options for a device of spec ``spec_name``; ConfigError says what to
+    fix (``options.host: Field required``)."""
+    try:
+        settings = DeviceSettings.model_validate(options)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in ("options", *first["loc"]))
+        if first["type"] == "missing":
+            raise ConfigError(f"needs {where}") from None
+        ctx = first.get("ctx") or {}
+        message = str(ctx["error"]) if first["type"] == "value_error" else first["msg"]
+        raise ConfigError(f"{where}: {message}") from None
+    legacy = settings.legacy
+    if legacy is not None and legacy.spec != spec_name:
+        raise ConfigError(
+            f"legacy model {legacy.model} is a {legacy.spec!r}, but the device's spec "
+            f"is {spec_name!r}; use model: {legacy.spec}"
+        )
+    return settings

@@ -11,13 +11,13 @@ import contextlib
 import logging
 import time
 import zlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable
+from homeweave.integrations.virtual.options import VirtualOptions
 from homeweave.model import Value
 from homeweave.model.behaviours import behaviour_for
 from homeweave.model.simulated import SimulatedDevice
@@ -25,15 +25,15 @@ from homeweave.model.simulated import SimulatedDevice
 _LOGGER = logging.getLogger(__name__)
 
 
-class VirtualIntegration(Integration):
+class VirtualIntegration(Integration[VirtualOptions]):
     """Simulated devices living in the hub's own loop."""
 
     name = "virtual"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: VirtualOptions) -> None:
         super().__init__(hub, options)
-        self.tick = float(self.options.get("tick", 1.0))
-        self._seed = int(self.options.get("seed", 0))
+        self.tick = options.tick
+        self._seed = options.seed
         self.sims: dict[str, SimulatedDevice] = {}
         self._offline: set[str] = set()
         self._clock: asyncio.Task[None] | None = None

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.placement import Found, Rules, adopt
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError, SpecError
 from homeweave.integrations.zigbee2mqtt.devices import (
@@ -27,9 +28,9 @@ from homeweave.integrations.zigbee2mqtt.devices import (
     Directory,
     ZigbeeDevice,
 )
-from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model, slug
+from homeweave.integrations.zigbee2mqtt.exposes import INFO_SIID, ZigbeeModel, build_model
 from homeweave.integrations.zigbee2mqtt.mapping import encode_writes
-from homeweave.integrations.zigbee2mqtt.options import parse_options
+from homeweave.integrations.zigbee2mqtt.options import Z2MOptions
 from homeweave.integrations.zigbee2mqtt.payloads import malformed, parse_json, parse_online
 from homeweave.integrations.zigbee2mqtt.state import apply_state
 from homeweave.integrations.zigbee2mqtt.writes import Writes
@@ -50,14 +51,14 @@ _LOGGER = logging.getLogger(__name__)
 BRIDGE_ID = "zigbee2mqtt-bridge"
 
 
-class Zigbee2MqttIntegration(Integration):
+class Zigbee2MqttIntegration(Integration[Z2MOptions]):
     """Zigbee devices through a Zigbee2MQTT instance on an MQTT broker."""
 
     name = "zigbee2mqtt"
 
-    def __init__(self, hub: HubContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, hub: HubContext, options: Z2MOptions) -> None:
         super().__init__(hub, options)
-        self.config = parse_options(options)
+        self.config = options
         self.client = Z2MClient(
             self.config.broker,
             self.config.base_topic,
@@ -257,16 +258,18 @@ class Zigbee2MqttIntegration(Integration):
                 unavailable_reason=existing.unavailable_reason,
             )
         else:
-            room = self._room_for(name, ieee)
-            if room is None:
-                _LOGGER.warning("zigbee2mqtt: no room to put %r in; define a room", name)
+            wanted = self.config.placement(name, ieee)
+            found = Found(
+                self.name, "ieee_address", ieee, name, wanted_id=wanted.id, wanted_room=wanted.room
+            )
+            place = adopt(found, self.hub.registry, Rules(default_room=self.config.default_room))
+            if place is None:
                 return None
-            placement = self.config.placement(name, ieee)
             device = Device(
-                id=self._new_id(placement.id or slug(name), ieee),
-                name=placement.name or name,
-                room_id=room,
-                home_id=self.hub.registry.rooms[room].home_id,
+                id=place.id,
+                name=wanted.name or name,
+                room_id=place.room.id,
+                home_id=place.room.home_id,
                 integration=self.name,
                 spec=model.spec,
                 model=str(definition.get("model") or "") or None,
@@ -292,26 +295,6 @@ class Zigbee2MqttIntegration(Integration):
             ),
             None,
         )
-
-    def _room_for(self, name: str, ieee: str) -> str | None:
-        registry = self.hub.registry
-        for room in (self.config.placement(name, ieee).room, self.config.default_room):
-            if room is None:
-                continue
-            if room in registry.rooms:
-                return room
-            _LOGGER.warning("zigbee2mqtt: room %r for %r does not exist", room, name)
-        for home_id in registry.homes:
-            rooms = registry.rooms_of(home_id)
-            if rooms:
-                return rooms[0].id
-        return None
-
-    def _new_id(self, wanted: str, ieee: str) -> str:
-        taken = self.hub.registry.devices
-        if wanted not in taken:
-            return wanted
-        return f"{wanted}-{slug(ieee)[-6:]}"
 
     # --- availability ------------------------------------------------------------------------
     def _availability(self, zigbee: ZigbeeDevice) -> tuple[bool, str]:
