@@ -28,19 +28,23 @@ def test_home_yaml_is_a_config_file_the_loader_reads() -> None:
     assert len(config.devices) == 19
     assert {d.integration for d in config.devices} == {"virtual"}
     assert (len(config.automations), len(config.scenes)) == (10, 4)
-    assert {k: v.model_dump() for k, v in config.integrations.items()} == {"virtual": {"tick": 1.0}}
+    assert list(config.integrations) == ["virtual"]
+    assert config.integrations["virtual"].model_dump()["tick"] == 1.0
     assert config.api.port == 8321
 
 
 def test_a_part_replaces_the_virtual_device_of_its_id_and_adds_the_partner_sections() -> None:
     lamp = {"id": "kitchen-lamp", "name": "Kitchen lamp", "room": "kitchen", "model": "light"}
     new = {"id": "porch-lamp", "name": "Porch lamp", "room": "hallway", "model": "light"}
-    part = DemoPart("acme", {"host": "127.0.0.1"}, [lamp, new])
+    part = DemoPart("hue", {"host": "127.0.0.1"}, [lamp, new])
     config = demo_config([part], port=0, tick=0)
     owner = {d.id: d.integration for d in config.devices}
-    assert owner["kitchen-lamp"] == owner["porch-lamp"] == "acme"
+    assert owner["kitchen-lamp"] == owner["porch-lamp"] == "hue"
     assert len(config.devices) == len(virtual_devices()) + 1
-    assert config.integrations == {"virtual": {"tick": 0}, "acme": {"host": "127.0.0.1"}}
+    options = {
+        name: o.model_dump(include={"tick", "host"}) for name, o in config.integrations.items()
+    }
+    assert options == {"virtual": {"tick": 0}, "hue": {"host": "127.0.0.1"}}
     assert config.api.port == 0
     partners = partners_data()
     assert len(config.automations) == 10 + len(partners["automations"])
@@ -56,7 +60,9 @@ def test_without_parts_the_home_is_virtual_only() -> None:
 
 
 def test_a_broken_part_is_a_config_error_naming_the_key() -> None:
-    part = DemoPart("acme", devices=[{"id": "x", "name": "X", "room": "attic", "model": "light"}])
+    part = DemoPart(
+        "hue", {"host": "127.0.0.1"}, [{"id": "x", "name": "X", "room": "attic", "model": "light"}]
+    )
     with pytest.raises(ConfigError, match="unknown room 'attic'"):
         demo_config([part])
 
@@ -68,5 +74,6 @@ def test_the_seed_carries_the_registry_options_and_history_settings() -> None:
     lamp = next(d for d in seed.devices if d.id == "living-room-ceiling")
     assert (lamp.home_id, lamp.room_id, lamp.spec.name) == ("home", "living-room", "light")
     assert lamp.options == {"initial": {"on": True, "brightness": 60}}
-    assert seed.integrations == {"virtual": {"tick": 0}}
+    assert list(seed.integrations) == ["virtual"]
+    assert seed.integrations["virtual"].model_dump()["tick"] == 0
     assert (seed.history.retention_days, seed.history.flush_interval) == (30, 1.0)
