@@ -20,9 +20,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from homeweave.protocols.zigbee2mqtt.topics import DEFAULT_BASE_TOPIC
-from homeweave.transport.backoff import Backoff
-from homeweave.transport.mqtt import BrokerSettings
-from homeweave.transport.mqtt_config import DEFAULT_BROKER, BrokerUrl, Topic
+from homeweave.transport.mqtt_config import MqttBrokerOptions, Topic
 
 
 class Placement(BaseModel):
@@ -35,16 +33,9 @@ class Placement(BaseModel):
     name: str | None = None
 
 
-class Z2MOptions(BaseModel):
+class Z2MOptions(MqttBrokerOptions):
     """The broker, the Zigbee2MQTT base topic, placement of discovered devices, timings (s)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    broker_url: BrokerUrl = Field(default=DEFAULT_BROKER, alias="broker")
-    """``mqtt://[user:pass@]host[:port]``, ``mqtts://`` for TLS."""
-    username: str | None = None
-    """The broker login, instead of in the URL."""
-    password: str | None = None
     base_topic: Topic = DEFAULT_BASE_TOPIC
     """Zigbee2MQTT's ``mqtt.base_topic``."""
     default_room: str | None = None
@@ -57,22 +48,6 @@ class Z2MOptions(BaseModel):
     """How long setup waits for the retained device list."""
     resend_after: float = Field(default=2.0, ge=0)
     request_timeout: float = Field(default=10.0, ge=0)
-    reconnect_min: float = Field(default=0.5, gt=0)
-    reconnect_max: float = Field(default=30.0, gt=0)
-    keepalive: int = Field(default=30, ge=0)
-    """MQTT keepalive, in seconds."""
-
-    @property
-    def broker(self) -> BrokerSettings:
-        """The broker to connect to, credentials included."""
-        return BrokerSettings.from_url(
-            self.broker_url, username=self.username, password=self.password
-        )
-
-    @property
-    def backoff(self) -> Backoff:
-        """Reconnect delays."""
-        return Backoff(initial=self.reconnect_min, maximum=self.reconnect_max)
 
     def placement(self, friendly_name: str, ieee: str) -> Placement:
         """The configured placement by friendly name, else by IEEE address; ``rooms`` gives
