@@ -15,7 +15,7 @@ from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
 from homeweave.automation.engine import AutomationEngine
-from homeweave.bridges import Bridge, bridge_class
+from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE

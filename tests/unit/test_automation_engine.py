@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from homeweave.automation import views
+from homeweave.api import automation_views as views
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message

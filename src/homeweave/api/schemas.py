@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Body as FastApiBody
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
+
+from homeweave.automation.schema import AutomationConfig, SceneConfig
 
 JsonValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
@@ -147,3 +162,41 @@ class HealthOut(BaseModel):
     version: str
     uptime: float
     devices: int
+
+
+class DryRunBody(Body):
+    state: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Hypothetical values by address; none: current state"
+    )
+    at: datetime | None = Field(default=None, description="Evaluate as if it were this time")
+    automation: dict[str, Any] | None = Field(
+        default=None, description="A definition to try instead of the stored one"
+    )
+
+
+class CaptureBody(Body):
+    id: str = Field(description="The scene's id")
+    name: str = Field(description="The scene's name")
+    devices: list[str] = Field(default_factory=list, description="Devices to capture whole")
+    addresses: list[str] = Field(default_factory=list, description="Single properties")
+    replace: bool = Field(default=False, description="Replace a scene with the same id")
+
+
+def component(model: type[BaseModel]) -> dict[str, str]:
+    """A reference to ``model``'s schema among the document's components."""
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+# Definitions are read as plain mappings: the engine checks them, with messages that name the
+# path of each problem (and the YAML line); the document still shows their real schema.
+DOCUMENTED: tuple[type[BaseModel], ...] = (AutomationConfig, SceneConfig)
+AutomationBody = Annotated[
+    dict[str, Any],
+    FastApiBody(description="An automation, as in homeweave.yaml"),
+    WithJsonSchema(component(AutomationConfig)),
+]
+SceneBody = Annotated[
+    dict[str, Any],
+    FastApiBody(description="A scene, as in homeweave.yaml"),
+    WithJsonSchema(component(SceneConfig)),
+]

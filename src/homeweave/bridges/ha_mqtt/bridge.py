@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiomqtt
 
-from homeweave.bridges import Bridge
+from homeweave.bridges.base import Bridge
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Op, Set
 from homeweave.bridges.ha_mqtt.options import parse_options
 from homeweave.bridges.ha_mqtt.state import Catalog, Message, Outbox
