@@ -8,6 +8,7 @@ from homeweave.api import schemas
 from homeweave.api.dependencies import HubDep
 from homeweave.api.errors import declared
 from homeweave.api.views import device_out, home_out, property_out
+from homeweave.core.hub import Hub
 from homeweave.errors import UnknownAddress
 from homeweave.model import Access, check_access
 
@@ -63,15 +64,30 @@ async def set_property(
     )
 
 
-@router.post(
-    "/devices/{device_id}/actions/{action:path}",
-    tags=["control"],
-    responses=declared(404, 409, 413, 422, 502, 503),
-)
+ACTION_ERRORS = declared(404, 409, 413, 422, 502, 503)
+
+
+@router.post("/devices/{device_id}/actions/{action}", tags=["control"], responses=ACTION_ERRORS)
 async def do_action(
     hub: HubDep, device_id: str, action: str, body: schemas.ActionBody | None = None
 ) -> schemas.ActionResultOut:
-    """Invoke ``action`` or ``service/action`` with positional arguments."""
+    """Invoke an action, named alone when only one service has it, with positional inputs."""
+    return await _do(hub, device_id, action, body)
+
+
+@router.post(
+    "/devices/{device_id}/actions/{service}/{action}", tags=["control"], responses=ACTION_ERRORS
+)
+async def do_service_action(
+    hub: HubDep, device_id: str, service: str, action: str, body: schemas.ActionBody | None = None
+) -> schemas.ActionResultOut:
+    """Invoke ``service/action`` with positional inputs."""
+    return await _do(hub, device_id, f"{service}/{action}", body)
+
+
+async def _do(
+    hub: Hub, device_id: str, action: str, body: schemas.ActionBody | None
+) -> schemas.ActionResultOut:
     result = await hub.commands.do(device_id, action, body.args if body else [])
     return schemas.ActionResultOut(
         address=result.address,

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homeweave.api.schemas import ErrorOut
@@ -38,6 +39,7 @@ INTERNAL = "internal"
 EXCERPT = 80  # characters of a bad value shown back to its sender
 MESSAGE_LIMIT = 2000  # a whole error text: room for a list of choices, never a whole body
 BODY_PARSE_ERROR = "There was an error parsing the body"
+METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 DESCRIPTIONS = {
     400: "The request cannot be carried out",
     401: "A valid bearer token is required",
@@ -114,13 +116,15 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 def _allowed(request: Request) -> list[str]:
-    path = request.scope.get("path", "")
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(path) and getattr(route, "methods", None):
-            methods |= route.methods
-    return sorted(methods)
+    scope = request.scope
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

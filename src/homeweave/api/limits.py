@@ -23,7 +23,10 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimit:
     """Refuses a body over ``limit`` bytes with 413: at once when Content-Length says so, and by
-    counting the streamed chunks otherwise (chunked bodies have no length)."""
+    counting the streamed chunks otherwise (chunked bodies have no length).
+
+    Not Starlette's RequestBodyLimitMiddleware (FastAPI's ``max_body_size``): that one answers
+    in plain text, and replaces any response, a 401 too, with its 413."""
 
     def __init__(self, app: ASGIApp, limit: int = BODY_LIMIT) -> None:
         self.app = app

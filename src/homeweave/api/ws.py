@@ -168,7 +168,7 @@ class Session:
         try:
             message = decode(raw)
         except ValueError as exc:
-            _LOGGER.info("WebSocket %s sent a message that is no request: %s", self.peer, exc)
+            _LOGGER.warning("WebSocket %s sent a message that is no request: %s", self.peer, exc)
             self.push({"type": "error", "error": str(exc)})
             return
         try:
