@@ -13,7 +13,14 @@ from fastapi.responses import JSONResponse
 from homeweave.api import automation_views as views
 from homeweave.api.dependencies import EngineDep
 from homeweave.api.errors import conflict, declared
-from homeweave.api.schemas import AutomationBody, DryRunBody
+from homeweave.api.schemas import (
+    AutomationBody,
+    AutomationOut,
+    DryRunBody,
+    NotificationOut,
+    TraceOut,
+    WhyOut,
+)
 from homeweave.api.yaml_bodies import YamlBodies, or_yaml
 from homeweave.automation.schema import AutomationConfig
 
@@ -23,7 +30,7 @@ router = APIRouter(
 ONE = "/automations/{automation_id}"
 
 
-@router.get("/automations")
+@router.get("/automations", response_model=list[AutomationOut])
 async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
     """Every automation with its state: enabled, valid, running, last trace."""
     return [views.automation_out(e, engine.clock) for e in engine.entries.values()]
@@ -32,7 +39,7 @@ async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
 @router.post(
     "/automations",
     status_code=201,
-    response_model=None,
+    response_model=AutomationOut,
     openapi_extra=or_yaml(AutomationConfig),
     responses=declared(409, 413, 422),
 )
@@ -44,7 +51,7 @@ async def create(engine: EngineDep, body: AutomationBody) -> dict[str, Any] | JS
     return views.automation_out(await engine.create(body), engine.clock)
 
 
-@router.get(ONE, responses=declared(404))
+@router.get(ONE, response_model=AutomationOut, responses=declared(404))
 async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     """One automation with its state."""
     return views.automation_out(engine.entry(automation_id), engine.clock)
@@ -52,7 +59,7 @@ async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
 
 @router.put(
     ONE,
-    response_model=None,
+    response_model=AutomationOut,
     openapi_extra=or_yaml(AutomationConfig),
     responses=declared(404, 409, 413, 422),
 )
@@ -74,19 +81,19 @@ async def delete(engine: EngineDep, automation_id: str) -> Response:
     return Response(status_code=204)
 
 
-@router.post(f"{ONE}/enable", responses=declared(404))
+@router.post(f"{ONE}/enable", response_model=AutomationOut, responses=declared(404))
 async def enable(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     """Watch the automation's triggers again."""
     return views.automation_out(await engine.set_enabled(automation_id, True), engine.clock)
 
 
-@router.post(f"{ONE}/disable", responses=declared(404))
+@router.post(f"{ONE}/disable", response_model=AutomationOut, responses=declared(404))
 async def disable(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     """Stop watching the automation's triggers."""
     return views.automation_out(await engine.set_enabled(automation_id, False), engine.clock)
 
 
-@router.post(f"{ONE}/run", responses=declared(404, 422))
+@router.post(f"{ONE}/run", response_model=TraceOut, responses=declared(404, 422))
 async def run(
     engine: EngineDep,
     automation_id: str,
@@ -96,7 +103,7 @@ async def run(
     return engine.run(automation_id, check_conditions=conditions).to_dict()
 
 
-@router.post(f"{ONE}/dry-run", responses=declared(404, 413, 422))
+@router.post(f"{ONE}/dry-run", response_model=TraceOut, responses=declared(404, 413, 422))
 async def dry_run(
     engine: EngineDep, automation_id: str, body: DryRunBody | None = None
 ) -> dict[str, Any]:
@@ -109,7 +116,7 @@ async def dry_run(
     return trace.to_dict()
 
 
-@router.get(f"{ONE}/traces", responses=declared(404, 422))
+@router.get(f"{ONE}/traces", response_model=list[TraceOut], responses=declared(404, 422))
 async def traces(
     engine: EngineDep,
     automation_id: str,
@@ -120,7 +127,7 @@ async def traces(
     return [t.to_dict() for t in await engine.traces(automation_id, limit, fired)]
 
 
-@router.get(f"{ONE}/why", responses=declared(404))
+@router.get(f"{ONE}/why", response_model=WhyOut, responses=declared(404))
 async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     """Why it did (not) run lately, in sentences, with the recent traces."""
     entry = engine.entry(automation_id)
@@ -132,13 +139,13 @@ async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/traces/{trace_id}", responses=declared(404))
+@router.get("/traces/{trace_id}", response_model=TraceOut, responses=declared(404))
 async def trace(engine: EngineDep, trace_id: str) -> dict[str, Any]:
     """One stored trace."""
     return (await engine.trace(trace_id)).to_dict()
 
 
-@router.get("/notifications", responses=declared(422))
+@router.get("/notifications", response_model=list[NotificationOut], responses=declared(422))
 async def notifications(
     engine: EngineDep,
     since: Annotated[float, Query(description="Only those after (epoch seconds)")] = 0.0,

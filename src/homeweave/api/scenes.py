@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from homeweave.api import automation_views as views
 from homeweave.api.dependencies import EngineDep
 from homeweave.api.errors import conflict, declared
-from homeweave.api.schemas import CaptureBody, SceneBody
+from homeweave.api.schemas import CaptureBody, SceneApplyOut, SceneBody, SceneOut
 from homeweave.api.yaml_bodies import YamlBodies, or_yaml
 from homeweave.automation.schema import SceneConfig
 from homeweave.errors import AutomationError
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["scenes"], route_class=YamlBodies, respo
 ONE = "/scenes/{scene_id}"
 
 
-@router.get("/scenes")
+@router.get("/scenes", response_model=list[SceneOut])
 async def list_scenes(engine: EngineDep) -> list[dict[str, Any]]:
     """Every scene, whether or not it is valid."""
     return [views.scene_out(e) for e in engine.scene_entries.values()]
@@ -28,7 +28,7 @@ async def list_scenes(engine: EngineDep) -> list[dict[str, Any]]:
 @router.post(
     "/scenes",
     status_code=201,
-    response_model=None,
+    response_model=SceneOut,
     openapi_extra=or_yaml(SceneConfig),
     responses=declared(409, 413, 422),
 )
@@ -41,7 +41,10 @@ async def create_scene(engine: EngineDep, body: SceneBody) -> dict[str, Any] | J
 
 
 @router.post(
-    "/scenes/capture", status_code=201, response_model=None, responses=declared(404, 409, 413, 422)
+    "/scenes/capture",
+    status_code=201,
+    response_model=SceneOut,
+    responses=declared(404, 409, 413, 422),
 )
 async def capture(engine: EngineDep, body: CaptureBody) -> dict[str, Any] | JSONResponse:
     """Store the current values of devices (and addresses) as a scene."""
@@ -53,7 +56,7 @@ async def capture(engine: EngineDep, body: CaptureBody) -> dict[str, Any] | JSON
     return views.scene_out(engine.scene_entry(body.id))
 
 
-@router.get(ONE, responses=declared(404))
+@router.get(ONE, response_model=SceneOut, responses=declared(404))
 async def get_scene(engine: EngineDep, scene_id: str) -> dict[str, Any]:
     """One scene."""
     return views.scene_out(engine.scene_entry(scene_id))
@@ -61,7 +64,7 @@ async def get_scene(engine: EngineDep, scene_id: str) -> dict[str, Any]:
 
 @router.put(
     ONE,
-    response_model=None,
+    response_model=SceneOut,
     openapi_extra=or_yaml(SceneConfig),
     responses=declared(404, 409, 413, 422),
 )
@@ -87,7 +90,7 @@ async def delete_scene(engine: EngineDep, scene_id: str) -> Response:
     return Response(status_code=204)
 
 
-@router.post(f"{ONE}/apply", responses=declared(404))
+@router.post(f"{ONE}/apply", response_model=SceneApplyOut, responses=declared(404))
 async def apply(engine: EngineDep, scene_id: str) -> dict[str, Any]:
     """Apply a scene: one batch per device, all devices at once; per-device outcomes."""
     outcomes = await engine.apply_scene_outcomes(scene_id)

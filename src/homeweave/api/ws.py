@@ -215,9 +215,15 @@ class Session:
                 self.push(state_message(self.hub, event) | {"snapshot": True})
 
     async def send_loop(self) -> None:
+        """Send queued messages in order until cancelled."""
         while True:
             message = await self.queue.get()
-            await self.websocket.send_text(json.dumps(message))
+            try:
+                text = json.dumps(message)
+            except (TypeError, ValueError):  # a bug, not a reason to stop talking to the client
+                _LOGGER.exception("WebSocket %s: cannot send %r", self.peer, message.get("type"))
+                continue
+            await self.websocket.send_text(text)
 
 
 async def _receive_text(websocket: WebSocket) -> str | None:
