@@ -4,6 +4,7 @@ unknown routes, wrong methods, oversized bodies and (logged) bugs alike."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,6 +40,11 @@ INTERNAL = "internal"
 EXCERPT = 80  # characters of a bad value shown back to its sender
 MESSAGE_LIMIT = 2000  # a whole error text: room for a list of choices, never a whole body
 BODY_PARSE_ERROR = "There was an error parsing the body"
+# A Python repr of a string longer than an excerpt, in single or double quotes.
+_QUOTED = r"{q}(?:[^{q}\\\n]|\\.){{{n},}}{q}"
+_LONG_LITERAL = re.compile("|".join(_QUOTED.format(q=q, n=EXCERPT + 1) for q in "'\""))
+# Unquoted too: a path in a message may hold a sent key (values.<key>); no honest word is as long.
+_LONG_WORD = re.compile(rf"[^\s'\"]{{{EXCERPT + 1},}}")
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 DESCRIPTIONS = {
     400: "The request cannot be carried out",
@@ -73,14 +79,18 @@ def status_of(exc: HomeweaveError) -> int:
 
 
 def message_of(exc: HomeweaveError) -> str:
-    """The error's text, with the value or name its sender sent shortened to an excerpt."""
+    """The error's text; in a client error (4xx), each long quoted value (what its sender
+    sent, as the messages quote it with ``!r``) and each overlong word shortened to an excerpt."""
     text = str(exc)
-    sent = repr(exc.value) if isinstance(exc, InvalidValue) else None
-    if isinstance(exc, UnknownAddress):
-        sent = repr(exc.name)
-    if sent is not None and len(sent) > EXCERPT:
-        text = text.replace(sent, excerpt(sent))
-    return text
+    if status_of(exc) >= 500:  # the device's own words (a URL, say), not an echo
+        return text
+    text = _LONG_LITERAL.sub(_shortened, text)
+    return _LONG_WORD.sub(lambda match: excerpt(match.group()), text)
+
+
+def _shortened(match: re.Match[str]) -> str:
+    literal = match.group()
+    return literal[0] + excerpt(literal[1:-1]) + literal[0]
 
 
 def declared(*statuses: int) -> dict[int | str, dict[str, Any]]:
