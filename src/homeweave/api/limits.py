@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homeweave.api.errors import TOO_LARGE, error
 
-BODY_LIMIT = 1024 * 1024
+BODY_LIMIT = 512 * 1024  # twice the YAML limit: room for any honest body
 
 
 class BodyTooLarge(HTTPException):
