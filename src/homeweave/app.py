@@ -18,7 +18,7 @@ from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens, write_private
 from homeweave.api.server import ApiServer
 from homeweave.automation.engine import AutomationEngine
-from homeweave.bridges import Bridge, bridge_class
+from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig, parse_config
 from homeweave.config.seed import hub_seed
 from homeweave.core.hub import Hub

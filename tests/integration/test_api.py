@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import stat
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +19,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from homeweave.api.auth import hash_token
+from homeweave.api.limits import BODY_LIMIT
 from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
+from tests.integration.server_thread import ServerThread
 
 Api = tuple[Running, httpx.AsyncClient]
 
@@ -336,6 +336,94 @@ async def test_malformed_body_is_422_with_a_clear_message(
     assert await value_of(client, BRIGHTNESS) == 80
 
 
+# --- hostile input: sizes, methods, bugs --------------------------------------------------------
+def small_json_error(response: httpx.Response, status: int, kind: str) -> str:
+    """The error of a short ``{"error","kind"}`` answer."""
+    assert response.status_code == status, response.text[:300]
+    assert response.headers["content-type"] == "application/json"
+    assert len(response.content) < 1000
+    assert response.json()["kind"] == kind
+    return error_of(response, status)
+
+
+async def test_a_body_over_the_limit_is_413_before_it_is_read(api: Api) -> None:
+    _, client = api
+    huge = json.dumps({"value": "x" * BODY_LIMIT}).encode()
+    response = await client.put(BRIGHTNESS, content=huge)
+    assert "over" in small_json_error(response, 413, "too_large")
+    assert await value_of(client, BRIGHTNESS) == 80
+
+
+async def test_a_chunked_body_over_the_limit_is_413(api: Api) -> None:
+    _, client = api
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
+        yield b'{"value": "'
+        for _ in range(BODY_LIMIT // 4096 + 1):
+            yield b"x" * 4096
+        yield b'"}'
+
+    response = await client.put(BRIGHTNESS, content=chunks())
+    small_json_error(response, 413, "too_large")
+    assert await value_of(client, BRIGHTNESS) == 80
+
+
+async def test_a_stranger_with_a_huge_body_gets_only_401(api: Api) -> None:
+    running, _ = api
+    async with httpx.AsyncClient(base_url=running.url) as stranger:
+        response = await stranger.put(BRIGHTNESS, content=b"x" * (2 * BODY_LIMIT))
+    small_json_error(response, 401, "HTTPError")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", BRIGHTNESS, {"value": "x" * 500_000}),
+        ("PUT", BRIGHTNESS, {"value": 1, "x" * 500_000: 1}),
+        ("POST", f"{VACUUM}/actions/start-sweep", {"args": ["x" * 500_000]}),
+        ("POST", "/api/automations", {"id": "a", "name": "x" * 500_000, "triggers": []}),
+        ("POST", "/api/scenes", {"id": "a", "name": "a", "values": {"x" * 500_000: 1}}),
+    ],
+    ids=["value", "key", "argument", "automation", "scene"],
+)
+async def test_a_422_shows_only_an_excerpt_of_a_long_bad_value(
+    api: Api, method: str, path: str, body: dict[str, Any]
+) -> None:
+    _, client = api
+    response = await client.request(method, path, json=body)
+    assert response.status_code == 422, response.text[:300]
+    assert len(response.content) < 1000
+    assert "x" * 80 + "…" in response.json()["error"]
+
+
+async def test_a_wrong_method_is_405_allowing_every_method_of_the_path(api: Api) -> None:
+    _, client = api
+    response = await client.delete(BRIGHTNESS)
+    small_json_error(response, 405, "HTTPError")
+    assert response.headers["allow"] == "GET, PUT"
+    response = await client.get(f"{VACUUM}/actions/vacuum/start-sweep")
+    small_json_error(response, 405, "HTTPError")
+    assert response.headers["allow"] == "POST"
+
+
+async def test_a_bug_is_a_json_500_logged_once_with_its_traceback(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    running, client = api
+
+    def broken(address: str) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(running.hub.commands, "resolve", broken)
+    response = await client.get(BRIGHTNESS)
+    assert "log" in small_json_error(response, 500, "internal")
+    logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ZeroDivisionError]
+    assert len(logged) == 1
+    assert "GET /api/devices/hallway-lamp/light/brightness" in logged[0].getMessage()
+    monkeypatch.undo()
+    assert (await client.get(BRIGHTNESS)).status_code == 200
+
+
 # --- actions ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("action", ["start-sweep", "vacuum/start-sweep"])
 async def test_action_starts_the_vacuum(api: Api, action: str) -> None:
@@ -472,53 +560,6 @@ async def test_history_naive_iso_time_is_utc(api: Api, monkeypatch: pytest.Monke
 
 
 # --- fuzzing: arbitrary bodies and path segments never make a 5xx ---------------------------------
-class ServerThread:
-    """A demo hub serving in its own thread and loop, for sync tests that outlive one example."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self._data_dir = data_dir
-        self._ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="api-server-thread", daemon=True)
-        self.url = ""
-        self.token = ""
-
-    def __enter__(self) -> ServerThread:
-        self._thread.start()
-        if not self._ready.wait(timeout=30):
-            raise TimeoutError("the API server thread did not start within 30 s")
-        if self._error is not None:
-            raise self._error
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(timeout=30)
-        assert not self._thread.is_alive(), "the API server thread did not stop"
-        if self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as exc:
-            self._error = exc
-        finally:
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        config = demo_config(port=0, tick=0)
-        async with running_hub(config, self._data_dir, port=0) as running:
-            assert running.new_token is not None
-            self.url, self.token = running.url, running.new_token
-            self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-            self._ready.set()
-            await self._stop.wait()
-
-
 @pytest.fixture(scope="module")
 def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     with ServerThread(tmp_path_factory.mktemp("fuzz")) as server:

@@ -8,15 +8,15 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from fastapi import Depends, FastAPI, Header, HTTPException
 
-from homeweave.api.automations import automation_router
+from homeweave.api.app import create_app
+from homeweave.api.auth import Tokens, hash_token
 from homeweave.api.server import ApiServer
 from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
@@ -39,11 +39,6 @@ HALL: dict[str, Any] = {
     ],
     "actions": [{"type": "set", "address": "kitchen-lamp/light/on", "value": True}],
 }
-
-
-async def require_token(authorization: Annotated[str, Header()] = "") -> None:
-    if authorization != f"Bearer {TOKEN}":
-        raise HTTPException(401, "a valid bearer token is required")
 
 
 @dataclass
@@ -74,8 +69,9 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         engine = await stack.enter_async_context(
             AutomationEngine(hub, config.automations, config.scenes, clock=clock)
         )
-        app = FastAPI()
-        app.include_router(automation_router(engine, dependencies=[Depends(require_token)]))
+        assert hub.storage is not None
+        await hub.storage.add_token("test", hash_token(TOKEN))
+        app = create_app(hub, Tokens(hub.storage), engine)
         server = await stack.enter_async_context(ApiServer(app, "127.0.0.1", 0))
         headers = {"Authorization": f"Bearer {TOKEN}"}
         client = await stack.enter_async_context(

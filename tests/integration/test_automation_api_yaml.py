@@ -10,14 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from homeweave.api.automations import automation_router, problems
+from homeweave.api.app import create_app
+from homeweave.api.auth import Tokens, hash_token
 from homeweave.api.server import ApiServer
+from homeweave.api.yaml_bodies import problems
 from homeweave.app import build_hub, demo_config
 from homeweave.automation.engine import AutomationEngine
 
 YAML = {"Content-Type": "application/yaml"}
+TOKEN = "test-token"
 ILLUMINATION = "hallway-motion/motion-sensor/illumination"
 GOOD = """\
 id: door-note
@@ -40,10 +42,14 @@ async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         engine = await stack.enter_async_context(
             AutomationEngine(hub, config.automations, config.scenes)
         )
-        app = FastAPI()
-        app.include_router(automation_router(engine))
+        assert hub.storage is not None
+        await hub.storage.add_token("test", hash_token(TOKEN))
+        app = create_app(hub, Tokens(hub.storage), engine)
         server = await stack.enter_async_context(ApiServer(app, "127.0.0.1", 0))
-        yield await stack.enter_async_context(httpx.AsyncClient(base_url=server.url, timeout=5))
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        yield await stack.enter_async_context(
+            httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5)
+        )
 
 
 async def post_yaml(api: httpx.AsyncClient, text: str) -> httpx.Response:
@@ -142,7 +148,7 @@ async def test_json_bodies_and_the_openapi_document_are_as_before(
     assert "problems" not in response.json()
     listed = await api.get("/api/automations", headers=YAML)  # no body: the header is ignored
     assert listed.status_code == 200
-    doc: dict[str, Any] = (await api.get("/openapi.json")).json()
+    doc: dict[str, Any] = (await api.get("/api/openapi.json")).json()
     content = doc["paths"]["/api/automations"]["post"]["requestBody"]["content"]
     assert set(content) == {"application/json", "application/yaml"}
 

@@ -15,6 +15,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from homeweave.api.ws import MESSAGE_LIMIT
 from homeweave.app import Running
 from homeweave.core import AVAILABILITY_CHANGED, DEVICE_EVENT, PROPERTY_CHANGED
 from homeweave.integrations.virtual.integration import VirtualIntegration
@@ -24,6 +25,7 @@ Message = dict[str, Any]
 
 TIMEOUT = 2.0
 POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
 LAMP = "/api/devices/hallway-lamp"
 BRIGHTNESS = f"{LAMP}/light/brightness"
 _ids = itertools.count()
@@ -239,6 +241,40 @@ async def test_a_bad_request_is_an_error_and_the_socket_stays_usable(
         assert await before_pong(ws) == []
         await put(client, BRIGHTNESS, 40)  # the failed subscribe added no filter
         assert await before_pong(ws) == []
+
+
+@pytest.mark.parametrize("depth", [9, 1000, 20_000])
+async def test_a_deeply_nested_message_is_an_error_logged_and_the_socket_stays_usable(
+    api: Api, depth: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    running, _ = api
+    nested = '{"type": "subscribe", "id": ' + "[" * depth + "]" * depth + "}"
+    async with session(running) as ws:
+        await ws.send(nested)
+        assert "nested too deeply" in (await expect(ws, "error"))["error"]
+        assert await before_pong(ws) == []
+    assert any("nested too deeply" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_deepest_allowed_message_is_answered(api: Api) -> None:
+    running, _ = api
+    async with session(running) as ws:
+        await send(ws, {"type": "ping", "id": [[[[[[[1]]]]]]]})
+        assert (await expect(ws, "pong"))["id"] == [[[[[[[1]]]]]]]
+
+
+async def test_a_message_over_the_limit_closes_with_1009_and_a_reason(api: Api) -> None:
+    running, _ = api
+    async with session(running) as ws:
+        await send(ws, {"type": "ping", "id": "x" * MESSAGE_LIMIT})
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), TIMEOUT)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == MESSAGE_TOO_BIG
+    assert closed.value.rcvd.reason
+    async with session(running) as again:  # the hub still serves others
+        await send(again, {"type": "ping", "id": "x" * (MESSAGE_LIMIT // 2)})
+        assert len((await expect(again, "pong"))["id"]) == MESSAGE_LIMIT // 2
 
 
 @pytest.mark.parametrize(

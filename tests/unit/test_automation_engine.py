@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeweave.api import automation_views as views
 from homeweave.app import build_hub
-from homeweave.automation import views
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message

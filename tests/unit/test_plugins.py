@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from homeweave.bridges import bridge_class
+from homeweave.bridges.base import bridge_class
 from homeweave.bridges.ha_mqtt.bridge import BRIDGE
 from homeweave.core.integration import Integration, integration_class
 from homeweave.core.plugins import plugin_class

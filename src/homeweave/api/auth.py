@@ -1,4 +1,5 @@
-"""Bearer tokens: an admin token made on first run, stored hashed, handed to its owner in a file."""
+"""Bearer tokens: an admin token made on first run, stored hashed, handed to its owner in a file;
+and the one check of them, for every /api/ request and WebSocket."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from homeweave.api.errors import error
 from homeweave.core.paths import TOKEN_FILE
 from homeweave.storage import TokenStore
+
+PUBLIC_PATHS = frozenset({"/api/health"})
+POLICY_VIOLATION = 1008
 
 
 def hash_token(token: str) -> str:
@@ -54,3 +62,51 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     os.chmod(path, 0o600)
+
+
+class BearerAuth:
+    """Checks the token of every /api/ request before anything reads its body, so a stranger
+    learns nothing about a request but 401; a WebSocket may bring it as ``?token=`` (browsers
+    cannot set its headers) and is closed with 1008 without it."""
+
+    def __init__(self, app: ASGIApp, tokens: Tokens) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] not in ("http", "websocket")
+            or not path.startswith("/api/")
+            or path in PUBLIC_PATHS
+        ):
+            await self.app(scope, receive, send)
+            return
+        token = _token(scope)
+        if token is not None and await self.tokens.check(token):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            # Accept first: a close during the handshake reaches the client as a bare HTTP 403
+            # (browsers then report only 1006); after it the client sees 1008 and the reason.
+            await receive()  # websocket.connect
+            await send({"type": "websocket.accept"})
+            reason = "a valid token is required"
+            await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": reason})
+        else:
+            response = error(401, "a valid bearer token is required", "HTTPError")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            await response(scope, receive, send)
+
+
+def _token(scope: Scope) -> str | None:
+    """The bearer token of a request; a WebSocket's ``?token=`` goes first."""
+    if scope["type"] == "websocket":
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        token: str = query.get("token", [""])[0]
+        if token:
+            return token
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return None

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Body as FastApiBody
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
+
+from homeweave.automation.schema import AutomationConfig, SceneConfig
 
 JsonValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
@@ -147,3 +162,158 @@ class HealthOut(BaseModel):
     version: str
     uptime: float
     devices: int
+
+
+class DryRunBody(Body):
+    state: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Hypothetical values by address; none: current state"
+    )
+    at: datetime | None = Field(default=None, description="Evaluate as if it were this time")
+    automation: dict[str, Any] | None = Field(
+        default=None, description="A definition to try instead of the stored one"
+    )
+
+
+class CaptureBody(Body):
+    id: str = Field(description="The scene's id")
+    name: str = Field(description="The scene's name")
+    devices: list[str] = Field(default_factory=list, description="Devices to capture whole")
+    addresses: list[str] = Field(default_factory=list, description="Single properties")
+    replace: bool = Field(default=False, description="Replace a scene with the same id")
+
+
+# --- automations, scenes, traces (the dicts of `automation_views` and `Trace.to_dict`) ---------
+class TimerOut(BaseModel):
+    trigger: int
+    due: float
+
+
+class NextOut(BaseModel):
+    trigger: int
+    at: float
+
+
+class TraceBriefOut(BaseModel):
+    id: str
+    at: float
+    result: str
+    fired: bool
+    sentence: str
+
+
+class AutomationOut(BaseModel):
+    id: str
+    name: str
+    description: str
+    source: str = Field(description="config (homeweave.yaml) or api")
+    enabled: bool
+    mode: str
+    valid: bool
+    error: str
+    running: int
+    queued: int
+    triggers: list[str]
+    conditions: list[str]
+    actions: list[str]
+    timers: list[TimerOut]
+    next: list[NextOut]
+    last: TraceBriefOut | None
+    definition: dict[str, Any] = Field(description="As stored; see AutomationConfig")
+
+
+class SceneOut(BaseModel):
+    id: str
+    name: str
+    source: str
+    valid: bool
+    error: str
+    values: dict[str, JsonValue]
+
+
+class TriggerOut(BaseModel):
+    index: int = Field(description="-1: run by hand")
+    kind: str
+    description: str
+    sentence: str
+    data: dict[str, Any]
+
+
+class CheckOut(BaseModel):
+    label: str
+    ok: bool
+    sentence: str
+    seen: dict[str, Any]
+    children: list[CheckOut]
+
+
+class StepOut(BaseModel):
+    path: str
+    kind: str
+    summary: str
+    started_at: float
+    duration: float
+    outcome: str
+    detail: str
+    children: list[StepOut]
+
+
+class TraceOut(BaseModel):
+    automation: str
+    at: float
+    trigger: TriggerOut | None
+    result: str
+    sentence: str
+    conditions: list[CheckOut]
+    steps: list[StepOut]
+    finished_at: float | None
+    dry_run: bool
+    id: str
+
+
+class WhyOut(BaseModel):
+    automation: str
+    lines: list[str]
+    traces: list[TraceBriefOut]
+
+
+class NotificationOut(BaseModel):
+    automation: str
+    message: str
+    title: str | None
+    level: str
+    at: float
+    trace: str
+
+
+class DeviceOutcomeOut(BaseModel):
+    device: str
+    integration: str
+    addresses: list[str]
+    ok: bool
+    error: str
+
+
+class SceneApplyOut(BaseModel):
+    scene: str
+    ok: bool
+    devices: list[DeviceOutcomeOut]
+
+
+def component(model: type[BaseModel]) -> dict[str, str]:
+    """A reference to ``model``'s schema among the document's components."""
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+# Definitions are read as plain mappings: the engine checks them, with messages that name the
+# path of each problem (and the YAML line); the document still shows their real schema.
+DOCUMENTED: tuple[type[BaseModel], ...] = (AutomationConfig, SceneConfig)
+AutomationBody = Annotated[
+    dict[str, Any],
+    FastApiBody(description="An automation, as in homeweave.yaml"),
+    WithJsonSchema(component(AutomationConfig)),
+]
+SceneBody = Annotated[
+    dict[str, Any],
+    FastApiBody(description="A scene, as in homeweave.yaml"),
+    WithJsonSchema(component(SceneConfig)),
+]

@@ -11,6 +11,8 @@ from collections.abc import Generator
 import uvicorn
 from fastapi import FastAPI
 
+from homeweave.api.ws import MESSAGE_LIMIT as WS_MESSAGE_LIMIT
+
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -27,7 +29,13 @@ class ApiServer:
 
     def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 8321) -> None:
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            ws="websockets-sansio",
+            ws_max_size=WS_MESSAGE_LIMIT,  # a larger message is closed with 1009 and a reason
         )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None

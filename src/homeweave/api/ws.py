@@ -3,7 +3,10 @@
 Client messages: ``{"type": "subscribe", "home"?, "room"?, "device"?, "snapshot"?: bool}``
 (each subscribe adds a filter; with no keys it matches everything), ``{"type": "unsubscribe"}``,
 ``{"type": "ping"}``. Server messages: ``state``, ``availability``, ``event``, ``subscribed``,
-``pong``, ``error``. The token comes as ``?token=`` or an ``Authorization: Bearer`` header.
+``pong``, ``error``. The token comes as ``?token=`` or an ``Authorization: Bearer`` header
+(checked by `auth.BearerAuth` before the socket reaches this module). A message over
+`MESSAGE_LIMIT` bytes is refused by the server with close code 1009; one that is not JSON, or
+nested deeper than `MAX_DEPTH`, is answered with an ``error`` and logged.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from homeweave.api.dependencies import HubDep
 from homeweave.automation.notifications import NOTIFICATION, notification_message
 from homeweave.core import (
     AVAILABILITY_CHANGED,
@@ -32,7 +37,10 @@ from homeweave.errors import HomeweaveError, UnknownAddress
 
 _LOGGER = logging.getLogger(__name__)
 QUEUE_LIMIT = 5000
-POLICY_VIOLATION = 1008
+MESSAGE_LIMIT = 64 * 1024  # bytes; a subscribe is under 200
+MAX_DEPTH = 8  # nesting of a client message; the deepest honest one is 1
+INTERNAL_ERROR = 1011
+router = APIRouter(prefix="/api")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +62,31 @@ class Filter:
         )
 
 
-def _token(websocket: WebSocket) -> str | None:
-    token = websocket.query_params.get("token")
-    if token:
-        return token
-    header = websocket.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+def decode(raw: str) -> dict[str, Any]:
+    """A client message as a JSON object; ValueError says why it is not one."""
+    try:
+        message = json.loads(raw)
+    except RecursionError:
+        raise ValueError(f"the message is nested too deeply (the limit is {MAX_DEPTH})") from None
+    if not isinstance(message, dict):
+        raise ValueError("a message must be a JSON object")
+    if _depth(message) > MAX_DEPTH:
+        raise ValueError(f"the message is nested too deeply (the limit is {MAX_DEPTH})")
+    return message
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in a decoded JSON value, counted up to one past
+    `MAX_DEPTH` (iteratively: the value may be deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def state_message(hub: Hub, event: PropertyChanged) -> dict[str, Any]:
@@ -107,6 +133,8 @@ class Session:
         self.websocket = websocket
         self.filters: list[Filter] = []
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)
+        client = websocket.client
+        self.peer = f"{client.host}:{client.port}" if client else "client"
 
     def wanted(self, device_id: str) -> bool:
         return any(f.matches(self.hub, device_id) for f in self.filters)
@@ -138,9 +166,12 @@ class Session:
 
     async def handle(self, raw: str) -> None:
         try:
-            message = json.loads(raw)
-            if not isinstance(message, dict):
-                raise ValueError("a message must be a JSON object")
+            message = decode(raw)
+        except ValueError as exc:
+            _LOGGER.warning("WebSocket %s sent a message that is no request: %s", self.peer, exc)
+            self.push({"type": "error", "error": str(exc)})
+            return
+        try:
             await self._dispatch(message)
         except (ValueError, HomeweaveError) as exc:
             self.push({"type": "error", "error": str(exc)})
@@ -184,9 +215,15 @@ class Session:
                 self.push(state_message(self.hub, event) | {"snapshot": True})
 
     async def send_loop(self) -> None:
+        """Send queued messages in order until cancelled."""
         while True:
             message = await self.queue.get()
-            await self.websocket.send_text(json.dumps(message))
+            try:
+                text = json.dumps(message)
+            except (TypeError, ValueError):  # a bug, not a reason to stop talking to the client
+                _LOGGER.exception("WebSocket %s: cannot send %r", self.peer, message.get("type"))
+                continue
+            await self.websocket.send_text(text)
 
 
 async def _receive_text(websocket: WebSocket) -> str | None:
@@ -198,16 +235,9 @@ async def _receive_text(websocket: WebSocket) -> str | None:
     return text if isinstance(text, str) else None
 
 
-async def websocket_endpoint(websocket: WebSocket) -> None:
-    """Authenticate, then relay bus events matching the client's filters."""
-    hub: Hub = websocket.app.state.hub
-    token = _token(websocket)
-    if token is None or not await websocket.app.state.tokens.check(token):
-        # Accept first: a close during the handshake reaches the client as a bare HTTP 403
-        # (browsers then report only 1006); after it the client sees 1008 and the reason.
-        await websocket.accept()
-        await websocket.close(code=POLICY_VIOLATION, reason="a valid token is required")
-        return
+@router.websocket("/ws")
+async def websocket_endpoint(websocket: WebSocket, hub: HubDep) -> None:
+    """Relay bus events matching the client's filters; answer its requests."""
     await websocket.accept()
     session = Session(hub, websocket)
     unsubscribes = [
@@ -226,6 +256,11 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
                 await session.handle(text)
     except (WebSocketDisconnect, RuntimeError):
         pass
+    except Exception:
+        # A bug must not drop the connection without a word: close it with a reason.
+        _LOGGER.exception("WebSocket %s failed", session.peer)
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await websocket.close(INTERNAL_ERROR, "internal error; the hub's log has the details")
     finally:
         for unsubscribe in unsubscribes:
             unsubscribe()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from homeweave.bridges import Bridge
+from homeweave.bridges.base import Bridge
 from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Op, Set
 from homeweave.bridges.ha_mqtt.options import HaOptions
 from homeweave.bridges.ha_mqtt.state import Catalog, Message, Outbox

@@ -1,0 +1,98 @@
+"""Homes, devices and their properties and actions: read, write, invoke."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from homeweave.api import schemas
+from homeweave.api.dependencies import HubDep
+from homeweave.api.errors import declared
+from homeweave.api.views import device_out, home_out, property_out
+from homeweave.core.hub import Hub
+from homeweave.errors import UnknownAddress
+from homeweave.model import Access, check_access
+
+router = APIRouter(prefix="/api", responses=declared(401))
+PROPERTY = "/devices/{device_id}/{service}/{prop}"
+
+
+@router.get("/homes", tags=["registry"])
+async def homes(hub: HubDep) -> list[schemas.HomeOut]:
+    """Every home with its rooms and their device ids."""
+    return [home_out(hub.registry, h) for h in hub.registry.homes]
+
+
+@router.get("/devices", tags=["registry"], responses=declared(404, 422))
+async def devices(
+    hub: HubDep, home: str | None = None, room: str | None = None
+) -> list[schemas.DeviceOut]:
+    """Devices with their spec and current state, optionally filtered by home or room."""
+    if home is not None and home not in hub.registry.homes:
+        raise UnknownAddress("home", home, choices=sorted(hub.registry.homes))
+    if room is not None and room not in hub.registry.rooms:
+        raise UnknownAddress("room", room, choices=sorted(hub.registry.rooms))
+    found = hub.registry.devices_in(home=home, room=room)
+    return [device_out(hub.states, d) for d in found]
+
+
+@router.get("/devices/{device_id}", tags=["registry"], responses=declared(404, 422))
+async def device(hub: HubDep, device_id: str) -> schemas.DeviceOut:
+    """One device with its spec and current state."""
+    return device_out(hub.states, hub.registry.device(device_id))
+
+
+@router.get(PROPERTY, tags=["state"], responses=declared(404, 409, 422))
+async def get_property(hub: HubDep, device_id: str, service: str, prop: str) -> schemas.PropertyOut:
+    """One property's definition and current value."""
+    ref = hub.commands.resolve(f"{device_id}/{service}/{prop}")
+    check_access(ref.prop, Access.READ, address=ref.address)
+    return property_out(hub.states, ref.device, ref.service, ref.prop)
+
+
+@router.put(PROPERTY, tags=["control"], responses=declared(404, 409, 413, 422, 502, 503))
+async def set_property(
+    hub: HubDep, device_id: str, service: str, prop: str, body: schemas.SetBody
+) -> schemas.SetOut:
+    """Validate and write a value; answers once the device confirmed it."""
+    result = await hub.commands.set(f"{device_id}/{service}/{prop}", body.value)
+    return schemas.SetOut(
+        address=result.address,
+        device=result.device_id,
+        siid=result.siid,
+        piid=result.piid,
+        value=result.value,
+    )
+
+
+ACTION_ERRORS = declared(404, 409, 413, 422, 502, 503)
+
+
+@router.post("/devices/{device_id}/actions/{action}", tags=["control"], responses=ACTION_ERRORS)
+async def do_action(
+    hub: HubDep, device_id: str, action: str, body: schemas.ActionBody | None = None
+) -> schemas.ActionResultOut:
+    """Invoke an action, named alone when only one service has it, with positional inputs."""
+    return await _do(hub, device_id, action, body)
+
+
+@router.post(
+    "/devices/{device_id}/actions/{service}/{action}", tags=["control"], responses=ACTION_ERRORS
+)
+async def do_service_action(
+    hub: HubDep, device_id: str, service: str, action: str, body: schemas.ActionBody | None = None
+) -> schemas.ActionResultOut:
+    """Invoke ``service/action`` with positional inputs."""
+    return await _do(hub, device_id, f"{service}/{action}", body)
+
+
+async def _do(
+    hub: Hub, device_id: str, action: str, body: schemas.ActionBody | None
+) -> schemas.ActionResultOut:
+    result = await hub.commands.do(device_id, action, body.args if body else [])
+    return schemas.ActionResultOut(
+        address=result.address,
+        device=result.device_id,
+        siid=result.siid,
+        aiid=result.aiid,
+        outputs=result.outputs,
+    )

@@ -1,0 +1,24 @@
+"""Liveness, the one endpoint a stranger may call."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+
+import homeweave
+from homeweave.api import schemas
+from homeweave.api.dependencies import HubDep
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/health", tags=["hub"], openapi_extra={"security": []})
+async def health(hub: HubDep) -> schemas.HealthOut:
+    """Liveness; the only endpoint without a token."""
+    return schemas.HealthOut(
+        status="ok",
+        version=homeweave.__version__,
+        uptime=time.time() - hub.started_at if hub.started_at else 0.0,
+        devices=len(hub.registry.devices),
+    )

@@ -1,0 +1,39 @@
+"""The OpenAPI document: generated from the routes, plus what FastAPI cannot see — the bearer
+scheme (enforced by `auth.BearerAuth`, not by a dependency) and the schemas of definitions the
+engine checks itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+
+from homeweave.api.schemas import DOCUMENTED
+
+router = APIRouter(prefix="/api")
+REF_TEMPLATE = "#/components/schemas/{model}"
+BEARER = {"type": "http", "scheme": "bearer", "description": "The admin token from the data dir"}
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> dict[str, Any]:
+    """The document (behind the token, as the rest of the API)."""
+    app: FastAPI = request.app
+    return app.openapi()
+
+
+def document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of ``app``."""
+    doc = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = doc.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for model in DOCUMENTED:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    components["securitySchemes"] = {"bearer": BEARER}
+    doc["security"] = [{"bearer": []}]  # /api/health opts out with "security": []
+    return doc
