@@ -25,6 +25,7 @@ from typing import Any
 from homeweave.model import DeviceSpec, Value
 from homeweave.model.builder import SpecBuilder
 from homeweave.model.color import hs_from_rgb, mired_to_kelvin, rgb_from_hs
+from homeweave.model.narrow import narrow
 from homeweave.model.standard import Range
 from homeweave.protocols.dirigera.models import ClickPattern, Device
 
@@ -519,6 +520,13 @@ def spec_document(kind: Kind, device: Device) -> dict[str, Any]:
 def build_spec(kind: Kind, device: Device) -> DeviceSpec:
     """The DeviceSpec of a discovered device."""
     return _builder(kind, device).build(source=f"dirigera:{device.id}")
+
+
+def fitted(kind: Kind, spec: DeviceSpec, device: Device) -> DeviceSpec:
+    """``spec`` (a catalog model the user chose, or a generated one) with only what this device
+    has: no colour on a white lamp, no modes on a lamp without any. The same object if nothing
+    is cut."""
+    return narrow(spec, build_spec(kind, device))
 
 
 def _builder(kind: Kind, device: Device) -> SpecBuilder:
