@@ -23,6 +23,7 @@ import pytest
 
 from homeweave.app import running_hub
 from homeweave.core.hub import Hub
+from homeweave.model import catalog_names
 from homeweave.sim.demo import demo_config, start_demo_parts
 from tests import services
 from tests.integration.test_ha_mqtt_bridge import retained
@@ -114,10 +115,21 @@ async def test_home_assistant_accepts_every_discovery_message(
             config = config.model_copy(update={"bridges": {"ha_mqtt": options}})
             running = await stack.enter_async_context(running_hub(config, tmp_path, port=0))
             configs = await all_discovered(running.hub, mosquitto, prefix, base)
+            devices = running.hub.registry.devices.values()
+            owners = {d.id: d.integration for d in devices}
+            models = {d.model for d in devices}
     finally:
         await services.clear_retained(mosquitto, prefix)
         await services.clear_retained(mosquitto, base)
 
+    lit = {owners[t.split("/")[2].removeprefix(f"{base}_")] for t in configs if "/light/" in t}
+    assert lit == PARTS, "a light of every ecosystem reaches Home Assistant"
+    assert models >= set(catalog_names()), "every catalog model is in the demo"
+    # Modes only where the device has settable ones (catalog MIoT lamps, simulated or virtual):
+    # none for Hue, IKEA or Zigbee lamps, and the Roborock S5 only reports its mode.
+    modes = [t for t in configs if "/select/" in t and t.endswith("_mode/config")]
+    assert {owners[t.split("/")[2].removeprefix(f"{base}_")] for t in modes} <= {"miio", "virtual"}
+    assert f"{prefix}/sensor/{base}_robot-vacuum/vacuum_mode/config" in configs
     refused: list[str] = []
     for python in pythons:
         version, verdicts = await asyncio.to_thread(validate, python, prefix, configs)
