@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench browser web clean
+.PHONY: demo test lint bench browser web clean ha-envs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ test: lint browser
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Real Home Assistant installs (one virtualenv per supported version, in .ha/) for the optional
+# `pytest -m ha` check of every MQTT discovery message against HA's own schemas.
+HA_VERSIONS := 2024.3.3:python3.12 2025.4.4:python3.13
+ha-envs:
+	@for pair in $(HA_VERSIONS); do \
+		version=$${pair%%:*}; python=$${pair##*:}; \
+		[ -x .ha/$$version/bin/python ] && continue; \
+		echo "make ha-envs: Home Assistant $$version with $$python into .ha/$$version ..."; \
+		$$python -m venv .ha/$$version && \
+		.ha/$$version/bin/python -m pip install --quiet homeassistant==$$version || exit 1; \
+	done
 
 # Rebuild the dashboard's committed assets (src/homeweave/web/static) from web/ with npm.
 web:

@@ -10,14 +10,17 @@ Nothing of Home Assistant is copied here: every rule comes from importing it.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import sys
+import tempfile
 from typing import Any
 
 from homeassistant.components.mqtt import abbreviations
 from homeassistant.components.mqtt.discovery import SUPPORTED_COMPONENTS, TOPIC_MATCHER
 from homeassistant.const import __version__
+from homeassistant.core import HomeAssistant
 
 
 def expand(payload: dict[str, Any]) -> dict[str, Any]:
@@ -57,16 +60,26 @@ def check(prefix: str, topic: str, raw: str) -> tuple[str | None, str | None]:
     return component, None
 
 
+async def check_all(prefix: str, lines: list[str]) -> None:
+    """Check each message inside a running Home Assistant's loop, where HA validates discovery
+    (since 2024.10 a template validated without one is reported, and that needs HA's frame
+    helper; a bare schema call would fail on that instead of on the payload)."""
+    with tempfile.TemporaryDirectory() as config_dir:
+        hass = HomeAssistant(config_dir)
+        frame = importlib.import_module("homeassistant.helpers.frame")
+        if hasattr(frame, "async_setup"):
+            frame.async_setup(hass)
+        for line in lines:
+            message = json.loads(line)
+            component, error = check(prefix, message["topic"], message["payload"])
+            print(json.dumps({"topic": message["topic"], "component": component, "error": error}))
+    print(json.dumps({"version": __version__}))
+
+
 def main() -> None:
     """Check every message on stdin; the discovery prefix is the first argument."""
     prefix = sys.argv[1] if len(sys.argv) > 1 else "homeassistant"
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        message = json.loads(line)
-        component, error = check(prefix, message["topic"], message["payload"])
-        print(json.dumps({"topic": message["topic"], "component": component, "error": error}))
-    print(json.dumps({"version": __version__}))
+    asyncio.run(check_all(prefix, [line for line in sys.stdin if line.strip()]))
 
 
 if __name__ == "__main__":

@@ -243,11 +243,46 @@ async def test_unreachable_devices_and_refused_writes(api: Api, sim: DirigeraSim
     assert "cannot reach it" in response.json()["error"]
     sim.state.set_reachable(sofa, True)
     await until(hub, lambda: hub.registry.device(LAMP).available)
-    # The catalog light has a "mode" the hub has no attribute for.
+    # The catalog light has a "mode" the lamp has not: it is not in the lamp's spec at all.
     response = await client.put(f"/api/devices/{LAMP}/light/mode", json={"value": 1})
-    assert response.status_code == 502
-    assert "no DIRIGERA attribute" in response.json()["error"]
+    assert response.status_code == 404
+    assert response.json()["kind"] == "UnknownAddress"
     assert sim.state.patches == []
+
+
+async def test_a_configured_lamp_offers_exactly_what_it_has(
+    sim: DirigeraSimulator, tmp_path: Path
+) -> None:
+    bedside = {
+        "id": "bedside-lamp",
+        "name": "Bedside lamp",
+        "room": "bedroom",
+        "integration": "dirigera",
+        "model": "light",  # the catalog light has colour and modes; this white lamp has neither
+        "options": {"dirigera_id": HUB_ID["Bedside lamp"]},
+    }
+    async with api_for(hub_config(sim, [*CONFIGURED, bedside]), tmp_path) as (running, client):
+        hub = running.hub
+        await until(hub, lambda: hub.registry.device("bedside-lamp").available)
+        expected = {
+            "bedside-lamp": ["on", "brightness", "color-temperature"],
+            LAMP: ["on", "brightness", "color-temperature", "color"],
+        }
+        for did, props in expected.items():
+            light = hub.registry.device(did).spec.service("light")
+            assert [p.key for p in light.properties] == props, did
+        for prop, value in (("color", 0xFF0000), ("mode", 1)):
+            response = await client.put(
+                f"/api/devices/bedside-lamp/light/{prop}", json={"value": value}
+            )
+            assert response.status_code == 404, response.text  # was 502 for colour
+            assert response.json()["kind"] == "UnknownAddress"
+        assert sim.state.patches == []
+        response = await client.put(
+            "/api/devices/bedside-lamp/light/color-temperature", json={"value": 3000}
+        )
+        assert response.status_code == 200, response.text
+        assert sim.state.attributes(HUB_ID["Bedside lamp"])["colorTemperature"] == 3000
 
 
 def fixture(name: str) -> dict[str, Any]:

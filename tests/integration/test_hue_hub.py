@@ -148,9 +148,67 @@ async def test_a_light_set_through_the_api_changes_on_the_bridge_and_comes_back_
 async def test_what_a_hue_lamp_cannot_do_is_refused_clearly(api: Api) -> None:
     _, client = api
     response = await client.put(f"{LIGHT}/mode", json={"value": 1})  # the catalog light has it
-    assert response.status_code == 502
-    assert response.json()["kind"] == "IntegrationError"
-    assert "cannot be set through a Hue bridge" in response.json()["error"]
+    assert response.status_code == 404  # a Hue lamp has no modes: not in its spec at all
+    assert response.json()["kind"] == "UnknownAddress"
+
+
+LAMPS = {
+    # configured as the catalog "light": they keep only what the lamp has
+    "hallway-bulb": ("Hallway bulb", "hallway", {"on", "brightness"}),  # LWA001, dimming only
+    "kitchen-pendant": ("Kitchen pendant", "kitchen", {"on", "brightness", "color-temperature"}),
+    PLAY: ("Hue Play", "living-room", {"on", "brightness", "color-temperature", "color"}),
+}
+
+
+async def test_a_configured_lamp_offers_exactly_what_it_has(
+    sim: HueBridgeSimulator, tmp_path: Path
+) -> None:
+    config = hub_config(sim, app_key=sim.state.new_app_key("test#hub"))
+    config = config.model_copy(
+        update={
+            "devices": [
+                *config.devices,
+                *(
+                    config.devices[0].model_copy(
+                        update={
+                            "id": did,
+                            "name": name,
+                            "room": room,
+                            "options": {"hue_name": name},
+                        }
+                    )
+                    for did, (name, room, _) in LAMPS.items()
+                    if did != PLAY
+                ),
+            ]
+        }
+    )
+    async with running_hub(config, tmp_path, port=0) as running:
+        assert running.new_token is not None
+        headers = {"Authorization": f"Bearer {running.new_token}"}
+        hub = running.hub
+        await until(hub, lambda: all(hub.registry.device(d).available for d in LAMPS))
+        async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=10) as client:
+            for did, (_, _, expected) in LAMPS.items():
+                light = hub.registry.device(did).spec.service("light")
+                assert {p.name for p in light.properties} == expected, did
+                for prop, value in (("color", 0xFF0000), ("color-temperature", 3000), ("mode", 1)):
+                    if prop in expected:
+                        continue
+                    before = len(sim.put_log)
+                    response = await client.put(
+                        f"/api/devices/{did}/light/{prop}", json={"value": value}
+                    )
+                    assert response.status_code == 404, (did, prop, response.text)
+                    assert response.json()["kind"] == "UnknownAddress"
+                    assert len(sim.put_log) == before  # nothing reached the bridge
+            # white tone on the white bulb was an HTTP 500 (no colour temperature on it)
+            response = await client.put(
+                "/api/devices/hallway-bulb/light/brightness", json={"value": 55}
+            )
+            assert response.status_code == 200, response.text
+            lamp = sim.state.find("Hallway bulb", "light")
+            assert lamp["dimming"]["brightness"] == 55.0
 
 
 async def test_the_bridges_other_devices_are_registered_in_matching_rooms(

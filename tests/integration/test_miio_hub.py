@@ -19,7 +19,7 @@ from homeweave.app import build_hub, demo_config, running_hub
 from homeweave.config import DeviceConfig, HubConfig
 from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityChanged
 from homeweave.core.hub import Hub
-from homeweave.errors import DeviceUnavailable, IntegrationError
+from homeweave.errors import AccessDenied, DeviceUnavailable, IntegrationError, UnknownAddress
 from homeweave.integrations.miio.integration import MiioIntegration
 from homeweave.model import catalog_spec
 from homeweave.sim.demo.home import virtual_devices
@@ -155,9 +155,16 @@ async def test_commands_change_state_only_when_confirmed(fleet: Fleet) -> None:
         assert yeelight.brain.props["ct"] == 3000  # type: ignore[attr-defined]
         assert value("yeelight", 2, 3) == 3000
 
-        with pytest.raises(IntegrationError, match="not writable"):
-            await hub.commands.set("yeelight/light/mode", 1)  # no legacy method for it
-        assert value("yeelight", 2, 5) is None
+        with pytest.raises(UnknownAddress):  # a Yeelight has no modes: not in its spec
+            await hub.commands.set("yeelight/light/mode", 1)
+        # a Roborock S5 reports spot cleaning as the mode but cannot be set to one; its fan
+        # level is set_custom_mode, as on the real robot
+        with pytest.raises(AccessDenied, match="cannot write"):
+            await hub.commands.set("vac/vacuum/mode", 2)
+        assert vacuum.requests.get("set_custom_mode", 0) == 0
+        await hub.commands.set("vac/vacuum/fan-level", 2)
+        assert vacuum.brain.status["fan_power"] == 103  # type: ignore[attr-defined]
+        assert value("vac", 2, 2) == 2
 
         lamp.faults.error_code = -5001
         with pytest.raises(IntegrationError, match="-5001"):

@@ -170,6 +170,27 @@ def test_a_catalog_spec_maps_by_name_and_clamps_to_the_lamp() -> None:
         mapping.attributes_for(kind, catalog, third, [(svc.iid, color.iid, 0xFF0000)])
 
 
+def test_the_catalog_light_chosen_for_a_lamp_keeps_only_what_the_lamp_has() -> None:
+    """No colour, white tone or mode a lamp lacks; read-only what it reports but does not take
+    (``canReceive``); the catalog's iids stay."""
+    catalog = catalog_spec("light")
+    full = ["on", "brightness", "color-temperature", "color"]
+    for name, expected, writes in (
+        ("light.tradfri_ws_globe", full, set(full)),
+        ("light.tradfri_ws_globe.refreshed", full, {"on", "brightness", "color-temperature"}),
+        ("light.third_party", ["on", "brightness", "color-temperature"], {"on", "brightness"}),
+    ):
+        lamp = device(name)
+        kind = mapping.kind_of(lamp)
+        assert kind is not None
+        spec = mapping.fitted(kind, catalog, lamp)
+        light = spec.service("light")
+        assert [p.key for p in light.properties] == expected, name
+        assert {p.key for p in light.properties if p.writable} == writes, name
+        assert all(catalog.property(light.iid, p.iid).name == p.name for p in light.properties)
+        assert mapping.fitted(kind, spec, lamp) is spec  # nothing more to cut
+
+
 def test_blinds_count_the_other_way() -> None:
     blind = device("blinds.fyrtur")  # target 15, current 90 (from the top), moving down
     kind, spec = spec_of(blind)

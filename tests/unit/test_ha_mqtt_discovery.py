@@ -217,8 +217,10 @@ def _check_light(config: dict[str, Any], rendered: Any, where: str) -> None:
     assert modes <= COLOR_MODES, where
     if modes & {"onoff", "brightness"}:
         assert len(modes) == 1, f"{where}: onoff/brightness must stand alone"
-    for flag in ("color_mode", "color_temp", "rgb", "hs", "xy"):
+    for flag in ("color_temp", "rgb", "hs", "xy"):
         assert flag not in config, f"{where}: {flag} was removed from HA's JSON light"
+    # HA 2024.3 refuses supported_color_modes without it; 2025.4 ignores it
+    assert config["color_mode"] is True, where
     if "color_temp" in modes:
         assert 0 < config["min_mireds"] < config["max_mireds"], where
         assert config["min_mireds"] <= rendered["color_temp"] <= config["max_mireds"], where

@@ -25,6 +25,7 @@ from homeweave.integrations.hue.features import FEATURES, gamut_of, lux
 from homeweave.integrations.hue.mapping import bind, fit
 from homeweave.model import catalog_spec, coerce
 from homeweave.model.color import XY, clip_to_gamut
+from homeweave.model.narrow import narrow
 from homeweave.sim.hue.bridge import BridgeState
 from homeweave.sim.hue.resources import sample_home
 
@@ -132,6 +133,25 @@ async def test_lamps_without_colour_or_dimming_get_fewer_properties(home: Any) -
     plug = by_name(found, "Coffee plug").spec
     assert plug.name == "outlet"
     assert [p.key for p in plug.service("switch").properties] == ["on"]
+
+
+async def test_the_catalog_light_chosen_for_a_lamp_keeps_only_what_the_lamp_has(
+    home: Any,
+) -> None:
+    found = things(home)
+    catalog = catalog_spec("light")
+    for name, expected in (
+        ("Hallway bulb", ["on", "brightness"]),  # LWA001: no white tone, no colour, no modes
+        ("Kitchen pendant", ["on", "brightness", "color-temperature"]),
+        ("Hue Play", ["on", "brightness", "color-temperature", "color"]),
+    ):
+        spec = narrow(catalog, by_name(found, name).spec)
+        light = spec.service("light")
+        assert [p.key for p in light.properties] == expected, name
+        assert all(catalog.property(light.iid, p.iid).name == p.name for p in light.properties)
+        assert [a.name for a in light.actions] == ["toggle"]
+        assert values(home, by_name(found, name), spec)  # still binds by name
+    assert narrow(catalog, catalog) is catalog
 
 
 async def test_a_motion_sensor_maps_like_our_catalog_one_plus_temperature(home: Any) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from homeweave.integrations.zigbee2mqtt.exposes import build_model
 from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
-from homeweave.model import Access, Format, Value, ValueRange
+from homeweave.model import Access, Format, Value, ValueRange, catalog_spec
 
 # The light expose of Zigbee2MQTT's exposes documentation (abridged there, as here).
 LIGHT = {
@@ -140,6 +140,15 @@ def test_cover_contact_and_action() -> None:
     ]
     assert encode_writes(model.mapping, [(curtain.iid, motor.iid, 2)]) == {"state": "CLOSE"}
     assert not model.mapping.binding(curtain.iid, motor.iid).confirmed  # type: ignore[union-attr]
+    # a standard curtain, as the catalog's: the position it reports, and a target to set
+    catalog = catalog_spec("curtain").service("curtain")
+    for key in ("current-position", "target-position"):
+        ours, theirs = curtain.property(key), catalog.property(key)
+        assert (ours.iid, ours.access, ours.unit) == (theirs.iid, theirs.access, theirs.unit), key
+    target = curtain.property("target-position")
+    assert encode_writes(model.mapping, [(curtain.iid, target.iid, 40)]) == {"position": 40}
+    moving = decode_state(model.mapping, {"position": 35})
+    assert {(b.piid, v) for b, v in moving.values} == {(2, 35), (3, 35)}
 
     magnet = model.spec.service("magnet-sensor")
     closed = decode_state(model.mapping, {"contact": True})

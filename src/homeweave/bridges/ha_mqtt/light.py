@@ -101,6 +101,10 @@ class _Parts:
             "schema": "json",
             "state_topic": topics.state,
             "command_topic": topics.command(),
+            # HA 2024.3 refuses a JSON light with the modes but not this flag ("some but not
+            # all values in the same group of inclusion"); 2025.4 accepts it, logging that the
+            # option is gone
+            "color_mode": True,
             "supported_color_modes": self.modes(),
             "brightness": self.brightness is not None,
         }

@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +297,10 @@ class DirigeraIntegration(Integration[Settings]):
         device = self.hub.registry.devices.get(our_id)
         if device is None:
             return
+        spec = mapping.fitted(kind, device.spec, hub_device)
+        if spec is not device.spec:  # a configured model keeps only what the device has
+            device = replace(device, spec=spec)
+            self.hub.registry.register(device)
         now = time.time()
         for siid, piid, value in mapping.read_values(kind, device.spec, hub_device):
             self.hub.states.update(our_id, siid, piid, value, at=now)

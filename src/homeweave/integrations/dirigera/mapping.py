@@ -25,6 +25,7 @@ from typing import Any
 from homeweave.model import DeviceSpec, Value
 from homeweave.model.builder import SpecBuilder
 from homeweave.model.color import hs_from_rgb, mired_to_kelvin, rgb_from_hs
+from homeweave.model.narrow import narrow
 from homeweave.model.standard import Range
 from homeweave.protocols.dirigera.models import ClickPattern, Device
 
@@ -519,6 +520,30 @@ def spec_document(kind: Kind, device: Device) -> dict[str, Any]:
 def build_spec(kind: Kind, device: Device) -> DeviceSpec:
     """The DeviceSpec of a discovered device."""
     return _builder(kind, device).build(source=f"dirigera:{device.id}")
+
+
+def fitted(kind: Kind, spec: DeviceSpec, device: Device) -> DeviceSpec:
+    """``spec`` (a catalog model the user chose, or a generated one) with only what this device
+    has: no colour on a white lamp, no modes on a lamp without any. The same object if nothing
+    is cut."""
+    if _fits(kind, spec, device):  # the usual case, on every state event: nothing to build
+        return spec
+    return narrow(spec, build_spec(kind, device))
+
+
+def _fits(kind: Kind, spec: DeviceSpec, device: Device) -> bool:
+    for svc in spec.services:
+        for prop in svc.properties:
+            binding = kind.prop(svc.name, prop.name)
+            if binding is None or not _has(binding, device):
+                return False
+            if prop.writable != ("write" in _access(binding, device)):
+                return False
+        for action in svc.actions:
+            act = kind.action(svc.name, action.name)
+            if act is None or not _accepts(act.writes, device):
+                return False
+    return True
 
 
 def _builder(kind: Kind, device: Device) -> SpecBuilder:

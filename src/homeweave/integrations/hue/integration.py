@@ -48,6 +48,7 @@ from homeweave.integrations.hue.options import KEY_FILE, HueOptions, device_tran
 from homeweave.integrations.hue.pairing import KeyStore, bridge_id, pair
 from homeweave.integrations.hue.ratelimit import CommandQueue, QueueClosed, merge
 from homeweave.model import Value
+from homeweave.model.narrow import narrow
 from homeweave.transport.backoff import Backoff
 
 _LOGGER = logging.getLogger(__name__)
@@ -259,8 +260,13 @@ class HueIntegration(Integration[HueOptions]):
         registry = self.hub.registry
         for device_id, thing in matched.items():
             device = registry.devices[device_id]
-            if device.options.get("discovered") and device.spec.document != thing.spec.document:
-                registry.register(replace(device, spec=thing.spec))  # the device gained services
+            # a discovered device may have gained services; a configured one keeps of its
+            # chosen model only what the lamp has
+            spec = (
+                thing.spec if device.options.get("discovered") else narrow(device.spec, thing.spec)
+            )
+            if device.spec.document != spec.document:
+                registry.register(replace(device, spec=spec))
         if not self.settings.discover:
             return
         claimed = {thing.key for thing in matched.values()}

@@ -43,7 +43,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
@@ -151,6 +151,9 @@ class MiioIntegration(Integration[Settings]):
             else MiotAdapter(device.spec, chunk=options.max_properties, label=label)
         )
         link = Link(device.id, wire, adapter)
+        if adapter.spec is not device.spec:  # a legacy model offers only what its table serves
+            device = replace(device, spec=adapter.spec)
+            self.hub.registry.register(device)
         if options.restore_on_start:
             link.restore = self._last_known(device)
         link.task = asyncio.create_task(self._poll_loop(link), name=f"miio-poll-{device.id}")

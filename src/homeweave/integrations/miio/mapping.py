@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from homeweave.integrations.miio.legacy import (
     LegacyModel,
     on_off,
 )
-from homeweave.model import DeviceSpec, Format, Property, Value
+from homeweave.model import DeviceSpec, Format, Property, Value, load_spec
 from homeweave.protocols.miio import miot
 from homeweave.protocols.miio.errors import MiotItemError, UnexpectedReply
 from homeweave.protocols.miio.miot import Outcome, Requester
@@ -42,7 +43,9 @@ class Poll:
 
 
 class Adapter(Protocol):
-    """How the integration talks to one kind of device."""
+    """How the integration talks to one kind of device, described by ``spec``."""
+
+    spec: DeviceSpec
 
     async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll: ...
 
@@ -157,13 +160,46 @@ class MiotAdapter:
         return [v for v in values if v is not None]
 
 
+def legacy_spec(table: LegacyModel, spec: DeviceSpec) -> DeviceSpec:
+    """The catalog ``spec`` as far as a legacy model's table serves it: properties it neither
+    reads nor writes and actions it lacks are left out, and what it only reads is read-only
+    (a Roborock S5 reports spot cleaning but has no method to set a "mode"). The same object
+    if nothing changes."""
+    reads = {(f.siid, f.piid) for f in table.fields}
+    reads |= {(DEVICE_INFORMATION, MANUFACTURER), (DEVICE_INFORMATION, MODEL)}
+    document = copy.deepcopy(spec.document)
+    for service in document.get("services", ()):
+        siid = service["iid"]
+        kept = []
+        for prop in service.get("properties", ()):
+            key = (siid, prop["iid"])
+            if key not in reads and key not in table.writes:
+                continue
+            if key not in table.writes:
+                prop["access"] = [a for a in prop.get("access", ()) if a != "write"]
+            kept.append(prop)
+        service["properties"] = kept
+        service["actions"] = [
+            a for a in service.get("actions", ()) if (siid, a["iid"]) in table.actions
+        ]
+    document["services"] = [
+        s
+        for s in document.get("services", ())
+        if s["properties"] or s["actions"] or s.get("events")
+    ]
+    if document == spec.document:
+        return spec
+    return load_spec(document, source=f"{spec.type} as {table.model} serves it")
+
+
 class LegacyAdapter:
-    """A pre-MIoT model through its ``LegacyModel`` table."""
+    """A pre-MIoT model through its ``LegacyModel`` table; ``spec`` is the configured one cut
+    to what the table serves (``legacy_spec``)."""
 
     def __init__(self, table: LegacyModel, spec: DeviceSpec, *, label: str = "") -> None:
         self.table = table
-        self.spec = spec
-        self._values = _Lenient(spec, label)
+        self.spec = legacy_spec(table, spec)
+        self._values = _Lenient(self.spec, label)
 
     async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll:
         fields = await self._fetch(device, deadline)

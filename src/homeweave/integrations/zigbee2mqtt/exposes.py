@@ -27,6 +27,7 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
 from homeweave.model import DeviceSpec, Value
 from homeweave.model.builder import SpecBuilder
 from homeweave.model.color import MIRED_KELVIN, mired_to_kelvin
+from homeweave.model.standard import standard
 from homeweave.model.units import normalize
 
 _LOGGER = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ class Semantic:
     # Whether Zigbee2MQTT reports a written value back (most converters publish the new state;
     # a cover's OPEN/CLOSE/STOP is only seen in the position reports that follow).
     confirmed: bool = True
+    # A settable property that is, in our model, a reported one plus a separate writable target
+    # (a cover's ``position``: our curtain has ``current-position`` and ``target-position``).
+    target: str | None = None
 
 
 # Specific exposes (a type with ``features``) -> our service.
@@ -84,7 +88,9 @@ FEATURES: dict[tuple[str, str], Semantic] = {
     ("cover", "state"): Semantic(
         "curtain", "motor-control", codes={"STOP": 0, "OPEN": 1, "CLOSE": 2}, confirmed=False
     ),
-    ("cover", "position"): Semantic("curtain", "current-position", format="uint8"),
+    ("cover", "position"): Semantic(
+        "curtain", "current-position", format="uint8", target="target-position"
+    ),
     ("cover", "tilt"): Semantic("curtain", "tilt-angle", format="uint8"),
     ("climate", "occupied_heating_setpoint"): Semantic("thermostat", "target-temperature"),
     ("climate", "current_heating_setpoint"): Semantic("thermostat", "target-temperature"),
@@ -233,6 +239,20 @@ class _Exposes:
             _LOGGER.debug("expose %r of type %r not mapped", name, kind)
             return
         semantic = self.semantic(expose, specific)
+        if semantic.target is not None and _bits(expose) & ACCESS_SET:
+            # what the device reports, read-only; then where it is told to go
+            reported = {**expose, "access": _bits(expose) & ~ACCESS_SET}
+            self.add_semantic(reported, replace(semantic, target=None))
+            target = standard("property", semantic.target)
+            label = target.description if target is not None else semantic.target
+            told = {**expose, "label": label}
+            self.add_semantic(told, replace(semantic, name=semantic.target, target=None))
+            return
+        self.add_semantic(expose, semantic)
+
+    def add_semantic(self, expose: Mapping[str, Any], semantic: Semantic) -> None:
+        """Add one property: ``expose`` as ``semantic`` says."""
+        name = str(expose.get("name") or expose.get("property") or "")
         service = self.service(semantic.service, _endpoint(expose))
         prop_name = semantic.name if semantic.name not in service.names else slug(name)
         if prop_name in service.names:
@@ -281,6 +301,12 @@ def _endpoint(expose: Mapping[str, Any]) -> str | None:
     return str(endpoint) if endpoint is not None else None
 
 
+def _bits(expose: Mapping[str, Any]) -> int:
+    """The expose's access bits (state only when it gives none)."""
+    bits = expose.get("access")
+    return bits if isinstance(bits, int) and not isinstance(bits, bool) else ACCESS_STATE
+
+
 def _access(bits: int) -> list[str]:
     access = []
     if bits & (ACCESS_STATE | ACCESS_GET):
@@ -295,8 +321,7 @@ def _access(bits: int) -> list[str]:
 def _property(
     expose: Mapping[str, Any], semantic: Semantic, siid: int, piid: int
 ) -> tuple[dict[str, Any], Binding]:
-    bits = expose.get("access")
-    bits = bits if isinstance(bits, int) and not isinstance(bits, bool) else ACCESS_STATE
+    bits = _bits(expose)
     document: dict[str, Any] = {"access": _access(bits)}
     base = Binding(
         siid=siid,
