@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, count
 
 from homeweave.core.registry import Device, Registry, Room
+from homeweave.model.slug import slug as make_slug
 
 _LOGGER = logging.getLogger(__name__)
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slug(text: str, fallback: str = "device") -> str:
-    """``Küche Lamp #2`` -> ``kuche-lamp-2``: lowercase ASCII letters, digits and '-'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NOT_SLUG.sub("-", plain.lower()).strip("-") or fallback
+def slug(text: str) -> str:
+    """Return ``text`` as an id: ``Küche Lamp #2`` -> ``kuche-lamp-2`` (``device`` if empty)."""
+    return make_slug(text, "device")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,6 +26,7 @@ from homeweave.integrations.zigbee2mqtt.mapping import (
 from homeweave.model import DeviceSpec, Value
 from homeweave.model.builder import SpecBuilder
 from homeweave.model.color import MIRED_KELVIN, mired_to_kelvin
+from homeweave.model.slug import slug
 from homeweave.model.standard import standard
 from homeweave.model.units import normalize
 
@@ -167,11 +167,6 @@ DEVICE_TYPES: list[tuple[str, str]] = [
 INFO_PROPERTIES = ("manufacturer", "model", "serial-number", "firmware-revision")
 
 _INTEGER_FORMATS = ("uint8", "uint16", "uint32", "int8", "int16", "int32", "int64")
-
-
-def slug(text: str) -> str:
-    """``color_temp_startup`` -> ``color-temp-startup`` (lowercase letters, digits, '-')."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 @dataclass
