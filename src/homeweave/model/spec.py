@@ -199,14 +199,17 @@ class Member(Protocol):
     @property
     def iid(self) -> int:
         """The instance id within its service (``piid``, ``aiid`` or ``eiid``)."""
+        ...
 
     @property
     def key(self) -> str:
         """The spec's own key, if it gives one."""
+        ...
 
     @property
     def name(self) -> str:
         """The standard name of its type."""
+        ...
 
 
 M = TypeVar("M", bound=Member)

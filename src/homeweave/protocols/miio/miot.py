@@ -43,6 +43,7 @@ class Requester(Protocol):
         self, method: str, params: Any = None, *, deadline: float | None = None
     ) -> Any:
         """Send one miIO request and return its ``result``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,12 +42,15 @@ class Brain(Protocol):
     @property
     def model(self) -> str:
         """The model ``miIO.info`` reports."""
+        ...
 
     def advance(self, seconds: float) -> None:
         """Move the simulation on by ``seconds`` of time."""
+        ...
 
     def handle(self, method: str, params: Any) -> Reply:
         """Answer one miIO request (a ``result`` or an ``error`` body)."""
+        ...
 
 
 def miio_model(spec: DeviceSpec) -> str:
