@@ -165,7 +165,7 @@ class WeekdayCondition:
 
 @dataclass(frozen=True, slots=True)
 class SunCondition:
-    """``type: sun``: now is after / before sunrise or sunset (with offsets) at the home."""
+    """``type: sun``: now is after / before a sun event (sunset, dawn...) at the home, offset."""
 
     after: str | None
     after_offset: float

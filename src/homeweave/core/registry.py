@@ -65,7 +65,7 @@ class Registry:
         self.devices: dict[str, Device] = {}
 
     def add_home(self, home: Home) -> None:
-        """Add or replace a home (at load; not announced on the bus)."""
+        """Add or replace a home (not announced on the bus)."""
         self.homes[home.id] = home
 
     def add_room(self, room: Room) -> None:

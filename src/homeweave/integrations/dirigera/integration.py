@@ -143,7 +143,7 @@ class DirigeraIntegration(Integration[Settings]):
 
     @property
     def connected(self) -> bool:
-        """Whether the hub's devices have been read since the last (re)connect."""
+        """Whether connected and resynced (the hub's devices read since the last connect)."""
         return self.synced.is_set()
 
     # --- commands ------------------------------------------------------------------------------

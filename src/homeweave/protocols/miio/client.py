@@ -114,7 +114,7 @@ class HelloReply:
 
     @classmethod
     def from_header(cls, address: Address, header: Header) -> HelloReply:
-        """Read a hello reply's header received from ``address``."""
+        """Build the reply from the header of a hello answer received from ``address``."""
         return cls(address[0], address[1], header.did, header.stamp, revealed_token(header))
 
 
