@@ -41,6 +41,7 @@ class Running:
 
     @property
     def token_file(self) -> Path:
+        """Where the admin token is kept in the data dir."""
         return self.data_dir / TOKEN_FILE
 
 

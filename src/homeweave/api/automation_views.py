@@ -70,6 +70,7 @@ def automation_out(entry: Entry, clock: Clock) -> dict[str, Any]:
 
 
 def scene_out(entry: SceneEntry) -> dict[str, Any]:
+    """Return a scene as the API shows it: its values, source, and whether it is valid."""
     return {
         "id": entry.config.id,
         "name": entry.config.name,

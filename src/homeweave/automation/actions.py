@@ -37,7 +37,9 @@ class Effects(Protocol):
     dry: bool
 
     @property
-    def clock(self) -> Clock: ...
+    def clock(self) -> Clock:
+        """The clock steps are timed and stamped with."""
+        ...
 
     def env(self) -> Env:
         """The state and time conditions look at now."""
@@ -51,13 +53,21 @@ class Effects(Protocol):
         """Set properties (batched per device); raise ActionFailed naming what failed."""
         ...
 
-    async def invoke(self, target: ActionTarget) -> str: ...
+    async def invoke(self, target: ActionTarget) -> str:
+        """Run a device action; return what to show in the trace."""
+        ...
 
-    async def scene(self, scene_id: str) -> str: ...
+    async def scene(self, scene_id: str) -> str:
+        """Apply a scene; return what to show in the trace."""
+        ...
 
-    async def notify(self, message: str, title: str | None, level: str) -> None: ...
+    async def notify(self, message: str, title: str | None, level: str) -> None:
+        """Log the message and publish it to API clients, at ``level`` (info or warning)."""
+        ...
 
-    async def delay(self, seconds: float) -> None: ...
+    async def delay(self, seconds: float) -> None:
+        """Wait ``seconds`` on the clock (a dry run does not wait)."""
+        ...
 
     async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
         """The first of ``triggers`` to fire, or None after ``limit`` seconds."""
@@ -66,65 +76,83 @@ class Effects(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SetAction:
+    """``type: set``: write one or more properties, batched per device."""
+
     writes: tuple[Write, ...]
     name: str | None = None
     continue_on_error: bool = False
     kind: str = "set"
 
     def describe(self) -> str:
+        """Return the step summary: each address and the value it is set to."""
         return "set " + ", ".join(
             f"{w.ref.address} = {wording.value(w.value, w.ref.prop)}" for w in self.writes
         )
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Write the values; the step's detail says what the devices did."""
         step.detail = await fx.write(self.writes)
 
 
 @dataclass(frozen=True, slots=True)
 class DoAction:
+    """``type: do``: run one device action with its arguments."""
+
     target: ActionTarget
     name: str | None = None
     continue_on_error: bool = False
     kind: str = "do"
 
     def describe(self) -> str:
+        """Return the step summary: the action's address and arguments."""
         args = f" {', '.join(map(repr, self.target.args))}" if self.target.args else ""
         return f"do {self.target.address}{args}"
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Run the device action."""
         step.detail = await fx.invoke(self.target)
 
 
 @dataclass(frozen=True, slots=True)
 class SceneAction:
+    """``type: scene``: apply a scene."""
+
     scene: str
     name: str | None = None
     continue_on_error: bool = False
     kind: str = "scene"
 
     def describe(self) -> str:
+        """Return the step summary: the scene applied."""
         return f"apply scene {self.scene}"
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Apply the scene."""
         step.detail = await fx.scene(self.scene)
 
 
 @dataclass(frozen=True, slots=True)
 class DelayAction:
+    """``type: delay``: wait a while before the next action."""
+
     seconds: float
     name: str | None = None
     continue_on_error: bool = False
     kind: str = "delay"
 
     def describe(self) -> str:
+        """Return the step summary: how long it waits."""
         return f"wait {wording.duration(self.seconds)}"
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Wait ``seconds``."""
         await fx.delay(self.seconds)
 
 
 @dataclass(frozen=True, slots=True)
 class WaitAction:
+    """``type: wait``: wait until one of the triggers fires, or the timeout runs out."""
+
     triggers: tuple[Trigger, ...]
     timeout: float | None
     continue_on_timeout: bool = True
@@ -133,11 +161,13 @@ class WaitAction:
     kind: str = "wait"
 
     def describe(self) -> str:
+        """Return the step summary: what it waits for, and for how long at most."""
         what = " or ".join(t.describe() for t in self.triggers)
         limit = f" (up to {wording.duration(self.timeout)})" if self.timeout is not None else ""
         return f"wait for {what}{limit}"
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Wait for a trigger; on timeout go on, or fail the step unless ``continue_on_timeout``."""
         fire = await fx.wait(self.triggers, self.timeout)
         if fire is not None:
             step.detail = fire.sentence
@@ -151,12 +181,16 @@ class WaitAction:
 
 @dataclass(frozen=True, slots=True)
 class Branch:
+    """One choice of ``choose:``: its actions run if all its conditions hold."""
+
     conditions: tuple[Condition, ...]
     actions: tuple[Action, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ChooseAction:
+    """``type: choose``: run the first choice whose conditions all hold, else ``otherwise``."""
+
     branches: tuple[Branch, ...]
     otherwise: tuple[Action, ...]
     name: str | None = None
@@ -164,11 +198,13 @@ class ChooseAction:
     kind: str = "choose"
 
     def describe(self) -> str:
+        """Return the step summary: how many choices, and whether there is an otherwise."""
         return f"choose among {len(self.branches)} choice(s)" + (
             " or otherwise" if self.otherwise else ""
         )
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Run the first choice that holds (or ``otherwise``); the detail says why each did not."""
         looked: list[str] = []
         for index, branch in enumerate(self.branches):
             ok, checks = check_all(branch.conditions, fx.env())
@@ -186,6 +222,8 @@ class ChooseAction:
 
 @dataclass(frozen=True, slots=True)
 class RepeatAction:
+    """``type: repeat``: run actions ``count`` times, or while / until conditions hold."""
+
     actions: tuple[Action, ...]
     count: int | None = None
     while_: tuple[Condition, ...] | None = None
@@ -195,12 +233,14 @@ class RepeatAction:
     kind: str = "repeat"
 
     def describe(self) -> str:
+        """Return the step summary: the count, or the while/until conditions."""
         if self.count is not None:
             return f"repeat {self.count} time(s)"
         kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
         return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Run the rounds (at most MAX_REPEATS, 3 in a dry run); the detail says why it stopped."""
         limit = self.count if self.count is not None else MAX_REPEATS
         if fx.dry:
             limit = min(limit, 3)  # enough to show the shape
@@ -228,6 +268,8 @@ def _first_false(checks: Sequence[Check]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NotifyAction:
+    """``type: notify``: send a message, its ``$variables`` filled in."""
+
     message: str
     title: str | None = None
     level: str = "info"
@@ -236,9 +278,11 @@ class NotifyAction:
     kind: str = "notify"
 
     def describe(self) -> str:
+        """Return the step summary: the message as written."""
         return f"notify {self.message!r}"
 
     async def run(self, fx: Effects, step: Step) -> None:
+        """Fill in the message's variables and send it; the detail is the text sent."""
         text = Template(self.message).safe_substitute(fx.variables())
         await fx.notify(text, self.title, self.level)
         step.detail = text

@@ -47,15 +47,19 @@ class RealClock:
     """The system's clock."""
 
     def now(self) -> float:
+        """Return ``time.time()``."""
         return time.time()
 
     def monotonic(self) -> float:
+        """Return ``time.monotonic()``."""
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
+        """Sleep ``seconds`` (none if negative)."""
         await asyncio.sleep(max(0.0, seconds))
 
     async def sleep_until(self, when: float) -> None:
+        """Sleep until the wall clock reaches ``when``, re-read each minute (NTP steps, suspend)."""
         left = when - time.time()
         while left > 0:
             await asyncio.sleep(min(left, _REAL_CHUNK))
@@ -71,9 +75,11 @@ class FakeClock:
         self._order = itertools.count()
 
     def now(self) -> float:
+        """Return the fake time."""
         return self._now
 
     def monotonic(self) -> float:
+        """Return the fake time (it never goes back)."""
         return self._now
 
     @property
@@ -87,9 +93,11 @@ class FakeClock:
         return min(pending) if pending else None
 
     async def sleep(self, seconds: float) -> None:
+        """Sleep until ``advance`` moves the clock ``seconds`` on."""
         await self.sleep_until(self._now + max(0.0, seconds))
 
     async def sleep_until(self, when: float) -> None:
+        """Sleep until ``advance`` reaches ``when`` (yield once if it is already past)."""
         if when <= self._now:
             await asyncio.sleep(0)
             return

@@ -42,6 +42,7 @@ class Compiled:
 
     @property
     def id(self) -> str:
+        """The automation's id."""
         return self.config.id
 
 

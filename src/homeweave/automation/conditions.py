@@ -20,7 +20,9 @@ from homeweave.model import Value, wording
 class StateView(Protocol):
     """Where conditions read values: the hub's states, or a hypothetical overlay for dry runs."""
 
-    def value(self, device_id: str, siid: int, piid: int) -> Value | None: ...
+    def value(self, device_id: str, siid: int, piid: int) -> Value | None:
+        """Return the current value of a property, or None if it has none."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,18 @@ def _same(a: Value | None, b: Value) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StateCondition:
+    """``type: state``: a property has exactly this value."""
+
     ref: PropRef
     value: Value
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words: ``<address> is <value>``."""
         return f"{self.ref.address} is {wording.value(self.value, self.ref.prop)}"
 
     def check(self, env: Env) -> Check:
+        """Check the value; the sentence says what it was."""
         current = env.view.value(*self.ref.key)
         wanted = wording.value(self.value, self.ref.prop)
         seen = {self.ref.address: current}
@@ -64,15 +70,19 @@ class StateCondition:
 
 @dataclass(frozen=True, slots=True)
 class NumericCondition:
+    """``type: numeric``: a property's number is above and/or below bounds (both exclusive)."""
+
     ref: PropRef
     above: float | None
     below: float | None
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, e.g. ``<address> between 20 and 25 °C``."""
         return f"{self.ref.address} {range_words(self.above, self.below, self.ref)}"
 
     def check(self, env: Env) -> Check:
+        """Check the number against the bounds; a non-number fails, saying so."""
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
         label = _label(self.name, self.describe())
@@ -104,18 +114,22 @@ def _window(after: datetime | None, before: datetime | None, now: datetime) -> b
 
 @dataclass(frozen=True, slots=True)
 class TimeCondition:
+    """``type: time``: now is after / before a time of day (may span midnight), on weekdays."""
+
     after: time | None
     before: time | None
     weekdays: tuple[str, ...]
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, e.g. ``time after 22:00 and on sat, sun``."""
         parts = [f"after {self.after:%H:%M}" if self.after else ""]
         parts.append(f"before {self.before:%H:%M}" if self.before else "")
         parts.append(f"on {', '.join(self.weekdays)}" if self.weekdays else "")
         return "time " + " and ".join(p for p in parts if p)
 
     def check(self, env: Env) -> Check:
+        """Check the home's local time and weekday against the window."""
         now = env.now
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
@@ -131,13 +145,17 @@ class TimeCondition:
 
 @dataclass(frozen=True, slots=True)
 class WeekdayCondition:
+    """``type: weekday``: today is one of ``days``."""
+
     days: tuple[str, ...]
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words: ``on <days>``."""
         return f"on {', '.join(self.days)}"
 
     def check(self, env: Env) -> Check:
+        """Check today's weekday in the home's time zone."""
         day = WEEKDAYS[env.now.weekday()]
         label = _label(self.name, self.describe())
         ok = day in self.days
@@ -147,6 +165,8 @@ class WeekdayCondition:
 
 @dataclass(frozen=True, slots=True)
 class SunCondition:
+    """``type: sun``: now is after / before a sun event (sunset, dawn...) at the home, offset."""
+
     after: str | None
     after_offset: float
     before: str | None
@@ -155,6 +175,7 @@ class SunCondition:
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, e.g. ``sun after sunset + 30 min``."""
         parts = []
         if self.after:
             parts.append(f"after {self.after}{wording.offset(self.after_offset)}")
@@ -169,6 +190,7 @@ class SunCondition:
         return None if at is None else at + timedelta(seconds=offset)
 
     def check(self, env: Env) -> Check:
+        """Check now against today's sun times at the home; false if the event has none today."""
         now = env.now.astimezone(zone_of(self.home))
         label = _label(self.name, self.describe())
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
@@ -187,13 +209,17 @@ class SunCondition:
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
+    """``type: and``: every child condition holds."""
+
     children: tuple[Condition, ...]
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, its children listed."""
         return "all of (" + "; ".join(c.describe() for c in self.children) + ")"
 
     def check(self, env: Env) -> Check:
+        """Check every child; the sentence names the first that failed."""
         checks = [c.check(env) for c in self.children]
         failed = next((c for c in checks if not c.ok), None)
         said = "all held" if failed is None else f"{failed.label} was false: {failed.sentence}"
@@ -202,13 +228,17 @@ class AllOf:
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
+    """``type: or``: at least one child condition holds."""
+
     children: tuple[Condition, ...]
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, its children listed."""
         return "any of (" + "; ".join(c.describe() for c in self.children) + ")"
 
     def check(self, env: Env) -> Check:
+        """Check every child; the sentence names one that held, or why none did."""
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         if held is not None:
@@ -220,13 +250,17 @@ class AnyOf:
 
 @dataclass(frozen=True, slots=True)
 class NoneOf:
+    """``type: not``: no child condition holds."""
+
     children: tuple[Condition, ...]
     name: str | None = None
 
     def describe(self) -> str:
+        """Return the condition in words, its children listed."""
         return "none of (" + "; ".join(c.describe() for c in self.children) + ")"
 
     def check(self, env: Env) -> Check:
+        """Check every child; the sentence names one that held, if any."""
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         said = "none held" if held is None else f"none should hold, but {held.sentence}"

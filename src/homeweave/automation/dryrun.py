@@ -27,6 +27,7 @@ class Overlay:
         self.changes: dict[StateKey, Value] = dict(changes or {})
 
     def value(self, device_id: str, siid: int, piid: int) -> Value | None:
+        """Return the value a dry run has written so far, else the hub's current one."""
         key = (device_id, siid, piid)
         return self.changes[key] if key in self.changes else self.states.value(*key)
 
@@ -47,20 +48,25 @@ class DryEffects:
         self.clock = FakeClock(self.now)
 
     def env(self) -> Env:
+        """Return the overlaid states and the dry run's moment."""
         return Env(self.view, self.now, self.compiled.home)
 
     def variables(self) -> Mapping[str, str]:
+        """Return the placeholders known without a real trigger: automation and name."""
         return {"automation": self.compiled.id, "name": self.compiled.config.name}
 
     async def write(self, writes: Sequence[Write]) -> str:
+        """Record the values in the overlay (later conditions see them); say which devices."""
         for w in writes:
             self.view.changes[w.ref.key] = w.value
         return "would write to " + ", ".join(dict.fromkeys(w.ref.device_id for w in writes))
 
     async def invoke(self, target: ActionTarget) -> str:
+        """Say which action would run."""
         return f"would invoke {target.address}"
 
     async def scene(self, scene_id: str) -> str:
+        """Record the scene's values in the overlay; say how many would be set."""
         scene = self.scenes.get(scene_id)
         if scene is None:
             return f"scene {scene_id!r} no longer exists"
@@ -74,6 +80,7 @@ class DryEffects:
         """No sleeping in a dry run."""
 
     async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
+        """Assume the first trigger fires at once."""
         said = "assumed to happen (dry run)"
         return Fire(triggers[0].index, triggers[0].kind, triggers[0].describe(), said, {}, 0.0)
 

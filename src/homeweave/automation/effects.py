@@ -32,19 +32,38 @@ class Services(Protocol):
     """The engine's parts a run uses."""
 
     @property
-    def clock(self) -> Clock: ...
-    @property
-    def index(self) -> TriggerIndex: ...
-    @property
-    def tasks(self) -> TaskSet: ...
-    @property
-    def writer(self) -> Writer: ...
-    @property
-    def commands(self) -> Commands: ...
-    @property
-    def bus(self) -> EventBus: ...
+    def clock(self) -> Clock:
+        """The engine's clock."""
+        ...
 
-    def env(self, compiled: Compiled) -> Env: ...
+    @property
+    def index(self) -> TriggerIndex:
+        """Where watches register to hear changes, events and moments."""
+        ...
+
+    @property
+    def tasks(self) -> TaskSet:
+        """The engine's tasks (a wait's timeout runs there)."""
+        ...
+
+    @property
+    def writer(self) -> Writer:
+        """The writer: property writes batched per device, with each device's outcome."""
+        ...
+
+    @property
+    def commands(self) -> Commands:
+        """The hub's commands (device actions go there)."""
+        ...
+
+    @property
+    def bus(self) -> EventBus:
+        """The hub's bus (notifications are published there)."""
+        ...
+
+    def env(self, compiled: Compiled) -> Env:
+        """Return what the automation's conditions look at now (in its home's time zone)."""
+        ...
 
     async def apply_scene(self, scene_id: str) -> str:
         """Apply a scene; raise a homeweave error if any device failed."""
@@ -72,12 +91,15 @@ class LiveEffects:
 
     @property
     def clock(self) -> Clock:
+        """The engine's clock."""
         return self.services.clock
 
     def env(self) -> Env:
+        """Return the current states and local time for the automation's conditions."""
         return self.services.env(self.compiled)
 
     def variables(self) -> Mapping[str, str]:
+        """Return the trigger's data (dashes as underscores) plus automation, name and trigger."""
         # `$cleaning_area` for the event argument `cleaning-area`: placeholders have no dashes.
         data = {key.replace("-", "_"): _text(value) for key, value in self.fire.data.items()}
         return {
@@ -88,20 +110,24 @@ class LiveEffects:
         }
 
     async def write(self, writes: Sequence[Write]) -> str:
+        """Write through the engine's writer; raise ActionFailed naming devices that failed."""
         ok, sentence = outcome_sentence(await self.services.writer.write(writes))
         if not ok:
             raise ActionFailed(sentence)
         return f"confirmed by {sentence}"
 
     async def invoke(self, target: ActionTarget) -> str:
+        """Run the device action; return its outputs in words."""
         result = await self.services.commands.do(target.device_id, target.action, target.args)
         outputs = ", ".join(f"{k}={_text(v)}" for k, v in result.outputs.items())
         return f"done{f': {outputs}' if outputs else ''}"
 
     async def scene(self, scene_id: str) -> str:
+        """Apply the scene through the engine."""
         return await self.services.apply_scene(scene_id)
 
     async def notify(self, message: str, title: str | None, level: str) -> None:
+        """Log the message, keep it for the API and publish it on the bus."""
         log = _LOGGER.warning if level == "warning" else _LOGGER.info
         log("automation %s: %s", self.compiled.id, message)
         note = Notification(
@@ -111,9 +137,11 @@ class LiveEffects:
         self.services.bus.publish(NOTIFICATION, note)
 
     async def delay(self, seconds: float) -> None:
+        """Sleep on the engine's clock."""
         await self.clock.sleep(seconds)
 
     async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
+        """Watch the triggers until one fires (return it) or ``limit`` passes (return None)."""
         waiter = _Waiter(self.services, asyncio.get_running_loop().create_future())
         name = f"automation-{self.compiled.id}-wait"
         watches = [Watch(t, waiter, name, self.compiled.zone) for t in triggers]

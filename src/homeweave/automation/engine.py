@@ -88,6 +88,8 @@ class Entry:
 
 @dataclass(slots=True)
 class SceneEntry:
+    """A scene the engine knows: from ``config`` or the ``api``, compiled or with its error."""
+
     config: SceneConfig
     source: str
     scene: Scene | None = None
@@ -126,19 +128,24 @@ class AutomationEngine:
     # -- what runners and effects use -------------------------------------------------------
     @property
     def commands(self) -> Commands:
+        """The hub's commands."""
         return self.hub.commands
 
     @property
     def bus(self) -> EventBus:
+        """The hub's bus."""
         return self.hub.bus
 
     def env(self, compiled: Compiled) -> Env:
+        """Return the hub's states and the local time in the automation's zone."""
         return Env(self.hub.states, local(self.clock, compiled.zone), compiled.home)
 
     def effects(self, runner: AutomationRunner, trace: Trace, fire: Fire) -> LiveEffects:
+        """Return the live effects of one run."""
         return LiveEffects(self, runner.compiled, trace, fire)
 
     def notified(self, notification: Notification) -> None:
+        """Keep a notification (the latest NOTIFICATIONS_KEPT) for the API."""
         self.notifications.append(notification)
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -308,6 +315,7 @@ class AutomationEngine:
 
     # -- automations ------------------------------------------------------------------------
     def entry(self, automation_id: str) -> Entry:
+        """Return the automation ``automation_id``; UnknownAddress lists the known ones."""
         try:
             return self.entries[automation_id]
         except KeyError:
@@ -348,6 +356,7 @@ class AutomationEngine:
         return entry
 
     async def delete(self, automation_id: str) -> None:
+        """Stop and delete an automation made through the API (not one from homeweave.yaml)."""
         entry = self._changeable(automation_id)
         if entry.runner is not None:
             entry.runner.close("the automation was deleted")
@@ -412,6 +421,7 @@ class AutomationEngine:
         return [live.get(r.id) or Trace.from_record(r) for r in stored]
 
     async def trace(self, trace_id: str) -> Trace:
+        """Return one trace, live if its run is still going; UnknownAddress if unknown."""
         found = self._live().get(trace_id)
         if found is not None:
             return found
@@ -431,6 +441,7 @@ class AutomationEngine:
 
     # -- scenes -----------------------------------------------------------------------------
     def scene_entry(self, scene_id: str) -> SceneEntry:
+        """Return the scene ``scene_id``; UnknownAddress lists the known ones."""
         try:
             return self.scene_entries[scene_id]
         except KeyError:
@@ -444,6 +455,7 @@ class AutomationEngine:
         return f"confirmed by {sentence}"
 
     async def apply_scene_outcomes(self, scene_id: str) -> list[DeviceOutcome]:
+        """Apply a scene, return each device's outcome; AutomationError if it does not compile."""
         entry = self.scene_entry(scene_id)
         if entry.scene is None:
             raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
@@ -468,6 +480,7 @@ class AutomationEngine:
         return entry
 
     async def delete_scene(self, scene_id: str) -> None:
+        """Delete a scene made through the API, unless an automation uses it."""
         entry = self.scene_entry(scene_id)
         if entry.source == "config":
             raise AutomationError(f"scene {scene_id!r} is defined in homeweave.yaml")

@@ -24,6 +24,7 @@ class TriggerIndex:
             table.setdefault(key, []).append(watch)
 
     def remove(self, watch: Watch) -> None:
+        """Stop routing to ``watch``; unknown watches are ignored."""
         table, key = self._slot(watch)
         if table is None:
             return
@@ -49,6 +50,7 @@ class TriggerIndex:
                 watch.on_change(event)
 
     def on_event(self, event: DeviceEvent) -> None:
+        """Hand a device event to the watches of that device's event."""
         watches = self._events.get((event.device_id, event.siid, event.eiid))
         if watches:
             for watch in tuple(watches):

@@ -31,6 +31,7 @@ class PropRef:
 
     @property
     def key(self) -> StateKey:
+        """The (device, siid, piid) key of the property's state."""
         return (self.device_id, self.siid, self.piid)
 
 
@@ -47,6 +48,7 @@ class EventRef:
 
     @property
     def key(self) -> StateKey:
+        """The (device, siid, eiid) key the trigger index routes events by."""
         return (self.device_id, self.siid, self.eiid)
 
 
@@ -84,6 +86,7 @@ class Resolver:
             raise self.fail(path, str(exc)) from None
 
     def fail(self, path: str, message: str) -> AutomationError:
+        """Return an AutomationError located at ``path`` under this automation or scene."""
         return AutomationError(message, where=f"{self.where}.{path}" if path else self.where)
 
     def prop(self, address: str, path: str, *, write: bool = False) -> PropRef:
@@ -104,6 +107,7 @@ class Resolver:
             )
 
     def numeric(self, address: str, path: str) -> PropRef:
+        """Return a property to compare with numbers; fail if it is not numeric."""
         ref = self.prop(address, path)
         if not ref.prop.numeric:
             raise self.fail(path, f"{ref.address} is not a number (format {ref.prop.format})")
@@ -115,6 +119,7 @@ class Resolver:
             return coerce(ref.prop, value, address=ref.address)
 
     def event(self, device_id: str, name: str, path: str) -> EventRef:
+        """Return the device event ``name`` (``event`` or ``service/event``), or fail."""
         with self.located(path):
             device = self.registry.device(device_id)
             service_name, _, event_name = name.rpartition("/")
@@ -143,6 +148,7 @@ class Resolver:
         return out
 
     def action(self, device_id: str, action: str, args: Sequence[Value], path: str) -> ActionTarget:
+        """Return the device action with its arguments checked (count) and coerced."""
         with self.located(path):
             ref = self.commands.resolve_action(device_id, action)
             ins = ref.action.ins
@@ -174,6 +180,7 @@ class Resolver:
         return next(iter(homes.values()), None)
 
     def scene(self, scene_id: str, path: str) -> str:
+        """Return ``scene_id`` if the scene exists; fail listing the known ones."""
         if scene_id not in self.scenes:
             choices = sorted(self.scenes)
             raise self.fail(path, str(UnknownAddress("scene", scene_id, choices=choices)))

@@ -31,13 +31,24 @@ class Host(Protocol):
     """What a runner needs from the engine."""
 
     @property
-    def clock(self) -> Clock: ...
+    def clock(self) -> Clock:
+        """The engine's clock."""
+        ...
+
     @property
-    def store(self) -> EngineStore: ...
+    def store(self) -> EngineStore:
+        """Where traces, timers and claimed time occurrences are kept."""
+        ...
+
     @property
-    def index(self) -> TriggerIndex: ...
+    def index(self) -> TriggerIndex:
+        """Where the runner's watches register."""
+        ...
+
     @property
-    def tasks(self) -> TaskSet: ...
+    def tasks(self) -> TaskSet:
+        """The engine's tasks (runs and timers are spawned there)."""
+        ...
 
     def env(self, compiled: Compiled) -> Env:
         """Current states and the time in the automation's home."""
@@ -68,6 +79,7 @@ class AutomationRunner:
 
     @property
     def clock(self) -> Clock:
+        """The engine's clock."""
         return self.host.clock
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -132,6 +144,7 @@ class AutomationRunner:
         self.submit(trace, fire)
 
     def evaluated(self, watch: Watch, evaluation: Evaluation, result: Result) -> None:
+        """Record a trace for a trigger that looked at something and did not fire."""
         trigger = watch.trigger
         info = TriggerInfo(
             trigger.index, trigger.kind, trigger.describe(), evaluation.sentence, evaluation.data
@@ -141,9 +154,11 @@ class AutomationRunner:
         self._record(trace)
 
     async def claim(self, watch: Watch, occurrence: str, due: float) -> bool:
+        """Claim a time occurrence in the store; False if it fired already (before a restart)."""
         return await self.host.store.claim(self.id, watch.trigger.index, occurrence, due)
 
     def timer_changed(self, watch: Watch, timer: Timer | None) -> None:
+        """Save (or with None, drop) a running ``for:`` timer so it survives a restart."""
         index = watch.trigger.index
         if timer is None:
             self.host.store.set_timer(self.id, index, None)
@@ -153,6 +168,7 @@ class AutomationRunner:
         self.host.store.set_timer(self.id, index, record)
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run ``work`` as a named task owned by the engine."""
         return self.host.tasks.spawn(work, name)
 
     # -- modes and runs ---------------------------------------------------------------------

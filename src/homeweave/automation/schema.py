@@ -177,6 +177,8 @@ class _Condition(_Part):
 
 
 class StateCondition(_Condition):
+    """A property has exactly ``value``."""
+
     what: ClassVar[str] = "a state condition"
     type: Literal["state"]
     address: Address
@@ -184,6 +186,8 @@ class StateCondition(_Condition):
 
 
 class NumericCondition(_Condition):
+    """A number is above and/or below bounds (exclusive)."""
+
     what: ClassVar[str] = "a numeric condition"
     type: Literal["numeric"]
     address: Address
@@ -213,6 +217,8 @@ class TimeCondition(_Condition):
 
 
 class WeekdayCondition(_Condition):
+    """Today is one of ``days`` (in the home's time zone)."""
+
     what: ClassVar[str] = "a weekday condition"
     type: Literal["weekday"]
     days: tuple[Weekday, ...] = Field(strict=False, min_length=1)
@@ -236,12 +242,16 @@ class SunCondition(_Condition):
 
 
 class AndCondition(_Condition):
+    """True when all of its conditions are."""
+
     what: ClassVar[str] = "an 'and' condition"
     type: Literal["and"]
     conditions: Conditions = _items(True)
 
 
 class OrCondition(_Condition):
+    """True when any of its conditions is."""
+
     what: ClassVar[str] = "an 'or' condition"
     type: Literal["or"]
     conditions: Conditions = _items(True)
@@ -295,6 +305,8 @@ class SetAction(_Action):
 
 
 class DoAction(_Action):
+    """Run a device action (``service/action`` or ``action``) with positional ``args``."""
+
     what: ClassVar[str] = "a do action"
     type: Literal["do"]
     device: Slug
@@ -303,12 +315,16 @@ class DoAction(_Action):
 
 
 class SceneAction(_Action):
+    """Apply a scene by id."""
+
     what: ClassVar[str] = "a scene action"
     type: Literal["scene"]
     scene: Slug
 
 
 class DelayAction(_Action):
+    """Wait ``duration`` (``90s``, ``1h30m``, or seconds) before the next action."""
+
     what: ClassVar[str] = "a delay action"
     type: Literal["delay"]
     duration: Duration
@@ -332,6 +348,8 @@ class WaitAction(_Action):
 
 
 class Choice(_Part):
+    """One choice of ``choose``: ``then`` runs if every ``when`` condition holds."""
+
     what: ClassVar[str] = "a choice"
     when: Conditions = _items(True)
     then: Actions = _items(True)

@@ -40,6 +40,7 @@ class Fire:
     at: float
 
     def info(self) -> TriggerInfo:
+        """Return the fire as the trace records it."""
         return TriggerInfo(self.index, self.kind, self.description, self.sentence, dict(self.data))
 
 
@@ -76,6 +77,7 @@ class PropertyTrigger:
     kind: str = "property"
 
     def describe(self) -> str:
+        """Return the trigger in words, e.g. ``<address> changes to on and stays so for 5 min``."""
         text = f"{self.ref.address} changes"
         if self.from_ is not None:
             text += f" from {wording.value(self.from_, self.ref.prop)}"
@@ -84,6 +86,7 @@ class PropertyTrigger:
         return text + (f" and stays so for {wording.duration(self.hold)}" if self.hold else "")
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
+        """Judge one change of the value; a first known value is not a change."""
         prop = self.ref.prop
         change = f"{self.ref.address} became {wording.value(value, prop)}"
         data: Seen = {"address": self.ref.address, "value": value, "old": old}
@@ -118,10 +121,12 @@ class NumericTrigger:
     kind: str = "numeric"
 
     def describe(self) -> str:
+        """Return the trigger in words, e.g. ``<address> goes above 25 °C for 10 min``."""
         text = f"{self.ref.address} goes {range_words(self.above, self.below, self.ref)}"
         return text + (f" for {wording.duration(self.hold)}" if self.hold else "")
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
+        """Judge one change: it matches when the value enters the range from outside it."""
         prop = self.ref.prop
         shown = wording.value(value, prop)
         wanted = range_words(self.above, self.below, self.ref)
@@ -136,9 +141,11 @@ class NumericTrigger:
         return Evaluation(True, f"{self.ref.address} went {wanted}: {shown}{was}", data, self.hold)
 
     def keeps(self, value: Value) -> bool:
+        """Whether a further change keeps a running ``for:`` timer: while it stays in range."""
         return _in_range(value, self.above, self.below)
 
     def resumes(self, current: Value | None, data: Seen) -> bool:
+        """Whether a timer saved before a restart still holds: the current value is in range."""
         return _in_range(current, self.above, self.below)
 
 
@@ -152,6 +159,7 @@ class EventTrigger:
     kind: str = "event"
 
     def describe(self) -> str:
+        """Return the trigger in words: the device, its event, and any argument values wanted."""
         text = f"{self.ref.device_id} reports {self.ref.service.key}/{self.ref.event.key}"
         if self.data:
             text += " with " + ", ".join(self._named(self.data))
@@ -166,6 +174,7 @@ class EventTrigger:
         return out
 
     def evaluate(self, event: DeviceEvent) -> Evaluation:
+        """Judge one device event: the wanted arguments, if any, must all match."""
         said = f"{self.ref.device_id} reported {self.ref.service.key}/{self.ref.event.key}"
         if event.arguments:
             said += f" ({', '.join(self._named(event.arguments))})"
@@ -190,10 +199,12 @@ class TimeTrigger:
     kind: str = "time"
 
     def describe(self) -> str:
+        """Return the trigger in words: the time, weekdays and time zone."""
         days = f" on {', '.join(self.weekdays)}" if self.weekdays else ""
         return f"at {self.at.isoformat(timespec='auto')}{days} ({self.zone.key})"
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        """Return the next instant after ``after`` on an allowed weekday, and its wall-time key."""
         local = after.astimezone(self.zone)
         for days in range(8):
             day = local.date() + timedelta(days=days)
@@ -216,9 +227,11 @@ class CalendarTrigger:
     kind: str = "calendar"
 
     def describe(self) -> str:
+        """Return the trigger in words: the cron pattern and time zone."""
         return f"on the calendar pattern '{self.cron}' ({self.zone.key})"
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        """Return the next match of the cron pattern after ``after``, and its wall-time key."""
         local = after.astimezone(self.zone)
         when: datetime = croniter(self.cron, local).get_next(datetime)
         # On the night clocks go back, 02:30 comes twice; the wall-time key fires it once.
@@ -236,9 +249,11 @@ class SunTrigger:
     kind: str = "sun"
 
     def describe(self) -> str:
+        """Return the trigger in words: the sun event, offset and home."""
         return f"at {self.event}{wording.offset(self.offset)} ({self.home.name or self.home.id})"
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
+        """Return the next sun event (with offset) after ``after`` and its day key; None if none."""
         found = next_sun_event(self.home, self.event, self.offset, after)
         if found is None:
             return None
@@ -254,6 +269,7 @@ class StartTrigger:
     kind: str = "start"
 
     def describe(self) -> str:
+        """Return the trigger in words."""
         return "when the hub starts"
 
 

@@ -33,7 +33,9 @@ class WatchOwner(Protocol):
     """Whoever a watch reports to: an automation, or a wait action."""
 
     @property
-    def clock(self) -> Clock: ...
+    def clock(self) -> Clock:
+        """The clock timers and time triggers use."""
+        ...
 
     def fired(self, watch: Watch, fire: Fire) -> None:
         """The trigger fired."""
@@ -77,6 +79,7 @@ class Watch:
 
     # -- changes and events (called by the index, synchronously, from the bus) ---------------
     def on_change(self, event: PropertyChanged) -> None:
+        """Judge a property change: fire, start or cancel a ``for:`` timer, or record why not."""
         trigger = self.trigger
         assert isinstance(trigger, PropertyTrigger | NumericTrigger)
         if self.timer is not None:
@@ -93,6 +96,7 @@ class Watch:
             self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
 
     def on_event(self, event: DeviceEvent) -> None:
+        """Judge a device event: fire, or record why not."""
         trigger = self.trigger
         assert isinstance(trigger, EventTrigger)
         evaluation = trigger.evaluate(event)

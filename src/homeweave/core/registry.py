@@ -20,6 +20,8 @@ from homeweave.model import DeviceSpec
 
 @dataclass(slots=True)
 class Home:
+    """A home: its name, and where it is (for sun times) and its time zone."""
+
     id: str
     name: str
     latitude: float = 0.0
@@ -30,6 +32,8 @@ class Home:
 
 @dataclass(slots=True)
 class Room:
+    """A room of a home."""
+
     id: str
     home_id: str
     name: str
@@ -37,6 +41,8 @@ class Room:
 
 @dataclass(slots=True)
 class Device:
+    """A device the hub knows: where it is, which integration owns it, its spec and availability."""
+
     id: str
     name: str
     room_id: str
@@ -59,14 +65,17 @@ class Registry:
         self.devices: dict[str, Device] = {}
 
     def add_home(self, home: Home) -> None:
+        """Add or replace a home (not announced on the bus)."""
         self.homes[home.id] = home
 
     def add_room(self, room: Room) -> None:
+        """Add or replace a room; raise UnknownAddress if its home is unknown."""
         if room.home_id not in self.homes:
             raise UnknownAddress("home", room.home_id, choices=list(self.homes))
         self.rooms[room.id] = room
 
     def add_device(self, device: Device) -> None:
+        """Add or replace a device, unannounced; raise UnknownAddress if its room is unknown."""
         if device.room_id not in self.rooms:
             raise UnknownAddress("room", device.room_id, choices=list(self.rooms))
         self.devices[device.id] = device
@@ -79,6 +88,7 @@ class Registry:
         self._bus.publish(REGISTRY_CHANGED, RegistryChanged(device.id, change))
 
     def remove_device(self, device_id: str) -> None:
+        """Forget a device and announce it on the bus; an unknown id does nothing."""
         if self.devices.pop(device_id, None) is not None:
             self._bus.publish(REGISTRY_CHANGED, RegistryChanged(device_id, "removed"))
 
@@ -94,6 +104,7 @@ class Registry:
         return [d for d in self.devices.values() if d.integration == integration]
 
     def rooms_of(self, home_id: str) -> list[Room]:
+        """Return the rooms of one home."""
         return [r for r in self.rooms.values() if r.home_id == home_id]
 
     def devices_in(self, *, home: str | None = None, room: str | None = None) -> list[Device]:

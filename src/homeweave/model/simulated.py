@@ -51,14 +51,17 @@ class SimulatedDevice:
         return svc.iid, found.iid
 
     def get(self, name: str, default: Value = 0) -> Value:
+        """Return the value of ``name`` (as for ``key``), or ``default`` if the spec lacks it."""
         key = self.key(name)
         return self.values.get(key, default) if key else default
 
     def num(self, name: str, default: float = 0.0) -> float:
+        """Return the value of ``name`` as a float, or ``default`` if absent or not a number."""
         value = self.get(name, default)
         return float(value) if isinstance(value, int | float) else default
 
     def flag(self, name: str) -> bool:
+        """Return whether ``name`` is set (False if the spec lacks it)."""
         return bool(self.get(name, False))
 
     def set(self, name: str, value: Value) -> None:

@@ -132,22 +132,27 @@ class Property:
 
     @property
     def name(self) -> str:
+        """The standard name of the property's type (``brightness``)."""
         return self.type.name
 
     @property
     def readable(self) -> bool:
+        """Whether the property may be read."""
         return Access.READ in self.access
 
     @property
     def writable(self) -> bool:
+        """Whether the property may be written."""
         return Access.WRITE in self.access
 
     @property
     def notifies(self) -> bool:
+        """Whether the device reports changes of the property by itself."""
         return Access.NOTIFY in self.access
 
     @property
     def numeric(self) -> bool:
+        """Whether the value is an integer or a float."""
         return self.format in INTEGER_BOUNDS or self.format is Format.FLOAT
 
     def choice(self, value: int) -> Choice | None:
@@ -168,6 +173,7 @@ class Action:
 
     @property
     def name(self) -> str:
+        """The standard name of the action's type."""
         return self.type.name
 
 
@@ -183,16 +189,27 @@ class Event:
 
     @property
     def name(self) -> str:
+        """The standard name of the event's type."""
         return self.type.name
 
 
 class Member(Protocol):
+    """What ``Members`` needs of a property, action or event to look it up."""
+
     @property
-    def iid(self) -> int: ...
+    def iid(self) -> int:
+        """The instance id within its service (``piid``, ``aiid`` or ``eiid``)."""
+        ...
+
     @property
-    def key(self) -> str: ...
+    def key(self) -> str:
+        """The spec's own key, if it gives one."""
+        ...
+
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The standard name of its type."""
+        ...
 
 
 M = TypeVar("M", bound=Member)
@@ -243,6 +260,7 @@ class Service:
 
     @property
     def name(self) -> str:
+        """The standard name of the service's type (``light``)."""
         return self.type.name
 
     def property(self, ref: str | int) -> Property:
@@ -265,6 +283,7 @@ class DeviceSpec:
 
     @property
     def name(self) -> str:
+        """The standard name of the device's type."""
         return self.type.name
 
     def service(self, ref: str | int) -> Service:

@@ -91,12 +91,14 @@ class Dashboard:
         self._page_headers = headers
 
     async def asset(self, request: Request) -> Response:
+        """Serve a hashed build asset, cached for a year (404 if unknown)."""
         found = self.assets.get(request.path_params["name"])
         if found is None:
             return PlainTextResponse("no such asset", status_code=404)
         return _file(request, found, IMMUTABLE)
 
     async def page(self, request: Request) -> Response:
+        """Serve a top-level build file, else index.html (503 if unbuilt): the app routes itself."""
         path = request.path_params["path"]
         found = self.files.get(path)
         if found is not None:

@@ -77,6 +77,7 @@ class HaMqttBridge(Bridge[HaOptions]):
         self._unsubscribes: list[Unsubscribe] = []
 
     async def start(self) -> None:
+        """Follow the bus and start the MQTT session; discovery is published on each connect."""
         self.catalog.load()
         bus = self.hub.bus
         self._unsubscribes = [
@@ -92,6 +93,7 @@ class HaMqttBridge(Bridge[HaOptions]):
         ]
 
     async def stop(self) -> None:
+        """Leave the bus, publish ``offline`` if connected, cancel pending commands, disconnect."""
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()

@@ -104,6 +104,7 @@ class DirigeraIntegration(Integration[Settings]):
 
     # --- lifecycle -----------------------------------------------------------------------------
     async def setup(self) -> None:
+        """Mark our devices unavailable until synced and connect; wait up to ``setup_wait``."""
         for device in self.devices:
             hub_id = device.options.get("dirigera_id")
             if isinstance(hub_id, str) and hub_id:
@@ -129,6 +130,7 @@ class DirigeraIntegration(Integration[Settings]):
                     await self.synced.wait()
 
     async def teardown(self) -> None:
+        """Stop the connection, fail writes still awaiting their push, and close the client."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -141,10 +143,12 @@ class DirigeraIntegration(Integration[Settings]):
 
     @property
     def connected(self) -> bool:
+        """Whether connected and resynced (the hub's devices read since the last connect)."""
         return self.synced.is_set()
 
     # --- commands ------------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        """PATCH the mapped attributes and wait for the hub's push (or read the device back)."""
         hub_device, kind = self._target(device)
         try:
             attributes = mapping.attributes_for(
@@ -157,6 +161,7 @@ class DirigeraIntegration(Integration[Settings]):
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]
     ) -> list[Value]:
+        """Send the attributes an action maps to (e.g. toggle); it has no outputs."""
         hub_device, kind = self._target(device)
         try:
             attributes = mapping.action_attributes(kind, device.spec, hub_device, siid, aiid)

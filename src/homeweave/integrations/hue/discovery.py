@@ -57,6 +57,7 @@ class Thing:
     room_key: str | None = None
 
     def owns(self, rid: str) -> bool:
+        """Return whether resource ``rid`` belongs to this device."""
         return rid == self.key or any(rid in ids for ids in self.rids.values())
 
 

@@ -140,6 +140,7 @@ class HueIntegration(Integration[HueOptions]):
             _LOGGER.warning("Hue bridge at %s: still connecting in the background", host)
 
     async def teardown(self) -> None:
+        """Stop the supervisor, close the bridge connection and the PUT queue."""
         if self._supervisor is not None:
             self._supervisor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -378,6 +379,7 @@ class HueIntegration(Integration[HueOptions]):
 
     # --- commands out ---------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        """PUT the writes through the paced queue, one body per resource; state returns by SSE."""
         thing = self._connected(device)
         bound = {(b.siid, b.piid): b for b in self._bound.get(device.id, ())}
         bodies: dict[str, Body] = {}
@@ -397,6 +399,7 @@ class HueIntegration(Integration[HueOptions]):
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]
     ) -> list[Value]:
+        """Run ``toggle`` (the only action a Hue bridge offers) by writing the opposite ``on``."""
         thing = self._connected(device)
         action = device.spec.service(siid).action(aiid)
         on = next(

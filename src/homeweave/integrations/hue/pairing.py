@@ -70,14 +70,17 @@ class KeyStore:
         self.path = path
 
     async def load(self, bridge: str) -> str | None:
+        """Return the app key kept for ``bridge``, if any."""
         entry = (await asyncio.to_thread(self._read)).get(bridge.upper())
         key = entry.get("app_key") if isinstance(entry, dict) else None
         return key if isinstance(key, str) and key else None
 
     async def save(self, bridge: str, host: str, key: str) -> None:
+        """Keep ``bridge``'s app key and host (the file is rewritten, owner-only)."""
         await asyncio.to_thread(self._update, bridge.upper(), {"host": host, "app_key": key})
 
     async def forget(self, bridge: str) -> None:
+        """Drop what is kept for ``bridge``."""
         await asyncio.to_thread(self._update, bridge.upper(), None)
 
     def _read(self) -> dict[str, Any]:

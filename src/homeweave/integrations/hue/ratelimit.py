@@ -83,6 +83,8 @@ class _Lane:
 
 @dataclass
 class QueueStats:
+    """Counters of the PUT queue (read by tests and benchmarks)."""
+
     accepted: int = 0
     """Commands given to ``put``."""
     coalesced: int = 0

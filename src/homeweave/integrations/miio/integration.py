@@ -87,6 +87,7 @@ class Link:
 
     @property
     def label(self) -> str:
+        """The link as named in logs and errors: device id and address."""
         return f"miio device {self.device_id!r} at {self.device.label}"
 
 
@@ -107,6 +108,7 @@ class MiioIntegration(Integration[Settings]):
         """The start-up discovery, when the ``discover`` option asks for one."""
 
     async def setup(self) -> None:
+        """Open the socket, start polling each device (briefly awaiting first answers), discover."""
         await self.client.open()
         links = [self.add(device) for device in self.devices]
         first_polls = [link.polled for link in links if link is not None]
@@ -116,6 +118,7 @@ class MiioIntegration(Integration[Settings]):
             self.discovery = asyncio.create_task(self._discover(), name="miio-discover")
 
     async def teardown(self) -> None:
+        """Cancel polling, watchdogs and discovery, and close the socket."""
         tasks = [link.task for link in self.links.values() if link.task is not None]
         if self.discovery is not None:
             tasks.append(self.discovery)
@@ -186,6 +189,7 @@ class MiioIntegration(Integration[Settings]):
 
     # --- commands ---------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        """Write properties; update the states the device took, raise naming those it refused."""
         link = self._link(device)
         triples = [(w.siid, w.piid, w.value) for w in writes]
         try:
@@ -208,6 +212,7 @@ class MiioIntegration(Integration[Settings]):
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]
     ) -> list[Value]:
+        """Run an action on the device, return its outputs, and read the state back right away."""
         link = self._link(device)
         try:
             outs = await link.adapter.act(link.device, siid, aiid, args)

@@ -39,12 +39,14 @@ class VirtualIntegration(Integration[VirtualOptions]):
         self._clock: asyncio.Task[None] | None = None
 
     async def setup(self) -> None:
+        """Simulate each configured device; start the clock if ``tick`` is set."""
         for device in self.devices:
             self.add(device)
         if self.tick > 0:
             self._clock = asyncio.create_task(self._run_clock(), name="virtual-clock")
 
     async def teardown(self) -> None:
+        """Stop the clock."""
         if self._clock is not None:
             self._clock.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -69,6 +71,7 @@ class VirtualIntegration(Integration[VirtualOptions]):
         return sim
 
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
+        """Apply the writes to the simulated device, let its behaviour react, publish its states."""
         sim = self._online(device.id)
         behaviour = behaviour_for(device.spec.name)
         for write in writes:
@@ -79,6 +82,7 @@ class VirtualIntegration(Integration[VirtualOptions]):
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]
     ) -> list[Value]:
+        """Let the simulated device's behaviour run the action, then publish its states."""
         sim = self._online(device.id)
         behaviour_for(device.spec.name).on_action(sim, device.spec.service(siid).action(aiid).name)
         self._publish(device.id, sim)

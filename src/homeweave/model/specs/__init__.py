@@ -1,0 +1,1 @@
+"""Published MIoT spec JSON files shipped with homeweave, read by ``model.catalog``."""

@@ -115,11 +115,13 @@ class DirigeraClient:
 
     @property
     def base_url(self) -> str:
+        """The REST root, ``https://<host>:<port>/v1`` (IPv6 hosts bracketed)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"https://{host}:{self.port}/{API_VERSION}"
 
     @property
     def events_url(self) -> str:
+        """The WebSocket URL of the event stream."""
         return "wss" + self.base_url.removeprefix("https")
 
     async def __aenter__(self) -> DirigeraClient:

@@ -77,6 +77,7 @@ class Capabilities:
 
     @classmethod
     def from_json(cls, raw: object) -> Capabilities:
+        """Parse a ``capabilities`` object; anything else gives no capabilities."""
         if not isinstance(raw, Mapping):
             return cls()
         return cls(_names(raw.get("canSend")), _names(raw.get("canReceive")))
@@ -149,6 +150,7 @@ class DeviceUpdate:
 
     @classmethod
     def from_json(cls, raw: object) -> DeviceUpdate:
+        """Parse the data of a device-state-changed event; raise PayloadError without an id."""
         doc = _object(raw, "device update")
         attributes = doc.get("attributes")
         reachable = doc.get("isReachable")
@@ -173,6 +175,7 @@ class RemotePress:
 
     @classmethod
     def from_json(cls, raw: object) -> RemotePress:
+        """Parse the data of a remote-press event; an unknown click pattern becomes UNKNOWN."""
         doc = _object(raw, "remote press")
         pattern = str(doc.get("clickPattern", ""))
         return cls(id=_id(doc, "remote press"), pattern=ClickPattern(pattern), raw_pattern=pattern)
@@ -189,6 +192,7 @@ class Scene:
 
     @classmethod
     def from_json(cls, raw: object) -> Scene:
+        """Parse one scene of ``GET /v1/scenes``."""
         doc = _object(raw, "scene")
         info = doc.get("info")
         info = info if isinstance(info, Mapping) else {}
@@ -213,6 +217,7 @@ class Event:
 
     @classmethod
     def from_json(cls, raw: object) -> Event:
+        """Parse one WebSocket event; raise PayloadError if it has no ``type``."""
         doc = _object(raw, "event")
         raw_type = doc.get("type")
         if not isinstance(raw_type, str):
@@ -236,6 +241,7 @@ class AttributeWrite:
     """Milliseconds over which the lamp fades to the new level, temperature or colour."""
 
     def to_json(self) -> dict[str, Any]:
+        """Return the JSON body element for the PATCH."""
         body: dict[str, Any] = {"attributes": dict(self.attributes)}
         if self.transition_time is not None:
             body["transitionTime"] = self.transition_time

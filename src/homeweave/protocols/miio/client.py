@@ -91,6 +91,7 @@ class RttEstimator:
 
     @property
     def rto(self) -> float:
+        """The retransmission timeout: smoothed RTT + 4 × variance, within the timing's bounds."""
         if self._srtt is None:
             return self._timing.initial
         rto = self._srtt + 4 * self._rttvar
@@ -113,6 +114,7 @@ class HelloReply:
 
     @classmethod
     def from_header(cls, address: Address, header: Header) -> HelloReply:
+        """Build the reply from the header of a hello answer received from ``address``."""
         return cls(address[0], address[1], header.did, header.stamp, revealed_token(header))
 
 
@@ -273,6 +275,7 @@ class MiioDevice:
 
     @property
     def label(self) -> str:
+        """``host:port``, for logs and errors."""
         return f"{self.host}:{self.port}"
 
     @property

@@ -41,7 +41,9 @@ class Requester(Protocol):
 
     async def request(
         self, method: str, params: Any = None, *, deadline: float | None = None
-    ) -> Any: ...
+    ) -> Any:
+        """Send one miIO request and return its ``result``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class Reading:
 
     @property
     def ok(self) -> bool:
+        """Whether the device read the property (code 0)."""
         return self.code == 0
 
 
@@ -68,6 +71,7 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
+        """Whether the device took the write (code 0, or 1: completes later)."""
         return self.code in OK_CODES
 
 

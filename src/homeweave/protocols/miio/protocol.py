@@ -65,6 +65,7 @@ class Token:
 
     @property
     def hex(self) -> str:
+        """The token as 32 hex digits."""
         return self.raw.hex()
 
     def encrypt(self, plaintext: bytes) -> bytes:
@@ -119,10 +120,12 @@ class Packet:
 
     @property
     def did(self) -> int:
+        """The device id from the header."""
         return self.header.did
 
     @property
     def stamp(self) -> int:
+        """The device's clock from the header."""
         return self.header.stamp
 
 

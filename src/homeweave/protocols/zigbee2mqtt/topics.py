@@ -77,24 +77,31 @@ class Topics:
         return [self.device(name), self.availability(name)]
 
     def bridge(self, name: str) -> str:
+        """Return the topic ``<base>/bridge/<name>`` (``state``, ``devices``, ``event``...)."""
         return f"{self.base}/bridge/{name}"
 
     def request(self, command: str) -> str:
+        """Return the topic a bridge ``command`` request is published to."""
         return f"{self.base}/bridge/request/{command}"
 
     def response(self, command: str) -> str:
+        """Return the topic the bridge answers a ``command`` on."""
         return f"{self.base}/bridge/response/{command}"
 
     def device(self, name: str) -> str:
+        """Return the topic device ``name`` publishes its state on."""
         return f"{self.base}/{name}"
 
     def set(self, name: str) -> str:
+        """Return the topic that writes to device ``name``."""
         return f"{self.base}/{name}/set"
 
     def get(self, name: str) -> str:
+        """Return the topic that asks device ``name`` to report values."""
         return f"{self.base}/{name}/get"
 
     def availability(self, name: str) -> str:
+        """Return the topic of device ``name``'s online/offline status."""
         return f"{self.base}/{name}/availability"
 
     def parse(self, topic: str) -> ParsedTopic:

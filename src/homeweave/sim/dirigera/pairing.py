@@ -50,6 +50,7 @@ class Pairing:
         return token
 
     def valid(self, token: str) -> bool:
+        """Return whether ``token`` was issued (by pairing or ``issue``)."""
         return token in self.tokens
 
     def press_button(self) -> None:

@@ -104,6 +104,7 @@ class DirigeraSimulator:
 
     @property
     def running(self) -> bool:
+        """Whether the server is listening."""
         return self._runner is not None
 
     @property

@@ -155,18 +155,21 @@ class HubState:
 
     # --- reading -------------------------------------------------------------------------------
     def device(self, device_id: str) -> Payload:
+        """Return the device's payload; Rejected (404) if unknown."""
         try:
             return self.devices[device_id]
         except KeyError:
             raise Rejected(404, f"device {device_id!r} not found") from None
 
     def scene(self, scene_id: str) -> Payload:
+        """Return the scene's payload; Rejected (404) if unknown."""
         try:
             return self.scenes[scene_id]
         except KeyError:
             raise Rejected(404, f"scene {scene_id!r} not found") from None
 
     def attributes(self, device_id: str) -> Payload:
+        """Return the device's live ``attributes`` object (changes to it are not announced)."""
         attributes: Payload = self.device(device_id)["attributes"]
         return attributes
 
@@ -206,6 +209,7 @@ class HubState:
         self._change(self.device(device_id), attributes, echo=False)
 
     def set_reachable(self, device_id: str, reachable: bool) -> None:
+        """Make the device (un)reachable and push a state change if that changed anything."""
         device = self.device(device_id)
         if device.get("isReachable") is reachable:
             return
@@ -218,11 +222,13 @@ class HubState:
         self._emit("remotePressEvent", {"id": device_id, "clickPattern": pattern})
 
     def add_device(self, payload: Payload) -> None:
+        """Add a device (a copy of ``payload``) and push ``deviceAdded``."""
         device = copy.deepcopy(payload)
         self.devices[device["id"]] = device
         self._emit("deviceAdded", copy.deepcopy(device))
 
     def remove_device(self, device_id: str) -> None:
+        """Remove a device and push ``deviceRemoved``; KeyError if unknown."""
         device = self.devices.pop(device_id)
         self._emit("deviceRemoved", self._head(device))
 

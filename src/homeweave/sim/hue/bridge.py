@@ -97,10 +97,12 @@ class BridgeState:
         self._link_until = None if seconds is None else self._clock() + seconds
 
     def release_link_button(self) -> None:
+        """Release the link button: no app may register until it is pressed again."""
         self._link_until = 0.0
 
     @property
     def link_button_pressed(self) -> bool:
+        """Whether apps may register now."""
         return self._link_until is None or self._clock() < self._link_until
 
     def create_user(self, body: object) -> list[dict[str, Any]]:
@@ -121,6 +123,7 @@ class BridgeState:
         return key
 
     def authorized(self, key: str | None) -> bool:
+        """Return whether ``key`` is a registered app key."""
         return key is not None and key in self.app_keys
 
     # --- v2: resources ---------------------------------------------------------------------------
@@ -221,20 +224,24 @@ class BridgeState:
         self._publish_lights({light["id"]: apply_light(light, changes)})
 
     def set_motion(self, name: str, detected: bool) -> None:
+        """Report motion (or its end) from sensor ``name``, pushed as an event."""
         now = timestamp()
         report = {"motion": detected, "motion_report": {"changed": now, "motion": detected}}
         self._sensor(name, "motion", {"motion": {**report, "motion_valid": True}})
 
     def set_light_level(self, name: str, lux: float) -> None:
+        """Report an illuminance in lux from sensor ``name`` (as Hue's light level)."""
         level = lux_to_light_level(lux)
         self._sensor(name, "light_level", {"light": light_level_feature(level, timestamp())})
 
     def set_temperature(self, name: str, celsius: float) -> None:
+        """Report a temperature in °C from sensor ``name``."""
         self._sensor(
             name, "temperature", {"temperature": temperature_feature(celsius, timestamp())}
         )
 
     def set_battery(self, name: str, level: int) -> None:
+        """Report a battery level in % from device ``name`` (low at 25, critical at 10)."""
         state = "normal" if level > 25 else "low" if level > 10 else "critical"
         power = {"power_state": {"battery_level": level, "battery_state": state}}
         self._sensor(name, "device_power", power)

@@ -68,6 +68,7 @@ class EventStream:
 
     @property
     def listeners(self) -> int:
+        """How many clients are connected to the event stream."""
         return len(self._listeners)
 
     def _missed(self, last_event_id: str) -> list[bytes]:

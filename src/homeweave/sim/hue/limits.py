@@ -33,6 +33,7 @@ class Bucket:
     stamp: float = 0.0
 
     def take(self) -> bool:
+        """Spend one token, refilled at the limit's rate; return False when none is left."""
         now = self.clock()
         if self.tokens < 0:
             self.tokens, self.stamp = self.limit.burst, now

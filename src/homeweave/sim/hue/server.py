@@ -70,10 +70,12 @@ class HueBridgeSimulator:
 
     @property
     def url(self) -> str:
+        """The bridge's base URL, ``https://<host>:<port>``."""
         return f"https://{self.address}"
 
     @property
     def running(self) -> bool:
+        """Whether the server is listening."""
         return self._runner is not None
 
     async def start(self) -> None:

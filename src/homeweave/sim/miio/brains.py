@@ -40,11 +40,17 @@ class Brain(Protocol):
     """The device-specific part of a simulator."""
 
     @property
-    def model(self) -> str: ...
+    def model(self) -> str:
+        """The model ``miIO.info`` reports."""
+        ...
 
-    def advance(self, seconds: float) -> None: ...
+    def advance(self, seconds: float) -> None:
+        """Move the simulation on by ``seconds`` of time."""
+        ...
 
-    def handle(self, method: str, params: Any) -> Reply: ...
+    def handle(self, method: str, params: Any) -> Reply:
+        """Answer one miIO request (a ``result`` or an ``error`` body)."""
+        ...
 
 
 def miio_model(spec: DeviceSpec) -> str:
@@ -90,6 +96,7 @@ class MiotBrain:
         self.state.events.clear()  # miIO on the LAN pushes no events; only steps emit them
 
     def handle(self, method: str, params: Any) -> Reply:
+        """Answer ``get_properties``, ``set_properties`` and ``action``; any other is not found."""
         if method == "get_properties":
             return self._get(params)
         if method == "set_properties":

@@ -61,6 +61,7 @@ class SimInfo:
     legacy: bool
 
     def as_dict(self) -> dict[str, Any]:
+        """Return the fields as a dict (for JSON output)."""
         return asdict(self)
 
     def device_options(self) -> dict[str, Any]:

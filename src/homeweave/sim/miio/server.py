@@ -107,15 +107,18 @@ class MiioSimulator(asyncio.DatagramProtocol):
 
     @property
     def running(self) -> bool:
+        """Whether the UDP socket is open."""
         return self._transport is not None
 
     @property
     def mac(self) -> str:
+        """A MAC address derived from the device id (Xiaomi's prefix), stable across runs."""
         digest = hashlib.md5(self.did.to_bytes(4, "big"), usedforsecurity=False).digest()
         return ":".join(f"{b:02X}" for b in (b"\x04\xcf\x8c" + digest[:3]))
 
     @property
     def stamp(self) -> int:
+        """The clock in packet headers: an uptime-like base plus seconds since start."""
         return self._stamp_base + int(self._clock() - self._booted)
 
     async def start(self) -> None:
@@ -152,6 +155,7 @@ class MiioSimulator(asyncio.DatagramProtocol):
         await self.stop()
 
     def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        """Answer a hello, or a request for this did within the stamp tolerance; drop the rest."""
         if self.faults.offline or self._lost():
             return
         address = (addr[0], addr[1])

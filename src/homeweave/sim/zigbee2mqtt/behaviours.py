@@ -245,6 +245,8 @@ def _contact_step(device: SimDevice, dt: float, rng: random.Random, rates: Rates
 
 @dataclass(frozen=True)
 class Behaviour:
+    """How a kind of device reacts to ``/set`` and how it changes by itself over time."""
+
     on_set: Setter = _read_only
     step: Stepper = _still
 
@@ -261,4 +263,5 @@ BEHAVIOURS: dict[str, Behaviour] = {
 
 
 def behaviour_of(device: SimDevice) -> Behaviour:
+    """Return the behaviour of the device's definition (inert if it has none)."""
     return BEHAVIOURS.get(device.definition.behaviour, Behaviour())

@@ -49,6 +49,7 @@ def binary(
     description: str | None = None,
     category: str | None = None,
 ) -> Expose:
+    """Return a ``binary`` expose (``value_on``/``value_off``, optional toggle value)."""
     extra = {"value_on": value_on, "value_off": value_off, "value_toggle": value_toggle}
     return _generic(
         "binary",
@@ -74,6 +75,7 @@ def numeric(
     description: str | None = None,
     category: str | None = None,
 ) -> Expose:
+    """Return a ``numeric`` expose with its unit, range, step and presets."""
     extra = {
         "unit": unit,
         "value_min": value_min,
@@ -101,6 +103,7 @@ def enum(
     description: str | None = None,
     category: str | None = None,
 ) -> Expose:
+    """Return an ``enum`` expose with its allowed ``values``."""
     return _generic(
         "enum",
         name,
@@ -119,6 +122,7 @@ def specific(kind: str, features: list[Expose]) -> Expose:
 
 # --- the common ones, as zigbee-herdsman-converters' ``presets`` ---------------------------------
 def battery(access: int = STATE) -> Expose:
+    """Return the ``battery`` expose (%) as Zigbee2MQTT words it."""
     return numeric(
         "battery",
         access,
@@ -131,6 +135,7 @@ def battery(access: int = STATE) -> Expose:
 
 
 def voltage() -> Expose:
+    """Return the battery ``voltage`` expose (mV)."""
     return numeric(
         "voltage",
         STATE,
@@ -141,6 +146,7 @@ def voltage() -> Expose:
 
 
 def linkquality() -> Expose:
+    """Return the ``linkquality`` expose every Zigbee device has."""
     return numeric(
         "linkquality",
         STATE,
@@ -154,6 +160,7 @@ def linkquality() -> Expose:
 
 
 def device_temperature() -> Expose:
+    """Return the ``device_temperature`` expose (°C)."""
     return numeric(
         "device_temperature",
         STATE,
@@ -164,6 +171,7 @@ def device_temperature() -> Expose:
 
 
 def power_outage_count() -> Expose:
+    """Return the ``power_outage_count`` expose."""
     return numeric(
         "power_outage_count",
         STATE,
@@ -173,4 +181,5 @@ def power_outage_count() -> Expose:
 
 
 def action(values: list[str]) -> Expose:
+    """Return the ``action`` expose of a remote or button with its ``values``."""
     return enum("action", STATE, values, description="Triggered action (e.g. a button click)")

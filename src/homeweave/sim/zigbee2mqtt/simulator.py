@@ -142,6 +142,7 @@ class Z2MSimulator:
 
     @property
     def broker_url(self) -> str:
+        """The broker's URL, ``mqtt://<host>:<port>``."""
         return f"mqtt://{self.host}:{self.port}"
 
     # --- what tests and the demo drive -----------------------------------------------------------
@@ -419,6 +420,7 @@ class Z2MSimulator:
 
     # --- retained documents ------------------------------------------------------------------
     def bridge_info(self) -> dict[str, Any]:
+        """Return the ``bridge/info`` payload as the simulated Zigbee2MQTT version shapes it."""
         joining = self.permit_join_until > time.time()
         info: dict[str, Any] = {
             "version": VERSIONS[self.version],
@@ -442,6 +444,7 @@ class Z2MSimulator:
         return info
 
     def bridge_devices(self) -> list[dict[str, Any]]:
+        """Return the ``bridge/devices`` payload: the coordinator, then every device."""
         coordinator = {
             "ieee_address": COORDINATOR_IEEE,
             "type": "Coordinator",
