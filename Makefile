@@ -48,11 +48,15 @@ bench: $(STAMP)
 
 # Real Home Assistant installs (one virtualenv per supported version, in .ha/) for the optional
 # `pytest -m ha` check of every MQTT discovery message against HA's own schemas.
-HA_VERSIONS := 2024.3.3:python3.12 2025.4.4:python3.13
+# Each needs its own Python: python3.X from PATH, else a pyenv install of 3.X.
+HA_VERSIONS := 2024.3.3:3.12 2025.4.4:3.13
 ha-envs:
 	@for pair in $(HA_VERSIONS); do \
-		version=$${pair%%:*}; python=$${pair##*:}; \
+		version=$${pair%%:*}; minor=$${pair##*:}; \
 		[ -x .ha/$$version/bin/python ] && continue; \
+		python=; python$$minor -c pass 2>/dev/null && python=python$$minor; \
+		[ -n "$$python" ] || python=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$minor.*/bin/python 2>/dev/null | tail -1); \
+		[ -n "$$python" ] || { echo "make ha-envs: no Python $$minor for Home Assistant $$version"; exit 1; }; \
 		echo "make ha-envs: Home Assistant $$version with $$python into .ha/$$version ..."; \
 		$$python -m venv .ha/$$version && \
 		.ha/$$version/bin/python -m pip install --quiet homeassistant==$$version || exit 1; \
