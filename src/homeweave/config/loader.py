@@ -13,13 +13,11 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from homeweave.config.options import SECTIONS, options_class
-from homeweave.config.schema import REFERENCE_ERROR, HubConfig
-from homeweave.errors import ConfigError, SpecError, UnknownAddress
+from homeweave.config.schema import REFERENCE_ERROR, ConfigLines, HubConfig, Loc
+from homeweave.errors import ConfigError, ConfigProblem, SpecError, UnknownAddress
 from homeweave.model import load_spec_file
 
 __all__ = ["dump_config", "load_config", "parse_config"]
-
-Loc = tuple[Any, ...]
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -69,22 +67,28 @@ def parse_config(
     try:
         config = HubConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [_explain(error, lines) for error in exc.errors(include_url=False)]
-        problems.sort(key=lambda problem: problem.line)  # stable: pydantic's order breaks ties
-        line, message = problems[0]
-        if len(problems) > 1:
-            more = len(problems) - 1
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ConfigError(message, file=filename, line=line) from exc
+        found = [_explain(error, lines) for error in exc.errors(include_url=False)]
+        raise _every(found, filename) from exc
     if spec_dir is not None:
         _check_spec_files(config, spec_dir, filename, lines)
+    config.set_lines(ConfigLines(filename, lines))
     return config
+
+
+def _every(found: list[_Problem], filename: str) -> ConfigError:
+    """One error listing every problem, by line (pydantic's order breaks ties)."""
+    found.sort(key=lambda problem: problem.line)
+    unique = list(dict.fromkeys(found))  # an alias may repeat one problem
+    return ConfigError(
+        problems=[ConfigProblem(message, file=filename, line=line) for line, message in unique]
+    )
 
 
 def _check_spec_files(
     config: HubConfig, spec_dir: Path, filename: str, lines: dict[Loc, int]
 ) -> None:
     """A device's spec file must exist and be a valid MIoT spec: say so at its line."""
+    found = []
     for index, device in enumerate(config.devices):
         path = device.spec_path(spec_dir)
         if path is None:
@@ -93,9 +97,9 @@ def _check_spec_files(
             load_spec_file(path)
         except SpecError as exc:
             where = ("devices", index, "spec")
-            raise ConfigError(
-                f"{_dotted(where)}: {exc}", file=filename, line=lines.get(where)
-            ) from exc
+            found.append(_Problem(_line(lines, where), f"{_dotted(where)}: {exc}"))
+    if found:
+        raise _every(found, filename)
 
 
 def dump_config(config: HubConfig) -> str:
@@ -367,14 +371,7 @@ def _bare(annotation: Any) -> Any:
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int:
     """Return the line of `loc`, or of its nearest ancestor that has one."""
-    for end in range(len(loc), -1, -1):
-        try:
-            line = lines.get(loc[:end])
-        except TypeError:  # an unhashable part cannot be a YAML key
-            continue
-        if line is not None:
-            return line
-    return 1
+    return ConfigLines("", lines).at(loc)
 
 
 def _dotted(loc: Loc) -> str:
