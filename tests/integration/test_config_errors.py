@@ -3,11 +3,16 @@ file and line, exit status 1, and nothing started (no database, no API file)."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from homeweave.app import build_hub
+from homeweave.config import parse_config
+from homeweave.config.automations import check_automations
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 
@@ -126,3 +131,26 @@ def test_run_refuses_an_invalid_automation_naming_each_line(tmp_path: Path) -> N
     assert len(lines) == 3, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data" / "api.json").exists()  # no API was published
+
+
+async def test_an_automation_naming_a_device_not_known_yet_waits_with_its_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    later = """\
+  - id: later
+    name: Later
+    triggers: [{type: start}]
+    actions: [{type: set, address: hue-lamp/light/on, value: true}]
+"""
+    text = (CONFIG % "" + LAMP_AND_AUTOMATIONS).split("  - id: wrong-property")[0] + later
+    config = parse_config(text, filename="homeweave.yaml")
+    config = config.model_copy(update={"scenes": ()})  # the scene's value is wrong on purpose
+
+    async with build_hub(config) as hub:
+        with caplog.at_level(logging.WARNING, logger="homeweave.config.automations"):
+            check_automations(config, hub.registry, hub.commands)
+
+    assert (
+        "homeweave.yaml:21: automations[later] names device 'hue-lamp', which is not known yet"
+        in caplog.text
+    )
