@@ -15,14 +15,15 @@ from pathlib import Path
 import yaml
 
 from homeweave.api.app import create_app
-from homeweave.api.auth import Tokens, write_private
+from homeweave.api.auth import Tokens
 from homeweave.api.server import ApiServer
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig, parse_config
+from homeweave.config.automations import check_automations
 from homeweave.config.seed import hub_seed
 from homeweave.core.hub import Hub
-from homeweave.core.paths import API_FILE, TOKEN_FILE
+from homeweave.core.paths import API_FILE, TOKEN_FILE, private_dir, write_private
 from homeweave.sim.demo.home import demo_home
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage import Storage
@@ -93,24 +94,27 @@ async def running_hub(
     port: int | None = None,
 ) -> AsyncIterator[Running]:
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running."""
-    async with (
-        build_hub(config, data_dir=data_dir) as hub,
-        AutomationEngine(hub, config.automations, config.scenes) as engine,
-        AsyncExitStack() as stack,
-    ):
-        assert hub.storage is not None
-        await stack.enter_async_context(running_bridges(hub, config))
-        tokens = Tokens(hub.storage)
-        new_token = await tokens.ensure_admin(data_dir)
-        app = create_app(hub, tokens, engine)
-        listen_host = host or config.api.host
-        listen_port = config.api.port if port is None else port
-        async with ApiServer(app, listen_host, listen_port) as server:
-            api_file = data_dir / API_FILE
-            info = json.dumps({"url": server.url, "pid": os.getpid()})
-            await asyncio.to_thread(write_private, api_file, info + "\n")
-            try:
-                yield Running(hub, server.url, data_dir, new_token)
-            finally:
-                with suppress(FileNotFoundError):
-                    api_file.unlink()
+    await asyncio.to_thread(private_dir, data_dir)
+    async with build_hub(config, data_dir=data_dir) as hub:
+        # After the integrations started, so devices the bridges brought count as known.
+        check_automations(config, hub.registry, hub.commands)
+        async with (
+            AutomationEngine(hub, config.automations, config.scenes) as engine,
+            AsyncExitStack() as stack,
+        ):
+            assert hub.storage is not None
+            await stack.enter_async_context(running_bridges(hub, config))
+            tokens = Tokens(hub.storage)
+            new_token = await tokens.ensure_admin(data_dir)
+            app = create_app(hub, tokens, engine)
+            listen_host = host or config.api.host
+            listen_port = config.api.port if port is None else port
+            async with ApiServer(app, listen_host, listen_port) as server:
+                api_file = data_dir / API_FILE
+                info = json.dumps({"url": server.url, "pid": os.getpid()})
+                await asyncio.to_thread(write_private, api_file, info + "\n")
+                try:
+                    yield Running(hub, server.url, data_dir, new_token)
+                finally:
+                    with suppress(FileNotFoundError):
+                        api_file.unlink()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -17,17 +18,44 @@ class SpecError(HomeweaveError):
         super().__init__(f"{source}: {message}" if source else message)
 
 
-class ConfigError(HomeweaveError):
-    """The configuration file is wrong; names the file and line."""
+class ConfigProblem:
+    """One thing wrong in a config file, at a line when it has one."""
+
+    __slots__ = ("file", "line", "message")
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        self.message = message
         self.file = file
         self.line = line
-        self.reason = message
-        where = file or "<config>"
-        if line is not None:
-            where = f"{where}:{line}"
-        super().__init__(f"{where}: {message}")
+
+    def __str__(self) -> str:
+        where = self.file or "<config>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"ConfigProblem({str(self)!r})"
+
+
+class ConfigError(HomeweaveError):
+    """The configuration is wrong; names the file and line of every problem, one per line.
+    ``file``, ``line`` and ``reason`` are those of the first problem."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        problems: Sequence[ConfigProblem] = (),
+    ) -> None:
+        self.problems = tuple(problems) or (ConfigProblem(message, file=file, line=line),)
+        first = self.problems[0]
+        self.file = first.file
+        self.line = first.line
+        self.reason = first.message
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 class UnknownAddress(HomeweaveError):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 import websockets
+import yaml
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 LAMP = "living-room-lamp/light/brightness"
@@ -183,3 +185,21 @@ def test_a_taken_port_is_a_clear_error(
     assert result.returncode == 1
     assert f"cannot listen on http://127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_keeps_its_secrets_private(demo: tuple[Path, subprocess.Popen[str]]) -> None:
+    data_dir, _ = demo
+
+    modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in data_dir.iterdir() if f.is_file()}
+
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    expected = {"homeweave.yaml", "secrets.yaml", "admin-token", "api.json", "homeweave.db"}
+    assert expected <= set(modes)
+    assert {"homeweave.db-wal", "homeweave.db-shm"} <= set(modes)
+    assert modes == dict.fromkeys(modes, 0o600)
+    secrets = yaml.safe_load((data_dir / "secrets.yaml").read_text())
+    assert {"dirigera_token", "hue_app_key", "living_room_lamp_token"} <= set(secrets)
+    config = (data_dir / "homeweave.yaml").read_text()
+    assert "token: !secret" in config
+    for value in secrets.values():
+        assert str(value) not in config

@@ -344,7 +344,7 @@ ERROR_CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "recursive alias": ("api: &a  # <-\n  x: *a\n", ["alias refers to a node that contains it"]),
     "unsupported tag": ("api: !!set {a}  # <-\n", ["unsupported YAML tag '!!set'"]),
-    "unknown tag": ("api: !secret token  # <-\n", ["invalid YAML", "'!secret'"]),
+    "unknown tag": ("api: !vault token  # <-\n", ["invalid YAML", "'!vault'"]),
     "mapping as a key": ("? [a, b]  # <-\n: 1\n", ["mapping key must be a plain value"]),
     "two documents": ("api: {}\n---  # <-\nhomes: []\n", ["expected a single document"]),
 }
@@ -365,14 +365,43 @@ def test_errors_name_the_line_and_the_offender(text: str, expected: list[str]) -
     assert str(error).startswith(f"homeweave.yaml:{marked[0]}: ")
 
 
-def test_several_problems_report_the_first_by_line_and_count_the_rest() -> None:
+def test_several_problems_are_all_reported_each_with_its_line() -> None:
     text = "api:\n  port: -1\n  host: ''\nhistory:\n  retention_days: 0\n"
 
     with pytest.raises(ConfigError) as caught:
-        parse_config(text)
+        parse_config(text, filename="homeweave.yaml")
 
-    assert caught.value.line == 2
-    assert caught.value.reason == "api.port must be at least 0, got -1 (and 2 more problems)"
+    assert caught.value.line == 2  # the first, by line
+    assert caught.value.reason == "api.port must be at least 0, got -1"
+    assert str(caught.value).splitlines() == [
+        "homeweave.yaml:2: api.port must be at least 0, got -1",
+        "homeweave.yaml:3: api.host must not be empty, got ''",
+        "homeweave.yaml:5: history.retention_days must be at least 1, got 0",
+    ]
+    assert [(p.file, p.line) for p in caught.value.problems] == [
+        ("homeweave.yaml", 2),
+        ("homeweave.yaml", 3),
+        ("homeweave.yaml", 5),
+    ]
+
+
+def test_every_wrong_reference_is_reported() -> None:
+    text = HEAD + textwrap.dedent("""\
+        devices:
+          - {id: a, name: A, room: attic, integration: virtual, model: light}
+          - {id: a, name: B, room: cellar, integration: hue, model: light}
+        """)
+    first = HEAD.count("\n") + 2
+
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, filename="homeweave.yaml")
+
+    lines = str(caught.value).splitlines()
+    assert [problem.line for problem in caught.value.problems] == [first] + [first + 1] * 3
+    assert "devices[0].room: unknown room 'attic'" in lines[0]
+    assert any("duplicate device id 'a'" in line for line in lines[1:])
+    assert any("unknown room 'cellar'" in line for line in lines[1:])
+    assert any("integration 'hue' is not configured" in line for line in lines[1:])
 
 
 def test_round_trip_dump_then_parse() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -14,7 +13,7 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from homeweave.api.errors import error
-from homeweave.core.paths import TOKEN_FILE
+from homeweave.core.paths import TOKEN_FILE, write_private
 from homeweave.storage import TokenStore
 
 PUBLIC_PATHS = frozenset({"/api/health"})
@@ -53,15 +52,6 @@ class Tokens:
             self._valid.add(digest)
             return True
         return False
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, never briefly world-readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
 
 
 class BearerAuth:

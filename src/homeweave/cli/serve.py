@@ -7,13 +7,19 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from homeweave.cli.connect import fail_cleanly
-from homeweave.config import HubConfig, dump_config, load_config
-from homeweave.core.paths import CONFIG_FILE, default_data_dir
+from homeweave.config import HubConfig, dump_config, dump_secrets, load_config
+from homeweave.core.paths import (
+    CONFIG_FILE,
+    SECRETS_FILE,
+    default_data_dir,
+    private_dir,
+    write_private,
+)
 from homeweave.errors import HomeweaveError
 from homeweave.sim.signals import stop_signal
 
@@ -112,11 +118,11 @@ def demo(data_dir: Path | None, host: str | None, port: int) -> None:
 
     started = time.monotonic()
     data_dir = data_dir or default_data_dir() / "demo"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
 
     async def make_config(stack: AsyncExitStack) -> HubConfig:
         config = demo_config(await start_demo_parts(stack), port=port)
-        await asyncio.to_thread((data_dir / CONFIG_FILE).write_text, dump_config(config))
+        await asyncio.to_thread(_write_example, config, data_dir)
         return config
 
     def announce(running: Running) -> None:
@@ -133,6 +139,15 @@ def demo(data_dir: Path | None, host: str | None, port: int) -> None:
         click.echo("stop:  Ctrl-C", err=True)
 
     _serve(make_config, data_dir, host, port, announce)
+
+
+def _write_example(config: HubConfig, data_dir: Path) -> None:
+    """Write the demo's config as an example to read: its tokens and keys in a private
+    secrets.yaml, named by ``!secret`` tags in homeweave.yaml."""
+    secrets: dict[str, Any] = {}
+    text = dump_config(config, secrets=secrets)
+    write_private(data_dir / SECRETS_FILE, dump_secrets(secrets))
+    write_private(data_dir / CONFIG_FILE, text)
 
 
 commands: list[click.Command] = [run, demo]

@@ -1,6 +1,6 @@
 """The hub's configuration: `homeweave.yaml` read into typed, checked, frozen models."""
 
-from homeweave.config.loader import dump_config, load_config, parse_config
+from homeweave.config.loader import dump_config, dump_secrets, load_config, parse_config
 from homeweave.config.schema import (
     ApiConfig,
     DeviceConfig,
@@ -20,6 +20,7 @@ __all__ = [
     "LocationConfig",
     "RoomConfig",
     "dump_config",
+    "dump_secrets",
     "load_config",
     "parse_config",
 ]

@@ -13,13 +13,13 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from homeweave.config.options import SECTIONS, options_class
-from homeweave.config.schema import REFERENCE_ERROR, HubConfig
-from homeweave.errors import ConfigError, SpecError, UnknownAddress
+from homeweave.config.schema import REFERENCE_ERROR, ConfigLines, HubConfig, Loc
+from homeweave.config.secrets import SECRET_TAG, SecretRef, Secrets, split_secrets
+from homeweave.core.paths import SECRETS_FILE
+from homeweave.errors import ConfigError, ConfigProblem, SpecError, UnknownAddress
 from homeweave.model import load_spec_file
 
-__all__ = ["dump_config", "load_config", "parse_config"]
-
-Loc = tuple[Any, ...]
+__all__ = ["dump_config", "dump_secrets", "load_config", "parse_config"]
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -45,16 +45,24 @@ def load_config(path: Path) -> HubConfig:
             file=str(path),
             line=line,
         ) from exc
-    config = parse_config(text, filename=str(path), spec_dir=path.absolute().parent)
+    folder = path.absolute().parent
+    config = parse_config(
+        text, filename=str(path), spec_dir=folder, secrets_file=folder / SECRETS_FILE
+    )
     return config.model_copy(update={"source": path.absolute()})
 
 
 def parse_config(
-    text: str, *, filename: str = "<string>", spec_dir: Path | None = None
+    text: str,
+    *,
+    filename: str = "<string>",
+    spec_dir: Path | None = None,
+    secrets_file: Path | None = None,
 ) -> HubConfig:
     """Check configuration YAML `text`; `filename` is only used in error messages. With
-    `spec_dir`, device spec files (relative to it) are read and checked too."""
-    data, lines = _read_yaml(text, filename)
+    `spec_dir`, device spec files (relative to it) are read and checked too; `!secret NAME`
+    takes its value from `secrets_file`."""
+    data, lines = _read_yaml(text, filename, Secrets(secrets_file))
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -69,22 +77,28 @@ def parse_config(
     try:
         config = HubConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [_explain(error, lines) for error in exc.errors(include_url=False)]
-        problems.sort(key=lambda problem: problem.line)  # stable: pydantic's order breaks ties
-        line, message = problems[0]
-        if len(problems) > 1:
-            more = len(problems) - 1
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ConfigError(message, file=filename, line=line) from exc
+        found = [_explain(error, lines) for error in exc.errors(include_url=False)]
+        raise _every(found, filename) from exc
     if spec_dir is not None:
         _check_spec_files(config, spec_dir, filename, lines)
+    config.set_lines(ConfigLines(filename, lines))
     return config
+
+
+def _every(found: list[_Problem], filename: str) -> ConfigError:
+    """One error listing every problem, by line (pydantic's order breaks ties)."""
+    found.sort(key=lambda problem: problem.line)
+    unique = list(dict.fromkeys(found))  # an alias may repeat one problem
+    return ConfigError(
+        problems=[ConfigProblem(message, file=filename, line=line) for line, message in unique]
+    )
 
 
 def _check_spec_files(
     config: HubConfig, spec_dir: Path, filename: str, lines: dict[Loc, int]
 ) -> None:
     """A device's spec file must exist and be a valid MIoT spec: say so at its line."""
+    found = []
     for index, device in enumerate(config.devices):
         path = device.spec_path(spec_dir)
         if path is None:
@@ -93,17 +107,27 @@ def _check_spec_files(
             load_spec_file(path)
         except SpecError as exc:
             where = ("devices", index, "spec")
-            raise ConfigError(
-                f"{_dotted(where)}: {exc}", file=filename, line=lines.get(where)
-            ) from exc
+            found.append(_Problem(_line(lines, where), f"{_dotted(where)}: {exc}"))
+    if found:
+        raise _every(found, filename)
 
 
-def dump_config(config: HubConfig) -> str:
-    """Return YAML that `parse_config` reads back as an equal config (defaults left out)."""
+def dump_config(config: HubConfig, *, secrets: dict[str, Any] | None = None) -> str:
+    """Return YAML that `parse_config` reads back as an equal config (defaults left out). With
+    `secrets`, every token, key and password is moved there and written as `!secret NAME`."""
     data = config.model_dump(exclude_defaults=True)
+    if secrets is not None:
+        data = split_secrets(data, secrets)
     return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     )
+
+
+def dump_secrets(secrets: dict[str, Any]) -> str:
+    """Return the YAML of a ``secrets.yaml`` holding ``secrets`` (as `dump_config` fills it)."""
+    header = "# the values of `!secret NAME` in homeweave.yaml; keep this file private (0600)\n"
+    body = yaml.dump(secrets, Dumper=_Dumper, allow_unicode=True, default_flow_style=False)
+    return header + body if secrets else header
 
 
 class _Dumper(yaml.SafeDumper):
@@ -120,6 +144,9 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 
 _Dumper.add_representer(tuple, yaml.SafeDumper.represent_list)
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(
+    SecretRef, lambda dumper, ref: dumper.represent_scalar(SECRET_TAG, ref.name)
+)
 
 
 # --- YAML with lines -------------------------------------------------------------------------
@@ -132,9 +159,12 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class _LocatingLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Builds plain data from YAML nodes, remembering the line of every mapping key and item."""
 
-    def __init__(self, text: str, filename: str) -> None:
+    def __init__(self, text: str, filename: str, secrets: Secrets) -> None:
         super().__init__(text)
         self.filename = filename
+        self.secrets = secrets
+        self.problems: list[ConfigProblem] = []  # collected, to report every one at once
+        self._secrets_failed = False
         self.lines: dict[Loc, int] = {}
         self._built: dict[int, Any] = {}  # node id -> value: an alias reuses, never re-expands
         self._open: set[int] = set()  # nodes being built, to catch an alias inside itself
@@ -151,11 +181,34 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[valid-type,misc]
             value: Any = self._build_mapping(node, loc)
         elif isinstance(node, SequenceNode):
             value = self._build_sequence(node, loc)
+        elif isinstance(node, ScalarNode) and node.tag == SECRET_TAG:
+            value = self._secret(node)
         else:
             value = self.construct_object(node)
         self._open.discard(key)
         self._built[key] = value
         return value
+
+    def _secret(self, node: ScalarNode) -> Any:
+        name = node.value
+        if self._secrets_failed:
+            return None  # the file's problem is said once; its tags are not problems of their own
+        try:
+            found = name in self.secrets
+        except ConfigError as exc:
+            self.problems.extend(exc.problems)
+            self._secrets_failed = True
+            return None
+        if found:
+            return self.secrets[name]
+        line = node.start_mark.line + 1
+        message = f"secret {name!r} is not in {self.secrets.shown}"
+        if self.secrets.path is None:
+            message = f"secret {name!r}: !secret works in a config file (read beside it)"
+        elif not self.secrets.path.exists():
+            message += f" (there is no {self.secrets.path})"
+        self.problems.append(ConfigProblem(message, file=self.filename, line=line))
+        return None
 
     def _build_mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:
         self._check_tag(node, _MAP_TAG)
@@ -203,15 +256,18 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         return ConfigError(message, file=self.filename, line=node.start_mark.line + 1)
 
 
-def _read_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
+def _read_yaml(text: str, filename: str, secrets: Secrets) -> tuple[Any, dict[Loc, int]]:
     """Parse one YAML document into plain data and the line of each location in it."""
     loader: _LocatingLoader | None = None
     try:
-        loader = _LocatingLoader(text, filename)
+        loader = _LocatingLoader(text, filename, secrets)
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        return loader.build(node, ()), loader.lines
+        data = loader.build(node, ())
+        if loader.problems:
+            raise ConfigError(problems=loader.problems)
+        return data, loader.lines
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, filename, text) from exc
     except yaml.reader.ReaderError as exc:
@@ -367,14 +423,7 @@ def _bare(annotation: Any) -> Any:
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int:
     """Return the line of `loc`, or of its nearest ancestor that has one."""
-    for end in range(len(loc), -1, -1):
-        try:
-            line = lines.get(loc[:end])
-        except TypeError:  # an unhashable part cannot be a YAML key
-            continue
-        if line is not None:
-            return line
-    return 1
+    return ConfigLines("", lines).at(loc)
 
 
 def _dotted(loc: Loc) -> str:

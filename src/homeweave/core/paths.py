@@ -1,15 +1,22 @@
-"""Where a hub keeps its files, shared by the hub and the CLI client (no heavy imports here)."""
+"""Where a hub keeps its files, and how files holding secrets are made (no heavy imports here):
+shared by the hub, the config and the CLI client."""
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
+
+_LOGGER = logging.getLogger(__name__)
 
 API_FILE = "api.json"
 """Written by a running hub: ``{"url": ..., "pid": ...}``."""
 TOKEN_FILE = "admin-token"
 """The admin token, mode 0600, written on first run."""
 CONFIG_FILE = "homeweave.yaml"
+SECRETS_FILE = "secrets.yaml"
+"""Beside the config file: the values its ``!secret NAME`` tags stand for; mode 0600."""
 
 
 def default_data_dir() -> Path:
@@ -19,3 +26,23 @@ def default_data_dir() -> Path:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "homeweave"
+
+
+def private_dir(path: Path) -> None:
+    """Make ``path`` a folder only its owner can enter (0700): created so, or tightened (with a
+    log line) when it exists, is ours and lets others in. One we do not own is left alone."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        os.chmod(path, 0o700)
+        mode = stat.S_IMODE(info.st_mode)
+        _LOGGER.warning("data dir %s was mode %04o; made it 0700 (it holds secrets)", path, mode)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600), never briefly readable by others."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode through O_TRUNC
+        handle.write(text)

@@ -7,7 +7,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
@@ -137,9 +139,10 @@ class SqliteStorage:
         try:
             # Probe first: when aiosqlite.connect itself fails, its worker thread may later
             # report to a closed loop ("Event loop is closed"); a clean failure here avoids it.
+            await asyncio.to_thread(_make_private, self.path)
             await asyncio.to_thread(_probe, self.path)
             db = await aiosqlite.connect(self.path, isolation_level=None)
-        except sqlite3.Error as err:
+        except (sqlite3.Error, OSError) as err:
             raise StorageError(f"cannot open database {self.path}: {err}") from err
         try:
             await self._configure(db)
@@ -527,6 +530,22 @@ class _RegistryRows:
     homes: list[tuple[str, str, float, float, float, str]]
     rooms: list[tuple[str, str, str]]
     devices: list[tuple[str, str, str, str, str | None, str, str]]
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file with mode 0600 before SQLite does (it would take the umask,
+    usually 0644), and tighten an existing one and its -wal/-shm: history and tokens are private.
+    SQLite gives the -wal and -shm files it creates the database file's mode."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            continue
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(file, 0o600)
 
 
 def _probe(path: Path) -> None:

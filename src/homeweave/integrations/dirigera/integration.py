@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from typing import Any
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.paths import write_private
 from homeweave.core.placement import Found, Rules, adopt
 from homeweave.core.registry import Device
 from homeweave.core.supervise import Up, supervise
@@ -400,10 +400,7 @@ def _read_token(path: Path) -> str | None:
 
 
 def _write_token(path: Path, token: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(token + "\n")
+    write_private(path, token + "\n")
 
 
 INTEGRATION = DirigeraIntegration
