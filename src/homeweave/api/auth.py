@@ -64,6 +64,7 @@ class BearerAuth:
         self.tokens = tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass on requests with a valid token or a public path; refuse others (401 or 1008)."""
         path: str = scope.get("path", "")
         if (
             scope["type"] not in ("http", "websocket")

@@ -32,7 +32,7 @@ ONE = "/automations/{automation_id}"
 
 @router.get("/automations", response_model=list[AutomationOut])
 async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
-    """Every automation with its state: enabled, valid, running, last trace."""
+    """List every automation with its state: enabled, valid, running, last trace."""
     return [views.automation_out(e, engine.clock) for e in engine.entries.values()]
 
 
@@ -53,7 +53,7 @@ async def create(engine: EngineDep, body: AutomationBody) -> dict[str, Any] | JS
 
 @router.get(ONE, response_model=AutomationOut, responses=declared(404))
 async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """One automation with its state."""
+    """Get one automation with its state."""
     return views.automation_out(engine.entry(automation_id), engine.clock)
 
 
@@ -99,7 +99,7 @@ async def run(
     automation_id: str,
     conditions: Annotated[bool, Query(description="Run only if conditions hold")] = False,
 ) -> dict[str, Any]:
-    """Run now; answers at once with the (running) trace."""
+    """Run the automation now; answer at once with its trace, still running."""
     return engine.run(automation_id, check_conditions=conditions).to_dict()
 
 
@@ -107,7 +107,7 @@ async def run(
 async def dry_run(
     engine: EngineDep, automation_id: str, body: DryRunBody | None = None
 ) -> dict[str, Any]:
-    """What it would do now, or with the given state and time: nothing is touched."""
+    """Show what it would do now, or with the given state and time, touching nothing."""
     body = body or DryRunBody()
     target: str | dict[str, Any] = automation_id
     if body.automation is not None:
@@ -123,13 +123,13 @@ async def traces(
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
     fired: Annotated[bool | None, Query(description="Only (not) fired evaluations")] = None,
 ) -> list[dict[str, Any]]:
-    """Stored traces, newest first."""
+    """List the automation's stored traces, newest first."""
     return [t.to_dict() for t in await engine.traces(automation_id, limit, fired)]
 
 
 @router.get(f"{ONE}/why", response_model=WhyOut, responses=declared(404))
 async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Why it did (not) run lately, in sentences, with the recent traces."""
+    """Explain in sentences why it did (not) run lately, with the recent traces."""
     entry = engine.entry(automation_id)
     recent = await engine.traces(automation_id, 10)
     return {
@@ -141,7 +141,7 @@ async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
 
 @router.get("/traces/{trace_id}", response_model=TraceOut, responses=declared(404))
 async def trace(engine: EngineDep, trace_id: str) -> dict[str, Any]:
-    """One stored trace."""
+    """Get one stored trace."""
     return (await engine.trace(trace_id)).to_dict()
 
 
@@ -150,7 +150,7 @@ async def notifications(
     engine: EngineDep,
     since: Annotated[float, Query(description="Only those after (epoch seconds)")] = 0.0,
 ) -> list[dict[str, Any]]:
-    """Messages sent by notify actions (the latest 200), oldest first."""
+    """List the messages sent by notify actions (the latest 200), oldest first."""
     return [
         {
             "automation": n.automation,

@@ -18,7 +18,7 @@ PROPERTY = "/devices/{device_id}/{service}/{prop}"
 
 @router.get("/homes", tags=["registry"])
 async def homes(hub: HubDep) -> list[schemas.HomeOut]:
-    """Every home with its rooms and their device ids."""
+    """List every home with its rooms and their device ids."""
     return [home_out(hub.registry, h) for h in hub.registry.homes]
 
 
@@ -26,7 +26,7 @@ async def homes(hub: HubDep) -> list[schemas.HomeOut]:
 async def devices(
     hub: HubDep, home: str | None = None, room: str | None = None
 ) -> list[schemas.DeviceOut]:
-    """Devices with their spec and current state, optionally filtered by home or room."""
+    """List devices with their spec and current state, optionally only those of a home or room."""
     if home is not None and home not in hub.registry.homes:
         raise UnknownAddress("home", home, choices=sorted(hub.registry.homes))
     if room is not None and room not in hub.registry.rooms:
@@ -37,13 +37,13 @@ async def devices(
 
 @router.get("/devices/{device_id}", tags=["registry"], responses=declared(404, 422))
 async def device(hub: HubDep, device_id: str) -> schemas.DeviceOut:
-    """One device with its spec and current state."""
+    """Get one device with its spec and current state."""
     return device_out(hub.states, hub.registry.device(device_id))
 
 
 @router.get(PROPERTY, tags=["state"], responses=declared(404, 409, 422))
 async def get_property(hub: HubDep, device_id: str, service: str, prop: str) -> schemas.PropertyOut:
-    """One property's definition and current value."""
+    """Get one property's definition and current value."""
     ref = hub.commands.resolve(f"{device_id}/{service}/{prop}")
     check_access(ref.prop, Access.READ, address=ref.address)
     return property_out(hub.states, ref.device, ref.service, ref.prop)

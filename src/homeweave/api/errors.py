@@ -153,6 +153,7 @@ class InternalErrors:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; answer an uncaught exception with a logged 500 JSON error."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

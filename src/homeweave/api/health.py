@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api")
 
 @router.get("/health", tags=["hub"], openapi_extra={"security": []})
 async def health(hub: HubDep) -> schemas.HealthOut:
-    """Liveness; the only endpoint without a token."""
+    """Check that the hub is up; the only endpoint that needs no token."""
     return schemas.HealthOut(
         status="ok",
         version=homeweave.__version__,

@@ -54,7 +54,7 @@ async def history(
     end: Time = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> schemas.HistoryOut:
-    """Recorded values of a property between ``start`` and ``end`` (default: last 24 h)."""
+    """List the recorded values of a property between ``start`` and ``end`` (default: last 24 h)."""
     ref = hub.commands.resolve(f"{device_id}/{service}/{prop}")
     now = time.time()
     until = parse_time(end, now, name="end")

@@ -33,6 +33,7 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on while its body stays within the limit; answer 413 past it."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

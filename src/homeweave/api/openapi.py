@@ -18,7 +18,7 @@ BEARER = {"type": "http", "scheme": "bearer", "description": "The admin token fr
 
 @router.get("/openapi.json", include_in_schema=False)
 async def openapi(request: Request) -> dict[str, Any]:
-    """The document (behind the token, as the rest of the API)."""
+    """Serve the OpenAPI document (behind the token, as the rest of the API)."""
     app: FastAPI = request.app
     return app.openapi()
 

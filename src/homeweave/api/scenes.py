@@ -21,7 +21,7 @@ ONE = "/scenes/{scene_id}"
 
 @router.get("/scenes", response_model=list[SceneOut])
 async def list_scenes(engine: EngineDep) -> list[dict[str, Any]]:
-    """Every scene, whether or not it is valid."""
+    """List every scene, whether or not it is valid."""
     return [views.scene_out(e) for e in engine.scene_entries.values()]
 
 
@@ -58,7 +58,7 @@ async def capture(engine: EngineDep, body: CaptureBody) -> dict[str, Any] | JSON
 
 @router.get(ONE, response_model=SceneOut, responses=declared(404))
 async def get_scene(engine: EngineDep, scene_id: str) -> dict[str, Any]:
-    """One scene."""
+    """Get one scene."""
     return views.scene_out(engine.scene_entry(scene_id))
 
 

@@ -23,29 +23,41 @@ JsonValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
 
 class Body(BaseModel):
+    """A request body: an unknown field is refused with 422, not ignored."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class SetBody(Body):
+    """The value to write to a property."""
+
     value: JsonValue = Field(description="The new value; strings are parsed for numbers/bools")
 
 
 class ActionBody(Body):
+    """The inputs of an action, in the order its spec lists them."""
+
     args: list[JsonValue] = Field(default_factory=list, description="Positional inputs")
 
 
 class ErrorOut(BaseModel):
+    """The body of every error answer."""
+
     error: str = Field(description="What went wrong, for people")
     kind: str = Field(description="Machine-readable error class")
 
 
 class RoomOut(BaseModel):
+    """A room and the ids of the devices placed in it."""
+
     id: str
     name: str
     devices: list[str]
 
 
 class HomeOut(BaseModel):
+    """A home: its place on earth, its time zone and its rooms."""
+
     id: str
     name: str
     latitude: float
@@ -56,11 +68,15 @@ class HomeOut(BaseModel):
 
 
 class ChoiceOut(BaseModel):
+    """One allowed value of an enumerated property, with its meaning."""
+
     value: int
     description: str
 
 
 class PropertyOut(BaseModel):
+    """A property's definition (format, access, unit, range or choices) and current value."""
+
     siid: int
     piid: int
     key: str
@@ -77,6 +93,8 @@ class PropertyOut(BaseModel):
 
 
 class ActionOut(BaseModel):
+    """An action's definition: the properties it takes in and gives out."""
+
     siid: int
     aiid: int
     key: str
@@ -87,6 +105,8 @@ class ActionOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    """An event a device can report."""
+
     siid: int
     eiid: int
     key: str
@@ -95,6 +115,8 @@ class EventOut(BaseModel):
 
 
 class ServiceOut(BaseModel):
+    """A service of a device spec, with its properties, actions and events."""
+
     siid: int
     key: str
     name: str
@@ -105,6 +127,8 @@ class ServiceOut(BaseModel):
 
 
 class DeviceOut(BaseModel):
+    """A device: where it is, whether it is reachable, its spec and current state."""
+
     id: str
     name: str
     home: str
@@ -119,6 +143,8 @@ class DeviceOut(BaseModel):
 
 
 class ValueOut(BaseModel):
+    """A property's current value and when it last changed."""
+
     address: str
     device: str
     siid: int
@@ -129,6 +155,8 @@ class ValueOut(BaseModel):
 
 
 class SetOut(BaseModel):
+    """The value a device confirmed after a write."""
+
     address: str
     device: str
     siid: int
@@ -137,6 +165,8 @@ class SetOut(BaseModel):
 
 
 class ActionResultOut(BaseModel):
+    """The outputs an action returned, by name."""
+
     address: str
     device: str
     siid: int
@@ -145,11 +175,15 @@ class ActionResultOut(BaseModel):
 
 
 class HistoryPointOut(BaseModel):
+    """A recorded value and when it was recorded (epoch seconds)."""
+
     at: float
     value: JsonValue
 
 
 class HistoryOut(BaseModel):
+    """A property's recorded values over a time window, oldest first."""
+
     address: str
     start: float
     end: float
@@ -158,6 +192,8 @@ class HistoryOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    """Liveness: the hub's version, uptime in seconds and number of devices."""
+
     status: str
     version: str
     uptime: float
@@ -165,6 +201,8 @@ class HealthOut(BaseModel):
 
 
 class DryRunBody(Body):
+    """What to assume in a dry run: state, time, or a different definition."""
+
     state: dict[str, JsonValue] = Field(
         default_factory=dict, description="Hypothetical values by address; none: current state"
     )
@@ -175,6 +213,8 @@ class DryRunBody(Body):
 
 
 class CaptureBody(Body):
+    """Which devices and properties to store as a scene, and under which id."""
+
     id: str = Field(description="The scene's id")
     name: str = Field(description="The scene's name")
     devices: list[str] = Field(default_factory=list, description="Devices to capture whole")
@@ -184,16 +224,22 @@ class CaptureBody(Body):
 
 # --- automations, scenes, traces (the dicts of `automation_views` and `Trace.to_dict`) ---------
 class TimerOut(BaseModel):
+    """A trigger waiting for its condition to hold long enough, and when it fires."""
+
     trigger: int
     due: float
 
 
 class NextOut(BaseModel):
+    """When a scheduled trigger fires next (epoch seconds)."""
+
     trigger: int
     at: float
 
 
 class TraceBriefOut(BaseModel):
+    """A trace in short: when, its result and one sentence."""
+
     id: str
     at: float
     result: str
@@ -202,6 +248,8 @@ class TraceBriefOut(BaseModel):
 
 
 class AutomationOut(BaseModel):
+    """An automation, its definition and its state: enabled, valid, running, waiting."""
+
     id: str
     name: str
     description: str
@@ -222,6 +270,8 @@ class AutomationOut(BaseModel):
 
 
 class SceneOut(BaseModel):
+    """A scene: the values it sets, by address, and whether it is valid."""
+
     id: str
     name: str
     source: str
@@ -231,6 +281,8 @@ class SceneOut(BaseModel):
 
 
 class TriggerOut(BaseModel):
+    """The trigger that started a trace and the data it saw."""
+
     index: int = Field(description="-1: run by hand")
     kind: str
     description: str
@@ -239,6 +291,8 @@ class TriggerOut(BaseModel):
 
 
 class CheckOut(BaseModel):
+    """A condition's result and the values it saw; nested conditions are children."""
+
     label: str
     ok: bool
     sentence: str
@@ -247,6 +301,8 @@ class CheckOut(BaseModel):
 
 
 class StepOut(BaseModel):
+    """An action's outcome and timing; nested actions (choose, repeat) are children."""
+
     path: str
     kind: str
     summary: str
@@ -258,6 +314,8 @@ class StepOut(BaseModel):
 
 
 class TraceOut(BaseModel):
+    """One trigger evaluation of an automation and the run it started, if any."""
+
     automation: str
     at: float
     trigger: TriggerOut | None
@@ -271,12 +329,16 @@ class TraceOut(BaseModel):
 
 
 class WhyOut(BaseModel):
+    """Why an automation did or did not run lately, in sentences, with recent traces."""
+
     automation: str
     lines: list[str]
     traces: list[TraceBriefOut]
 
 
 class NotificationOut(BaseModel):
+    """A message sent by a notify action, and the trace that sent it."""
+
     automation: str
     message: str
     title: str | None
@@ -286,6 +348,8 @@ class NotificationOut(BaseModel):
 
 
 class DeviceOutcomeOut(BaseModel):
+    """How applying a scene went on one device."""
+
     device: str
     integration: str
     addresses: list[str]
@@ -294,6 +358,8 @@ class DeviceOutcomeOut(BaseModel):
 
 
 class SceneApplyOut(BaseModel):
+    """How applying a scene went, device by device."""
+
     scene: str
     ok: bool
     devices: list[DeviceOutcomeOut]

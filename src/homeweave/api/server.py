@@ -44,6 +44,7 @@ class ApiServer:
 
     @property
     def url(self) -> str:
+        """The base URL the server answers on (IPv6 hosts in brackets)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 

@@ -17,6 +17,7 @@ from homeweave.model import Property, Service
 
 
 def home_out(registry: Registry, home_id: str) -> HomeOut:
+    """Return a home as the API shows it, with the device ids of each room."""
     home = registry.homes[home_id]
     rooms = [
         RoomOut(id=r.id, name=r.name, devices=[d.id for d in registry.devices_in(room=r.id)])
@@ -34,6 +35,7 @@ def home_out(registry: Registry, home_id: str) -> HomeOut:
 
 
 def property_out(states: States, device: Device, service: Service, prop: Property) -> PropertyOut:
+    """Return a property's definition and current value (None while unknown or write-only)."""
     state = states.get(device.id, service.iid, prop.iid)
     rng = prop.value_range
     return PropertyOut(
@@ -55,6 +57,7 @@ def property_out(states: States, device: Device, service: Service, prop: Propert
 
 
 def device_out(states: States, device: Device) -> DeviceOut:
+    """Return a device as the API shows it: placement, availability, spec and current values."""
     services = [
         ServiceOut(
             siid=svc.iid,

@@ -45,11 +45,14 @@ router = APIRouter(prefix="/api")
 
 @dataclass(frozen=True, slots=True)
 class Filter:
+    """One subscription: a home, a room and/or a device; None matches any."""
+
     home: str | None = None
     room: str | None = None
     device: str | None = None
 
     def matches(self, hub: Hub, device_id: str) -> bool:
+        """Return whether events of ``device_id`` pass this filter."""
         if self.device is not None and self.device != device_id:
             return False
         if self.home is None and self.room is None:
@@ -90,6 +93,7 @@ def _depth(value: object) -> int:
 
 
 def state_message(hub: Hub, event: PropertyChanged) -> dict[str, Any]:
+    """Return the ``state`` message for a property change, with its address when it resolves."""
     message: dict[str, Any] = {
         "type": "state",
         "device": event.device_id,
@@ -108,6 +112,7 @@ def state_message(hub: Hub, event: PropertyChanged) -> dict[str, Any]:
 
 
 def event_message(hub: Hub, event: DeviceEvent) -> dict[str, Any]:
+    """Return the ``event`` message for a device event, named ``service/event`` when it resolves."""
     name = ""
     device = hub.registry.devices.get(event.device_id)
     if device is not None:
@@ -137,18 +142,22 @@ class Session:
         self.peer = f"{client.host}:{client.port}" if client else "client"
 
     def wanted(self, device_id: str) -> bool:
+        """Return whether any of the client's filters passes ``device_id``."""
         return any(f.matches(self.hub, device_id) for f in self.filters)
 
     def push(self, message: dict[str, Any]) -> None:
+        """Queue ``message`` for the client, dropping the oldest one when the queue is full."""
         if self.queue.full():
             self.queue.get_nowait()  # a stalled client loses the oldest, never blocks the bus
         self.queue.put_nowait(message)
 
     def on_state(self, event: PropertyChanged) -> None:
+        """Relay a property change the client subscribed to."""
         if self.wanted(event.device_id):
             self.push(state_message(self.hub, event))
 
     def on_availability(self, event: AvailabilityChanged) -> None:
+        """Relay an availability change the client subscribed to."""
         if self.wanted(event.device_id):
             self.push(
                 {
@@ -161,10 +170,12 @@ class Session:
             )
 
     def on_event(self, event: DeviceEvent) -> None:
+        """Relay a device event the client subscribed to."""
         if self.wanted(event.device_id):
             self.push(event_message(self.hub, event))
 
     async def handle(self, raw: str) -> None:
+        """Answer one client message; a bad one is answered with an ``error`` message."""
         try:
             message = decode(raw)
         except ValueError as exc:

@@ -177,6 +177,7 @@ class DeviceBlock:
     info: Mapping[str, Value] | None = None  # device-information values by property name
 
     def payload(self, topics: Topics) -> dict[str, Any]:
+        """Return the ``device`` block of a discovery config: ids, name, model, info and area."""
         block: dict[str, Any] = {
             "identifiers": [topics.node(self.device_id)],
             "name": self.name,

@@ -51,6 +51,7 @@ class DeviceEntry:
 
     @classmethod
     def of(cls, device: Device, topics: Topics) -> DeviceEntry:
+        """Discover a device's entities and index which of them read each property and event."""
         entities = {e.key: e for e in device_entities(device.id, device.spec, topics)}
         readers: dict[Address, list[str]] = {}
         events: dict[int, list[str]] = {}
@@ -119,6 +120,7 @@ class Catalog:
         return topics
 
     def entity(self, device_id: str, key: str) -> Entity | None:
+        """Return one discovered entity, or None when the device or entity is unknown."""
         entry = self.devices.get(device_id)
         return None if entry is None else entry.entities.get(key)
 
@@ -133,6 +135,7 @@ class Catalog:
     # --- messages -------------------------------------------------------------------------
 
     def block(self, device: Device, entry: DeviceEntry) -> DeviceBlock:
+        """Return the device block HA shows, with the device-information values known now."""
         room = self.registry.rooms.get(device.room_id)
         info: dict[str, Value] = {}
         for (siid, piid), name in entry.info.items():
@@ -143,6 +146,7 @@ class Catalog:
         return DeviceBlock(device.id, device.name, room.name if room else None, model, info)
 
     def config_messages(self, device_id: str) -> list[Message]:
+        """Return the retained discovery config of every entity of a device."""
         entry = self.devices.get(device_id)
         device = self.registry.devices.get(device_id)
         if entry is None or device is None:
@@ -158,6 +162,7 @@ class Catalog:
         ]
 
     def state_message(self, device_id: str, key: str) -> Message | None:
+        """Return an entity's retained state with the latest values; None when it has none."""
         entity = self.entity(device_id, key)
         if entity is None or entity.render is None:
             return None
@@ -167,11 +172,13 @@ class Catalog:
         return self.topics.entity(device_id, key).state, dump(rendered), True
 
     def state_messages(self, device_id: str) -> list[Message]:
+        """Return the retained state of every entity of a device that has one."""
         entry = self.devices.get(device_id)
         keys = list(entry.entities) if entry is not None else []
         return [m for k in keys if (m := self.state_message(device_id, k)) is not None]
 
     def availability_message(self, device_id: str) -> Message | None:
+        """Return a device's retained online/offline message; None for an unknown device."""
         device = self.registry.devices.get(device_id)
         if device is None:
             return None
@@ -179,6 +186,7 @@ class Catalog:
         return self.topics.availability(device_id), shown.encode(), True
 
     def event_messages(self, event: DeviceEvent) -> list[Message]:
+        """Return the (not retained) messages of the entities that render a device event."""
         entry = self.devices.get(event.device_id)
         if entry is None:
             return []
@@ -193,6 +201,7 @@ class Catalog:
         return messages
 
     def index_message(self) -> Message:
+        """Return the retained list of every discovery config topic."""
         return self.topics.index, dump(self.config_topics()), True
 
 
@@ -215,26 +224,31 @@ class Outbox:
         self.wake.set()
 
     def device(self, device_id: str) -> None:
+        """Owe a device's configs, states and availability, and the index."""
         self.configs[device_id] = None
         self.availability[device_id] = None
         self.index = True
         self.wake.set()
 
     def state(self, device_id: str, key: str) -> None:
+        """Owe one entity's state."""
         self.states[(device_id, key)] = None
         self.wake.set()
 
     def available(self, device_id: str) -> None:
+        """Owe a device's availability."""
         self.availability[device_id] = None
         self.wake.set()
 
     def clear(self, topics: Iterable[str]) -> None:
+        """Owe the deletion of retained ``topics``, and the index."""
         for topic in topics:
             self.cleared[topic] = None
         self.index = True
         self.wake.set()
 
     def event(self, messages: list[Message]) -> None:
+        """Owe event messages, keeping the latest ``EVENT_BACKLOG`` of them."""
         if messages:
             self.events.extend(messages)
             self.wake.set()

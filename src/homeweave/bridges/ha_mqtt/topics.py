@@ -40,10 +40,12 @@ class Topics:
 
     @property
     def bridge_state(self) -> str:
+        """The topic of the bridge's own online/offline state (our last will)."""
         return f"{self.base}/bridge/state"
 
     @property
     def index(self) -> str:
+        """The topic listing the discovery config topics we published."""
         return f"{self.base}/bridge/discovery"
 
     @property
@@ -52,15 +54,19 @@ class Topics:
         return [f"{self.base}/+/+/set", f"{self.base}/+/+/set/+"]
 
     def node(self, device_id: str) -> str:
+        """Return the HA node id of a device: ``<base>_<device>``, made topic-safe."""
         return safe(f"{self.base}_{device_id}")
 
     def config(self, component: str, device_id: str, key: str) -> str:
+        """Return the discovery config topic of one entity."""
         return f"{self.prefix}/{component}/{self.node(device_id)}/{safe(key)}/config"
 
     def availability(self, device_id: str) -> str:
+        """Return the online/offline topic of a device."""
         return f"{self.base}/{safe(device_id)}/availability"
 
     def entity(self, device_id: str, key: str) -> EntityTopics:
+        """Return the state topic and command topic base of one entity."""
         root = f"{self.base}/{safe(device_id)}/{safe(key)}"
         return EntityTopics(state=f"{root}/state", command_base=f"{root}/set")
 

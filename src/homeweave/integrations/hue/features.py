@@ -125,6 +125,7 @@ def _write_brightness(value: Value, r: Resource) -> Body:
 
 
 def mirek_range(r: Resource) -> tuple[int, int]:
+    """Return the lowest and highest colour temperature (mirek) the light accepts."""
     schema = r.color_temperature.mirek_schema
     return int(schema.mirek_minimum), int(schema.mirek_maximum)
 

@@ -47,11 +47,13 @@ class Adapter(Protocol):
 
     spec: DeviceSpec
 
-    async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll: ...
+    async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll:
+        """Read the readable properties; return the values learnt and the items refused."""
 
     async def write(
         self, device: Requester, writes: Sequence[Write], *, deadline: float | None = None
-    ) -> list[Outcome]: ...
+    ) -> list[Outcome]:
+        """Write validated values; return one outcome (code 0: accepted) per write, in order."""
 
     async def act(
         self,
@@ -61,7 +63,8 @@ class Adapter(Protocol):
         args: Sequence[Value],
         *,
         deadline: float | None = None,
-    ) -> list[Value]: ...
+    ) -> list[Value]:
+        """Invoke action ``siid.aiid`` with ``args``; return its outputs as model values."""
 
 
 def to_value(prop: Property, raw: Any) -> Value | None:
@@ -126,6 +129,7 @@ class MiotAdapter:
         self._static_done = False
 
     async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll:
+        """Read every readable property by siid/piid (device information on the first poll only)."""
         keys = self._dynamic if self._static_done else self._static + self._dynamic
         readings = await miot.get_properties(device, keys, chunk=self.chunk, deadline=deadline)
         poll = Poll()
@@ -142,6 +146,7 @@ class MiotAdapter:
     async def write(
         self, device: Requester, writes: Sequence[Write], *, deadline: float | None = None
     ) -> list[Outcome]:
+        """Write with ``set_properties``, ``chunk`` per request; return each write's outcome."""
         return await miot.set_properties(device, writes, chunk=self.chunk, deadline=deadline)
 
     async def act(
@@ -153,6 +158,7 @@ class MiotAdapter:
         *,
         deadline: float | None = None,
     ) -> list[Value]:
+        """Call the action; return the outputs the device sent, read as its out-properties."""
         outs = await miot.call_action(device, siid, aiid, args, deadline=deadline)
         piids = self.spec.service(siid).action(aiid).outs
         pairs = zip(piids, outs, strict=False)  # a firmware may send fewer outs than its spec
@@ -202,6 +208,7 @@ class LegacyAdapter:
         self._values = _Lenient(self.spec, label)
 
     async def poll(self, device: Requester, *, deadline: float | None = None) -> Poll:
+        """Fetch the table's fields in one request; return them, with model and manufacturer."""
         fields = await self._fetch(device, deadline)
         poll = Poll()
         poll.values[(DEVICE_INFORMATION, MANUFACTURER)] = self.table.manufacturer
@@ -218,6 +225,7 @@ class LegacyAdapter:
     async def write(
         self, device: Requester, writes: Sequence[Write], *, deadline: float | None = None
     ) -> list[Outcome]:
+        """Send each write as the table's command; -4002 when it has none, -4004 when refused."""
         outcomes = []
         for siid, piid, value in writes:
             command = self.table.writes.get((siid, piid))
@@ -237,6 +245,7 @@ class LegacyAdapter:
         *,
         deadline: float | None = None,
     ) -> list[Value]:
+        """Send the table's command for the action; MiotItemError when it has none or is refused."""
         command = self.table.actions.get((siid, aiid))
         what = f"action {siid}.{aiid}"
         if command is None:

@@ -73,6 +73,7 @@ class YeelightBrain:
         """A lamp does nothing by itself."""
 
     def handle(self, method: str, params: Any) -> Reply:
+        """Answer one miIO request: -32601 for an unknown method, -5001 without a params list."""
         handler = self._methods.get(method)
         if handler is None:
             return METHOD_NOT_FOUND
@@ -202,6 +203,7 @@ class RoborockBrain:
         }
 
     def advance(self, seconds: float) -> None:
+        """Run ``seconds``: clean until the area is done or the battery at 20 %, return, charge."""
         state = self.status["state"]
         self._now += seconds
         if state == CLEANING:
@@ -223,6 +225,7 @@ class RoborockBrain:
         self.status["battery"] = round(self._battery)
 
     def handle(self, method: str, params: Any) -> Reply:
+        """Answer one miIO request; an unknown method gets the result ``"unknown_method"``."""
         handler = self._methods.get(method)
         if handler is None:
             return {"result": "unknown_method"}
