@@ -53,13 +53,14 @@ HA_VERSIONS := 2024.3.3:3.12 2025.4.4:3.13
 ha-envs:
 	@for pair in $(HA_VERSIONS); do \
 		version=$${pair%%:*}; minor=$${pair##*:}; \
-		[ -x .ha/$$version/bin/python ] && continue; \
+		[ -f .ha/$$version/.installed ] && continue; \
 		python=; python$$minor -c pass 2>/dev/null && python=python$$minor; \
 		[ -n "$$python" ] || python=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$minor.*/bin/python 2>/dev/null | tail -1); \
 		[ -n "$$python" ] || { echo "make ha-envs: no Python $$minor for Home Assistant $$version"; exit 1; }; \
 		echo "make ha-envs: Home Assistant $$version with $$python into .ha/$$version ..."; \
 		$$python -m venv .ha/$$version && \
-		.ha/$$version/bin/python -m pip install --quiet homeassistant==$$version || exit 1; \
+		.ha/$$version/bin/python -m pip install --quiet homeassistant==$$version && \
+		touch .ha/$$version/.installed || exit 1; \
 	done
 
 # Rebuild the dashboard's committed assets (src/homeweave/web/static) from web/ with npm.

@@ -60,7 +60,8 @@ def ha_pythons() -> list[Path]:
     listed = os.environ.get(PYTHONS_ENV)
     if listed:
         return [Path(p) for p in listed.split(":") if p]
-    return sorted((ROOT / ".ha").glob("*/bin/python"))
+    # make ha-envs marks an install that finished; a half-installed one is not used
+    return sorted(p.parent / "bin" / "python" for p in (ROOT / ".ha").glob("*/.installed"))
 
 
 def validate(python: Path, prefix: str, configs: dict[str, bytes]) -> tuple[str, list[Any]]:
