@@ -7,10 +7,11 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -54,11 +55,18 @@ def build_hub(
 
 
 def demo_config(
-    parts: Sequence[DemoPart] = (), *, port: int = 8321, tick: float = 1.0
+    parts: Sequence[DemoPart] = (),
+    *,
+    port: int = 8321,
+    tick: float = 1.0,
+    bridges: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> HubConfig:
-    """The demo home (``sim/demo/home.yaml``) with ``parts`` merged in, checked by the config
-    loader as any homeweave.yaml is."""
-    text = yaml.safe_dump(demo_home(parts, port=port, tick=tick), sort_keys=False)
+    """The demo home (``sim/demo/home.yaml``) with ``parts`` merged in and ``bridges``
+    switched on, checked by the config loader as any homeweave.yaml is."""
+    data = demo_home(parts, port=port, tick=tick)
+    if bridges:
+        data["bridges"] = {name: dict(options) for name, options in bridges.items()}
+    text = yaml.safe_dump(data, sort_keys=False)
     return parse_config(text, filename="the demo home")
 
 

@@ -22,11 +22,12 @@ HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 LAMP = "living-room-lamp/light/brightness"
 
 
-def start_demo(data_dir: Path) -> subprocess.Popen[str]:
-    """Start the demo on a free port and wait until it published its URL."""
+def start_demo(data_dir: Path, *options: str) -> subprocess.Popen[str]:
+    """Start the demo on a free port (with more ``options``) and wait until it published its
+    URL."""
     (data_dir / "api.json").unlink(missing_ok=True)
     proc = subprocess.Popen(
-        [HOMEWEAVE, "demo", "--data-dir", str(data_dir), "--port", "0"],
+        [HOMEWEAVE, "demo", "--data-dir", str(data_dir), "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

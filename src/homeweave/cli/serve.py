@@ -110,8 +110,16 @@ def run(
 )
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=8321, show_default=True, help="Port to listen on.")
+@click.option(
+    "--ha-mqtt",
+    "ha_mqtt",
+    metavar="BROKER",
+    default=None,
+    help="Also publish every device to Home Assistant by MQTT discovery through this broker "
+    "(mqtt://host:1883).",
+)
 @fail_cleanly
-def demo(data_dir: Path | None, host: str | None, port: int) -> None:
+def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None) -> None:
     """Start a furnished virtual home: hub, devices and API, no hardware needed."""
     from homeweave.app import demo_config  # the server stack, only for commands that serve
     from homeweave.sim.demo.parts import start_demo_parts
@@ -121,7 +129,8 @@ def demo(data_dir: Path | None, host: str | None, port: int) -> None:
     private_dir(data_dir)
 
     async def make_config(stack: AsyncExitStack) -> HubConfig:
-        config = demo_config(await start_demo_parts(stack), port=port)
+        bridges = {"ha_mqtt": {"broker": ha_mqtt}} if ha_mqtt else None
+        config = demo_config(await start_demo_parts(stack), port=port, bridges=bridges)
         await asyncio.to_thread(_write_example, config, data_dir)
         return config
 
