@@ -94,6 +94,10 @@ class AccessDenied(HomeweaveError):
         )
 
 
+class Conflict(HomeweaveError):
+    """A change that clashes with where the thing is defined (a device named in homeweave.yaml)."""
+
+
 class DeviceUnavailable(HomeweaveError):
     """The device does not answer right now."""
 

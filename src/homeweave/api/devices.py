@@ -41,6 +41,17 @@ async def device(hub: HubDep, device_id: str) -> schemas.DeviceOut:
     return device_out(hub.states, hub.registry.device(device_id))
 
 
+@router.patch("/devices/{device_id}", tags=["registry"], responses=declared(404, 409, 413, 422))
+async def change_device(
+    hub: HubDep, device_id: str, body: schemas.DeviceChange
+) -> schemas.DeviceOut:
+    """Rename a device or move it to another room (kept across restarts); a device defined in
+    homeweave.yaml is changed there (409)."""
+    changed = hub.registry.update(device_id, name=body.name, room_id=body.room)
+    await hub.registry_saved()
+    return device_out(hub.states, changed)
+
+
 @router.get(PROPERTY, tags=["state"], responses=declared(404, 409, 422))
 async def get_property(hub: HubDep, device_id: str, service: str, prop: str) -> schemas.PropertyOut:
     """Get one property's definition and current value."""

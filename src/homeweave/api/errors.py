@@ -18,10 +18,12 @@ from homeweave.api.schemas import ErrorOut
 from homeweave.errors import (
     AccessDenied,
     AutomationError,
+    Conflict,
     DeviceUnavailable,
     HomeweaveError,
     IntegrationError,
     InvalidValue,
+    StorageError,
     UnknownAddress,
 )
 
@@ -32,6 +34,8 @@ STATUS: dict[type[HomeweaveError], int] = {
     AutomationError: 422,
     InvalidValue: 422,
     AccessDenied: 409,
+    Conflict: 409,
+    StorageError: 503,
     DeviceUnavailable: 503,
     IntegrationError: 502,
 }

@@ -28,6 +28,13 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class DeviceChange(Body):
+    """A new name and/or room for a device found by a hub or bridge."""
+
+    name: str | None = Field(default=None, max_length=200, description="What people call it")
+    room: str | None = Field(default=None, max_length=200, description="The id of its new room")
+
+
 class SetBody(Body):
     """The value to write to a property."""
 

@@ -27,6 +27,7 @@ from homeweave.core.integration import (
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
+from homeweave.errors import StorageError
 from homeweave.model import load_spec
 from homeweave.storage import (
     DeviceRecord,
@@ -69,6 +70,8 @@ class Hub:
         self.started_at = 0.0
         self._unsubscribes: list[Unsubscribe] = []
         self._saving: asyncio.Task[None] | None = None
+        self._registry_dirty = False
+        self._save_failed: Exception | None = None
 
     async def __aenter__(self) -> Hub:
         await self.start()
@@ -119,16 +122,30 @@ class Hub:
             await self.storage.close()
 
     def _registry_changed(self, event: RegistryChanged) -> None:
+        self._registry_dirty = True
         if self._saving is None or self._saving.done():
             self._saving = asyncio.create_task(self._save_registry(), name="save-registry")
 
     async def _save_registry(self) -> None:
-        await asyncio.sleep(0)  # let a burst of discoveries land in one save
-        if self.storage is not None:
-            try:
-                await self.storage.save_registry(self._snapshot())
-            except Exception:
-                _LOGGER.exception("could not save the registry")
+        # A change that lands while a save is running is saved by the next round, not lost.
+        while self._registry_dirty:
+            self._registry_dirty = False
+            await asyncio.sleep(0)  # let a burst of discoveries land in one save
+            if self.storage is not None:
+                try:
+                    await self.storage.save_registry(self._snapshot())
+                    self._save_failed = None
+                except Exception as exc:
+                    self._save_failed = exc
+                    _LOGGER.exception("could not save the registry")
+
+    async def registry_saved(self) -> None:
+        """Wait until every registry change made so far is in storage (answer a person's
+        change only once it would survive a crash)."""
+        if self._saving is not None and not self._saving.done():
+            await asyncio.shield(self._saving)
+        if self._save_failed is not None:
+            raise StorageError(f"the change is not saved: {self._save_failed}")
 
     def _record(self, event: PropertyChanged) -> None:
         assert self.storage is not None
@@ -138,6 +155,7 @@ class Hub:
         if self.seed.homes or self.storage is None:
             self._registry_from_seed()
             if self.storage is not None:
+                await self._keep_found_devices(self.storage)
                 await self.storage.save_registry(self._snapshot())
             return
         snapshot = await self.storage.load_registry()
@@ -151,6 +169,19 @@ class Hub:
             (self._device_from_record(d, home_of.get(d.room_id, "")) for d in snapshot.devices),
         )
 
+    async def _keep_found_devices(self, storage: Storage) -> None:
+        """Keep the stored devices the config does not name (found by a hub or bridge, perhaps
+        renamed or moved since) while their integration is still configured and their room
+        still exists; the config decides everything else."""
+        snapshot = await storage.load_registry()
+        registry = self.registry
+        for record in snapshot.devices:
+            if record.id in registry.devices or record.integration not in self.seed.integrations:
+                continue
+            room = registry.rooms.get(record.room_id)
+            if room is not None:
+                registry.add_device(self._device_from_record(record, room.home_id))
+
     def _registry_from_seed(self) -> None:
         # Copies: the registry mutates its entries (availability), a seed may start many hubs.
         seed = self.seed
@@ -159,6 +190,7 @@ class Hub:
             (replace(r) for r in seed.rooms),
             (replace(d, options=dict(d.options)) for d in seed.devices),
         )
+        self.registry.configured = frozenset(d.id for d in seed.devices)
 
     @staticmethod
     def _device_from_record(record: DeviceRecord, home_id: str) -> Device:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from homeweave.core.events import (
@@ -14,7 +14,7 @@ from homeweave.core.events import (
     EventBus,
     RegistryChanged,
 )
-from homeweave.errors import UnknownAddress
+from homeweave.errors import Conflict, InvalidValue, UnknownAddress
 from homeweave.model import DeviceSpec
 
 
@@ -63,6 +63,8 @@ class Registry:
         self.homes: dict[str, Home] = {}
         self.rooms: dict[str, Room] = {}
         self.devices: dict[str, Device] = {}
+        self.configured: frozenset[str] = frozenset()
+        """Ids of the devices homeweave.yaml names: their name and room are changed there."""
 
     def add_home(self, home: Home) -> None:
         """Add or replace a home (not announced on the bus)."""
@@ -86,6 +88,33 @@ class Registry:
         change = "updated" if device.id in self.devices else "added"
         self.add_device(device)
         self._bus.publish(REGISTRY_CHANGED, RegistryChanged(device.id, change))
+
+    def update(
+        self, device_id: str, *, name: str | None = None, room_id: str | None = None
+    ) -> Device:
+        """Rename and/or move a device; announced (and so persisted) like a discovery.
+
+        A device named in homeweave.yaml is changed there (Conflict); an unknown room is
+        UnknownAddress, a blank name InvalidValue.
+        """
+        device = self.device(device_id)
+        if device_id in self.configured:
+            raise Conflict(
+                f"device {device_id!r} is defined in homeweave.yaml; change its name and room there"
+            )
+        if name is not None and not name.strip():
+            raise InvalidValue(f"{device_id}/name", name, "a name that is not blank")
+        if room_id is not None and room_id not in self.rooms:
+            raise UnknownAddress("room", room_id, choices=sorted(self.rooms))
+        room = self.rooms[room_id or device.room_id]
+        changed = replace(
+            device,
+            name=device.name if name is None else name.strip(),
+            room_id=room.id,
+            home_id=room.home_id,
+        )
+        self.register(changed)
+        return changed
 
     def remove_device(self, device_id: str) -> None:
         """Forget a device and announce it on the bus; an unknown id does nothing."""
