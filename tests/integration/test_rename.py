@@ -3,13 +3,16 @@ across restarts; a device named in homeweave.yaml is changed there (#19 item 7).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+from click.testing import CliRunner
 
 from homeweave.app import demo_config, running_hub
+from homeweave.cli.main import main
 from homeweave.core import Device
 from homeweave.model import catalog_spec
 
@@ -68,3 +71,29 @@ async def test_changes_that_cannot_be_made_say_why(tmp_path: Path) -> None:
         assert extra.status_code == 422
         unchanged = (await client.get("/api/devices/found-lamp")).json()
         assert (unchanged["name"], unchanged["room"]) == ("Found lamp", "kitchen")
+
+
+async def test_the_cli_renames_and_moves(tmp_path: Path) -> None:
+    async with api(tmp_path) as (client, token):
+        url = str(client.base_url).rstrip("/")
+        runner = CliRunner()
+        renamed = await asyncio.to_thread(
+            runner.invoke,
+            main,
+            ["rename", "found-lamp", "Desk lamp", "--url", url, "--token", token],
+        )
+        assert renamed.exit_code == 0, renamed.output
+        assert "now called 'Desk lamp'" in renamed.output
+        moved = await asyncio.to_thread(
+            runner.invoke, main, ["move", "found-lamp", "study", "--url", url, "--token", token]
+        )
+        assert moved.exit_code == 0, moved.output
+        refused = await asyncio.to_thread(
+            runner.invoke,
+            main,
+            ["rename", "living-room-lamp", "X", "--url", url, "--token", token],
+        )
+        assert refused.exit_code == 1
+        assert "homeweave.yaml" in refused.output
+        now = (await client.get("/api/devices/found-lamp")).json()
+        assert (now["name"], now["room"]) == ("Desk lamp", "study")

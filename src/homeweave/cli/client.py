@@ -114,6 +114,16 @@ class Client:
         result: dict[str, Any] = self.request("GET", f"/api/devices/{quote(device_id, safe='')}")
         return result
 
+    def change_device(
+        self, device_id: str, *, name: str | None = None, room: str | None = None
+    ) -> dict[str, Any]:
+        """Rename and/or move a device; the device as the hub now has it."""
+        body = {k: v for k, v in (("name", name), ("room", room)) if v is not None}
+        found: dict[str, Any] = self.request(
+            "PATCH", f"/api/devices/{quote(device_id, safe='')}", json=body
+        )
+        return found
+
     def get(self, address: str) -> dict[str, Any]:
         result: dict[str, Any] = self.request("GET", f"/api/devices/{address_path(address)}")
         return result

@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from homeweave.cli import automations, devices, serve
+from homeweave.cli import automations, devices, registry, serve
 from homeweave.cli.sim import sim
 
 
@@ -19,7 +19,13 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-for _command in [*serve.commands, sim, *devices.commands, *automations.commands]:
+for _command in [
+    *serve.commands,
+    sim,
+    *devices.commands,
+    *registry.commands,
+    *automations.commands,
+]:
     main.add_command(_command)
 
 
