@@ -126,6 +126,9 @@ async def test_a_colour_is_set_as_it_is_shown(api: Api, given: str, shown: str) 
     assert (await client.get(f"/api/devices/{address}")).json()["value"] == 0xFF0000
     by_api = await client.put(f"/api/devices/{address}", json={"value": "RebeccaPurple"})
     assert by_api.json()["value"] == 0x663399
+    refused = await cli(api, "set", address, "bluish")
+    assert refused.exit_code == 1
+    assert "#rrggbb, a CSS colour name such as 'red'" in refused.output
 
 
 async def test_doors_and_motion_say_what_their_state_means(api: Api) -> None:

@@ -130,6 +130,7 @@ def test_measured_times_are_said_without_exponents(seconds: float, said: str) ->
 def test_big_integers_are_grouped_never_in_exponent_form() -> None:
     assert number(16777215.0, grouped=True) == "16,777,215"
     assert number(16777215.0) == "16777215"
+    assert number(6500.0, grouped=True) == "6500"
     assert number(0.5, grouped=True) == "0.5"
 
 

@@ -105,7 +105,8 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         if isinstance(p["value"], int | float) and not isinstance(p["value"], bool)
     ]
     if len(numbers) > 1:
-        click.echo(f"{sparkline(numbers)}  {min(numbers):g} .. {max(numbers):g}")
+        low, high = (show_value(prop, x) for x in (min(numbers), max(numbers)))
+        click.echo(f"{sparkline(numbers)}  {low} .. {high}")
     if not result["points"]:
         click.echo(f"no values recorded in the last {since}")
 

@@ -64,25 +64,32 @@ def devices_table(devices: list[dict[str, Any]], width: int = 120) -> Table:
 
 
 def properties_table(device: dict[str, Any]) -> Table:
+    """Every property of a device: address, value as people read it, access, what is allowed."""
+    rows = [(s, p) for s in device["services"] for p in s["properties"]]
     table = Table(box=None, header_style="bold", title=f"{device['name']} ({device['id']})")
-    for column in ("ADDRESS", "VALUE", "ACCESS", "ALLOWED"):
-        table.add_column(column)
-    for service in device["services"]:
-        for prop in service["properties"]:
-            allowed = ""
-            if prop.get("range"):
-                lo, hi, step = prop["range"]
-                allowed = f"{number(lo, grouped=True)}..{number(hi, grouped=True)}"
-                allowed += f" step {number(step)}" if step not in (0, 1) else ""
-            elif prop.get("choices"):
-                allowed = ", ".join(f"{c['value']}={c['description']}" for c in prop["choices"])
-            table.add_row(
-                f"{service['key']}/{prop['key']}",
-                show_value(prop),
-                ",".join(a[0] for a in prop["access"]),
-                allowed,
-            )
+    # An address is what people type next, so it is never cut; the others fold.
+    longest = max((len(f"{s['key']}/{p['key']}") for s, p in rows), default=7)
+    table.add_column("ADDRESS", no_wrap=True, min_width=longest)
+    for column in ("VALUE", "ACCESS", "ALLOWED"):
+        table.add_column(column, overflow="fold")
+    for service, prop in rows:
+        table.add_row(
+            f"{service['key']}/{prop['key']}",
+            show_value(prop),
+            ",".join(a[0] for a in prop["access"]),
+            _allowed(prop),
+        )
     return table
+
+
+def _allowed(prop: dict[str, Any]) -> str:
+    if prop.get("range"):
+        lo, hi, step = prop["range"]
+        allowed = f"{number(lo, grouped=True)}..{number(hi, grouped=True)}"
+        return allowed + (f" step {number(step)}" if step not in (0, 1) else "")
+    if prop.get("choices"):
+        return ", ".join(f"{c['value']}={c['description']}" for c in prop["choices"])
+    return ""
 
 
 def sparkline(values: list[float], width: int = 60) -> str:

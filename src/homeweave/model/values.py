@@ -25,6 +25,8 @@ def allowed(prop: Property) -> str:
             f"{c.value} ({c.description})" if c.description else str(c.value)
             for c in prop.value_list
         )
+    if normalize(prop.unit) == "rgb":
+        return "a colour: #rrggbb, a CSS colour name such as 'red', or 0..16777215"
     if prop.value_range is not None:
         unit = f" {prop.unit}" if prop.unit and prop.unit != "none" else ""
         return f"{prop.value_range}{unit}"

@@ -123,11 +123,12 @@ TABLE = Style("—", "on", "off", False, False, (), True)
 
 
 def number(value: float, *, grouped: bool = False) -> str:
-    """``230.0`` as ``230``, ``4.25`` as ``4.25``; ``grouped``: ``16777215`` as ``16,777,215``."""
+    """``230.0`` as ``230``, ``4.25`` as ``4.25``; ``grouped``: ``16777215`` as ``16,777,215``
+    (from five digits on: ``6500`` stays)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, int):
-        return f"{value:,}" if grouped else str(value)
+        return f"{value:,}" if grouped and abs(value) >= 10_000 else str(value)
     return f"{value:.6g}"
 
 
@@ -137,7 +138,6 @@ BOOL_MEANINGS: dict[str, tuple[str, str]] = {
     "submersion-state": ("wet", "dry"),
     "device-present": ("present", "absent"),
     "physical-controls-locked": ("locked", "unlocked"),
-    "mute": ("muted", "not muted"),
 }
 """What true and false mean for standard boolean properties, by their standard name."""
 
