@@ -129,7 +129,7 @@ def number(value: float, *, grouped: bool = False) -> str:
         value = int(value)
     if isinstance(value, int):
         return f"{value:,}" if grouped and abs(value) >= 10_000 else str(value)
-    return f"{value:.6g}"
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 BOOL_MEANINGS: dict[str, tuple[str, str]] = {
