@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,6 +70,9 @@ class UnknownAddress(HomeweaveError):
         if self.choices:
             shown = ", ".join(self.choices[:20])
             msg += f" (known: {shown}{', ...' if len(self.choices) > 20 else ''})"
+        close = difflib.get_close_matches(name, self.choices, n=1)
+        if close:  # a typo: name the one meant, not just the alphabet of names
+            msg += f"; did you mean {close[0]!r}?"
         super().__init__(msg)
 
 

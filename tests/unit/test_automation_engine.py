@@ -3,6 +3,7 @@ traces with near-misses, dry runs and "why". A real Hub with virtual devices; no
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -645,7 +646,9 @@ async def test_repeat_action_count_while_until(rig: Rig) -> None:
     assert step.detail.startswith("stopped after 4 round(s): ")
 
 
-async def test_notify_action_publishes_on_the_bus(rig: Rig) -> None:
+async def test_notify_action_publishes_on_the_bus(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
     heard: list[Notification] = []
     rig.hub.bus.subscribe(NOTIFICATION, heard.append)
     engine = await rig.engine(
@@ -655,10 +658,14 @@ async def test_notify_action_publishes_on_the_bus(rig: Rig) -> None:
             [{"type": "notify", "title": "Door", "level": "warning", "message": "$name: $value"}],
         )
     )
-    await rig.inject("door", "contact-state", False)
+    with caplog.at_level(logging.INFO, logger="homeweave.automation"):
+        await rig.inject("door", "contact-state", False)
     assert [(n.automation, n.title, n.level, n.message) for n in heard] == [
         ("tell", "Door", "warning", "tell: false")
     ]
+    # A message to people, even a "warning" one, is no problem of the hub's: logged at INFO.
+    logged = [r for r in caplog.records if "tell: false" in r.getMessage()]
+    assert [r.levelno for r in logged] == [logging.INFO]
     assert list(engine.notifications) == heard
     assert heard[0].trace == (await traces_of(engine, "tell"))[-1].id
     assert notification_message(heard[0]) == {

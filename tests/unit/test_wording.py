@@ -3,17 +3,23 @@ automations and config, one way to say a value."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from homeweave.automation.traces import collapse
 from homeweave.model import catalog_spec
+from homeweave.model.color import CSS_COLORS, parse_color
 from homeweave.model.wording import (
     DURATION_UNITS,
     MAX_DURATION,
     SENTENCE,
     TABLE,
     duration,
+    elapsed,
+    number,
     parse_duration,
     say_value,
     value,
@@ -111,3 +117,61 @@ def test_one_formatter_two_styles() -> None:
     assert say_value(0xFF8000, "rgb") == "#ff8000"
     assert say_value(21.5, "°C", style=TABLE) == "21.5 °C"
     assert say_value(3, "furlongs") == "3 furlongs"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(5.61e-05, "56 µs"), (0.00006, "60 µs"), (0.0123, "12.3 ms"), (0.25, "0.25 s"), (0, "0 s")],
+)
+def test_measured_times_are_said_without_exponents(seconds: float, said: str) -> None:
+    assert elapsed(seconds) == said
+
+
+def test_big_integers_are_grouped_never_in_exponent_form() -> None:
+    assert number(16777215.0, grouped=True) == "16,777,215"
+    assert number(16777215.0) == "16777215"
+    assert number(6500.0, grouped=True) == "6500"
+    assert number(0.5, grouped=True) == "0.5"
+
+
+def test_standard_booleans_are_said_by_their_meaning_in_tables() -> None:
+    contact = catalog_spec("contact-sensor").service("magnet-sensor").property("contact-state")
+    assert value(True, contact, TABLE) == "closed"
+    assert value(False, contact, TABLE) == "open"
+    assert value(False, contact) == "false"  # sentences compare with what automations say
+    assert say_value(True, style=TABLE, name="motion-state") == "detected"
+    assert say_value(True, style=TABLE, name="on") == "on"
+
+
+@pytest.mark.parametrize(
+    ("text", "rgb"),
+    [("#ff0000", 0xFF0000), ("#FFB46B", 0xFFB46B), ("#0f0", 0x00FF00), ("red", 0xFF0000)],
+)
+def test_colours_are_read_as_hex_or_css_names(text: str, rgb: int) -> None:
+    assert parse_color(text) == rgb
+    assert parse_color(" RebeccaPurple ") == 0x663399
+    assert len(CSS_COLORS) == 148
+
+
+@pytest.mark.parametrize("garbage", ["", "#ff00", "#gg0000", "reddish", "ff0000"])
+def test_what_is_no_colour_is_refused(garbage: str) -> None:
+    with pytest.raises(ValueError, match="is not a colour"):
+        parse_color(garbage)
+
+
+def test_repeated_near_misses_collapse_to_one_line() -> None:
+    base = 1_764_860_462.0  # 2025-12-04 16:01:02 in Amsterdam
+    misses = [
+        {
+            "at": base + 40 - 2 * i,
+            "result": "not-triggered",
+            "sentence": f"is {819 - i} W, not below 5 W",
+        }
+        for i in range(20)
+    ]
+    ran = {"at": base - 10, "result": "ran", "sentence": "triggered by x; ran 1 step(s) in 1 ms"}
+    lines = collapse([*misses, ran, ran])
+    assert [r.count for r in lines] == [20, 1, 1]  # fired traces stay one by one
+    zone = ZoneInfo("Europe/Amsterdam")
+    assert lines[0].say(zone) == "is 819 W, not below 5 W (× 20, 16:01:04–16:01:42)"
+    assert lines[1].say(zone) == ran["sentence"]

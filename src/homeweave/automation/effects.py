@@ -128,8 +128,8 @@ class LiveEffects:
 
     async def notify(self, message: str, title: str | None, level: str) -> None:
         """Log the message, keep it for the API and publish it on the bus."""
-        log = _LOGGER.warning if level == "warning" else _LOGGER.info
-        log("automation %s: %s", self.compiled.id, message)
+        # The level is for the people notified; for the hub's log a notification is routine.
+        _LOGGER.info("automation %s notifies (%s): %s", self.compiled.id, level, message)
         note = Notification(
             self.compiled.id, message, title, level, self.clock.now(), self.trace.id
         )

@@ -3,8 +3,11 @@ so, e.g. "triggered by ..., but condition `hallway dark` was false: illumination
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -232,4 +235,51 @@ def _sentence(trace: Trace, detail: str) -> str:
     if result is Result.WOULD_RUN:
         return f"{by}, it would " + "; then ".join(step.summary for step in trace.steps)
     took = (trace.finished_at or trace.at) - trace.at
-    return f"{by}; ran {count_steps(trace.steps)} step(s) in {wording.duration(took)}"
+    return f"{by}; ran {count_steps(trace.steps)} step(s) in {wording.elapsed(took)}"
+
+
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Repeats:
+    """Consecutive traces that say the same thing, numbers aside: the newest and how many."""
+
+    newest: Mapping[str, Any]
+    """The newest trace (``Trace.to_dict()`` or the API's brief form)."""
+    count: int
+    first: float
+    """When the oldest of them happened."""
+
+    def say(self, zone: tzinfo) -> str:
+        """The newest's sentence, and for repeats ``(× 20, 15:01:02–15:01:40)`` in ``zone``."""
+        sentence = str(self.newest["sentence"])
+        if self.count == 1:
+            return sentence
+        first, last = (
+            datetime.fromtimestamp(at, zone).strftime("%H:%M:%S")
+            for at in (self.first, self.newest["at"])
+        )
+        return f"{sentence} (× {self.count}, {first}–{last})"
+
+
+def collapse(traces: Iterable[Mapping[str, Any]]) -> list[Repeats]:
+    """Traces (newest first) with each run of near-misses that say the same thing, numbers
+    aside ("is 812 W, not below 5 W", "is 815 W, ..."), as one: they flood a list otherwise."""
+    out: list[Repeats] = []
+    for trace in traces:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and trace["result"] in UNFIRED
+            and trace["result"] == previous.newest["result"]
+            and _shape(trace) == _shape(previous.newest)
+        ):
+            out[-1] = Repeats(previous.newest, previous.count + 1, trace["at"])
+        else:
+            out.append(Repeats(trace, 1, trace["at"]))
+    return out
+
+
+def _shape(trace: Mapping[str, Any]) -> str:
+    return _NUMBER.sub("#", str(trace["sentence"]))

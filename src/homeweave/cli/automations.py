@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import quote
 
 import click
 
+from homeweave.automation.traces import Repeats, collapse
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.wording import date_time, elapsed
 
 
 def _path(ident: str) -> str:
     return quote(ident, safe="")
 
 
-def _time(at: float) -> str:
-    return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _echo_trace(trace: dict[str, Any]) -> None:
-    click.echo(f"{_time(trace['at'])}  {trace['result']}: {trace['sentence']}")
+def _echo_trace(repeats: Repeats, zone: tzinfo) -> None:
+    trace = repeats.newest
+    click.echo(f"{date_time(trace['at'], zone)}  {trace['result']}: {repeats.say(zone)}")
     for check in trace.get("conditions", []):
         mark = "ok  " if check["ok"] else "FAIL"
         click.echo(f"  condition {mark} {check['label']}: {check['sentence']}")
@@ -33,7 +32,7 @@ def _echo_trace(trace: dict[str, Any]) -> None:
 
 def _echo_steps(steps: list[dict[str, Any]], indent: str) -> None:
     for step in steps:
-        took = f" ({step['duration']:.3g} s)" if step.get("duration") else ""
+        took = f" ({elapsed(step['duration'])})" if step.get("duration") else ""
         detail = f" -> {step['detail']}" if step.get("detail") else ""
         click.echo(f"{indent}{step['path']} {step['outcome']}: {step['summary']}{took}{detail}")
         _echo_steps(step.get("children", []), indent + "  ")
@@ -51,9 +50,12 @@ def why(client: Client, as_json: bool, automation: str) -> None:
     for line in data["lines"]:
         click.echo(line)
     if data["traces"]:
+        zone = client.zone()
         click.echo("recent:")
-        for trace in data["traces"]:
-            click.echo(f"  {_time(trace['at'])}  {trace['result']:<15} {trace['sentence']}")
+        for repeats in collapse(data["traces"]):
+            trace = repeats.newest
+            when = date_time(trace["at"], zone)
+            click.echo(f"  {when}  {trace['result']:<15} {repeats.say(zone)}")
 
 
 @click.group()
@@ -119,7 +121,12 @@ def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> 
     """Run an automation's actions now."""
     params = {"conditions": "true"} if if_conditions else {}
     trace = client.request("POST", f"/api/automations/{_path(automation)}/run", params=params)
-    echo_json(trace) if as_json else click.echo(f"{trace['result']}: {trace['sentence']}")
+    if as_json:
+        echo_json(trace)
+    elif trace["result"] == "running":  # its sentence would only repeat that it runs
+        click.echo(f"{automation}: started; 'homeweave why {automation}' tells how it went")
+    else:
+        click.echo(f"{automation}: {trace['sentence']}")
 
 
 @automations.command(name="dry-run")
@@ -147,7 +154,7 @@ def dry_run(
     if at:
         body["at"] = at
     trace = client.request("POST", f"/api/automations/{_path(automation)}/dry-run", json=body)
-    echo_json(trace) if as_json else _echo_trace(trace)
+    echo_json(trace) if as_json else _echo_trace(Repeats(trace, 1, trace["at"]), client.zone())
 
 
 @automations.command()
@@ -162,8 +169,9 @@ def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
     if as_json:
         echo_json(found)
         return
-    for trace in found:
-        _echo_trace(trace)
+    zone = client.zone()
+    for repeats in collapse(found):
+        _echo_trace(repeats, zone)
 
 
 @click.group()

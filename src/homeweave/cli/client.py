@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -104,6 +106,17 @@ class Client:
                 message = response.text
             raise ClientError(f"{message} (HTTP {response.status_code})")
         return response.json()
+
+    def zone(self, home: str | None = None) -> tzinfo:
+        """The time zone of ``home`` (default: the first home), in which every time is shown:
+        the machine running the CLI may be elsewhere. UTC when there is no home; this
+        machine's zone from a server that offers no homes (an automation API alone)."""
+        try:
+            homes: list[dict[str, Any]] = self.request("GET", "/api/homes")
+        except ClientError:
+            return datetime.now().astimezone().tzinfo or UTC
+        found = next((h for h in homes if h["id"] == home), homes[0] if homes else None)
+        return ZoneInfo(found["time_zone"]) if found else UTC
 
     def devices(self, home: str | None = None, room: str | None = None) -> list[dict[str, Any]]:
         params = {k: v for k, v in (("home", home), ("room", room)) if v}

@@ -7,11 +7,12 @@ import json
 import time
 
 import click
-from rich.console import Console
+from rich.text import Text
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
 from homeweave.cli.display import (
+    console,
     devices_table,
     history_table,
     properties_table,
@@ -19,8 +20,6 @@ from homeweave.cli.display import (
     sparkline,
 )
 from homeweave.model.wording import parse_duration
-
-console = Console()
 
 
 @click.command()
@@ -33,7 +32,8 @@ def devices(client: Client, as_json: bool, home: str | None, room: str | None) -
     if as_json:
         echo_json(found)
     else:
-        console.print(devices_table(found, console.width))
+        out = console()
+        out.print(devices_table(found, out.width))
 
 
 @click.command()
@@ -43,7 +43,7 @@ def get(client: Client, as_json: bool, address: str) -> None:
     """Show a property (DEVICE/SERVICE/PROPERTY) or every property of a DEVICE."""
     if "/" not in address.strip("/"):
         device = client.device(address.strip("/"))
-        echo_json(device) if as_json else console.print(properties_table(device))
+        echo_json(device) if as_json else console().print(properties_table(device))
         return
     prop = client.get(address)
     if as_json:
@@ -61,8 +61,8 @@ def set_(client: Client, as_json: bool, address: str, value: str) -> None:
     result = client.set(address, value)
     if as_json:
         echo_json(result)
-    else:
-        click.echo(f"{result['address']} = {json.dumps(result['value'])}")
+    else:  # as `get` shows it: "Night", not the value-list code 1; "#ff0000", not 16711680
+        click.echo(f"{result['address']} = {show_value(client.get(address), result['value'])}")
 
 
 @click.command()
@@ -95,14 +95,18 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         echo_json(result)
         return
     prop = client.get(address)
-    console.print(history_table(result, prop))
+    zone = client.zone(client.device(address.strip("/").split("/")[0])["home"])
+    out = console()
+    out.print(Text(result["address"], style="bold", overflow="fold"))
+    out.print(history_table(result, prop, zone))
     numbers = [
         float(p["value"])
         for p in result["points"]
         if isinstance(p["value"], int | float) and not isinstance(p["value"], bool)
     ]
     if len(numbers) > 1:
-        click.echo(f"{sparkline(numbers)}  {min(numbers):g} .. {max(numbers):g}")
+        low, high = (show_value(prop, x) for x in (min(numbers), max(numbers)))
+        click.echo(f"{sparkline(numbers)}  {low} .. {high}")
     if not result["points"]:
         click.echo(f"no values recorded in the last {since}")
 

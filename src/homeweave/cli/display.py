@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import tzinfo
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
-from homeweave.model.wording import TABLE, say_value
+from homeweave.model.wording import TABLE, date_time, number, say_value
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SUMMARY_LIMIT = 3
 WIDE = 120
 
 
+def console() -> Console:
+    """A console as wide as the terminal (or ``COLUMNS``) is now."""
+    return Console()
+
+
 def show_value(prop: dict[str, Any], value: Any = None) -> str:
-    """A value with its unit or value-list description: ``80 %``, ``Sweeping``, ``on``."""
+    """A value with its unit, value-list description or meaning: ``80 %``, ``Sweeping``,
+    ``on``, ``closed``."""
     value = prop.get("value") if value is None else value
     choices = [(c["value"], c["description"]) for c in prop.get("choices") or []]
-    return say_value(value, prop.get("unit"), choices, TABLE)
+    return say_value(value, prop.get("unit"), choices, TABLE, prop.get("name"))
 
 
 def _summary(device: dict[str, Any]) -> str:
@@ -38,12 +45,13 @@ def devices_table(devices: list[dict[str, Any]], width: int = 120) -> Table:
     """Devices by room with a state summary; the NAME column only where ``width`` allows."""
     with_names = width >= WIDE
     table = Table(box=None, header_style="bold")
-    # STATE gets what is left; long ids and names are cut with an ellipsis.
-    table.add_column("DEVICE", no_wrap=True, overflow="ellipsis", max_width=26)
+    # An id is what people type next, so it is never cut; the other columns fold or shrink.
+    longest = max((len(d["id"]) for d in devices), default=6)
+    table.add_column("DEVICE", no_wrap=True, min_width=longest)
     if with_names:
-        table.add_column("NAME", no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column("ROOM", no_wrap=True, overflow="ellipsis", max_width=12)
-    table.add_column("STATE", ratio=1)
+        table.add_column("NAME", overflow="fold", max_width=24)
+    table.add_column("ROOM", overflow="fold", max_width=12)
+    table.add_column("STATE", ratio=1, overflow="fold")
     for device in sorted(devices, key=lambda d: (d["room"], d["id"])):
         state = (
             _summary(device)
@@ -56,24 +64,32 @@ def devices_table(devices: list[dict[str, Any]], width: int = 120) -> Table:
 
 
 def properties_table(device: dict[str, Any]) -> Table:
+    """Every property of a device: address, value as people read it, access, what is allowed."""
+    rows = [(s, p) for s in device["services"] for p in s["properties"]]
     table = Table(box=None, header_style="bold", title=f"{device['name']} ({device['id']})")
-    for column in ("ADDRESS", "VALUE", "ACCESS", "ALLOWED"):
-        table.add_column(column)
-    for service in device["services"]:
-        for prop in service["properties"]:
-            allowed = ""
-            if prop.get("range"):
-                lo, hi, step = prop["range"]
-                allowed = f"{lo:g}..{hi:g}" + (f" step {step:g}" if step not in (0, 1) else "")
-            elif prop.get("choices"):
-                allowed = ", ".join(f"{c['value']}={c['description']}" for c in prop["choices"])
-            table.add_row(
-                f"{service['key']}/{prop['key']}",
-                show_value(prop),
-                ",".join(a[0] for a in prop["access"]),
-                allowed,
-            )
+    # An address is what people type next, so it is never cut; the others fold.
+    longest = max((len(f"{s['key']}/{p['key']}") for s, p in rows), default=7)
+    table.add_column("ADDRESS", no_wrap=True, min_width=longest)
+    for column in ("VALUE", "ACCESS", "ALLOWED"):
+        table.add_column(column, overflow="fold")
+    for service, prop in rows:
+        table.add_row(
+            f"{service['key']}/{prop['key']}",
+            show_value(prop),
+            ",".join(a[0] for a in prop["access"]),
+            _allowed(prop),
+        )
     return table
+
+
+def _allowed(prop: dict[str, Any]) -> str:
+    if prop.get("range"):
+        lo, hi, step = prop["range"]
+        allowed = f"{number(lo, grouped=True)}..{number(hi, grouped=True)}"
+        return allowed + (f" step {number(step)}" if step not in (0, 1) else "")
+    if prop.get("choices"):
+        return ", ".join(f"{c['value']}={c['description']}" for c in prop["choices"])
+    return ""
 
 
 def sparkline(values: list[float], width: int = 60) -> str:
@@ -92,11 +108,12 @@ def sparkline(values: list[float], width: int = 60) -> str:
     return "".join(SPARKS[min(int((v - lo) / span * len(SPARKS)), len(SPARKS) - 1)] for v in values)
 
 
-def history_table(history: dict[str, Any], prop: dict[str, Any]) -> Table:
-    table = Table(box=None, header_style="bold", title=history["address"])
-    table.add_column("TIME")
+def history_table(history: dict[str, Any], prop: dict[str, Any], zone: tzinfo) -> Table:
+    """Recorded values with their time in ``zone`` (the home's); the address is printed above
+    it, not as the title, which a narrow table would break mid-word."""
+    table = Table(box=None, header_style="bold")
+    table.add_column("TIME", no_wrap=True)
     table.add_column("VALUE", justify="right")
     for point in history["points"]:
-        when = datetime.fromtimestamp(point["at"]).strftime("%Y-%m-%d %H:%M:%S")
-        table.add_row(when, show_value(prop, point["value"]))
+        table.add_row(date_time(point["at"], zone), show_value(prop, point["value"]))
     return table

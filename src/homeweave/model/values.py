@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from decimal import Decimal
 
 from homeweave.errors import AccessDenied, InvalidValue
+from homeweave.model.color import parse_color
 from homeweave.model.spec import INTEGER_BOUNDS, Access, Format, Property, Value
+from homeweave.model.units import normalize
 
 _TRUE = {"true", "on", "yes", "1"}
 _FALSE = {"false", "off", "no", "0"}
@@ -22,6 +25,8 @@ def allowed(prop: Property) -> str:
             f"{c.value} ({c.description})" if c.description else str(c.value)
             for c in prop.value_list
         )
+    if normalize(prop.unit) == "rgb":
+        return "a colour: #rrggbb, a CSS colour name such as 'red', or 0..16777215"
     if prop.value_range is not None:
         unit = f" {prop.unit}" if prop.unit and prop.unit != "none" else ""
         return f"{prop.value_range}{unit}"
@@ -96,6 +101,9 @@ def _parse_number(value: object) -> float | int | None:
 
 def _coerce_number(prop: Property, value: object, where: str) -> int | float:
     number = _parse_number(value)
+    if number is None and isinstance(value, str) and normalize(prop.unit) == "rgb":
+        with suppress(ValueError):  # not a colour: refused below, saying what is allowed
+            number = parse_color(value)
     if number is None and isinstance(value, str) and prop.value_list:
         choice = next(
             (c for c in prop.value_list if c.description.lower() == value.lower()),

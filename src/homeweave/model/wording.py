@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from homeweave.model.spec import Property, Value
 from homeweave.model.units import normalize, unit_symbol
@@ -114,17 +114,37 @@ class Style:
     """A value-list entry as ``2 (Sweeping)`` rather than ``Sweeping``."""
     tight_units: tuple[str, ...]
     """Symbols written without a space (``60%``)."""
+    with_meaning: bool
+    """A standard boolean by its meaning (``closed``, ``detected``) rather than on/off."""
 
 
-SENTENCE = Style("unknown", "true", "false", True, True, ("%", "°C"))
-TABLE = Style("—", "on", "off", False, False, ())
+SENTENCE = Style("unknown", "true", "false", True, True, ("%", "°C"), False)
+TABLE = Style("—", "on", "off", False, False, (), True)
 
 
-def number(value: float) -> str:
-    """``230.0`` as ``230``, ``4.25`` as ``4.25``."""
+def number(value: float, *, grouped: bool = False) -> str:
+    """``230.0`` as ``230``, ``4.25`` as ``4.25``; ``grouped``: ``16777215`` as ``16,777,215``
+    (from five digits on: ``6500`` stays)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}" if grouped and abs(value) >= 10_000 else str(value)
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+BOOL_MEANINGS: dict[str, tuple[str, str]] = {
+    "contact-state": ("closed", "open"),  # true: the magnet touches, the door is closed
+    "motion-state": ("detected", "clear"),
+    "submersion-state": ("wet", "dry"),
+    "device-present": ("present", "absent"),
+    "physical-controls-locked": ("locked", "unlocked"),
+}
+"""What true and false mean for standard boolean properties, by their standard name."""
+
+
+def bool_meaning(name: str | None) -> tuple[str, str] | None:
+    """The words for true and false of the standard property ``name``, if it has them."""
+    return BOOL_MEANINGS.get(name or "")
 
 
 def say_value(
@@ -132,12 +152,17 @@ def say_value(
     unit: str | None = None,
     choices: Iterable[tuple[Value, str]] = (),
     style: Style = SENTENCE,
+    name: str | None = None,
 ) -> str:
     """A value as people read it, with its unit symbol or value-list description; a colour
-    (unit ``rgb``) as ``#rrggbb``."""
+    (unit ``rgb``) as ``#rrggbb``; in a table, a boolean of the standard property ``name`` with
+    its meaning (``closed``, ``detected``)."""
     if val is None:
         return style.unknown
     if isinstance(val, bool):
+        meaning = bool_meaning(name) if style.with_meaning else None
+        if meaning is not None:
+            return meaning[0] if val else meaning[1]
         return style.true if val else style.false
     if isinstance(val, str):
         return repr(val) if style.quote_text else val
@@ -157,7 +182,7 @@ def value(val: Value | None, prop: Property | None = None, style: Style = SENTEN
     if prop is None:
         return say_value(val, style=style)
     choices = [(c.value, c.description) for c in prop.value_list]
-    return say_value(val, prop.unit, choices, style)
+    return say_value(val, prop.unit, choices, style, prop.name)
 
 
 def unit_of(prop: Property | None) -> str:
@@ -178,11 +203,27 @@ def duration(seconds: float) -> str:
     return " ".join(p for p in parts if p)
 
 
+def elapsed(seconds: float) -> str:
+    """A measured time, precise below a second: ``56 µs``, ``12.3 ms``, ``0.25 s``, ``2 min``."""
+    if seconds <= 0:
+        return duration(0)
+    if seconds < 0.001:
+        return f"{number(round(seconds * 1e6))} µs"
+    if seconds < 0.1:
+        return f"{number(round(seconds * 1e3, 1))} ms"
+    return duration(seconds)
+
+
 def offset(seconds: float) -> str:
     """A signed offset: ``+ 30 min``, ``- 1 h``, or nothing for zero."""
     if not seconds:
         return ""
     return f" {'+' if seconds > 0 else '-'} {duration(abs(seconds))}"
+
+
+def date_time(at: float, zone: tzinfo) -> str:
+    """``2026-12-04 18:02:11``: the moment ``at`` (epoch seconds) in ``zone``, the home's."""
+    return datetime.fromtimestamp(at, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def clock_time(at: datetime, now: datetime | None = None) -> str:

@@ -7,7 +7,9 @@ both the MIoT and the legacy paths.
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import AsyncExitStack
+from typing import Any
 
 from homeweave.sim.demo.home import virtual_devices
 from homeweave.sim.demo.parts import DemoPart
@@ -26,7 +28,7 @@ async def demo_part(stack: AsyncExitStack) -> DemoPart:
         device_id, model = device["id"], device["model"]
         if model not in MIIO_MODELS:
             continue
-        await fleet.add(LEGACY.get(device_id, model), options=device.get("options", {}))
+        await fleet.add(LEGACY.get(device_id, model), options=_with_serial(device, device_id))
         info = fleet.infos[-1]
         devices.append(
             {
@@ -39,3 +41,15 @@ async def demo_part(stack: AsyncExitStack) -> DemoPart:
             }
         )
     return DemoPart("miio", dict(OPTIONS), devices)
+
+
+def serial_number(device_id: str) -> str:
+    """A serial number of nine digits derived from the device id: the same at every start."""
+    digest = hashlib.sha256(device_id.encode()).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**9:09d}"
+
+
+def _with_serial(device: dict[str, Any], device_id: str) -> dict[str, Any]:
+    options: dict[str, Any] = dict(device.get("options", {}))
+    options["initial"] = {"serial-number": serial_number(device_id), **options.get("initial", {})}
+    return options
