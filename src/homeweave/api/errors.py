@@ -44,9 +44,11 @@ INTERNAL = "internal"
 EXCERPT = 80  # characters of a bad value shown back to its sender
 MESSAGE_LIMIT = 2000  # a whole error text: room for a list of choices, never a whole body
 BODY_PARSE_ERROR = "There was an error parsing the body"
-# A Python repr of a string longer than an excerpt, in single or double quotes.
-_QUOTED = r"{q}(?:[^{q}\\\n]|\\.){{{n},}}{q}"
-_LONG_LITERAL = re.compile("|".join(_QUOTED.format(q=q, n=EXCERPT + 1) for q in "'\""))
+# A Python repr of a string, in single or double quotes: every one is matched from the left
+# (the long ones are shortened), so a scan never starts at the closing quote of a short one and
+# takes the text between two values for a value; an apostrophe inside a word opens nothing.
+_QUOTED = r"(?<!\w){q}(?:[^{q}\\\n]|\\.)*{q}(?!\w)"
+_LONG_LITERAL = re.compile("|".join(_QUOTED.format(q=q) for q in "'\""))
 # Unquoted too: a path in a message may hold a sent key (values.<key>); no honest word is as long.
 _LONG_WORD = re.compile(rf"[^\s'\"]{{{EXCERPT + 1},}}")
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -94,6 +96,8 @@ def message_of(exc: HomeweaveError) -> str:
 
 def _shortened(match: re.Match[str]) -> str:
     literal = match.group()
+    if len(literal) <= EXCERPT + 2:
+        return literal
     return literal[0] + excerpt(literal[1:-1]) + literal[0]
 
 
