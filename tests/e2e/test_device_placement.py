@@ -62,9 +62,11 @@ async def test_renaming_shows_progress_then_the_new_name_everywhere(
     await desktop.screenshot(path=artifacts / "device-renamed-desktop.png")
 
     # The room page (reached inside the app, no reload) shows the card with its new name.
-    await desktop.get_by_role("navigation", name="Breadcrumb").get_by_role(
-        "link", name="Kitchen"
-    ).click()
+    await (
+        desktop.get_by_role("navigation", name="Breadcrumb")
+        .get_by_role("link", name="Kitchen")
+        .click()
+    )
     lamp = desktop.locator(f'article[data-device="{FOUND}"]')
     await lamp.scroll_into_view_if_needed()
     await expect(lamp.get_by_text("Reading lamp")).to_be_in_viewport()
