@@ -111,6 +111,25 @@ export function applyValue(deviceId, siid, piid, value, at = Date.now() / 1000) 
   changed(deviceId);
 }
 
+/** A device's new name and room, as the hub answered a change: every view shows them. */
+export function placeDevice(out) {
+  const device = state.devices.get(out.id);
+  if (!device) return;
+  if (device.room !== out.room) {
+    const drop = (ids) => ids.filter((id) => id !== out.id);
+    state.homes = state.homes.map((home) => ({
+      ...home,
+      rooms: home.rooms.map((room) => ({
+        ...room,
+        devices: room.id === out.room ? [...drop(room.devices), out.id] : drop(room.devices),
+      })),
+    }));
+  }
+  Object.assign(device, { name: out.name, room: out.room, home: out.home });
+  changed(out.id);
+  changed('registry');
+}
+
 /** One message from the WebSocket (see src/homeweave/api/ws.py). */
 export function applyMessage(message) {
   const device = state.devices.get(message.device);

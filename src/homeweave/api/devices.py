@@ -32,13 +32,14 @@ async def devices(
     if room is not None and room not in hub.registry.rooms:
         raise UnknownAddress("room", room, choices=sorted(hub.registry.rooms))
     found = hub.registry.devices_in(home=home, room=room)
-    return [device_out(hub.states, d) for d in found]
+    return [device_out(hub.states, d, configured=d.id in hub.registry.configured) for d in found]
 
 
 @router.get("/devices/{device_id}", tags=["registry"], responses=declared(404, 422))
 async def device(hub: HubDep, device_id: str) -> schemas.DeviceOut:
     """Get one device with its spec and current state."""
-    return device_out(hub.states, hub.registry.device(device_id))
+    device = hub.registry.device(device_id)
+    return device_out(hub.states, device, configured=device_id in hub.registry.configured)
 
 
 @router.patch("/devices/{device_id}", tags=["registry"], responses=declared(404, 409, 413, 422))
@@ -49,7 +50,7 @@ async def change_device(
     homeweave.yaml is changed there (409)."""
     changed = hub.registry.update(device_id, name=body.name, room_id=body.room)
     await hub.registry_saved()
-    return device_out(hub.states, changed)
+    return device_out(hub.states, changed, configured=False)
 
 
 @router.get(PROPERTY, tags=["state"], responses=declared(404, 409, 422))

@@ -146,6 +146,8 @@ class DeviceOut(BaseModel):
     spec_type: str
     available: bool
     unavailable_reason: str
+    configured: bool
+    """Defined in homeweave.yaml: its name and room are changed there, not through the API."""
     services: list[ServiceOut]
 
 

@@ -56,8 +56,9 @@ def property_out(states: States, device: Device, service: Service, prop: Propert
     )
 
 
-def device_out(states: States, device: Device) -> DeviceOut:
-    """Return a device as the API shows it: placement, availability, spec and current values."""
+def device_out(states: States, device: Device, *, configured: bool) -> DeviceOut:
+    """Return a device as the API shows it: placement (and whether homeweave.yaml sets it),
+    availability, spec and current values."""
     services = [
         ServiceOut(
             siid=svc.iid,
@@ -97,5 +98,6 @@ def device_out(states: States, device: Device) -> DeviceOut:
         spec_type=device.spec.type.raw,
         available=device.available,
         unavailable_reason=device.unavailable_reason,
+        configured=configured,
         services=services,
     )

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { applyValue } from '../store.js';
+import { applyValue, placeDevice } from '../store.js';
 
 /** Write a property; the hub answers once the device confirmed, with the value it took. */
 export async function setProp(device, prop, value) {
@@ -10,4 +10,9 @@ export async function setProp(device, prop, value) {
 
 export function runAction(device, action, args = []) {
   return api.act(device.id, action.service.key, action.key, args);
+}
+
+/** Rename and/or move a device (`{name?, room?}`); shown everywhere once the hub saved it. */
+export async function changeDevice(device, change) {
+  placeDevice(await api.change(device.id, change));
 }

@@ -13,6 +13,7 @@ import {
 } from '../components/controls.jsx';
 import { CardBody, IconBubble, statusText } from '../components/DeviceCard.jsx';
 import { HistoryPanel } from '../components/HistoryPanel.jsx';
+import { DeviceName, RoomPicker } from '../components/Placement.jsx';
 import { ago, formatValue } from '../format.js';
 import { useCommand, useDevice, useNow, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
@@ -157,11 +158,12 @@ export function DeviceDetail({ id }) {
       >
         <IconBubble device={device} large />
         <div class="detail-titles">
-          <h1 tabIndex={-1}>{device.name}</h1>
+          <DeviceName device={device} />
           <p class="card-status">{statusText(device)}</p>
           <p class="meta">
             {[device.model || device.type, device.integration].filter(Boolean).join(' · ')}
           </p>
+          <RoomPicker device={device} home={found?.home} />
         </div>
         {model.power && <PowerSwitch device={device} prop={model.power} />}
       </header>
@@ -220,6 +222,12 @@ export function DeviceDetail({ id }) {
               <dt>Integration</dt>
               <dd>{device.integration}</dd>
             </div>
+            {device.configured && (
+              <div>
+                <dt>Name and room</dt>
+                <dd>defined in homeweave.yaml</dd>
+              </div>
+            )}
             <div>
               <dt>Spec</dt>
               <dd>
