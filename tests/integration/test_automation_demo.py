@@ -123,3 +123,16 @@ async def test_the_front_door_opens_and_lights_of_three_vendors_change(tmp_path:
         await clock.advance(300)
         await eventually(lambda: value("hallway-lamp/light/on") is False)
         await eventually(lambda: outcomes("hallway-door-light") == ["ok", "ok", "ok"])
+
+
+async def test_every_demo_device_has_a_name_of_its_own(tmp_path: Path) -> None:
+    # Two "Hallway button"s (a Zigbee2MQTT Aqara button and a DIRIGERA remote) became
+    # hallway-button and hallway-button_2 in Home Assistant (#19 items 7 and 18).
+    async with AsyncExitStack() as stack:
+        parts = await start_demo_parts(stack)
+        config = demo_config(port=0, tick=0, parts=parts)
+        hub = await stack.enter_async_context(build_hub(config, data_dir=tmp_path))
+        await eventually(lambda: len(hub.registry.devices) >= 37)
+        names = [d.name for d in hub.registry.devices.values()]
+        assert sorted(n for n in set(names) if names.count(n) > 1) == []
+        assert "Hallway remote" in names

@@ -53,7 +53,7 @@ def configured(rooms: Rooms) -> list[tuple[str, str, str, payloads.Payload]]:
 def discovered(rooms: Rooms) -> list[payloads.Payload]:
     """Hub devices left out of the config: registered at run time."""
     return [
-        payloads.remote("Hallway button", rooms["hallway"]),
+        payloads.remote("Hallway remote", rooms["hallway"]),
         payloads.open_close_sensor("Balcony door", rooms["living-room"]),
     ]
 
