@@ -16,11 +16,12 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.types import Message
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from homeweave.api.errors import MESSAGE_LIMIT, excerpt, message_of, status_of
 from homeweave.api.schemas import component
-from homeweave.errors import HomeweaveError
+from homeweave.config.loader import read_yaml
+from homeweave.config.schema import ConfigLines
+from homeweave.errors import ConfigError, HomeweaveError
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
 YAML_LIMIT = 256 * 1024
@@ -101,10 +102,12 @@ async def _as_json(request: Request) -> tuple[str, Request] | Response:
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 if event.start_mark else None
                 return _yaml_problem("YAML aliases (*name) are not accepted here", line)
-        data = yaml.load(text, Loader=_Loader)  # a safe loader
+        data, _ = read_yaml(text, "the YAML")  # the config's reader: same types, same lines
     except UnicodeDecodeError:
         return _yaml_problem("the YAML is not UTF-8", None)
-    except yaml.MarkedYAMLError as exc:
+    except ConfigError as exc:
+        return _yaml_problem(exc.reason, exc.line)
+    except yaml.MarkedYAMLError as exc:  # from the alias scan, before the reader says more
         mark = exc.problem_mark or exc.context_mark
         return _yaml_problem(
             f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None
@@ -132,34 +135,21 @@ def problems(message: str, text: str) -> list[dict[str, Any]]:
     """An error message split into its problems, each with its path (``actions[0].address``)
     and the line of ``text`` (the YAML it is about) where that path is, or null."""
     try:
-        root: Node | None = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        root = None
+        _, found = read_yaml(text, "the YAML")
+    except ConfigError:
+        found = {}
+    lines = ConfigLines("the YAML", found)
     out = []
     for part in _NEXT.split(message):
         match = _PATH.match(part)
         path = match.group("path") if match else ""
         if match and part[match.end("path")] == ":":
             part = part[match.end() :]
-        out.append({"path": path, "line": _line(root, path), "message": part})
+        line = lines.find(_location(path)) if path else None
+        out.append({"path": path, "line": line, "message": part})
     return out
 
 
-def _line(root: Node | None, path: str) -> int | None:
-    """The line of ``path`` in a YAML node tree, or of the nearest part of it there."""
-    node, line = root, None
-    for index, key in _PART.findall(path):
-        if isinstance(node, MappingNode):
-            pair = next(
-                (kv for kv in node.value if isinstance(kv[0], ScalarNode) and kv[0].value == key),
-                None,
-            )
-            if pair is None:
-                break
-            line, node = pair[0].start_mark.line + 1, pair[1]
-        elif isinstance(node, SequenceNode) and index and int(index) < len(node.value):
-            node = node.value[int(index)]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
+def _location(path: str) -> tuple[str | int, ...]:
+    """``actions[0].address`` -> ``("actions", 0, "address")``."""
+    return tuple(int(index) if index else key for index, key in _PART.findall(path))

@@ -19,7 +19,7 @@ from homeweave.core.paths import SECRETS_FILE
 from homeweave.errors import ConfigError, ConfigProblem, SpecError, UnknownAddress
 from homeweave.model import load_spec_file
 
-__all__ = ["dump_config", "dump_secrets", "load_config", "parse_config"]
+__all__ = ["dump_config", "dump_secrets", "load_config", "parse_config", "read_yaml"]
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -254,6 +254,13 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
     def _error(self, message: str, node: Node) -> ConfigError:
         return ConfigError(message, file=self.filename, line=node.start_mark.line + 1)
+
+
+def read_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML ``text`` (no ``!secret``s: nothing but a config file may read secrets.yaml)
+    into plain data and the line of each location in it (``("actions", 0, "address")``);
+    ConfigError with the line otherwise. The API reads YAML bodies with it."""
+    return _read_yaml(text, filename, Secrets(None))
 
 
 def _read_yaml(text: str, filename: str, secrets: Secrets) -> tuple[Any, dict[Loc, int]]:

@@ -201,6 +201,11 @@ class ConfigLines:
 
     def at(self, loc: Loc) -> int:
         """Return the line of ``loc``, or of its nearest ancestor that has one (else 1)."""
+        found = self.find(loc)
+        return 1 if found is None else found
+
+    def find(self, loc: Loc) -> int | None:
+        """Return the line of ``loc``, or of its nearest ancestor that has one, or None."""
         for end in range(len(loc), -1, -1):
             try:
                 line = self._lines.get(loc[:end])
@@ -208,7 +213,7 @@ class ConfigLines:
                 continue
             if line is not None:
                 return line
-        return 1
+        return None
 
 
 class _Section(BaseModel):
