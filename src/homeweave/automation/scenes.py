@@ -157,13 +157,11 @@ def _device_values(device: Device, states: States) -> dict[str, Value]:
     out: dict[str, Value] = {}
     for service in device.spec.services:
         wanted = SCENE_PROPERTIES.get(service.name, frozenset())
-        known = {
-            prop.name: (f"{device.id}/{service.key}/{prop.key}", state)
-            for prop in service.properties
-            if prop.name in wanted and prop.writable and prop.readable
-            for state in [states.get(device.id, service.iid, prop.iid)]
-            if state is not None
-        }
+        known: dict[str, tuple[str, State]] = {}  # standard name -> address, state
+        for prop in service.properties:
+            state = states.get(device.id, service.iid, prop.iid)
+            if prop.name in wanted and prop.writable and prop.readable and state is not None:
+                known[prop.name] = (f"{device.id}/{service.key}/{prop.key}", state)
         if "color" in known and "color-temperature" in known:
             del known[_not_shown(known["color"][1], known["color-temperature"][1])]
         out.update((address, state.value) for address, state in known.values())
