@@ -77,6 +77,7 @@ class Messages:
         elif isinstance(event, Disconnected):
             self.bridge.online = None
             self.ready.clear()
+            self.writes.announced()
             for device in self._mine():
                 reason = f"lost the MQTT broker: {event.reason}"
                 self.hub.registry.set_available(device.id, False, reason)
@@ -88,6 +89,7 @@ class Messages:
             return
         if parsed.kind in BRIDGE_KINDS:
             if self.bridge.take(parsed.kind, message):
+                self.writes.announced()
                 self._bridge_online()
         elif parsed.kind is TopicKind.BRIDGE_DEVICES:
             self._bridge_devices(message)
@@ -151,7 +153,7 @@ class Messages:
         payload = parse_json(message, dict)
         if payload is not None:
             apply_state(self.hub, zigbee, payload, message.topic)
-            self.writes.confirm(zigbee.ieee, payload)
+            self.writes.confirm(zigbee.ieee, payload, retained=message.retain)
 
     # --- availability ------------------------------------------------------------------------
     def availability(self, zigbee: ZigbeeDevice) -> tuple[bool, str]:

@@ -2,7 +2,8 @@
 the device's state reports the written values. Until the device answers it is sent again every
 ``resend_after`` seconds and after a reconnect (the hub's command timeout bounds it all); once
 it answers with other values it is not sent again, and the write fails with NotConfirmed when
-the device settles on them."""
+the device settles on them. Reports that cannot be answers are not taken as such: retained
+copies, and the full state Zigbee2MQTT publishes when it (re)announces itself."""
 
 from __future__ import annotations
 
@@ -54,17 +55,21 @@ class Waiter:
 
     expected: dict[str, Any]
     done: asyncio.Future[None]
-    sent: bool = False  # reports before the first publish answer nothing
+    sent: bool = False  # published since it began or since the bridge (re)announced itself
     differs: dict[str, Any] = field(default_factory=dict)  # the latest other answer, by key
     answered: asyncio.Event = field(default_factory=asyncio.Event)  # set at each other answer
 
-    def take(self, payload: Mapping[str, Any]) -> None:
+    def take(self, payload: Mapping[str, Any], *, retained: bool = False) -> None:
         """A state report: done if it reports every expected value, else noted as an answer
-        with other values when it reports any of the keys differently."""
-        if not self.sent or self.done.done():
+        with other values when it reports any of the keys differently. Reports before the
+        publish, and retained ones (the broker's old copy, sent again at each resubscribe),
+        are no such answer."""
+        if self.done.done():
             return
         if all(k in payload and same(payload[k], v) for k, v in self.expected.items()):
             self.done.set_result(None)
+            return
+        if retained or not self.sent:
             return
         other = {
             k: payload[k]
@@ -74,6 +79,13 @@ class Waiter:
         if other:
             self.differs = other
             self.answered.set()
+
+    def forget_answers(self) -> None:
+        """What was sent may be lost, and the reports that follow answer nothing: only a
+        report of the values written counts until the next publish."""
+        self.sent = False
+        self.differs = {}
+        self.answered.clear()
 
 
 class Writes:
@@ -143,7 +155,8 @@ class Writes:
         writes that nothing reports back are done at the PUBACK."""
         if not waiter.expected:
             await sending
-            waiter.done.set_result(None)
+            if not waiter.done.done():
+                waiter.done.set_result(None)
             return True
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.resend_after
@@ -169,10 +182,18 @@ class Writes:
             raise ClientClosed("integration stopping")
         return True
 
-    def confirm(self, ieee: str, payload: Mapping[str, Any]) -> None:
+    def confirm(self, ieee: str, payload: Mapping[str, Any], *, retained: bool = False) -> None:
         """A state report of device ``ieee``: each write in flight takes it as its answer."""
         for waiter in self._waiters.get(ieee, ()):
-            waiter.take(payload)
+            waiter.take(payload, retained=retained)
+
+    def announced(self) -> None:
+        """The bridge (re)announced itself or the broker connection dropped: writes in flight
+        may be lost, and the full state Zigbee2MQTT publishes next answers none of them; each
+        is sent again (after ``resend_after``)."""
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                waiter.forget_answers()
 
     def cancel(self) -> None:
         """Stop every write still waiting (at teardown)."""
@@ -185,7 +206,7 @@ class Writes:
 def _reported(
     model: ZigbeeModel, differs: Mapping[str, Any], writes: Sequence[PropertyWrite]
 ) -> str:
-    """``brightness 79 % (sent 100 %)``: what the device reports instead, in our terms."""
+    """``brightness 79% (sent 100%)``: what the device reports instead, in our terms."""
     sent = {(w.siid, w.piid): w.value for w in writes}
     parts = []
     for key, raw in differs.items():
