@@ -119,6 +119,15 @@ class IntegrationError(HomeweaveError):
         super().__init__(f"device {device_id!r}: {message}")
 
 
+class NotConfirmed(IntegrationError):
+    """A device answered a write with other values than were written (it did answer, so it is
+    not unavailable); ``reported`` says what it reports instead."""
+
+    def __init__(self, device_id: str, reported: str) -> None:
+        self.reported = reported
+        super().__init__(device_id, f"not confirmed: device reports {reported}")
+
+
 class StorageError(HomeweaveError):
     """The store could not be opened or migrated."""
 

@@ -178,9 +178,8 @@ async def test_scenes_capture_apply_delete(served: Served) -> None:
     )
     assert captured.status_code == 201
     assert set(captured.json()["values"]) == {
-        f"kitchen-lamp/light/{p}"
-        for p in ("on", "brightness", "color-temperature", "color", "mode")
-    }
+        f"kitchen-lamp/light/{p}" for p in ("on", "brightness", "color-temperature")
+    }  # what a person sets: the white tone the lamp shows, not also its colour, nor its mode
     bad = await api.post("/api/scenes", json={"id": "x", "name": "X", "values": {"lamp/on": 1}})
     assert bad.status_code == 422
     assert bad.json()["error"].startswith("scenes[x].values.lamp/on: unknown device 'lamp'")

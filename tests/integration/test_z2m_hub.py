@@ -27,9 +27,10 @@ from homeweave.core.events import (
     DeviceEvent,
 )
 from homeweave.core.hub import Hub
-from homeweave.errors import DeviceUnavailable, IntegrationError
+from homeweave.errors import DeviceUnavailable, IntegrationError, NotConfirmed
 from homeweave.integrations.zigbee2mqtt.integration import Zigbee2MqttIntegration
-from homeweave.sim.zigbee2mqtt import Z2MSimulator
+from homeweave.sim.zigbee2mqtt import Z2MSimulator, simulator
+from homeweave.sim.zigbee2mqtt.behaviours import Behaviour, Outcome, SimDevice, behaviour_of
 from tests import services
 
 BULB, BUTTON, REMOTE, BLIND = "TRADFRI bulb", "Aqara button", "STYRBAR remote", "FYRTUR blind"
@@ -309,6 +310,74 @@ async def test_set_blind_and_bad_values(setup: Setup, watcher: aiomqtt.Client) -
         json={"value": 20},
     )
     assert read_only.status_code == 409
+
+
+async def published(client: aiomqtt.Client, topic: str, quiet: float) -> list[Any]:
+    """Every payload published on ``topic`` until nothing more came for ``quiet`` seconds."""
+    payloads = []
+    while True:
+        try:
+            async with asyncio.timeout(quiet):
+                async for message in client.messages:
+                    if message.topic.value == topic:
+                        assert isinstance(message.payload, bytes)
+                        payloads.append(json.loads(message.payload))
+                        break
+        except TimeoutError:
+            return payloads
+
+
+async def test_scene_off_with_brightness_sends_only_off(
+    setup: Setup, watcher: aiomqtt.Client
+) -> None:
+    client, sim, hub = setup.client, setup.sim, setup.hub
+    await sim.update(BULB, state="ON", brightness=127)
+    await wait_for(lambda: hub.states.value("study-lamp", 2, 1) is True, "the lamp on")
+    values = {"study-lamp/light/on": False, "study-lamp/light/brightness": 100}
+    created = await client.post(
+        "/api/scenes", json={"id": "dark", "name": "Dark", "values": values}
+    )
+    assert created.status_code == 201, created.text
+
+    applied = await client.post("/api/scenes/dark/apply")
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["ok"] is True, applied.json()
+    # Once, and no brightness with OFF (resend_after is 1 s: a resend would be seen).
+    sent = await published(watcher, f"{sim.base}/{BULB}/set", quiet=1.5)
+    assert sent == [{"state": "OFF"}]
+    assert sim.devices[BULB].state["state"] == "OFF"
+    assert sim.devices[BULB].state["brightness"] == 127  # kept for the next ON
+    assert hub.states.value("study-lamp", 2, 1) is False
+    assert hub.registry.device("study-lamp").available
+
+
+async def test_a_write_answered_with_another_value_is_not_confirmed(
+    setup: Setup, watcher: aiomqtt.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def capped(device: SimDevice, payload: dict[str, Any]) -> Outcome:
+        """A bulb that goes no brighter than 200 of 254, and says so."""
+        outcome = behaviour_of(device).on_set(device, payload)
+        device.state["brightness"] = min(device.state.get("brightness", 0), 200)
+        return outcome
+
+    def patched(device: SimDevice) -> Behaviour:
+        found = behaviour_of(device)
+        return Behaviour(capped, found.step) if device.friendly_name == BULB else found
+
+    monkeypatch.setattr(simulator, "behaviour_of", patched)
+    sim, topic = setup.sim, f"{setup.sim.base}/{BULB}/set"
+    with pytest.raises(NotConfirmed) as raised:
+        await setup.hub.commands.set("study-lamp/light/brightness", 100)
+    assert str(raised.value) == (
+        "device 'study-lamp': not confirmed: device reports brightness 79% (sent 100%)"
+    )
+    assert await published(watcher, topic, quiet=1.5) == [{"brightness": 254}]  # not resent
+    assert sim.devices[BULB].state["brightness"] == 200
+    assert setup.hub.registry.device("study-lamp").available
+
+    refused = await setup.client.put("/api/devices/study-lamp/light/brightness", json={"value": 90})
+    assert refused.status_code == 502
+    assert "not confirmed: device reports brightness 79% (sent 90%)" in refused.json()["error"]
 
 
 # --- availability -------------------------------------------------------------------------------

@@ -507,15 +507,33 @@ async def test_scene_action_and_capture(rig: Rig) -> None:
     assert captured.values == {
         LAMP_ON: True,
         LAMP_LEVEL: 100,
-        "lamp/light/color-temperature": 4000,
-        "lamp/light/color": 0xFFB46B,
-        "lamp/light/mode": 0,
+        "lamp/light/color-temperature": 4000,  # not also the colour; not the light's mode
         "lamp2/light/on": False,
     }
     await rig.inject("lamp", "on", False)
     outcomes = await engine.apply_scene_outcomes("now")
     assert [o.ok for o in outcomes] == [True, True]
     assert rig.value(LAMP_ON) is True
+
+
+async def test_capture_keeps_the_colour_mode_the_light_is_in(rig: Rig) -> None:
+    engine = await rig.engine()
+    colour = rig.hub.registry.device("lamp").spec.find_property("color")
+    white = rig.hub.registry.device("lamp").spec.find_property("color-temperature")
+    states = rig.hub.states
+    learnt = states.get("lamp", white[0].iid, white[1].iid)
+    assert learnt is not None
+    states.update("lamp", colour[0].iid, colour[1].iid, 0xFF0000, at=learnt.changed_at + 5)
+    captured = await engine.capture_scene("red", "Red", ["lamp"], save=False)
+    assert captured.values == {LAMP_ON: False, LAMP_LEVEL: 80, "lamp/light/color": 0xFF0000}
+
+    states.update("lamp", white[0].iid, white[1].iid, 2700, at=learnt.changed_at + 10)
+    captured = await engine.capture_scene("warm", "Warm", ["lamp"], save=False)
+    assert captured.values == {
+        LAMP_ON: False,
+        LAMP_LEVEL: 80,
+        "lamp/light/color-temperature": 2700,
+    }
 
 
 async def test_delay_action_on_the_fake_clock(rig: Rig) -> None:

@@ -13,12 +13,28 @@ from homeweave.automation.schema import SceneConfig
 from homeweave.core.commands import Commands
 from homeweave.core.integration import PropertyWrite
 from homeweave.core.registry import Device, Registry
-from homeweave.core.states import States
+from homeweave.core.states import State, States
 from homeweave.errors import AutomationError, HomeweaveError
 from homeweave.model import Value
 
 _LOGGER = logging.getLogger(__name__)
-_SKIPPED_SERVICES = frozenset({"device-information"})
+
+SCENE_PROPERTIES: dict[str, frozenset[str]] = {
+    "light": frozenset({"on", "brightness", "color", "color-temperature"}),
+    "switch": frozenset({"on"}),
+    "wireless-charger": frozenset({"on"}),
+    "curtain": frozenset({"target-position", "current-position"}),
+    "thermostat": frozenset({"on", "target-temperature", "mode"}),
+    "air-purifier": frozenset({"on", "fan-level", "mode"}),
+    "speaker": frozenset({"volume", "mute"}),
+}
+"""What a person sets, by standard service and property name (model/standard.py): what
+``capture`` stores of a device. Not the device's own settings (power-on behaviour, start-up
+colour, a light's mode, indicator lights), not diagnostics, not commands (motor control)."""
+
+SAME_MOMENT = 0.25
+"""Seconds apart within which a light's colour and white tone count as learnt together (from
+one report or poll): then the white tone is taken as its mode."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +132,9 @@ def capture(
     addresses: Iterable[str] = (),
     resolver: Resolver | None = None,
 ) -> SceneConfig:
-    """A scene holding the current value of every writable, readable property of ``devices``
-    (and of each extra address)."""
+    """A scene holding the current values of what a person sets on ``devices``
+    (``SCENE_PROPERTIES``; a light's colour or white tone, whichever it shows), and of each
+    extra address as named."""
     values: dict[str, Value] = {}
     for device_id in devices:
         values.update(_device_values(registry.device(device_id), states))
@@ -135,11 +152,23 @@ def capture(
 
 
 def _device_values(device: Device, states: States) -> dict[str, Value]:
+    """What a person set on a device (``SCENE_PROPERTIES``), by address; of a light, its colour
+    or its white tone."""
     out: dict[str, Value] = {}
-    for service, prop in device.spec.all_properties():
-        if service.name in _SKIPPED_SERVICES or not (prop.writable and prop.readable):
-            continue
-        current = states.value(device.id, service.iid, prop.iid)
-        if current is not None:
-            out[f"{device.id}/{service.key}/{prop.key}"] = current
+    for service in device.spec.services:
+        wanted = SCENE_PROPERTIES.get(service.name, frozenset())
+        known: dict[str, tuple[str, State]] = {}  # standard name -> address, state
+        for prop in service.properties:
+            state = states.get(device.id, service.iid, prop.iid)
+            if prop.name in wanted and prop.writable and prop.readable and state is not None:
+                known[prop.name] = (f"{device.id}/{service.key}/{prop.key}", state)
+        if "color" in known and "color-temperature" in known:
+            del known[_not_shown(known["color"][1], known["color-temperature"][1])]
+        out.update((address, state.value) for address, state in known.values())
     return out
+
+
+def _not_shown(colour: State, white: State) -> str:
+    """Which of a light's colour and white tone it does not show: the one not set last (a
+    colour counts only when set clearly after the white tone)."""
+    return "color-temperature" if colour.changed_at > white.changed_at + SAME_MOMENT else "color"

@@ -1,27 +1,18 @@
-"""What Zigbee2MQTT told us: its bridge's state, and the devices of its ``bridge/devices`` list
-by IEEE address and friendly name (messages for devices not listed yet are held until the
-first list arrives)."""
+"""The devices of Zigbee2MQTT's ``bridge/devices`` list by IEEE address and friendly name
+(messages for devices not listed yet are held until the first list arrives)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable
 from homeweave.integrations.zigbee2mqtt.exposes import ZigbeeModel
-from homeweave.integrations.zigbee2mqtt.payloads import malformed, parse_json, parse_online
 from homeweave.protocols.zigbee2mqtt.client import Received
-from homeweave.protocols.zigbee2mqtt.topics import TopicKind
 
 _LOGGER = logging.getLogger(__name__)
-
-BRIDGE_KINDS = frozenset(
-    {TopicKind.BRIDGE_STATE, TopicKind.BRIDGE_INFO, TopicKind.BRIDGE_GROUPS, TopicKind.BRIDGE_EVENT}
-)
-"""The bridge topics ``BridgeState.take`` reads."""
 
 
 @dataclass
@@ -34,43 +25,6 @@ class ZigbeeDevice:
     model: ZigbeeModel
     online: bool | None = None  # from <name>/availability; None: not reported
     disabled: bool = False
-
-
-@dataclass
-class BridgeState:
-    """What the Zigbee2MQTT bridge said about itself."""
-
-    online: bool | None = None  # from bridge/state; None until known (again)
-    info: dict[str, Any] = field(default_factory=dict)
-    groups: set[str] = field(default_factory=set)
-
-    def take(self, kind: TopicKind, message: Received) -> bool:
-        """Read a bridge/state, info, groups or event message; True if it told ``online``."""
-        if kind is TopicKind.BRIDGE_STATE:
-            online = parse_online(message.payload)
-            if online is None:
-                malformed(message.topic, "expected online/offline", message.payload)
-                return False
-            self.online = online
-            _LOGGER.info("zigbee2mqtt: bridge is %s", "online" if online else "offline")
-            return True
-        if kind is TopicKind.BRIDGE_INFO:
-            info = parse_json(message, dict)
-            if info is not None:
-                self.info = info
-        elif kind is TopicKind.BRIDGE_GROUPS:
-            groups = parse_json(message, list)
-            if groups is not None:
-                self.groups = {
-                    str(g["friendly_name"])
-                    for g in groups
-                    if isinstance(g, dict) and "friendly_name" in g
-                }
-        elif kind is TopicKind.BRIDGE_EVENT:
-            event = parse_json(message, dict)
-            if event is not None:
-                _LOGGER.info("zigbee2mqtt: bridge event %s", event.get("type"))
-        return False
 
 
 class Directory:

@@ -1,20 +1,52 @@
 """Writes to Zigbee2MQTT devices, acknowledged end to end: a ``<name>/set`` counts as done when
-the device's state reports the written values; until then it is sent again every
-``resend_after`` seconds and after a reconnect (the hub's command timeout bounds it all)."""
+the device's state reports the written values. Until the device answers it is sent again every
+``resend_after`` seconds and after a reconnect (the hub's command timeout bounds it all); once
+it answers with other values it is not sent again, and the write fails with NotConfirmed when
+the device settles on them. Reports that cannot be answers are not taken as such: retained
+copies, and the full state Zigbee2MQTT publishes when it (re)announces itself."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.errors import DeviceUnavailable
+from homeweave.core.integration import PropertyWrite
+from homeweave.errors import DeviceUnavailable, IntegrationError, NotConfirmed
+from homeweave.integrations.zigbee2mqtt.devices import ZigbeeDevice
+from homeweave.integrations.zigbee2mqtt.exposes import ZigbeeModel
+from homeweave.integrations.zigbee2mqtt.mapping import WrongValue, encode_writes
 from homeweave.integrations.zigbee2mqtt.payloads import same
+from homeweave.model import wording
 from homeweave.protocols.zigbee2mqtt.client import ClientClosed, Z2MClient
 
 _LOGGER = logging.getLogger(__name__)
+
+NOT_WITH_OFF: dict[str, frozenset[str]] = {
+    "light": frozenset({"brightness", "color", "color-temperature"}),
+}
+"""Per standard service, the properties not sent together with ``on`` = false. Zigbee2MQTT's
+converters do not apply a level or colour with OFF (a lamp cannot change them while off), so the
+device would never report them back; older firmware even switches on for the level."""
+
+
+def set_payload(model: ZigbeeModel, writes: Sequence[PropertyWrite]) -> dict[str, Any]:
+    """The ``/set`` payload for validated writes, without what ``NOT_WITH_OFF`` leaves out;
+    KeyError for an address with no binding."""
+    spec = model.spec
+    switched_off = {
+        w.siid for w in writes if spec.property(w.siid, w.piid).name == "on" and w.value is False
+    }
+    kept = [
+        (w.siid, w.piid, w.value)
+        for w in writes
+        if w.siid not in switched_off
+        or spec.property(w.siid, w.piid).name
+        not in NOT_WITH_OFF.get(spec.service(w.siid).name, frozenset())
+    ]
+    return encode_writes(model.mapping, kept)
 
 
 @dataclass
@@ -23,14 +55,41 @@ class Waiter:
 
     expected: dict[str, Any]
     done: asyncio.Future[None]
+    sent: bool = False  # published since it began or since the bridge (re)announced itself
+    differs: dict[str, Any] = field(default_factory=dict)  # the latest other answer, by key
+    answered: asyncio.Event = field(default_factory=asyncio.Event)  # set at each other answer
 
-    def matches(self, payload: Mapping[str, Any]) -> bool:
-        """Whether a state payload reports every expected value."""
-        return all(k in payload and same(payload[k], v) for k, v in self.expected.items())
+    def take(self, payload: Mapping[str, Any], *, retained: bool = False) -> None:
+        """A state report: done if it reports every expected value, else noted as an answer
+        with other values when it reports any of the keys differently. Reports before the
+        publish, and retained ones (the broker's old copy, sent again at each resubscribe),
+        are no such answer."""
+        if self.done.done():
+            return
+        if all(k in payload and same(payload[k], v) for k, v in self.expected.items()):
+            self.done.set_result(None)
+            return
+        if retained or not self.sent:
+            return
+        other = {
+            k: payload[k]
+            for k, v in self.expected.items()
+            if k in payload and not same(payload[k], v)
+        }
+        if other:
+            self.differs = other
+            self.answered.set()
+
+    def forget_answers(self) -> None:
+        """What was sent may be lost, and the reports that follow answer nothing: only a
+        report of the values written counts until the next publish."""
+        self.sent = False
+        self.differs = {}
+        self.answered.clear()
 
 
 class Writes:
-    """The writes in flight, by IEEE address, and the loop that sends each until confirmed."""
+    """The writes in flight, by IEEE address, and the loop that sends each until answered."""
 
     def __init__(self, client: Z2MClient, resend_after: float) -> None:
         self.client = client
@@ -39,18 +98,25 @@ class Writes:
 
     async def send(
         self,
-        device_id: str,
-        ieee: str,
-        payload: dict[str, Any],
-        expected: dict[str, Any],
+        zigbee: ZigbeeDevice,
+        writes: Sequence[PropertyWrite],
         *,
         topic: Callable[[], str],
         ready: Callable[[], Awaitable[None]],
     ) -> None:
-        """Publish ``payload`` on ``topic()`` once ``ready()``, again until the device reports
-        ``expected`` (nothing expected: done at the broker's PUBACK)."""
-        waiter = Waiter(expected, asyncio.get_running_loop().create_future())
-        waiters = self._waiters.setdefault(ieee, [])
+        """Publish the writes on ``topic()`` once ``ready()``, again until the device answers;
+        done when it reports the values (nothing reported back: at the broker's PUBACK)."""
+        device_id, mapping = zigbee.device_id, zigbee.model.mapping
+        try:
+            payload = set_payload(zigbee.model, writes)
+        except KeyError:
+            raise IntegrationError(device_id, "property not settable through Zigbee2MQTT") from None
+        confirmed = {b.key for b in mapping.bindings if b.reported and b.confirmed}
+        waiter = Waiter(
+            {k: v for k, v in payload.items() if k in confirmed},
+            asyncio.get_running_loop().create_future(),
+        )
+        waiters = self._waiters.setdefault(zigbee.ieee, [])
         waiters.append(waiter)
         try:
             while True:
@@ -59,13 +125,14 @@ class Writes:
                 # then), so QoS 0 will do; a PUBACK would only make the broker's Nagle hold
                 # that report back for a delayed ACK. Writes nothing reports go with QoS 1.
                 qos = 0 if waiter.expected else 1
+                waiter.sent = True
                 sending = asyncio.create_task(
                     self.client.publish(topic(), payload, qos=qos),
                     name=f"zigbee2mqtt-set-{device_id}",
                 )
                 try:
-                    if await self._sent_and_confirmed(sending, waiter):
-                        return
+                    if await self._answered(sending, waiter):
+                        break
                 except ClientClosed:
                     raise DeviceUnavailable(device_id, "the integration is stopping") from None
                 finally:
@@ -73,37 +140,60 @@ class Writes:
                         sending.cancel()
                     await asyncio.gather(sending, return_exceptions=True)
                 _LOGGER.info(
-                    "zigbee2mqtt: %s did not confirm %s yet; sending again", device_id, payload
+                    "zigbee2mqtt: %s did not answer %s yet; sending again", device_id, payload
                 )
         finally:
             waiters.remove(waiter)
+        if not waiter.done.done():
+            raise NotConfirmed(device_id, _reported(zigbee.model, waiter.differs, writes))
 
-    async def _sent_and_confirmed(self, sending: asyncio.Task[None], waiter: Waiter) -> bool:
-        """Whether the write was confirmed within ``resend_after``. The device's report is the
-        acknowledgement, so it is not kept waiting for the broker's PUBACK; writes that nothing
-        reports back are done at the PUBACK."""
+    async def _answered(self, sending: asyncio.Task[None], waiter: Waiter) -> bool:
+        """Whether the device answered: confirmed, or reported other values and then nothing
+        more for ``resend_after`` (a report of an earlier write, or of a blind on its way, may
+        come before the one that confirms). False: no answer within ``resend_after``. The
+        device's report is the acknowledgement, so it does not wait for the broker's PUBACK;
+        writes that nothing reports back are done at the PUBACK."""
         if not waiter.expected:
             await sending
+            if not waiter.done.done():
+                waiter.done.set_result(None)
             return True
-        deadline = asyncio.get_running_loop().time() + self.resend_after
-        pending: set[asyncio.Future[None]] = {sending, waiter.done}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.resend_after
+        pending: set[asyncio.Future[Any]] = {sending, waiter.done}
         while not waiter.done.done():
-            left = deadline - asyncio.get_running_loop().time()
+            left = deadline - loop.time()
             if left <= 0:
-                return False
-            done, _ = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+                return bool(waiter.differs)
+            answer = asyncio.ensure_future(waiter.answered.wait())
+            try:
+                done, _ = await asyncio.wait(
+                    {*pending, answer}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                answer.cancel()
             if sending in done:
                 sending.result()  # ClientClosed propagates
                 pending.discard(sending)
+            if waiter.answered.is_set():  # still answering: wait for it to settle
+                waiter.answered.clear()
+                deadline = loop.time() + self.resend_after
         if waiter.done.cancelled():  # teardown
             raise ClientClosed("integration stopping")
         return True
 
-    def confirm(self, ieee: str, payload: Mapping[str, Any]) -> None:
-        """A state report of device ``ieee``: the writes it confirms are done."""
+    def confirm(self, ieee: str, payload: Mapping[str, Any], *, retained: bool = False) -> None:
+        """A state report of device ``ieee``: each write in flight takes it as its answer."""
         for waiter in self._waiters.get(ieee, ()):
-            if not waiter.done.done() and waiter.matches(payload):
-                waiter.done.set_result(None)
+            waiter.take(payload, retained=retained)
+
+    def announced(self) -> None:
+        """The bridge (re)announced itself or the broker connection dropped: writes in flight
+        may be lost, and the full state Zigbee2MQTT publishes next answers none of them; each
+        is sent again (after ``resend_after``)."""
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                waiter.forget_answers()
 
     def cancel(self) -> None:
         """Stop every write still waiting (at teardown)."""
@@ -111,3 +201,22 @@ class Writes:
             for waiter in waiters:
                 if not waiter.done.done():
                     waiter.done.cancel()
+
+
+def _reported(
+    model: ZigbeeModel, differs: Mapping[str, Any], writes: Sequence[PropertyWrite]
+) -> str:
+    """``brightness 79% (sent 100%)``: what the device reports instead, in our terms."""
+    sent = {(w.siid, w.piid): w.value for w in writes}
+    parts = []
+    for key, raw in differs.items():
+        binding = next(b for b in model.mapping.by_key[key] if (b.siid, b.piid) in sent)
+        prop = model.spec.property(binding.siid, binding.piid)
+        try:
+            shown = wording.value(binding.to_ours(raw), prop)
+        except WrongValue:
+            shown = repr(raw)
+        parts.append(
+            f"{prop.name} {shown} (sent {wording.value(sent[binding.siid, binding.piid], prop)})"
+        )
+    return ", ".join(parts)
