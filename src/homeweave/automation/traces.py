@@ -89,6 +89,7 @@ class Trace:
 
     @property
     def fired(self) -> bool:
+        """Whether the trigger fired (matched, and held for its ``for:``), whatever came of it."""
         return self.result not in UNFIRED
 
     def conclude(self, result: Result, detail: str = "", *, at: float | None = None) -> None:
@@ -135,6 +136,7 @@ class Trace:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Trace:
+        """Rebuild a trace from the data ``to_dict`` returned."""
         trigger = data.get("trigger")
         return cls(
             automation=data["automation"],
@@ -196,6 +198,7 @@ def failed_step(steps: list[Step]) -> Step | None:
 
 
 def count_steps(steps: list[Step]) -> int:
+    """Return how many actions ran, nested ones included."""
     return sum(1 + count_steps(s.children) for s in steps)
 
 

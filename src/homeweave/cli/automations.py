@@ -42,7 +42,7 @@ def _echo_steps(steps: list[dict[str, Any]], indent: str) -> None:
 @click.argument("automation")
 @client_command
 def why(client: Client, as_json: bool, automation: str) -> None:
-    """Explain what AUTOMATION did lately, and why it did not run if it did not."""
+    """Explain what AUTOMATION did lately, and why it did not run."""
     data = client.request("GET", f"/api/automations/{_path(automation)}/why")
     if as_json:
         echo_json(data)
@@ -66,7 +66,7 @@ def automations() -> None:
 @automations.command(name="list")
 @client_command
 def list_automations(client: Client, as_json: bool) -> None:
-    """Every automation: enabled, valid, last result."""
+    """List every automation: enabled, valid, last result."""
     found = client.request("GET", "/api/automations")
     if as_json:
         echo_json(found)
@@ -85,7 +85,7 @@ def list_automations(client: Client, as_json: bool) -> None:
 @click.argument("automation")
 @client_command
 def show(client: Client, as_json: bool, automation: str) -> None:
-    """An automation's definition and state."""
+    """Show an automation's definition: triggers, conditions, actions."""
     item = client.request("GET", f"/api/automations/{_path(automation)}")
     if as_json:
         echo_json(item)
@@ -143,7 +143,7 @@ def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> 
 def dry_run(
     client: Client, as_json: bool, automation: str, values: tuple[str, ...], at: str | None
 ) -> None:
-    """What AUTOMATION would do, touching nothing."""
+    """Show what AUTOMATION would do, touching no device."""
     state = {}
     for item in values:
         address, sep, value = item.partition("=")
@@ -162,7 +162,7 @@ def dry_run(
 @click.option("--limit", default=10, show_default=True, help="How many traces.")
 @client_command
 def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
-    """An automation's recent traces, every step."""
+    """Show an automation's recent traces, step by step."""
     found = client.request(
         "GET", f"/api/automations/{_path(automation)}/traces", params={"limit": limit}
     )
@@ -182,7 +182,7 @@ def scenes() -> None:
 @scenes.command(name="list")
 @client_command
 def list_scenes(client: Client, as_json: bool) -> None:
-    """Every scene and its values."""
+    """List every scene and how many values it sets."""
     found = client.request("GET", "/api/scenes")
     if as_json:
         echo_json(found)
@@ -197,7 +197,7 @@ def list_scenes(client: Client, as_json: bool) -> None:
 @click.argument("scene")
 @client_command
 def apply(client: Client, as_json: bool, scene: str) -> None:
-    """Apply SCENE: every device at once."""
+    """Apply SCENE to all its devices at once; exit 1 if any fails."""
     result = client.request("POST", f"/api/scenes/{_path(scene)}/apply")
     if as_json:
         echo_json(result)

@@ -23,6 +23,8 @@ class ClientError(HomeweaveError):
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
+    """Where the hub's API listens and the bearer token it accepts."""
+
     url: str
     token: str
 
@@ -92,9 +94,11 @@ class Client:
         )
 
     def close(self) -> None:
+        """Close the HTTP connection."""
         self._http.close()
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Return the hub's JSON answer; ``ClientError`` if it is unreachable or refuses."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
@@ -119,11 +123,13 @@ class Client:
         return ZoneInfo(found["time_zone"]) if found else UTC
 
     def devices(self, home: str | None = None, room: str | None = None) -> list[dict[str, Any]]:
+        """Return every device with its spec and state, or only those of ``home``/``room``."""
         params = {k: v for k, v in (("home", home), ("room", room)) if v}
         result: list[dict[str, Any]] = self.request("GET", "/api/devices", params=params)
         return result
 
     def device(self, device_id: str) -> dict[str, Any]:
+        """Return one device with its spec and current state."""
         result: dict[str, Any] = self.request("GET", f"/api/devices/{quote(device_id, safe='')}")
         return result
 
@@ -138,21 +144,25 @@ class Client:
         return found
 
     def get(self, address: str) -> dict[str, Any]:
+        """Return the definition and current value of a ``device/service/property``."""
         result: dict[str, Any] = self.request("GET", f"/api/devices/{address_path(address)}")
         return result
 
     def set(self, address: str, value: object) -> dict[str, Any]:
+        """Write ``value`` to a property; return the write once the device confirmed it."""
         result: dict[str, Any] = self.request(
             "PUT", f"/api/devices/{address_path(address)}", json={"value": value}
         )
         return result
 
     def do(self, device_id: str, action: str, args: list[object]) -> dict[str, Any]:
+        """Invoke ``action`` (``service/action``) on a device with ``args``; return its outputs."""
         path = f"/api/devices/{quote(device_id, safe='')}/actions/{quote(action, safe='/')}"
         result: dict[str, Any] = self.request("POST", path, json={"args": args})
         return result
 
     def history(self, address: str, start: float, end: float | None = None) -> dict[str, Any]:
+        """Return the recorded values of a property from ``start`` to ``end`` (default: now)."""
         params: dict[str, float] = {"start": start}
         if end is not None:
             params["end"] = end

@@ -40,7 +40,7 @@ def devices(client: Client, as_json: bool, home: str | None, room: str | None) -
 @click.argument("address")
 @client_command
 def get(client: Client, as_json: bool, address: str) -> None:
-    """Show a property (DEVICE/SERVICE/PROPERTY) or every property of a DEVICE."""
+    """Show a property (DEVICE/SERVICE/PROPERTY) or all of a DEVICE."""
     if "/" not in address.strip("/"):
         device = client.device(address.strip("/"))
         echo_json(device) if as_json else console().print(properties_table(device))
@@ -57,7 +57,7 @@ def get(client: Client, as_json: bool, address: str) -> None:
 @click.argument("value")
 @client_command
 def set_(client: Client, as_json: bool, address: str, value: str) -> None:
-    """Set a property: homeweave set living-room-lamp/light/brightness 40."""
+    """Set a property to VALUE. Example: homeweave set kitchen-lamp/light/on true"""
     result = client.set(address, value)
     if as_json:
         echo_json(result)
@@ -71,7 +71,7 @@ def set_(client: Client, as_json: bool, address: str, value: str) -> None:
 @click.argument("args", nargs=-1)
 @client_command
 def do(client: Client, as_json: bool, device: str, action: str, args: tuple[str, ...]) -> None:
-    """Invoke an action: homeweave do robot-vacuum start-sweep."""
+    """Invoke ACTION on DEVICE. Example: homeweave do robot-vacuum start-sweep"""
     result = client.do(device, action, list(args))
     if as_json:
         echo_json(result)

@@ -78,7 +78,7 @@ def _print_token(running: Running) -> None:
 def run(
     config_path: Path | None, data_dir: Path | None, host: str | None, port: int | None
 ) -> None:
-    """Run the hub from a config file."""
+    """Run the hub, configured by homeweave.yaml when one is found."""
     data_dir = data_dir or default_data_dir()
     if config_path is None:
         for candidate in (Path.cwd() / CONFIG_FILE, data_dir / CONFIG_FILE):
@@ -120,7 +120,7 @@ def run(
 )
 @fail_cleanly
 def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None) -> None:
-    """Start a furnished virtual home: hub, devices and API, no hardware needed."""
+    """Run a demo home of simulated devices; no hardware needed."""
     from homeweave.app import demo_config  # the server stack, only for commands that serve
     from homeweave.sim.demo.parts import start_demo_parts
 

@@ -14,6 +14,7 @@ class SimulatorGroup(click.Group):
     """``homeweave sim NAME``: package ``homeweave.sim.NAME.command`` offers ``command``."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return the simulators installed, in a fixed order."""
         return [name for name in SIMULATORS if self._exists(name)]
 
     @classmethod
@@ -24,6 +25,7 @@ class SimulatorGroup(click.Group):
             return False
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return the command of simulator ``cmd_name``, or None if it is not installed."""
         if cmd_name not in self.list_commands(ctx):
             return None
         command: click.Command = importlib.import_module(self._module(cmd_name)).command
@@ -36,4 +38,4 @@ class SimulatorGroup(click.Group):
 
 @click.group(cls=SimulatorGroup)
 def sim() -> None:
-    """Run simulators of real devices and hubs on their own, to test other software against."""
+    """Run simulated devices and hubs on their own, for testing."""

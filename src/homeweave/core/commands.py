@@ -26,6 +26,7 @@ class PropertyRef:
 
     @property
     def address(self) -> str:
+        """The canonical ``device/service/property`` address (ids and keys, not names)."""
         return f"{self.device.id}/{self.service.key}/{self.prop.key}"
 
 
@@ -39,6 +40,7 @@ class ActionRef:
 
     @property
     def address(self) -> str:
+        """The canonical ``device/service/action`` address (ids and keys, not names)."""
         return f"{self.device.id}/{self.service.key}/{self.action.key}"
 
 
