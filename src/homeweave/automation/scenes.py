@@ -56,6 +56,7 @@ class DeviceOutcome:
 
     @property
     def ok(self) -> bool:
+        """Whether the device took every value."""
         return not self.error
 
 

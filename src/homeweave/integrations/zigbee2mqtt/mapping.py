@@ -23,6 +23,8 @@ class Kind(StrEnum):
 
 
 class ScaleKind(StrEnum):
+    """How a Zigbee2MQTT number relates to ours."""
+
     LINEAR = "linear"  # ours = theirs * factor  (brightness 0..254 -> 0..100 %)
     RECIPROCAL = "reciprocal"  # ours = factor / theirs  (mired -> kelvin)
 
@@ -35,11 +37,13 @@ class Scale:
     factor: float
 
     def to_ours(self, theirs: float) -> float:
+        """Return a Zigbee2MQTT number in our unit."""
         if self.kind is ScaleKind.LINEAR:
             return theirs * self.factor
         return self.factor / theirs if theirs else 0.0
 
     def to_theirs(self, ours: float) -> float:
+        """Return a number of ours in Zigbee2MQTT's unit."""
         if self.kind is ScaleKind.LINEAR:
             return ours / self.factor
         return self.factor / ours if ours else 0.0
@@ -142,6 +146,7 @@ class DeviceMapping:
 
     @cached_property
     def by_key(self) -> dict[str, tuple[Binding, ...]]:
+        """The bindings of each Zigbee2MQTT state key."""
         keyed: dict[str, list[Binding]] = {}
         for binding in self.bindings:
             keyed.setdefault(binding.key, []).append(binding)
@@ -149,9 +154,11 @@ class DeviceMapping:
 
     @cached_property
     def by_address(self) -> dict[tuple[int, int], Binding]:
+        """The binding of each (siid, piid)."""
         return {(b.siid, b.piid): b for b in self.bindings}
 
     def binding(self, siid: int, piid: int) -> Binding | None:
+        """Return the binding of one property, if it has one."""
         return self.by_address.get((siid, piid))
 
     def gettable_keys(self) -> list[str]:
