@@ -34,7 +34,10 @@ def _serve(
     port: int | None,
     announce: Callable[[Running], None],
 ) -> None:
-    from homeweave.app import running_hub  # the server stack, only for commands that serve
+    from homeweave.app import (  # the server stack, only for commands that serve
+        keep_startup_heap,
+        running_hub,
+    )
 
     async def serve() -> None:
         async with stop_signal() as stop, AsyncExitStack() as stack:
@@ -42,6 +45,7 @@ def _serve(
             running = await stack.enter_async_context(
                 running_hub(config, data_dir, host=host, port=port)
             )
+            keep_startup_heap()
             announce(running)
             await stop.wait()
         click.echo("stopped.", err=True)
