@@ -30,7 +30,7 @@ from homeweave.core.supervise import Up, supervise
 from homeweave.errors import ConfigError, DeviceUnavailable, IntegrationError
 from homeweave.integrations.dirigera import mapping
 from homeweave.integrations.dirigera.options import WHERE, Settings
-from homeweave.model import Value
+from homeweave.model import DeviceSpec, Value
 from homeweave.protocols.dirigera.client import DirigeraClient
 from homeweave.protocols.dirigera.errors import (
     ApiError,
@@ -98,6 +98,8 @@ class DirigeraIntegration(Integration[Settings]):
         self.connections = 0
         """How many times a connection was made and resynced (reconnects count)."""
         self._ours: dict[str, str] = {}
+        # our id -> (a spec checked to fit, the device shape it was checked against)
+        self._fitted: dict[str, tuple[DeviceSpec, tuple[tuple[str, ...], frozenset[str]]]] = {}
         self._confirmations: list[_Confirmation] = []
         self._task: asyncio.Task[None] | None = None
         self._reason = "connecting to the DIRIGERA hub"
@@ -302,7 +304,15 @@ class DirigeraIntegration(Integration[Settings]):
         device = self.hub.registry.devices.get(our_id)
         if device is None:
             return
-        spec = mapping.fitted(kind, device.spec, hub_device)
+        # What a device has changes only with its attribute names and accepted writes: check
+        # the spec against them once per change, not on every state event.
+        shape = (tuple(hub_device.attributes), hub_device.capabilities.can_receive)
+        checked = self._fitted.get(our_id)
+        if checked is not None and checked[0] is device.spec and checked[1] == shape:
+            spec = device.spec
+        else:
+            spec = mapping.fitted(kind, device.spec, hub_device)
+            self._fitted[our_id] = (spec, shape)
         if spec is not device.spec:  # a configured model keeps only what the device has
             device = replace(device, spec=spec)
             self.hub.registry.register(device)
