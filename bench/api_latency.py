@@ -24,7 +24,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench._common import emit, percentile, progress, ratio, table
-from homeweave.app import demo_config, running_hub
+from homeweave.app import demo_config, keep_startup_heap, running_hub
 from homeweave.core.paths import TOKEN_FILE
 
 NAME = "api_latency"
@@ -106,6 +106,7 @@ async def measure(rounds: int) -> Samples:
         data_dir = Path(tmp)
         config = demo_config(port=0, tick=0)
         async with running_hub(config, data_dir, host="127.0.0.1", port=0) as running:
+            keep_startup_heap()  # as `homeweave run` does once everything has started
             host = urlsplit(running.url).hostname
             if host not in LOOPBACK:
                 raise RuntimeError(f"the API listens on {running.url}, not on loopback")
