@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +23,7 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, as
 
 from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
+from homeweave.sim.demo.parts import start_demo_parts
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -117,16 +119,32 @@ class Site:
         return response.json()["value"]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    """The demo home with its virtual clock stopped (tests step it), dashboard mounted."""
-    async with running_hub(demo_config(port=0, tick=0), tmp_path, port=0) as running:
+@asynccontextmanager
+async def demo_site(data_dir: Path, parts: Sequence[str] = ()) -> AsyncIterator[Site]:
+    """The demo home with its virtual clock stopped (tests step it), dashboard mounted; with
+    ``parts`` (``module:function`` demo parts) their simulators started and added."""
+    async with AsyncExitStack() as stack:
+        started = await start_demo_parts(stack, list(parts)) if parts else []
+        assert sorted(p.integration for p in started) == sorted(
+            target.split(".")[2] for target in parts
+        ), "a demo part did not start"
+        config = demo_config(started, port=0, tick=0)
+        running = await stack.enter_async_context(running_hub(config, data_dir, port=0))
         assert running.new_token is not None
         headers = {"Authorization": f"Bearer {running.new_token}"}
         virtual = running.hub.integrations["virtual"]
         assert isinstance(virtual, VirtualIntegration)
-        async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=5) as client:
-            yield Site(running, running.new_token, client, virtual)
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(base_url=running.url, headers=headers, timeout=5)
+        )
+        yield Site(running, running.new_token, client, virtual)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    """The demo home with its virtual clock stopped (tests step it), dashboard mounted."""
+    async with demo_site(tmp_path) as started:
+        yield started
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

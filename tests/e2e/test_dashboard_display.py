@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, Route, expect
 
 from homeweave.app import demo_config, running_hub
-from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo.parts import start_demo_parts
-from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site, new_context
+from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site, demo_site, new_context
 from tests.e2e.test_dashboard import card, no_sideways_scroll, open_home, status
 
 HOME_ZONE = ZoneInfo("Europe/Amsterdam")  # the demo home's time_zone
@@ -108,22 +105,8 @@ async def test_times_are_in_the_homes_zone_and_24_hour_whatever_the_browsers_zon
 @pytest_asyncio.fixture(loop_scope="session")
 async def zigbee(tmp_path: Path) -> AsyncIterator[Site]:
     """The demo home with its Zigbee2MQTT part (simulator on an embedded broker) added."""
-    async with AsyncExitStack() as stack:
-        parts = await start_demo_parts(stack, ["homeweave.sim.zigbee2mqtt.demo:demo_part"])
-        assert [p.integration for p in parts] == ["zigbee2mqtt"]
-        config = demo_config(port=0, tick=0, parts=parts)
-        running = await stack.enter_async_context(running_hub(config, tmp_path, port=0))
-        assert running.new_token is not None
-        virtual = running.hub.integrations["virtual"]
-        assert isinstance(virtual, VirtualIntegration)
-        client = await stack.enter_async_context(
-            httpx.AsyncClient(
-                base_url=running.url,
-                headers={"Authorization": f"Bearer {running.new_token}"},
-                timeout=5,
-            )
-        )
-        yield Site(running, running.new_token, client, virtual)
+    async with demo_site(tmp_path, ["homeweave.sim.zigbee2mqtt.demo:demo_part"]) as started:
+        yield started
 
 
 async def zigbee_value(site: Site, address: str) -> Any:

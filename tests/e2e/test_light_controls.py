@@ -4,17 +4,12 @@ slider (#19 items 3 and 8), checked in the dashboard with the Hue and Zigbee2MQT
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from pathlib import Path
 
-import httpx
 import pytest_asyncio
 from playwright.async_api import Browser, expect
 
-from homeweave.app import demo_config, running_hub
-from homeweave.integrations.virtual.integration import VirtualIntegration
-from homeweave.sim.demo.parts import start_demo_parts
-from tests.e2e.conftest import Site, new_context
+from tests.e2e.conftest import Site, demo_site, new_context
 from tests.e2e.test_dashboard import card
 
 PARTS = ["homeweave.sim.hue.demo:demo_part", "homeweave.sim.zigbee2mqtt.demo:demo_part"]
@@ -23,22 +18,8 @@ PARTS = ["homeweave.sim.hue.demo:demo_part", "homeweave.sim.zigbee2mqtt.demo:dem
 @pytest_asyncio.fixture(loop_scope="session")
 async def partners(tmp_path: Path) -> AsyncIterator[Site]:
     """The demo home with its Hue bridge and Zigbee2MQTT simulators."""
-    async with AsyncExitStack() as stack:
-        parts = await start_demo_parts(stack, PARTS)
-        assert sorted(p.integration for p in parts) == ["hue", "zigbee2mqtt"]
-        config = demo_config(port=0, tick=0, parts=parts)
-        running = await stack.enter_async_context(running_hub(config, tmp_path, port=0))
-        assert running.new_token is not None
-        virtual = running.hub.integrations["virtual"]
-        assert isinstance(virtual, VirtualIntegration)
-        client = await stack.enter_async_context(
-            httpx.AsyncClient(
-                base_url=running.url,
-                headers={"Authorization": f"Bearer {running.new_token}"},
-                timeout=5,
-            )
-        )
-        yield Site(running, running.new_token, client, virtual)
+    async with demo_site(tmp_path, PARTS) as started:
+        yield started
 
 
 async def test_each_light_shows_only_the_controls_it_has(
