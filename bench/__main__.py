@@ -10,7 +10,17 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import api_latency, automation, dirigera_hub, hue, miio, startup, state_updates, z2m
+from bench import (
+    api_latency,
+    automation,
+    dirigera_hub,
+    durability,
+    hue,
+    miio,
+    startup,
+    state_updates,
+    z2m,
+)
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
@@ -18,6 +28,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "startup": startup.main,
     "hue": hue.main,
     "automation": automation.main,
+    "durability": durability.main,
     "z2m": lambda quick: z2m.main(),
     "dirigera": dirigera_hub.main,
     "miio": miio.main,

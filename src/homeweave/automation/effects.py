@@ -111,14 +111,16 @@ class LiveEffects:
 
     async def write(self, writes: Sequence[Write]) -> str:
         """Write through the engine's writer; raise ActionFailed naming devices that failed."""
-        ok, sentence = outcome_sentence(await self.services.writer.write(writes))
+        ok, sentence = outcome_sentence(await self.services.writer.write(writes, durable=False))
         if not ok:
             raise ActionFailed(sentence)
         return f"confirmed by {sentence}"
 
     async def invoke(self, target: ActionTarget) -> str:
         """Run the device action; return its outputs in words."""
-        result = await self.services.commands.do(target.device_id, target.action, target.args)
+        result = await self.services.commands.do(
+            target.device_id, target.action, target.args, durable=False
+        )
         outputs = ", ".join(f"{k}={_text(v)}" for k, v in result.outputs.items())
         return f"done{f': {outputs}' if outputs else ''}"
 

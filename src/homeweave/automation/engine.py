@@ -449,17 +449,21 @@ class AutomationEngine:
 
     async def apply_scene(self, scene_id: str) -> str:
         """Apply a scene; AutomationError names the devices that failed."""
-        ok, sentence = outcome_sentence(await self.apply_scene_outcomes(scene_id))
+        outcomes = await self.apply_scene_outcomes(scene_id, durable=False)
+        ok, sentence = outcome_sentence(outcomes)
         if not ok:
             raise AutomationError(f"scene {scene_id!r}: {sentence}")
         return f"confirmed by {sentence}"
 
-    async def apply_scene_outcomes(self, scene_id: str) -> list[DeviceOutcome]:
-        """Apply a scene, return each device's outcome; AutomationError if it does not compile."""
+    async def apply_scene_outcomes(
+        self, scene_id: str, *, durable: bool = True
+    ) -> list[DeviceOutcome]:
+        """Apply a scene, return each device's outcome; AutomationError if it does not compile.
+        ``durable`` (a person applied it): answered once what it changed is committed."""
         entry = self.scene_entry(scene_id)
         if entry.scene is None:
             raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
-        return await self.writer.write(entry.scene.writes)
+        return await self.writer.write(entry.scene.writes, durable=durable)
 
     async def save_scene(self, data: Any, *, replace: bool = False) -> SceneEntry:
         """Create (or with ``replace``, replace) a stored scene."""

@@ -85,13 +85,14 @@ class Writer:
     def __init__(self, commands: Commands) -> None:
         self._commands = commands
 
-    async def write(self, writes: Sequence[Write]) -> list[DeviceOutcome]:
-        """Write everything; one call per device, all devices concurrently."""
+    async def write(self, writes: Sequence[Write], *, durable: bool) -> list[DeviceOutcome]:
+        """Write everything; one call per device, all devices concurrently (``durable``: as
+        ``Commands.write``, for writes a person is answered for)."""
         batches: dict[str, dict[str, list[Write]]] = {}  # integration -> device -> writes
         for w in writes:
             batches.setdefault(w.ref.integration, {}).setdefault(w.ref.device_id, []).append(w)
         calls = [
-            self._send(integration, device_id, device_writes)
+            self._send(integration, device_id, device_writes, durable)
             for integration, devices in batches.items()
             for device_id, device_writes in devices.items()
         ]
@@ -99,11 +100,13 @@ class Writer:
             return [await calls[0]]
         return list(await asyncio.gather(*calls))
 
-    async def _send(self, integration: str, device_id: str, writes: list[Write]) -> DeviceOutcome:
+    async def _send(
+        self, integration: str, device_id: str, writes: list[Write], durable: bool
+    ) -> DeviceOutcome:
         addresses = tuple(w.ref.address for w in writes)
         batch = [PropertyWrite(w.ref.siid, w.ref.piid, w.value) for w in writes]
         try:
-            await self._commands.write(device_id, batch)
+            await self._commands.write(device_id, batch, durable=durable)
         except HomeweaveError as exc:
             return DeviceOutcome(device_id, integration, addresses, str(exc))
         except Exception as exc:  # an integration's bug must not take the other devices down

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -76,11 +76,15 @@ class Commands:
         integrations: Mapping[str, Integration],
         *,
         timeout: float = 10.0,
+        durable: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._registry = registry
         self._states = states
         self._integrations = integrations
         self.timeout = timeout
+        # Awaited after a device confirmed, before the caller is answered: the state and
+        # history the change produced are committed by then (acknowledged means durable).
+        self._durable = durable
 
     def resolve(self, address: str) -> PropertyRef:
         """``device/service/property`` (or ``device/property``) to a PropertyRef."""
@@ -102,16 +106,21 @@ class Commands:
         service, found = device.spec.find_action(action)
         return ActionRef(device, service, found)
 
-    async def set(self, address: str, value: object) -> SetResult:
-        """Validate and write one property; returns once the device confirmed it."""
+    async def set(self, address: str, value: object, *, durable: bool = True) -> SetResult:
+        """Validate and write one property; returns once the device confirmed it (and, with
+        ``durable``, the state and history it produced are committed)."""
         ref = self.resolve(address)
         check_access(ref.prop, Access.WRITE, address=ref.address)
         coerced = coerce(ref.prop, value, address=ref.address)
-        await self.write(ref.device.id, [PropertyWrite(ref.service.iid, ref.prop.iid, coerced)])
+        writes = [PropertyWrite(ref.service.iid, ref.prop.iid, coerced)]
+        await self.write(ref.device.id, writes, durable=durable)
         return SetResult(ref.address, ref.device.id, ref.service.iid, ref.prop.iid, coerced)
 
-    async def do(self, device_id: str, action: str, args: Sequence[object] = ()) -> ActionResult:
-        """Validate positional inputs against the action's ``in`` and invoke it."""
+    async def do(
+        self, device_id: str, action: str, args: Sequence[object] = (), *, durable: bool = True
+    ) -> ActionResult:
+        """Validate positional inputs against the action's ``in`` and invoke it (``durable``:
+        as for ``set``)."""
         ref = self.resolve_action(device_id, action)
         ins = ref.action.ins
         if len(args) != len(ins):
@@ -127,7 +136,9 @@ class Commands:
         ]
         owner = self._owner(ref.device)
         outs = await self._send(
-            ref.device, owner.call_action(ref.device, ref.service.iid, ref.action.iid, coerced)
+            ref.device,
+            owner.call_action(ref.device, ref.service.iid, ref.action.iid, coerced),
+            durable,
         )
         keys = [ref.service.property(piid).key for piid in ref.action.outs]
         return ActionResult(
@@ -138,11 +149,17 @@ class Commands:
             dict(zip(keys, outs, strict=False)),
         )
 
-    async def write(self, device_id: str, writes: Sequence[PropertyWrite]) -> None:
+    async def write(
+        self, device_id: str, writes: Sequence[PropertyWrite], *, durable: bool = True
+    ) -> None:
         """Send already validated writes for one device to its integration in one call, waiting
-        for its confirmation within the timeout (scenes batch their writes through this)."""
+        for its confirmation within the timeout (scenes batch their writes through this).
+
+        ``durable``: also wait until what the change produced is committed — every write a
+        person is answered for; an automation's own writes (nobody to answer) pass False."""
         device = self._registry.device(device_id)
-        await self._send(device, self._owner(device).set_properties(device, list(writes)))
+        call = self._owner(device).set_properties(device, list(writes))
+        await self._send(device, call, durable)
 
     def _owner(self, device: Device) -> Integration:
         owner = self._integrations.get(device.integration)
@@ -150,9 +167,12 @@ class Commands:
             raise DeviceUnavailable(device.id, f"integration {device.integration!r} is not running")
         return owner
 
-    async def _send(self, device: Device, call: Awaitable[T]) -> T:
+    async def _send(self, device: Device, call: Awaitable[T], durable: bool) -> T:
         try:
             async with asyncio.timeout(self.timeout):
-                return await call
+                result = await call
         except TimeoutError:
             raise DeviceUnavailable(device.id, f"no answer within {self.timeout:g} s") from None
+        if durable and self._durable is not None:
+            await self._durable()
+        return result

@@ -59,7 +59,6 @@ class Hub:
         self.states = States(self.bus)
         self.context = HubContext(self.bus, self.registry, self.states, data_dir)
         self.integrations: dict[str, Integration] = {}
-        self.commands = Commands(self.registry, self.states, self.integrations)
         if storage is None and data_dir is not None:
             storage = SqliteStorage(
                 data_dir / DATABASE_FILE,
@@ -67,6 +66,8 @@ class Hub:
                 retention_days=seed.history.retention_days,
             )
         self.storage = storage
+        durable = storage.committed if storage is not None else None
+        self.commands = Commands(self.registry, self.states, self.integrations, durable=durable)
         self.started_at = 0.0
         self._unsubscribes: list[Unsubscribe] = []
         self._saving: asyncio.Task[None] | None = None

@@ -94,3 +94,6 @@ class MemoryAutomationStore:
     async def flush(self) -> int:
         """Nothing is queued: return 0."""
         return 0
+
+    async def committed(self) -> None:
+        """Nothing is queued: every write is as durable as memory gets."""

@@ -1,8 +1,9 @@
 """The one write-behind queue: history points, traces and timers acknowledged to memory, waiting
-for the next group commit."""
+for the next group commit; and who waits for that commit (an acknowledged write)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ class Pending:
         self._max_points = max_points
         self._queued = Batch()
         self.dropped = 0
+        self.added = 0
+        """Writes queued since the start: ``take`` returns how far its batch reaches."""
 
     def __len__(self) -> int:
         return len(self._queued)
@@ -50,19 +53,23 @@ class Pending:
     def add_point(self, row: PointRow) -> None:
         """Queue one history point."""
         self._queued.points.append(row)
+        self.added += 1
 
     def add_trace(self, trace: TraceSource) -> None:
         """Queue a trace, replacing a queued older version of it."""
         self._queued.traces[trace.id] = trace
+        self.added += 1
 
     def set_timer(self, key: TimerKey, record: TimerRecord | None) -> None:
         """Queue a timer's start, or with None its end."""
         self._queued.timers[key] = record
+        self.added += 1
 
-    def take(self) -> Batch:
-        """Everything queued; the queue is empty afterwards."""
+    def take(self) -> tuple[Batch, int]:
+        """Everything queued, and ``added`` at this moment (what its commit makes durable);
+        the queue is empty afterwards."""
         batch, self._queued = self._queued, Batch()
-        return batch
+        return batch, self.added
 
     def requeue(self, batch: Batch) -> None:
         """Put back a batch whose commit failed, in front of what was queued since."""
@@ -75,3 +82,45 @@ class Pending:
             del queued.points[:overflow]
             self.dropped += overflow
             _LOGGER.error("history queue full; dropped the %d oldest points", overflow)
+
+
+class Acks:
+    """Writers waiting for their queued writes to be committed: each waits for the commit of
+    the batch that holds its writes (counted by ``Pending.added``). Hand-written: this is the
+    group commit's bookkeeping, a few lines no library offers on its own."""
+
+    def __init__(self) -> None:
+        self._durable = 0
+        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._waiting)
+
+    def wait_for(self, added: int) -> asyncio.Future[None] | None:
+        """A future done once the first ``added`` writes are committed (None: they are)."""
+        if added <= self._durable:
+            return None
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((added, future))
+        return future
+
+    def committed(self, upto: int) -> None:
+        """The first ``upto`` writes are committed: release who waited for them."""
+        self._durable = max(self._durable, upto)
+        self._settle(upto, None)
+
+    def failed(self, upto: int, error: BaseException) -> None:
+        """The commit of the first ``upto`` writes failed: tell who waited for them."""
+        self._settle(upto, error)
+
+    def _settle(self, upto: int, error: BaseException | None) -> None:
+        still = []
+        for added, future in self._waiting:
+            if added > upto:
+                still.append((added, future))
+            elif not future.done():
+                if error is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(error)
+        self._waiting = still

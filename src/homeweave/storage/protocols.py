@@ -2,8 +2,9 @@
 PostgreSQL for fleet mode) implements.
 
 Writes named ``record``/``add_trace``/``set_timer`` are write-behind: they return at once and
-are committed by the next group commit (``flush``, or the backend's own schedule). Every other
-write is committed before it returns.
+are committed by the next group commit (``flush``, or the backend's own schedule); whoever
+acknowledges such a write to a person awaits ``committed()`` first. Every other write is
+committed before it returns.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class Flushable(Protocol):
 
     async def flush(self) -> int:
         """Commit every queued write now (history, traces, timers); return how many."""
+        ...
+
+    async def committed(self) -> None:
+        """Wait until every write queued so far is committed (before acknowledging it)."""
         ...
 
 

@@ -21,7 +21,7 @@ import aiosqlite
 
 from homeweave.errors import StorageError
 from homeweave.storage.migrations import migrate, transaction
-from homeweave.storage.pending import Pending
+from homeweave.storage.pending import Acks, Pending
 from homeweave.storage.protocols import MARK_DAYS, TraceSource
 from homeweave.storage.records import (
     DeviceRecord,
@@ -63,9 +63,11 @@ class SqliteStorage:
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory. A background task
-    commits the queue every ``flush_interval`` seconds, or as soon as ``batch_size`` writes
-    wait. A failed commit keeps them queued and is retried with backoff; only beyond
-    ``max_pending`` queued history points are the oldest dropped (and logged).
+    commits the queue every ``flush_interval`` seconds, as soon as ``batch_size`` writes
+    wait, or at once when someone awaits ``committed()`` (a write about to be acknowledged;
+    writers arriving during a commit share the next one: group commit). A failed commit
+    keeps them queued and is retried with backoff; only beyond ``max_pending`` queued history
+    points are the oldest dropped (and logged).
     ``retention_days=None`` keeps history forever; otherwise older points are purged at open
     and hourly. All methods must be called from the event loop that opened the storage.
     """
@@ -93,6 +95,8 @@ class SqliteStorage:
         self._retention_days = retention_days
         self._db: aiosqlite.Connection | None = None
         self._pending = Pending(max_pending)
+        self._acks = Acks()
+        self._failure: StorageError | None = None  # while commits fail: the last error
         self._batches = BatchWriter()
         self._wake = asyncio.Event()
         # Serialises every use of the one connection, so no statement lands inside
@@ -220,6 +224,17 @@ class SqliteStorage:
         if len(self._pending) >= self._batch_size:
             self._wake.set()
 
+    async def committed(self) -> None:
+        """Wait until every write queued so far is committed (WAL, ``synchronous=NORMAL``: it
+        survives the process being killed). Raises StorageError at once while commits fail."""
+        self._require_open()
+        if self._failure is not None:
+            raise StorageError(f"not saved: {self._failure}")
+        waiter = self._acks.wait_for(self._pending.added)
+        if waiter is not None:
+            self._wake.set()
+            await asyncio.shield(waiter)
+
     async def flush(self) -> int:
         """Commit every queued write (history points with the last-known states they imply,
         traces, timers) in one transaction; return how many."""
@@ -228,18 +243,23 @@ class SqliteStorage:
 
     async def _write_pending(self, db: aiosqlite.Connection) -> int:
         async with self._lock:
-            batch = self._pending.take()
+            batch, upto = self._pending.take()
             if not batch:
+                self._acks.committed(upto)
                 return 0
             try:
-                async with transaction(db):
-                    await self._batches.write(db, batch)
+                await self._batches.write(db, batch)
             except BaseException as err:
                 self._pending.requeue(batch)
+                failure = StorageError(f"writing to {self.path} failed: {err}")
+                self._acks.failed(upto, failure)
                 if isinstance(err, sqlite3.Error):
-                    raise StorageError(f"writing to {self.path} failed: {err}") from err
+                    self._failure = failure
+                    raise failure from err
                 raise
+            self._failure = None
             self._written += len(batch.points)
+            self._acks.committed(upto)
             return len(batch)
 
     async def _run_flusher(self) -> None:
