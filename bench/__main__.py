@@ -19,6 +19,7 @@ from bench import (
     miio,
     startup,
     state_updates,
+    sustained,
     z2m,
 )
 
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "hue": hue.main,
     "automation": automation.main,
     "durability": durability.main,
+    "sustained": sustained.main,
     "z2m": lambda quick: z2m.main(),
     "dirigera": dirigera_hub.main,
     "miio": miio.main,

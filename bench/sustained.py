@@ -1,0 +1,240 @@
+"""Sustained load: REST writes at a steady target rate into a running ``homeweave run`` (its own
+process, as deployed) while WebSocket subscribers watch every change.
+
+Open loop: writes are scheduled at the target rate over several keep-alive connections and
+each latency counts from its scheduled time, so a hub that falls behind shows it (no
+coordinated omission). Every acknowledged write changes a lamp's value, so each subscriber must
+receive exactly one ``state`` message per acknowledged write: ``lost`` counts the shortfall of
+the worst subscriber. The subscribers run in a second client process (50 sockets at 1,000
+messages/s each is more than the writer's process can also decode on these cores).
+**Baseline**: the same writes with no subscriber, in the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import connect
+
+from bench._common import emit, percentile, progress, ratio, table
+
+NAME = "sustained"
+LAMPS = 100
+CONNECTIONS = 16
+HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
+CONFIG = """
+homes:
+  - id: home
+    name: Bench
+    location: {latitude: 52.37, longitude: 4.90}
+    time_zone: Europe/Amsterdam
+    rooms:
+      - {id: hall, name: Hall}
+integrations:
+  virtual:
+    tick: 0
+devices:
+"""
+
+
+def _config_text() -> str:
+    lamps = "".join(
+        f"  - {{id: lamp-{n}, name: Lamp {n}, room: hall, integration: virtual, model: light}}\n"
+        for n in range(LAMPS)
+    )
+    return CONFIG + lamps
+
+
+def _start_hub(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, str]:
+    config = data_dir / "homeweave.yaml"
+    config.write_text(_config_text())
+    proc = subprocess.Popen(
+        [HOMEWEAVE, "run", "--config", str(config), "--data-dir", str(data_dir), "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not (data_dir / "api.json").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("homeweave run did not start")
+        time.sleep(0.02)
+    url = str(json.loads((data_dir / "api.json").read_text())["url"])
+    token = (data_dir / "admin-token").read_text().strip()
+    return proc, url, token
+
+
+def _subscribers(url: str, token: str, count: int, pipe: Connection) -> None:
+    """Child process: ``count`` sockets subscribed to everything; reports how many ``state``
+    messages each received once told the writes are over."""
+
+    async def one(received: list[int], index: int, ready: asyncio.Event) -> None:
+        ws_url = url.replace("http://", "ws://") + f"/api/ws?token={token}"
+        async with connect(ws_url, max_queue=None) as ws:
+            await ws.send(json.dumps({"type": "subscribe", "id": "all"}))
+            while '"subscribed"' not in str(await ws.recv()):
+                pass
+            ready.set()
+            async for message in ws:
+                if '"type":"state"' in str(message).replace(" ", ""):
+                    received[index] += 1
+
+    async def run() -> None:
+        received = [0] * count
+        readies = [asyncio.Event() for _ in range(count)]
+        tasks = [asyncio.create_task(one(received, i, readies[i])) for i in range(count)]
+        await asyncio.gather(*(r.wait() for r in readies))
+        pipe.send("ready")
+        loop = asyncio.get_running_loop()
+        expected = await loop.run_in_executor(None, pipe.recv)
+        deadline = time.monotonic() + 10
+        # Polls 50 counters (one Event per subscriber would cost more on the hot path).
+        while min(received) < expected and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        pipe.send(list(received))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(run())
+
+
+async def _write(
+    url: str, token: str, rate: float, seconds: float
+) -> tuple[list[float], int, float]:
+    """Write at ``rate``/s for ``seconds``; latencies (s, from the scheduled time) of the
+    acknowledged writes, how many failed, and the seconds from the first to the last answer."""
+    values = [0] * LAMPS
+    latencies: list[float] = []
+    failed = 0
+    total = int(rate * seconds)
+    queue: asyncio.Queue[int | None] = asyncio.Queue()
+    began = time.perf_counter() + 0.1
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal failed
+        while (i := await queue.get()) is not None:
+            lamp = i % LAMPS
+            values[lamp] = values[lamp] % 100 + 1
+            due = began + i / rate
+            try:
+                response = await client.put(
+                    f"/api/devices/lamp-{lamp}/light/brightness", json={"value": values[lamp]}
+                )
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - due)
+            else:
+                failed += 1
+
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [
+        httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=10)
+        for _ in range(CONNECTIONS)
+    ]
+    workers = [asyncio.create_task(worker(c)) for c in clients]
+    for i in range(total):
+        delay = began + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait(i)
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    elapsed = time.perf_counter() - began
+    for client in clients:
+        await client.aclose()
+    return latencies, failed, elapsed
+
+
+def _case(url: str, token: str, subscribers: int, rate: float, seconds: float) -> list[object]:
+    pipe: Connection | None = None
+    child = None
+    if subscribers:
+        pipe, theirs = multiprocessing.Pipe()
+        child = multiprocessing.get_context("spawn").Process(
+            target=_subscribers, args=(url, token, subscribers, theirs)
+        )
+        child.start()
+        if not pipe.poll(30):
+            raise RuntimeError("subscribers did not connect")
+        pipe.recv()
+    latencies, failed, elapsed = asyncio.run(_write(url, token, rate, seconds))
+    lost: object = "-"
+    if pipe is not None and child is not None:
+        pipe.send(len(latencies))
+        received: list[int] = pipe.recv()
+        lost = max(0, len(latencies) - min(received))
+        child.join(timeout=10)
+    ms = [x * 1000 for x in latencies]
+    achieved = len(latencies) / elapsed
+    return [
+        f"{subscribers} subscribers" if subscribers else "baseline: no subscriber",
+        rate,
+        achieved,
+        failed,
+        percentile(ms, 50),
+        percentile(ms, 99),
+        max(ms),
+        lost,
+    ]
+
+
+def main(quick: bool) -> None:
+    """Run the benchmark and print its table."""
+    rate = 1000.0
+    seconds = 3.0 if quick else 10.0
+    rows: list[list[object]] = []
+    with tempfile.TemporaryDirectory(prefix="homeweave-bench-") as tmp:
+        proc, url, token = _start_hub(Path(tmp))
+        try:
+            for subscribers in (0, 50):
+                progress(NAME, f"{rate:.0f} writes/s for {seconds:g} s, {subscribers} subscribers")
+                rows.append(_case(url, token, subscribers, rate, seconds))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    base = rows[0][2]
+    assert isinstance(base, float)
+    for row in rows:
+        achieved = row[2]
+        assert isinstance(achieved, float)
+        row.append(ratio(achieved / base))
+    emit(
+        table(
+            f"sustained: PUT brightness at a target rate over {CONNECTIONS} keep-alive connections"
+            f" to `homeweave run` ({LAMPS} virtual lamps, history on, each write committed before"
+            " its answer), WebSocket subscribers to everything (ratio = writes/s / baseline's)",
+            [
+                "case",
+                "target/s",
+                "writes/s",
+                "failed",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "lost",
+                "ratio",
+            ],
+            rows,
+            [
+                "latency from each write's scheduled time (open loop); lost = acknowledged writes"
+                " the worst subscriber did not receive",
+                f"client and hub on the same {os.cpu_count()} cores",
+            ],
+        )
+    )
