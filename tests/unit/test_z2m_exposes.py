@@ -81,7 +81,8 @@ def test_light_becomes_the_standard_light_service() -> None:
     assert kelvin.unit == "kelvin"
     assert kelvin.value_range is not None
     assert (kelvin.value_range.min, kelvin.value_range.max) == (2203, 4000)
-    assert [p.key for p in light.properties] == ["on", "brightness", "color-temperature"]
+    # the color_xy composite is our one colour property, 0xRRGGBB
+    assert [p.key for p in light.properties] == ["on", "brightness", "color-temperature", "color"]
     assert spec.service("zigbee").property("link-quality").format is Format.UINT8
     assert model.info == {1: "V", 2: "M1", 3: "0x0000000000000001", 4: "1.0"}
 
@@ -93,7 +94,7 @@ def test_light_becomes_the_standard_light_service() -> None:
     decoded = decode_state(model.mapping, {"state": "OFF", "color_temp": 370, "x": 1})
     values = {(b.siid, b.piid): v for b, v in decoded.values}
     assert values == {(light.iid, on.iid): False, (light.iid, kelvin.iid): 2703}
-    assert model.mapping.gettable_keys() == ["brightness", "color_temp", "state"]
+    assert model.mapping.gettable_keys() == ["brightness", "color", "color_temp", "state"]
 
 
 def test_climate_cover_switch_and_access_bits() -> None:
