@@ -301,14 +301,16 @@ async def test_recorded_devices_are_discovered_into_rooms(tmp_path: Path) -> Non
         "environment_sensor.vindstyrka",
         "shortcut_controller.somrig_1",
         "water_sensor.badring",
-        "open_close_sensor.sonoff",  # "openclose ensor": unknown, left alone
+        "light_sensor.placeholder",
+        "open_close_sensor.sonoff",  # "openclose ensor": known by its isOpen reading
     ]
     payloads = [fixture(n) for n in names]
     async with DirigeraSimulator(payloads) as sim, AsyncExitStack() as stack:
         running, client = await stack.enter_async_context(api_for(hub_config(sim, []), tmp_path))
         hub = running.hub
         found = {d.options["dirigera_id"]: d for d in hub.registry.devices_of("dirigera")}
-        assert set(found) == {p["id"] for p in payloads[:-1]}
+        assert set(found) == {p["id"] for p in payloads}
+        assert found["abc123"].spec.name == "magnet-sensor"
         light = found["23taswdg-sdf-4eeb-99c2-23asdf2gw"]
         assert light.id == "bed"  # the slug of its name, as for every ecosystem
         assert (light.name, light.room_id, light.spec.name) == ("Bed", "bedroom", "light")

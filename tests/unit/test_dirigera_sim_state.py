@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -179,7 +181,7 @@ def test_the_sample_home_is_consistent() -> None:
     devices, scenes = payloads.sample_home()
     assert len({d["id"] for d in devices}) == len(devices)
     for device in devices:
-        assert device["id"].endswith("_1")
+        assert re.fullmatch(r"[0-9a-f-]{36}_[1-3]", device["id"])  # <uuid>_<n> as a hub's
         assert device["attributes"]["customName"]
         assert device["capabilities"]["canReceive"][0] == "customName"
     assert payloads.device_id("Lamp") == payloads.device_id("Lamp")
