@@ -386,8 +386,21 @@ async def test_the_demo_has_an_ikea_corner(tmp_path: Path) -> None:
             assert ikea[device_id].room_id == room
             assert ikea[device_id].available
         ours = {device_id for device_id, _ in configured}
-        discovered = {d.room_id: d.spec.name for d in ikea.values() if d.id not in ours}
-        assert discovered == {"hallway": "remote-control", "living-room": "magnet-sensor"}
+        discovered = sorted((d.room_id, d.spec.name) for d in ikea.values() if d.id not in ours)
+        assert discovered == [
+            ("bedroom", "air-monitor"),
+            ("bedroom", "remote-control"),
+            ("bedroom", "remote-control"),  # the SOMRIG's two buttons
+            ("hallway", "illumination-sensor"),
+            ("hallway", "motion-sensor"),
+            ("hallway", "remote-control"),
+            ("kitchen", "motion-sensor"),
+            ("kitchen", "submersion-sensor"),
+            ("living-room", "air-purifier"),
+            ("living-room", "magnet-sensor"),
+            ("study", "outlet"),
+            ("study", "remote-control"),
+        ]
         response = await client.put(
             "/api/devices/kitchen-ikea-outlet/switch/on", json={"value": True}
         )
