@@ -139,9 +139,7 @@ TYPES = {
 }
 
 
-async def test_the_hub_maps_and_operates_every_kind(
-    sim: DirigeraSimulator, tmp_path: Path
-) -> None:
+async def test_the_hub_maps_and_operates_every_kind(sim: DirigeraSimulator, tmp_path: Path) -> None:
     assert set(TYPES) == set(ID)
     async with api_for(hub_config(sim, []), tmp_path) as (running, client):
         hub = running.hub
@@ -160,7 +158,10 @@ async def test_the_hub_maps_and_operates_every_kind(
         sim.state.set_attributes(ID["Landing motion"], isDetected=True)
         await until(hub, lambda: value(hub, motion) is True)
         air = f"/api/devices/{ours['Air quality']}/environment"
-        assert (await api_value(client, f"{air}/voc-index"), await api_value(client, f"{air}/pm2.5-density")) == (63, 3)
+        assert (
+            await api_value(client, f"{air}/voc-index"),
+            await api_value(client, f"{air}/pm2.5-density"),
+        ) == (63, 3)
 
         # the purifier, by its modes
         purifier = f"/api/devices/{ours['Air purifier']}"
@@ -179,7 +180,9 @@ async def test_the_hub_maps_and_operates_every_kind(
         await until(hub, lambda: value(hub, pm25) < 5)
 
         # the plain outlet
-        response = await client.put(f"/api/devices/{ours['Desk plug']}/switch/on", json={"value": True})
+        response = await client.put(
+            f"/api/devices/{ours['Desk plug']}/switch/on", json={"value": True}
+        )
         assert response.status_code == 200, response.text
         assert sim.state.attributes(ID["Desk plug"])["isOn"] is True
 
@@ -192,7 +195,10 @@ async def test_the_hub_maps_and_operates_every_kind(
         styrbar = f"{ours['Bedroom remote']}/battery/battery-level"
         await until(hub, lambda: value(hub, styrbar) == 70)
         named = [
-            (e.device_id, hub.registry.device(e.device_id).spec.service(e.siid).events.get(e.eiid).name)
+            (
+                e.device_id,
+                hub.registry.device(e.device_id).spec.service(e.siid).events.get(e.eiid).name,
+            )
             for e in presses
         ]
         assert named == [

@@ -195,7 +195,8 @@ async def test_the_colour_bulb_takes_a_colour(setup: Setup, watcher: aiomqtt.Cli
     state = setup.sim.devices["TRADFRI colour bulb"].state
     assert (state["color"], state["color_mode"]) == ({"x": x, "y": y}, "xy")
     shown = await api_value(setup, f"{COLOUR}/light/color")
-    assert shown & 0xFF == 0xFF and shown >> 16 < 0x10  # blue, back from x/y
+    assert shown & 0xFF == 0xFF
+    assert shown >> 16 < 0x10
     warm = await put(setup, f"{COLOUR}/light/color-temperature", 2000)
     assert warm.status_code == 200, warm.text
     assert await set_payload(watcher, topic) == {"color_temp": 500}
@@ -218,6 +219,7 @@ async def test_an_unknown_setting_is_refused_by_the_simulated_bridge(
                 messages.append(json.loads(message.payload)["message"])
                 if len(messages) == 2:
                     break
-    assert "occupied_heating_setpoint" in messages[0] and "5.0..30.0" in messages[0]
+    assert "occupied_heating_setpoint" in messages[0]
+    assert "5.0..30.0" in messages[0]
     assert "No converter available for 'colour'" in messages[1]
     assert setup.sim.devices["Aqara radiator thermostat"].state["occupied_heating_setpoint"] == 20

@@ -29,7 +29,8 @@ FILES = sorted(p.name for p in DATA.iterdir() if p.name.endswith(".json"))
 
 def test_every_file_is_noted_in_the_source_note() -> None:
     source = DATA.joinpath("SOURCE.md").read_text("utf-8")
-    assert "zigbee-herdsman-converters" in source and "MIT" in source
+    assert "zigbee-herdsman-converters" in source
+    assert "MIT" in source
     for name in FILES:
         if name != "network.json":
             assert f"| {name} |" in source, name
@@ -83,7 +84,8 @@ def test_generic_set_follows_the_exposes() -> None:
     assert [key for key, _ in outcome.errors] == ["preset"]
     assert outcome.report
     refused = behaviour_of(trv).on_set(trv, {"local_temperature": 30})  # reported, not settable
-    assert refused.errors and not refused.report
+    assert refused.errors
+    assert not refused.report
     assert trv.state["local_temperature"] == 18.5
 
 
@@ -108,10 +110,29 @@ def test_a_thermostat_warms_the_room_only_while_it_heats() -> None:
     assert trv.state["local_temperature"] == 18.8  # cools slowly with the window open
 
 
-@given(st.dictionaries(st.sampled_from(["occupied_heating_setpoint", "system_mode", "preset",
-                                        "child_lock", "sensitivity", "state", "nonsense"]),
-                       st.one_of(st.none(), st.booleans(), st.integers(-100, 100),
-                                 st.floats(allow_nan=True), st.text(max_size=5)), min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "occupied_heating_setpoint",
+                "system_mode",
+                "preset",
+                "child_lock",
+                "sensitivity",
+                "state",
+                "nonsense",
+            ]
+        ),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(-100, 100),
+            st.floats(allow_nan=True),
+            st.text(max_size=5),
+        ),
+        min_size=1,
+    )
+)
 @example({"occupied_heating_setpoint": float("nan")})
 def test_any_set_payload_is_applied_or_refused_never_crashes(payload: dict[str, Any]) -> None:
     for model in ("SRTS-A01", "DJT11LM", "SP-EUC01", "LED1624G9"):

@@ -395,6 +395,7 @@ WATER_SENSOR = _sensor(
     _bool("waterLeakDetected", default=False),
 )
 
+
 def _lux_range(attrs: Attributes) -> Range | None:
     """0 up to the most the light sensor says it can measure (``maxIlluminance``)."""
     top = attrs.get("maxIlluminance")

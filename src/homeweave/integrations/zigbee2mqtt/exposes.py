@@ -165,6 +165,7 @@ def action_event(value: str) -> str:
         return f"{ACTION_EVENTS[press]}-{slug(button)}"
     return slug(value)
 
+
 # Unmapped top-level properties go to a service for their category.
 CATEGORY_SERVICES: dict[str | None, str] = {
     "config": "settings",

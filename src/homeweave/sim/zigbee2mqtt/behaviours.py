@@ -81,7 +81,11 @@ def _checked(expose: dict[str, Any], value: Any) -> tuple[Any, str | None]:
     key = str(expose.get("property") or expose.get("name"))
     kind = expose.get("type")
     if kind == "binary":
-        on, off, toggle = expose.get("value_on"), expose.get("value_off"), expose.get("value_toggle")
+        on, off, toggle = (
+            expose.get("value_on"),
+            expose.get("value_off"),
+            expose.get("value_toggle"),
+        )
         for accepted in (on, off):
             if value == accepted or (
                 isinstance(value, str) and isinstance(accepted, str) and value.upper() == accepted
@@ -94,12 +98,17 @@ def _checked(expose: dict[str, Any], value: Any) -> tuple[Any, str | None]:
         values = list(expose.get("values") or [])
         if value in values:
             return value, None
-        return None, f"'{key}' expected one of {', '.join(map(str, values))}, got {json.dumps(value)}"
+        return (
+            None,
+            f"'{key}' expected one of {', '.join(map(str, values))}, got {json.dumps(value)}",
+        )
     if kind == "numeric":
         number = _number(value)
         low, high = _number(expose.get("value_min")), _number(expose.get("value_max"))
-        if number is None or (low is not None and number < low) or (
-            high is not None and number > high
+        if (
+            number is None
+            or (low is not None and number < low)
+            or (high is not None and number > high)
         ):
             wanted = f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
             return None, f"Invalid value {json.dumps(value)} for '{key}', expected {wanted}"
@@ -173,7 +182,9 @@ def _color(device: SimDevice, value: Any) -> str | None:
             return f"Invalid value {json.dumps(value)} for 'color'"
         device.state.update(color={"hue": hue, "saturation": saturation}, color_mode="hs")
         return None
-    return f"Value '{json.dumps(value)}' for 'color' is not supported, expected x/y or hue/saturation"
+    return (
+        f"Value '{json.dumps(value)}' for 'color' is not supported, expected x/y or hue/saturation"
+    )
 
 
 def _on_off_brightness(device: SimDevice, payload: dict[str, Any]) -> str | None:
