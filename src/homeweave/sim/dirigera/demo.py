@@ -63,7 +63,7 @@ def discovered(rooms: Rooms) -> list[payloads.Payload]:
         payloads.motion_sensor("Kitchen motion", rooms["kitchen"]),
         payloads.light_controller("Study remote", rooms["study"]),
         payloads.outlet("Study lamp plug", rooms["study"]),
-        *payloads.vallhorn("Hallway motion", rooms["hallway"]),
+        *payloads.vallhorn("Hallway VALLHORN", rooms["hallway"]),
         *payloads.shortcut_buttons("Bedroom shortcut", rooms["bedroom"]),
     ]
 
