@@ -135,7 +135,7 @@ def _color_to_ours(raw: object) -> int:
     0xRRGGBB at full brightness; x/y wins when both are reported, as the lamp works in it."""
     if isinstance(raw, Mapping):
         x, y = _finite(raw.get("x")), _finite(raw.get("y"))
-        if x is not None and y is not None:
+        if x is not None and y is not None and 0 <= x <= 1 and 0 <= y <= 1:
             return xy_to_rgb(XY(x, y))
         hue, saturation = _finite(raw.get("hue")), _finite(raw.get("saturation"))
         if hue is not None and saturation is not None:

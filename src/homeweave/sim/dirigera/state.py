@@ -94,6 +94,8 @@ RULES: dict[str, Check] = {
 """Allowed values per writable attribute; an attribute not listed takes any JSON scalar."""
 
 FAN_SPEEDS = {"off": 0, "auto": 1, "on": 1, "low": 10, "medium": 25, "high": 50}
+MOTION_HOLD = 60.0
+"""Seconds a motion sensor without a configured ``onDuration`` reports motion after the last."""
 PM25_CLEAN, PM25_OUTDOOR = 1.0, 12.0
 """µg/m³ a running purifier brings a room down to, and what it drifts back to without one."""
 
@@ -238,12 +240,14 @@ class HubState:
     def step(self, dt: float) -> None:
         """Let ``dt`` seconds pass: blinds travel toward their targets, air purifiers clean
         the air (PM2.5 falls while the fan runs, creeps back while it is off) and wear their
-        filters."""
+        filters, and a motion sensor that saw motion goes quiet after its on-duration."""
         for device in self.devices.values():
             if device.get("deviceType") == "blinds":
                 self._travel(device, dt)
             elif device.get("deviceType") == "airPurifier":
                 self._purify(device, dt)
+            elif device["attributes"].get("isDetected") is True:
+                self._settle(device, dt)
 
     # --- internals -----------------------------------------------------------------------------
     def _change(self, device: Payload, written: Payload, *, echo: bool) -> None:
@@ -254,6 +258,8 @@ class HubState:
         self._meter(device, written)
         if "blindsCurrentLevel" in written:
             self._positions.pop(device["id"], None)
+        if written.get("isDetected") is True:  # motion again: the on-duration starts anew
+            self._positions.pop(device["id"] + ":detected", None)
         changed = {k: v for k, v in attrs.items() if before.get(k) != v}
         if echo:  # a write is reported back whole, changed or not
             changed.update({k: attrs[k] for k in written})
@@ -288,6 +294,19 @@ class HubState:
             changes["blindsState"] = "stopped"
         if changes:
             self._change(device, changes, echo=False)
+
+    def _settle(self, device: Payload, dt: float) -> None:
+        attrs = device["attributes"]
+        config = attrs.get("sensorConfig")
+        hold = config.get("onDuration") if isinstance(config, Mapping) else None
+        hold = hold if isinstance(hold, int | float) and hold > 0 else MOTION_HOLD
+        key = device["id"] + ":detected"
+        seen = self._positions.get(key, 0.0) + dt
+        if seen < hold:
+            self._positions[key] = seen
+            return
+        self._positions.pop(key, None)
+        self._change(device, {"isDetected": False}, echo=False)
 
     def _purify(self, device: Payload, dt: float) -> None:
         attrs = device["attributes"]
