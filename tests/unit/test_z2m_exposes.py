@@ -264,7 +264,9 @@ def test_a_lamp_with_hue_saturation_and_xy_gets_one_colour() -> None:
     assert [v for _, v in decoded.values] == [0x0000FF]
     decoded = decode_state(model.mapping, {"color": {"x": 0.64, "y": 0.33, "hue": 240}})
     red = decoded.values[0][1]
-    assert isinstance(red, int) and red >> 16 == 0xFF and red & 0xFF < 0x20  # x/y wins
+    assert isinstance(red, int)
+    assert red >> 16 == 0xFF
+    assert red & 0xFF < 0x20
 
 
 @given(st.recursive(
@@ -283,7 +285,8 @@ def test_any_reported_colour_is_a_colour_or_a_problem(raw: Any) -> None:
         assert decoded.values == []
     else:
         (value,) = [v for _, v in decoded.values]
-        assert isinstance(value, int) and 0 <= value <= 0xFFFFFF
+        assert isinstance(value, int)
+        assert 0 <= value <= 0xFFFFFF
 
 
 @pytest.mark.parametrize(
