@@ -301,14 +301,16 @@ async def test_recorded_devices_are_discovered_into_rooms(tmp_path: Path) -> Non
         "environment_sensor.vindstyrka",
         "shortcut_controller.somrig_1",
         "water_sensor.badring",
-        "open_close_sensor.sonoff",  # "openclose ensor": unknown, left alone
+        "light_sensor.placeholder",
+        "open_close_sensor.sonoff",  # "openclose ensor": known by its isOpen reading
     ]
     payloads = [fixture(n) for n in names]
     async with DirigeraSimulator(payloads) as sim, AsyncExitStack() as stack:
         running, client = await stack.enter_async_context(api_for(hub_config(sim, []), tmp_path))
         hub = running.hub
         found = {d.options["dirigera_id"]: d for d in hub.registry.devices_of("dirigera")}
-        assert set(found) == {p["id"] for p in payloads[:-1]}
+        assert set(found) == {p["id"] for p in payloads}
+        assert found["abc123"].spec.name == "magnet-sensor"
         light = found["23taswdg-sdf-4eeb-99c2-23asdf2gw"]
         assert light.id == "bed"  # the slug of its name, as for every ecosystem
         assert (light.name, light.room_id, light.spec.name) == ("Bed", "bedroom", "light")
@@ -384,8 +386,21 @@ async def test_the_demo_has_an_ikea_corner(tmp_path: Path) -> None:
             assert ikea[device_id].room_id == room
             assert ikea[device_id].available
         ours = {device_id for device_id, _ in configured}
-        discovered = {d.room_id: d.spec.name for d in ikea.values() if d.id not in ours}
-        assert discovered == {"hallway": "remote-control", "living-room": "magnet-sensor"}
+        discovered = sorted((d.room_id, d.spec.name) for d in ikea.values() if d.id not in ours)
+        assert discovered == [
+            ("bedroom", "air-monitor"),
+            ("bedroom", "remote-control"),
+            ("bedroom", "remote-control"),  # the SOMRIG's two buttons
+            ("hallway", "illumination-sensor"),
+            ("hallway", "motion-sensor"),
+            ("hallway", "remote-control"),
+            ("kitchen", "motion-sensor"),
+            ("kitchen", "submersion-sensor"),
+            ("living-room", "air-purifier"),
+            ("living-room", "magnet-sensor"),
+            ("study", "outlet"),
+            ("study", "remote-control"),
+        ]
         response = await client.put(
             "/api/devices/kitchen-ikea-outlet/switch/on", json={"value": True}
         )

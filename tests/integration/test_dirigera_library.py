@@ -57,6 +57,8 @@ async def test_lists_every_device(sim: DirigeraSimulator) -> None:
         "OpenCloseSensor",
         "EnvironmentSensor",
         "Controller",
+        "WaterSensor",
+        "LightSensor",
     }
     scenes = await asyncio.to_thread(hub.get_scenes)
     assert [s.info.name for s in scenes] == ["Evening"]

@@ -167,6 +167,14 @@ async def test_devices_appear_from_bridge_devices(setup: Setup) -> None:
         "study-lamp",
         "styrbar-remote",
         "fyrtur-blind",
+        "aqara-double-rocker",
+        "aqara-d1-double-rocker",
+        "aqara-leak-sensor",
+        "aqara-vibration-sensor",
+        "aqara-smart-plug",
+        "aqara-radiator-thermostat",
+        "tradfri-colour-bulb",
+        "tradfri-remote",
     }
     assert all(d["integration"] == "zigbee2mqtt" and d["available"] for d in devices.values())
     lamp = devices["study-lamp"]
@@ -476,7 +484,7 @@ async def test_malformed_payloads_are_logged_and_ignored(
         assert any(topic in r.getMessage() and problem in r.getMessage() for r in caplog.records), (
             f"no warning naming {topic!r} with {problem!r} in:\n{text}"
         )
-    assert len(setup.hub.registry.devices) == 7
+    assert len(setup.hub.registry.devices) == 15
     assert all(d.available for d in setup.z2m.devices)
 
 
@@ -490,7 +498,7 @@ async def test_bridge_appears_late_and_goes_away(
         z2m = hub.integrations["zigbee2mqtt"]
         async with hub.bus.stream(REGISTRY_CHANGED) as changes, Z2MSimulator(mosquitto, base_topic):
             await next_event(changes)
-            await wait_for(lambda: len(z2m.devices) == 7, "all devices")
+            await wait_for(lambda: len(z2m.devices) == 15, "all devices")
             await wait_for(lambda: all(d.available for d in z2m.devices), "available")
             await hub.commands.set("tradfri-bulb/light/on", True)
         # A clean Zigbee2MQTT stop says offline on bridge/state.

@@ -83,8 +83,16 @@ async def test_retained_bridge_topics(
         "RTCGQ11LM",
         "MCCGQ11LM",
         "WXKG11LM",
+        "WXKG02LM_rev2",
+        "WXKG07LM",
+        "SJCGQ11LM",
+        "DJT11LM",
+        "SP-EUC01",
+        "SRTS-A01",
         "LED1545G12",
-        "E2001/E2002",
+        "LED1624G9",
+        "E1524/E1810",
+        "E2001/E2002/E2313",
         "E1757",
     }
     motion = next(d for d in devices if d["definition"] and d["definition"]["model"] == "RTCGQ11LM")
@@ -159,7 +167,7 @@ async def test_command_line(mqtt: aiomqtt.Client, mosquitto: str, base_topic: st
     try:
         # A fresh interpreter importing the CLI takes a moment.
         devices = await next_on(mqtt, f"{base_topic}/bridge/devices", wait=15)
-        assert len(devices) == 8
+        assert len(devices) == 16  # the coordinator and 15 devices
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = await asyncio.wait_for(process.communicate(), 10)

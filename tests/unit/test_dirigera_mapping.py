@@ -58,6 +58,9 @@ KINDS = [
     ("water_sensor.badring", "submersion-sensor", "submersion-sensor/submersion-state"),
     ("light_controller.styrbar", "remote-control", "battery/battery-level"),
     ("shortcut_controller.somrig_1", "remote-control", "battery/battery-level"),
+    ("light_sensor.placeholder", "illumination-sensor", "illumination-sensor/illumination"),
+    ("water_sensor.sonoff_placeholder", "submersion-sensor", "submersion-sensor/submersion-state"),
+    ("open_close_sensor.sonoff", "magnet-sensor", "magnet-sensor/contact-state"),
 ]
 
 
@@ -73,13 +76,25 @@ def test_each_recorded_device_gets_a_spec(fixture: str, device_type: str, prop: 
     assert readable["device-information/manufacturer"] == hub_device.attributes["manufacturer"]
 
 
-def test_unknown_kinds_are_not_guessed() -> None:
-    # The upstream fixture's typo "openclose ensor" with type "sensor": we do not know it.
-    assert mapping.kind_of(device("open_close_sensor.sonoff")) is None
-    assert mapping.kind_of(device("light_sensor.placeholder")) is None
-    fixed = device("open_close_sensor.sonoff")
-    fixed.device_type = "openCloseSensor"
-    assert values(fixed)["magnet-sensor/contact-state"] is True  # isOpen false = closed
+def test_a_sensor_of_an_unknown_device_type_is_known_by_its_reading() -> None:
+    # The upstream fixture's typo "openclose ensor" with type "sensor": its isOpen says it.
+    sonoff = device("open_close_sensor.sonoff")
+    assert spec_of(sonoff)[1].name == "magnet-sensor"
+    assert values(sonoff)["magnet-sensor/contact-state"] is True  # isOpen false = closed
+    light_sensor = device("light_sensor.placeholder")
+    assert spec_of(light_sensor)[1].name == "illumination-sensor"
+    assert values(light_sensor)["illumination-sensor/illumination"] == 21790
+    unknown = device("open_close_sensor.sonoff")
+    unknown.device_type, unknown.type = "speaker", "speaker"
+    assert mapping.kind_of(unknown) is None  # not a sensor: nothing is guessed
+    bare = device("open_close_sensor.sonoff")
+    del bare.attributes["isOpen"]
+    assert mapping.kind_of(bare) is None  # a sensor with no reading we know
+
+
+def test_every_recorded_device_type_is_mapped() -> None:
+    for path in sorted(FIXTURES.glob("*.json")):
+        assert mapping.kind_of(device(path.stem)) is not None, path.stem
 
 
 def test_a_colour_lamp() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -179,8 +180,29 @@ def test_the_sample_home_is_consistent() -> None:
     devices, scenes = payloads.sample_home()
     assert len({d["id"] for d in devices}) == len(devices)
     for device in devices:
-        assert device["id"].endswith("_1")
+        assert re.fullmatch(r"[0-9a-f-]{36}_[1-3]", device["id"])  # <uuid>_<n> as a hub's
         assert device["attributes"]["customName"]
         assert device["capabilities"]["canReceive"][0] == "customName"
     assert payloads.device_id("Lamp") == payloads.device_id("Lamp")
     assert HubState(devices, scenes).scenes
+
+
+def test_a_motion_sensor_goes_quiet_after_its_on_duration() -> None:
+    devices = [payloads.motion_sensor("Hall", None), *payloads.vallhorn("Landing", None)]
+    state = HubState(devices)
+    frames: list[dict[str, Any]] = []
+    state.listeners.append(frames.append)
+    hall, landing = devices[0]["id"], devices[1]["id"]
+    state.set_attributes(hall, isDetected=True)
+    state.set_attributes(landing, isDetected=True)
+    state.step(100.0)
+    state.set_attributes(landing, isDetected=True)  # seen again: its 120 s start anew
+    state.step(30.0)  # 130 s: the hall sensor's 120 s are over
+    assert state.attributes(hall)["isDetected"] is False
+    assert state.attributes(landing)["isDetected"] is True
+    state.step(100.0)
+    assert state.attributes(landing)["isDetected"] is False
+    quiet = [
+        f["data"]["id"] for f in frames if f["data"].get("attributes") == {"isDetected": False}
+    ]
+    assert quiet == [hall, landing]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from homeweave.integrations.zigbee2mqtt.exposes import build_model
+from homeweave.integrations.zigbee2mqtt.exposes import action_event, build_model
 from homeweave.integrations.zigbee2mqtt.mapping import decode_state, encode_writes
 from homeweave.model import Access, Format, Value, ValueRange, catalog_spec
 
@@ -81,7 +81,8 @@ def test_light_becomes_the_standard_light_service() -> None:
     assert kelvin.unit == "kelvin"
     assert kelvin.value_range is not None
     assert (kelvin.value_range.min, kelvin.value_range.max) == (2203, 4000)
-    assert [p.key for p in light.properties] == ["on", "brightness", "color-temperature"]
+    # the color_xy composite is our one colour property, 0xRRGGBB
+    assert [p.key for p in light.properties] == ["on", "brightness", "color-temperature", "color"]
     assert spec.service("zigbee").property("link-quality").format is Format.UINT8
     assert model.info == {1: "V", 2: "M1", 3: "0x0000000000000001", 4: "1.0"}
 
@@ -93,7 +94,7 @@ def test_light_becomes_the_standard_light_service() -> None:
     decoded = decode_state(model.mapping, {"state": "OFF", "color_temp": 370, "x": 1})
     values = {(b.siid, b.piid): v for b, v in decoded.values}
     assert values == {(light.iid, on.iid): False, (light.iid, kelvin.iid): 2703}
-    assert model.mapping.gettable_keys() == ["brightness", "color_temp", "state"]
+    assert model.mapping.gettable_keys() == ["brightness", "color", "color_temp", "state"]
 
 
 def test_climate_cover_switch_and_access_bits() -> None:
@@ -232,3 +233,89 @@ def test_any_exposes_give_a_valid_spec_and_any_state_decodes(
     for binding, value in decoded.values:
         assert isinstance(value, bool | int | float | str)
         assert binding.key in payload
+
+
+COLOR_LIGHT = {
+    "type": "light",
+    "features": [
+        {"type": "binary", "name": "state", "property": "state", "value_on": "ON",
+         "value_off": "OFF", "access": 7},
+        {"type": "composite", "name": "color_hs", "property": "color", "access": 7, "features": [
+            {"type": "numeric", "name": "hue", "property": "hue", "access": 7},
+            {"type": "numeric", "name": "saturation", "property": "saturation", "access": 7}]},
+        {"type": "composite", "name": "color_xy", "property": "color", "access": 7, "features": [
+            {"type": "numeric", "name": "x", "property": "x", "access": 7},
+            {"type": "numeric", "name": "y", "property": "y", "access": 7}]},
+    ],
+}  # fmt: skip
+
+
+def test_a_lamp_with_hue_saturation_and_xy_gets_one_colour() -> None:
+    model = build_model(device([COLOR_LIGHT]))
+    light = model.spec.service("light")
+    color = light.property("color")
+    assert [p.key for p in light.properties] == ["on", "color"]
+    assert (color.unit, color.writable) == ("rgb", True)
+    # the first composite listed (hue/saturation here) is what /set takes
+    assert encode_writes(model.mapping, [(light.iid, color.iid, 0xFF0000)]) == {
+        "color": {"hue": 0, "saturation": 100}
+    }
+    decoded = decode_state(model.mapping, {"color": {"hue": 240, "saturation": 100}})
+    assert [v for _, v in decoded.values] == [0x0000FF]
+    decoded = decode_state(model.mapping, {"color": {"x": 0.64, "y": 0.33, "hue": 240}})
+    red = decoded.values[0][1]
+    assert isinstance(red, int)
+    assert red >> 16 == 0xFF
+    assert red & 0xFF < 0x20
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["x", "y", "hue", "saturation", "z"]), inner, max_size=4),
+    max_leaves=8,
+))  # fmt: skip
+@settings(max_examples=200)
+@example({"x": 1e308, "y": 1e-308})
+@example({"x": -5, "y": 2})
+def test_any_reported_colour_is_a_colour_or_a_problem(raw: Any) -> None:
+    model = build_model(device([COLOR_LIGHT]))
+    decoded = decode_state(model.mapping, {"color": raw})
+    if decoded.problems:
+        assert decoded.values == []
+    else:
+        (value,) = [v for _, v in decoded.values]
+        assert isinstance(value, int)
+        assert 0 <= value <= 0xFFFFFF
+
+
+@pytest.mark.parametrize(
+    ("value", "event"),
+    [
+        ("single", "click"),
+        ("single_left", "click-left"),
+        ("double_both", "double-click-both"),
+        ("hold_right", "long-press-right"),
+        ("brightness_up_click", "brightness-up-click"),
+        ("arrow_left_hold", "arrow-left-hold"),
+        ("vibration", "vibration"),
+    ],
+)
+def test_action_values_as_event_names(value: str, event: str) -> None:
+    assert action_event(value) == event
+
+
+def test_a_vibration_sensors_knocks_are_its_own_events() -> None:
+    exposes = [
+        {"type": "binary", "name": "vibration", "property": "vibration", "value_on": True,
+         "value_off": False, "access": 1},
+        {"type": "enum", "name": "action", "property": "action", "access": 1,
+         "category": "diagnostic", "values": ["vibration", "tilt", "drop"]},
+    ]  # fmt: skip
+    model = build_model(device(exposes))
+    assert model.spec.name == "vibration-sensor"
+    service = model.spec.service("vibration-sensor")
+    assert [e.name for e in service.events] == ["vibration", "tilt", "drop"]
+    decoded = decode_state(model.mapping, {"action": "drop", "vibration": True})
+    assert decoded.events == [(service.iid, 3)]
+    assert [v for _, v in decoded.values] == [True]

@@ -395,6 +395,32 @@ WATER_SENSOR = _sensor(
     _bool("waterLeakDetected", default=False),
 )
 
+
+def _lux_range(attrs: Attributes) -> Range | None:
+    """0 up to the most the light sensor says it can measure (``maxIlluminance``)."""
+    top = attrs.get("maxIlluminance")
+    if isinstance(top, bool) or not isinstance(top, int | float) or top <= 0:
+        return None
+    return (0, top, 1)
+
+
+LIGHT_SENSOR = Kind(
+    "illumination-sensor",
+    (
+        INFO,
+        Svc(
+            2,
+            "illumination-sensor",
+            (
+                _p(1, "illumination", "illuminance", _int("illuminance"), always=True,
+                   dynamic_range=_lux_range),
+            ),
+        ),
+        _battery(3),
+    ),
+)  # fmt: skip
+
+
 _PM25 = _p(1, "pm2.5-density", "currentPM25", _float("currentPM25"))
 
 AIR_MONITOR = Kind(
@@ -488,6 +514,7 @@ DEVICE_TYPES: dict[str, Kind] = {
     "openCloseSensor": CONTACT_SENSOR,
     "environmentSensor": AIR_MONITOR,
     "waterSensor": WATER_SENSOR,
+    "lightSensor": LIGHT_SENSOR,
     "lightController": REMOTE,
     "shortcutController": REMOTE,
     "blindsController": REMOTE,
@@ -506,9 +533,25 @@ TYPES: dict[str, Kind] = {
 """Fallback on the coarser ``type`` when the ``deviceType`` is one we do not know."""
 
 
+SENSOR_READINGS: tuple[tuple[str, Kind], ...] = (
+    ("waterLeakDetected", WATER_SENSOR),
+    ("isOpen", CONTACT_SENSOR),
+    ("isDetected", MOTION_SENSOR),
+    ("currentPM25", AIR_MONITOR),
+    ("vocIndex", AIR_MONITOR),
+    ("currentTemperature", AIR_MONITOR),
+    ("illuminance", LIGHT_SENSOR),
+)
+"""A ``sensor`` whose ``deviceType`` we do not know, by the reading it carries (first match);
+the dirigera library's own test data has an open/close sensor typed ``openclose ensor``."""
+
+
 def kind_of(device: Device) -> Kind | None:
     """Which of our kinds a hub device is, or None if we do not support it."""
-    return DEVICE_TYPES.get(device.device_type) or TYPES.get(device.type)
+    known = DEVICE_TYPES.get(device.device_type) or TYPES.get(device.type)
+    if known is not None or device.type != "sensor":
+        return known
+    return next((kind for key, kind in SENSOR_READINGS if key in device.attributes), None)
 
 
 # --- spec generation ------------------------------------------------------------------------------

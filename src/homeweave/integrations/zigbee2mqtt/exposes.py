@@ -118,6 +118,16 @@ GENERIC: dict[str, Semantic] = {
         "magnet-sensor", "contact-state", events={True: "close", False: "open"}, direct=True
     ),
     "water_leak": Semantic("submersion-sensor", "submersion-state"),
+    "vibration": Semantic("vibration-sensor", "vibration-state"),
+    "strength": Semantic("vibration-sensor", "vibration-strength"),
+    "sensitivity": Semantic("vibration-sensor", "sensitivity"),
+    "angle_x": Semantic("vibration-sensor", "angle-x"),
+    "angle_y": Semantic("vibration-sensor", "angle-y"),
+    "angle_z": Semantic("vibration-sensor", "angle-z"),
+    "x_axis": Semantic("vibration-sensor", "x-axis"),
+    "y_axis": Semantic("vibration-sensor", "y-axis"),
+    "z_axis": Semantic("vibration-sensor", "z-axis"),
+    "child_lock": Semantic("physical-controls-locked", "physical-controls-locked"),
     "smoke": Semantic("smoke-sensor", "smoke-status"),
     "power": Semantic("power-consumption", "electric-power"),
     "energy": Semantic("power-consumption", "power-consumption"),
@@ -136,6 +146,25 @@ ACTION_EVENTS: dict[str, str] = {
     "release": "release",
 }
 ACTION_SERVICE = "switch-sensor"
+
+# A device with one of these top-level exposes has its ``action`` events in that service.
+ACTION_SERVICES: dict[str, str] = {"vibration": "vibration-sensor"}
+
+# A light's colour composites, by expose name, and what their ``/set`` takes.
+COLOR_SPACES: dict[str, str] = {"color_xy": "xy", "color_hs": "hs"}
+
+
+def action_event(value: str) -> str:
+    """The event name of an ``action`` value: ``single`` -> ``click``; a value of a
+    double rocker or a multi-button remote keeps its button: ``double_left`` ->
+    ``double-click-left``, ``hold_both`` -> ``long-press-both``; others are slugged."""
+    if value in ACTION_EVENTS:
+        return ACTION_EVENTS[value]
+    press, _, button = value.partition("_")
+    if button and press in ACTION_EVENTS:
+        return f"{ACTION_EVENTS[press]}-{slug(button)}"
+    return slug(value)
+
 
 # Unmapped top-level properties go to a service for their category.
 CATEGORY_SERVICES: dict[str | None, str] = {
@@ -159,6 +188,7 @@ DEVICE_TYPES: list[tuple[str, str]] = [
     ("motion-sensor", "motion-sensor"),
     ("magnet-sensor", "magnet-sensor"),
     ("submersion-sensor", "submersion-sensor"),
+    ("vibration-sensor", "vibration-sensor"),
     ("smoke-sensor", "smoke-sensor"),
     ("switch-sensor", "remote-control"),
     ("illumination-sensor", "illumination-sensor"),
@@ -217,6 +247,9 @@ class _Exposes:
         self.product = product
         self.services: dict[tuple[str, str | None], _Service] = {}
         self.actions: list[ActionEvents] = []
+        self.action_service = ACTION_SERVICE
+        """Where ``action`` values become events: a vibration sensor's knocks are not button
+        presses."""
 
     def service(self, name: str, endpoint: str | None) -> _Service:
         key = (name, endpoint)
@@ -228,7 +261,10 @@ class _Exposes:
         kind = expose.get("type")
         name = str(expose.get("name") or expose.get("property") or "")
         if kind == "enum" and name == "action" and specific is None:
-            self.add_action(expose)
+            self.add_action(expose, self.action_service)
+            return
+        if kind == "composite" and specific == "light" and name in COLOR_SPACES:
+            self.add_color(expose)
             return
         if kind not in ("binary", "numeric", "enum", "text") or not expose.get("property"):
             _LOGGER.debug("expose %r of type %r not mapped", name, kind)
@@ -279,13 +315,39 @@ class _Exposes:
         service = CATEGORY_SERVICES.get(category if isinstance(category, str) else None)
         return Semantic(service or CATEGORY_SERVICES[None], slug(name))
 
-    def add_action(self, expose: Mapping[str, Any]) -> None:
+    def add_color(self, expose: Mapping[str, Any]) -> None:
+        """A light's ``color_xy`` / ``color_hs`` composite as our one ``color`` (0xRRGGBB)."""
+        service = self.service("light", _endpoint(expose))
+        if "color" in service.names:  # a lamp with both: the first one listed is used
+            return
+        service.names.add("color")
+        bits = _bits(expose)
+        known = standard("property", "color")
+        shape: dict[str, Any] = {
+            "format": "uint32",
+            "access": _access(bits),
+            "unit": "rgb",
+            "value_range": known.value_range if known is not None else (0, 0xFFFFFF, 1),
+        }
+        binding = Binding(
+            siid=service.siid,
+            piid=service.next_piid(),
+            key=str(expose.get("property") or "color"),
+            kind=Kind.COLOR,
+            reported=bool(bits & (ACCESS_STATE | ACCESS_GET)),
+            writable=bool(bits & ACCESS_SET),
+            gettable=bool(bits & ACCESS_GET),
+            color_space=COLOR_SPACES[str(expose.get("name"))],
+        )
+        service.props.append(_Prop("color", "Color", shape, binding))
+
+    def add_action(self, expose: Mapping[str, Any], service_name: str = ACTION_SERVICE) -> None:
         values = [v for v in expose.get("values") or [] if isinstance(v, str) and v]
-        service = self.service(ACTION_SERVICE, _endpoint(expose))
+        service = self.service(service_name, _endpoint(expose))
         codes = []
         for value in values:
             eiid = service.next_eiid()
-            event_name = ACTION_EVENTS.get(value, slug(value))
+            event_name = action_event(value)
             service.events.append(_Event(eiid, event_name, value))
             codes.append((value, eiid))
         self.actions.append(ActionEvents(str(expose["property"]), service.siid, tuple(codes)))
@@ -458,7 +520,11 @@ def build_model(device: Mapping[str, Any]) -> ZigbeeModel:
     vendor = str(definition.get("vendor") or "")
     collected = _Exposes(f"z2m-{slug(vendor)}-{slug(model)}")
     exposes = definition.get("exposes")
-    for expose in exposes if isinstance(exposes, Sequence) else []:
+    exposes = exposes if isinstance(exposes, Sequence) else []
+    for expose in exposes:
+        if isinstance(expose, Mapping) and expose.get("name") in ACTION_SERVICES:
+            collected.action_service = ACTION_SERVICES[str(expose["name"])]
+    for expose in exposes:
         if not isinstance(expose, Mapping):
             continue
         features = expose.get("features")

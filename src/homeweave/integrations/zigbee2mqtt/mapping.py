@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from homeweave.model import Value
+from homeweave.model.color import XY, hs_from_rgb, rgb_from_hs, rgb_to_xy, xy_to_rgb
 
 
 class Kind(StrEnum):
@@ -20,6 +21,7 @@ class Kind(StrEnum):
     NUMERIC = "numeric"
     ENUM = "enum"
     TEXT = "text"
+    COLOR = "color"  # a composite color_xy / color_hs, as our 0xRRGGBB
 
 
 class ScaleKind(StrEnum):
@@ -73,6 +75,7 @@ class Binding:
     scale: Scale | None = None
     limits: tuple[float | None, float | None] = (None, None)  # their min, max (for writes)
     edge_events: tuple[tuple[Value, int], ...] = ()  # our new value -> eiid, on a change
+    color_space: str = "xy"  # COLOR: what /set takes, "xy" ({x, y}) or "hs" ({hue, saturation})
 
     def to_ours(self, raw: object) -> Value:
         """Their value as ours; WrongValue when it does not fit."""
@@ -80,6 +83,8 @@ class Binding:
             return _binary_to_ours(self, raw)
         if self.kind is Kind.NUMERIC:
             return _numeric_to_ours(self, raw)
+        if self.kind is Kind.COLOR:
+            return _color_to_ours(raw)
         if self.kind is Kind.ENUM:
             code = dict(self.codes).get(raw) if isinstance(raw, str) else None
             if code is None:
@@ -98,6 +103,12 @@ class Binding:
             return names[int(value)]
         if self.kind is Kind.TEXT:
             return str(value)
+        if self.kind is Kind.COLOR:
+            if self.color_space == "hs":
+                hue, saturation = hs_from_rgb(int(value))
+                return {"hue": round(hue), "saturation": round(saturation * 100)}
+            x, y = rgb_to_xy(int(value))
+            return {"x": x, "y": y}
         number = float(value)
         if self.scale is not None:
             number = self.scale.to_theirs(number)
@@ -117,6 +128,25 @@ def _binary_to_ours(binding: Binding, raw: object) -> bool:
         elif type(raw) is type(theirs) and raw == theirs:
             return ours
     raise WrongValue(f"expected {binding.value_on!r} or {binding.value_off!r}, got {raw!r}")
+
+
+def _color_to_ours(raw: object) -> int:
+    """A reported ``color`` object (x/y, or hue/saturation in degrees and percent) as
+    0xRRGGBB at full brightness; x/y wins when both are reported, as the lamp works in it."""
+    if isinstance(raw, Mapping):
+        x, y = _finite(raw.get("x")), _finite(raw.get("y"))
+        if x is not None and y is not None and 0 <= x <= 1 and 0 <= y <= 1:
+            return xy_to_rgb(XY(x, y))
+        hue, saturation = _finite(raw.get("hue")), _finite(raw.get("saturation"))
+        if hue is not None and saturation is not None:
+            return rgb_from_hs(hue % 360, min(max(saturation, 0.0), 100.0) / 100)
+    raise WrongValue(f"expected a colour as x/y or hue/saturation, got {raw!r}")
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def _numeric_to_ours(binding: Binding, raw: object) -> int | float:

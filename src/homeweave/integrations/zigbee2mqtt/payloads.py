@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from homeweave.protocols.zigbee2mqtt.client import Received
@@ -61,4 +62,6 @@ def same(reported: Any, sent: Any) -> bool:
         if isinstance(sent, bool) or isinstance(reported, bool):
             return sent is reported
         return abs(reported - sent) <= 1e-6 * max(1.0, abs(sent))
+    if isinstance(sent, Mapping) and isinstance(reported, Mapping):  # a colour's x/y
+        return all(k in reported and same(reported[k], v) for k, v in sent.items())
     return bool(reported == sent)

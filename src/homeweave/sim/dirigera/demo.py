@@ -1,5 +1,6 @@
 """The demo's IKEA corner: a simulated DIRIGERA hub with lamps, a blind and an outlet in the
-demo's rooms, plus a remote and a door sensor the integration discovers by itself."""
+demo's rooms, plus the rest of the line (purifier, air and leak sensors, motion and door
+sensors, remotes, shortcut buttons) that the integration discovers by itself."""
 
 from __future__ import annotations
 
@@ -51,10 +52,19 @@ def configured(rooms: Rooms) -> list[tuple[str, str, str, payloads.Payload]]:
 
 
 def discovered(rooms: Rooms) -> list[payloads.Payload]:
-    """Hub devices left out of the config: registered at run time."""
+    """Hub devices left out of the config: registered at run time (one of every other kind
+    the hub has, so the demo shows the whole IKEA line)."""
     return [
         payloads.remote("Hallway remote", rooms["hallway"]),
         payloads.open_close_sensor("Balcony door", rooms["living-room"]),
+        payloads.air_purifier("STARKVIND", rooms["living-room"]),
+        payloads.environment_sensor("VINDSTYRKA", rooms["bedroom"]),
+        payloads.water_sensor("Dishwasher leak sensor", rooms["kitchen"]),
+        payloads.motion_sensor("Kitchen motion", rooms["kitchen"]),
+        payloads.light_controller("Study remote", rooms["study"]),
+        payloads.outlet("Study lamp plug", rooms["study"]),
+        *payloads.vallhorn("Hallway VALLHORN", rooms["hallway"]),
+        *payloads.shortcut_buttons("Bedroom shortcut", rooms["bedroom"]),
     ]
 
 

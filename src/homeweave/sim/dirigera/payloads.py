@@ -330,6 +330,115 @@ def remote(name: str, where: Payload | None, *, ident: str | None = None) -> Pay
     )
 
 
+def water_sensor(
+    name: str, where: Payload | None, *, leak: bool = False, ident: str | None = None
+) -> Payload:
+    """A BADRING water leakage sensor (``waterLeakDetected``), dry unless ``leak``."""
+    return _device(
+        name,
+        where,
+        type_="sensor",
+        device_type="waterSensor",
+        model="BADRING Water Leakage Sensor",
+        product_code="E2202",
+        firmware="1.0.7",
+        attributes={
+            "batteryPercentage": 100,
+            "waterLeakDetected": leak,
+            "permittingJoin": False,
+            **_ota(),
+        },
+        can_receive=[],
+        ident=ident,
+    )
+
+
+def light_controller(name: str, where: Payload | None, *, ident: str | None = None) -> Payload:
+    """A STYRBAR remote that switches and dims the lamps it is linked to (presses arrive as
+    ``remotePressEvent``; it reports ``isOn`` of what it controls)."""
+    return _device(
+        name,
+        where,
+        type_="controller",
+        device_type="lightController",
+        model="TRADFRI STYRBAR",
+        product_code="E2001",
+        firmware="2.4.5",
+        attributes={
+            "isOn": False,
+            "batteryPercentage": 90,
+            "permittingJoin": False,
+            **_ota(),
+        },
+        can_receive=[],
+        can_send=["isOn", "lightLevel"],
+        ident=ident,
+    )
+
+
+def shortcut_buttons(name: str, where: Payload | None) -> list[Payload]:
+    """A SOMRIG shortcut button: one hub device per button (``_1``, ``_2``) sharing a
+    ``relationId``, as the hub lists it."""
+    relation = device_id(name).removesuffix("_1")
+    buttons = []
+    for number in (1, 2):
+        button = remote(f"{name} {number}", where, ident=f"{relation}_{number}")
+        button["relationId"] = relation
+        button["attributes"]["switchLabel"] = f"Shortcut {number}"
+        if number == 2:
+            del button["attributes"]["batteryPercentage"]  # the battery is on the first
+        buttons.append(button)
+    return buttons
+
+
+def vallhorn(name: str, where: Payload | None, *, lux: int = 120) -> list[Payload]:
+    """A VALLHORN motion sensor: a ``motionSensor`` (``isDetected``) and its ``lightSensor``
+    (``illuminance``) as two hub devices with one ``relationId``."""
+    relation = device_id(name).removesuffix("_1")
+    motion = _device(
+        name,
+        where,
+        type_="sensor",
+        device_type="motionSensor",
+        model="VALLHORN Wireless Motion Sensor",
+        product_code="E2134",
+        firmware="1.0.64",
+        attributes={
+            "batteryPercentage": 96,
+            "isOn": False,
+            "isDetected": False,
+            "permittingJoin": False,
+            **_ota(),
+            "sensorConfig": {"scheduleOn": False, "onDuration": 120},
+            "circadianPresets": [],
+        },
+        can_receive=[],
+        can_send=["isOn", "lightLevel"],
+        ident=f"{relation}_1",
+    )
+    light = _device(
+        f"{name} light",
+        where,
+        type_="sensor",
+        device_type="lightSensor",
+        model="VALLHORN Wireless Motion Sensor",
+        product_code="E2134",
+        firmware="1.0.64",
+        attributes={
+            "batteryPercentage": 96,
+            "illuminance": lux,
+            "maxIlluminance": 40001,
+            "minIlluminance": 1,
+            "permittingJoin": False,
+        },
+        can_receive=[],
+        ident=f"{relation}_3",
+    )
+    for part in (motion, light):
+        part["relationId"] = relation
+    return [motion, light]
+
+
 def scene(name: str, actions: list[Payload]) -> Payload:
     """A user scene started from the app; ``actions`` are ``{"deviceId", "attributes"}``."""
     ident = str(uuid.uuid5(_NAMESPACE, "scene:" + name))
@@ -352,21 +461,27 @@ def scene(name: str, actions: list[Payload]) -> Payload:
 
 def sample_home() -> tuple[list[Payload], list[Payload]]:
     """Devices and scenes of ``homeweave sim dirigera``: one of each kind we support."""
-    living, bedroom, hall = (
+    living, bedroom, hall, bath = (
         room("Living room"),
         room("Bedroom", "rooms_bed", "ikea_yellow_no_24"),
         room("Hallway", "rooms_door", "ikea_beige_1"),
+        room("Bathroom", "rooms_washing_machine", "ikea_pink_no_8"),
     )
     devices = [
         light("Sofa lamp", living, is_on=True, level=60),
         light("Bedside lamp", bedroom, color=False),
         outlet("TV plug", living, is_on=True, load=85.0),
+        outlet("Desk plug", bedroom),
         blinds("Bedroom blind", bedroom),
         air_purifier("Air purifier", living),
         motion_sensor("Hall motion", hall),
         open_close_sensor("Front door", hall),
         environment_sensor("Air quality", living),
         remote("Sofa button", living),
+        *shortcut_buttons("Hall shortcut", hall),
+        water_sensor("Bath leak sensor", bath),
+        light_controller("Bedroom remote", bedroom),
+        *vallhorn("Landing motion", hall),
     ]
     evening = scene(
         "Evening",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -93,6 +94,10 @@ RULES: dict[str, Check] = {
 """Allowed values per writable attribute; an attribute not listed takes any JSON scalar."""
 
 FAN_SPEEDS = {"off": 0, "auto": 1, "on": 1, "low": 10, "medium": 25, "high": 50}
+MOTION_HOLD = 60.0
+"""Seconds a motion sensor without a configured ``onDuration`` reports motion after the last."""
+PM25_CLEAN, PM25_OUTDOOR = 1.0, 12.0
+"""µg/m³ a running purifier brings a room down to, and what it drifts back to without one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,10 +238,16 @@ class HubState:
         self._emit("deviceRemoved", self._head(device))
 
     def step(self, dt: float) -> None:
-        """Let ``dt`` seconds pass: blinds travel toward their targets."""
+        """Let ``dt`` seconds pass: blinds travel toward their targets, air purifiers clean
+        the air (PM2.5 falls while the fan runs, creeps back while it is off) and wear their
+        filters, and a motion sensor that saw motion goes quiet after its on-duration."""
         for device in self.devices.values():
             if device.get("deviceType") == "blinds":
                 self._travel(device, dt)
+            elif device.get("deviceType") == "airPurifier":
+                self._purify(device, dt)
+            elif device["attributes"].get("isDetected") is True:
+                self._settle(device, dt)
 
     # --- internals -----------------------------------------------------------------------------
     def _change(self, device: Payload, written: Payload, *, echo: bool) -> None:
@@ -247,6 +258,8 @@ class HubState:
         self._meter(device, written)
         if "blindsCurrentLevel" in written:
             self._positions.pop(device["id"], None)
+        if written.get("isDetected") is True:  # motion again: the on-duration starts anew
+            self._positions.pop(device["id"] + ":detected", None)
         changed = {k: v for k, v in attrs.items() if before.get(k) != v}
         if echo:  # a write is reported back whole, changed or not
             changed.update({k: attrs[k] for k in written})
@@ -279,6 +292,47 @@ class HubState:
             changes["blindsCurrentLevel"] = level
         if abs(target - position) < 1e-9:
             changes["blindsState"] = "stopped"
+        if changes:
+            self._change(device, changes, echo=False)
+
+    def _settle(self, device: Payload, dt: float) -> None:
+        attrs = device["attributes"]
+        config = attrs.get("sensorConfig")
+        hold = config.get("onDuration") if isinstance(config, Mapping) else None
+        hold = hold if isinstance(hold, int | float) and hold > 0 else MOTION_HOLD
+        key = device["id"] + ":detected"
+        seen = self._positions.get(key, 0.0) + dt
+        if seen < hold:
+            self._positions[key] = seen
+            return
+        self._positions.pop(key, None)
+        self._change(device, {"isDetected": False}, echo=False)
+
+    def _purify(self, device: Payload, dt: float) -> None:
+        attrs = device["attributes"]
+        key = device["id"] + ":pm25"
+        pm25 = self._positions.get(key, float(attrs.get("currentPM25", 0)))
+        speed = attrs.get("motorState", 0) if attrs.get("fanMode") != "off" else 0
+        if isinstance(speed, int) and speed > 0:
+            # a well-mixed room: each minute the fan replaces a share of the air by its speed
+            pm25 = PM25_CLEAN + (pm25 - PM25_CLEAN) * math.exp(-speed * dt / 600)
+            minutes = self._positions.get(device["id"] + ":minutes", 0.0) + dt / 60
+            whole = int(minutes)
+            self._positions[device["id"] + ":minutes"] = minutes - whole
+        else:
+            pm25 = PM25_OUTDOOR + (pm25 - PM25_OUTDOOR) * math.exp(-dt / 3600)
+            whole = 0
+        self._positions[key] = pm25
+        changes: Payload = {}
+        if round(pm25) != attrs.get("currentPM25"):
+            changes["currentPM25"] = round(pm25)
+        if whole:
+            changes["motorRuntime"] = int(attrs.get("motorRuntime", 0)) + whole
+            elapsed = int(attrs.get("filterElapsedTime", 0)) + whole
+            changes["filterElapsedTime"] = elapsed
+            lifetime = attrs.get("filterLifetime")
+            if isinstance(lifetime, int) and elapsed >= lifetime:
+                changes["filterAlarmStatus"] = True
         if changes:
             self._change(device, changes, echo=False)
 

@@ -7,12 +7,14 @@ publishes. Unknown or invalid attributes produce the errors Zigbee2MQTT logs.
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.sim.zigbee2mqtt.devices import Definition
+from homeweave.sim.zigbee2mqtt.exposes import SET, STATE
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Rates:
     occupancy_timeout: float = 90.0  # seconds without motion until occupancy false
     contact_rate: float = 0.002  # chance per second that the door opens or closes
     blind_speed: float = 10.0  # percent per second
+    leak_rate: float = 0.0001  # chance per second that a leak starts (or dries up)
+    vibration_rate: float = 0.002  # chance per second of a knock on the vibration sensor
+    vibration_timeout: float = 90.0  # seconds until ``vibration`` falls back to false
+    heating_rate: float = 0.01  # degrees per second a radiator warms its room toward the setpoint
 
 
 @dataclass
@@ -50,11 +56,13 @@ class Outcome:
 
 
 Setter = Callable[[SimDevice, dict[str, Any]], Outcome]
-Stepper = Callable[[SimDevice, float, random.Random, Rates], bool]
+Stepper = Callable[[SimDevice, float, random.Random, Rates], bool | dict[str, Any]]
+"""Moves a device on in time; true (or transient keys to add, such as an ``action``) when it
+reports."""
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)
 
@@ -63,25 +71,120 @@ def _no_converter(key: str, value: Any) -> tuple[str, str]:
     return key, f"No converter available for '{key}' ({json.dumps(value)})"
 
 
-def _read_only(device: SimDevice, payload: dict[str, Any]) -> Outcome:
-    return Outcome([_no_converter(key, value) for key, value in payload.items()], report=False)
-
-
 def _still(device: SimDevice, dt: float, rng: random.Random, rates: Rates) -> bool:
     return False
 
 
+# --- any settable expose, checked against its definition ---------------------------------------
+def _checked(expose: dict[str, Any], value: Any) -> tuple[Any, str | None]:
+    """``value`` as the expose takes it, or the problem Zigbee2MQTT reports."""
+    key = str(expose.get("property") or expose.get("name"))
+    kind = expose.get("type")
+    if kind == "binary":
+        on, off, toggle = (
+            expose.get("value_on"),
+            expose.get("value_off"),
+            expose.get("value_toggle"),
+        )
+        for accepted in (on, off):
+            if value == accepted or (
+                isinstance(value, str) and isinstance(accepted, str) and value.upper() == accepted
+            ):
+                return accepted, None
+        if toggle is not None and isinstance(value, str) and value.upper() == str(toggle):
+            return toggle, None
+        return None, f"Invalid value {json.dumps(value)} for '{key}'"
+    if kind == "enum":
+        values = list(expose.get("values") or [])
+        if value in values:
+            return value, None
+        return (
+            None,
+            f"'{key}' expected one of {', '.join(map(str, values))}, got {json.dumps(value)}",
+        )
+    if kind == "numeric":
+        number = _number(value)
+        low, high = _number(expose.get("value_min")), _number(expose.get("value_max"))
+        if (
+            number is None
+            or (low is not None and number < low)
+            or (high is not None and number > high)
+        ):
+            wanted = f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
+            return None, f"Invalid value {json.dumps(value)} for '{key}', expected {wanted}"
+        return value, None
+    if kind == "text":
+        return (value, None) if isinstance(value, str) else (None, f"'{key}' expects text")
+    return None, _no_converter(key, value)[1]
+
+
+def _set_one(device: SimDevice, key: str, value: Any) -> str | None:
+    """Apply one attribute through its expose; the error Zigbee2MQTT logs, or None."""
+    expose = device.definition.expose(key)
+    if expose is None or not _bits(expose) & SET:
+        return _no_converter(key, value)[1]
+    checked, problem = _checked(expose, value)
+    if problem is not None:
+        return problem
+    if _bits(expose) & STATE:  # write-only ones (identify, calibrate ...) are commands
+        if checked == expose.get("value_toggle") and expose.get("type") == "binary":
+            on = device.state.get(key) == expose.get("value_on")
+            checked = expose.get("value_off") if on else expose.get("value_on")
+        device.state[key] = checked
+    return None
+
+
+def _bits(expose: dict[str, Any]) -> int:
+    bits = expose.get("access")
+    return bits if isinstance(bits, int) else STATE
+
+
+def _generic_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
+    """Set what the device's exposes say is settable; refuse the rest with Zigbee2MQTT's
+    messages. Publishes the state if anything was applied."""
+    errors = []
+    for key, value in payload.items():
+        problem = _set_one(device, key, value)
+        if problem is not None:
+            errors.append((key, problem))
+    return Outcome(errors, report=len(errors) < len(payload))
+
+
 # --- IKEA TRÅDFRI bulb ------------------------------------------------------------------------
-_COLOR_TEMP_PRESETS = {"coolest": 250, "cool": 250, "neutral": 370, "warm": 454, "warmest": 454}
-_POWER_ON = ("off", "on", "toggle", "previous")
 _IGNORED = ("transition", "effect", "identify")
 
 
-def _mired(value: Any) -> int | None:
-    if isinstance(value, str):
-        return _COLOR_TEMP_PRESETS.get(value.lower())
-    number = _number(value)
-    return None if number is None else int(min(max(round(number), 250), 454))
+def _mired(device: SimDevice, key: str, value: Any) -> int | None:
+    """A colour temperature (a number or a preset name) clamped to the lamp's range, as the
+    converter does."""
+    expose = device.definition.expose(key) or {}
+    presets = {str(p.get("name")): p.get("value") for p in expose.get("presets") or ()}
+    number = _number(presets.get(value.lower()) if isinstance(value, str) else value)
+    if number is None:
+        return None
+    low, high = _number(expose.get("value_min")) or 250.0, _number(expose.get("value_max")) or 454.0
+    return int(min(max(round(number), low), high))
+
+
+def _color(device: SimDevice, value: Any) -> str | None:
+    """``color`` as x/y (what the TRÅDFRI colour bulbs take) or hue/saturation."""
+    if device.definition.expose("color") is None:
+        return _no_converter("color", value)[1]
+    if isinstance(value, dict) and {"x", "y"} <= value.keys():
+        x, y = _number(value["x"]), _number(value["y"])
+        if x is None or y is None or not (0 <= x <= 1 and 0 <= y <= 1):
+            return f"Invalid value {json.dumps(value)} for 'color'"
+        device.state.update(color={"x": round(x, 4), "y": round(y, 4)}, color_mode="xy")
+        return None
+    if isinstance(value, dict) and {"hue", "saturation"} <= value.keys():
+        hue, saturation = _number(value["hue"]), _number(value["saturation"])
+        if hue is None or saturation is None:
+            return f"Invalid value {json.dumps(value)} for 'color'"
+        device.state.update(color={"hue": hue, "saturation": saturation}, color_mode="hs")
+        return None
+    return (
+        f"Value '{json.dumps(value)}' for 'color' is not supported, expected x/y or hue/saturation"
+    )
 
 
 def _on_off_brightness(device: SimDevice, payload: dict[str, Any]) -> str | None:
@@ -133,21 +236,18 @@ def _bulb_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
                 problem = f"Invalid value {json.dumps(value)} for 'brightness_step'"
             else:
                 _bulb_level(device, step + float(device.state.get("brightness", 0)))
+        elif key == "color":
+            problem = _color(device, value)
         elif key in ("color_temp", "color_temp_startup"):
-            mired = _mired(value)  # clamped to the lamp's range, as the converter does
+            mired = _mired(device, key, value)
             if mired is None:
                 problem = f"Invalid value {json.dumps(value)} for '{key}'"
             else:
                 device.state[key] = mired
                 if key == "color_temp":
                     device.state["color_mode"] = "color_temp"
-        elif key == "power_on_behavior":
-            if value not in _POWER_ON:
-                problem = f"Invalid value {json.dumps(value)} for 'power_on_behavior'"
-            else:
-                device.state[key] = value
         elif key not in _IGNORED:
-            problem = _no_converter(key, value)[1]
+            problem = _set_one(device, key, value)
         if problem:
             errors.append((key, problem))
             refused += 1
@@ -243,11 +343,78 @@ def _contact_step(device: SimDevice, dt: float, rng: random.Random, rates: Rates
     return False
 
 
+def _leak_step(device: SimDevice, dt: float, rng: random.Random, rates: Rates) -> bool:
+    if rng.random() < rates.leak_rate * dt:
+        device.state["water_leak"] = not device.state.get("water_leak", False)
+        return True
+    return False
+
+
+def _vibration_step(
+    device: SimDevice, dt: float, rng: random.Random, rates: Rates
+) -> bool | dict[str, Any]:
+    """A knock now and then (an ``action`` and ``vibration`` true, with its strength), then
+    ``vibration`` false again after the timeout, as the converter's timer does."""
+    memory = device.memory
+    memory["since"] = memory.get("since", 0.0) + dt
+    if rng.random() < rates.vibration_rate * dt:
+        memory["since"] = 0.0
+        device.state.update(vibration=True, strength=rng.randint(5, 120))
+        return {"action": "vibration"}
+    if device.state.get("vibration") and memory["since"] >= rates.vibration_timeout:
+        device.state["vibration"] = False
+        return True
+    return False
+
+
+# --- Aqara smart plug: draws its load while on, and counts the energy --------------------------
+def _plug_set(device: SimDevice, payload: dict[str, Any]) -> Outcome:
+    outcome = _generic_set(device, payload)
+    _plug_load(device)
+    return outcome
+
+
+def _plug_load(device: SimDevice) -> None:
+    on = device.state.get("state") == "ON"
+    load = device.definition.load if on else 0.0
+    voltage = _number(device.state.get("voltage")) or 230.0
+    device.state.update(power=round(load, 1), current=round(load / voltage, 3))
+
+
+def _plug_step(device: SimDevice, dt: float, rng: random.Random, rates: Rates) -> bool:
+    energy = device.memory.get("energy", float(device.state.get("energy", 0.0)))
+    energy += float(device.state.get("power", 0.0)) * dt / 3_600_000  # W·s -> kWh
+    device.memory["energy"] = energy
+    device.state["energy"] = round(energy, 3)
+    return _every(device, dt, rates.report_interval)
+
+
+def _every(device: SimDevice, dt: float, interval: float) -> bool:
+    device.memory["since"] = device.memory.get("since", 0.0) + dt
+    if device.memory["since"] < interval:
+        return False
+    device.memory["since"] = 0.0
+    return True
+
+
+# --- Aqara radiator thermostat: the room warms toward the setpoint while it heats -------------
+def _thermostat_step(device: SimDevice, dt: float, rng: random.Random, rates: Rates) -> bool:
+    state = device.state
+    current = device.memory.get("exact", float(state.get("local_temperature", 18.0)))
+    heating = state.get("system_mode") == "heat" and not state.get("window_open")
+    target = float(state.get("occupied_heating_setpoint", 20.0)) if heating else 16.0
+    step = rates.heating_rate * dt if heating else rates.heating_rate * dt / 4
+    current += max(-step, min(step, target - current))
+    device.memory["exact"] = current
+    state["local_temperature"] = round(current, 1)
+    return _every(device, dt, rates.report_interval)
+
+
 @dataclass(frozen=True)
 class Behaviour:
     """How a kind of device reacts to ``/set`` and how it changes by itself over time."""
 
-    on_set: Setter = _read_only
+    on_set: Setter = _generic_set
     step: Stepper = _still
 
 
@@ -259,6 +426,10 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "contact": Behaviour(step=_contact_step),
     "button": Behaviour(),
     "remote": Behaviour(),
+    "leak": Behaviour(step=_leak_step),
+    "vibration": Behaviour(step=_vibration_step),
+    "plug": Behaviour(on_set=_plug_set, step=_plug_step),
+    "thermostat": Behaviour(step=_thermostat_step),
 }
 
 

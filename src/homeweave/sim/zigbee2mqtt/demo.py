@@ -24,6 +24,14 @@ DEMO_ZIGBEE: dict[str, tuple[str, str, str]] = {
     "TRADFRI bulb": ("study-lamp", "study", "Study lamp"),
     "STYRBAR remote": ("living-room-remote", "living-room", "Living room remote"),
     "FYRTUR blind": ("study-blind", "study", "Study blind"),
+    "Aqara double rocker": ("living-room-rocker", "living-room", "Living room double rocker"),
+    "Aqara D1 double rocker": ("bedroom-rocker", "bedroom", "Bedroom double rocker"),
+    "Aqara leak sensor": ("kitchen-leak", "kitchen", "Kitchen sink leak sensor"),
+    "Aqara vibration sensor": ("kitchen-washer", "kitchen", "Washing machine vibration"),
+    "Aqara smart plug": ("living-room-plug", "living-room", "Living room TV plug"),
+    "Aqara radiator thermostat": ("bedroom-radiator", "bedroom", "Bedroom radiator"),
+    "TRADFRI colour bulb": ("living-room-colour-lamp", "living-room", "Living room colour lamp"),
+    "TRADFRI remote": ("bedroom-remote", "bedroom", "Bedroom remote"),
 }
 
 
@@ -37,7 +45,14 @@ async def demo_part(stack: AsyncExitStack) -> DemoPart:
         BASE_TOPIC,
         tick=1.0,
         retain_state=True,
-        rates=Rates(report_interval=10.0, motion_rate=0.02, occupancy_timeout=30.0),
+        # no random leaks in the demo (an alarm nobody caused); the washer knocks now and then
+        rates=Rates(
+            report_interval=10.0,
+            motion_rate=0.02,
+            occupancy_timeout=30.0,
+            leak_rate=0.0,
+            vibration_rate=0.005,
+        ),
     )
     await stack.enter_async_context(simulator)
     stack.push_async_callback(simulator.clear_retained)

@@ -1,33 +1,28 @@
-"""The simulated Zigbee network: seven real Aqara and IKEA devices as Zigbee2MQTT describes them.
+"""The simulated Zigbee network: real Aqara and IKEA devices as Zigbee2MQTT describes them.
 
-Device differences are data: each definition says how Zigbee2MQTT 1.x and 2.x describe it
-(``exposes``) and what state it starts in; ``behaviour`` names how it acts (behaviours.py).
+Devices are data, not code: ``definitions/<model>.json`` holds each model's definition as
+zigbee-herdsman-converters publishes it (``exposes``, ``options``; see definitions/SOURCE.md)
+plus a ``simulator`` part saying what the device reports about itself, what state it starts
+in and which behaviour (behaviours.py) it acts by. ``definitions/network.json`` places them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from homeweave.sim.zigbee2mqtt.exposes import (
-    ALL,
-    SET,
-    STATE,
-    STATE_GET,
-    STATE_SET,
-    Expose,
-    action,
-    battery,
-    binary,
-    device_temperature,
-    enum,
-    linkquality,
-    numeric,
-    power_outage_count,
-    specific,
-    voltage,
-)
+from homeweave.sim.zigbee2mqtt.exposes import Expose, linkquality
+
+DATA = "definitions"
+NETWORK_FILE = "network.json"
+
+
+class DefinitionError(ValueError):
+    """A definition file that is not what the simulator needs."""
 
 
 @dataclass(frozen=True)
@@ -40,294 +35,79 @@ class Definition:
     model_id: str  # the Zigbee modelID the device reports
     manufacturer: str  # the Zigbee manufacturerName
     behaviour: str
-    exposes: Callable[[int], list[Expose]]  # by Zigbee2MQTT major version
+    published: list[Expose]  # the exposes as zigbee-herdsman-converters gives them (2.x)
     initial: dict[str, Any]
     device_type: str = "EndDevice"
     power_source: str = "Battery"
     software_build_id: str = ""
     date_code: str = ""
     options: list[Expose] = field(default_factory=list)
+    v1_replace: dict[str, list[Expose]] = field(default_factory=dict)
+    """Exposes that Zigbee2MQTT 1.x describes differently, by name."""
+    load: float = 0.0
+    """Watts a metering plug draws while on."""
+
+    def exposes(self, version: int) -> list[Expose]:
+        """The exposes as Zigbee2MQTT ``version`` (1 or 2) lists them in ``bridge/devices``;
+        Zigbee2MQTT adds ``linkquality`` to every device."""
+        listed: list[Expose] = []
+        for expose in self.published:
+            name = expose.get("name")
+            if version < 2 and isinstance(name, str) and name in self.v1_replace:
+                listed += copy.deepcopy(self.v1_replace[name])
+            else:
+                listed.append(copy.deepcopy(expose))
+        return [*listed, linkquality()]
+
+    def expose(self, name: str) -> Expose | None:
+        """The published expose (top level or a feature of a specific one) called ``name``."""
+        for expose in self.published:
+            if expose.get("name") == name or expose.get("property") == name:
+                return expose
+            for feature in expose.get("features") or ():
+                if feature.get("name") == name or feature.get("property") == name:
+                    return dict(feature)
+        return None
 
 
-def _aqara_common() -> list[Expose]:
-    return [battery(), voltage()]
-
-
-def _aqara_tail() -> list[Expose]:
-    return [device_temperature(), power_outage_count(), linkquality()]
-
-
-def _weather(version: int) -> list[Expose]:
-    return [
-        *_aqara_common(),
-        numeric("temperature", STATE, unit="°C", description="Measured temperature value"),
-        numeric("humidity", STATE, unit="%", description="Measured relative humidity"),
-        numeric("pressure", STATE, unit="hPa", description="The measured atmospheric pressure"),
-        linkquality(),
-    ]
-
-
-def _motion(version: int) -> list[Expose]:
-    if version >= 2:  # 2.0 "the big cleanup": illuminance is in lux, illuminance_lux is gone
-        light = [numeric("illuminance", STATE, unit="lx", description="Measured illuminance")]
-    else:
-        light = [
-            numeric("illuminance", STATE, description="Raw measured illuminance"),
-            numeric("illuminance_lux", STATE, unit="lx", description="Measured illuminance in lux"),
-        ]
-    return [
-        *_aqara_common(),
-        binary(
-            "occupancy",
-            STATE,
-            True,
-            False,
-            description="Indicates whether the device detected occupancy",
-        ),
-        *light,
-        *_aqara_tail(),
-    ]
-
-
-def _contact(version: int) -> list[Expose]:
-    return [
-        *_aqara_common(),
-        binary(
-            "contact",
-            STATE,
-            False,
-            True,
-            description="Indicates if the contact is closed (= true) or open (= false)",
-        ),
-        *_aqara_tail(),
-    ]
-
-
-def _button(version: int) -> list[Expose]:
-    values = ["single", "double", "triple", "quadruple", "hold", "release"]
-    return [*_aqara_common(), action(values), *_aqara_tail()]
-
-
-def _bulb(version: int) -> list[Expose]:
-    presets = [
-        {"name": "coolest", "value": 250, "description": "Coolest temperature supported"},
-        {
-            "name": "cool",
-            "value": 250,
-            "description": "Cool temperature (250 mireds / 4000 Kelvin)",
-        },
-        {
-            "name": "neutral",
-            "value": 370,
-            "description": "Neutral temperature (370 mireds / 2700 Kelvin)",
-        },
-        {
-            "name": "warm",
-            "value": 454,
-            "description": "Warm temperature (454 mireds / 2200 Kelvin)",
-        },
-        {"name": "warmest", "value": 454, "description": "Warmest temperature supported"},
-    ]
-    light = specific(
-        "light",
-        [
-            binary(
-                "state",
-                ALL,
-                "ON",
-                "OFF",
-                value_toggle="TOGGLE",
-                description="On/off state of this light",
-            ),
-            numeric(
-                "brightness",
-                ALL,
-                value_min=0,
-                value_max=254,
-                description="Brightness of this light",
-            ),
-            numeric(
-                "color_temp",
-                ALL,
-                unit="mired",
-                value_min=250,
-                value_max=454,
-                presets=presets,
-                label="Color temp",
-                description="Color temperature of this light",
-            ),
-            numeric(
-                "color_temp_startup",
-                ALL,
-                unit="mired",
-                value_min=250,
-                value_max=454,
-                label="Color temp startup",
-                description="Color temperature after cold power on of this light",
-            ),
-        ],
-    )
-    extra = [
-        enum(
-            "effect",
-            SET,
-            ["blink", "breathe", "okay", "channel_change", "finish_effect", "stop_effect"],
-            description="Triggers an effect on the light (e.g. make light blink for a few seconds)",
-        ),
-        enum(
-            "power_on_behavior",
-            ALL,
-            ["off", "on", "toggle", "previous"],
-            label="Power-on behavior",
-            description="Controls the behavior when the device is powered on after power loss",
-            category="config",
-        ),
-    ]
-    if version >= 2:
-        extra.append(
-            enum(
-                "identify",
-                SET,
-                ["identify"],
-                description="Initiate device identification",
-                category="config",
-            )
+def parse_definition(document: Any) -> Definition:
+    """A definition file's content as a Definition; DefinitionError if it lacks a part."""
+    try:
+        sim = document["simulator"]
+        return Definition(
+            model=str(document["model"]),
+            vendor=str(document["vendor"]),
+            description=str(document["description"]),
+            model_id=str(sim["zigbee_model"]),
+            manufacturer=str(sim["manufacturer"]),
+            behaviour=str(sim["behaviour"]),
+            published=list(document["exposes"]),
+            initial=dict(sim["initial"]),
+            device_type=str(sim.get("device_type", "EndDevice")),
+            power_source=str(sim.get("power_source", "Battery")),
+            software_build_id=str(sim.get("software_build_id", "")),
+            date_code=str(sim.get("date_code", "")),
+            options=list(document.get("options", [])),
+            v1_replace={k: list(v) for k, v in sim.get("v1", {}).get("replace", {}).items()},
+            load=float(sim.get("load", 0.0)),
         )
-    return [light, *extra, linkquality()]
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise DefinitionError(f"not a simulator definition: {exc!r}") from exc
 
 
-def _styrbar(version: int) -> list[Expose]:
-    values = [
-        "on",
-        "off",
-        "brightness_move_up",
-        "brightness_move_down",
-        "brightness_stop",
-        "arrow_left_click",
-        "arrow_right_click",
-        "arrow_left_hold",
-        "arrow_right_hold",
-        "arrow_left_release",
-        "arrow_right_release",
-    ]
-    return [battery(STATE_GET), action(values), linkquality()]
+def _read(name: str) -> Any:
+    return json.loads(resources.files(__package__).joinpath(DATA, name).read_text("utf-8"))
 
 
-def _blind(version: int) -> list[Expose]:
-    cover = specific(
-        "cover",
-        [
-            enum("state", STATE_SET, ["OPEN", "CLOSE", "STOP"]),
-            numeric(
-                "position",
-                ALL,
-                unit="%",
-                value_min=0,
-                value_max=100,
-                description="Position of this cover",
-            ),
-        ],
-    )
-    return [cover, battery(STATE_GET), linkquality()]
-
-
-DEFINITIONS: dict[str, Definition] = {
-    "WSDCGQ11LM": Definition(
-        model="WSDCGQ11LM",
-        vendor="Aqara",
-        description="Temperature, humidity and pressure sensor",
-        model_id="lumi.weather",
-        manufacturer="LUMI",
-        behaviour="climate",
-        exposes=_weather,
-        initial={
-            "temperature": 21.3,
-            "humidity": 46.2,
-            "pressure": 1012.4,
-            "battery": 97,
-            "voltage": 3005,
-        },
-        software_build_id="3000-0001",
-    ),
-    "RTCGQ11LM": Definition(
-        model="RTCGQ11LM",
-        vendor="Aqara",
-        description="Motion sensor",
-        model_id="lumi.sensor_motion.aq2",
-        manufacturer="LUMI",
-        behaviour="motion",
-        exposes=_motion,
-        initial={"occupancy": False, "illuminance": 120, "battery": 100, "voltage": 3025},
-        software_build_id="3000-0001",
-    ),
-    "MCCGQ11LM": Definition(
-        model="MCCGQ11LM",
-        vendor="Aqara",
-        description="Door and window sensor",
-        model_id="lumi.sensor_magnet.aq2",
-        manufacturer="LUMI",
-        behaviour="contact",
-        exposes=_contact,
-        initial={"contact": True, "battery": 100, "voltage": 3035},
-        software_build_id="3000-0001",
-    ),
-    "WXKG11LM": Definition(
-        model="WXKG11LM",
-        vendor="Aqara",
-        description="Wireless mini switch",
-        model_id="lumi.remote.b1acn01",
-        manufacturer="LUMI",
-        behaviour="button",
-        exposes=_button,
-        initial={"battery": 100, "voltage": 3042},
-        software_build_id="3000-0001",
-    ),
-    "LED1545G12": Definition(
-        model="LED1545G12",
-        vendor="IKEA",
-        description="TRADFRI bulb E26/E27, white spectrum, globe, opal, 980 lm",
-        model_id="TRADFRI bulb E27 WS opal 980lm",
-        manufacturer="IKEA of Sweden",
-        behaviour="bulb",
-        exposes=_bulb,
-        initial={
-            "state": "OFF",
-            "brightness": 254,
-            "color_temp": 370,
-            "color_mode": "color_temp",
-            "color_temp_startup": 370,
-            "power_on_behavior": "previous",
-        },
-        device_type="Router",
-        power_source="Mains (single phase)",
-        software_build_id="2.3.093",
-        date_code="20200122",
-    ),
-    "E2001/E2002": Definition(
-        model="E2001/E2002",
-        vendor="IKEA",
-        description="STYRBAR remote control",
-        model_id="Remote Control N2",
-        manufacturer="IKEA of Sweden",
-        behaviour="remote",
-        exposes=_styrbar,
-        initial={"battery": 87},
-        software_build_id="2.4.5",
-        date_code="20211209",
-    ),
-    "E1757": Definition(
-        model="E1757",
-        vendor="IKEA",
-        description="FYRTUR roller blind",
-        model_id="FYRTUR block-out roller blind",
-        manufacturer="IKEA of Sweden",
-        behaviour="blind",
-        exposes=_blind,
-        initial={"position": 100, "state": "OPEN", "battery": 78},
-        software_build_id="2.2.009",
-        date_code="20190311",
-    ),
-}
+@cache
+def definitions() -> dict[str, Definition]:
+    """Every model the simulator knows, by Zigbee2MQTT model name."""
+    found: dict[str, Definition] = {}
+    for entry in sorted(resources.files(__package__).joinpath(DATA).iterdir(), key=str):
+        if entry.name.endswith(".json") and entry.name != NETWORK_FILE:
+            definition = parse_definition(_read(entry.name))
+            found[definition.model] = definition
+    return found
 
 
 @dataclass(frozen=True)
@@ -340,14 +120,15 @@ class Placement:
     network_address: int
 
 
-# The default network: every definition once.
-NETWORK: list[Placement] = [
-    Placement("WSDCGQ11LM", "Aqara climate sensor", "0x00158d0001a2b3c1", 0x1A01),
-    Placement("RTCGQ11LM", "Aqara motion sensor", "0x00158d0001a2b3c2", 0x1A02),
-    Placement("MCCGQ11LM", "Aqara door sensor", "0x00158d0001a2b3c3", 0x1A03),
-    Placement("WXKG11LM", "Aqara button", "0x00158d0001a2b3c4", 0x1A04),
-    Placement("LED1545G12", "TRADFRI bulb", "0x000d6ffffe1a2b01", 0x2B01),
-    Placement("E2001/E2002", "STYRBAR remote", "0x000d6ffffe1a2b02", 0x2B02),
-    Placement("E1757", "FYRTUR blind", "0x000d6ffffe1a2b03", 0x2B03),
-]
-COORDINATOR_IEEE = "0x00124b0018e2a8f0"
+def _network() -> tuple[str, list[Placement]]:
+    document = _read(NETWORK_FILE)
+    places = [
+        Placement(d["model"], d["friendly_name"], d["ieee"], int(d["network_address"]))
+        for d in document["devices"]
+    ]
+    return str(document["coordinator"]), places
+
+
+DEFINITIONS: dict[str, Definition] = definitions()
+COORDINATOR_IEEE, NETWORK = _network()
+"""The default network: every definition once."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import json
 import logging
 import random
@@ -91,7 +92,7 @@ class Z2MSimulator:
                 place.friendly_name,
                 place.network_address,
                 definition,
-                dict(definition.initial),
+                copy.deepcopy(definition.initial),
             )
         self.permit_join_until = 0.0
         self.commands: list[tuple[str, dict[str, Any]]] = []  # every /set applied, in order
@@ -164,14 +165,17 @@ class Z2MSimulator:
     async def step(self, seconds: float) -> None:
         """Move simulated time on: sensors drift and report, blinds move."""
         for device in list(self.devices.values()):
-            if behaviour_of(device).step(device, seconds, self.rng, self.rates):
-                await self._report(device)
+            reported = behaviour_of(device).step(device, seconds, self.rng, self.rates)
+            if reported:
+                await self._report(device, reported if isinstance(reported, dict) else None)
 
     async def join(self, model: str, friendly_name: str, ieee: str) -> None:
         """A new device joins the network: announced on bridge/event, then bridge/devices."""
         definition = DEFINITIONS[model]
         address = 0x3000 + len(self.devices)
-        device = SimDevice(ieee, friendly_name, address, definition, dict(definition.initial))
+        device = SimDevice(
+            ieee, friendly_name, address, definition, copy.deepcopy(definition.initial)
+        )
         self.devices[friendly_name] = device
         event = {
             "type": "device_joined",
