@@ -67,6 +67,10 @@ class Integration(ABC, Generic[OptionsT]):
     async def teardown(self) -> None:
         """Stop every task and close every connection."""
 
+    def recheck(self, device: Device) -> None:
+        """A command was refused because ``device`` is marked unavailable: look again soon if
+        the integration can (a poller asks now rather than at its next turn). Must not block."""
+
     @abstractmethod
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
         """Send validated writes to one device and wait for its confirmation."""

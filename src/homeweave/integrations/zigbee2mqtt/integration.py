@@ -114,6 +114,9 @@ class Zigbee2MqttIntegration(Integration[Z2MOptions]):
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
         """Publish one ``/set`` and wait until the device reports the written values."""
         zigbee = self.directory.of(device)
+        available, reason = self.messages.availability(zigbee)
+        if not available:  # known down now (the broker, the bridge, the device): no waiting
+            raise DeviceUnavailable(device.id, reason)
 
         def topic() -> str:
             current = self.zigbee.get(zigbee.ieee, zigbee)  # renamed meanwhile?
