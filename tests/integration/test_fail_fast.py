@@ -142,6 +142,13 @@ async def test_an_unavailable_miio_device_answers_503_without_a_packet(tmp_path:
         # The refusal let the poller look again now rather than at its next turn.
         await until(lambda: wire.hellos > hellos, "a fresh poll after the refusal")
 
+        # miIO has nothing to pair: a clear 409, and its status is plain.
+        response = await client.post("/api/integrations/miio/pair")
+        assert response.status_code == 409
+        assert response.json()["error"] == "the miio integration has nothing to pair"
+        status = (await client.get("/api/integrations/miio")).json()
+        assert (status["state"], status["can_pair"], status["available"]) == ("running", False, 0)
+
 
 async def test_a_zigbee_device_answers_503_while_its_broker_is_down(
     private_mosquitto: services.PrivateMosquitto, tmp_path: Path

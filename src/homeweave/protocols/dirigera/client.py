@@ -255,7 +255,7 @@ class DirigeraClient:
             return "the hub closed the connection"
         if isinstance(exc, TimeoutError):
             return f"no answer within {self.timeout:g} s"
-        if isinstance(exc, OSError) and exc.errno in errno.errorcode:
+        if isinstance(exc, OSError) and exc.errno is not None and exc.errno in errno.errorcode:
             return os.strerror(exc.errno)
         return str(exc) or type(exc).__name__
 
