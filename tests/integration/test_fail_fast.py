@@ -172,6 +172,9 @@ async def test_a_zigbee_device_answers_503_while_its_broker_is_down(
             # The reason the device was marked, not "no answer within 10 s" after waiting.
             assert error.startswith("device 'tradfri-bulb' is unavailable: lost the MQTT broker")
             assert "object at 0x" not in error
+            status = (await client.get("/api/integrations/zigbee2mqtt")).json()
+            assert status["state"] == "unreachable"
+            assert status["reason"].startswith("no connection to the MQTT broker mqtt://")
 
             await asyncio.to_thread(private_mosquitto.start)
             back = await next_event(availability)
