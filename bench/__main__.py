@@ -10,7 +10,17 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import api_latency, automation, dirigera_hub, hue, miio, startup, state_updates, z2m
+from bench import (
+    api_latency,
+    automation,
+    dirigera_hub,
+    fail_fast,
+    hue,
+    miio,
+    startup,
+    state_updates,
+    z2m,
+)
 
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
@@ -21,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "z2m": lambda quick: z2m.main(),
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
+    "fail_fast": fail_fast.main,
 }
 
 
