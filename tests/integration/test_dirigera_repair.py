@@ -66,6 +66,10 @@ async def test_a_hub_that_forgot_the_token_needs_pairing_and_the_cli_pairs_it_ag
         lamp = hub.registry.device(LAMP)
         await until(hub, lambda: lamp.available)
         assert (await client.get("/api/integrations/dirigera")).json()["state"] == "connected"
+        already = await asyncio.to_thread(cli(client, "pair", "dirigera"))
+        assert already.exit_code == 0, already.output
+        assert "is paired and connected" in already.output
+        assert lamp.available  # a connected hub is left alone
 
         caplog.set_level(logging.WARNING)
         await sim.restart(forget_credentials=True)  # reset: every token forgotten

@@ -195,7 +195,10 @@ class DirigeraIntegration(Integration[Settings]):
 
     async def pair(self) -> str:
         """Pair again: ask the hub for a code and wait for its action button in the background
-        (the connection with the old token stops meanwhile); return what to do."""
+        (the connection with the old token stops meanwhile); return what to do. A hub that is
+        connected is left alone."""
+        if self.connected:
+            return f"the DIRIGERA hub at {self.settings.host} is paired and connected"
         if self._pairing is None or self._pairing.done():
             self._pair_failure = None
             await self._stop_connection()
