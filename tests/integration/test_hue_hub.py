@@ -369,7 +369,8 @@ async def test_pairing_with_the_link_button_and_the_stored_key(
         assert hue(hub).status().state == "pairing"
         lamp = hub.registry.device(PLAY)
         assert not lamp.available
-        assert "press the link button" in lamp.unavailable_reason
+        assert lamp.unavailable_reason.startswith("needs pairing: press the link button")
+        assert hue(hub).status().reason == lamp.unavailable_reason
         sim.state.press_link_button()
         await until(hub, lambda: hub.registry.device(PLAY).available)
     stored = json.loads(key_file.read_text())

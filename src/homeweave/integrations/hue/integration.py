@@ -259,7 +259,7 @@ class HueIntegration(Integration[HueOptions]):
         if stored is not None:
             return stored
         self.phase = "pairing"
-        reason = f"press the link button on the Hue bridge at {host} to pair"
+        reason = f"needs pairing: press the link button on the Hue bridge at {host} to pair"
         self._set_all_available(False, reason)
         self._attempted.set()
         _LOGGER.warning("Hue bridge %s at %s: %s", self.bridge_id, host, reason)
