@@ -15,6 +15,7 @@ from bench import (
     automation,
     dirigera_hub,
     durability,
+    fail_fast,
     hue,
     miio,
     startup,
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "z2m": lambda quick: z2m.main(),
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
+    "fail_fast": fail_fast.main,
 }
 
 

@@ -180,3 +180,31 @@ async def test_hostile_json_is_refused_with_400(sim: DirigeraSimulator) -> None:
             async with asyncio.timeout(5):
                 answer = await ws.receive_json()
     assert (answer["type"], answer["id"]) == ("pong", "after")  # still connected
+
+
+async def test_a_hub_that_is_gone_or_another_is_said_in_words(sim: DirigeraSimulator) -> None:
+    port, pinned = sim.port, sim.fingerprint
+    await sim.stop()
+    async with DirigeraClient(
+        "127.0.0.1", token=sim.token, port=port, fingerprint=pinned, timeout=5
+    ) as gone:
+        with pytest.raises(HubConnectionError) as refused:
+            await gone.devices()
+        with pytest.raises(HubConnectionError) as no_stream:
+            async with gone.events():
+                pass
+    # aiohttp's own text would show "ssl:<aiohttp.client_reqrep.Fingerprint object at 0x...>".
+    assert str(refused.value) == (
+        f"GET https://127.0.0.1:{port}/v1/devices failed: "
+        f"cannot connect to 127.0.0.1:{port}: Connection refused"
+    )
+    assert str(no_stream.value).endswith(f"cannot connect to 127.0.0.1:{port}: Connection refused")
+
+    await sim.start()
+    other = "00" * 32  # a hub with another certificate than the one pinned
+    async with DirigeraClient("127.0.0.1", token=sim.token, port=port, fingerprint=other) as wrong:
+        with pytest.raises(HubConnectionError) as mismatch:
+            await wrong.devices()
+    assert str(mismatch.value).endswith(
+        "failed: the hub's certificate does not match the pinned fingerprint"
+    )

@@ -365,9 +365,11 @@ async def test_a_rejected_token_leaves_devices_offline_with_the_reason(tmp_path:
         async with api_for(config, tmp_path) as (running, client):
             device = running.hub.registry.device(LAMP)
             assert device.available is False
-            assert "rejected the access token" in device.unavailable_reason
+            assert device.unavailable_reason.startswith("needs pairing: ")
+            assert "no longer accepts homeweave's token" in device.unavailable_reason
             response = await client.put(BRIGHTNESS, json={"value": 10})
             assert response.status_code == 503
+            assert "homeweave pair dirigera" in response.json()["error"]
 
 
 async def test_the_demo_has_an_ikea_corner(tmp_path: Path) -> None:

@@ -366,10 +366,11 @@ async def test_pairing_with_the_link_button_and_the_stored_key(
     key_file = tmp_path / "hue-keys.json"
     config = hub_config(sim, key_file=str(key_file))
     async with build_hub(config, data_dir=tmp_path / "one") as hub:
-        assert hue(hub).status == "pairing"
+        assert hue(hub).status().state == "pairing"
         lamp = hub.registry.device(PLAY)
         assert not lamp.available
-        assert "press the link button" in lamp.unavailable_reason
+        assert lamp.unavailable_reason.startswith("needs pairing: press the link button")
+        assert hue(hub).status().reason == lamp.unavailable_reason
         sim.state.press_link_button()
         await until(hub, lambda: hub.registry.device(PLAY).available)
     stored = json.loads(key_file.read_text())
@@ -378,7 +379,7 @@ async def test_pairing_with_the_link_button_and_the_stored_key(
 
     sim.state.release_link_button()
     async with build_hub(config, data_dir=tmp_path / "two") as hub:
-        assert hue(hub).status == "connected"  # the stored key, no button needed
+        assert hue(hub).status().state == "connected"  # the stored key, no button needed
         assert hub.registry.device(PLAY).available
 
     sim.state.app_keys.clear()  # the bridge was reset: the stored key no longer works

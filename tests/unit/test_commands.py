@@ -99,6 +99,10 @@ class FakeIntegration(Integration):
         self.hang = False
         self.fail: Exception | None = None
         self.cancelled = 0
+        self.rechecked: list[str] = []
+
+    def recheck(self, device: Device) -> None:
+        self.rechecked.append(device.id)
 
     async def _answer(self) -> None:
         if self.fail is not None:
@@ -371,3 +375,44 @@ async def test_do_hanging_integration_times_out(commands: Commands, fake: FakeIn
     with pytest.raises(DeviceUnavailable, match=r"no answer within 0\.05 s"):
         await commands.do("vac", "start-sweep")
     assert fake.cancelled == 1
+
+
+# --- known outages fail fast ---------------------------------------------------------------------
+
+
+async def test_a_device_marked_unavailable_is_refused_without_asking_its_integration(
+    commands: Commands, fake: FakeIntegration, registry: Registry
+) -> None:
+    registry.set_available("lamp", False, "lost the MQTT broker: connection refused")
+    registry.set_available("radio", False, "not responding")
+    fake.hang = True  # were it asked, the test would wait for the timeout and see that reason
+    with pytest.raises(DeviceUnavailable) as info:
+        await commands.set("lamp/light/on", True)
+    assert str(info.value) == (
+        "device 'lamp' is unavailable: lost the MQTT broker: connection refused"
+    )
+    with pytest.raises(DeviceUnavailable, match="'radio' is unavailable: not responding"):
+        await commands.do("radio", "scan")
+    with pytest.raises(DeviceUnavailable, match="'lamp' is unavailable: lost the MQTT"):
+        await commands.write("lamp", [PropertyWrite(2, 1, True)])
+    assert (fake.writes, fake.actions) == ([], [])
+    assert fake.rechecked == ["lamp", "radio", "lamp"]  # each refusal lets it look again
+
+
+async def test_bad_values_are_still_named_before_availability(
+    commands: Commands, registry: Registry
+) -> None:
+    registry.set_available("lamp", False, "not responding")
+    with pytest.raises(InvalidValue):
+        await commands.set("lamp/light/brightness", 500)
+
+
+async def test_a_device_back_or_never_marked_is_tried(
+    commands: Commands, fake: FakeIntegration, registry: Registry
+) -> None:
+    await commands.set("thermo/thermostat/on", True)  # never marked: tried
+    registry.set_available("lamp", False, "not responding")
+    registry.set_available("lamp", True)
+    await commands.set("lamp/light/on", True)
+    assert [device for device, _ in fake.writes] == ["thermo", "lamp"]
+    assert fake.rechecked == []

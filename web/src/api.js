@@ -75,4 +75,7 @@ export const api = {
   history: (device, service, prop, start) =>
     request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
   openapi: () => request('GET', '/api/openapi.json'),
+  integrations: () => request('GET', '/api/integrations'),
+  /** Start pairing an integration's hub again; answers `{prompt}` (which button to press). */
+  pair: (name) => request('POST', `/api/integrations/${part(name)}/pair`),
 };

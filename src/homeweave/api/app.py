@@ -14,6 +14,7 @@ from homeweave.api import (
     errors,
     health,
     history,
+    integrations,
     openapi,
     scenes,
     ws,
@@ -55,6 +56,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     errors.install(app)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
+    app.include_router(integrations.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

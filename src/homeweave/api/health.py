@@ -21,4 +21,9 @@ async def health(hub: HubDep) -> schemas.HealthOut:
         version=homeweave.__version__,
         uptime=time.time() - hub.started_at if hub.started_at else 0.0,
         devices=len(hub.registry.devices),
+        needs_pairing=sorted(
+            name
+            for name, integration in hub.integrations.items()
+            if integration.status().state in ("needs pairing", "pairing")
+        ),
     )

@@ -201,12 +201,34 @@ class HistoryOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    """Liveness: the hub's version, uptime in seconds and number of devices."""
+    """Liveness: the hub's version, uptime in seconds, number of devices, and the integrations
+    waiting for a person to pair them (state ``needs pairing`` or ``pairing``)."""
 
     status: str
     version: str
     uptime: float
     devices: int
+    needs_pairing: list[str] = Field(default_factory=list)
+
+
+class IntegrationOut(BaseModel):
+    """One running integration: its state (connected, connecting, unreachable, needs pairing,
+    pairing, running), why if not all is well, and whether ``pair`` applies to it."""
+
+    name: str
+    state: str
+    reason: str
+    can_pair: bool
+    devices: int
+    available: int
+
+
+class PairingOut(BaseModel):
+    """Pairing started (or already under way): what the person must do now."""
+
+    name: str
+    state: str
+    prompt: str
 
 
 class DryRunBody(Body):

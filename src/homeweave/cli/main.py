@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from homeweave.cli import automations, devices, registry, serve
+from homeweave.cli import automations, devices, pair, registry, serve
 from homeweave.cli.sim import sim
 
 
@@ -25,6 +25,7 @@ for _command in [
     *devices.commands,
     *registry.commands,
     *automations.commands,
+    *pair.commands,
 ]:
     main.add_command(_command)
 

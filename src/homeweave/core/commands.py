@@ -162,9 +162,16 @@ class Commands:
         await self._send(device, call, durable)
 
     def _owner(self, device: Device) -> Integration:
+        """The integration to send to; a device already known to be unavailable (its own
+        silence, or its bridge or broker down) fails at once with the reason it was marked,
+        without a round trip. Only a device marked unavailable is refused: one whose state is
+        not known yet (just added, not polled yet) is tried."""
         owner = self._integrations.get(device.integration)
         if owner is None:
             raise DeviceUnavailable(device.id, f"integration {device.integration!r} is not running")
+        if not device.available:
+            owner.recheck(device)  # it may be back: let the integration look again soon
+            raise DeviceUnavailable(device.id, device.unavailable_reason or "marked unavailable")
         return owner
 
     async def _send(self, device: Device, call: Awaitable[T], durable: bool) -> T:

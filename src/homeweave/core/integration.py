@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Generic
+from typing import ClassVar, Generic, Literal
 
 from pydantic import BaseModel
 from typing_extensions import TypeVar
@@ -16,6 +16,7 @@ from homeweave.core.events import EventBus
 from homeweave.core.plugins import options_class, plugin_class
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
+from homeweave.errors import Conflict
 from homeweave.model import Value
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel, default=BaseModel, covariant=True)
@@ -31,6 +32,22 @@ class HubContext:
     registry: Registry
     states: States
     data_dir: Path | None = None
+
+
+StatusState = Literal[
+    "running", "connecting", "connected", "unreachable", "needs pairing", "pairing"
+]
+"""How an integration stands. ``needs pairing``: its hub or bridge no longer accepts our
+credentials and a person must pair again (``homeweave pair NAME``); ``pairing``: waiting for a
+person to press the hub's button. ``running``: an integration without one connection."""
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """An integration's state and, unless all is well, why, in words."""
+
+    state: StatusState
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,24 @@ class Integration(ABC, Generic[OptionsT]):
 
     async def teardown(self) -> None:
         """Stop every task and close every connection."""
+
+    @property
+    def can_pair(self) -> bool:
+        """Whether ``pair`` means anything here (a hub or bridge paired by a button press)."""
+        return False
+
+    def status(self) -> Status:
+        """The integration's state, for the API and CLI."""
+        return Status("running")
+
+    async def pair(self) -> str:
+        """Start pairing with the hub or bridge (again); return what the person must do now.
+        The result shows in ``status`` (``connected``, or ``needs pairing`` with the reason)."""
+        raise Conflict(f"the {self.name} integration has nothing to pair")
+
+    def recheck(self, device: Device) -> None:
+        """A command was refused because ``device`` is marked unavailable: look again soon if
+        the integration can (a poller asks now rather than at its next turn). Must not block."""
 
     @abstractmethod
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:

@@ -1,5 +1,6 @@
 import { cardModel, find, isActive } from '../capabilities.js';
 import { DeviceCard } from '../components/DeviceCard.jsx';
+import { Pairing } from '../components/Pairing.jsx';
 import { formatValue, hourAtHome } from '../format.js';
 import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
@@ -99,6 +100,7 @@ export function Home() {
             <h1 tabIndex={-1}>{home.name}</h1>
             <Summary home={home} />
           </header>
+          <Pairing />
           {home.rooms.map((room) => (
             <RoomSection key={room.id} room={room} />
           ))}

@@ -5,6 +5,12 @@ apply pushed events until the stream ends; on any failure mark the devices unava
 try again after a jittered, growing delay. Writes are PATCHed and count as done when the hub
 pushes them back (or, if no push comes, when a read of the device shows them).
 
+When the hub forgets our token (reset, restored without its credentials) the connection is
+refused: the integration and its devices are "needs pairing", logged at WARNING, until someone
+pairs again — ``homeweave pair dirigera`` (or ``POST /api/integrations/dirigera/pair``) asks the
+hub for a code and waits ``pairing_timeout`` seconds for its action button to be pressed; the new
+token is stored and the devices come back with a full resync.
+
 Devices in the config name their hub device with ``options: {dirigera_id: ...}``; other hub
 devices are registered at run time where ``core.placement.adopt`` puts them (id from the name,
 room from the ``rooms`` option, a room of the same name, ``default_room``, the first room).
@@ -22,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
-from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.integration import (
+    HubContext,
+    Integration,
+    PropertyWrite,
+    Status,
+    StatusState,
+)
 from homeweave.core.paths import write_private
 from homeweave.core.placement import Found, Rules, adopt
 from homeweave.core.registry import Device
@@ -102,7 +114,11 @@ class DirigeraIntegration(Integration[Settings]):
         self._fitted: dict[str, tuple[DeviceSpec, tuple[tuple[str, ...], frozenset[str]]]] = {}
         self._confirmations: list[_Confirmation] = []
         self._task: asyncio.Task[None] | None = None
+        self._pairing: asyncio.Task[None] | None = None
+        self._pair_failure: str | None = None
+        """Why the last pairing failed, until the next connection works."""
         self._reason = "connecting to the DIRIGERA hub"
+        self._state: Status = Status("connecting", self._reason)
 
     # --- lifecycle -----------------------------------------------------------------------------
     async def setup(self) -> None:
@@ -116,6 +132,13 @@ class DirigeraIntegration(Integration[Settings]):
                     "device %s has no 'dirigera_id' option; it stays offline", device.id
                 )
             self.hub.registry.set_available(device.id, False, self._reason)
+        self._connect()
+        if self.settings.setup_wait > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.setup_wait):
+                    await self.synced.wait()
+
+    def _connect(self) -> None:
         self._task = asyncio.create_task(
             supervise(
                 "dirigera",
@@ -126,18 +149,23 @@ class DirigeraIntegration(Integration[Settings]):
             ),
             name="dirigera-connection",
         )
-        if self.settings.setup_wait > 0:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.settings.setup_wait):
-                    await self.synced.wait()
+
+    async def _stop_connection(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def teardown(self) -> None:
-        """Stop the connection, fail writes still awaiting their push, and close the client."""
-        if self._task is not None:
-            self._task.cancel()
+        """Stop the connection and any pairing, fail writes still awaiting their push, and
+        close the client."""
+        pairing, self._pairing = self._pairing, None
+        if pairing is not None:
+            pairing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await pairing
+        await self._stop_connection()
         for waiting in self._confirmations:
             if not waiting.future.done():
                 waiting.future.set_exception(HubConnectionError("the integration stopped"))
@@ -147,6 +175,71 @@ class DirigeraIntegration(Integration[Settings]):
     def connected(self) -> bool:
         """Whether connected and resynced (the hub's devices read since the last connect)."""
         return self.synced.is_set()
+
+    # --- status and pairing --------------------------------------------------------------------
+    @property
+    def can_pair(self) -> bool:
+        """A DIRIGERA hub pairs by its action button."""
+        return True
+
+    def status(self) -> Status:
+        """Connected, connecting, unreachable, needs pairing or pairing, with the reason."""
+        return self._state
+
+    @property
+    def _prompt(self) -> str:
+        return (
+            f"press the action button on the DIRIGERA hub at {self.settings.host} "
+            f"within {self.settings.pairing_timeout:g} s"
+        )
+
+    async def pair(self) -> str:
+        """Pair again: ask the hub for a code and wait for its action button in the background
+        (the connection with the old token stops meanwhile); return what to do. A hub that is
+        connected is left alone."""
+        if self.connected:
+            return f"the DIRIGERA hub at {self.settings.host} is paired and connected"
+        if self._pairing is None or self._pairing.done():
+            self._pair_failure = None
+            await self._stop_connection()
+            self._disconnected(f"pairing: {self._prompt}", "pairing")
+            self._pairing = asyncio.create_task(self._pair(), name="dirigera-pairing")
+        return self._prompt
+
+    async def _pair(self) -> None:
+        _LOGGER.warning("pairing with the DIRIGERA hub: %s", self._prompt)
+        try:
+            token = await pair(
+                self.client,
+                self.settings.client_name,
+                wait=self.settings.pairing_timeout,
+                interval=min(1.0, self.settings.reconnect_max),
+            )
+        except DirigeraError as exc:
+            why = (
+                "the action button was not pressed in time"
+                if isinstance(exc, PairingTimeout)
+                else f"the hub did not pair: {exc}"
+            )
+            _LOGGER.warning(
+                "pairing with the DIRIGERA hub at %s failed: %s", self.settings.host, why
+            )
+            self._pair_failure = f"pairing failed ({why})"
+            self._needs_pairing(self._pair_failure)
+            self._connect()  # the old token, tried now and then, in case the hub takes it again
+            return
+        await self._keep_token(token)
+        self._state = Status("connecting", "paired; connecting to the DIRIGERA hub")
+        self._connect()
+
+    def _needs_pairing(self, why: str) -> str:
+        reason = (
+            f"needs pairing: {why}; run 'homeweave pair dirigera' and press the hub's action button"
+        )
+        if self._state.state != "needs pairing":  # once per outage, however often it is retried
+            _LOGGER.warning("DIRIGERA hub at %s: %s", self.settings.host, reason)
+        self._disconnected(reason, "needs pairing")
+        return reason
 
     # --- commands ------------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
@@ -204,7 +297,9 @@ class DirigeraIntegration(Integration[Settings]):
             raise DeviceUnavailable(device.id, str(exc)) from None
         except AuthenticationError:
             raise IntegrationError(
-                device.id, "the DIRIGERA hub rejected the access token; pair again"
+                device.id,
+                "the DIRIGERA hub no longer accepts homeweave's token; "
+                "run 'homeweave pair dirigera' and press the hub's action button",
             ) from None
         except ApiError as exc:
             raise IntegrationError(device.id, f"the DIRIGERA hub refused: {exc.message}") from None
@@ -222,6 +317,8 @@ class DirigeraIntegration(Integration[Settings]):
             up()
             self.connections += 1
             self.synced.set()
+            self._state = Status("connected")
+            self._pair_failure = None
             _LOGGER.info("connected to the DIRIGERA hub at %s", self.client.base_url)
             async for event in stream:
                 self._on_event(event)
@@ -229,36 +326,46 @@ class DirigeraIntegration(Integration[Settings]):
     def _lost(self, exc: Exception | None) -> str:
         """Mark the devices unavailable because the connection ended with ``exc``; say why."""
         if isinstance(exc, AuthenticationError):
-            reason = "the DIRIGERA hub rejected the access token; pair again"
-        elif isinstance(exc, PairingTimeout):
+            return self._needs_pairing(
+                self._pair_failure
+                or f"the DIRIGERA hub at {self.settings.host} no longer accepts homeweave's token"
+            )
+        if isinstance(exc, PairingTimeout):  # the first pairing: asked again after a pause
             reason = f"not paired: {exc}"
-        elif isinstance(exc, DirigeraError):
+            self._disconnected(reason, "pairing")
+            return reason
+        if isinstance(exc, DirigeraError):
             reason = f"DIRIGERA hub unreachable: {exc}"
         elif exc is not None:
-            reason = f"DIRIGERA connection failed: {exc!r}"
+            reason = f"DIRIGERA connection failed: {exc}"
         else:
             reason = "DIRIGERA hub unreachable: the event stream ended"
         self._disconnected(reason)
         return reason
 
-    def _disconnected(self, reason: str) -> None:
+    def _disconnected(self, reason: str, state: StatusState = "unreachable") -> None:
         self._reason = reason
+        self._state = Status(state, reason)
         self.synced.clear()
         for device in self.devices:
             self.hub.registry.set_available(device.id, False, reason)
 
-    async def _ensure_token(self) -> None:
-        if self.client.token:
-            return
+    def _token_path(self) -> Path | None:
         path = self.settings.token_file
         if path is None and self.hub.data_dir is not None:
             path = self.hub.data_dir / TOKEN_FILE  # the hub's own data dir, beside its database
+        return path
+
+    async def _ensure_token(self) -> None:
+        if self.client.token:
+            return
+        path = self._token_path()
         if path is not None:
             token = await asyncio.to_thread(_read_token, path)
             if token:
                 self.client.token = token
                 return
-        self._disconnected("waiting for the DIRIGERA hub's action button to be pressed")
+        self._disconnected("waiting for the DIRIGERA hub's action button to be pressed", "pairing")
         token = await pair(
             self.client,
             self.settings.client_name,
@@ -268,11 +375,21 @@ class DirigeraIntegration(Integration[Settings]):
                 self.settings.host,
             ),
         )
+        await self._keep_token(token)
+
+    async def _keep_token(self, token: str) -> None:
+        self.client.token = token
+        path = self._token_path()
         if path is not None:
             await asyncio.to_thread(_write_token, path, token)
             _LOGGER.info("paired with the DIRIGERA hub; token stored in %s", path)
         else:
             _LOGGER.warning("paired with the DIRIGERA hub; set token_file to keep the token")
+        if self.settings.token:
+            _LOGGER.warning(
+                "the 'token' option in integrations.dirigera is the old token: remove it so "
+                "the next start uses the new one"
+            )
 
     # --- state in ------------------------------------------------------------------------------
     def resync(self, devices: Iterable[HubDevice]) -> None:

@@ -27,7 +27,7 @@ from aiohue.errors import AiohueException, Unauthorized  # type: ignore[import-u
 from aiohue.v2.controllers.events import EventType  # type: ignore[import-untyped]
 
 from homeweave.core.events import DEVICE_EVENT, DeviceEvent
-from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.integration import HubContext, Integration, PropertyWrite, Status
 from homeweave.core.paths import default_data_dir
 from homeweave.core.placement import Rules, adopt
 from homeweave.core.registry import Device
@@ -106,8 +106,11 @@ class HueIntegration(Integration[HueOptions]):
         self.bridge: Any | None = None
         """The aiohue HueBridgeV2 while connected."""
         self.bridge_id: str | None = None
-        self.status = "starting"
+        self.phase = "starting"
+        """starting, pairing (the link button awaited), connecting, connected, lost or
+        unreachable."""
         self.connects = 0
+        self._reason = ""
         self._key_stored = False
         self._things: dict[str, Thing] = {}
         self._bound: dict[str, list[Bound]] = {}
@@ -149,6 +152,37 @@ class HueIntegration(Integration[HueOptions]):
         await self._close_bridge()
         await self.queue.close()
 
+    # --- status and pairing --------------------------------------------------------------------
+    @property
+    def can_pair(self) -> bool:
+        """A Hue bridge pairs by its link button (by itself, whenever it has no key for us)."""
+        return True
+
+    def status(self) -> Status:
+        """The connection's phase in the common terms, with the reason devices show."""
+        phase = self.phase
+        if phase == "connected":
+            return Status("connected")
+        reason = self._reason
+        if phase == "pairing":
+            return Status("pairing", reason)
+        if phase in ("starting", "connecting"):
+            return Status(
+                "connecting", reason or f"connecting to the Hue bridge at {self.settings.host}"
+            )
+        return Status("unreachable", reason)
+
+    async def pair(self) -> str:
+        """Nothing to start: the integration pairs by itself whenever the bridge has no key for
+        it; say whether the link button is awaited."""
+        host = self.settings.host
+        if self.phase == "pairing":
+            return f"press the link button on the Hue bridge at {host}"
+        return (
+            f"the Hue bridge at {host} needs no pairing now ({self.phase}); should it forget "
+            "homeweave's key, homeweave waits for its link button by itself"
+        )
+
     async def _connect_and_serve(self, up: Up) -> None:
         """One connection to the bridge, from pairing or connecting until the stream drops."""
         try:
@@ -163,7 +197,7 @@ class HueIntegration(Integration[HueOptions]):
 
     async def _serve(self, up: Up) -> None:
         key = await self._app_key()
-        self.status = "connecting"
+        self.phase = "connecting"
         bridge = self.bridge = HueBridgeV2(self.settings.host, key)
         stream = _Stream()
         watched = (EventType.CONNECTED, EventType.RECONNECTED, EventType.DISCONNECTED)
@@ -177,7 +211,7 @@ class HueIntegration(Integration[HueOptions]):
         self._unsubscribes.append(bridge.subscribe(self._on_resource))
         self._sync()
         self.connects += 1
-        self.status = "connected"
+        self.phase = "connected"
         up()
         self._attempted.set()
         _LOGGER.info("connected to Hue bridge %s at %s", self.bridge_id, self.settings.host)
@@ -185,7 +219,7 @@ class HueIntegration(Integration[HueOptions]):
 
     def _lost(self, exc: Exception | None) -> str:
         """Mark every device unavailable because the connection ended with ``exc``; say why."""
-        self.status = "lost" if exc is None else "unreachable"
+        self.phase = "lost" if exc is None else "unreachable"
         if exc is None:
             reason = "lost the connection to the Hue bridge"
         elif isinstance(exc, Unauthorized) and self._key_stored and self.bridge_id:
@@ -224,8 +258,8 @@ class HueIntegration(Integration[HueOptions]):
         self._key_stored = stored is not None
         if stored is not None:
             return stored
-        self.status = "pairing"
-        reason = f"press the link button on the Hue bridge at {host} to pair"
+        self.phase = "pairing"
+        reason = f"needs pairing: press the link button on the Hue bridge at {host} to pair"
         self._set_all_available(False, reason)
         self._attempted.set()
         _LOGGER.warning("Hue bridge %s at %s: %s", self.bridge_id, host, reason)
@@ -374,6 +408,7 @@ class HueIntegration(Integration[HueOptions]):
         self.hub.registry.set_available(device_id, True)
 
     def _set_all_available(self, available: bool, reason: str) -> None:
+        self._reason = "" if available else reason
         for device in self.devices:
             self.hub.registry.set_available(device.id, available, reason)
 
@@ -421,8 +456,8 @@ class HueIntegration(Integration[HueOptions]):
         return []
 
     def _connected(self, device: Device) -> Thing:
-        if self.bridge is None or self.status != "connected":
-            raise DeviceUnavailable(device.id, f"the Hue bridge is not connected ({self.status})")
+        if self.bridge is None or self.phase != "connected":
+            raise DeviceUnavailable(device.id, f"the Hue bridge is not connected ({self.phase})")
         thing = self._things.get(device.id)
         if thing is None:
             raise DeviceUnavailable(device.id, "not found on the Hue bridge")

@@ -222,6 +222,13 @@ class MiioIntegration(Integration[Settings]):
         link.wake.set()  # an action changes state we cannot predict: read it back now
         return outs
 
+    def recheck(self, device: Device) -> None:
+        """A command found the device unavailable: poll it now rather than at its next retry,
+        so a device that is back is found within one round trip."""
+        link = self.links.get(device.id)
+        if link is not None:
+            link.wake.set()
+
     def _link(self, device: Device) -> Link:
         link = self.links.get(device.id)
         if link is None:

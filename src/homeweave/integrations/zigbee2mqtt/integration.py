@@ -18,7 +18,7 @@ import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
-from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.integration import HubContext, Integration, PropertyWrite, Status
 from homeweave.core.registry import Device
 from homeweave.errors import DeviceUnavailable, IntegrationError
 from homeweave.integrations.zigbee2mqtt.bridge import BridgeRequests, BridgeState
@@ -110,10 +110,25 @@ class Zigbee2MqttIntegration(Integration[Z2MOptions]):
             except Exception:
                 _LOGGER.exception("zigbee2mqtt: failed to handle %r", event)
 
+    def status(self) -> Status:
+        """Connected while the broker connection is up and the bridge online; else why not."""
+        if not self.client.connected:
+            return Status(
+                "unreachable", f"no connection to the MQTT broker {self.config.broker.url}"
+            )
+        if self.bridge.online is None:
+            return Status("connecting", "waiting for the Zigbee2MQTT bridge state")
+        if not self.bridge.online:
+            return Status("unreachable", "the Zigbee2MQTT bridge is offline")
+        return Status("connected")
+
     # --- commands out ------------------------------------------------------------------------
     async def set_properties(self, device: Device, writes: Sequence[PropertyWrite]) -> None:
         """Publish one ``/set`` and wait until the device reports the written values."""
         zigbee = self.directory.of(device)
+        available, reason = self.messages.availability(zigbee)
+        if not available:  # known down now (the broker, the bridge, the device): no waiting
+            raise DeviceUnavailable(device.id, reason)
 
         def topic() -> str:
             current = self.zigbee.get(zigbee.ieee, zigbee)  # renamed meanwhile?

@@ -15,8 +15,10 @@ The hub's certificate is self-signed: by default it is not verified; pass the SH
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import ssl
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -227,7 +229,7 @@ class DirigeraClient:
             raise ApiError(exc.status, exc.message) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise HubConnectionError(
-                f"cannot open the event stream at {self.events_url}: {exc}"
+                f"cannot open the event stream at {self.events_url}: {self._why(exc)}"
             ) from exc
         try:
             yield EventStream(ws)
@@ -239,6 +241,23 @@ class DirigeraClient:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
+
+    def _why(self, exc: BaseException) -> str:
+        """A connection failure in words. Hand-written because aiohttp's own text of a refused
+        connection shows the TLS setting's repr (``ssl:<Fingerprint object at 0x...>``)."""
+        if isinstance(exc, aiohttp.ServerFingerprintMismatch):
+            return "the hub's certificate does not match the pinned fingerprint"
+        if isinstance(exc, aiohttp.ClientConnectorError):
+            number = exc.os_error.errno
+            words = os.strerror(number) if number else exc.os_error.strerror or "no connection"
+            return f"cannot connect to {exc.host}:{exc.port}: {words}"
+        if isinstance(exc, aiohttp.ServerDisconnectedError):
+            return "the hub closed the connection"
+        if isinstance(exc, TimeoutError):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(exc, OSError) and exc.errno is not None and exc.errno in errno.errorcode:
+            return os.strerror(exc.errno)
+        return str(exc) or type(exc).__name__
 
     def _headers(self) -> dict[str, str]:
         if not self.token:
@@ -262,7 +281,7 @@ class DirigeraClient:
                 text = await response.text()
                 status = response.status
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise HubConnectionError(f"{method} {url} failed: {exc or type(exc).__name__}") from exc
+            raise HubConnectionError(f"{method} {url} failed: {self._why(exc)}") from exc
         if status in (401, 403) and auth:
             raise AuthenticationError(f"the hub rejected the access token ({status})")
         if status >= 300:

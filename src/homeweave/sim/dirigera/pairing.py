@@ -53,6 +53,13 @@ class Pairing:
         """Return whether ``token`` was issued (by pairing or ``issue``)."""
         return token in self.tokens
 
+    def forget(self) -> None:
+        """Forget every token and pending code, as a hub reset or restored without its
+        credentials does: every client must pair again."""
+        self.tokens.clear()
+        self._codes.clear()
+        self._pressed_at = None
+
     def press_button(self) -> None:
         """Someone pressed the action button on the hub."""
         self._pressed_at = self._clock()

@@ -7,7 +7,8 @@ self-signed certificate, on loopback.
         sim.pairing.press_button()                     # someone presses the action button
 
 ``stop()`` drops every connection (as if the hub rebooted); ``start()`` again listens on the same
-port with the same state and tokens.
+port with the same state and tokens. ``restart(forget_credentials=True)`` comes back without its
+tokens (a hub reset or restored without them): clients must pair again; ``token`` is a new one.
 """
 
 from __future__ import annotations
@@ -157,6 +158,15 @@ class DirigeraSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def restart(self, *, forget_credentials: bool = False) -> None:
+        """Stop and start again on the same port; ``forget_credentials`` drops every token
+        (a fresh ready ``token`` is issued) so that clients must pair again."""
+        await self.stop()
+        if forget_credentials:
+            self.pairing.forget()
+            self.token = self.pairing.issue("homeweave-sim")
+        await self.start()
 
     def step(self, dt: float) -> None:
         """Let ``dt`` seconds of device behaviour pass (blinds travel)."""
