@@ -115,11 +115,21 @@ async def running_hub(
     *,
     host: str | None = None,
     port: int | None = None,
+    wait_for_integrations: bool = True,
 ) -> AsyncIterator[Running]:
-    """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running."""
+    """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running.
+
+    With ``wait_for_integrations`` false (``homeweave run``) the API serves as soon as the hub's
+    own parts are up, while the integrations still connect: their devices are unavailable
+    (``connecting``) until reached, and automations are checked against the devices known by
+    then (configured or stored); one naming a device a bridge has not brought yet waits for it.
+    """
     await asyncio.to_thread(private_dir, data_dir)
-    async with build_hub(config, data_dir=data_dir) as hub:
-        # After the integrations started, so devices the bridges brought count as known.
+    hub = build_hub(config, data_dir=data_dir)
+    await hub.start(wait=wait_for_integrations)
+    try:
+        # After the integrations started (unless not waiting for them), so devices the bridges
+        # brought count as known.
         check_automations(config, hub.registry, hub.commands)
         async with (
             AutomationEngine(hub, config.automations, config.scenes) as engine,
@@ -141,3 +151,5 @@ async def running_hub(
                 finally:
                     with suppress(FileNotFoundError):
                         api_file.unlink()
+    finally:
+        await hub.stop()

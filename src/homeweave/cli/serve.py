@@ -33,6 +33,8 @@ def _serve(
     host: str | None,
     port: int | None,
     announce: Callable[[Running], None],
+    *,
+    wait_for_integrations: bool,
 ) -> None:
     from homeweave.app import (  # the server stack, only for commands that serve
         keep_startup_heap,
@@ -43,7 +45,13 @@ def _serve(
         async with stop_signal() as stop, AsyncExitStack() as stack:
             config = await make_config(stack)
             running = await stack.enter_async_context(
-                running_hub(config, data_dir, host=host, port=port)
+                running_hub(
+                    config,
+                    data_dir,
+                    host=host,
+                    port=port,
+                    wait_for_integrations=wait_for_integrations,
+                )
             )
             keep_startup_heap()
             announce(running)
@@ -102,7 +110,8 @@ def run(
     async def make_config(stack: AsyncExitStack) -> HubConfig:
         return config
 
-    _serve(make_config, data_dir, host, port, announce)
+    # Serve at once; devices whose integration is still connecting show so until reached.
+    _serve(make_config, data_dir, host, port, announce, wait_for_integrations=False)
 
 
 @click.command()
@@ -151,7 +160,8 @@ def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")
         click.echo("stop:  Ctrl-C", err=True)
 
-    _serve(make_config, data_dir, host, port, announce)
+    # The demo's devices are simulators on loopback: wait for them, so it starts complete.
+    _serve(make_config, data_dir, host, port, announce, wait_for_integrations=True)
 
 
 def _write_example(config: HubConfig, data_dir: Path) -> None:

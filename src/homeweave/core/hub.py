@@ -19,8 +19,10 @@ from homeweave.core.events import (
     Unsubscribe,
 )
 from homeweave.core.integration import (
+    CONNECTING,
     HubContext,
     Integration,
+    Status,
     integration_class,
     integration_options,
 )
@@ -69,6 +71,8 @@ class Hub:
         durable = storage.committed if storage is not None else None
         self.commands = Commands(self.registry, self.states, self.integrations, durable=durable)
         self.started_at = 0.0
+        self.starting: dict[str, asyncio.Task[None]] = {}
+        """Integrations whose ``setup`` has not finished yet, by name (their start-up tasks)."""
         self._unsubscribes: list[Unsubscribe] = []
         self._saving: asyncio.Task[None] | None = None
         self._registry_dirty = False
@@ -86,8 +90,13 @@ class Hub:
     ) -> None:
         await self.stop()
 
-    async def start(self) -> None:
-        """Open storage, build the registry, restore last states, start integrations."""
+    async def start(self, *, wait: bool = True) -> None:
+        """Open storage, build the registry, restore last states, start integrations.
+
+        Integrations start in parallel, each on its own (one that fails or hangs does not hold
+        up the others). With ``wait`` false this returns once they are launched: their devices
+        are unavailable (``connecting``) until the integration reaches them, ``starting`` names
+        those still setting up and `wait_for_integrations` waits for them."""
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.storage is not None:
@@ -100,7 +109,9 @@ class Hub:
                 self._unsubscribes.append(
                     self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
                 )
-            await self._start_integrations()
+            self._start_integrations()
+            if wait:
+                await self.wait_for_integrations()
         except BaseException:
             await self.stop()
             raise
@@ -108,6 +119,11 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop integrations (in reverse), flush history, close storage."""
+        starting = list(self.starting.values())
+        for task in starting:
+            task.cancel()
+        await asyncio.gather(*starting, return_exceptions=True)
+        self.starting.clear()  # a task cancelled before it ran did not remove itself
         for name, integration in reversed(list(self.integrations.items())):
             try:
                 await integration.teardown()
@@ -227,7 +243,20 @@ class Hub:
             if rec.device_id in self.registry.devices:
                 self.states.restore(rec.device_id, rec.siid, rec.piid, rec.value, rec.changed_at)
 
-    async def _start_integrations(self) -> None:
+    def integration_status(self, name: str) -> Status:
+        """How the running integration ``name`` stands; one still starting that has no state
+        of its own is ``connecting``."""
+        status = self.integrations[name].status()
+        if name in self.starting and status.state == "running":
+            return Status("connecting", "starting")
+        return status
+
+    async def wait_for_integrations(self) -> None:
+        """Wait until every integration has finished starting (or failed to)."""
+        while self.starting:
+            await asyncio.wait(list(self.starting.values()))
+
+    def _start_integrations(self) -> None:
         names = dict.fromkeys(
             [*self.seed.integrations, *(d.integration for d in self.registry.devices.values())]
         )
@@ -235,10 +264,35 @@ class Hub:
             try:
                 options = self.seed.integrations.get(name) or integration_options(name)()
                 integration = integration_class(name)(self.context, options)
-                await integration.setup()
             except Exception as exc:
-                _LOGGER.exception("integration %s failed to start", name)
-                for device in self.registry.devices_of(name):
-                    self.registry.set_available(device.id, False, f"integration failed: {exc}")
+                self._failed(name, exc)
                 continue
             self.integrations[name] = integration
+            for device in self.registry.devices_of(name):
+                self.registry.set_available(device.id, False, CONNECTING)
+            self.starting[name] = asyncio.create_task(
+                self._start_integration(name, integration), name=f"start-{name}"
+            )
+
+    async def _start_integration(self, name: str, integration: Integration) -> None:
+        try:
+            await integration.setup()
+        except Exception as exc:
+            del self.integrations[name]
+            try:
+                await integration.teardown()
+            except Exception:
+                _LOGGER.exception("integration %s failed to stop cleanly", name)
+            self._failed(name, exc)
+        else:
+            if not integration.reports_availability:
+                for device in self.registry.devices_of(name):
+                    if not device.available and device.unavailable_reason == CONNECTING:
+                        self.registry.set_available(device.id, True)
+        finally:
+            del self.starting[name]
+
+    def _failed(self, name: str, exc: Exception) -> None:
+        _LOGGER.error("integration %s failed to start", name, exc_info=exc)
+        for device in self.registry.devices_of(name):
+            self.registry.set_available(device.id, False, f"integration failed: {exc}")
