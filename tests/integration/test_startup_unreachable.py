@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,10 @@ def config(lamp: SimInfo, hue_host: str, app_key: str) -> HubConfig:
     return HubConfig.model_validate(data, strict=False)
 
 
+def note(finished: list[str], name: str, task: asyncio.Task[None]) -> None:
+    finished.append(name)
+
+
 async def until(hub: Hub, check: Callable[[], bool]) -> None:
     """Wait until ``check`` holds, looking again at every availability change."""
     changed = asyncio.Event()
@@ -174,7 +179,7 @@ async def test_api_answers_while_integrations_connect_and_devices_come_back(
         hub = running.hub
         finished: list[str] = []
         for name, task in hub.starting.items():
-            task.add_done_callback(lambda _, name=name: finished.append(name))
+            task.add_done_callback(partial(note, finished, name))
 
         # Both slow integrations are starting at the same time (in parallel, not in turn) ...
         assert set(hub.starting) == {"miio", "hue"}

@@ -171,7 +171,3 @@ def _write_example(config: HubConfig, data_dir: Path) -> None:
     text = dump_config(config, secrets=secrets)
     write_private(data_dir / SECRETS_FILE, dump_secrets(secrets))
     write_private(data_dir / CONFIG_FILE, text)
-
-
-commands: list[click.Command] = [run, demo]
-"""The commands this module adds to ``homeweave``."""
