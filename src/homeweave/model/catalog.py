@@ -15,8 +15,15 @@ _PACKAGE = "homeweave.model.specs"
 
 def catalog_names() -> list[str]:
     """Names of every spec in the catalog (``light``, ``outlet``, ...), sorted."""
+    return list(_catalog_names())
+
+
+@cache
+def _catalog_names() -> tuple[str, ...]:
+    # Package data does not change while we run; listing it for each configured device cost
+    # 0.4 ms a device (0.4 s of CPU reading a 1,000-device config).
     files = resources.files(_PACKAGE).iterdir()
-    return sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json"))
+    return tuple(sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json")))
 
 
 @cache
