@@ -131,9 +131,10 @@ async def running_hub(
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running.
 
     With ``wait_for_integrations`` false (``homeweave run``) the API serves as soon as the hub's
-    own parts are up, while the integrations still connect: their devices are unavailable
-    (``connecting``) until reached, and automations are checked against the devices known by
-    then (configured or stored); one naming a device a bridge has not brought yet waits for it.
+    own parts are up, and the integrations start (in parallel) once it does: their devices are
+    unavailable (``connecting``) until reached, and automations are checked against the devices
+    known at start (configured or stored); one naming a device a bridge has not brought yet
+    waits for it.
     """
     await asyncio.to_thread(private_dir, data_dir)
     hub = build_hub(config, data_dir=data_dir)
@@ -157,6 +158,7 @@ async def running_hub(
                 api_file = data_dir / API_FILE
                 info = json.dumps({"url": server.url, "pid": os.getpid()})
                 await asyncio.to_thread(write_private, api_file, info + "\n")
+                hub.start_integrations()  # unless started already: the API answers meanwhile
                 try:
                     yield Running(hub, server.url, data_dir, new_token)
                 finally:

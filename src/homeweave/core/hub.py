@@ -71,8 +71,10 @@ class Hub:
         durable = storage.committed if storage is not None else None
         self.commands = Commands(self.registry, self.states, self.integrations, durable=durable)
         self.started_at = 0.0
-        self.starting: dict[str, asyncio.Task[None]] = {}
-        """Integrations whose ``setup`` has not finished yet, by name (their start-up tasks)."""
+        self.starting: set[str] = set()
+        """Integrations whose ``setup`` has not finished yet (or not begun)."""
+        self._start_tasks: dict[str, asyncio.Task[None]] = {}
+        self._all_started = asyncio.Event()
         self._unsubscribes: list[Unsubscribe] = []
         self._saving: asyncio.Task[None] | None = None
         self._registry_dirty = False
@@ -94,9 +96,10 @@ class Hub:
         """Open storage, build the registry, restore last states, start integrations.
 
         Integrations start in parallel, each on its own (one that fails or hangs does not hold
-        up the others). With ``wait`` false this returns once they are launched: their devices
-        are unavailable (``connecting``) until the integration reaches them, ``starting`` names
-        those still setting up and `wait_for_integrations` waits for them."""
+        up the others). With ``wait`` false this returns before they start: their devices are
+        unavailable (``connecting``) until their integration reaches them, ``starting`` names
+        the integrations, the owner launches them with `start_integrations` (``homeweave run``:
+        once its API answers) and `wait_for_integrations` waits for them."""
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.storage is not None:
@@ -109,8 +112,9 @@ class Hub:
                 self._unsubscribes.append(
                     self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
                 )
-            self._start_integrations()
+            self._prepare_integrations()
             if wait:
+                self.start_integrations()
                 await self.wait_for_integrations()
         except BaseException:
             await self.stop()
@@ -119,11 +123,13 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop integrations (in reverse), flush history, close storage."""
-        starting = list(self.starting.values())
+        starting = list(self._start_tasks.values())
         for task in starting:
             task.cancel()
         await asyncio.gather(*starting, return_exceptions=True)
-        self.starting.clear()  # a task cancelled before it ran did not remove itself
+        self._start_tasks.clear()  # a task cancelled before it ran did not remove itself
+        self.starting.clear()
+        self._all_started.set()
         for name, integration in reversed(list(self.integrations.items())):
             try:
                 await integration.teardown()
@@ -253,26 +259,37 @@ class Hub:
 
     async def wait_for_integrations(self) -> None:
         """Wait until every integration has finished starting (or failed to)."""
-        while self.starting:
-            await asyncio.wait(list(self.starting.values()))
+        await self._all_started.wait()
 
-    def _start_integrations(self) -> None:
-        names = dict.fromkeys(
-            [*self.seed.integrations, *(d.integration for d in self.registry.devices.values())]
-        )
-        for name in names:
+    def _prepare_integrations(self) -> None:
+        """Name the integrations to start; their devices are ``connecting`` until reached."""
+        devices = self.registry.devices.values()
+        self.starting = {*self.seed.integrations, *(d.integration for d in devices)}
+        for name in self.starting:
+            for device in self.registry.devices_of(name):
+                self.registry.set_available(device.id, False, CONNECTING)
+        self._check_started()
+
+    def start_integrations(self) -> None:
+        """Launch the start-up of every integration not launched yet, each in its own task.
+        Finding and building an integration imports its module, here and not before."""
+        for name in sorted(self.starting - self._start_tasks.keys()):
             try:
                 options = self.seed.integrations.get(name) or integration_options(name)()
                 integration = integration_class(name)(self.context, options)
             except Exception as exc:
                 self._failed(name, exc)
+                self.starting.discard(name)
                 continue
             self.integrations[name] = integration
-            for device in self.registry.devices_of(name):
-                self.registry.set_available(device.id, False, CONNECTING)
-            self.starting[name] = asyncio.create_task(
+            self._start_tasks[name] = asyncio.create_task(
                 self._start_integration(name, integration), name=f"start-{name}"
             )
+        self._check_started()
+
+    def _check_started(self) -> None:
+        if not self.starting:
+            self._all_started.set()
 
     async def _start_integration(self, name: str, integration: Integration) -> None:
         try:
@@ -290,7 +307,9 @@ class Hub:
                     if not device.available and device.unavailable_reason == CONNECTING:
                         self.registry.set_available(device.id, True)
         finally:
-            del self.starting[name]
+            self.starting.discard(name)
+            self._start_tasks.pop(name, None)
+            self._check_started()
 
     def _failed(self, name: str, exc: Exception) -> None:
         _LOGGER.error("integration %s failed to start", name, exc_info=exc)
