@@ -122,6 +122,13 @@ async def test_home_assistant_accepts_every_discovery_message(
             devices = running.hub.registry.devices.values()
             owners = {d.id: d.integration for d in devices}
             models = {d.model for d in devices}
+            settable = {
+                d.id
+                for d in devices
+                for s in d.spec.services
+                for p in s.properties
+                if p.name == "mode" and p.writable and p.value_list and s.name != "light"
+            }
     finally:
         await services.clear_retained(mosquitto, prefix)
         await services.clear_retained(mosquitto, base)
@@ -129,10 +136,14 @@ async def test_home_assistant_accepts_every_discovery_message(
     lit = {owners[t.split("/")[2].removeprefix(f"{base}_")] for t in configs if "/light/" in t}
     assert lit == PARTS, "a light of every ecosystem reaches Home Assistant"
     assert models >= set(catalog_names()), "every catalog model is in the demo"
-    # Modes only where the device has settable ones (catalog MIoT lamps, simulated or virtual):
-    # none for Hue, IKEA or Zigbee lamps, and the Roborock S5 only reports its mode.
+    # Modes only where the device has settable ones: catalog MIoT lamps (simulated or virtual)
+    # and appliances such as IKEA's STARKVIND purifier; none for Hue, IKEA or Zigbee lamps, and
+    # the Roborock S5 only reports its mode.
     modes = [t for t in configs if "/select/" in t and t.endswith("_mode/config")]
-    assert {owners[t.split("/")[2].removeprefix(f"{base}_")] for t in modes} <= {"miio", "virtual"}
+    mode_devices = {t.split("/")[2].removeprefix(f"{base}_") for t in modes}
+    lamp_modes = {d for d in mode_devices - settable if owners[d] not in {"miio", "virtual"}}
+    assert lamp_modes == set(), "a lamp of Hue, IKEA or Zigbee got a mode select"
+    assert {owners[d] for d in mode_devices} >= {"miio", "dirigera"}
     assert f"{prefix}/sensor/{base}_robot-vacuum/vacuum_mode/config" in configs
     refused: list[str] = []
     for python in pythons:
