@@ -1,6 +1,6 @@
 import { cardModel, find, isActive } from '../capabilities.js';
-import { DeviceCard } from '../components/DeviceCard.jsx';
 import { Pairing } from '../components/Pairing.jsx';
+import { Tile } from '../components/Tile.jsx';
 import { formatValue, hourAtHome } from '../format.js';
 import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
@@ -71,9 +71,9 @@ export function RoomSection({ room }) {
       {room.devices.length === 0 ? (
         <p class="empty">No devices in this room yet.</p>
       ) : (
-        <div class="card-grid">
+        <div class="tile-grid">
           {room.devices.map((id) => (
-            <DeviceCard key={id} id={id} room={room.name} />
+            <Tile key={id} id={id} room={room.name} />
           ))}
         </div>
       )}
