@@ -79,3 +79,20 @@ async def test_the_sheet_is_a_dialog_on_desktop(
     await sheet.get_by_role("button", name="Close").click()
     await expect(sheet).to_be_hidden()
     await expect(status(page, "robot-vacuum")).to_have_text("Sweeping")
+
+
+async def test_a_room_header_switches_all_its_lights(site: Site, contexts: ContextFactory) -> None:
+    page = await (await contexts(DESKTOP)).new_page()
+    await open_home(page)
+    kitchen = page.locator('section[data-room="kitchen"]')
+    switch = kitchen.get_by_role("switch", name="All lights in Kitchen")
+    await expect(switch).to_have_attribute("aria-checked", "false")
+    await expect(kitchen.get_by_text("Lights off")).to_be_visible()
+    await switch.click()
+    await expect(kitchen.get_by_text("1 light on")).to_be_visible()
+    await expect(switch).to_have_attribute("aria-checked", "true")
+    assert await site.value("kitchen-lamp/light/on") is True
+    assert await site.value("kitchen-coffee-plug/switch/on") is True  # a plug is no light
+    await switch.click()
+    await expect(switch).to_have_attribute("aria-checked", "false")
+    assert await site.value("kitchen-lamp/light/on") is False
