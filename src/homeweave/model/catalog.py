@@ -57,8 +57,11 @@ def catalog_spec(name: str) -> DeviceSpec:
 def catalog_model(name: str) -> str:
     """The miIO model a device of catalog entry ``name`` reports: the published model's own
     name, or ``homeweave.<name>.v1`` for a spec of ours."""
-    if is_published(name):
-        return name
-    spec = catalog_spec(name)
+    return name if is_published(name) else urn_model(catalog_spec(name))
+
+
+def urn_model(spec: DeviceSpec) -> str:
+    """A miIO model name made from a spec's URN, for a spec with no model name of its own:
+    ``homeweave-light:1`` -> ``homeweave.light.v1``."""
     vendor, _, product = (spec.type.vendor_product or f"homeweave-{spec.name}").partition("-")
     return f"{vendor}.{product or spec.name}.v{spec.type.version or 1}"
