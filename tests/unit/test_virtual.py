@@ -500,14 +500,14 @@ async def test_humidifier_reaches_its_target_and_drinks_water(
 async def test_lock_reports_events_and_relocks(hub: Hub, virtual: VirtualIntegration) -> None:
     events: list[DeviceEvent] = []
     hub.bus.subscribe(DEVICE_EVENT, lambda e: events.append(e) if e.device_id == "lock" else None)
-    assert value(hub, "lock/lock/status") == 1  # Locked
+    assert value(hub, "lock/lock-state") == 1  # Locked
     await hub.commands.do("lock", "unlock")
-    assert value(hub, "lock/lock/status") == 2
+    assert value(hub, "lock/lock-state") == 2
     lock_svc = hub.registry.device("lock").spec.service("lock")
     event = lock_svc.events.get("lock-event")
     assert [(e.siid, e.eiid, e.arguments[1]) for e in events] == [(lock_svc.iid, event.iid, 2)]
     run(virtual, 10)
-    assert value(hub, "lock/lock/status") == 1  # relocked by itself
+    assert value(hub, "lock/lock-state") == 1  # relocked by itself
     assert len(events) == 2
 
 

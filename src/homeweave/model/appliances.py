@@ -165,35 +165,35 @@ def _air_monitor_step(device: SimulatedDevice, dt: float) -> None:
 # --- door lock: someone comes home now and then; it relocks once the door is shut --------------
 LOCKED, UNLOCKED = 1, 2
 DOOR_OPEN, DOOR_CLOSED = 0, 1
-FINGERPRINT, MANUAL = 2, 6
+PHONE, FINGERPRINT, INSIDE = 1, 2, 6
 
 
 def _lock_step(device: SimulatedDevice, dt: float) -> None:
     since = device.memory.get("since_unlock", 0.0) + dt
     if (
-        device.get("lock/status") == LOCKED
+        device.get("lock-state") == LOCKED
         and device.rng.random() < device.option("visit_rate", 0.002) * dt
     ):
         _unlock(device, FINGERPRINT, device.rng.randrange(1, 5))
         device.set("door-state", DOOR_OPEN)
         since = 0.0
-    elif device.get("lock/status") == UNLOCKED:
+    elif device.get("lock-state") == UNLOCKED:
         if since >= device.option("door_open_for", 8.0):
             device.set("door-state", DOOR_CLOSED)
         if since >= device.option("relock_after", 15.0):
-            _lock(device, MANUAL)
+            _lock(device, INSIDE)
     device.memory["since_unlock"] = since
     drain(device, "battery-level", device.option("drain", 2e-6), dt)
 
 
 def _lock(device: SimulatedDevice, method: int) -> None:
-    device.set("lock/status", LOCKED)
+    device.set("lock-state", LOCKED)
     device.set("operation-method", method)
     device.emit("lock-event", **_lock_arguments(device))
 
 
 def _unlock(device: SimulatedDevice, method: int, who: int) -> None:
-    device.set("lock/status", UNLOCKED)
+    device.set("lock-state", UNLOCKED)
     device.set("operation-method", method)
     device.set("operation-id", who)
     device.memory["since_unlock"] = 0.0
@@ -202,7 +202,7 @@ def _unlock(device: SimulatedDevice, method: int, who: int) -> None:
 
 def _lock_arguments(device: SimulatedDevice) -> dict[str, int]:
     return {
-        "status": int(device.num("lock/status")),
+        "lock-state": int(device.num("lock-state")),
         "operation-method": int(device.num("operation-method")),
         "operation-id": int(device.num("operation-id")),
     }
@@ -210,11 +210,10 @@ def _lock_arguments(device: SimulatedDevice) -> dict[str, int]:
 
 def _lock_action(device: SimulatedDevice, qualified: str) -> None:
     action = action_name(qualified)
-    phone = 1
     if action == "lock":
-        _lock(device, phone)
+        _lock(device, PHONE)
     elif action == "unlock":
-        _unlock(device, phone, 0)
+        _unlock(device, PHONE, 0)
 
 
 # --- wall switch: each gang toggles by itself ----------------------------------------------------
@@ -264,7 +263,12 @@ APPLIANCES: dict[str, Behaviour] = {
     "lock": Behaviour(
         step=_lock_step,
         on_action=_lock_action,
-        initial={"lock/status": LOCKED, "door-state": DOOR_CLOSED, "battery-level": 90},
+        initial={
+            "lock-state": LOCKED,
+            "operation-method": FINGERPRINT,
+            "door-state": DOOR_CLOSED,
+            "battery-level": 90,
+        },
     ),
     "switch": Behaviour(on_action=_switch_action),
     "gateway": Behaviour(initial={"volume": 40}),
