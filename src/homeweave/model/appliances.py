@@ -243,7 +243,12 @@ APPLIANCES: dict[str, Behaviour] = {
     "bath-heater": Behaviour(
         step=_bath_heater_step,
         on_action=_bath_heater_action,
-        initial={"ptc-bath-heater/mode": 5, "target-temperature": 30, "temperature": 21},
+        initial={
+            "ptc-bath-heater/mode": 5,
+            "target-temperature": 30,
+            "temperature": 21,
+            "light/brightness": 80,
+        },
     ),
     "humidifier": Behaviour(
         step=_humidifier_step,
@@ -258,7 +263,12 @@ APPLIANCES: dict[str, Behaviour] = {
     "fan": Behaviour(on_action=toggle("fan/on"), initial={"fan-level": 1}),
     "air-monitor": Behaviour(
         step=_air_monitor_step,
-        initial={"co2-density": 600, "temperature": 21, "relative-humidity": 45},
+        initial={
+            "co2-density": 600,
+            "temperature": 21,
+            "relative-humidity": 45,
+            "battery-level": 100,
+        },
     ),
     "lock": Behaviour(
         step=_lock_step,
