@@ -146,3 +146,45 @@ def test_roborock_brain() -> None:
     assert vacuum.handle("set_custom_mode", [104]) == {"result": ["ok"]}
     assert vacuum.handle("get_custom_mode", []) == {"result": [104]}
     assert vacuum.handle("no_such_method", []) == {"result": "unknown_method"}
+
+
+def test_purifier_mb5_by_its_real_siid_piid() -> None:
+    """The published Mijia purifier 6: on 2.1, mode 2.4, fan level 2.5, PM2.5 3.4."""
+    spec = catalog_spec("xiaomi.airp.mb5")
+    brain = MiotBrain(
+        spec, seed=3, options={"pollution": 80}, model=catalog_model("xiaomi.airp.mb5")
+    )
+    assert brain.model == "xiaomi.airp.mb5"
+    assert MiotBrain(spec).model == "xiaomi.mb5.v1"  # without a model name: from its URN
+    assert set_(brain, 2, 1, False) == 0
+    brain.advance(1800)
+    dirty = get(brain, 3, 4)
+    assert dirty > 50
+    assert [set_(brain, 2, 1, True), set_(brain, 2, 4, 6), set_(brain, 2, 5, 2)] == [0, 0, 0]
+    brain.advance(900)
+    assert get(brain, 3, 4) < dirty / 3
+    assert get(brain, 13, 3) > 1000  # the vendor service's motor RPM follows the fan
+    assert set_(brain, 10, 1, 5) == 0  # write-only filter debug takes a value ...
+    reply = brain.handle("get_properties", [{"siid": 10, "piid": 1}])["result"][0]
+    assert reply["code"] == -4001  # ... it never shows
+    assert act(brain, 2, 1) == 0
+    assert get(brain, 2, 1) is False
+
+
+def test_aircon_ma2_cools_to_its_target_by_siid_piid() -> None:
+    brain = MiotBrain(catalog_spec("xiaomi.aircondition.ma2"), seed=3, options={"ambient": 30})
+    assert [set_(brain, 2, 1, True), set_(brain, 2, 2, 2), set_(brain, 2, 3, 22.5)] == [0, 0, 0]
+    assert set_(brain, 2, 3, 22.3) == -4005  # off the spec's 0.5 step
+    brain.advance(3600)
+    assert get(brain, 4, 1) == 22.5
+    assert set_(brain, 3, 3, 101) == 0  # the second, stepless fan-level of the same service
+    assert get(brain, 3, 1) == 0  # the listed one is its own property
+
+
+def test_co2_monitor_piids_above_a_thousand() -> None:
+    brain = MiotBrain(catalog_spec("miaomiaoce.airm.co2"), seed=3)
+    brain.advance(600)
+    co2 = get(brain, 3, 1029)
+    assert 400 <= co2 <= 5000
+    assert co2 % 100 == 0
+    assert get(brain, 4, 1003) == 100  # battery

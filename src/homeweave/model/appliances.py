@@ -104,17 +104,19 @@ def _purifier_action(device: SimulatedDevice, qualified: str) -> None:
 
 # --- air conditioner: the room follows the target in Cool or Heat, drifts to ambient otherwise --
 def _aircon_step(device: SimulatedDevice, dt: float) -> None:
+    """In Cool the room settles at the lower of target and ambient, in Heat at the higher; it
+    holds there (a long step lands on the same place as many short ones)."""
     ambient = device.option("ambient", 27.0)
-    room = level(device, "environment/temperature", ambient)
     target = device.num("target-temperature", 24.0)
-    cooling = _mode_is(device, "air-conditioner/mode", "cool") and room > target
-    heating = _mode_is(device, "air-conditioner/mode", "heat") and room < target
-    if device.flag("air-conditioner/on") and (cooling or heating):
+    goal, rate = ambient, device.option("drift", 0.002)
+    if device.flag("air-conditioner/on"):
         position, count = _choice_index(device, "fan-control/fan-level")
-        rate = device.option("rate", 0.01) * (1 + position / count)
-        approach(device, "environment/temperature", target, rate, dt)
-    else:
-        approach(device, "environment/temperature", ambient, device.option("drift", 0.002), dt)
+        active = device.option("rate", 0.01) * (1 + position / count)
+        cooling = _mode_is(device, "air-conditioner/mode", "cool") and target < ambient
+        heating = _mode_is(device, "air-conditioner/mode", "heat") and target > ambient
+        if cooling or heating:
+            goal, rate = target, active
+    approach(device, "environment/temperature", goal, rate, dt)
 
 
 # --- bath heater: heats the bathroom toward its target while heating or in Quick Heat -----------
