@@ -9,6 +9,8 @@ skipped. Rates are per second and can be changed per device through its options
 
 from __future__ import annotations
 
+import math
+
 from homeweave.model.simulated import SimulatedDevice
 from homeweave.model.spec import Property, Value
 from homeweave.model.stepping import (
@@ -61,9 +63,13 @@ def _purifier_step(device: SimulatedDevice, dt: float) -> None:
             strength = 0.25
         elif _mode_is(device, "air-purifier/mode", "auto"):
             strength = min(1.0, 0.3 + pm / 75)
-    # clean air delivered vs. leaks from outside, per second, as shares of the gap
-    pm += (outdoor - pm) * 0.002 * dt - pm * strength * 0.02 * dt
-    pm = max(1.0, pm + device.rng.gauss(0, 0.05) * dt**0.5)
+    # Outside air leaks in (a share `leak` of the difference a second) while the filter takes
+    # out a share `clean` of what is there: the level relaxes toward where the two balance,
+    # exactly for any step length.
+    leak, clean = 0.002, 0.02 * strength
+    balance = outdoor * leak / (leak + clean)
+    pm = balance + (pm - balance) * math.exp(-(leak + clean) * dt)
+    pm = max(1.0, pm + device.rng.gauss(0, 0.05) * min(dt, 60.0) ** 0.5)
     set_level(device, "pm2.5-density", pm)
     for name, share in (("pm10-density", 1.3), ("pm1", 0.7)):
         set_level(device, name, pm * share)
