@@ -8,7 +8,7 @@ export const HIDDEN_SERVICES = new Set(['device-information']);
 /** Property → the control a card shows for it (when the property is writable). */
 export const CARD_CONTROLS = {
   on: 'power',
-  brightness: 'slider',
+  brightness: 'level',
   'color-temperature': 'slider',
   color: 'color',
   'target-temperature': 'setpoint',

@@ -51,11 +51,13 @@ export function statusText(device) {
     const on = device.values.get(power.id) === true;
     if (!on) return 'Off';
     if (busy) return `On · ${formatValue(status, statusValue)}`;
-    const level = controls.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
+    // The power's own service: a purifier's screen brightness is not how bright it runs.
+    const own = controls.filter((c) => c.prop.service.key === power.service.key);
+    const level = own.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
     const v = level && device.values.get(level.prop.id);
     if (typeof v === 'number') return `On · ${formatValue(level.prop, v)}`;
     // An appliance: its mode (Auto, Sleep), else its fan level.
-    const setting = controls.find((c) => c.prop.key === 'mode') ?? controls.find((c) => c.prop.key === 'fan-level');
+    const setting = own.find((c) => c.prop.key === 'mode') ?? own.find((c) => c.prop.key === 'fan-level');
     const chosen = setting && device.values.get(setting.prop.id);
     return known(chosen) ? `On · ${formatValue(setting.prop, chosen)}` : 'On';
   }
