@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "scenes": "homeweave.cli.automations:scenes",
     "integrations": "homeweave.cli.pair:integrations",
     "pair": "homeweave.cli.pair:pair",
+    "spec": "homeweave.cli.spec:spec_group",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""
