@@ -285,19 +285,10 @@ class Hub:
         self._check_started()
 
     def start_integrations(self) -> None:
-        """Launch the start-up of every integration not launched yet, each in its own task.
-        Finding and building an integration imports its module, here and not before."""
+        """Launch the start-up of every integration not launched yet, each in its own task."""
         for name in sorted(self.starting - self._start_tasks.keys()):
-            try:
-                options = self.seed.integrations.get(name) or integration_options(name)()
-                integration = integration_class(name)(self.context, options)
-            except Exception as exc:
-                self._failed(name, exc)
-                self.starting.discard(name)
-                continue
-            self.integrations[name] = integration
             self._start_tasks[name] = asyncio.create_task(
-                self._start_integration(name, integration), name=f"start-{name}"
+                self._start_integration(name), name=f"start-{name}"
             )
         self._check_started()
 
@@ -305,7 +296,18 @@ class Hub:
         if not self.starting:
             self._all_started.set()
 
-    async def _start_integration(self, name: str, integration: Integration) -> None:
+    async def _start_integration(self, name: str) -> None:
+        try:
+            # Finding an integration imports its module (aiohue, aiomqtt ...: 0.1 s and more):
+            # in a thread, so the API answers meanwhile.
+            found = await asyncio.to_thread(integration_class, name)
+            options = self.seed.integrations.get(name) or integration_options(name)()
+            integration = found(self.context, options)
+        except Exception as exc:
+            self._failed(name, exc)
+            self._started_one(name)
+            return
+        self.integrations[name] = integration
         try:
             await integration.setup()
         except Exception as exc:
@@ -321,9 +323,12 @@ class Hub:
                     if not device.available and device.unavailable_reason == CONNECTING:
                         self.registry.set_available(device.id, True)
         finally:
-            self.starting.discard(name)
-            self._start_tasks.pop(name, None)
-            self._check_started()
+            self._started_one(name)
+
+    def _started_one(self, name: str) -> None:
+        self.starting.discard(name)
+        self._start_tasks.pop(name, None)
+        self._check_started()
 
     def _failed(self, name: str, exc: Exception) -> None:
         _LOGGER.error("integration %s failed to start", name, exc_info=exc)
