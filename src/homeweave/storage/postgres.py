@@ -47,11 +47,15 @@ _LOST: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.InterfaceError,
+    # Raised before sending when the protocol is still busy with a connection the server
+    # just ended (its FATAL message read, the socket's close not yet).
+    asyncpg.exceptions.InternalClientError,
     ConnectionError,
 )
 _FAILED: tuple[type[BaseException], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     OSError,
     TimeoutError,
 )
@@ -217,8 +221,9 @@ class PostgresStorage(GroupCommit[Pool]):
                 async with conn.acquire(timeout=self._timeout) as connection:
                     await commit.write(connection)
                 return
-            except _LOST:
-                if attempt == 2 or commit.maybe_committed:
+            except _LOST as err:
+                await conn.expire_connections()  # its other idle connections are as likely gone
+                if attempt == 2 or (commit.maybe_committed and not _never_ran(err)):
                     raise
                 _LOGGER.warning("%s: connection lost before commit; retrying", self._where)
 
@@ -235,7 +240,8 @@ class PostgresStorage(GroupCommit[Pool]):
                 async with pool.acquire(timeout=self._timeout) as conn:
                     return await work(conn)
             except _LOST as err:
-                if attempt == 2 or not retry:
+                await pool.expire_connections()  # its other idle connections are as likely gone
+                if attempt == 2 or not (retry or _never_ran(err)):
                     raise StorageError(f"{what} in {self._where} failed: {err}") from err
             except _FAILED as err:
                 raise StorageError(f"{what} in {self._where} failed: {err}") from err
@@ -481,6 +487,17 @@ async def _close_pool(pool: Pool) -> None:
             await pool.close()
     except _FAILED:
         pool.terminate()
+
+
+def _never_ran(err: BaseException) -> bool:
+    """Whether the lost connection surely did not run (or commit) what was sent: asyncpg found
+    it closed before sending, or the server said it was terminating the session — a
+    terminated backend rolls back, and a commit it finished was answered before it read
+    the termination."""
+    if isinstance(err, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        return True
+    shutdown = (asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
+    return isinstance(err, shutdown) or isinstance(err.__cause__, shutdown)
 
 
 def _count(status: str) -> int:
