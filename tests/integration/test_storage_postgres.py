@@ -5,6 +5,9 @@ connections the server drops, a server that is not there, and a hub configured w
 
 from __future__ import annotations
 
+import asyncio
+import random
+import signal
 import subprocess
 import sys
 import time
@@ -246,3 +249,50 @@ def test_run_says_when_postgresql_is_unreachable(tmp_path: Path) -> None:
     assert f"cannot connect to PostgreSQL at {public_url(url)}" in done.stderr
     assert "Traceback" not in done.stderr
     assert "s3cret" not in done.stderr
+
+
+# -- the hard kill ------------------------------------------------------------------------
+
+WRITER = Path(__file__).with_name("postgres_writer.py")
+
+
+@pytest.mark.slow
+async def test_a_hard_kill_loses_nothing_acknowledged(
+    postgres_url: str, raw: asyncpg.Connection
+) -> None:
+    """History and the states it implies: every point acknowledged before SIGKILL is there."""
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(WRITER),
+        postgres_url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert writer.stdout is not None
+    acked: list[int] = []
+    try:
+        async with asyncio.timeout(20):
+            while len(acked) < 40:
+                line = await writer.stdout.readline()
+                if not line:
+                    break
+                acked.append(int(line))
+        # Land anywhere in the writer's cycle, often in the middle of a commit.
+        await asyncio.sleep(random.uniform(0, 0.02))
+    finally:
+        if writer.returncode is None:
+            writer.send_signal(signal.SIGKILL)
+        _, stderr = await writer.communicate()
+    assert len(acked) == 40, stderr.decode()
+    assert writer.returncode == -signal.SIGKILL
+    count = await raw.fetchval("SELECT count(*) FROM history")
+    assert count >= acked[-1] > 0
+    assert count % 50 == 0  # whole commits only: none torn
+    # History and states commit together: each state is its property's newest point.
+    torn = await raw.fetchval(
+        """SELECT count(*) FROM states AS s WHERE s.value::bigint != (
+               SELECT max(h.value::bigint) FROM history AS h
+               WHERE (h.device_id, h.siid, h.piid) = (s.device_id, s.siid, s.piid))"""
+    )
+    assert torn == 0
+    assert await raw.fetchval("SELECT count(DISTINCT value) FROM history") == count

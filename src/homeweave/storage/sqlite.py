@@ -63,6 +63,8 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
     All methods must be called from the event loop that opened the storage.
     """
 
+    _DATABASE_ERRORS = (sqlite3.Error,)
+
     def __init__(
         self,
         path: Path,
@@ -147,8 +149,6 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
             await self._drain(db)
         finally:
             await db.close()
-
-    _DATABASE_ERRORS = (sqlite3.Error,)
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._db is None:
