@@ -6,6 +6,9 @@ database on 127.0.0.1:5432, dropped afterwards).
 - *bulk flush*: 50,000 queued points committed by one ``flush()`` (PostgreSQL: COPY): points/s.
 - *committed(), 1 writer*: record one point, await ``committed()``, repeat: p50/p99 latency.
 - *committed(), 50 writers*: the same from 50 tasks at once (group commit): writes/s, p50/p99.
+- **baseline**, per backend: the bare driver inserting one row per statement in autocommit
+  (aiosqlite with the same pragmas; asyncpg on its own connection), one writer: what one
+  durable row costs without homeweave.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import asyncio
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import aiosqlite
 import asyncpg
 
 from bench._common import emit, percentile, progress, table
@@ -29,6 +33,10 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 Storage = SqliteStorage | PostgresStorage
 Opener = Callable[[], AbstractAsyncContextManager[Storage]]
+Baseline = Callable[[Storage, int], Awaitable[list[float]]]
+
+
+_INSERT = "INSERT INTO history (device_id, siid, piid, at, value) VALUES "
 
 
 @asynccontextmanager
@@ -36,6 +44,32 @@ async def _sqlite() -> AsyncIterator[Storage]:
     with tempfile.TemporaryDirectory(prefix="homeweave-bench-") as tmp:
         async with SqliteStorage(Path(tmp) / "bench.db", retention_days=None) as storage:
             yield storage
+
+
+async def _sqlite_baseline(storage: Storage, count: int) -> list[float]:
+    assert isinstance(storage, SqliteStorage)
+    latencies = []
+    async with aiosqlite.connect(storage.path, isolation_level=None) as db:
+        await db.execute("PRAGMA synchronous = NORMAL")
+        for i in range(count):
+            began = time.perf_counter()
+            await db.execute(_INSERT + "(?, 2, 2, ?, ?)", ("bare", time.time(), str(i)))
+            latencies.append(time.perf_counter() - began)
+    return latencies
+
+
+async def _postgres_baseline(storage: Storage, count: int) -> list[float]:
+    assert isinstance(storage, PostgresStorage)
+    latencies = []
+    conn = await asyncpg.connect(storage.url)
+    try:
+        for i in range(count):
+            began = time.perf_counter()
+            await conn.execute(_INSERT + "($1, 2, 2, $2, $3)", "bare", time.time(), str(i))
+            latencies.append(time.perf_counter() - began)
+    finally:
+        await conn.close()
+    return latencies
 
 
 @asynccontextmanager
@@ -102,25 +136,36 @@ async def _run(quick: bool) -> None:
     stream_points = 20_000 if quick else 200_000
     bulk_points = 5_000 if quick else 50_000
     acked = 500 if quick else 3_000
-    backends: list[tuple[str, Opener]] = [("SQLite", _sqlite)]
+    backends: list[tuple[str, Opener, Baseline]] = [("SQLite", _sqlite, _sqlite_baseline)]
     missing = await _postgres_reachable()
     if missing is None:
-        backends.append(("PostgreSQL", _postgres))
+        backends.append(("PostgreSQL", _postgres, _postgres_baseline))
     rows: list[tuple[str, float, float | str, float | str]] = []
-    for label, opened in backends:
+    for label, opened, baseline in backends:
         progress(NAME, f"{label}: stream of {stream_points:,} points")
         async with opened() as storage:
             stream = await _stream(storage, stream_points)
             progress(NAME, f"{label}: bulk flush of {bulk_points:,} points")
             bulk = await _bulk(storage, bulk_points)
+            progress(NAME, f"{label}: baseline, bare driver")
+            bare = await baseline(storage, acked)
             progress(NAME, f"{label}: committed(), 1 writer")
             one_rate, one = await _committed(storage, 1, acked)
             progress(NAME, f"{label}: committed(), 50 writers")
             many_rate, many = await _committed(storage, 50, acked * 5)
+        bare_ms = [x * 1000 for x in bare]
         one_ms = [x * 1000 for x in one]
         many_ms = [x * 1000 for x in many]
         rows.append((f"{label}: stream, points/s", stream, "", ""))
         rows.append((f"{label}: bulk flush, points/s", bulk, "", ""))
+        rows.append(
+            (
+                f"{label}: baseline: bare driver INSERT, 1 writer",
+                len(bare) / sum(bare),
+                percentile(bare_ms, 50),
+                percentile(bare_ms, 99),
+            )
+        )
         rows.append(
             (
                 f"{label}: committed(), 1 writer",
