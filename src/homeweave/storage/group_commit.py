@@ -105,6 +105,13 @@ class GroupCommit(ABC, Generic[_Conn]):
     async def purge(self, older_than: float) -> int:
         """Delete history points recorded before the epoch ``older_than``; return how many."""
 
+    def _check_writable(self) -> None:
+        """Raise StorageError, before anything is written, when the backend refuses writes
+        (a hook: nothing by default)."""
+
+    def _commit_failed(self, err: BaseException) -> None:
+        """Note a commit's failure before it is reported (a hook: nothing by default)."""
+
     async def _maintain(self) -> None:
         """Hourly upkeep from the flusher: the retention purge (a backend may add to it)."""
         if self._retention_days is None:
@@ -139,6 +146,7 @@ class GroupCommit(ABC, Generic[_Conn]):
         """Wait until every write queued so far is committed. Raises StorageError at once
         while commits fail."""
         self._require_open()
+        self._check_writable()
         if self._failure is not None:
             raise StorageError(f"not saved: {self._failure}")
         waiter = self._acks.wait_for(self._pending.added)
@@ -159,9 +167,14 @@ class GroupCommit(ABC, Generic[_Conn]):
                 self._acks.committed(upto)
                 return 0
             try:
+                self._check_writable()
                 await self._commit(conn, batch)
             except BaseException as err:
                 self._pending.requeue(batch)
+                self._commit_failed(err)
+                if isinstance(err, StorageError):  # the backend's own words: passed on as is
+                    self._acks.failed(upto, err)
+                    raise
                 failure = StorageError(f"writing to {self._where} failed: {err}")
                 self._acks.failed(upto, failure)
                 if isinstance(err, self._DATABASE_ERRORS):
