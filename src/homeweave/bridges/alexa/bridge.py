@@ -56,6 +56,7 @@ class AlexaBridge(Bridge[AlexaOptions]):
             queue_size=options.queue_size,
         )
         self.endpoints: dict[str, Endpoint] = {}
+        self._described: dict[str, messages.Json] = {}  # what Alexa was last told, by device
         self._changed: dict[str, set[tuple[int, int]]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -65,7 +66,9 @@ class AlexaBridge(Bridge[AlexaOptions]):
         """Load the grant, follow the bus and start the event gateway."""
         await self.grants.load()
         for device in self.hub.registry.devices.values():
-            self._put(device.id)
+            endpoint = self._put(device.id)
+            if endpoint is not None:  # what Discovery tells Alexa
+                self._described[device.id] = self.handler.describe(endpoint)
         bus = self.hub.bus
         self._unsubscribes = [
             bus.subscribe(PROPERTY_CHANGED, self._property_changed),
@@ -120,9 +123,12 @@ class AlexaBridge(Bridge[AlexaOptions]):
         if not self.grants.granted:
             return
         if endpoint is not None:
-            report = messages.add_or_update_report([self.handler.describe(endpoint)], PLACEHOLDER)
-            self.gateway.send(report)
+            described = self.handler.describe(endpoint)
+            if self._described.get(event.device_id) != described:  # a re-registration: nothing new
+                self._described[event.device_id] = described
+                self.gateway.send(messages.add_or_update_report([described], PLACEHOLDER))
         elif had:
+            self._described.pop(event.device_id, None)
             self.gateway.send(messages.delete_report([event.device_id], PLACEHOLDER))
 
     # --- change reports -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from homeweave.core.paths import write_private
 
 _LOGGER = logging.getLogger(__name__)
 ID_FILE = "hue-emulation.json"
+MAX_USERS = 50  # an Echo may ask again after each reset: the oldest names are forgotten
 
 
 class IdMap:
@@ -70,7 +71,7 @@ class IdMap:
     def new_user(self) -> str:
         """A new username (as ``POST /api`` hands out), kept."""
         user = secrets.token_hex(16)
-        self.users.append(user)
+        self.users = [*self.users, user][-MAX_USERS:]
         self._save_soon()
         return user
 

@@ -11,6 +11,10 @@ services — one mapping per kind, never per vendor:
 
 So "Alexa, set the blind to 30 %" opens it to 30 %, and "set the heater to 21 %" sets 21 °C —
 the convention HA's emulated_hue and ha-bridge use, since a Hue bridge has no thermostats.
+
+A ``PUT`` is answered once the device confirmed the writes (through the hub's commands), so
+the ``GET`` an Echo sends next already shows the new state; HA's emulated_hue has to remember
+requested states for a few seconds because its writes are not confirmed.
 """
 
 from __future__ import annotations
