@@ -105,6 +105,8 @@ class SsdpResponder(asyncio.DatagramProtocol):
         self.identity = identity
         self.transport: asyncio.DatagramTransport | None = None
         self.answered = 0
+        self.multicast = False
+        """Whether the SSDP group was joined (else only unicast searches are answered)."""
 
     @classmethod
     async def start(
@@ -116,15 +118,18 @@ class SsdpResponder(asyncio.DatagramProtocol):
         if hasattr(socket, "SO_REUSEPORT"):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(("", port))
+        joined = False
         try:
             membership = struct.pack("4s4s", socket.inet_aton(GROUP), socket.inet_aton(interface))
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
+            joined = True
         except OSError as exc:
             # Unicast searches (and tests) still work; an Echo's multicast search will not.
             _LOGGER.warning("SSDP: could not join %s on %s: %s", GROUP, interface, exc)
         sock.setblocking(False)
         loop = asyncio.get_running_loop()
         _, protocol = await loop.create_datagram_endpoint(lambda: cls(identity), sock=sock)
+        protocol.multicast = joined
         return protocol
 
     @property
