@@ -107,6 +107,41 @@ EXPECTED: dict[str, dict[str, int]] = {
     "speaker": {"number": 1, "switch": 1, "sensor": 1, "button": 4},
     "curtain": {"cover": 1},
     "wireless-charging-table": {"switch": 1, "sensor": 2, "binary_sensor": 1},
+    "fan": {"button": 1, "fan": 1, "number": 1, "switch": 1},
+    "humidifier": {"button": 1, "number": 1, "select": 1, "sensor": 4, "switch": 3},
+    "lock": {"button": 2, "event": 1, "sensor": 6},
+    "wall-switch": {"button": 2, "switch": 2},
+    # published specs of real models: every property of the spec becomes an entity
+    "cnhdm.airrtc.wkq01": {
+        "climate": 1,
+        "event": 1,
+        "number": 14,
+        "select": 1,
+        "sensor": 1,
+        "switch": 4,
+    },
+    "lumi.gateway.mitw01": {"light": 1, "number": 1, "switch": 2},
+    "miaomiaoce.airm.co2": {"sensor": 4},
+    "xiaomi.aircondition.ma2": {"climate": 1, "number": 1, "select": 1, "sensor": 1, "switch": 1},
+    "xiaomi.airp.mb5": {"button": 2, "fan": 1, "number": 2, "select": 3, "sensor": 14, "switch": 5},
+    "xiaomi.plug.04": {"binary_sensor": 1, "number": 12, "select": 1, "sensor": 5, "switch": 9},
+    "yeelink.bhf_light.v5": {
+        "button": 1,
+        "light": 1,
+        "number": 1,
+        "select": 2,
+        "sensor": 1,
+        "switch": 3,
+    },
+    "zhimi.airp.rmb1": {
+        "button": 2,
+        "event": 1,
+        "fan": 1,
+        "number": 2,
+        "select": 3,
+        "sensor": 8,
+        "switch": 2,
+    },
 }
 
 

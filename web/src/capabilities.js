@@ -8,7 +8,7 @@ export const HIDDEN_SERVICES = new Set(['device-information']);
 /** Property → the control a card shows for it (when the property is writable). */
 export const CARD_CONTROLS = {
   on: 'power',
-  brightness: 'slider',
+  brightness: 'level',
   'color-temperature': 'slider',
   color: 'color',
   'target-temperature': 'setpoint',
@@ -188,6 +188,9 @@ export const ALARM_WHEN = {
 /** Status descriptions (from value lists) of a device at rest; any other status is activity
  * (Sweeping, Playing, Opening, Heating...). */
 export const RESTING = /^(idle|stopped|paused|charging|charged|standby|off|closed|none|error)$/i;
+
+/** Statuses said even at their first value (a lock's "Locked" is news, a vacuum's "Idle" not). */
+export const ALWAYS_SAID = new Set(['lock-state']);
 
 /** Booleans in a card's one-line status, where no label says what they are: [false, true]. */
 export const STATUS_TEXT = {
