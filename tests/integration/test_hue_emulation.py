@@ -34,6 +34,7 @@ pytestmark = pytest.mark.timeout(90)
 ROOM = payloads.room("Living room")
 BLIND = payloads.blinds("Living room blind", ROOM, level=100)  # closed
 PLUG = payloads.outlet("Kettle plug", ROOM, is_on=True)
+PURIFIER = payloads.air_purifier("STARKVIND", ROOM)  # fan level 0..50
 
 
 @dataclass
@@ -144,7 +145,7 @@ async def sims() -> AsyncIterator[Sims]:
         first = f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.2"
         fleet = await stack.enter_async_context(Fleet(first_host=first))
         lamp = await fleet.add("light", options={"initial": {"on": False, "brightness": 10}})
-        dirigera = await stack.enter_async_context(DirigeraSimulator([BLIND, PLUG]))
+        dirigera = await stack.enter_async_context(DirigeraSimulator([BLIND, PLUG, PURIFIER]))
         yield Sims(lamp, fleet, dirigera)
 
 
@@ -161,12 +162,21 @@ async def test_aiohue_lists_the_lights_and_switches_a_xiaomi_lamp(hue: Emulation
         await bridge.initialize()
         assert bridge.config.bridge_id == hue.bridge.ids.bridge_id
         names = {light.name: light for light in bridge.lights.values()}
-        assert set(names) == {"Desk lamp", "Heater", "Living room blind", "Kettle plug"}
+        assert set(names) == {
+            "Desk lamp",
+            "Heater",
+            "Living room blind",
+            "Kettle plug",
+            "STARKVIND",
+        }
         lamp = names["Desk lamp"]
         assert lamp.type == "Extended color light"
         assert lamp.modelid == "LCT015"
         assert lamp.uniqueid == unique_id("desk-lamp")
         assert names["Kettle plug"].type == "On/Off plug-in unit"
+        assert names["STARKVIND"].type == "Dimmable light"
+        await names["STARKVIND"].set_state(on=True, bri=127)  # fan speed half way
+        assert hue.sims.dirigera.state.attributes(PURIFIER["id"])["motorState"] == 25
         assert names["Living room blind"].state["on"] is False  # closed
 
         assert hue.lamp("on") is False
@@ -207,7 +217,7 @@ async def test_phue_switches_a_plug_moves_a_blind_and_sets_a_thermostat(
         hue.number("living-room-blind"),
         hue.number("heater"),
     )
-    assert names == ["Desk lamp", "Heater", "Kettle plug", "Living room blind"]
+    assert names == ["Desk lamp", "Heater", "Kettle plug", "Living room blind", "STARKVIND"]
     # Echo's rule: one success per key sent, echoing the value as sent.
     number = hue.number("kettle-plug")
     assert plug == [[{"success": {f"/lights/{number}/state/on": False}}]]
@@ -345,7 +355,7 @@ async def test_ids_and_the_bridge_stay_the_same_across_a_restart(
     async with emulation(sims, tmp_path) as second:
         after = await snapshot(second)
     assert after == before
-    assert len(before[1]) == 4
+    assert len(before[1]) == 5
     # Exposing less keeps the numbers of what stays.
     async with emulation(sims, tmp_path, expose={"categories": ["cover", "plug"]}) as third:
         _, lights = await snapshot(third)
