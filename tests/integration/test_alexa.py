@@ -88,6 +88,7 @@ async def test_discovery_lists_devices_by_their_standard_services_and_the_scenes
     assert endpoints["hallway-door"]["displayCategories"] == ["CONTACT_SENSOR"]
     assert endpoints["kitchen-motion"]["displayCategories"] == ["MOTION_SENSOR"]
     assert endpoints["kitchen-coffee-plug"]["displayCategories"] == ["SMARTPLUG"]
+    assert endpoints["front-door-lock"]["displayCategories"] == ["SMARTLOCK"]
     assert endpoints["scene#movie"]["displayCategories"] == ["SCENE_TRIGGER"]
 
 
@@ -208,6 +209,12 @@ async def test_controllers_write_through_the_hub_and_answer_the_new_state(
     assert props(event)["Alexa.Speaker.muted"] is True
     await send(client, directive("Alexa.PlaybackController", "Play", token, speaker))
     assert value(speaker, "play-control", "playing-state") == 1
+
+    lock = "front-door-lock"
+    event = await send(client, directive("Alexa.LockController", "Unlock", token, lock))
+    assert props(event)["Alexa.LockController.lockState"] == "UNLOCKED"
+    event = await send(client, directive("Alexa.LockController", "Lock", token, lock))
+    assert props(event)["Alexa.LockController.lockState"] == "LOCKED"
 
     event = await send(client, directive("Alexa", "ReportState", token, "hallway-door"))
     assert event["event"]["header"]["name"] == "StateReport"

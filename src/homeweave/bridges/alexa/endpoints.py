@@ -6,24 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from homeweave.bridges.alexa.capabilities import (
-    PLAYBACK,
-    Brightness,
-    Capability,
-    Color,
-    ColorTemperature,
-    Detection,
-    Mode,
-    Playback,
-    Power,
-    Range,
-    Read,
-    Temperature,
-    Thermostat,
-    Volume,
-    asset_names,
-    interface,
-)
+from homeweave.bridges.alexa.capabilities import Capability, Read, asset_names, interface
+from homeweave.bridges.alexa.climate import Temperature, Thermostat
+from homeweave.bridges.alexa.colour import Color, ColorTemperature
+from homeweave.bridges.alexa.devices import PLAYBACK, Detection, Lock, Playback
+from homeweave.bridges.alexa.levels import Brightness, Mode, Power, Range, Volume
 from homeweave.bridges.alexa.messages import Json, Prop
 from homeweave.core.registry import Device
 from homeweave.model import Format, Property, Service
@@ -41,6 +28,7 @@ CATEGORIES: dict[str, str] = {
     "speaker": "SPEAKER",
     "magnet-sensor": "CONTACT_SENSOR",
     "motion-sensor": "MOTION_SENSOR",
+    "lock": "SMARTLOCK",
     # Alexa has AIR_PURIFIER now, but Amazon's published message schema (2021) does not:
     # FAN is what the schema accepts and what Alexa shows with a fan's controls.
     "air-purifier": "FAN",
@@ -197,6 +185,12 @@ def _service_capabilities(service: Service) -> list[Capability]:
     contact = _readable(service, "contact-state")
     if contact is not None and contact.format is Format.BOOL:
         found.append(Detection(service, contact, "Alexa.ContactSensor", when=False))
+    lock_state = _readable(service, "lock-state")
+    lock, unlock = service.actions.find("lock"), service.actions.find("unlock")
+    if lock_state is not None and lock_state.value_list and lock and unlock:
+        found.extend(
+            [Lock(service, lock_state, lock, unlock)] if not (lock.ins or unlock.ins) else []
+        )
     motion = _readable(service, "motion-state")
     if motion is not None and motion.format is Format.BOOL:
         found.append(Detection(service, motion, "Alexa.MotionSensor", when=True))
