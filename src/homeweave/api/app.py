@@ -10,6 +10,7 @@ from fastapi import FastAPI
 import homeweave
 from homeweave.api import (
     automations,
+    conversation,
     devices,
     errors,
     health,
@@ -57,6 +58,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(conversation.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

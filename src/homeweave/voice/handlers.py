@@ -233,7 +233,7 @@ def _relative_volume(turn: Turn, entity: Entity) -> object:
 
 
 def _fan_level(turn: Turn, entity: Entity) -> object:
-    percent = float(turn.slots.get("fan_speed", 0))
+    percent = float(turn.slots.get("percentage", 0))
     ref = turn.commands.resolve(f"{entity.id}/fan-level")
     prop = ref.prop
     if prop.value_list:
@@ -284,7 +284,9 @@ HANDLERS: dict[str, Handler] = {
     "HassMediaUnpause": _acting("play", "media_player"),
     "HassMediaNext": _acting("next", "media_player"),
     "HassMediaPrevious": _acting("previous", "media_player"),
-    "HassSetVolume": _setting("speaker/volume", lambda t, e: t.slots.get("volume"), "media_player"),
+    "HassSetVolume": _setting(
+        "speaker/volume", lambda t, e: t.slots.get("volume_level"), "media_player"
+    ),
     "HassSetVolumeRelative": _setting("speaker/volume", _relative_volume, "media_player"),
     "HassMediaPlayerMute": _setting("speaker/mute", lambda t, e: True, "media_player"),
     "HassMediaPlayerUnmute": _setting("speaker/mute", lambda t, e: False, "media_player"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import home_assistant_intents
 import yaml
-from hassil import Intents, RangeSlotList, merge_dict
+from hassil import Intents, RangeSlotList, RangeType, merge_dict
 
 from homeweave.errors import UnknownAddress
 
@@ -19,7 +19,6 @@ _OWN_SENTENCES = Path(__file__).parent / "sentences"
 
 # Percentages are parsed wider than the library's 0..100 so that "set the lamp to 150 percent"
 # reaches Commands and gets its range error spoken, instead of not being understood.
-_WIDE_PERCENT = ("brightness", "position", "volume", "fan_speed")
 _WIDE_TO = 1000
 
 
@@ -68,9 +67,8 @@ def load(code: str) -> Language:
     if own.exists():
         merge_dict(data, yaml.safe_load(own.read_text(encoding="utf-8")))
     intents = Intents.from_dict(data)
-    for list_name in _WIDE_PERCENT:
-        found = intents.slot_lists.get(list_name)
-        if isinstance(found, RangeSlotList):
+    for list_name, found in list(intents.slot_lists.items()):
+        if isinstance(found, RangeSlotList) and found.type is RangeType.PERCENTAGE:
             intents.slot_lists[list_name] = dataclasses.replace(found, stop=_WIDE_TO)
     responses: dict[str, Any] = data.get("responses", {})
     return Language(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hassil import Intents, RecognizeResult, recognize_best
+from hassil.recognize import MISSING_ENTITY
 
 from homeweave.core.registry import Registry
 from homeweave.voice import languages
@@ -127,13 +128,14 @@ class Recognizer:
             intent_context=context,
             allow_unmatched_entities=True,
         )
-        if result is None:
+        if result is None or result.text_chunks_matched == 0:  # no word of a template: chance
             return {}
-        unknown = {
+        said = {
             name: str(getattr(entity, "text", "")).strip()
             for name, entity in result.unmatched_entities.items()
-            if name in _NAMED_SLOTS
+            if getattr(entity, "text", "") != MISSING_ENTITY  # a context slot nobody said
         }
-        if not unknown or len(unknown) != len(result.unmatched_entities):
+        unknown = {name: words for name, words in said.items() if name in _NAMED_SLOTS}
+        if not unknown or len(unknown) != len(said):
             return {}
         return {"intent": result.intent.name, **unknown}
