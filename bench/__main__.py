@@ -21,6 +21,7 @@ from bench import (
     startup,
     state_updates,
     sustained,
+    voice,
     z2m,
 )
 
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
     "fail_fast": fail_fast.main,
+    "voice": voice.main,
 }
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hassil import Intents, RecognizeResult, recognize_best
+from hassil import (
+    Intents,
+    RecognizeResult,
+    SlotList,
+    TextSlotList,
+    recognize_all,
+    recognize_best,
+)
 from hassil.recognize import MISSING_ENTITY
 
 from homeweave.core.registry import Registry
@@ -66,65 +73,66 @@ class Recognizer:
         """Recognise ``text`` in ``language`` said in room ``area`` (a room id, or None)."""
         index = self.templates(language)
         vocabulary = self.vocabulary(language)
-        chosen = index.candidates(
-            words(text, index.language.cjk), vocabulary.free_words, index.haystack_of(text)
-        )
+        haystack = index.haystack_of(text)
+        chosen = index.candidates(words(text, index.language.cjk), vocabulary.free_words, haystack)
+        lists = vocabulary.slot_lists_for(haystack)
         context = self._context(vocabulary, area)
         named, nameless = index.split(chosen)
         # A device's name beats a room plus a device word ("kitchen lamp": the lamp named so,
         # not the lights of the kitchen), as in Home Assistant: the templates with a {name}
-        # are tried first (the longest name wins), the others only when none matched.
-        result = self._best_named(text, index, index.subset(named), vocabulary, context)
+        # are tried first and the first reading with a name wins (the name lists hold only
+        # the longest names the sentence holds); the others only when none matched.
+        result = None
+        if isinstance(lists["name"], TextSlotList) and lists["name"].values:
+            result = self._first_named(text, index, index.subset(named), lists, context)
         if result is None:
             result = recognize_best(
                 text,
                 index.subset(nameless),
-                slot_lists=vocabulary.slot_lists,
+                slot_lists=lists,
                 intent_context=context,
                 language=index.language.code,
             )
         if result is not None:
             return Recognition(result, vocabulary)
         maybe_names = index.candidates(
-            words(text, index.language.cjk),
-            vocabulary.free_words | index.list_words,
-            index.haystack_of(text),
+            words(text, index.language.cjk), vocabulary.free_words | index.list_words, haystack
         )
-        unknown = self._unknown_names(text, index.subset(maybe_names), vocabulary, context)
+        unknown = self._unknown_names(text, index.subset(maybe_names), lists, context)
         return Recognition(None, vocabulary, unknown)
 
     @staticmethod
-    def _best_named(
+    def _first_named(
         text: str,
         index: TemplateIndex,
         intents: Intents,
-        vocabulary: Vocabulary,
+        lists: dict[str, SlotList],
         context: dict[str, Any],
     ) -> RecognizeResult | None:
-        found = recognize_best(
+        found = recognize_all(
             text,
             intents,
-            slot_lists=vocabulary.slot_lists,
+            slot_lists=lists,
             intent_context=context,
             language=index.language.code,
-            best_slot_name="name",
         )
-        return found if found is not None and "name" in found.entities else None
+        return next((r for r in found if "name" in r.entities), None)
 
     def _context(self, vocabulary: Vocabulary, area: str | None) -> dict[str, Any]:
         if area is None or area not in vocabulary.room_names:
             return {}
         return {"area": {"value": area, "text": vocabulary.room_names[area]}}
 
+    @staticmethod
     def _unknown_names(
-        self, text: str, intents: Any, vocabulary: Vocabulary, context: dict[str, Any]
+        text: str, intents: Intents, lists: dict[str, SlotList], context: dict[str, Any]
     ) -> dict[str, str]:
         """The names the sentence used that the home does not have, if the words around them
         fit a template (Home Assistant's 'unknown names' pass)."""
         result = recognize_best(
             text,
             intents,
-            slot_lists=vocabulary.slot_lists,
+            slot_lists=lists,
             intent_context=context,
             allow_unmatched_entities=True,
         )

@@ -232,6 +232,8 @@ class TemplateIndex:
         intents = self.language.intents
         remove_skip_words_tracked(without, intents.skip_words, intents.settings.ignore_whitespace)
         haystack = f"{fold_case(normal.text)}\n{fold_case(without.text)}"
+        if "-" in haystack or "_" in haystack:  # hassil also reads them as spaces
+            haystack += "\n" + haystack.replace("-", " ").replace("_", " ")
         if self._cjk:
             haystack += "\n" + CJK_WHITESPACE.sub("", haystack)
         return haystack

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hassil import SlotList, TextSlotList, TextSlotValue
+from hassil import SlotList, TextSlotList, TextSlotValue, Trie
 from hassil.expression import TextChunk
-from hassil.util import fold_case
+from hassil.util import CJK_WHITESPACE, fold_case, normalize_for_matching
 
 from homeweave.core.registry import Registry
 from homeweave.voice.domains import Domain, domain_of
@@ -40,10 +40,36 @@ class Vocabulary:
     free_words: frozenset[str]
     """Every word of every name, alias and room: they prove nothing about the template."""
     rooms_by_name: dict[str, str] = field(default_factory=dict)
+    _tries: dict[str, Trie] = field(default_factory=dict)
+    """Per slot list, its values by their normalised text."""
 
     def named(self, spoken: str) -> list[Entity]:
         """Return every entity a spoken name may mean."""
         return self.by_name.get(fold_case(spoken.strip()), [])
+
+    def slot_lists_for(self, haystack: str) -> dict[str, SlotList]:
+        """The ``name`` and ``area`` lists cut down to the values whose text ``haystack`` (the
+        sentence as ``TemplateIndex.haystack_of`` normalises it) holds: in a big home hassil
+        then tries a handful of names, not every one (a name can only match where its text
+        is). A name (or room) found only inside a longer one of its list is left out too: the
+        longer one is meant ("desk lamp", not "lamp"), as hassil's ranking would choose."""
+        lists: dict[str, SlotList] = {"floor": self.slot_lists["floor"]}
+        for list_name, trie in self._tries.items():
+            spans = [
+                (end - len(text), end, value)
+                for end, text, value in trie.find(haystack, unique=False)
+            ]
+            spans = [s for s in spans if not _inside_longer(s, spans)]
+            found = {id(value): value for _, _, value in spans}
+            lists[list_name] = TextSlotList(name=list_name, values=list(found.values()))
+        return lists
+
+
+def _inside_longer(
+    span: tuple[int, int, TextSlotValue], spans: list[tuple[int, int, TextSlotValue]]
+) -> bool:
+    start, end, _ = span
+    return any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
 
 
 def build(registry: Registry, settings: VoiceSettings, language: str, cjk: bool) -> Vocabulary:
@@ -86,6 +112,7 @@ def build(registry: Registry, settings: VoiceSettings, language: str, cjk: bool)
             spoken.append(name)
 
     free = frozenset(w for name in spoken for w in words(name, cjk))
+    tries = {"name": _trie(name_values, cjk), "area": _trie(area_values, cjk)}
     return Vocabulary(
         language=language,
         slot_lists={
@@ -98,4 +125,18 @@ def build(registry: Registry, settings: VoiceSettings, language: str, cjk: bool)
         room_names=room_names,
         free_words=free,
         rooms_by_name=rooms_by_name,
+        _tries=tries,
     )
+
+
+def _trie(values: Iterable[TextSlotValue], cjk: bool) -> Trie:
+    """Values by their text, normalised as sentences are."""
+    trie = Trie()
+    for value in values:
+        assert isinstance(value.text_in, TextChunk)
+        text = fold_case(normalize_for_matching(value.text_in.text).text).strip()
+        if cjk:
+            text = CJK_WHITESPACE.sub("", text)
+        if text:
+            trie.insert(text, value)
+    return trie
