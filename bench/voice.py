@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import home_assistant_intents
@@ -119,7 +120,7 @@ def _sentences(home: Home_, language: str, count: int, seed: int) -> list[str]:
     def light() -> str:
         return name(rng.choice(("lamp", "ceiling", "desk", "reading")))
 
-    makers = {
+    makers: list[Callable[[], str]] = {
         "en": [
             lambda: f"turn on the {light()}",
             lambda: f"turn off the {name('plug')}",
