@@ -22,6 +22,7 @@ from bench import (
     state_updates,
     sustained,
     voice,
+    voice_score,
     z2m,
 )
 
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "miio": miio.main,
     "fail_fast": fail_fast.main,
     "voice": voice.main,
+    "voice_score": lambda quick: voice_score.main(quick),
 }
 
 

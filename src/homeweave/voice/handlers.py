@@ -207,7 +207,7 @@ def _acting(action: str, domain: str, *, ignore_area: bool = False) -> Handler:
     async def handle(turn: Turn) -> None:
         if ignore_area:  # "vacuum the kitchen": the kitchen is where, not which vacuum
             turn.slots.pop("area", None)
-        for entity in turn.resolve((domain,), default_all=True):
+        for entity in turn.resolve((domain,), default_all=True, nearby=True):
             await turn.do(entity, action)
             turn.outcome.matched.append(spoken_state(turn, entity))
 
@@ -216,7 +216,7 @@ def _acting(action: str, domain: str, *, ignore_area: bool = False) -> Handler:
 
 def _setting(prop: str, value: Callable[[Turn, Entity], object], domain: str) -> Handler:
     async def handle(turn: Turn) -> None:
-        for entity in turn.resolve((domain,), default_all=True):
+        for entity in turn.resolve((domain,), default_all=True, nearby=True):
             await turn.set(entity, prop, value(turn, entity))
             turn.outcome.matched.append(spoken_state(turn, entity))
 

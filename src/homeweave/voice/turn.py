@@ -77,14 +77,22 @@ class Turn:
         *,
         device_class: str = "",
         default_all: bool = False,
+        nearby: bool = False,
     ) -> list[Entity]:
         """The entities the sentence means: by name (narrowed by room), else every entity of
         ``domains`` in the named room, else in the speaker's room, else (``default_all``) in
-        the home. Refuses with the language's words when none fits or a name is ambiguous."""
+        the home. ``nearby``: with no room named, those in the speaker's room if it has any,
+        else those of the home ("pause" said by a satellite). Refuses with the language's
+        words when none fits or a name is ambiguous."""
         name = self.slots.get("name")
         room = self.slots.get("area")
         if name:
             found = self._by_name(str(name), domains, str(room) if room else None)
+        elif nearby and not room and self.area is not None:
+            try:
+                found = self._by_room(domains, device_class, self.area, False)
+            except Refusal:
+                found = self._by_room(domains, device_class, None, True)
         else:
             found = self._by_room(domains, device_class, room, default_all)
         self.targets = [e.id for e in found]
