@@ -4,7 +4,6 @@ offline; at least 95% right (intent and target devices) in every tested language
 from __future__ import annotations
 
 import pytest
-
 from bench.voice_score import _score
 from bench.voice_sentences import SETS
 
