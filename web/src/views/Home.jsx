@@ -1,6 +1,7 @@
 import { cardModel, find, isActive } from '../capabilities.js';
 import { DeviceCard } from '../components/DeviceCard.jsx';
 import { Pairing } from '../components/Pairing.jsx';
+import { Talk } from '../components/Talk.jsx';
 import { formatValue, hourAtHome } from '../format.js';
 import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
@@ -101,6 +102,7 @@ export function Home() {
             <Summary home={home} />
           </header>
           <Pairing />
+          <Talk />
           {home.rooms.map((room) => (
             <RoomSection key={room.id} room={room} />
           ))}
