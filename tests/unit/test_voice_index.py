@@ -168,9 +168,14 @@ def _config(voice: str = "{}", room: str = "{}", device: str = "{}") -> str:
 
 def test_config_reads_aliases_and_languages() -> None:
     config = parse_config(
-        _config("{languages: [de, zh-cn]}", "{de: [Küche]}", "{de: [Lampe, Licht], en: [light]}")
+        _config(
+            "{languages: [de, zh-cn], stt: 'tcp://127.0.0.1:10300', tts: 'tcp://tts:10200'}",
+            "{de: [Küche]}",
+            "{de: [Lampe, Licht], en: [light]}",
+        )
     )
     settings = voice_settings(config)
+    assert (settings.stt, settings.tts) == ("tcp://127.0.0.1:10300", "tcp://tts:10200")
     assert settings.languages == ("de", "zh-cn")
     assert settings.room_aliases == {"kitchen": {"de": ("Küche",)}}
     assert settings.device_aliases == {"lamp": {"de": ("Lampe", "Licht"), "en": ("light",)}}
@@ -185,6 +190,7 @@ def test_config_reads_aliases_and_languages() -> None:
         (_config(device="{de: Lampe}"), ":17: .*list"),
         (_config(voice="{languages: []}"), ":6: .*"),
         (_config(voice="{langs: [de]}"), ":6: .*langs"),
+        (_config(voice="{stt: 'http://host:10300'}"), ":6: .*tcp://"),
     ],
 )
 def test_config_errors_name_the_line(text: str, message: str) -> None:

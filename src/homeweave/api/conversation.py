@@ -3,15 +3,18 @@ out (the voice agent of ``homeweave.voice``, through the same ``Commands`` as ev
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
 from homeweave.api.dependencies import hub
 from homeweave.api.errors import declared
+from homeweave.errors import Conflict, InvalidValue
 from homeweave.voice.agent import VoiceAgent
+from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
 from homeweave.voice.settings import VoiceSettings
 
 router = APIRouter(prefix="/api", tags=["conversation"], responses=declared(401))
@@ -70,3 +73,49 @@ async def conversation(
     language is 404."""
     result = await agent.process(body.text, body.language, area=body.area, dry_run=body.dry_run)
     return ConversationOut.model_validate(result.as_json())
+
+
+class SpokenOut(ConversationOut):
+    """What was heard, what it did, and the answer as text and (with ``voice.tts``) speech."""
+
+    text: str = Field(description="what the speech-to-text server heard")
+    audio: str | None = Field(description="the answer as a base64 WAV file, or null")
+
+
+WAV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post(
+    "/conversation/audio",
+    responses=declared(404, 409, 413, 422, 502),
+    openapi_extra=WAV_BODY,
+)
+async def conversation_audio(
+    agent: Annotated[VoiceAgent, Depends(voice_agent)],
+    request: Request,
+    language: str | None = None,
+    area: str | None = None,
+    dry_run: bool = False,
+) -> SpokenOut:
+    """Hear a spoken sentence (a WAV body) through the speech-to-text server (``voice.stt``),
+    carry it out, and speak the answer through the text-to-speech server (``voice.tts``)."""
+    settings = agent.settings
+    if settings.stt is None:
+        raise Conflict("speech-to-text is not configured: set voice.stt (tcp://host:port)")
+    try:
+        audio = Audio.from_wav(await request.body())
+    except SpeechError as exc:
+        raise InvalidValue("body", "(audio)", f"a WAV file ({exc})") from None
+    code = language or agent.default_language
+    heard = await transcribe(settings.stt, audio, code.split("-")[0])
+    result = await agent.process(heard, language, area=area, dry_run=dry_run)
+    spoken = None
+    if settings.tts is not None and result.speech:
+        answer = await synthesize(settings.tts, result.speech, code)
+        spoken = base64.b64encode(answer.to_wav()).decode("ascii")
+    return SpokenOut.model_validate({**result.as_json(), "text": heard, "audio": spoken})

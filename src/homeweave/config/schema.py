@@ -255,13 +255,26 @@ Aliases = Annotated[dict[Text, AliasNames], _empty_if_none(dict), AfterValidator
 """Other names per language code: ``{en: [desk light], de: [Schreibtischlampe]}``."""
 
 
+def _check_wyoming(value: str) -> str:
+    if not re.fullmatch(r"tcp://[^:/\s]+:\d{1,5}", value):
+        raise ValueError(
+            f"must be a Wyoming server address like tcp://127.0.0.1:10300, got {value!r}"
+        )
+    return value
+
+
+WyomingUri = Annotated[str, AfterValidator(_check_wyoming)]
+
+
 class VoiceConfig(_Section):
     """How the home is talked to: the languages its sentences are in (the first is the
-    default); any language home-assistant-intents ships."""
+    default; any language home-assistant-intents ships), and the Wyoming speech servers."""
 
     languages: Annotated[tuple[Text, ...], AfterValidator(_check_languages)] = Field(
         default=("en",), min_length=1, strict=False
     )
+    stt: WyomingUri | None = None
+    tts: WyomingUri | None = None
 
 
 class RoomConfig(_Section):

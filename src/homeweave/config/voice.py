@@ -10,9 +10,11 @@ __all__ = ["voice_settings"]
 
 def voice_settings(config: HubConfig) -> VoiceSettings:
     """Return the voice settings of ``config`` (the first home's languages)."""
-    languages = config.homes[0].voice.languages if config.homes else ("en",)
+    voice = config.homes[0].voice if config.homes else None
     return VoiceSettings(
-        languages=tuple(languages),
+        languages=tuple(voice.languages) if voice else ("en",),
+        stt=voice.stt if voice else None,
+        tts=voice.tts if voice else None,
         device_aliases={d.id: dict(d.aliases) for d in config.devices if d.aliases},
         room_aliases={
             room.id: dict(room.aliases)

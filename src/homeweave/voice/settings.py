@@ -29,6 +29,10 @@ class VoiceSettings:
     device_aliases: Aliases = field(default_factory=dict)
     room_aliases: Aliases = field(default_factory=dict)
     scenes: tuple[VoiceScene, ...] = ()
+    stt: str | None = None
+    """Speech-to-text Wyoming server, ``tcp://host:port``."""
+    tts: str | None = None
+    """Text-to-speech Wyoming server, ``tcp://host:port``."""
 
     def aliases_of(self, kind: str, ident: str, language: str) -> tuple[str, ...]:
         """Return the aliases of a device or room (``kind``) in ``language`` (any case)."""
