@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from homeweave.config import load_config
+from homeweave.config.seed import hub_seed
+from homeweave.voice.domains import domain_of
 
 
 @dataclass(frozen=True)
@@ -19,14 +24,25 @@ class Expect:
     area: str | None = None
 
 
-LIGHTS = ("living-room-lamp", "living-room-ceiling", "kitchen-lamp", "bedroom-lamp", "hallway-lamp")
-LIVING = ("living-room-lamp", "living-room-ceiling")
-ROOM_LIGHTS = {
-    "living-room": LIVING,
-    "kitchen": ("kitchen-lamp",),
-    "bedroom": ("bedroom-lamp",),
-    "hallway": ("hallway-lamp",),
-}
+DEMO = Path(__file__).resolve().parents[1] / "src/homeweave/sim/demo/home.yaml"
+
+
+def _lights() -> dict[str, tuple[str, ...]]:
+    """The demo home's lights per room (every device voice takes for a light), as the home
+    grows."""
+    config = load_config(DEMO)
+    rooms: dict[str, list[str]] = {}
+    for device in hub_seed(config).devices:
+        found = domain_of(device.spec, device.name)
+        if found is not None and found.domain == "light":
+            rooms.setdefault(device.room_id, []).append(device.id)
+    return {room: tuple(ids) for room, ids in rooms.items()}
+
+
+ROOM_LIGHTS = _lights()
+LIGHTS = tuple(d for ids in ROOM_LIGHTS.values() for d in ids)
+LIVING = ROOM_LIGHTS["living-room"]
+DIMMABLE = {"hallway": ("hallway-lamp",)}  # the gateway's night light only switches
 SCENES = {
     "movie": (
         "living-room-ceiling",
@@ -159,7 +175,7 @@ def english() -> list[Expect]:
             "dim the lights in the {n} to 10%",
             "set the brightness in the {n} to 60 percent",
         ],
-        rooms,
+        [(words, DIMMABLE.get(room, ROOM_LIGHTS[room])) for words, room in EN_ROOMS],
         "HassLightSet",
     )
     cases += _each(
@@ -391,7 +407,7 @@ def german() -> list[Expect]:
         cases += _plain(
             "HassLightSet",
             [f"dimme das Licht {where} auf 30 Prozent", f"stelle die Helligkeit {where} auf 50 %"],
-            lights,
+            DIMMABLE.get(room, lights),
         )
     for room, lights in ROOM_LIGHTS.items():
         cases += _plain("HassTurnOn", ["Licht an", "mach das Licht an"], lights, room)
@@ -580,7 +596,9 @@ def chinese() -> list[Expect]:
             lights,
         )
         cases += _plain(
-            "HassLightSet", [f"把{words}的灯调到30%", f"把{words}的灯亮度调到50%"], lights
+            "HassLightSet",
+            [f"把{words}的灯调到30%", f"把{words}的灯亮度调到50%"],
+            DIMMABLE.get(room, lights),
         )
     for room, lights in ROOM_LIGHTS.items():
         cases += _plain("HassTurnOn", ["开灯", "打开灯"], lights, room)

@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from homeweave.cli import automations, devices, pair, registry, say, serve
+from homeweave.cli import automations, devices, pair, registry, say, serve, spec
 from homeweave.cli.sim import sim
 
 
@@ -27,6 +27,7 @@ for _command in [
     *automations.commands,
     *pair.commands,
     *say.commands,
+    *spec.commands,
 ]:
     main.add_command(_command)
 

@@ -11,7 +11,10 @@ from homeweave.model import DeviceSpec
 # environment service, a vacuum a battery.
 _SERVICES: tuple[tuple[str, str, str], ...] = (
     ("light", "light", ""),
+    ("lock", "lock", ""),
     ("thermostat", "climate", ""),
+    ("air-conditioner", "climate", ""),
+    ("humidifier", "humidifier", ""),
     ("vacuum", "vacuum", ""),
     ("speaker", "media_player", "speaker"),
     ("play-control", "media_player", ""),

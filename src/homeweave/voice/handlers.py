@@ -17,7 +17,18 @@ from homeweave.voice.vocabulary import Entity
 
 Handler = Callable[[Turn], Awaitable[None]]
 
-SWITCHED = ("light", "switch", "fan", "climate", "media_player", "cover", "vacuum", "scene")
+SWITCHED = (
+    "light",
+    "switch",
+    "fan",
+    "climate",
+    "humidifier",
+    "media_player",
+    "cover",
+    "vacuum",
+    "lock",
+    "scene",
+)
 _STEP = 10  # volume up/down without a number, in percent
 
 
@@ -44,7 +55,7 @@ def spoken_state(turn: Turn, entity: Entity) -> SpokenState:
     """The entity's state in the words the intents' templates compare against."""
     domain = entity.domain
     state, unit, attributes = "unknown", "", {}
-    if domain.domain in ("light", "switch", "fan", "climate"):
+    if domain.domain in ("light", "switch", "fan", "climate", "humidifier"):
         on = value_of(turn, entity, "on")
         state = "unknown" if on is None else ("on" if on else "off")
     if domain.domain == "climate" or (domain.domain == "sensor" and domain.device_class):
@@ -104,7 +115,9 @@ async def _switch_one(turn: Turn, entity: Entity, on: bool) -> None:
         await turn.do(entity, "start-sweep" if on else "start-charge")
     elif domain == "media_player":
         await turn.do(entity, "play" if on else "pause")
-    elif domain in ("light", "switch", "fan", "climate"):
+    elif domain == "lock":  # "lock the front door" is the library's HassTurnOn for locks
+        await turn.do(entity, "lock/lock" if on else "lock/unlock")
+    elif domain in ("light", "switch", "fan", "climate", "humidifier"):
         await turn.set(entity, "on", on)
     else:
         raise turn.refuse("feature_not_supported")
@@ -144,23 +157,42 @@ async def turn_off(turn: Turn) -> None:
 
 
 async def light_set(turn: Turn) -> None:
-    """HassLightSet: brightness, colour or colour temperature."""
-    for entity in turn.resolve(("light",), default_all=True):
-        if "brightness" in turn.slots:
-            brightness = turn.slots["brightness"]
-            await turn.set(entity, "light/brightness", brightness)
-            await turn.set(entity, "light/on", True)
-        if "color" in turn.slots:
-            try:
-                rgb = parse_color(str(turn.slots["color"]))
-            except ValueError:
-                raise turn.refuse("feature_not_supported") from None
-            await turn.set(entity, "light/color", rgb)
-            await turn.set(entity, "light/on", True)
-        if "temperature" in turn.slots:
-            await turn.set(entity, "light/color-temperature", turn.slots["temperature"])
-            await turn.set(entity, "light/on", True)
+    """HassLightSet: brightness, colour or colour temperature (of the lights that have it,
+    when a room's are meant)."""
+    lights = turn.resolve(("light",), default_all=True)
+    wanted = [
+        (prop, value)
+        for slot, prop, value in (
+            ("brightness", "light/brightness", turn.slots.get("brightness")),
+            ("color", "light/color", turn.slots.get("color")),
+            ("temperature", "light/color-temperature", turn.slots.get("temperature")),
+        )
+        if slot in turn.slots
+    ]
+    able = [e for e in lights if all(_has(turn, e, prop) for prop, _ in wanted)]
+    if len(lights) > 1:
+        lights = able
+        turn.targets = [e.id for e in able]
+    if not lights:
+        raise turn.refuse("feature_not_supported")
+    for entity in lights:
+        for prop, value in wanted:
+            if prop == "light/color":
+                try:
+                    value = parse_color(str(value))
+                except ValueError:
+                    raise turn.refuse("feature_not_supported") from None
+            await turn.set(entity, prop, value)
+        await turn.set(entity, "light/on", True)
         turn.outcome.matched.append(spoken_state(turn, entity))
+
+
+def _has(turn: Turn, entity: Entity, prop: str) -> bool:
+    try:
+        turn.commands.resolve(f"{entity.id}/{prop}")
+    except UnknownAddress:
+        return False
+    return True
 
 
 async def get_state(turn: Turn) -> None:
@@ -192,7 +224,7 @@ async def climate_get_temperature(turn: Turn) -> None:
 async def climate_set_temperature(turn: Turn) -> None:
     """HassClimateSetTemperature: a thermostat's target."""
     for entity in turn.resolve(("climate",), default_all=True):
-        await turn.set(entity, "thermostat/target-temperature", turn.slots.get("temperature"))
+        await turn.set(entity, "target-temperature", turn.slots.get("temperature"))
         turn.outcome.matched.append(spoken_state(turn, entity))
 
 
