@@ -181,6 +181,16 @@ EN = [
     Case("what is the date", "HassGetCurrentDate"),
     Case("nevermind", "HassNevermind"),
     Case("set a timer for 5 minutes", "HassStartTimer", speech="not support"),
+    Case("lock the front door lock", "HassTurnOn", ["front-door-lock"], speech="Locking"),
+    Case("is the front door lock locked", "HassGetState", ["front-door-lock"], speech="Yes"),
+    Case("unlock the front door lock", "HassTurnOff", ["front-door-lock"]),
+    Case("set the living room fan speed to 50%", "HassFanSetSpeed", ["living-room-fan"]),
+    Case(
+        "turn on the humidifier",
+        "HassTurnOn",
+        ["bedroom-humidifier"],
+        {"bedroom-humidifier/humidifier/on": True},
+    ),
     Case("colourless green ideas sleep furiously", None, speech="understand"),
     Case("schalte die Küchenlampe ein", None, speech="understand"),  # German said in English
 ]
@@ -269,6 +279,19 @@ DE = [
         ["kitchen-coffee-plug"],
         {"kitchen-coffee-plug/switch/on": False},
     ),
+    Case("schließe das Türschloss ab", "HassTurnOn", ["front-door-lock"]),
+    Case(
+        "schalte den Ventilator ein",
+        "HassTurnOn",
+        ["living-room-fan"],
+        {"living-room-fan/fan/on": True},
+    ),
+    Case(
+        "schalte den Luftbefeuchter ein",
+        "HassTurnOn",
+        ["bedroom-humidifier"],
+        {"bedroom-humidifier/humidifier/on": True},
+    ),
     Case("turn on the kitchen lamp", None, speech="nicht verstanden"),
 ]
 
@@ -347,6 +370,14 @@ ZH = [
         "HassTurnOff",
         ["kitchen-coffee-plug"],
         {"kitchen-coffee-plug/switch/on": False},
+    ),
+    Case("锁上门锁", "HassTurnOn", ["front-door-lock"], speech="上锁"),
+    Case("把风扇的风速调到50%", "HassFanSetSpeed", ["living-room-fan"]),
+    Case(
+        "打开加湿器",
+        "HassTurnOn",
+        ["bedroom-humidifier"],
+        {"bedroom-humidifier/humidifier/on": True},
     ),
     Case("打开车库灯", None, writes=0),
     Case("turn on the kitchen lamp", None, speech="抱歉"),

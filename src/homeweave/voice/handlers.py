@@ -68,6 +68,8 @@ def spoken_state(turn: Turn, entity: Entity) -> SpokenState:
         state = "unknown" if position is None else ("open" if float(position) > 0 else "closed")
     elif domain.domain == "binary_sensor":
         state = _binary_state(turn, entity)
+    elif domain.domain == "lock":
+        state = _described(turn, entity, "lock-state")
     elif domain.domain in ("vacuum", "media_player"):
         prop = "status" if domain.domain == "vacuum" else "playing-state"
         state = _described(turn, entity, prop)
