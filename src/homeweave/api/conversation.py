@@ -85,7 +85,8 @@ class SpokenOut(ConversationOut):
 WAV_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "a WAV file (sent as audio/wav or application/octet-stream)",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
