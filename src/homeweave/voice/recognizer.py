@@ -74,10 +74,11 @@ class Recognizer:
         index = self.templates(language)
         vocabulary = self.vocabulary(language)
         haystack = index.haystack_of(text)
-        chosen = index.candidates(words(text, index.language.cjk), vocabulary.free_words, haystack)
+        said = words(text, index.language.cjk)
+        chosen = index.candidates(said, vocabulary.free_words, haystack)
         lists = vocabulary.slot_lists_for(haystack)
         context = self._context(vocabulary, area)
-        named, nameless = index.split(chosen)
+        named, nameless = index.split(chosen, said)
         # A device's name beats a room plus a device word ("kitchen lamp": the lamp named so,
         # not the lights of the kitchen), as in Home Assistant: the templates with a {name}
         # are tried first and the first reading with a name wins (the name lists hold only
@@ -95,9 +96,7 @@ class Recognizer:
             )
         if result is not None:
             return Recognition(result, vocabulary)
-        maybe_names = index.candidates(
-            words(text, index.language.cjk), vocabulary.free_words | index.list_words, haystack
-        )
+        maybe_names = index.candidates(said, vocabulary.free_words | index.list_words, haystack)
         unknown = self._unknown_names(text, index.subset(maybe_names), lists, context)
         return Recognition(None, vocabulary, unknown)
 

@@ -251,12 +251,18 @@ class TemplateIndex:
             self._postings[word] = posting
         return posting
 
-    def split(self, chosen: Iterable[int]) -> tuple[list[int], list[int]]:
-        """The ``chosen`` templates with a ``{name}``, and the others."""
+    def split(
+        self, chosen: Iterable[int], sentence_words: Iterable[str] = ()
+    ) -> tuple[list[int], list[int]]:
+        """The ``chosen`` templates with a ``{name}``, and the others; each part with the
+        templates sharing most words with the sentence first (where a match is likeliest)."""
+        said = set(sentence_words)
         named: list[int] = []
         nameless: list[int] = []
         for i in chosen:
             (named if self._templates[i].named else nameless).append(i)
+        if said:
+            named.sort(key=lambda i: -len(self._templates[i].pieces & said))
         return named, nameless
 
     def subset(self, chosen: Iterable[int]) -> Intents:
