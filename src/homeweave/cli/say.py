@@ -136,6 +136,3 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     else:
         click.echo(result["speech"] or ("(done)" if result["intent"] else "(not understood)"))
     sys.stdout.flush()
-
-
-commands = [say]
