@@ -22,6 +22,8 @@ from bench import (
     state_updates,
     storage,
     sustained,
+    voice,
+    voice_score,
     vs_ha,
     z2m,
 )
@@ -39,6 +41,8 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
     "fail_fast": fail_fast.main,
+    "voice": voice.main,
+    "voice_score": lambda quick: voice_score.main(quick),
 }
 OPTIONAL: dict[str, Callable[[bool], None]] = {
     "vs-ha": vs_ha.main,  # installs Home Assistant on first use: only when named

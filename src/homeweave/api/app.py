@@ -11,6 +11,7 @@ import homeweave
 from homeweave.api import (
     alexa,
     automations,
+    conversation,
     devices,
     errors,
     health,
@@ -58,6 +59,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     if engine is not None:
         app.include_router(automations.router)
