@@ -11,6 +11,7 @@ from collections.abc import Generator
 import uvicorn
 from fastapi import FastAPI
 
+from homeweave.api.coalescing import CoalescingHttpTools
 from homeweave.api.ws import MESSAGE_LIMIT as WS_MESSAGE_LIMIT
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class ApiServer:
             port=port,
             log_level="warning",
             lifespan="off",
+            http=CoalescingHttpTools,  # httptools' C parser, one write per response
             ws="websockets-sansio",
             ws_max_size=WS_MESSAGE_LIMIT,  # a larger message is closed with 1009 and a reason
         )
