@@ -106,3 +106,20 @@ async def test_everything_else_is_the_wrapped_transports() -> None:
     assert not transport.is_closing()
     inner.closed = True
     assert transport.is_closing()
+
+
+async def test_after_a_websocket_upgrade_writes_of_one_iteration_leave_together() -> None:
+    transport, inner = wrapped()
+    upgrade = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+    transport.write(upgrade)
+    await asyncio.sleep(0)
+    assert inner.writes == [upgrade]
+    for frame in (b"\x81\x01a", b"\x81\x01b", b"\x81\x01c"):
+        transport.write(frame)
+    assert inner.writes == [upgrade]
+    await asyncio.sleep(0)
+    assert inner.writes == [upgrade, b"\x81\x01a\x81\x01b\x81\x01c"]
+    transport.write(b"\x88\x00")  # a close frame, then close: sent before the close
+    transport.close()
+    assert inner.writes[-1] == b"\x88\x00"
+    assert inner.closed

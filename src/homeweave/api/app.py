@@ -50,6 +50,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     )
     app.state.hub = hub
     app.state.engine = engine
+    app.state.ws_fanout = ws.Fanout(hub)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit)

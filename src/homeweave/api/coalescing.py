@@ -15,28 +15,33 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 class CoalescingTransport:
     """A transport that holds a response head until the next write (its body, usually in the
-    same turn of the event loop) and sends both at once. A head nothing follows is sent at the
+    same turn of the event loop) and sends both at once; a head nothing follows is sent at the
     end of the current loop iteration, so a streamed response is never held back longer than
-    that. Everything but writing is the wrapped transport's."""
+    that. After a WebSocket upgrade (a ``101`` head) every write is held that way, so the
+    messages a client's sender wrote in one go leave in one ``send``. Everything but writing is
+    the wrapped transport's."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
-        self._held: bytes | None = None
+        self._held: list[bytes] = []  # not empty only while a flush is scheduled
+        self._upgraded = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        """Send ``data``, joined to a held head; hold it while it is a response head (a flush
-        is scheduled whenever something is held)."""
-        held, self._held = self._held, None
-        if held is not None:
-            joined = held + bytes(data)
+        """Send ``data``, joined to what is held; hold it while it is a response head."""
+        data = bytes(data)
+        if self._upgraded:
+            self._hold(data)
+        elif self._held:  # a head waiting for its body
+            joined = b"".join([*self._held, data])
+            self._held.clear()
             if _is_head(joined):  # an interim "100 Continue" and the final head
-                self._held = joined
+                self._held.append(joined)
             else:
                 self._transport.write(joined)
         elif _is_head(data):
-            self._held = bytes(data)
-            self._loop.call_soon(self.flush)
+            self._upgraded = data.startswith(b"HTTP/1.1 101 ")
+            self._hold(data)
         else:
             self._transport.write(data)
 
@@ -44,11 +49,19 @@ class CoalescingTransport:
         """Send each of ``lines`` in order."""
         self.write(b"".join(lines))
 
+    def _hold(self, data: bytes) -> None:
+        if not self._held:
+            self._loop.call_soon(self.flush)
+        self._held.append(data)
+
     def flush(self) -> None:
-        """Send a held head now."""
-        held, self._held = self._held, None
-        if held is not None and not self._transport.is_closing():
-            self._transport.write(held)
+        """Send what is held now."""
+        if not self._held:
+            return
+        data = b"".join(self._held)
+        self._held.clear()
+        if not self._transport.is_closing():
+            self._transport.write(data)
 
     def write_eof(self) -> None:
         """Send what is held, then close the write side."""
@@ -62,20 +75,20 @@ class CoalescingTransport:
 
     def abort(self) -> None:
         """Drop what is held and close at once."""
-        self._held = None
+        self._held.clear()
         self._transport.abort()
 
     def get_write_buffer_size(self) -> int:
         """Bytes not yet sent, held ones included."""
-        return self._transport.get_write_buffer_size() + len(self._held or b"")
+        return self._transport.get_write_buffer_size() + sum(map(len, self._held))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
 
 
-def _is_head(data: bytes | bytearray | memoryview) -> bool:
+def _is_head(data: bytes) -> bool:
     """Whether ``data`` is a whole HTTP response head (status line to blank line) alone."""
-    return bytes(data[:5]) == b"HTTP/" and bytes(data[-4:]) == b"\r\n\r\n"
+    return data.startswith(b"HTTP/") and data.endswith(b"\r\n\r\n")
 
 
 class CoalescingHttpTools(HttpToolsProtocol):
