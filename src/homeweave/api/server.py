@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from homeweave.api.coalescing import CoalescingHttpTools
 from homeweave.api.ws import MESSAGE_LIMIT as WS_MESSAGE_LIMIT
+from homeweave.api.ws_frames import FramesWebSocketProtocol
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class ApiServer:
             log_level="warning",
             lifespan="off",
             http=CoalescingHttpTools,  # httptools' C parser, one write per response
-            ws="websockets-sansio",
+            ws=FramesWebSocketProtocol,  # uvicorn's "websockets-sansio", + prepared frames
             ws_max_size=WS_MESSAGE_LIMIT,  # a larger message is closed with 1009 and a reason
             # Compressing every ~150-byte message for every client cost more CPU than building
             # it (profile of 50 subscribers at 1,000 writes/s); a home's LAN does not need it.

@@ -25,6 +25,7 @@ from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from homeweave.api.dependencies import HubDep
+from homeweave.api.ws_frames import frame_writer, text_frame
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
 from homeweave.core import (
     AVAILABILITY_CHANGED,
@@ -147,6 +148,8 @@ class Session:
         # A stalled client loses the oldest messages (maxlen), never blocks the bus.
         self.queue: deque[str] = deque(maxlen=QUEUE_LIMIT)
         self._queued = asyncio.Event()
+        self._sending = False  # the send loop holds a message it has not finished sending
+        self._frames = frame_writer(websocket.scope)
         client = websocket.client
         self.peer = f"{client.host}:{client.port}" if client else "client"
 
@@ -163,8 +166,17 @@ class Session:
             return
         self.push_text(text)
 
-    def push_text(self, text: str) -> None:
-        """Queue an encoded message (one `Fanout` encoded once for every client)."""
+    def push_text(self, text: str, frame: bytes | None = None) -> None:
+        """Send an encoded message (``frame``: it framed, as `Fanout` frames one for every
+        client) straight to the client when nothing is waiting before it and the connection
+        takes it; otherwise queue it for the send loop."""
+        if (
+            not self.queue
+            and not self._sending
+            and self._frames is not None
+            and self._frames.write_frame(frame or text_frame(text))
+        ):
+            return
         self.queue.append(text)
         self._queued.set()
 
@@ -220,14 +232,17 @@ class Session:
                 self.push(state_message(self.hub, event) | {"snapshot": True})
 
     async def send_loop(self) -> None:
-        """Send queued messages in order until cancelled; all that queued up while the client
-        was being written to go out together (one write, see `coalescing`)."""
+        """Send queued messages in order until cancelled (what could not go straight out)."""
         queue = self.queue
         while True:
             await self._queued.wait()
             self._queued.clear()
             while queue:
-                await self.websocket.send_text(queue.popleft())
+                self._sending = True
+                try:
+                    await self.websocket.send_text(queue.popleft())
+                finally:
+                    self._sending = False
 
 
 class Fanout:
@@ -287,6 +302,7 @@ class Fanout:
 
     def _relay(self, device_id: str | None, message: Callable[[], dict[str, Any]]) -> None:
         text: str | None = None
+        frame = b""
         for session in self.sessions:
             if device_id is not None and not session.wanted(device_id):
                 continue
@@ -297,7 +313,8 @@ class Fanout:
                 except (TypeError, ValueError):  # a bug: log it, keep relaying the rest
                     _LOGGER.exception("WebSocket: cannot send %r", built.get("type"))
                     return
-            session.push_text(text)
+                frame = text_frame(text)
+            session.push_text(text, frame)
 
 
 async def _receive_text(websocket: WebSocket) -> str | None:
