@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import homeweave
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 CONFIG = """
@@ -58,10 +61,15 @@ def running_hub_process(data_dir: Path, lamps: int) -> Iterator[HubProcess]:
     """Start ``homeweave run`` on a free loopback port in ``data_dir``; SIGTERM it at the end."""
     config = data_dir / "homeweave.yaml"
     config.write_text(config_text(lamps))
+    # The hub runs the code this process imported (a work tree's src/ on PYTHONPATH), not
+    # whatever the virtualenv's entry point would find first.
+    source = str(Path(homeweave.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen(
         [HOMEWEAVE, "run", "--config", str(config), "--data-dir", str(data_dir), "--port", "0"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 30
