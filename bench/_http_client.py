@@ -42,17 +42,25 @@ class Connection:
         """GET ``path``; the status and the body."""
         return await self.request(b"GET", path, None)
 
-    async def put(self, path: str, document: Any) -> tuple[int, bytes]:
+    async def put(
+        self, path: str, document: Any, content_type: bytes = b"application/json"
+    ) -> tuple[int, bytes]:
         """PUT ``document`` as JSON to ``path``; the status and the body."""
-        return await self.request(b"PUT", path, json.dumps(document).encode())
+        return await self.request(b"PUT", path, json.dumps(document).encode(), content_type)
 
-    async def request(self, method: bytes, path: str, body: bytes | None) -> tuple[int, bytes]:
+    async def request(
+        self,
+        method: bytes,
+        path: str,
+        body: bytes | None,
+        content_type: bytes = b"application/json",
+    ) -> tuple[int, bytes]:
         """Send one request and read its whole response."""
         if self._reader is None or self._writer is None:
             raise RuntimeError("not connected")
         head = method + b" " + path.encode() + b" HTTP/1.1\r\n" + self._headers
         if body is not None:
-            head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+            head += b"Content-Type: %s\r\nContent-Length: %d\r\n" % (content_type, len(body))
         self._writer.write(head + b"\r\n" + (body or b""))
         answer = await self._reader.readuntil(b"\r\n\r\n")
         lines = answer.split(b"\r\n")
