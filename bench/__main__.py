@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bench import (
     api_latency,
+    api_writes,
     automation,
     dirigera_hub,
     durability,
@@ -31,6 +32,7 @@ from bench import (
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
     "api_latency": api_latency.main,
+    "api_writes": api_writes.main,
     "startup": startup.main,
     "hue": hue.main,
     "automation": automation.main,

@@ -22,6 +22,7 @@ from homeweave.api import (
     ws,
 )
 from homeweave.api.auth import BearerAuth, Tokens
+from homeweave.api.fast_writes import FastWrites
 from homeweave.api.limits import BodyLimit
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
@@ -51,7 +52,9 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     )
     app.state.hub = hub
     app.state.engine = engine
+    app.state.ws_fanout = ws.Fanout(hub)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
+    app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit)
     app.add_middleware(BearerAuth, tokens=tokens)
     app.add_middleware(errors.InternalErrors)
