@@ -49,13 +49,13 @@ class ConversationOut(BaseModel):
     speech: str
 
 
-def voice_agent(connection: HTTPConnection) -> VoiceAgent:
+async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
     """The app's voice agent, made at its first sentence from ``app.state.voice_settings``
     (set by the composition root; default: English, no aliases)."""
     state = connection.app.state
     agent: VoiceAgent | None = getattr(state, "voice", None)
     if agent is None:
-        running = hub(connection)
+        running = await hub(connection)
         settings: VoiceSettings = getattr(state, "voice_settings", None) or VoiceSettings()
         agent = VoiceAgent(
             running.registry, running.states, running.commands, settings, bus=running.bus
