@@ -24,6 +24,7 @@ from homeweave.core.integration import (
     integration_class,
     integration_options,
 )
+from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
@@ -39,7 +40,7 @@ from homeweave.storage import (
 )
 
 _LOGGER = logging.getLogger(__name__)
-DATABASE_FILE = "homeweave.db"
+__all__ = ["DATABASE_FILE", "Hub"]
 
 
 class Hub:
@@ -64,6 +65,7 @@ class Hub:
                 data_dir / DATABASE_FILE,
                 flush_interval=seed.history.flush_interval,
                 retention_days=seed.history.retention_days,
+                hub_files=hub_files(data_dir),
             )
         self.storage = storage
         durable = storage.committed if storage is not None else None

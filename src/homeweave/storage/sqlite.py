@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from homeweave.errors import StorageError
+from homeweave.storage.integrity import check_database
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Acks, Pending
 from homeweave.storage.protocols import MARK_DAYS, TraceSource
@@ -70,6 +71,8 @@ class SqliteStorage:
     points are the oldest dropped (and logged).
     ``retention_days=None`` keeps history forever; otherwise older points are purged at open
     and hourly. All methods must be called from the event loop that opened the storage.
+    ``open`` first checks the whole file read-only (``storage.integrity``) and refuses a damaged
+    one, or a missing or empty one while any of ``hub_files`` exists, before writing anything.
     """
 
     def __init__(
@@ -80,6 +83,7 @@ class SqliteStorage:
         batch_size: int = 1000,
         retention_days: float | None = 30,
         max_pending: int = 500_000,
+        hub_files: Sequence[Path] = (),
     ) -> None:
         if not flush_interval > 0:
             raise ValueError(f"flush_interval must be positive, not {flush_interval!r}")
@@ -90,6 +94,7 @@ class SqliteStorage:
         if max_pending < 1:
             raise ValueError(f"max_pending must be at least 1, not {max_pending!r}")
         self.path = Path(path)
+        self._hub_files = tuple(hub_files)
         self._flush_interval = flush_interval
         self._batch_size = batch_size
         self._retention_days = retention_days
@@ -137,9 +142,14 @@ class SqliteStorage:
     # -- lifetime -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Open the file (creating it if missing), migrate the schema, start the flusher."""
+        """Check the file, open it (creating it if new), migrate the schema, start the flusher.
+
+        Raises DatabaseDamaged, having written nothing, if the check finds the file unusable.
+        """
         if self._db is not None:
             raise StorageError(f"{self.path} is already open")
+        check = await asyncio.to_thread(check_database, self.path, hub_files=self._hub_files)
+        check.require_usable()
         try:
             # Probe first: when aiosqlite.connect itself fails, its worker thread may later
             # report to a closed loop ("Event loop is closed"); a clean failure here avoids it.
