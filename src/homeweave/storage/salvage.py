@@ -170,27 +170,46 @@ def _rowid_rows(src: sqlite3.Connection, table: str, skipped: list[int]) -> Iter
     """Every readable row in rowid order; past an unreadable page, on from the first readable
     rowid after it."""
     scan = f"SELECT rowid, * FROM {table} WHERE rowid >= ? ORDER BY rowid"
-    start: int | None = _MIN_ROWID
-    while start is not None:
-        last = start - 1
+    start = _MIN_ROWID
+    while True:
         try:
             for row in src.execute(scan, (start,)):
-                last = row[0]
+                start = row[0] + 1
                 yield row
             return
         except sqlite3.DatabaseError:
+            pass
+        # The scan reads one row ahead and drops it when the step after it fails: read on one
+        # row at a time to the page that fails.
+        try:
+            one = _first_from(src, table, start)
+        except sqlite3.DatabaseError:
             skipped[0] += 1
-            start = _next_readable(src, table, last + 1)
+            found = _next_readable(src, table, start)
+            if found is None:
+                return
+            start = found
+            continue
+        if one is None:
+            return
+        start = one[0] + 1
+        yield one
+
+
+def _first_from(src: sqlite3.Connection, table: str, start: int) -> Sequence[Any] | None:
+    """The row with the smallest rowid from ``start`` on, read alone (None if there is none)."""
+    probe = f"SELECT rowid, * FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT 1"
+    row: Sequence[Any] | None = src.execute(probe, (start,)).fetchone()
+    return row
 
 
 def _next_readable(src: sqlite3.Connection, table: str, bad: int) -> int | None:
-    """The smallest rowid after ``bad`` (unreadable) from which a scan can start; None if none.
-    Steps doubling in size find a readable one, a binary search then its nearest."""
+    """The smallest rowid after ``bad`` (unreadable) from which a row can be read; None if
+    none. Steps doubling in size find a readable one, a binary search then its nearest."""
 
     def readable(start: int) -> bool:
-        probe = f"SELECT rowid FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT 1"
         try:
-            src.execute(probe, (start,)).fetchall()
+            _first_from(src, table, start)
         except sqlite3.DatabaseError:
             return False
         return True
