@@ -54,18 +54,18 @@ class DatabaseCheck:
         path = self.path
         if self.verdict is Verdict.LOST:
             raise DatabaseDamaged(
-                f"{'; '.join(self.problems)}. The hub did not start, so as not to begin again "
-                f"as a new hub. If you have a backup, put it at {path}; to start over with a "
-                f"new, empty database (a new admin token is made), run: "
+                f"cannot open database {path}: {'; '.join(self.problems)}. The hub did not "
+                "start, so as not to begin again as a new hub. If you have a backup, put it "
+                "there; to start over with a new, empty database (and a new admin token), run: "
                 f"homeweave db recover {_arg(path)}"
             )
         shown = "; ".join(self.problems[:3])
-        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        more = f" and {len(self.problems) - 3} more" if len(self.problems) > 3 else ""
         raise DatabaseDamaged(
-            f"the database {path} is damaged: {shown}{more}. The hub did not start and has "
-            f"written nothing to it. See what is wrong: homeweave db check {_arg(path)}; "
-            f"save what can be read (the damaged file is kept, renamed with a timestamp): "
-            f"homeweave db recover {_arg(path)}"
+            f"cannot open database {path}: it is damaged ({shown}{more}). The hub did not "
+            f"start and has written nothing to it. See what is wrong: homeweave db check "
+            f"{_arg(path)}; save what can be read (the damaged file is kept, renamed with a "
+            f"timestamp): homeweave db recover {_arg(path)}"
         )
 
 
@@ -92,8 +92,8 @@ def check_database(
         state = "missing" if size is None else "empty (0 bytes)"
         names = ", ".join(file.name for file in evidence)
         problem = (
-            f"the database {path} is {state}, but the files of an existing hub are beside it "
-            f"({names}): its history, devices and tokens are gone"
+            f"it is {state}, but the files of an existing hub are beside it ({names}): its "
+            "history, devices and tokens are gone"
         )
         return DatabaseCheck(path, Verdict.LOST, (problem,))
     problems = _problems(path, thorough)
@@ -121,7 +121,8 @@ def _problems(path: Path, thorough: bool) -> tuple[str, ...]:
                 # A file cut short claims more pages than it has; writable_schema (a flag of
                 # this connection, which stays read-only) lets SQLite read what is there.
                 conn.execute("PRAGMA writable_schema = ON")
-                return (f"SQLite cannot read it ({err})", *_unreadable_tables(conn))
+                tables = _unreadable_tables(conn, str(err))
+                return (f"SQLite cannot read it ({err})", *tables)
     except sqlite3.Error as err:
         return (f"SQLite cannot open it ({err})",)
     lines = [line for (text,) in rows for line in str(text).splitlines()]
@@ -130,8 +131,9 @@ def _problems(path: Path, thorough: bool) -> tuple[str, ...]:
     return tuple(line for line in lines if not line.startswith("*** in database"))
 
 
-def _unreadable_tables(conn: sqlite3.Connection) -> list[str]:
-    """Read every table through; return one line per table that fails, saying how."""
+def _unreadable_tables(conn: sqlite3.Connection, said: str) -> list[str]:
+    """Read every table through; return one line per table that fails, saying how (nothing
+    more if the list of tables fails as ``said`` already)."""
     try:
         tables = [
             name
@@ -140,7 +142,7 @@ def _unreadable_tables(conn: sqlite3.Connection) -> list[str]:
             )
         ]
     except sqlite3.DatabaseError as err:
-        return [f"the list of tables is unreadable ({err})"]
+        return [] if str(err) == said else [f"the list of tables is unreadable ({err})"]
     found: list[str] = []
     for name in tables:
         try:
