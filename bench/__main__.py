@@ -13,6 +13,7 @@ from collections.abc import Callable
 from bench import (
     api_latency,
     automation,
+    db_check,
     dirigera_hub,
     durability,
     fail_fast,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
     "fail_fast": fail_fast.main,
+    "db_check": db_check.main,
 }
 
 

@@ -51,21 +51,22 @@ class DatabaseCheck:
         """Raise DatabaseDamaged, naming the file and the way out, unless usable."""
         if self.usable:
             return
-        path = self.path
+        path = _arg(self.path)
         if self.verdict is Verdict.LOST:
             raise DatabaseDamaged(
-                f"cannot open database {path}: {'; '.join(self.problems)}. The hub did not "
-                "start, so as not to begin again as a new hub. If you have a backup, put it "
-                "there; to start over with a new, empty database (and a new admin token), run: "
-                f"homeweave db recover {_arg(path)}"
+                f"cannot open database {self.path}: {'; '.join(self.problems)}.\n"
+                "The hub did not start, so as not to begin again as a new hub. If you have a "
+                "backup, put it there; to start over with a new, empty database (and a new "
+                f"admin token):\n  homeweave db recover {path}"
             )
         shown = "; ".join(self.problems[:3])
         more = f" and {len(self.problems) - 3} more" if len(self.problems) > 3 else ""
         raise DatabaseDamaged(
-            f"cannot open database {path}: it is damaged ({shown}{more}). The hub did not "
-            f"start and has written nothing to it. See what is wrong: homeweave db check "
-            f"{_arg(path)}; save what can be read (the damaged file is kept, renamed with a "
-            f"timestamp): homeweave db recover {_arg(path)}"
+            f"cannot open database {self.path}: it is damaged ({shown}{more}).\n"
+            "The hub did not start and has written nothing to it.\n"
+            f"  see what is wrong:      homeweave db check {path}\n"
+            f"  save what can be read:  homeweave db recover {path}"
+            "  (keeps the damaged file, renamed with a timestamp)"
         )
 
 
