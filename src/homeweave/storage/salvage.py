@@ -76,7 +76,8 @@ def salvage(source: Path, target: Path) -> Salvage:
                 except sqlite3.Error as err:  # e.g. a UNIQUE index over garbled rows
                     result.failed.append(f"{kind} {name}: {err}")
         dst.execute("COMMIT")
-        check = dst.execute("PRAGMA integrity_check").fetchall()
+        # quick_check: the indexes were just built from the tables, nothing to compare.
+        check = dst.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
             raise StorageError(f"the recovered copy {target} fails its own check: {check[:3]}")
         dst.execute("PRAGMA journal_mode = WAL")
