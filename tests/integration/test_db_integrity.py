@@ -21,9 +21,10 @@ from homeweave.api.auth import hash_token
 from homeweave.app import running_hub
 from homeweave.config import HubConfig, parse_config
 from homeweave.core.paths import DATABASE_FILE, HUB_FILES, TOKEN_FILE
-from homeweave.errors import DatabaseDamaged
+from homeweave.errors import DatabaseDamaged, StorageError
 from homeweave.integrations.dirigera.integration import TOKEN_FILE as DIRIGERA_TOKEN_FILE
 from homeweave.integrations.hue.options import KEY_FILE as HUE_KEY_FILE
+from homeweave.storage import SqliteStorage
 from homeweave.storage.integrity import Verdict, check_database, read_only
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
@@ -296,3 +297,51 @@ def test_the_check_reads_a_wal_without_writing(tmp_path: Path) -> None:
         before = (digest(db), digest(wal))
         assert check_database(db).verdict is Verdict.OK  # while another connection has it open
         assert (digest(db), digest(wal)) == before
+
+
+def overwrite_pages_of(db: Path, name: str) -> None:
+    """Garbage over every page of table or index ``name``, its root too."""
+    with closing(read_only(db)) as conn:
+        pages = [
+            int(p) for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (name,))
+        ]
+    size = page_size(db)
+    with open(db, "r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * size)
+            handle.write(b"\xa5" * size)
+
+
+async def test_damage_found_while_running_stops_every_write(tmp_path: Path) -> None:
+    db = tmp_path / DATABASE_FILE
+    async with SqliteStorage(db, retention_days=None) as storage:
+        for n in range(POINTS):
+            storage.record("lamp", 2, 2, n % 100, float(n))
+    storage = SqliteStorage(db, retention_days=None)
+    await storage.open()
+    try:
+        await storage.add_token("admin", "a" * 64)  # committed, in the WAL only
+        wal = db.with_name(db.name + "-wal")
+        assert wal.stat().st_size > 0
+        overwrite_pages_of(db, "history")  # what the next history write reads
+
+        storage.record("lamp", 2, 2, 1, float(POINTS))
+        with pytest.raises(StorageError, match="malformed"):
+            await storage.flush()
+        assert storage.damaged is not None
+        files = (digest(db), digest(wal))
+
+        storage.record("lamp", 2, 2, 2, float(POINTS + 1))
+        with pytest.raises(DatabaseDamaged, match="homeweave db check"):
+            await storage.flush()
+        with pytest.raises(DatabaseDamaged):
+            await storage.committed()
+        with pytest.raises(DatabaseDamaged):
+            await storage.add_token("guest", "b" * 64)
+        assert await storage.token_exists("a" * 64)  # reads still work
+    finally:
+        with pytest.raises(DatabaseDamaged):
+            await storage.close()
+    # Not even the checkpoint a last close makes: the WAL's commits stay for db recover.
+    assert (digest(db), digest(wal)) == files
+    assert check_database(db).verdict is Verdict.DAMAGED

@@ -101,6 +101,12 @@ def check_database(
     return DatabaseCheck(path, Verdict.DAMAGED if problems else Verdict.OK, problems)
 
 
+def is_damage(err: BaseException) -> bool:
+    """True if SQLite raised ``err`` because the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 def read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write to ``path`` (nor checkpoint, nor roll back into it)."""
     uri = f"file:{quote(str(path.absolute()))}?mode=ro"

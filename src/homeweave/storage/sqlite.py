@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from homeweave.errors import StorageError
-from homeweave.storage.integrity import check_database
+from homeweave.errors import DatabaseDamaged, StorageError
+from homeweave.storage.integrity import check_database, is_damage, read_only
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Acks, Pending
 from homeweave.storage.protocols import MARK_DAYS, TraceSource
@@ -102,6 +102,7 @@ class SqliteStorage:
         self._pending = Pending(max_pending)
         self._acks = Acks()
         self._failure: StorageError | None = None  # while commits fail: the last error
+        self._damaged: str | None = None  # once SQLite reports the file damaged: why
         self._batches = BatchWriter()
         self._wake = asyncio.Event()
         # Serialises every use of the one connection, so no statement lands inside
@@ -210,12 +211,50 @@ class SqliteStorage:
             )
             raise
         finally:
+            await self._close(db)
+
+    async def _close(self, db: aiosqlite.Connection) -> None:
+        if self._damaged is None:
             await db.close()
+            return
+        # The last connection to close copies the WAL into the file (a checkpoint); a reader
+        # still open keeps that from happening, so a damaged file gets nothing more, and what
+        # the WAL holds stays there for ``homeweave db recover``.
+        reader = _hold_open(self.path)  # in this thread (sqlite3 connections stay in theirs)
+        try:
+            await db.close()
+        finally:
+            reader.close()
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._db is None:
             raise StorageError(f"storage {self.path} is not open")
         return self._db
+
+    @property
+    def damaged(self) -> str | None:
+        """Why SQLite found the file damaged while the hub ran (None while it has not): from
+        then on nothing more is written to it."""
+        return self._damaged
+
+    def _writable(self) -> None:
+        """Refuse a write, before it touches the file, once the file is known damaged."""
+        if self._damaged is not None:
+            raise DatabaseDamaged(
+                f"not saved: the database {self.path} is damaged ({self._damaged}) and is no "
+                f"longer written to; stop the hub and run: homeweave db check {self.path}"
+            )
+
+    def _note_damage(self, err: BaseException) -> None:
+        if self._damaged is None and is_damage(err):
+            self._damaged = str(err)
+            _LOGGER.error(
+                "the database %s is damaged (%s): nothing more is written to it; stop the hub "
+                "and run: homeweave db check %s",
+                self.path,
+                err,
+                self.path,
+            )
 
     async def _shielded(self, work: Coroutine[Any, Any, _T], name: str) -> _T:
         """Run a multi-statement write to its end even if the caller is cancelled.
@@ -238,6 +277,7 @@ class SqliteStorage:
         """Wait until every write queued so far is committed (WAL, ``synchronous=NORMAL``: it
         survives the process being killed). Raises StorageError at once while commits fail."""
         self._require_open()
+        self._writable()
         if self._failure is not None:
             raise StorageError(f"not saved: {self._failure}")
         waiter = self._acks.wait_for(self._pending.added)
@@ -258,9 +298,14 @@ class SqliteStorage:
                 self._acks.committed(upto)
                 return 0
             try:
+                self._writable()
                 await self._batches.write(db, batch)
             except BaseException as err:
                 self._pending.requeue(batch)
+                self._note_damage(err)
+                if isinstance(err, DatabaseDamaged):
+                    self._acks.failed(upto, err)
+                    raise
                 failure = StorageError(f"writing to {self.path} failed: {err}")
                 self._acks.failed(upto, failure)
                 if isinstance(err, sqlite3.Error):
@@ -365,6 +410,7 @@ class SqliteStorage:
 
     async def _replace_registry(self, db: aiosqlite.Connection, rows: _RegistryRows) -> None:
         async with self._lock:
+            self._writable()
             try:
                 async with transaction(db):
                     for table in ("devices", "rooms", "homes"):  # children first: foreign keys
@@ -383,6 +429,7 @@ class SqliteStorage:
                         rows.devices,
                     )
             except sqlite3.Error as err:
+                self._note_damage(err)
                 raise StorageError(f"saving the registry to {self.path} failed: {err}") from err
 
     async def load_registry(self) -> RegistrySnapshot:
@@ -534,10 +581,12 @@ class SqliteStorage:
         """Run one write statement (committed on return: autocommit); return rows changed."""
         db = self._require_open()
         async with self._lock:
+            self._writable()
             try:
                 async with db.execute(sql, params) as cursor:
                     return cursor.rowcount
             except sqlite3.Error as err:
+                self._note_damage(err)
                 raise StorageError(f"{what} in {self.path} failed: {err}") from err
 
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -576,6 +625,14 @@ def _make_private(path: Path) -> None:
             continue
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.chmod(file, 0o600)
+
+
+def _hold_open(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the file once (so SQLite counts it as open)."""
+    reader = read_only(path)
+    with contextlib.suppress(sqlite3.DatabaseError):
+        reader.execute("PRAGMA schema_version").fetchall()
+    return reader
 
 
 def _probe(path: Path) -> None:
