@@ -101,6 +101,21 @@ def overwrite_history_pages(db: Path) -> None:
             handle.write(bytes(range(256)) * (size // 256))
 
 
+def overwrite_history_root(db: Path) -> None:
+    """Garbage over the history table's root page, an interior page: SQL reaches every leaf
+    only through it."""
+    with closing(read_only(db)) as conn:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'history'"
+        ).fetchone()
+        (kind,) = conn.execute("SELECT pagetype FROM dbstat WHERE pageno = ?", (root,)).fetchone()
+    assert kind == "internal"
+    size = page_size(db)
+    with open(db, "r+b") as handle:
+        handle.seek((int(root) - 1) * size)
+        handle.write(b"\xa5" * size)
+
+
 def truncate(db: Path) -> None:
     os.truncate(db, db.stat().st_size // 2)
 
@@ -109,7 +124,12 @@ def empty(db: Path) -> None:
     os.truncate(db, 0)
 
 
-DAMAGES = {"history pages": overwrite_history_pages, "truncated": truncate, "zero bytes": empty}
+DAMAGES = {
+    "history pages": overwrite_history_pages,
+    "history root page": overwrite_history_root,
+    "truncated": truncate,
+    "zero bytes": empty,
+}
 
 
 @pytest.fixture
@@ -345,3 +365,15 @@ async def test_damage_found_while_running_stops_every_write(tmp_path: Path) -> N
     # Not even the checkpoint a last close makes: the WAL's commits stay for db recover.
     assert (digest(db), digest(wal)) == files
     assert check_database(db).verdict is Verdict.DAMAGED
+
+
+async def test_a_damaged_page_above_the_leaves_loses_no_row(hub_dir: Path) -> None:
+    db = hub_dir / DATABASE_FILE
+    original = history_rows(db)
+    overwrite_history_root(db)
+
+    result = homeweave_db("recover", str(db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert history_rows(db) == original
+    async with running_hub(config(), hub_dir, port=0) as running:
+        assert running.new_token is None

@@ -6,7 +6,9 @@ extension behind the shell's ``.recover``) has no binding in Python's ``sqlite3`
 Debian ``sqlite3`` shell's ``.recover`` fails on every file ("no such table: sqlite_dbpage":
 it is built without the page virtual table it needs). ``iterdump`` stops at the first
 unreadable page. So: read each table in key order and, where a page is unreadable, skip to
-the first key after it that can be read, losing only the rows on damaged pages.
+the first key after it that can be read, losing only the rows on damaged pages. When SQL
+cannot reach some rows of a table (a damaged page above its leaves), its leaf pages are read
+straight from the file (``storage.pages``) as well.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from homeweave.storage.integrity import (
     quote_name,
     read_only,
 )
+from homeweave.storage.pages import Value, leaf_rows
 from homeweave.storage.sqlite import SqliteStorage
 
 _BATCH = 5000
@@ -46,6 +49,8 @@ class Salvage:
     """Per table: how many unreadable stretches of rows were skipped (their rows are lost)."""
     failed: list[str] = field(default_factory=list)
     """Tables, indexes or triggers that could not be made again, each with the reason."""
+    from_pages: dict[str, int] = field(default_factory=dict)
+    """Per table: rows found on leaf pages SQL could not reach (counted in ``rows`` too)."""
 
 
 def salvage(source: Path, target: Path) -> Salvage:
@@ -69,6 +74,7 @@ def salvage(source: Path, target: Path) -> Salvage:
             if kind == "table":
                 dst.execute(sql)
                 _copy_table(src, dst, name, result)
+        _copy_orphan_pages(src, dst, source, schema, result)
         for kind, name, sql in schema:
             if kind != "table":
                 try:
@@ -157,6 +163,65 @@ def _copy_table(
     result.rows[name] = dst.total_changes - before
     if skipped[0]:
         result.skipped[name] = skipped[0]
+
+
+def _copy_orphan_pages(
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    source: Path,
+    schema: list[tuple[str, str, str]],
+    result: Salvage,
+) -> None:
+    """Rows on the table leaf pages of ``source`` that no readable b-tree owns, for the tables
+    whose SQL copy skipped something: each page goes to the one such table with as many
+    columns as its records (none if two match). Rows already copied (same rowid) are kept as
+    copied. A page freed earlier and not yet reused could bring back rows deleted long ago;
+    history's retention purge deletes them again at the next start."""
+    damaged = [
+        name
+        for kind, name, _ in schema
+        if kind == "table" and name in result.skipped and _has_rowid(src, quote_name(name))
+    ]
+    if not damaged:
+        return
+    owned = {1}  # the schema's own page
+    for name in ["sqlite_schema", *(name for _, name, _ in schema)]:
+        try:
+            found = src.execute("SELECT pageno FROM dbstat WHERE name = ?", (name,)).fetchall()
+        except sqlite3.OperationalError:  # no dbstat in this SQLite: pages cannot be told apart
+            return
+        except sqlite3.DatabaseError:  # a damaged b-tree: its pages are the ones looked for
+            continue
+        owned.update(int(page) for (page,) in found)
+    tables: dict[int, list[tuple[str, str, int | None]]] = {}
+    for name in damaged:
+        table = quote_name(name)
+        info = src.execute(f"PRAGMA table_info({table})").fetchall()
+        keys = [row for row in info if row[5]]
+        alias = int(keys[0][0]) if len(keys) == 1 and str(keys[0][2]).upper() == "INTEGER" else None
+        names = ", ".join(quote_name(str(row[1])) for row in info)
+        marks = ", ".join("?" * (len(info) + 1))
+        insert = f"INSERT OR IGNORE INTO {table} (rowid, {names}) VALUES ({marks})"
+        tables.setdefault(len(info), []).append((name, insert, alias))
+    for _, rows in leaf_rows(source, owned):
+        matches = tables.get(len(rows[0][1]), [])
+        if len(matches) != 1 or any(len(values) != len(rows[0][1]) for _, values in rows):
+            continue
+        name, insert, alias = matches[0]
+        before = dst.total_changes
+        dst.executemany(insert, [_with_rowid(rowid, values, alias) for rowid, values in rows])
+        added = dst.total_changes - before
+        if added:
+            result.rows[name] += added
+            result.from_pages[name] = result.from_pages.get(name, 0) + added
+
+
+def _with_rowid(rowid: int, values: tuple[Value, ...], alias: int | None) -> tuple[Value, ...]:
+    """``rowid`` and the record's values; an INTEGER PRIMARY KEY column, stored as NULL in the
+    record, takes the rowid."""
+    if alias is not None and values[alias] is None:
+        values = (*values[:alias], rowid, *values[alias + 1 :])
+    return (rowid, *values)
 
 
 def _has_rowid(src: sqlite3.Connection, table: str) -> bool:
