@@ -219,7 +219,7 @@ async def test_recover_keeps_every_readable_row_and_the_hub_starts(hub_dir: Path
 
     result = homeweave_db("recover", "--data-dir", str(hub_dir))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "history: 1 unreadable stretch(es) skipped" in result.stdout
+    assert "history: 1 unreadable stretch(es) skipped" in result.stdout, result.stdout
     aside = [name for name in names(hub_dir) if name.startswith(f"{DATABASE_FILE}.damaged-")]
     assert len(aside) == 1
     assert digest(hub_dir / aside[0]) == damaged  # the damaged file kept, byte for byte

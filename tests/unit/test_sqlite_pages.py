@@ -43,12 +43,12 @@ def test_leaf_pages_hold_exactly_the_stored_rows(
     assert found == stored
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.binary(min_size=0, max_size=3 * 4096))
-def test_any_bytes_are_read_without_crashing(junk: bytes) -> None:
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([0, 1, 100, 512, 4096]), st.binary(min_size=0, max_size=3 * 4096))
+def test_any_bytes_are_read_without_crashing(page_size: int, junk: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "junk.db"
-        header = b"SQLite format 3\x00" + (4096).to_bytes(2, "big") + bytes(82)
+        header = b"SQLite format 3\x00" + page_size.to_bytes(2, "big") + bytes(82)
         path.write_bytes(header + junk)
         for _, page in leaf_rows(path, set()):
             assert all(isinstance(rowid, int) for rowid, _ in page)

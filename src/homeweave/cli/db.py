@@ -106,7 +106,11 @@ def _report(path: Path, done: Recovery) -> None:
     rows = ", ".join(f"{table} {count:,}" for table, count in salvaged.rows.items() if count)
     click.echo(f"recovered into {path}: {rows or 'no rows'}")
     for table, stretches in salvaged.skipped.items():
-        click.echo(f"  {table}: {stretches} unreadable stretch(es) skipped; their rows are lost")
+        found = salvaged.from_pages.get(table, 0)
+        click.echo(
+            f"  {table}: {stretches} unreadable stretch(es) skipped"
+            + (f"; {found:,} rows of it read from the pages under them" if found else "")
+        )
     for failure in salvaged.failed:
         click.echo(f"  not made again: {failure}")
 

@@ -23,28 +23,29 @@ _HEADER = 100  # the file header, before page 1's own
 
 def leaf_rows(path: Path, skip: set[int]) -> Iterator[tuple[int, list[Row]]]:
     """Every table leaf page of the file but those in ``skip``, with the rows it holds:
-    (page number, rows); a page that does not parse is passed over."""
+    (page number, rows); a page that does not parse is passed over. Reads a page at a time."""
     with open(path, "rb") as handle:
-        data = handle.read()
-    if len(data) < _HEADER:
-        return
-    size = struct.unpack(">H", data[16:18])[0]
-    size = 65536 if size == 1 else size
-    reserved = data[20]
-    usable = size - reserved
-    for number in range(1, len(data) // size + 1):
-        if number in skip:
-            continue
-        page = data[(number - 1) * size : number * size]
-        start = _HEADER if number == 1 else 0
-        if page[start] != _TABLE_LEAF:
-            continue
-        try:
-            rows = list(_cells(page, start, usable))
-        except (IndexError, ValueError, UnicodeDecodeError, struct.error):
-            continue
-        if rows:
-            yield number, rows
+        header = handle.read(_HEADER)
+        if len(header) < _HEADER:
+            return
+        size = struct.unpack(">H", header[16:18])[0]
+        size = 65536 if size == 1 else size
+        if size < 512 or size & (size - 1):
+            return  # not a page size: the header is damaged too
+        usable = size - header[20]  # less the bytes reserved at the end of each page
+        handle.seek(0)
+        number = 0
+        while len(page := handle.read(size)) == size:
+            number += 1
+            start = _HEADER if number == 1 else 0
+            if number in skip or page[start] != _TABLE_LEAF:
+                continue
+            try:
+                rows = list(_cells(page, start, usable))
+            except (IndexError, ValueError, UnicodeDecodeError, struct.error):
+                continue
+            if rows:
+                yield number, rows
 
 
 def _cells(page: bytes, start: int, usable: int) -> Iterator[Row]:
