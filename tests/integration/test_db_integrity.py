@@ -377,3 +377,23 @@ async def test_a_damaged_page_above_the_leaves_loses_no_row(hub_dir: Path) -> No
     assert history_rows(db) == original
     async with running_hub(config(), hub_dir, port=0) as running:
         assert running.new_token is None
+
+
+async def test_damage_found_by_a_read_stops_writes_too(tmp_path: Path) -> None:
+    db = tmp_path / DATABASE_FILE
+    async with SqliteStorage(db, retention_days=None) as storage:
+        for n in range(POINTS):
+            storage.record("lamp", 2, 2, n % 100, float(n))
+    storage = SqliteStorage(db, retention_days=None)
+    await storage.open()
+    try:
+        overwrite_pages_of(db, "history")
+        with pytest.raises(StorageError, match="malformed"):
+            await storage.history("lamp", 2, 2, 0, float(POINTS))
+        assert storage.damaged is not None
+        before = digest(db)
+        with pytest.raises(DatabaseDamaged):
+            await storage.add_token("admin", "a" * 64)
+    finally:
+        await storage.close()  # nothing was queued: closes cleanly
+    assert digest(db) == before

@@ -599,6 +599,7 @@ class SqliteStorage:
         try:
             return list(await db.execute_fetchall(sql, params))
         except sqlite3.Error as err:
+            self._note_damage(err)  # found by a read: no write may follow into it
             raise StorageError(f"reading {self.path} failed: {err}") from err
 
 
