@@ -42,6 +42,7 @@ EXPECTED_COMPONENTS = {
     "cover",
     "climate",
     "vacuum",
+    "fan",
     "number",
     "sensor",
     "binary_sensor",
@@ -50,7 +51,7 @@ EXPECTED_COMPONENTS = {
     "button",
 }
 """What the demo's devices must show up as (lamps, plugs, blinds, radiators, the robot, the
-speaker's volume, sensors, modes, button presses, actions)."""
+speaker's volume, the purifier, sensors, modes, button presses, actions)."""
 
 PARTS = {"miio", "dirigera", "hue", "zigbee2mqtt"}
 
@@ -122,6 +123,13 @@ async def test_home_assistant_accepts_every_discovery_message(
             devices = running.hub.registry.devices.values()
             owners = {d.id: d.integration for d in devices}
             models = {d.model for d in devices}
+            settable = {
+                d.id
+                for d in devices
+                for s in d.spec.services
+                for p in s.properties
+                if p.name == "mode" and p.writable and p.value_list
+            }
     finally:
         await services.clear_retained(mosquitto, prefix)
         await services.clear_retained(mosquitto, base)
@@ -130,9 +138,14 @@ async def test_home_assistant_accepts_every_discovery_message(
     assert lit == PARTS, "a light of every ecosystem reaches Home Assistant"
     assert models >= set(catalog_names()), "every catalog model is in the demo"
     # Modes only where the device has settable ones (catalog MIoT lamps, simulated or virtual):
-    # none for Hue, IKEA or Zigbee lamps, and the Roborock S5 only reports its mode.
+    # none for Hue, IKEA or Zigbee lamps, and the Roborock S5 only reports its mode; a
+    # purifier's modes are its fan's presets, not a select.
     modes = [t for t in configs if "/select/" in t and t.endswith("_mode/config")]
-    assert {owners[t.split("/")[2].removeprefix(f"{base}_")] for t in modes} <= {"miio", "virtual"}
+    mode_devices = {t.split("/")[2].removeprefix(f"{base}_") for t in modes}
+    assert mode_devices <= settable
+    assert {owners[d] for d in mode_devices} <= {"miio", "virtual"}
+    fans = {t.split("/")[2].removeprefix(f"{base}_") for t in configs if "/fan/" in t}
+    assert "starkvind" in fans
     assert f"{prefix}/sensor/{base}_robot-vacuum/vacuum_mode/config" in configs
     refused: list[str] = []
     for python in pythons:

@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from homeweave.cli import automations, db, devices, pair, registry, serve
+from homeweave.cli import automations, db, devices, pair, registry, serve, spec
 from homeweave.cli.sim import sim
 
 
@@ -26,6 +26,7 @@ for _command in [
     *registry.commands,
     *automations.commands,
     *pair.commands,
+    *spec.commands,
     *db.commands,
 ]:
     main.add_command(_command)

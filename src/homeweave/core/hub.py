@@ -35,8 +35,8 @@ from homeweave.storage import (
     HomeRecord,
     RegistrySnapshot,
     RoomRecord,
-    SqliteStorage,
     Storage,
+    storage_for,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -60,12 +60,13 @@ class Hub:
         self.states = States(self.bus)
         self.context = HubContext(self.bus, self.registry, self.states, data_dir)
         self.integrations: dict[str, Integration] = {}
-        if storage is None and data_dir is not None:
-            storage = SqliteStorage(
-                data_dir / DATABASE_FILE,
+        if storage is None:
+            storage = storage_for(
+                seed.storage,
+                None if data_dir is None else data_dir / DATABASE_FILE,
                 flush_interval=seed.history.flush_interval,
                 retention_days=seed.history.retention_days,
-                hub_files=hub_files(data_dir),
+                hub_files=() if data_dir is None else hub_files(data_dir),
             )
         self.storage = storage
         durable = storage.committed if storage is not None else None

@@ -11,19 +11,20 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
 from homeweave.errors import DatabaseDamaged, StorageError
+from homeweave.storage.group_commit import DAY, GroupCommit
 from homeweave.storage.integrity import check_database, is_damage, read_only
 from homeweave.storage.migrations import migrate, transaction
-from homeweave.storage.pending import Acks, Pending
-from homeweave.storage.protocols import MARK_DAYS, TraceSource
+from homeweave.storage.pending import Batch
+from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
     DeviceRecord,
     HistoryPoint,
@@ -34,18 +35,13 @@ from homeweave.storage.records import (
     StateRecord,
     TimerRecord,
     TraceRecord,
-    Value,
 )
-from homeweave.storage.retry import Retry
-from homeweave.storage.sqlite_writes import BatchWriter, decode_value, encode_value
+from homeweave.storage.rows import decode_value
+from homeweave.storage.sqlite_writes import BatchWriter
 
 _LOGGER = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
-_DAY = 86400.0
-_PURGE_INTERVAL = 3600.0
 _PURGE_CHUNK = 10_000
-_MAX_BACKOFF = 60.0
 
 # SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
 _PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
@@ -60,20 +56,18 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage:
+class SqliteStorage(GroupCommit[aiosqlite.Connection]):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
-    ``record``, ``add_trace`` and ``set_timer`` only queue in memory. A background task
-    commits the queue every ``flush_interval`` seconds, as soon as ``batch_size`` writes
-    wait, or at once when someone awaits ``committed()`` (a write about to be acknowledged;
-    writers arriving during a commit share the next one: group commit). A failed commit
-    keeps them queued and is retried with backoff; only beyond ``max_pending`` queued history
-    points are the oldest dropped (and logged).
-    ``retention_days=None`` keeps history forever; otherwise older points are purged at open
-    and hourly. All methods must be called from the event loop that opened the storage.
+    ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``
+    (committed: WAL, ``synchronous=NORMAL``, so it survives the process being killed).
+    All methods must be called from the event loop that opened the storage.
     ``open`` first checks the whole file read-only (``storage.integrity``) and refuses a damaged
-    one, or a missing or empty one while any of ``hub_files`` exists, before writing anything.
+    one, or a missing or empty one while any of ``hub_files`` exists, before writing anything;
+    once SQLite reports damage while running, nothing more is written to the file.
     """
+
+    _DATABASE_ERRORS = (sqlite3.Error,)
 
     def __init__(
         self,
@@ -85,33 +79,18 @@ class SqliteStorage:
         max_pending: int = 500_000,
         hub_files: Sequence[Path] = (),
     ) -> None:
-        if not flush_interval > 0:
-            raise ValueError(f"flush_interval must be positive, not {flush_interval!r}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {batch_size!r}")
-        if retention_days is not None and not retention_days > 0:
-            raise ValueError(f"retention_days must be positive or None, not {retention_days!r}")
-        if max_pending < 1:
-            raise ValueError(f"max_pending must be at least 1, not {max_pending!r}")
+        super().__init__(
+            str(path),
+            flush_interval=flush_interval,
+            batch_size=batch_size,
+            retention_days=retention_days,
+            max_pending=max_pending,
+        )
         self.path = Path(path)
         self._hub_files = tuple(hub_files)
-        self._flush_interval = flush_interval
-        self._batch_size = batch_size
-        self._retention_days = retention_days
-        self._db: aiosqlite.Connection | None = None
-        self._pending = Pending(max_pending)
-        self._acks = Acks()
-        self._failure: StorageError | None = None  # while commits fail: the last error
         self._damaged: str | None = None  # once SQLite reports the file damaged: why
+        self._db: aiosqlite.Connection | None = None
         self._batches = BatchWriter()
-        self._wake = asyncio.Event()
-        # Serialises every use of the one connection, so no statement lands inside
-        # another caller's transaction.
-        self._lock = asyncio.Lock()
-        self._flusher: asyncio.Task[None] | None = None
-        self._writes: set[asyncio.Task[Any]] = set()
-        self._next_purge = 0.0
-        self._written = 0
 
     async def __aenter__(self) -> SqliteStorage:
         await self.open()
@@ -124,21 +103,6 @@ class SqliteStorage:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    @property
-    def pending(self) -> int:
-        """History points recorded but not yet written."""
-        return self._pending.points
-
-    @property
-    def written(self) -> int:
-        """History points committed to the file since this storage was created."""
-        return self._written
-
-    @property
-    def dropped(self) -> int:
-        """History points discarded because the queue overflowed while writes failed."""
-        return self._pending.dropped
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -194,22 +158,7 @@ class SqliteStorage:
         if db is None:
             return
         try:
-            flusher, self._flusher = self._flusher, None
-            if flusher is not None:
-                flusher.cancel()
-                # asyncio.wait, not await: a cancellation of close() itself must propagate.
-                await asyncio.wait([flusher])
-            if self._writes:
-                await asyncio.wait(set(self._writes))
-            await self._shielded(self._write_pending(db), "flush")
-        except StorageError as err:
-            _LOGGER.error(
-                "%d queued writes (%d history points) not written before closing: %s",
-                len(self._pending),
-                self.pending,
-                err,
-            )
-            raise
+            await self._drain(db)
         finally:
             await self._close(db)
 
@@ -237,7 +186,7 @@ class SqliteStorage:
         then on nothing more is written to it."""
         return self._damaged
 
-    def _writable(self) -> None:
+    def _check_writable(self) -> None:
         """Refuse a write, before it touches the file, once the file is known damaged."""
         if self._damaged is not None:
             raise DatabaseDamaged(
@@ -245,7 +194,8 @@ class SqliteStorage:
                 f"longer written to; stop the hub and run: homeweave db check {self.path}"
             )
 
-    def _note_damage(self, err: BaseException) -> None:
+    def _commit_failed(self, err: BaseException) -> None:
+        """Note damage SQLite reports (SQLITE_CORRUPT, SQLITE_NOTADB): no write may follow."""
         if self._damaged is None and is_damage(err):
             self._damaged = str(err)
             _LOGGER.error(
@@ -256,102 +206,10 @@ class SqliteStorage:
                 self.path,
             )
 
-    async def _shielded(self, work: Coroutine[Any, Any, _T], name: str) -> _T:
-        """Run a multi-statement write to its end even if the caller is cancelled.
-
-        Cancelling mid-transaction would leave BEGIN open on the shared connection, or
-        requeue writes whose COMMIT still went through.
-        """
-        task = asyncio.create_task(work, name=f"homeweave.storage.{name}")
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
-        return await asyncio.shield(task)
-
-    # -- the write-behind queue -----------------------------------------------------------
-
-    def _queued(self) -> None:
-        if len(self._pending) >= self._batch_size:
-            self._wake.set()
-
-    async def committed(self) -> None:
-        """Wait until every write queued so far is committed (WAL, ``synchronous=NORMAL``: it
-        survives the process being killed). Raises StorageError at once while commits fail."""
-        self._require_open()
-        self._writable()
-        if self._failure is not None:
-            raise StorageError(f"not saved: {self._failure}")
-        waiter = self._acks.wait_for(self._pending.added)
-        if waiter is not None:
-            self._wake.set()
-            await asyncio.shield(waiter)
-
-    async def flush(self) -> int:
-        """Commit every queued write (history points with the last-known states they imply,
-        traces, timers) in one transaction; return how many."""
-        db = self._require_open()
-        return await self._shielded(self._write_pending(db), "flush")
-
-    async def _write_pending(self, db: aiosqlite.Connection) -> int:
-        async with self._lock:
-            batch, upto = self._pending.take()
-            if not batch:
-                self._acks.committed(upto)
-                return 0
-            try:
-                self._writable()
-                await self._batches.write(db, batch)
-            except BaseException as err:
-                self._pending.requeue(batch)
-                self._note_damage(err)
-                if isinstance(err, DatabaseDamaged):
-                    self._acks.failed(upto, err)
-                    raise
-                failure = StorageError(f"writing to {self.path} failed: {err}")
-                self._acks.failed(upto, failure)
-                if isinstance(err, sqlite3.Error):
-                    self._failure = failure
-                    raise failure from err
-                raise
-            self._failure = None
-            self._written += len(batch.points)
-            self._acks.committed(upto)
-            return len(batch)
-
-    async def _run_flusher(self) -> None:
-        retry = Retry(self._flush_interval, max(_MAX_BACKOFF, self._flush_interval))
-        delay: float | None = None  # while writes fail: the wait before the next attempt
-        while True:
-            if delay is not None:
-                await asyncio.sleep(delay)  # backing off: a full batch must not force retries
-            else:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._flush_interval):
-                        await self._wake.wait()
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:
-                _LOGGER.error(
-                    "writing %d history points failed (and %d traces and timers);"
-                    " retrying in %.1f s",
-                    self.pending,
-                    len(self._pending) - self.pending,
-                    retry_in := retry.failed(),
-                    exc_info=delay is None,  # the traceback once per outage
-                )
-                delay = retry_in
-            else:
-                delay = None
-                retry.succeeded()
-            if self._retention_days is not None and time.monotonic() >= self._next_purge:
-                await self._purge_expired(self._retention_days)
+    async def _commit(self, conn: aiosqlite.Connection, batch: Batch) -> None:
+        await self._batches.write(conn, batch)
 
     # -- history --------------------------------------------------------------------------
-
-    def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
-        """Queue one history point; never blocks, never awaits."""
-        self._pending.add_point((device_id, siid, piid, at, encode_value(value)))
-        self._queued()
 
     async def history(
         self, device_id: str, siid: int, piid: int, start: float, end: float, limit: int = 10000
@@ -379,16 +237,6 @@ class SqliteStorage:
             if removed < _PURGE_CHUNK:
                 return total
 
-    async def _purge_expired(self, retention_days: float) -> None:
-        self._next_purge = time.monotonic() + _PURGE_INTERVAL
-        try:
-            removed = await self.purge(time.time() - retention_days * _DAY)
-        except StorageError:
-            _LOGGER.exception("retention purge failed")
-            return
-        if removed:
-            _LOGGER.info("purged %d history points older than %g days", removed, retention_days)
-
     # -- registry -------------------------------------------------------------------------
 
     async def save_registry(self, snapshot: RegistrySnapshot) -> None:
@@ -410,7 +258,7 @@ class SqliteStorage:
 
     async def _replace_registry(self, db: aiosqlite.Connection, rows: _RegistryRows) -> None:
         async with self._lock:
-            self._writable()
+            self._check_writable()
             try:
                 async with transaction(db):
                     for table in ("devices", "rooms", "homes"):  # children first: foreign keys
@@ -429,7 +277,7 @@ class SqliteStorage:
                         rows.devices,
                     )
             except sqlite3.Error as err:
-                self._note_damage(err)
+                self._commit_failed(err)
                 raise StorageError(f"saving the registry to {self.path} failed: {err}") from err
 
     async def load_registry(self) -> RegistrySnapshot:
@@ -527,11 +375,6 @@ class SqliteStorage:
         )
         return inserted == 1
 
-    def set_timer(self, automation: str, trigger: int, record: TimerRecord | None) -> None:
-        """Queue a timer's start (or, with None, its end); never waits."""
-        self._pending.set_timer((automation, trigger), record)
-        self._queued()
-
     async def timers(self) -> list[TimerRecord]:
         """Return the running timers, queued changes included."""
         await self.flush()
@@ -541,11 +384,6 @@ class SqliteStorage:
         return [TimerRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     # -- traces ---------------------------------------------------------------------------
-
-    def add_trace(self, trace: TraceSource) -> None:
-        """Queue a new or updated trace; never waits."""
-        self._pending.add_trace(trace)
-        self._queued()
 
     async def traces(
         self, automation: str | None = None, limit: int = 50, fired: bool | None = None
@@ -581,12 +419,12 @@ class SqliteStorage:
         """Run one write statement (committed on return: autocommit); return rows changed."""
         db = self._require_open()
         async with self._lock:
-            self._writable()
+            self._check_writable()
             try:
                 async with db.execute(sql, params) as cursor:
                     return cursor.rowcount
             except sqlite3.Error as err:
-                self._note_damage(err)
+                self._commit_failed(err)
                 raise StorageError(f"{what} in {self.path} failed: {err}") from err
 
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -599,7 +437,7 @@ class SqliteStorage:
         try:
             return list(await db.execute_fetchall(sql, params))
         except sqlite3.Error as err:
-            self._note_damage(err)  # found by a read: no write may follow into it
+            self._commit_failed(err)  # damage found by a read: no write may follow into it
             raise StorageError(f"reading {self.path} failed: {err}") from err
 
 
@@ -645,7 +483,7 @@ def _probe(path: Path) -> None:
 async def _forget_old_marks(db: aiosqlite.Connection) -> None:
     """Forget fired time occurrences older than ``MARK_DAYS`` before the newest one."""
     try:
-        await db.execute(_FORGET_OLD_MARKS, (MARK_DAYS * _DAY,))
+        await db.execute(_FORGET_OLD_MARKS, (MARK_DAYS * DAY,))
     except sqlite3.Error as err:
         raise StorageError(f"forgetting old fired occurrences failed: {err}") from err
 
