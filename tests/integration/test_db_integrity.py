@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import httpx
 import pytest
 
 from homeweave.api.auth import hash_token
@@ -397,3 +398,36 @@ async def test_damage_found_by_a_read_stops_writes_too(tmp_path: Path) -> None:
     finally:
         await storage.close()  # nothing was queued: closes cleanly
     assert digest(db) == before
+
+
+async def serve_through_damage(data_dir: Path, seen: list[tuple[str, str]]) -> None:
+    """Run the hub, damage its history pages, and check its answers; ``seen`` gets the
+    files' digests once the damage was found."""
+    db = data_dir / DATABASE_FILE
+    token = (data_dir / TOKEN_FILE).read_text().strip()
+    async with running_hub(config(), data_dir, port=0) as running:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=running.url, headers=headers) as client:
+            assert (await client.get("/api/health")).json()["status"] == "ok"
+            overwrite_pages_of(db, "history")  # what the hub has not read yet
+            since = {"start": 0, "end": time.time() + 3600}
+            read = await client.get("/api/devices/lamp-0/light/brightness/history", params=since)
+            assert read.status_code == 503, read.text
+            health = (await client.get("/api/health")).json()
+            assert health["status"] == "degraded"
+            assert "homeweave db check" in health["problems"][0]
+            seen.append((digest(db), digest(db.with_name(db.name + "-wal"))))
+            for lamp in ("lamp-1", "lamp-2"):
+                path = f"/api/devices/{lamp}/light/brightness"
+                write = await client.put(path, json={"value": 7})
+                assert write.status_code == 503, write.text
+                assert "damaged" in write.text
+
+
+async def test_a_running_hub_answers_503_and_health_names_the_damage(hub_dir: Path) -> None:
+    db = hub_dir / DATABASE_FILE
+    seen: list[tuple[str, str]] = []
+    with pytest.raises(DatabaseDamaged):  # at the stop: what was queued could not be saved
+        await serve_through_damage(hub_dir, seen)
+    # Nothing was written after the damage was found, not even the closing checkpoint.
+    assert seen == [(digest(db), digest(db.with_name(db.name + "-wal")))]

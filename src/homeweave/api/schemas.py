@@ -202,13 +202,15 @@ class HistoryOut(BaseModel):
 
 class HealthOut(BaseModel):
     """Liveness: the hub's version, uptime in seconds, number of devices, and the integrations
-    waiting for a person to pair them (state ``needs pairing`` or ``pairing``)."""
+    waiting for a person to pair them (state ``needs pairing`` or ``pairing``). ``status`` is
+    ``degraded`` while ``problems`` says what is wrong (a damaged database)."""
 
     status: str
     version: str
     uptime: float
     devices: int
     needs_pairing: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
 
 
 class IntegrationOut(BaseModel):
