@@ -128,7 +128,3 @@ def _refuse_while_running(data_dir: Path) -> None:
     except PermissionError:
         pass  # alive, someone else's
     raise HomeweaveError(f"a hub is running from {data_dir} (pid {pid}); stop it first")
-
-
-commands: list[click.Command] = [db]
-"""The commands this module adds to ``homeweave``."""
