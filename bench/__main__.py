@@ -14,6 +14,7 @@ from bench import (
     api_latency,
     api_writes,
     automation,
+    db_check,
     dirigera_hub,
     durability,
     fail_fast,
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
     "fail_fast": fail_fast.main,
+    "db_check": db_check.main,
     "voice": voice.main,
     "voice_score": lambda quick: voice_score.main(quick),
 }

@@ -132,6 +132,11 @@ class StorageError(HomeweaveError):
     """The store could not be opened or migrated."""
 
 
+class DatabaseDamaged(StorageError):
+    """The database file is damaged, or lost beside an existing hub's files: the hub refuses to
+    start (and to write to it); the message names the file and the way out."""
+
+
 class AutomationError(HomeweaveError):
     """An automation or scene is malformed or names something that does not exist; ``where`` is
     the path of the offending part, e.g. ``automations[door-light].triggers[0].address``."""

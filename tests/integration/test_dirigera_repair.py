@@ -16,8 +16,10 @@ from click.testing import CliRunner, Result
 
 from homeweave.cli.main import main
 from homeweave.core.hub import Hub
+from homeweave.core.paths import DATABASE_FILE
 from homeweave.integrations.dirigera.integration import TOKEN_FILE
 from homeweave.sim.dirigera import DirigeraSimulator
+from homeweave.storage import SqliteStorage
 from tests.integration.test_dirigera_hub import (
     CONFIGURED,
     LAMP,
@@ -58,6 +60,8 @@ async def test_a_hub_that_forgot_the_token_needs_pairing_and_the_cli_pairs_it_ag
     data_dir = tmp_path / "data"
     token_file = data_dir / TOKEN_FILE
     data_dir.mkdir(mode=0o700)
+    async with SqliteStorage(data_dir / DATABASE_FILE):
+        pass  # a hub ran here before (a token beside no database is a lost database)
     token_file.write_text(sim.token + "\n")  # paired before: the token kept in the data dir
     config = hub_config(sim, CONFIGURED, token=None, reconnect_max=0.2)
     async with api_for(config, data_dir) as (running, client):

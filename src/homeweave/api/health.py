@@ -16,8 +16,18 @@ router = APIRouter(prefix="/api")
 @router.get("/health", tags=["hub"], openapi_extra={"security": []})
 async def health(hub: HubDep) -> schemas.HealthOut:
     """Check that the hub is up; the only endpoint that needs no token."""
+    damaged = hub.storage.damaged if hub.storage is not None else None
+    problems = (
+        []
+        if damaged is None
+        else [
+            f"database damaged ({damaged}): nothing more is saved; stop the hub and run "
+            "homeweave db check"
+        ]
+    )
     return schemas.HealthOut(
-        status="ok",
+        status="degraded" if problems else "ok",
+        problems=problems,
         version=homeweave.__version__,
         uptime=time.time() - hub.started_at if hub.started_at else 0.0,
         devices=len(hub.registry.devices),

@@ -203,7 +203,8 @@ class HistoryOut(BaseModel):
 class HealthOut(BaseModel):
     """Liveness: the hub's version, uptime in seconds, number of devices, the integrations
     waiting for a person to pair them (state ``needs pairing`` or ``pairing``) and those still
-    starting (their devices are unavailable, ``connecting``, until reached)."""
+    starting (their devices are unavailable, ``connecting``, until reached). ``status`` is
+    ``degraded`` while ``problems`` says what is wrong (a damaged database)."""
 
     status: str
     version: str
@@ -211,6 +212,7 @@ class HealthOut(BaseModel):
     devices: int
     needs_pairing: list[str] = Field(default_factory=list)
     starting: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
 
 
 class IntegrationOut(BaseModel):

@@ -27,6 +27,7 @@ from homeweave.core.integration import (
     integration_class,
     integration_options,
 )
+from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
@@ -42,7 +43,7 @@ from homeweave.storage import (
 )
 
 _LOGGER = logging.getLogger(__name__)
-DATABASE_FILE = "homeweave.db"
+__all__ = ["DATABASE_FILE", "Hub"]
 
 
 class Hub:
@@ -68,6 +69,7 @@ class Hub:
                 None if data_dir is None else data_dir / DATABASE_FILE,
                 flush_interval=seed.history.flush_interval,
                 retention_days=seed.history.retention_days,
+                hub_files=() if data_dir is None else hub_files(data_dir),
             )
         self.storage = storage
         durable = storage.committed if storage is not None else None

@@ -17,6 +17,17 @@ TOKEN_FILE = "admin-token"
 CONFIG_FILE = "homeweave.yaml"
 SECRETS_FILE = "secrets.yaml"
 """Beside the config file: the values its ``!secret NAME`` tags stand for; mode 0600."""
+DATABASE_FILE = "homeweave.db"
+"""The hub's SQLite database (with its ``-wal`` and ``-shm``)."""
+HUB_FILES = (TOKEN_FILE, "hue-keys.json", "dirigera-token")
+"""Files a hub writes into its data dir only once its database exists (the admin token, the Hue
+key, the DIRIGERA token; names as the integrations define them, checked by a test): one of them
+beside a missing or empty database means the database was lost, not that this is a first start."""
+
+
+def hub_files(data_dir: Path) -> list[Path]:
+    """The ``HUB_FILES`` of a data dir (whether they exist or not)."""
+    return [data_dir / name for name in HUB_FILES]
 
 
 def default_data_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from homeweave.storage.protocols import Storage
@@ -14,14 +15,19 @@ def storage_for(
     *,
     flush_interval: float = 1.0,
     retention_days: float | None = 30,
+    hub_files: Sequence[Path] = (),
 ) -> Storage | None:
     """The storage at ``url`` (``postgresql://...``), or with None the SQLite file at
-    ``sqlite_path``; None when there is neither (a hub that keeps nothing)."""
+    ``sqlite_path`` (refused at open when missing or empty beside any of ``hub_files``); None
+    when there is neither (a hub that keeps nothing)."""
     if url is None:
         if sqlite_path is None:
             return None
         return SqliteStorage(
-            sqlite_path, flush_interval=flush_interval, retention_days=retention_days
+            sqlite_path,
+            flush_interval=flush_interval,
+            retention_days=retention_days,
+            hub_files=hub_files,
         )
     # Imported here: asyncpg is loaded only by hubs that use PostgreSQL.
     from homeweave.storage.postgres import PostgresStorage

@@ -87,6 +87,11 @@ class GroupCommit(ABC, Generic[_Conn]):
         return self._written
 
     @property
+    def damaged(self) -> str | None:
+        """Why the backend found its store damaged (and refuses writes); None unless it says."""
+        return None
+
+    @property
     def dropped(self) -> int:
         """History points discarded because the queue overflowed while writes failed."""
         return self._pending.dropped

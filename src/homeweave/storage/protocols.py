@@ -174,3 +174,8 @@ class Storage(RegistryStore, HistoryStore, TokenStore, EngineStore, Protocol):
     async def close(self) -> None:
         """Commit what is queued, then release the store."""
         ...
+
+    @property
+    def damaged(self) -> str | None:
+        """Why the store was found damaged while running (and takes no more writes), or None."""
+        ...

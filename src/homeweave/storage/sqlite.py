@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,8 +19,9 @@ from typing import Any
 
 import aiosqlite
 
-from homeweave.errors import StorageError
+from homeweave.errors import DatabaseDamaged, StorageError
 from homeweave.storage.group_commit import DAY, GroupCommit
+from homeweave.storage.integrity import check_database, is_damage, read_only
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Batch
 from homeweave.storage.protocols import MARK_DAYS
@@ -61,6 +62,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``
     (committed: WAL, ``synchronous=NORMAL``, so it survives the process being killed).
     All methods must be called from the event loop that opened the storage.
+    ``open`` first checks the whole file read-only (``storage.integrity``) and refuses a damaged
+    one, or a missing or empty one while any of ``hub_files`` exists, before writing anything;
+    once SQLite reports damage while running, nothing more is written to the file.
     """
 
     _DATABASE_ERRORS = (sqlite3.Error,)
@@ -73,6 +77,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         batch_size: int = 1000,
         retention_days: float | None = 30,
         max_pending: int = 500_000,
+        hub_files: Sequence[Path] = (),
     ) -> None:
         super().__init__(
             str(path),
@@ -82,6 +87,8 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
             max_pending=max_pending,
         )
         self.path = Path(path)
+        self._hub_files = tuple(hub_files)
+        self._damaged: str | None = None  # once SQLite reports the file damaged: why
         self._db: aiosqlite.Connection | None = None
         self._batches = BatchWriter()
 
@@ -100,9 +107,14 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
     # -- lifetime -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Open the file (creating it if missing), migrate the schema, start the flusher."""
+        """Check the file, open it (creating it if new), migrate the schema, start the flusher.
+
+        Raises DatabaseDamaged, having written nothing, if the check finds the file unusable.
+        """
         if self._db is not None:
             raise StorageError(f"{self.path} is already open")
+        check = await asyncio.to_thread(check_database, self.path, hub_files=self._hub_files)
+        check.require_usable()
         try:
             # Probe first: when aiosqlite.connect itself fails, its worker thread may later
             # report to a closed loop ("Event loop is closed"); a clean failure here avoids it.
@@ -148,12 +160,51 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         try:
             await self._drain(db)
         finally:
+            await self._close(db)
+
+    async def _close(self, db: aiosqlite.Connection) -> None:
+        if self._damaged is None:
             await db.close()
+            return
+        # The last connection to close copies the WAL into the file (a checkpoint); a reader
+        # still open keeps that from happening, so a damaged file gets nothing more, and what
+        # the WAL holds stays there for ``homeweave db recover``.
+        reader = _hold_open(self.path)  # in this thread (sqlite3 connections stay in theirs)
+        try:
+            await db.close()
+        finally:
+            reader.close()
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._db is None:
             raise StorageError(f"storage {self.path} is not open")
         return self._db
+
+    @property
+    def damaged(self) -> str | None:
+        """Why SQLite found the file damaged while the hub ran (None while it has not): from
+        then on nothing more is written to it."""
+        return self._damaged
+
+    def _check_writable(self) -> None:
+        """Refuse a write, before it touches the file, once the file is known damaged."""
+        if self._damaged is not None:
+            raise DatabaseDamaged(
+                f"not saved: the database {self.path} is damaged ({self._damaged}) and is no "
+                f"longer written to; stop the hub and run: homeweave db check {self.path}"
+            )
+
+    def _commit_failed(self, err: BaseException) -> None:
+        """Note damage SQLite reports (SQLITE_CORRUPT, SQLITE_NOTADB): no write may follow."""
+        if self._damaged is None and is_damage(err):
+            self._damaged = str(err)
+            _LOGGER.error(
+                "the database %s is damaged (%s): nothing more is written to it; stop the hub "
+                "and run: homeweave db check %s",
+                self.path,
+                err,
+                self.path,
+            )
 
     async def _commit(self, conn: aiosqlite.Connection, batch: Batch) -> None:
         await self._batches.write(conn, batch)
@@ -223,6 +274,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
 
     async def _replace_registry(self, db: aiosqlite.Connection, rows: _RegistryRows) -> None:
         async with self._lock:
+            self._check_writable()
             try:
                 async with transaction(db):
                     for table in ("devices", "rooms", "homes"):  # children first: foreign keys
@@ -241,6 +293,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
                         rows.devices,
                     )
             except sqlite3.Error as err:
+                self._commit_failed(err)
                 raise StorageError(f"saving the registry to {self.path} failed: {err}") from err
 
     async def load_registry(self) -> RegistrySnapshot:
@@ -382,10 +435,12 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         """Run one write statement (committed on return: autocommit); return rows changed."""
         db = self._require_open()
         async with self._lock:
+            self._check_writable()
             try:
                 async with db.execute(sql, params) as cursor:
                     return cursor.rowcount
             except sqlite3.Error as err:
+                self._commit_failed(err)
                 raise StorageError(f"{what} in {self.path} failed: {err}") from err
 
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -398,6 +453,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         try:
             return list(await db.execute_fetchall(sql, params))
         except sqlite3.Error as err:
+            self._commit_failed(err)  # damage found by a read: no write may follow into it
             raise StorageError(f"reading {self.path} failed: {err}") from err
 
 
@@ -424,6 +480,14 @@ def _make_private(path: Path) -> None:
             continue
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.chmod(file, 0o600)
+
+
+def _hold_open(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the file once (so SQLite counts it as open)."""
+    reader = read_only(path)
+    with contextlib.suppress(sqlite3.DatabaseError):
+        reader.execute("PRAGMA schema_version").fetchall()
+    return reader
 
 
 def _probe(path: Path) -> None:
