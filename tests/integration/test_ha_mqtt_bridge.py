@@ -48,6 +48,18 @@ MAIN_COMPONENT = {
     "motion-sensor": "binary_sensor",
     "contact-sensor": "binary_sensor",
     "wireless-charging-table": "switch",
+    "xiaomi.airp.mb5": "fan",
+    "zhimi.airp.rmb1": "fan",
+    "fan": "fan",
+    "xiaomi.aircondition.ma2": "climate",
+    "cnhdm.airrtc.wkq01": "climate",
+    "miaomiaoce.airm.co2": "sensor",
+    "lumi.gateway.mitw01": "light",
+    "xiaomi.plug.04": "switch",
+    "yeelink.bhf_light.v5": "light",
+    "humidifier": "humidifier",
+    "lock": "lock",
+    "wall-switch": "switch",
 }
 
 

@@ -43,6 +43,8 @@ EXPECTED_COMPONENTS = {
     "climate",
     "vacuum",
     "fan",
+    "lock",
+    "humidifier",
     "number",
     "sensor",
     "binary_sensor",

@@ -66,6 +66,8 @@ REQUIRED: dict[str, set[str]] = {
     "climate": set(),
     "vacuum": set(),
     "fan": {"command_topic"},
+    "lock": {"command_topic"},
+    "humidifier": {"command_topic", "target_humidity_command_topic"},
 }
 # sensor/number device_class -> the units HA accepts for it
 HA_UNITS: dict[str, set[str]] = {
@@ -108,8 +110,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "curtain": {"cover": 1},
     "wireless-charging-table": {"switch": 1, "sensor": 2, "binary_sensor": 1},
     "fan": {"button": 1, "fan": 1, "number": 1, "switch": 1},
-    "humidifier": {"button": 1, "number": 1, "select": 1, "sensor": 4, "switch": 3},
-    "lock": {"button": 2, "event": 1, "sensor": 6},
+    "humidifier": {"humidifier": 1, "button": 1, "select": 1, "sensor": 4, "switch": 2},
+    "lock": {"lock": 1, "event": 1, "sensor": 5},
     "wall-switch": {"button": 2, "switch": 2},
     # published specs of real models: every property of the spec becomes an entity
     "cnhdm.airrtc.wkq01": {
@@ -369,6 +371,19 @@ def _check_fan(config: dict[str, Any], rendered: Any, where: str) -> None:
         assert 1 <= config["speed_range_min"] < config["speed_range_max"], where
 
 
+def _check_lock(config: dict[str, Any], rendered: Any, where: str) -> None:
+    assert (config["payload_lock"], config["payload_unlock"]) == ("LOCK", "UNLOCK"), where
+    assert rendered["state"] in (config["state_locked"], config["state_unlocked"]), where
+
+
+def _check_humidifier(config: dict[str, Any], rendered: Any, where: str) -> None:
+    assert config["device_class"] in ("humidifier", "dehumidifier"), where
+    assert rendered["state"] in ("ON", "OFF"), where
+    assert config["min_humidity"] <= rendered["target"] <= config["max_humidity"], where
+    if "mode" in rendered:
+        assert rendered["mode"] in config["modes"], where
+
+
 def _check_event(config: dict[str, Any], rendered: Any, where: str) -> None:
     assert config["event_types"], where
     assert rendered is None, where
@@ -385,6 +400,8 @@ CHECKS = {
     "climate": _check_climate,
     "vacuum": _check_vacuum,
     "fan": _check_fan,
+    "lock": _check_lock,
+    "humidifier": _check_humidifier,
     "event": _check_event,
 }
 
@@ -797,3 +814,29 @@ def test_fan_percentages_round_trip_through_the_level(percentage: int) -> None:
     assert shown is not None
     # HA shows the level it asked for to within one step of 50
     assert abs(shown["percentage"] - percentage) <= 2
+
+
+def test_a_lock_locks_and_unlocks_through_its_actions() -> None:
+    lock = entity_of("lock", "lock")
+    assert lock.command is not None
+    assert lock.command("", b"UNLOCK") == [Do("lock/unlock")]
+    assert lock.command("", b"LOCK") == [Do("lock/lock")]
+    with pytest.raises(BadCommand):
+        lock.command("", b"OPEN")
+    assert rendered("lock", lock, lock_state=2) == {"state": "UNLOCKED"}
+    assert rendered("lock", lock, lock_state=1) == {"state": "LOCKED"}
+    assert rendered("lock", lock) is None
+
+
+def test_a_humidifier_sets_its_target_and_mode() -> None:
+    humidifier = entity_of("humidifier", "humidifier")
+    assert humidifier.command is not None
+    assert humidifier.command("", b"OFF") == [Set("humidifier/on", False)]
+    assert humidifier.command("target", b"55") == [Set("humidifier/target-humidity", 55)]
+    with pytest.raises(BadCommand):
+        humidifier.command("target", b"wet")
+    with pytest.raises(BadCommand):
+        humidifier.command("", b"MAYBE")
+    state = rendered("humidifier", humidifier, on=True, target_humidity=45)
+    assert state is not None
+    assert (state["state"], state["target"]) == ("ON", 45)
