@@ -273,6 +273,7 @@ APPLIANCES: dict[str, Behaviour] = {
             "target-humidity": 50,
             "relative-humidity": 35,
             "temperature": 21,
+            "fahrenheit": 69.8,
         },
     ),
     "fan": Behaviour(on_action=toggle("fan/on"), initial={"fan-level": 1}),
