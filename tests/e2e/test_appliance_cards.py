@@ -152,4 +152,6 @@ async def test_fan_lock_and_humidifier_cards(site: Site, desktop: Page, artifact
     async with asyncio.timeout(5):
         while await site.value("bedroom-humidifier/humidifier/target-humidity") == before:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
-    assert await site.value("bedroom-humidifier/humidifier/target-humidity") > before
+    after = await site.value("bedroom-humidifier/humidifier/target-humidity")
+    assert isinstance(after, int)
+    assert after > before

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import homeweave
 from homeweave.api import (
+    alexa,
     automations,
     devices,
     errors,
@@ -57,6 +58,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

@@ -16,7 +16,7 @@ from homeweave.api.errors import error
 from homeweave.core.paths import TOKEN_FILE, write_private
 from homeweave.storage import TokenStore
 
-PUBLIC_PATHS = frozenset({"/api/health"})
+PUBLIC_PATHS = frozenset({"/api/health", "/api/alexa/smart_home"})  # Alexa: token in the body
 POLICY_VIOLATION = 1008
 
 
