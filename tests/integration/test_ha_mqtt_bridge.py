@@ -48,6 +48,24 @@ MAIN_COMPONENT = {
     "motion-sensor": "binary_sensor",
     "contact-sensor": "binary_sensor",
     "wireless-charging-table": "switch",
+    "fan": "fan",
+    "humidifier": "switch",
+    "lock": "sensor",
+    "wall-switch": "switch",
+    # published models
+    "xiaomi.airp.mb5": "fan",
+    "zhimi.airp.rmb1": "fan",
+    "xiaomi.aircondition.ma2": "climate",
+    "miaomiaoce.airm.co2": "sensor",
+    "lumi.gateway.mitw01": "light",
+    "xiaomi.plug.04": "switch",
+    "yeelink.bhf_light.v5": "light",
+    "cnhdm.airrtc.wkq01": "climate",
+    "dmaker.fan.p33": "fan",
+    "zhimi.humidifier.ca4": "switch",
+    "xiaomi.wifispeaker.lx06": "number",
+    "090615.switch.mesw2": "switch",
+    "xiaomi.vacuum.ov42gl": "vacuum",
 }
 
 
