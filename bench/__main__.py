@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bench import (
     api_latency,
+    api_writes,
     automation,
     dirigera_hub,
     durability,
@@ -22,6 +23,8 @@ from bench import (
     state_updates,
     storage,
     sustained,
+    voice,
+    voice_score,
     vs_ha,
     z2m,
 )
@@ -29,6 +32,7 @@ from bench import (
 BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "state_updates": state_updates.main,
     "api_latency": api_latency.main,
+    "api_writes": api_writes.main,
     "startup": startup.main,
     "hue": hue.main,
     "automation": automation.main,
@@ -39,6 +43,8 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "dirigera": dirigera_hub.main,
     "miio": miio.main,
     "fail_fast": fail_fast.main,
+    "voice": voice.main,
+    "voice_score": lambda quick: voice_score.main(quick),
 }
 OPTIONAL: dict[str, Callable[[bool], None]] = {
     "vs-ha": vs_ha.main,  # installs Home Assistant on first use: only when named

@@ -25,6 +25,7 @@ from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig, parse_config
 from homeweave.config.automations import check_automations
 from homeweave.config.seed import hub_seed
+from homeweave.config.voice import voice_settings
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE, private_dir, write_private
 from homeweave.sim.demo.home import demo_home
@@ -153,6 +154,7 @@ async def running_hub(
             tokens = Tokens(hub.storage)
             new_token = await tokens.ensure_admin(data_dir)
             app = create_app(hub, tokens, engine)
+            app.state.voice_settings = voice_settings(config)
             alexa.attach(app, bridges, tokens, engine)
             listen_host = host or config.api.host
             listen_port = config.api.port if port is None else port

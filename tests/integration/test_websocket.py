@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -379,3 +380,37 @@ async def test_a_closed_socket_leaves_no_subscriptions_behind(api: Api) -> None:
             break
         await asyncio.sleep(0.01)
     assert subscribers() == baseline
+
+
+async def test_a_slow_client_gets_changes_in_order(api: Api) -> None:
+    """Messages go straight to the socket while it takes them and wait in the client's queue
+    while it pushes back; whichever way each went, a client that reads slower than changes
+    come reads them in order, ending with the last change (a client that falls behind may lose
+    the oldest, never the newest)."""
+    running, _ = api
+    changes = 20_000  # ~3.4 MB of messages: far more than a 4 kB receive buffer lets through
+    host, port = running.url.removeprefix("http://").rsplit(":", 1)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, int(port)))
+    url = ws_url(running, f"?token={quote(running.new_token or '')}")
+    seen: list[int] = []
+
+    async def read_slowly(ws: ClientConnection) -> None:
+        while (message := await receive(ws))["type"] != "pong":
+            seen.append(message["value"])
+            if len(seen) % 200 == 0:
+                await asyncio.sleep(0.002)
+
+    async with connect(url, sock=sock, open_timeout=TIMEOUT, max_queue=4) as ws:
+        await subscribe(ws, device="hallway-lamp")
+        reader = asyncio.create_task(read_slowly(ws))
+        for value in range(1, changes + 1):
+            running.hub.states.update("hallway-lamp", 2, 2, value)
+            if value % 100 == 0:
+                await asyncio.sleep(0)  # let the server write and the client read
+        await send(ws, {"type": "ping"})
+        await asyncio.wait_for(reader, 30)
+    assert seen[-1] == changes
+    assert seen == sorted(set(seen)), "messages arrived out of order or twice"
+    assert len(seen) >= 5000  # at least the client's queue (QUEUE_LIMIT) worth, the newest

@@ -78,4 +78,6 @@ export const api = {
   integrations: () => request('GET', '/api/integrations'),
   /** Start pairing an integration's hub again; answers `{prompt}` (which button to press). */
   pair: (name) => request('POST', `/api/integrations/${part(name)}/pair`),
+  /** A sentence to the home: `{language, intent, slots, targets, writes, speech}`. */
+  say: (text, language) => request('POST', '/api/conversation', { text, language }),
 };

@@ -11,6 +11,7 @@ import homeweave
 from homeweave.api import (
     alexa,
     automations,
+    conversation,
     devices,
     errors,
     health,
@@ -21,6 +22,7 @@ from homeweave.api import (
     ws,
 )
 from homeweave.api.auth import BearerAuth, Tokens
+from homeweave.api.fast_writes import FastWrites
 from homeweave.api.limits import BodyLimit
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
@@ -50,7 +52,9 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     )
     app.state.hub = hub
     app.state.engine = engine
+    app.state.ws_fanout = ws.Fanout(hub)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
+    app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit)
     app.add_middleware(BearerAuth, tokens=tokens)
     app.add_middleware(errors.InternalErrors)
@@ -58,6 +62,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     if engine is not None:
         app.include_router(automations.router)

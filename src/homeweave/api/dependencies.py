@@ -1,5 +1,8 @@
 """What a route needs from the app it runs in: the hub and the automation engine, set on
-``app.state`` by `create_app`."""
+``app.state`` by `create_app`.
+
+Both are ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, two thread
+hops per request for what is an attribute read."""
 
 from __future__ import annotations
 
@@ -12,13 +15,13 @@ from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
 
 
-def hub(connection: HTTPConnection) -> Hub:
+async def hub(connection: HTTPConnection) -> Hub:
     """The hub the API serves."""
     found: Hub = connection.app.state.hub
     return found
 
 
-def engine(connection: HTTPConnection) -> AutomationEngine:
+async def engine(connection: HTTPConnection) -> AutomationEngine:
     """The automation engine the API serves."""
     found: AutomationEngine = connection.app.state.engine
     return found

@@ -114,8 +114,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
 
 
-async def _homeweave_error(request: Request, exc: HomeweaveError) -> JSONResponse:
+def hub_error(exc: HomeweaveError) -> JSONResponse:
+    """The answer to a typed hub error: its status, its (shortened) text and its class."""
     return error(status_of(exc), message_of(exc), type(exc).__name__)
+
+
+async def _homeweave_error(request: Request, exc: HomeweaveError) -> JSONResponse:
+    return hub_error(exc)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:

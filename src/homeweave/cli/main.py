@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "integrations": "homeweave.cli.pair:integrations",
     "pair": "homeweave.cli.pair:pair",
     "spec": "homeweave.cli.spec:spec_group",
+    "say": "homeweave.cli.say:say",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

@@ -26,6 +26,7 @@ from homeweave.automation.schema import Automations, Scenes
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
+from homeweave.voice import languages
 
 __all__ = [
     "REFERENCE_ERROR",
@@ -37,6 +38,7 @@ __all__ = [
     "HubConfig",
     "LocationConfig",
     "RoomConfig",
+    "VoiceConfig",
 ]
 
 # The pydantic error type of our cross-field checks; its ctx carries `message`, `path` (the
@@ -255,11 +257,58 @@ class LocationConfig(_Section):
     elevation: float | None = Field(default=None, allow_inf_nan=False)
 
 
+def _check_language(code: str) -> None:
+    try:
+        languages.canonical(code)
+    except UnknownAddress as exc:
+        raise ValueError(f"{exc}") from None
+
+
+def _check_aliases(value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    for code in value:
+        _check_language(code)
+    return value
+
+
+def _check_languages(value: tuple[str, ...]) -> tuple[str, ...]:
+    for code in value:
+        _check_language(code)
+    return value
+
+
+AliasNames = Annotated[tuple[Text, ...], Field(strict=False)]
+Aliases = Annotated[dict[Text, AliasNames], _empty_if_none(dict), AfterValidator(_check_aliases)]
+"""Other names per language code: ``{en: [desk light], de: [Schreibtischlampe]}``."""
+
+
+def _check_wyoming(value: str) -> str:
+    if not re.fullmatch(r"tcp://[^:/\s]+:\d{1,5}", value):
+        raise ValueError(
+            f"must be a Wyoming server address like tcp://127.0.0.1:10300, got {value!r}"
+        )
+    return value
+
+
+WyomingUri = Annotated[str, AfterValidator(_check_wyoming)]
+
+
+class VoiceConfig(_Section):
+    """How the home is talked to: the languages its sentences are in (the first is the
+    default; any language home-assistant-intents ships), and the Wyoming speech servers."""
+
+    languages: Annotated[tuple[Text, ...], AfterValidator(_check_languages)] = Field(
+        default=("en",), min_length=1, strict=False
+    )
+    stt: WyomingUri | None = None
+    tts: WyomingUri | None = None
+
+
 class RoomConfig(_Section):
     """A room; its id is unique across all homes."""
 
     id: Slug
     name: Text
+    aliases: Aliases = Field(default_factory=dict, strict=False)
 
 
 class HomeConfig(_Section):
@@ -272,6 +321,7 @@ class HomeConfig(_Section):
     rooms: Annotated[tuple[RoomConfig, ...], _empty_if_none(tuple)] = Field(
         default=(), strict=False
     )
+    voice: Annotated[VoiceConfig, _empty_if_none(dict)] = Field(default_factory=VoiceConfig)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -289,6 +339,7 @@ class DeviceConfig(_Section):
     model: Text | None = None
     spec: Text | None = None
     options: Options = Field(default_factory=dict)
+    aliases: Aliases = Field(default_factory=dict, strict=False)
 
     @model_validator(mode="after")
     def _model_or_spec(self) -> Self:

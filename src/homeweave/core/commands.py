@@ -106,12 +106,17 @@ class Commands:
         service, found = device.spec.find_action(action)
         return ActionRef(device, service, found)
 
+    def check(self, address: str, value: object) -> tuple[PropertyRef, Value]:
+        """Validate a write without sending it (a dry run): the address, write access and the
+        value against the spec, with the errors ``set`` raises."""
+        ref = self.resolve(address)
+        check_access(ref.prop, Access.WRITE, address=ref.address)
+        return ref, coerce(ref.prop, value, address=ref.address)
+
     async def set(self, address: str, value: object, *, durable: bool = True) -> SetResult:
         """Validate and write one property; returns once the device confirmed it (and, with
         ``durable``, the state and history it produced are committed)."""
-        ref = self.resolve(address)
-        check_access(ref.prop, Access.WRITE, address=ref.address)
-        coerced = coerce(ref.prop, value, address=ref.address)
+        ref, coerced = self.check(address, value)
         writes = [PropertyWrite(ref.service.iid, ref.prop.iid, coerced)]
         await self.write(ref.device.id, writes, durable=durable)
         return SetResult(ref.address, ref.device.id, ref.service.iid, ref.prop.iid, coerced)

@@ -2,6 +2,7 @@ import { cardModel, find, isActive } from '../capabilities.js';
 import { setProp } from '../components/commands.js';
 import { Pairing } from '../components/Pairing.jsx';
 import { Tile } from '../components/Tile.jsx';
+import { Talk } from '../components/Talk.jsx';
 import { formatValue, hourAtHome } from '../format.js';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
@@ -141,6 +142,7 @@ export function Home() {
             <Summary home={home} />
           </header>
           <Pairing />
+          <Talk />
           {home.rooms.map((room) => (
             <RoomSection key={room.id} room={room} />
           ))}

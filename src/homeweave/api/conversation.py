@@ -1,0 +1,122 @@
+"""Talking to the home: ``POST /api/conversation`` — a sentence in, what it did and the answer
+out (the voice agent of ``homeweave.voice``, through the same ``Commands`` as every route)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import HTTPConnection
+
+from homeweave.api.dependencies import hub
+from homeweave.api.errors import declared
+from homeweave.errors import Conflict, InvalidValue
+from homeweave.voice.agent import VoiceAgent
+from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
+from homeweave.voice.settings import VoiceSettings
+
+router = APIRouter(prefix="/api", tags=["conversation"], responses=declared(401))
+
+
+class ConversationIn(BaseModel):
+    """A sentence, its language (default: the home's first), the room it was said in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=1000)
+    language: str | None = Field(default=None, max_length=20)
+    area: str | None = Field(default=None, max_length=200, description="A room id.")
+    dry_run: bool = False
+
+
+class WriteOut(BaseModel):
+    """A value sent to a property (or an action invoked, with its arguments)."""
+
+    address: str
+    value: Any
+
+
+class ConversationOut(BaseModel):
+    """What the sentence was understood as, what it did and the answer to speak."""
+
+    language: str
+    intent: str | None = Field(description="null when the sentence was not understood")
+    slots: dict[str, Any]
+    targets: list[str] = Field(description="device ids")
+    writes: list[WriteOut] = Field(description="sent, or in a dry run what would be sent")
+    speech: str
+
+
+def voice_agent(connection: HTTPConnection) -> VoiceAgent:
+    """The app's voice agent, made at its first sentence from ``app.state.voice_settings``
+    (set by the composition root; default: English, no aliases)."""
+    state = connection.app.state
+    agent: VoiceAgent | None = getattr(state, "voice", None)
+    if agent is None:
+        running = hub(connection)
+        settings: VoiceSettings = getattr(state, "voice_settings", None) or VoiceSettings()
+        agent = VoiceAgent(
+            running.registry, running.states, running.commands, settings, bus=running.bus
+        )
+        state.voice = agent
+    return agent
+
+
+@router.post("/conversation", responses=declared(404, 413, 422))
+async def conversation(
+    agent: Annotated[VoiceAgent, Depends(voice_agent)], body: ConversationIn
+) -> ConversationOut:
+    """Understand a sentence and carry it out (``dry_run``: only check what it would write).
+    A sentence that is not understood is answered (``intent`` null), not an error; an unknown
+    language is 404."""
+    result = await agent.process(body.text, body.language, area=body.area, dry_run=body.dry_run)
+    return ConversationOut.model_validate(result.as_json())
+
+
+class SpokenOut(ConversationOut):
+    """What was heard, what it did, and the answer as text and (with ``voice.tts``) speech."""
+
+    text: str = Field(description="what the speech-to-text server heard")
+    audio: str | None = Field(description="the answer as a base64 WAV file, or null")
+
+
+WAV_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a WAV file (sent as audio/wav or application/octet-stream)",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post(
+    "/conversation/audio",
+    responses=declared(404, 409, 413, 422, 502),
+    openapi_extra=WAV_BODY,
+)
+async def conversation_audio(
+    agent: Annotated[VoiceAgent, Depends(voice_agent)],
+    request: Request,
+    language: str | None = None,
+    area: str | None = None,
+    dry_run: bool = False,
+) -> SpokenOut:
+    """Hear a spoken sentence (a WAV body) through the speech-to-text server (``voice.stt``),
+    carry it out, and speak the answer through the text-to-speech server (``voice.tts``)."""
+    settings = agent.settings
+    if settings.stt is None:
+        raise Conflict("speech-to-text is not configured: set voice.stt (tcp://host:port)")
+    try:
+        audio = Audio.from_wav(await request.body())
+    except SpeechError as exc:
+        raise InvalidValue("body", "(audio)", f"a WAV file ({exc})") from None
+    code = language or agent.default_language
+    heard = await transcribe(settings.stt, audio, code.split("-")[0])
+    result = await agent.process(heard, language, area=area, dry_run=dry_run)
+    spoken = None
+    if settings.tts is not None and result.speech:
+        answer = await synthesize(settings.tts, result.speech, code)
+        spoken = base64.b64encode(answer.to_wav()).decode("ascii")
+    return SpokenOut.model_validate({**result.as_json(), "text": heard, "audio": spoken})

@@ -1,0 +1,344 @@
+"""Each intent of the library, carried out on our model through the standard service and
+property names (``light/on``, ``curtain/target-position``, ``play-control/pause``...)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable, Mapping
+
+from homeweave.errors import UnknownAddress
+from homeweave.model import Value
+from homeweave.model.color import parse_color
+from homeweave.voice.domains import Domain
+from homeweave.voice.settings import VoiceScene
+from homeweave.voice.speech import SpokenState
+from homeweave.voice.turn import Refusal, Turn
+from homeweave.voice.vocabulary import Entity
+
+Handler = Callable[[Turn], Awaitable[None]]
+
+SWITCHED = (
+    "light",
+    "switch",
+    "fan",
+    "climate",
+    "humidifier",
+    "media_player",
+    "cover",
+    "vacuum",
+    "lock",
+    "scene",
+)
+_STEP = 10  # volume up/down without a number, in percent
+
+
+def _domains(turn: Turn, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The domains a sentence's ``domain`` slot names (a value or a list), else ``default``."""
+    named = turn.slots.get("domain")
+    if isinstance(named, str):
+        return (named,)
+    if isinstance(named, list | tuple) and named:
+        return tuple(str(d) for d in named)
+    return default
+
+
+def value_of(turn: Turn, entity: Entity, prop: str) -> Value | None:
+    """The current value of ``prop`` (``service/property`` or a property name), or None."""
+    try:
+        ref = turn.commands.resolve(f"{entity.id}/{prop}")
+    except UnknownAddress:
+        return None
+    return turn.states.value(entity.id, ref.service.iid, ref.prop.iid)
+
+
+def spoken_state(turn: Turn, entity: Entity) -> SpokenState:
+    """The entity's state in the words the intents' templates compare against."""
+    domain = entity.domain
+    state, unit, attributes = "unknown", "", {}
+    if domain.domain in ("light", "switch", "fan", "climate", "humidifier"):
+        on = value_of(turn, entity, "on")
+        state = "unknown" if on is None else ("on" if on else "off")
+    if domain.domain == "climate" or (domain.domain == "sensor" and domain.device_class):
+        temperature = value_of(turn, entity, "temperature")
+        attributes = {"current_temperature": temperature}
+        if domain.domain == "sensor":
+            state, unit = ("unknown", "") if temperature is None else (f"{temperature:g}", "°C")
+    elif domain.domain == "cover":
+        position = value_of(turn, entity, "current-position")
+        state = "unknown" if position is None else ("open" if float(position) > 0 else "closed")
+    elif domain.domain == "binary_sensor":
+        state = _binary_state(turn, entity)
+    elif domain.domain == "lock":
+        state = _described(turn, entity, "lock-state")
+    elif domain.domain in ("vacuum", "media_player"):
+        prop = "status" if domain.domain == "vacuum" else "playing-state"
+        state = _described(turn, entity, prop)
+    return SpokenState(entity.id, entity.name, domain.domain, state, unit, attributes)
+
+
+def _binary_state(turn: Turn, entity: Entity) -> str:
+    for prop, on_when in (
+        ("contact-state", False),
+        ("motion-state", True),
+        ("submersion-state", True),
+    ):
+        found = value_of(turn, entity, prop)
+        if found is not None:
+            return "on" if bool(found) == on_when else "off"
+    return "unknown"
+
+
+def _described(turn: Turn, entity: Entity, prop: str) -> str:
+    found = value_of(turn, entity, prop)
+    if found is None:
+        return "unknown"
+    ref = turn.commands.resolve(f"{entity.id}/{prop}")
+    choice = ref.prop.choice(int(found)) if isinstance(found, int | float) else None
+    return (choice.description if choice else str(found)).lower()
+
+
+async def _switch(turn: Turn, on: bool) -> None:
+    domains = _domains(turn, SWITCHED)
+    device_class = str(turn.slots.get("device_class") or "")
+    for entity in turn.resolve(domains, device_class=device_class, default_all=True):
+        await _switch_one(turn, entity, on)
+        turn.outcome.matched.append(spoken_state(turn, entity))
+
+
+async def _switch_one(turn: Turn, entity: Entity, on: bool) -> None:
+    domain = entity.domain.domain
+    if domain == "scene":
+        if not on:
+            raise turn.refuse("feature_not_supported")
+        await _scene(turn, entity)
+    elif domain == "cover":
+        await turn.set(entity, "curtain/target-position", 100 if on else 0)
+    elif domain == "vacuum":
+        await turn.do(entity, "start-sweep" if on else "start-charge")
+    elif domain == "media_player":
+        await turn.do(entity, "play" if on else "pause")
+    elif domain == "lock":  # "lock the front door" is the library's HassTurnOn for locks
+        await turn.do(entity, "lock/lock" if on else "lock/unlock")
+    elif domain in ("light", "switch", "fan", "climate", "humidifier"):
+        await turn.set(entity, "on", on)
+    else:
+        raise turn.refuse("feature_not_supported")
+
+
+async def _scene(turn: Turn, entity: Entity) -> None:
+    scene = _scenes(turn).get(entity.id)
+    if scene is None:
+        raise turn.refuse("no_entity", entity=entity.name)
+    checked = [turn.commands.check(address, value) for address, value in scene.values.items()]
+    devices = dict.fromkeys(ref.device.id for ref, _ in checked)
+    turn.targets = [t for t in turn.targets if t != entity.id] + list(devices)
+    for ref, value in checked:
+        await turn.set(_device_entity(turn, ref.device.id), ref.address.split("/", 1)[1], value)
+
+
+def _scenes(turn: Turn) -> Mapping[str, VoiceScene]:
+    return {scene.id: scene for scene in turn.scenes}
+
+
+def _device_entity(turn: Turn, device_id: str) -> Entity:
+    found = turn.vocabulary.entities.get(device_id)
+    if found is not None:
+        return found
+    device = turn.registry.device(device_id)
+    return Entity(device.id, device.name, device.room_id, Domain(""))
+
+
+async def turn_on(turn: Turn) -> None:
+    """HassTurnOn: switch on, open, start, activate."""
+    await _switch(turn, True)
+
+
+async def turn_off(turn: Turn) -> None:
+    """HassTurnOff: switch off, close, dock, pause."""
+    await _switch(turn, False)
+
+
+async def light_set(turn: Turn) -> None:
+    """HassLightSet: brightness, colour or colour temperature (of the lights that have it,
+    when a room's are meant)."""
+    lights = turn.resolve(("light",), default_all=True)
+    wanted = [
+        (prop, value)
+        for slot, prop, value in (
+            ("brightness", "light/brightness", turn.slots.get("brightness")),
+            ("color", "light/color", turn.slots.get("color")),
+            ("temperature", "light/color-temperature", turn.slots.get("temperature")),
+        )
+        if slot in turn.slots
+    ]
+    able = [e for e in lights if all(_has(turn, e, prop) for prop, _ in wanted)]
+    if len(lights) > 1:
+        lights = able
+        turn.targets = [e.id for e in able]
+    if not lights:
+        raise turn.refuse("feature_not_supported")
+    for entity in lights:
+        for prop, value in wanted:
+            if prop == "light/color":
+                try:
+                    value = parse_color(str(value))
+                except ValueError:
+                    raise turn.refuse("feature_not_supported") from None
+            await turn.set(entity, prop, value)
+        await turn.set(entity, "light/on", True)
+        turn.outcome.matched.append(spoken_state(turn, entity))
+
+
+def _has(turn: Turn, entity: Entity, prop: str) -> bool:
+    try:
+        turn.commands.resolve(f"{entity.id}/{prop}")
+    except UnknownAddress:
+        return False
+    return True
+
+
+async def get_state(turn: Turn) -> None:
+    """HassGetState: is it on/open, which ones are, how many."""
+    domains = _domains(turn, tuple({e.domain.domain for e in turn.vocabulary.entities.values()}))
+    device_class = str(turn.slots.get("device_class") or "")
+    wanted = turn.slots.get("state")
+    for entity in turn.resolve(domains, device_class=device_class, default_all=True):
+        state = spoken_state(turn, entity)
+        fits = wanted is None or state.state == str(wanted)
+        (turn.outcome.matched if fits else turn.outcome.unmatched).append(state)
+
+
+async def climate_get_temperature(turn: Turn) -> None:
+    """HassClimateGetTemperature: a thermostat's (or else a sensor's) temperature."""
+    try:
+        found = turn.resolve(("climate",), default_all=True)
+    except Refusal:
+        found = turn.resolve(("sensor",), device_class="temperature", default_all=True)
+    for entity in found:
+        state = spoken_state(turn, entity)
+        temperature = state.attributes.get("current_temperature")
+        shown = "unknown" if temperature is None else f"{temperature:g}"
+        turn.outcome.matched.append(
+            SpokenState(entity.id, entity.name, state.domain, shown, "°C", state.attributes)
+        )
+
+
+async def climate_set_temperature(turn: Turn) -> None:
+    """HassClimateSetTemperature: a thermostat's target."""
+    for entity in turn.resolve(("climate",), default_all=True):
+        await turn.set(entity, "target-temperature", turn.slots.get("temperature"))
+        turn.outcome.matched.append(spoken_state(turn, entity))
+
+
+async def set_position(turn: Turn) -> None:
+    """HassSetPosition: how far a cover is open."""
+    for entity in turn.resolve(("cover",), default_all=False):
+        await turn.set(entity, "curtain/target-position", turn.slots.get("position"))
+        turn.outcome.matched.append(spoken_state(turn, entity))
+
+
+def _acting(action: str, domain: str, *, ignore_area: bool = False) -> Handler:
+    async def handle(turn: Turn) -> None:
+        if ignore_area:  # "vacuum the kitchen": the kitchen is where, not which vacuum
+            turn.slots.pop("area", None)
+        for entity in turn.resolve((domain,), default_all=True, nearby=True):
+            await turn.do(entity, action)
+            turn.outcome.matched.append(spoken_state(turn, entity))
+
+    return handle
+
+
+def _setting(prop: str, value: Callable[[Turn, Entity], object], domain: str) -> Handler:
+    async def handle(turn: Turn) -> None:
+        for entity in turn.resolve((domain,), default_all=True, nearby=True):
+            await turn.set(entity, prop, value(turn, entity))
+            turn.outcome.matched.append(spoken_state(turn, entity))
+
+    return handle
+
+
+def _relative_volume(turn: Turn, entity: Entity) -> object:
+    step = turn.slots.get("volume_step", "up")
+    current = value_of(turn, entity, "speaker/volume")
+    base = float(current) if isinstance(current, int | float) else 50.0
+    steps = {"up": float(_STEP), "down": float(-_STEP)}
+    change = steps[step] if isinstance(step, str) and step in steps else float(step)
+    return round(min(100.0, max(0.0, base + change)))
+
+
+def _fan_level(turn: Turn, entity: Entity) -> object:
+    percent = float(turn.slots.get("percentage", 0))
+    ref = turn.commands.resolve(f"{entity.id}/fan-level")
+    prop = ref.prop
+    if prop.value_list:
+        levels = [c.value for c in prop.value_list]
+        return levels[min(len(levels) - 1, int(percent / 100 * len(levels)))]
+    if prop.value_range is not None:
+        low, high = prop.value_range.min, prop.value_range.max
+        return round(low + (high - low) * percent / 100)
+    return round(percent)
+
+
+async def current_time(turn: Turn) -> None:
+    """HassGetCurrentTime: the time in the home's time zone."""
+    turn.outcome.slots["time"] = datetime.datetime.now(turn.zone)
+
+
+async def current_date(turn: Turn) -> None:
+    """HassGetCurrentDate: the date in the home's time zone."""
+    turn.outcome.slots["date"] = datetime.datetime.now(turn.zone).date()
+
+
+async def nevermind(turn: Turn) -> None:
+    """HassNevermind: nothing to do, nothing to say."""
+
+
+async def no_timers(turn: Turn) -> None:
+    """Timers need a satellite that can ring: not supported yet."""
+    raise turn.refuse("no_timer_support")
+
+
+async def _unsupported(turn: Turn) -> None:
+    raise turn.refuse("feature_not_supported")
+
+
+HANDLERS: dict[str, Handler] = {
+    "HassTurnOn": turn_on,
+    "HassTurnOff": turn_off,
+    "HassLightSet": light_set,
+    "HassGetState": get_state,
+    "HassClimateGetTemperature": climate_get_temperature,
+    "HassClimateSetTemperature": climate_set_temperature,
+    "HassClimateSetFanMode": _unsupported,
+    "HassSetPosition": set_position,
+    "HassVacuumStart": _acting("start-sweep", "vacuum"),
+    "HassVacuumReturnToBase": _acting("start-charge", "vacuum"),
+    "HassVacuumCleanArea": _acting("start-sweep", "vacuum", ignore_area=True),
+    "HassMediaPause": _acting("pause", "media_player"),
+    "HassMediaUnpause": _acting("play", "media_player"),
+    "HassMediaNext": _acting("next", "media_player"),
+    "HassMediaPrevious": _acting("previous", "media_player"),
+    "HassSetVolume": _setting(
+        "speaker/volume", lambda t, e: t.slots.get("volume_level"), "media_player"
+    ),
+    "HassSetVolumeRelative": _setting("speaker/volume", _relative_volume, "media_player"),
+    "HassMediaPlayerMute": _setting("speaker/mute", lambda t, e: True, "media_player"),
+    "HassMediaPlayerUnmute": _setting("speaker/mute", lambda t, e: False, "media_player"),
+    "HassFanSetSpeed": _setting("fan-level", _fan_level, "fan"),
+    "HassGetCurrentTime": current_time,
+    "HassGetCurrentDate": current_date,
+    "HassNevermind": nevermind,
+    "HassStartTimer": no_timers,
+    "HassCancelTimer": no_timers,
+    "HassCancelAllTimers": no_timers,
+    "HassTimerStatus": no_timers,
+    "HassPauseTimer": no_timers,
+    "HassUnpauseTimer": no_timers,
+    "HassIncreaseTimer": no_timers,
+    "HassDecreaseTimer": no_timers,
+}
+
+
+def handler_for(intent: str) -> Handler:
+    """The handler of ``intent``; one we do not carry out says so."""
+    return HANDLERS.get(intent, _unsupported)
