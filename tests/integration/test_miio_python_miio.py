@@ -261,3 +261,30 @@ async def test_roborock_extras_through_python_miio(fleet: Fleet) -> None:
     carpet = await asyncio.to_thread(vacuum.carpet_mode)
     assert carpet.enabled is True
     assert (carpet.current_low, carpet.current_high) == (400, 500)
+
+
+async def test_ov42gl_vacuum_cleans_and_docks_through_python_miio(fleet: Fleet) -> None:
+    """The published xiaomi.vacuum.ov42gl over the wire: python-miio starts it with the spec's
+    own action (siid 2, aiid 1) and reads its statuses by their own numbers."""
+    options = {"area": 6, "sweep_rate": 1.0, "return_time": 3}
+    sim = await fleet.add("xiaomi.vacuum.ov42gl", options=options)
+    client = miot_device(sim)
+
+    def status() -> Any:
+        return client.get_property_by(2, 2)[0]["value"]
+
+    assert (await asyncio.to_thread(device(sim).info)).model == "xiaomi.vacuum.ov42gl"
+    sim.brain.advance(1)
+    assert await asyncio.to_thread(status) == 9  # Charged: full, on its dock
+    assert (await asyncio.to_thread(client.call_action_by, 2, 1))["code"] == 0  # start-sweep
+    assert await asyncio.to_thread(status) == 4  # Sweeping
+    sim.brain.advance(7)  # 6 m2 swept at 1 m2/s, then it heads home
+    assert await asyncio.to_thread(status) == 6  # Go Charging
+    assert await asyncio.to_thread(client.get_property_by, 2, 6) == [
+        {"did": "2-6", "siid": 2, "piid": 6, "code": 0, "value": 6}
+    ]  # cleaning-area
+    sim.brain.advance(2)  # home after 3 s of driving
+    assert await asyncio.to_thread(status) == 2  # Charging, on its dock
+    sim.brain.advance(60)
+    assert await asyncio.to_thread(status) == 9  # Charged
+    assert (await asyncio.to_thread(client.get_property_by, 3, 1))[0]["value"] == 100

@@ -218,6 +218,9 @@ async def test_snapshot_of_a_room(api: Api) -> None:
         "study-desk-plug",
         "study-thermostat",
         "study-air-monitor",
+        "study-vacuum",
+        "study-fan",
+        "study-humidifier",
     }
 
 

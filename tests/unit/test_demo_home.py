@@ -27,7 +27,7 @@ def test_home_yaml_is_a_config_file_the_loader_reads() -> None:
         "study",
         "bathroom",
     ]
-    assert len(config.devices) == 31
+    assert len(config.devices) == 36
     assert {d.integration for d in config.devices} == {"virtual"}
     assert (len(config.automations), len(config.scenes)) == (10, 4)
     assert list(config.integrations) == ["virtual"]

@@ -49,14 +49,19 @@ CATALOG_TYPES = {
 }
 # The published spec instances of real models (model/specs/published), by device type name.
 PUBLISHED_TYPES = {
+    "090615.switch.mesw2": "switch",
     "cnhdm.airrtc.wkq01": "thermostat",
+    "dmaker.fan.p33": "fan",
     "lumi.gateway.mitw01": "gateway",
     "miaomiaoce.airm.co2": "air-monitor",
     "xiaomi.aircondition.ma2": "air-conditioner",
     "xiaomi.airp.mb5": "air-purifier",
     "xiaomi.plug.04": "outlet",
+    "xiaomi.vacuum.ov42gl": "vacuum",
+    "xiaomi.wifispeaker.lx06": "speaker",
     "yeelink.bhf_light.v5": "bath-heater",
     "zhimi.airp.rmb1": "air-purifier",
+    "zhimi.humidifier.ca4": "humidifier",
 }
 
 
@@ -168,6 +173,24 @@ def test_published_specs_keep_their_oddities() -> None:
     plug = catalog_spec("xiaomi.plug.04")
     assert [s.iid for s in plug.services][:3] == [2, 11, 3]
     assert plug.service("indicator-light").property(1).description == ""
+    vacuum = catalog_spec("xiaomi.vacuum.ov42gl")
+    assert [s.iid for s in vacuum.services][-4:] == [22, 16, 17, 20]  # vendor services last
+    assert [s.key for s in vacuum.services if s.name == "brush-cleaner"] == [
+        "brush-cleaner-12",
+        "brush-cleaner-13",
+    ]
+    route = vacuum.service("vacuum").property("vacuum-route")
+    assert not route.readable  # access []
+    assert not route.writable
+    speaker = catalog_spec("xiaomi.wifispeaker.lx06")
+    playing = speaker.service("play-control").property("playing-state")
+    assert playing.notifies  # notify only
+    assert not playing.readable
+    switch = catalog_spec("090615.switch.mesw2")
+    turn = switch.service("switchturn-4").property("turn")
+    assert turn.writable  # write only
+    assert not turn.readable
+    assert switch.service("switchturn-4").type.namespace == "090615-spec"
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG_TYPES))

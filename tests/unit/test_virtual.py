@@ -47,6 +47,11 @@ DEVICES: dict[str, tuple[str, dict[str, Any]]] = {
     "gateway": ("lumi.gateway.mitw01", {}),
     "plug04": ("xiaomi.plug.04", {"load": 500}),
     "radiator": ("cnhdm.airrtc.wkq01", {}),
+    "fan-p33": ("dmaker.fan.p33", {}),
+    "ca4": ("zhimi.humidifier.ca4", {"humidity": 30}),
+    "lx06": ("xiaomi.wifispeaker.lx06", {}),
+    "mesw2": ("090615.switch.mesw2", {}),
+    "ov42gl": ("xiaomi.vacuum.ov42gl", {"area": 12, "sweep_rate": 0.5, "return_time": 5}),
 }
 
 
@@ -518,6 +523,71 @@ async def test_wall_switch_gangs_toggle_apart(hub: Hub) -> None:
     await hub.commands.do("wall", "switch-3/toggle")
     await hub.commands.do("wall", "switch-2/toggle")
     assert (value(hub, "wall/switch-2/on"), value(hub, "wall/switch-3/on")) == (False, True)
+
+
+async def test_mesw2_gangs_flip_by_their_write_only_turn(hub: Hub) -> None:
+    """The published two-gang switch has no toggle action: its vendor services' write-only
+    ``turn`` flips the gang of the same rank."""
+    await hub.commands.set("mesw2/switchturn-4/turn", 1)
+    assert (value(hub, "mesw2/switch-2/on"), value(hub, "mesw2/switch-3/on")) == (True, False)
+    await hub.commands.set("mesw2/switchturn-5/turn", 1)
+    await hub.commands.set("mesw2/switchturn-4/turn", 1)
+    assert (value(hub, "mesw2/switch-2/on"), value(hub, "mesw2/switch-3/on")) == (False, True)
+    await hub.commands.set("mesw2/setmode/backlight", 1)  # other writes flip nothing
+    assert value(hub, "mesw2/switch-3/on") is True
+
+
+async def test_ov42gl_cleans_and_docks_by_its_own_status_numbers(
+    hub: Hub, virtual: VirtualIntegration
+) -> None:
+    """The published vacuum numbers its statuses otherwise than ours (4 Sweeping, 6 Go
+    Charging, 2 Charging, 9 Charged) and counts cleaning time in seconds."""
+    events: list[DeviceEvent] = []
+    hub.bus.subscribe(DEVICE_EVENT, lambda e: events.append(e) if e.device_id == "ov42gl" else None)
+    assert value(hub, "ov42gl/vacuum/status") == 2  # Charging, on its dock
+    await hub.commands.do("ov42gl", "vacuum/start-sweep")
+    assert value(hub, "ov42gl/vacuum/status") == 4  # Sweeping
+    run(virtual, 10)
+    await hub.commands.do("ov42gl", "pause-sweeping")
+    assert value(hub, "ov42gl/vacuum/status") == 5  # Paused
+    await hub.commands.do("ov42gl", "continue-sweep")
+    statuses = [value(hub, "ov42gl/vacuum/status")]
+    for _ in range(300):
+        virtual.step(1.0)
+        if value(hub, "ov42gl/vacuum/status") != statuses[-1]:
+            statuses.append(value(hub, "ov42gl/vacuum/status"))
+        if statuses[-1] == 9:
+            break
+    assert statuses == [4, 6, 2, 9]  # Sweeping, Go Charging, Charging, Charged
+    assert number(hub, "ov42gl/cleaning-area") == 12
+    assert number(hub, "ov42gl/vacuum/cleaning-time") == 24  # seconds: 12 m2 at 0.5 m2/s
+    vacuum = hub.registry.device("ov42gl").spec.service("vacuum")
+    assert [(e.siid, e.eiid) for e in events] == [
+        (vacuum.iid, vacuum.events.get("sweep-complete").iid)
+    ]
+    await hub.commands.do("ov42gl", "vacuum/start-sweep-mop")
+    assert value(hub, "ov42gl/vacuum/status") == 16  # Sweeping and Mopping
+    await hub.commands.do("ov42gl", "stop-and-gocharge")
+    assert value(hub, "ov42gl/vacuum/status") == 6
+
+
+async def test_ca4_humidifier_reaches_its_target(hub: Hub, virtual: VirtualIntegration) -> None:
+    await hub.commands.set("ca4/humidifier/on", True)
+    await hub.commands.set("ca4/humidifier/target-humidity", 55)
+    run(virtual, 240, dt=10.0)
+    assert number(hub, "ca4/environment/relative-humidity") == 55
+    celsius = number(hub, "ca4/environment/temperature")
+    assert number(hub, "ca4/environment/fahrenheit") == pytest.approx(celsius * 9 / 5 + 32, abs=0.1)
+
+
+async def test_p33_fan_and_lx06_speaker_answer_by_standard_names(hub: Hub) -> None:
+    await hub.commands.do("fan-p33", "fan/toggle")
+    await hub.commands.set("fan-p33/fan/fan-level", "Level3")
+    await hub.commands.set("fan-p33/fan/horizontal-swing", True)
+    assert (value(hub, "fan-p33/fan/on"), value(hub, "fan-p33/fan/fan-level")) == (True, 3)
+    assert value(hub, "lx06/speaker/volume") == 30
+    await hub.commands.do("lx06", "play-control/play")
+    assert value(hub, "lx06/play-control/playing-state") == 1  # notify-only, still kept
 
 
 async def test_plug_04_meters_its_load(hub: Hub, virtual: VirtualIntegration) -> None:

@@ -18,6 +18,7 @@ from homeweave.model.stepping import (
     action_name,
     approach,
     drain,
+    is_choice,
     level,
     set_level,
     toggle,
@@ -38,15 +39,6 @@ def _choice_index(device: SimulatedDevice, name: str) -> tuple[int, int]:
     return values.index(current), len(values)
 
 
-def _mode_is(device: SimulatedDevice, name: str, *descriptions: str) -> bool:
-    """Whether property ``name`` holds the value-list choice described as one of these."""
-    key = device.key(name)
-    if key is None:
-        return False
-    choice = device.spec.property(*key).choice(int(device.num(name)))
-    return choice is not None and choice.description.lower() in descriptions
-
-
 # --- air purifier: PM2.5 falls while it runs (faster at higher fan levels), creeps back when off
 AIR_QUALITY = ((12, 0), (35, 1), (55, 2), (150, 3), (250, 4))
 """PM2.5 (μg/m³) below which the air is Excellent (0), Good (1) ... else Hazardous (5)."""
@@ -59,9 +51,9 @@ def _purifier_step(device: SimulatedDevice, dt: float) -> None:
     if device.flag("air-purifier/on"):
         position, count = _choice_index(device, "air-purifier/fan-level")
         strength = (position + 1) / count
-        if _mode_is(device, "air-purifier/mode", "sleep"):
+        if is_choice(device, "air-purifier/mode", "sleep"):
             strength = 0.25
-        elif _mode_is(device, "air-purifier/mode", "auto"):
+        elif is_choice(device, "air-purifier/mode", "auto"):
             strength = min(1.0, 0.3 + pm / 75)
     # Outside air leaks in (a share `leak` of the difference a second) while the filter takes
     # out a share `clean` of what is there: the level relaxes toward where the two balance,
@@ -118,8 +110,8 @@ def _aircon_step(device: SimulatedDevice, dt: float) -> None:
     if device.flag("air-conditioner/on"):
         position, count = _choice_index(device, "fan-control/fan-level")
         active = device.option("rate", 0.01) * (1 + position / count)
-        cooling = _mode_is(device, "air-conditioner/mode", "cool") and target < ambient
-        heating = _mode_is(device, "air-conditioner/mode", "heat") and target > ambient
+        cooling = is_choice(device, "air-conditioner/mode", "cool") and target < ambient
+        heating = is_choice(device, "air-conditioner/mode", "heat") and target > ambient
         if cooling or heating:
             goal, rate = target, active
     approach(device, "environment/temperature", goal, rate, dt)
@@ -128,7 +120,7 @@ def _aircon_step(device: SimulatedDevice, dt: float) -> None:
 # --- bath heater: heats the bathroom toward its target while heating or in Quick Heat -----------
 def _bath_heater_step(device: SimulatedDevice, dt: float) -> None:
     ambient = device.option("ambient", 21.0)
-    heating = device.flag("heating") or _mode_is(
+    heating = device.flag("heating") or is_choice(
         device, "ptc-bath-heater/mode", "quick heat", "defog", "quick defog"
     )
     if heating:
@@ -160,6 +152,7 @@ def _humidifier_step(device: SimulatedDevice, dt: float) -> None:
         approach(device, "relative-humidity", ambient, 0.005, dt)
     device.set("fault", 1 if device.flag("humidifier/on") and water <= 0 else 0)
     walk(device, "temperature", device.option("temperature", 21.0), 0.02, dt)
+    device.set("fahrenheit", device.num("temperature") * 9 / 5 + 32)  # zhimi.humidifier.ca4
 
 
 # --- air monitor: CO2 rises while people are home, temperature and humidity wander -------------
@@ -232,6 +225,20 @@ def _switch_action(device: SimulatedDevice, qualified: str) -> None:
         device.set(name, not device.flag(name))
 
 
+def _switch_write(device: SimulatedDevice, qualified: str) -> None:
+    """The published 090615.switch.mesw2 has no toggle action: writing its vendor write-only
+    ``turn`` (siid 4 for the first gang, 5 for the second) flips the gang of the same rank."""
+    service, _, prop = qualified.rpartition("/")
+    if prop != "turn":
+        return
+    turns = [s.key for s in device.spec.services if s.properties.find("turn")]
+    gangs = [s.key for s in device.spec.services if s.name == "switch"]
+    rank = turns.index(service) if service in turns else len(gangs)
+    if rank < len(gangs):
+        name = f"{gangs[rank]}/on"
+        device.set(name, not device.flag(name))
+
+
 APPLIANCES: dict[str, Behaviour] = {
     "air-purifier": Behaviour(
         step=_purifier_step,
@@ -266,6 +273,7 @@ APPLIANCES: dict[str, Behaviour] = {
             "target-humidity": 50,
             "relative-humidity": 35,
             "temperature": 21,
+            "fahrenheit": 69.8,
         },
     ),
     "fan": Behaviour(on_action=toggle("fan/on"), initial={"fan-level": 1}),
@@ -288,6 +296,6 @@ APPLIANCES: dict[str, Behaviour] = {
             "battery-level": 90,
         },
     ),
-    "switch": Behaviour(on_action=_switch_action),
+    "switch": Behaviour(on_action=_switch_action, on_write=_switch_write),
     "gateway": Behaviour(initial={"volume": 40}),
 }

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from homeweave.model.appliances import APPLIANCES
 from homeweave.model.simulated import SimulatedDevice
-from homeweave.model.stepping import Behaviour, action_name, drain, level, set_level, toggle, walk
+from homeweave.model.stepping import (
+    Behaviour,
+    action_name,
+    choose,
+    drain,
+    is_choice,
+    level,
+    set_level,
+    toggle,
+    walk,
+)
 
 
 # --- outlet: power follows the plugged-in load -------------------------------------------------
@@ -80,7 +90,8 @@ def _thermostat_step(device: SimulatedDevice, dt: float) -> None:
     walk(device, "relative-humidity", device.option("humidity", 40.0), 0.05, dt)
 
 
-def _thermostat_write(device: SimulatedDevice, prop: str) -> None:
+def _thermostat_write(device: SimulatedDevice, qualified: str) -> None:
+    prop = action_name(qualified)
     if prop == "mode" and device.get("mode") == OFF_MODE:
         device.set("thermostat/on", False)
     elif prop == "on" and device.flag("thermostat/on") and device.get("mode") == OFF_MODE:
@@ -88,19 +99,28 @@ def _thermostat_write(device: SimulatedDevice, prop: str) -> None:
 
 
 # --- vacuum: cleans, drains its battery, returns to the dock, charges -----------------------------
-IDLE, SWEEPING, PAUSED, ERROR, RETURNING, CHARGING = 1, 2, 3, 4, 5, 6
-BATTERY_CHARGING, BATTERY_NOT_CHARGING, BATTERY_CHARGED = 1, 2, 3
+# Statuses by the words of the spec's value list, not its numbers: our spec says 2 Sweeping and
+# 6 Charging, the published xiaomi.vacuum.ov42gl 4 Sweeping, 2 Charging, 6 Go Charging, 9 Charged.
+CLEANING = ("sweeping", "sweeping and mopping", "mopping")
+PAUSED = ("paused",)
+RETURNING = ("returning to dock", "go charging")
+CHARGING = ("charging",)
+SWEEP_ACTIONS = {
+    "start-sweep": ("sweeping",),
+    "start-only-sweep": ("sweeping",),
+    "start-sweep-mop": ("sweeping and mopping", "sweeping"),
+    "start-mop": ("mopping", "sweeping"),
+}
 
 
 def _vacuum_step(device: SimulatedDevice, dt: float) -> None:
-    status = device.get("status", IDLE)
-    if status == SWEEPING:
+    if is_choice(device, "status", *CLEANING):
         drain(device, "battery-level", device.option("drain", 0.2), dt)
         area = device.memory.get("area", 0.0) + device.option("sweep_rate", 0.3) * dt
         minutes = device.memory.get("minutes", 0.0) + dt / 60
         device.memory.update(area=area, minutes=minutes)
         device.set("cleaning-area", area)
-        device.set("cleaning-time", minutes)
+        _set_cleaning_time(device, minutes)
         if area >= device.option("area", 40.0) or device.num("battery-level") <= 20:
             device.emit(
                 "cleaning-finished",
@@ -109,39 +129,53 @@ def _vacuum_step(device: SimulatedDevice, dt: float) -> None:
                     "cleaning-time": device.get("cleaning-time"),
                 },
             )
+            device.emit("sweep-complete")
             _vacuum_return(device)
-    elif status == RETURNING:
+    elif is_choice(device, "status", *RETURNING):
         left = device.memory.get("return_left", 0.0) - dt
         device.memory["return_left"] = left
         if left <= 0:
-            device.set("status", CHARGING)
-            device.set("charging-state", BATTERY_CHARGING)
-    elif status == CHARGING:
+            choose(device, "status", *CHARGING)
+            choose(device, "charging-state", "charging")
+    elif is_choice(device, "status", *CHARGING):
         drain(device, "battery-level", -device.option("charge_rate", 0.5), dt)
         if device.num("battery-level") >= 100:
-            device.set("status", IDLE)
-            device.set("charging-state", BATTERY_CHARGED)
+            choose(device, "status", "charged", "idle")
+            choose(device, "charging-state", "charged", "not charging")
+
+
+def _set_cleaning_time(device: SimulatedDevice, minutes: float) -> None:
+    key = device.key("cleaning-time")
+    if key is not None:
+        seconds = device.spec.property(*key).unit == "seconds"
+        device.set("cleaning-time", minutes * 60 if seconds else minutes)
 
 
 def _vacuum_return(device: SimulatedDevice) -> None:
-    device.set("status", RETURNING)
-    device.set("charging-state", BATTERY_NOT_CHARGING)
+    choose(device, "status", *RETURNING)
+    choose(device, "charging-state", "not charging")
     device.memory["return_left"] = device.option("return_time", 10.0)
 
 
 def _vacuum_action(device: SimulatedDevice, qualified: str) -> None:
     action = action_name(qualified)
-    status = device.get("status", IDLE)
-    if action == "start-sweep" and device.num("battery-level") > 20:
-        if status != PAUSED:
+    paused = is_choice(device, "status", *PAUSED)
+    if action in SWEEP_ACTIONS and device.num("battery-level") > 20:
+        if not paused:
             device.memory.update(area=0.0, minutes=0.0)
-        device.set("status", SWEEPING)
-        device.set("charging-state", BATTERY_NOT_CHARGING)
-    elif action == "pause-sweeping" and status == SWEEPING:
-        device.set("status", PAUSED)
-    elif action == "stop-sweeping" and status in (SWEEPING, PAUSED):
-        device.set("status", IDLE)
-    elif action == "start-charge" and status not in (CHARGING, RETURNING):
+        choose(device, "status", *SWEEP_ACTIONS[action])
+        choose(device, "charging-state", "not charging")
+    elif action == "continue-sweep" and paused:
+        choose(device, "status", "sweeping")
+    elif action == "pause-sweeping" and is_choice(device, "status", *CLEANING):
+        choose(device, "status", *PAUSED)
+    elif action in ("stop-sweeping", "stop-working") and (
+        paused or is_choice(device, "status", *CLEANING)
+    ):
+        choose(device, "status", "idle")
+    elif action in ("start-charge", "stop-and-gocharge") and not is_choice(
+        device, "status", *CHARGING, *RETURNING
+    ):
         _vacuum_return(device)
 
 
@@ -151,7 +185,7 @@ STOPPED, PLAYING, PAUSED_PLAYBACK = 0, 1, 2
 
 def _speaker_action(device: SimulatedDevice, qualified: str) -> None:
     action = action_name(qualified)
-    if action in ("play", "next", "previous"):
+    if action in ("play", "next", "previous", "play-music", "play-radio"):
         device.set("playing-state", PLAYING)
     elif action == "pause":
         device.set("playing-state", PAUSED_PLAYBACK)
@@ -168,8 +202,8 @@ def _curtain_step(device: SimulatedDevice, dt: float) -> None:
     device.set("status", (1 if target > current else 2) if moving else 0)
 
 
-def _curtain_write(device: SimulatedDevice, prop: str) -> None:
-    if prop == "motor-control":
+def _curtain_write(device: SimulatedDevice, qualified: str) -> None:
+    if action_name(qualified) == "motor-control":
         command = device.get("motor-control")
         current = device.num("current-position")
         device.set("target-position", {1: 100, 2: 0}.get(int(command), current))
@@ -226,9 +260,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
         step=_vacuum_step,
         on_action=_vacuum_action,
         initial={
-            "status": CHARGING,
+            "status": "Charging",
             "battery-level": 100,
-            "charging-state": BATTERY_CHARGED,
+            "charging-state": "Charged",
             "fan-level": 1,
         },
     ),

@@ -65,10 +65,22 @@ class SimulatedDevice:
         return bool(self.get(name, False))
 
     def set(self, name: str, value: Value) -> None:
-        """Set a value by name, clamped into the property's range (unknown names are ignored)."""
+        """Set a value by name, clamped into the property's range (unknown names are ignored).
+
+        A property with a value list may be given a choice's description instead (``"Charging"``,
+        any case): real specs number the same choices differently. A description it lacks is
+        ignored like an unknown name."""
         key = self.key(name)
-        if key is not None:
-            self.values[key] = fit(self.spec.property(*key), value)
+        if key is None:
+            return
+        prop = self.spec.property(*key)
+        if isinstance(value, str) and prop.value_list and prop.format is not Format.STRING:
+            wanted = value.lower()
+            found = [c.value for c in prop.value_list if c.description.lower() == wanted]
+            if not found:
+                return
+            value = found[0]
+        self.values[key] = fit(prop, value)
 
     def option(self, name: str, default: float) -> float:
         """A numeric per-device option (a rate, a target), or ``default``."""

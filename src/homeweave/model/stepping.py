@@ -24,8 +24,9 @@ def _ignore(device: SimulatedDevice, name: str) -> None:
 
 @dataclass(frozen=True)
 class Behaviour:
-    """Step over time; react to a write (by property type name) or an action (by
-    ``service-key/action`` name, see ``action_name``); ``initial`` values by property name."""
+    """Step over time; react to a write or an action, each named ``service-key/name``
+    (``switch-2/toggle``, ``curtain/motor-control``; see ``action_name``); ``initial`` values
+    by property name."""
 
     step: Callable[[SimulatedDevice, float], None] = _still
     on_write: Callable[[SimulatedDevice, str], None] = _ignore
@@ -34,12 +35,14 @@ class Behaviour:
 
 
 def qualified(service_key: str, action: str) -> str:
-    """How an action is named to ``Behaviour.on_action``: ``switch-2/toggle``."""
+    """How an action or a written property is named to ``Behaviour.on_action`` and
+    ``on_write``: ``switch-2/toggle``."""
     return f"{service_key}/{action}"
 
 
 def action_name(qualified_name: str) -> str:
-    """The action's own name in a qualified one: ``switch-2/toggle`` -> ``toggle``."""
+    """The action's (or property's) own name in a qualified one: ``switch-2/toggle`` ->
+    ``toggle``."""
     return qualified_name.rpartition("/")[2]
 
 
@@ -82,6 +85,30 @@ def approach(device: SimulatedDevice, name: str, goal: float, rate: float, dt: f
     value += max(-rate * dt, min(rate * dt, goal - value))
     set_level(device, name, value)
     return value
+
+
+def is_choice(device: SimulatedDevice, name: str, *descriptions: str) -> bool:
+    """Whether property ``name`` holds the value-list choice described as one of these
+    (lower case): real specs number their choices differently, their words agree."""
+    key = device.key(name)
+    if key is None:
+        return False
+    choice = device.spec.property(*key).choice(int(device.num(name)))
+    return choice is not None and choice.description.lower() in descriptions
+
+
+def choose(device: SimulatedDevice, name: str, *descriptions: str) -> bool:
+    """Set property ``name`` to the first of these choices (lower-case descriptions) its value
+    list has; False (nothing set) if it has none of them."""
+    key = device.key(name)
+    if key is None:
+        return False
+    by_description = {c.description.lower(): c.value for c in device.spec.property(*key).value_list}
+    for description in descriptions:
+        if description in by_description:
+            device.set(name, by_description[description])
+            return True
+    return False
 
 
 def toggle(prop: str) -> Callable[[SimulatedDevice, str], None]:

@@ -54,7 +54,9 @@ class _Vacuum:
         self.service = service
         status = service.properties.find("status")
         self.status = status if status is not None and status.value_list else None
-        fan = service.properties.find("fan-level")
+        # Suction is the fan level, or the vacuum's mode where a spec has no fan level (the
+        # published xiaomi.vacuum.ov42gl: Silent, Basic, Strong, Full Speed).
+        fan = service.properties.find("fan-level") or service.properties.find("mode")
         self.fan = fan if fan is not None and fan.writable and fan.value_list else None
         self.fan_names = choice_names(self.fan) if self.fan is not None else {}
         # HA payload -> (service key/action key), and the (siid, aiid) it claims; the vacuum's

@@ -81,7 +81,9 @@ class VirtualIntegration(Integration[VirtualOptions]):
         behaviour = behaviour_for(device.spec.name)
         for write in writes:
             sim.values[(write.siid, write.piid)] = write.value
-            behaviour.on_write(sim, device.spec.property(write.siid, write.piid).name)
+            service = device.spec.service(write.siid)
+            name = service.property(write.piid).name
+            behaviour.on_write(sim, qualified(service.key, name))
         self._publish(device.id, sim)
 
     async def call_action(

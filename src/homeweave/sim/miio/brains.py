@@ -146,7 +146,8 @@ class MiotBrain:
         if value is None:
             return {**answer, "code": VALUE_ERROR}
         self.state.values[(item["siid"], item["piid"])] = value
-        self.behaviour.on_write(self.state, prop.name)
+        service = self.spec.service(item["siid"])
+        self.behaviour.on_write(self.state, qualified(service.key, prop.name))
         return {**answer, "code": 0}
 
     def _act(self, params: Any) -> Reply:
