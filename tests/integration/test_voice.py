@@ -125,7 +125,7 @@ EN = [
     ),
     Case("start the robot vacuum", "HassVacuumStart", ["robot-vacuum"]),
     Case("return the vacuum to base", "HassVacuumReturnToBase", ["robot-vacuum"]),
-    Case("vacuum the kitchen", "HassVacuumCleanArea", ["robot-vacuum"]),
+    Case("vacuum the kitchen", "HassVacuumCleanArea", ["robot-vacuum"], area="living-room"),
     Case("pause the speaker", "HassMediaPause", ["living-room-speaker"]),
     Case("resume the speaker", "HassMediaUnpause", ["living-room-speaker"]),
     Case(
@@ -249,7 +249,7 @@ DE = [
     Case(
         "Schicke den Staubsauger zurück zur Ladestation", "HassVacuumReturnToBase", ["robot-vacuum"]
     ),
-    Case("Sauge die Küche", "HassVacuumCleanArea", ["robot-vacuum"]),
+    Case("Sauge die Küche", "HassVacuumCleanArea", ["robot-vacuum"], area="living-room"),
     Case("Pausiere den Lautsprecher", "HassMediaPause", ["living-room-speaker"]),
     Case(
         "Schalte den Lautsprecher stumm",
@@ -339,7 +339,7 @@ ZH = [
     ),
     Case("启动扫地机器人", "HassVacuumStart", ["robot-vacuum"]),
     Case("让扫地机回去充电", "HassVacuumReturnToBase", ["robot-vacuum"]),
-    Case("打扫厨房", "HassVacuumCleanArea", ["robot-vacuum"]),
+    Case("打扫厨房", "HassVacuumCleanArea", ["robot-vacuum"], area="living-room"),
     Case("暂停音箱", "HassMediaPause", ["living-room-speaker"]),
     Case("继续播放音箱", "HassMediaUnpause", ["living-room-speaker"]),
     Case(
@@ -408,6 +408,18 @@ async def test_a_satellite_room_picks_between_same_names(api: Api) -> None:
     body = await say(client, "turn on the living room light", "en", area="living-room")
     assert body["targets"] == []  # both are in the living room: still ambiguous
     assert "Living room ceiling light" in body["speech"]
+
+
+async def test_two_robots_and_no_room_to_tell_them_apart_is_a_question(api: Api) -> None:
+    running, client = api
+    status = running.hub.states.value("robot-vacuum", 2, 1)
+    body = await say(client, "vacuum the kitchen", "en")
+    assert body["writes"] == []
+    assert "Robot vacuum" in body["speech"]
+    assert "Study robot vacuum-mop" in body["speech"]
+    assert running.hub.states.value("robot-vacuum", 2, 1) == status  # nothing started
+    body = await say(client, "vacuum the kitchen", "en", area="study")
+    assert body["targets"] == ["study-vacuum"]
 
 
 async def test_state_questions_read_the_hub(api: Api) -> None:

@@ -239,9 +239,14 @@ async def set_position(turn: Turn) -> None:
 
 def _acting(action: str, domain: str, *, ignore_area: bool = False) -> Handler:
     async def handle(turn: Turn) -> None:
+        where = None
         if ignore_area:  # "vacuum the kitchen": the kitchen is where, not which vacuum
-            turn.slots.pop("area", None)
-        for entity in turn.resolve((domain,), default_all=True, nearby=True):
+            where = turn.slots.pop("area", None)
+        found = turn.resolve((domain,), default_all=True, nearby=True)
+        if ignore_area and len(found) > 1:
+            # several robots: the one in that room, else the one in the speaker's room, else ask
+            found = turn.one_of(found, (where, turn.area), what=domain)
+        for entity in found:
             await turn.do(entity, action)
             turn.outcome.matched.append(spoken_state(turn, entity))
 

@@ -4,7 +4,7 @@ through ``Commands`` (checked the same way in a dry run), and the reason it cann
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -97,6 +97,18 @@ class Turn:
             found = self._by_room(domains, device_class, room, default_all)
         self.targets = [e.id for e in found]
         return found
+
+    def one_of(self, found: list[Entity], rooms: Sequence[object], *, what: str) -> list[Entity]:
+        """The one entity of ``found`` in the first of ``rooms`` that has exactly one; else
+        refuse, asking which (naming each with its room)."""
+        for room in rooms:
+            here = [e for e in found if room and e.room_id == room]
+            if len(here) == 1:
+                self.targets = [here[0].id]
+                return here
+        choices = [self._label(e) for e in found]
+        text = speech.error(self.language, "duplicate_entities", entity=what)
+        raise Refusal(f"{text}: {speech.listing(choices)}?")
 
     def _by_name(self, name: str, domains: Collection[str], room: str | None) -> list[Entity]:
         named = self.vocabulary.named(name)
