@@ -35,9 +35,11 @@ from homeweave.storage.migrations import MIGRATIONS, migrate, schema_version
 
 WRITER = Path(__file__).with_name("history_writer.py")
 NEVER = 3600.0  # a flush interval that keeps the background flusher out of a test's way
-TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"} | {
-    f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")
-}
+TABLES = (
+    {"homes", "rooms", "devices", "states", "history", "tokens"}
+    | {"users", "memberships", "shares", "audit"}
+    | {f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")}
+)
 
 LIGHT_SPEC = {
     "type": "urn:miot-spec-v2:device:light:0000A001:homeweave-bulb:1",

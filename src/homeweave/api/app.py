@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 import homeweave
 from homeweave.api import (
+    accounts,
+    audit,
     automations,
     devices,
     errors,
@@ -16,6 +18,7 @@ from homeweave.api import (
     history,
     integrations,
     openapi,
+    policy,
     scenes,
     ws,
 )
@@ -46,9 +49,11 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
         docs_url=None,
         redoc_url=None,
         responses=errors.declared(400),
+        dependencies=[Depends(policy.enforce)],  # people (#15): the role each route needs
     )
     app.state.hub = hub
     app.state.engine = engine
+    app.state.accounts = tokens
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(BodyLimit)
     app.add_middleware(BearerAuth, tokens=tokens)
@@ -57,6 +62,8 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(accounts.router)  # people (#15)
+    app.include_router(audit.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

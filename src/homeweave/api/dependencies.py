@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
+from homeweave.core.principal import Principal
 
 
 def hub(connection: HTTPConnection) -> Hub:
@@ -26,3 +27,13 @@ def engine(connection: HTTPConnection) -> AutomationEngine:
 
 HubDep = Annotated[Hub, Depends(hub)]
 EngineDep = Annotated[AutomationEngine, Depends(engine)]
+
+
+# --- people (#15) ---------------------------------------------------------------------------
+def principal(connection: HTTPConnection) -> Principal:
+    """Who is asking: resolved once per request by `auth.BearerAuth` (the token check)."""
+    found: Principal = connection.scope["state"]["principal"]
+    return found
+
+
+PrincipalDep = Annotated[Principal, Depends(principal)]

@@ -22,8 +22,8 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from homeweave.api.dependencies import HubDep
-from homeweave.automation.notifications import NOTIFICATION, notification_message
+from homeweave.api.dependencies import HubDep, PrincipalDep
+from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
 from homeweave.core import (
     AVAILABILITY_CHANGED,
     DEVICE_EVENT,
@@ -31,8 +31,10 @@ from homeweave.core import (
     AvailabilityChanged,
     DeviceEvent,
     PropertyChanged,
+    permissions,
 )
 from homeweave.core.hub import Hub
+from homeweave.core.principal import SYSTEM, Principal, Role
 from homeweave.errors import HomeweaveError, UnknownAddress
 
 _LOGGER = logging.getLogger(__name__)
@@ -133,17 +135,25 @@ def event_message(hub: Hub, event: DeviceEvent) -> dict[str, Any]:
 class Session:
     """One connected client: its filters and its outgoing queue."""
 
-    def __init__(self, hub: Hub, websocket: WebSocket) -> None:
+    def __init__(self, hub: Hub, websocket: WebSocket, principal: Principal = SYSTEM) -> None:
         self.hub = hub
         self.websocket = websocket
+        self.principal = principal
         self.filters: list[Filter] = []
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)
         client = websocket.client
         self.peer = f"{client.host}:{client.port}" if client else "client"
 
     def wanted(self, device_id: str) -> bool:
-        """Return whether any of the client's filters passes ``device_id``."""
-        return any(f.matches(self.hub, device_id) for f in self.filters)
+        """Return whether any of the client's filters passes ``device_id`` and the client may
+        see it (checked per event: a share that expired stops its events at once)."""
+        if not any(f.matches(self.hub, device_id) for f in self.filters):
+            return False
+        return self.principal.sees_everything or self._may_see(device_id)
+
+    def _may_see(self, device_id: str) -> bool:
+        device = self.hub.registry.devices.get(device_id)
+        return device is not None and permissions.can_see(self.principal, device)
 
     def push(self, message: dict[str, Any]) -> None:
         """Queue ``message`` for the client, dropping the oldest one when the queue is full."""
@@ -173,6 +183,12 @@ class Session:
         """Relay a device event the client subscribed to."""
         if self.wanted(event.device_id):
             self.push(event_message(self.hub, event))
+
+    def on_notification(self, notification: Notification) -> None:
+        """Relay an automation's notification, to members and more (not to guests)."""
+        role = self.principal.best_role
+        if role is not None and role.at_least(Role.MEMBER):
+            self.push(notification_message(notification))
 
     async def handle(self, raw: str) -> None:
         """Answer one client message; a bad one is answered with an ``error`` message."""
@@ -207,21 +223,26 @@ class Session:
     def _filter(self, message: dict[str, Any]) -> Filter:
         values: dict[str, str | None] = {}
         registry = self.hub.registry
-        known: dict[str, Mapping[str, object]] = {
-            "home": registry.homes,
-            "room": registry.rooms,
-            "device": registry.devices,
-        }
+        known: dict[str, Mapping[str, object]] = {"home": registry.homes, "room": registry.rooms}
         for key, table in known.items():
             value = message.get(key)
             if value is not None and (not isinstance(value, str) or value not in table):
                 raise UnknownAddress(key, str(value), choices=sorted(table))
             values[key] = value
+        device = message.get("device")
+        if device is not None:  # one out of scope is as unknown as one that does not exist
+            if not isinstance(device, str):
+                seen = permissions.visible(self.principal, registry.devices.values())
+                raise UnknownAddress("device", str(device), choices=sorted(d.id for d in seen))
+            self.hub.commands.device(device, self.principal)
+        values["device"] = device
         return Filter(**values)
 
     def _snapshot(self, filt: Filter) -> None:
         for (device_id, siid, piid), state in self.hub.states:
-            if filt.matches(self.hub, device_id):
+            if filt.matches(self.hub, device_id) and (
+                self.principal.sees_everything or self._may_see(device_id)
+            ):
                 event = PropertyChanged(device_id, siid, piid, state.value, None, state.changed_at)
                 self.push(state_message(self.hub, event) | {"snapshot": True})
 
@@ -247,15 +268,16 @@ async def _receive_text(websocket: WebSocket) -> str | None:
 
 
 @router.websocket("/ws")
-async def websocket_endpoint(websocket: WebSocket, hub: HubDep) -> None:
-    """Relay bus events matching the client's filters; answer its requests."""
+async def websocket_endpoint(websocket: WebSocket, hub: HubDep, who: PrincipalDep) -> None:
+    """Relay bus events matching the client's filters (of devices it may see); answer its
+    requests."""
     await websocket.accept()
-    session = Session(hub, websocket)
+    session = Session(hub, websocket, who)
     unsubscribes = [
         hub.bus.subscribe(PROPERTY_CHANGED, session.on_state),
         hub.bus.subscribe(AVAILABILITY_CHANGED, session.on_availability),
         hub.bus.subscribe(DEVICE_EVENT, session.on_event),
-        hub.bus.subscribe(NOTIFICATION, lambda n: session.push(notification_message(n))),
+        hub.bus.subscribe(NOTIFICATION, session.on_notification),
     ]
     sender = asyncio.create_task(session.send_loop(), name="ws-send")
     try:

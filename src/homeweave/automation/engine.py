@@ -50,6 +50,7 @@ from homeweave.core.events import (
     Unsubscribe,
 )
 from homeweave.core.hub import Hub
+from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
@@ -447,23 +448,24 @@ class AutomationEngine:
         except KeyError:
             raise UnknownAddress("scene", scene_id, choices=sorted(self.scene_entries)) from None
 
-    async def apply_scene(self, scene_id: str) -> str:
-        """Apply a scene; AutomationError names the devices that failed."""
-        outcomes = await self.apply_scene_outcomes(scene_id, durable=False)
+    async def apply_scene(self, scene_id: str, principal: Principal = SYSTEM) -> str:
+        """Apply a scene (for an automation: as ``principal``); AutomationError names the
+        devices that failed."""
+        outcomes = await self.apply_scene_outcomes(scene_id, durable=False, principal=principal)
         ok, sentence = outcome_sentence(outcomes)
         if not ok:
             raise AutomationError(f"scene {scene_id!r}: {sentence}")
         return f"confirmed by {sentence}"
 
     async def apply_scene_outcomes(
-        self, scene_id: str, *, durable: bool = True
+        self, scene_id: str, *, durable: bool = True, principal: Principal = SYSTEM
     ) -> list[DeviceOutcome]:
         """Apply a scene, return each device's outcome; AutomationError if it does not compile.
         ``durable`` (a person applied it): answered once what it changed is committed."""
         entry = self.scene_entry(scene_id)
         if entry.scene is None:
             raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
-        return await self.writer.write(entry.scene.writes, durable=durable)
+        return await self.writer.write(entry.scene.writes, durable=durable, principal=principal)
 
     async def save_scene(self, data: Any, *, replace: bool = False) -> SceneEntry:
         """Create (or with ``replace``, replace) a stored scene."""

@@ -67,7 +67,10 @@ class Hub:
             )
         self.storage = storage
         durable = storage.committed if storage is not None else None
-        self.commands = Commands(self.registry, self.states, self.integrations, durable=durable)
+        audit = storage.record_audit if storage is not None else None
+        self.commands = Commands(
+            self.registry, self.states, self.integrations, durable=durable, audit=audit
+        )
         self.started_at = 0.0
         self._unsubscribes: list[Unsubscribe] = []
         self._saving: asyncio.Task[None] | None = None

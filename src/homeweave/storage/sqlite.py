@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +36,7 @@ from homeweave.storage.records import (
     Value,
 )
 from homeweave.storage.retry import Retry
+from homeweave.storage.sqlite_people import SqlitePeople, Statement
 from homeweave.storage.sqlite_writes import BatchWriter, decode_value, encode_value
 
 _LOGGER = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage:
+class SqliteStorage(SqlitePeople):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory. A background task
@@ -69,7 +70,8 @@ class SqliteStorage:
     keeps them queued and is retried with backoff; only beyond ``max_pending`` queued history
     points are the oldest dropped (and logged).
     ``retention_days=None`` keeps history forever; otherwise older points are purged at open
-    and hourly. All methods must be called from the event loop that opened the storage.
+    and hourly; the audit log likewise after ``audit_retention_days``. All methods must be
+    called from the event loop that opened the storage.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class SqliteStorage:
         batch_size: int = 1000,
         retention_days: float | None = 30,
         max_pending: int = 500_000,
+        audit_retention_days: float | None = 365,
     ) -> None:
         if not flush_interval > 0:
             raise ValueError(f"flush_interval must be positive, not {flush_interval!r}")
@@ -93,6 +96,7 @@ class SqliteStorage:
         self._flush_interval = flush_interval
         self._batch_size = batch_size
         self._retention_days = retention_days
+        self._audit_retention_days = audit_retention_days
         self._db: aiosqlite.Connection | None = None
         self._pending = Pending(max_pending)
         self._acks = Acks()
@@ -159,8 +163,7 @@ class SqliteStorage:
             await db.close()
             raise
         self._db = db
-        if self._retention_days is not None:
-            await self._purge_expired(self._retention_days)
+        await self._purge_expired()
         self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
 
     async def _configure(self, db: aiosqlite.Connection) -> None:
@@ -288,8 +291,8 @@ class SqliteStorage:
             else:
                 delay = None
                 retry.succeeded()
-            if self._retention_days is not None and time.monotonic() >= self._next_purge:
-                await self._purge_expired(self._retention_days)
+            if time.monotonic() >= self._next_purge:
+                await self._purge_expired()
 
     # -- history --------------------------------------------------------------------------
 
@@ -324,15 +327,21 @@ class SqliteStorage:
             if removed < _PURGE_CHUNK:
                 return total
 
-    async def _purge_expired(self, retention_days: float) -> None:
+    async def _purge_expired(self) -> None:
         self._next_purge = time.monotonic() + _PURGE_INTERVAL
-        try:
-            removed = await self.purge(time.time() - retention_days * _DAY)
-        except StorageError:
-            _LOGGER.exception("retention purge failed")
-            return
-        if removed:
-            _LOGGER.info("purged %d history points older than %g days", removed, retention_days)
+        for days, purge, what in (
+            (self._retention_days, self.purge, "history points"),
+            (self._audit_retention_days, self.purge_audit, "audit entries"),
+        ):
+            if days is None:
+                continue
+            try:
+                removed = await purge(time.time() - days * _DAY)
+            except StorageError:
+                _LOGGER.exception("retention purge of %s failed", what)
+                continue
+            if removed:
+                _LOGGER.info("purged %d %s older than %g days", removed, what, days)
 
     # -- registry -------------------------------------------------------------------------
 
@@ -395,28 +404,6 @@ class SqliteStorage:
                 for row in devices
             ],
         )
-
-    # -- tokens ---------------------------------------------------------------------------
-
-    async def add_token(self, name: str, token_hash: str) -> None:
-        """Store the hash of a new API token; a hash already stored is an error."""
-        sql = "INSERT INTO tokens (token_hash, name, created_at) VALUES (?, ?, ?)"
-        try:
-            await self._execute(sql, (token_hash, name, time.time()), f"adding token {name!r}")
-        except StorageError as err:
-            if isinstance(err.__cause__, sqlite3.IntegrityError):
-                raise StorageError(f"token {name!r}: this token hash is already stored") from err
-            raise
-
-    async def token_exists(self, token_hash: str) -> bool:
-        """Tell whether a token with this hash was added."""
-        rows = await self._read("SELECT 1 FROM tokens WHERE token_hash = ?", (token_hash,))
-        return bool(rows)
-
-    async def has_tokens(self) -> bool:
-        """Tell whether any token was added."""
-        rows = await self._read("SELECT EXISTS (SELECT 1 FROM tokens)")
-        return bool(rows[0][0])
 
     # -- automations ----------------------------------------------------------------------
 
@@ -533,6 +520,25 @@ class SqliteStorage:
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock:
             return await self._fetch(sql, params)
+
+    async def _transact(self, statements: Sequence[Statement], what: str) -> list[int]:
+        """Run write statements in one transaction (shielded); return each one's row count."""
+        db = self._require_open()
+        return await self._shielded(self._run_transaction(db, statements, what), "transaction")
+
+    async def _run_transaction(
+        self, db: aiosqlite.Connection, statements: Sequence[Statement], what: str
+    ) -> list[int]:
+        counts = []
+        async with self._lock:
+            try:
+                async with transaction(db):
+                    for sql, params in statements:
+                        async with db.execute(sql, params) as cursor:
+                            counts.append(cursor.rowcount)
+            except sqlite3.Error as err:
+                raise StorageError(f"{what} in {self.path} failed: {err}") from err
+        return counts
 
     async def _fetch(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run one query to completion (caller holds the lock)."""
