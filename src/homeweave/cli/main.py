@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from homeweave.cli import automations, devices, pair, registry, serve
+from homeweave.cli import audit, automations, devices, pair, registry, serve, tokens, users
 from homeweave.cli.sim import sim
 
 
@@ -26,6 +26,9 @@ for _command in [
     *registry.commands,
     *automations.commands,
     *pair.commands,
+    *users.commands,
+    *tokens.commands,
+    *audit.commands,
 ]:
     main.add_command(_command)
 
