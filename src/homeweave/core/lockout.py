@@ -1,5 +1,5 @@
-"""Sign-in rate limit: after a few failures, each further failure locks the key (a user name,
-a client address) for twice as long as the last time, up to a ceiling; a success clears it.
+"""Sign-in rate limit: after a few failures the key (a user name, a client address) is locked
+for a while, each further failure twice as long, up to a ceiling; a success clears it.
 
 Hand-written: the limiter libraries on PyPI count requests per window, not consecutive failures
 with an exponential lockout, and this is a dozen lines."""
@@ -22,14 +22,15 @@ class _Failures:
 
 
 class Lockout:
-    """Consecutive failed sign-ins per key; ``free`` failures are allowed, then the key is
-    locked for ``base`` seconds, doubling with each further failure up to ``ceiling``."""
+    """Consecutive failed sign-ins per key: the ``free``-th failure locks the key for ``base``
+    seconds, each further one for twice as long, up to ``ceiling``. Attempts refused while
+    locked are not counted (they never reached the password check)."""
 
     def __init__(
         self,
         *,
         free: int = 5,
-        base: float = 1.0,
+        base: float = 5.0,
         ceiling: float = 900.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -56,8 +57,8 @@ class Lockout:
         self._failures[key] = found  # re-inserted: the dict stays ordered oldest first
         found.count += 1
         over = found.count - (self.free if free is None else free)
-        if over > 0:
-            found.locked_until = self._clock() + min(self.ceiling, self.base * 2 ** (over - 1))
+        if over >= 0:
+            found.locked_until = self._clock() + min(self.ceiling, self.base * 2.0 ** min(over, 30))
         while len(self._failures) > MAX_KEYS:
             del self._failures[next(iter(self._failures))]
 
