@@ -80,7 +80,7 @@ async def test_a_read_only_share_is_403_naming_control(api: Api, house: Househol
 async def test_a_share_ends_at_its_expiry_without_a_restart(api: Api, house: Household) -> None:
     running, admin = api
     ok(await admin.put("/api/users/temp/role", json={"role": "guest", "home": "home"}))
-    until = time.time() + 1.0
+    until = time.time() + 2.0
     body = {"user": "temp", "device": "kitchen-lamp", "until": until}
     ok(await admin.post("/api/shares", json=body), 201)
     async with house.client(running, "temp") as temp:
@@ -199,3 +199,16 @@ async def test_no_password_or_token_is_stored_or_logged_in_clear(
     for secret in secrets:
         assert secret.encode() not in stored, "a secret is stored in clear"
         assert secret not in logged, "a secret is logged in clear"
+
+
+async def test_an_expiring_token_is_refused_once_it_ends(api: Api, house: Household) -> None:
+    running, admin = api
+    until = time.time() + 2.0
+    body = {"name": "brief", "user": "mia", "expires_at": until}
+    made = ok(await admin.post("/api/tokens", json=body), 201)
+    assert isinstance(made, dict)
+    headers = {"Authorization": f"Bearer {made['token']}"}
+    async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=10) as brief:
+        ok(await brief.get("/api/auth/me"))
+        await asyncio.sleep(max(0.0, until - time.time()) + 0.01)
+        assert (await brief.get("/api/auth/me")).status_code == 401

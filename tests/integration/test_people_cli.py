@@ -123,6 +123,32 @@ async def test_users_tokens_and_the_audit_of_two_users(api: Api, tmp_path: Path)
     assert ("admin", "user.add", "olivia") in actions
     assert ("admin", "token.create", "mia") in actions
 
+    # A guest gets a room until a moment, sees it, and loses it when the share is taken back.
+    code, out = await cli(
+        tmp_path,
+        "users",
+        "add",
+        "gus",
+        "--role",
+        "guest",
+        "--home",
+        "home",
+        "--password-stdin",
+        stdin="gus-password\n",
+    )
+    assert code == 0, out
+    shared = await cli_json(tmp_path, "share", "hallway", "--with", "gus", "--until", "2h")
+    assert (shared["room"], shared["control"]) == ("hallway", True)
+    assert shared["until"] is not None
+    gus = await cli_json(tmp_path, "tokens", "create", "tablet", "--user", "gus")
+    seen = await cli_json(tmp_path, "devices", token=gus["token"])
+    assert {d["room"] for d in seen} == {"hallway"}
+    listed_shares = await cli_json(tmp_path, "shares", "--user", "*")
+    assert [s["id"] for s in listed_shares] == [shared["id"]]
+    code, out = await cli(tmp_path, "unshare", shared["id"])
+    assert code == 0, out
+    assert await cli_json(tmp_path, "devices", token=gus["token"]) == []
+
     tokens = await cli_json(tmp_path, "tokens", "list", "--all")
     assert {(t["name"], t["user"]) for t in tokens} >= {("phone", "mia"), ("laptop", "adam")}
     assert all("token" not in t for t in tokens)

@@ -34,11 +34,14 @@ async def devices(
 ) -> list[schemas.DeviceOut]:
     """List devices with their spec and current state, optionally only those of a home or room
     (those the caller may see)."""
-    if home is not None and home not in hub.registry.homes:
-        raise UnknownAddress("home", home, choices=sorted(hub.registry.homes))
-    if room is not None and room not in hub.registry.rooms:
-        raise UnknownAddress("room", room, choices=sorted(hub.registry.rooms))
-    found = permissions.visible(who, hub.registry.devices_in(home=home, room=room))
+    seen = permissions.visible(who, hub.registry.devices.values())
+    homes = hub.registry.homes if who.sees_everything else {d.home_id for d in seen}
+    rooms = hub.registry.rooms if who.sees_everything else {d.room_id for d in seen}
+    if home is not None and home not in homes:
+        raise UnknownAddress("home", home, choices=sorted(homes))
+    if room is not None and room not in rooms:
+        raise UnknownAddress("room", room, choices=sorted(rooms))
+    found = [d for d in seen if (home in (None, d.home_id)) and (room in (None, d.room_id))]
     return [device_out(hub.states, d, configured=d.id in hub.registry.configured) for d in found]
 
 

@@ -6,7 +6,17 @@ import logging
 
 import click
 
-from homeweave.cli import audit, automations, devices, pair, registry, serve, tokens, users
+from homeweave.cli import (
+    audit,
+    automations,
+    devices,
+    pair,
+    registry,
+    serve,
+    shares,
+    tokens,
+    users,
+)
 from homeweave.cli.sim import sim
 
 
@@ -28,6 +38,7 @@ for _command in [
     *pair.commands,
     *users.commands,
     *tokens.commands,
+    *shares.commands,
     *audit.commands,
 ]:
     main.add_command(_command)
