@@ -17,6 +17,8 @@ import pytest
 from websockets.asyncio.client import connect
 
 from homeweave.api.sessions import CSRF_COOKIE, SESSION_COOKIE
+from homeweave.core import Device
+from homeweave.model import catalog_spec
 from tests.integration.conftest import Api
 from tests.integration.household import (
     GUEST_DEVICES,
@@ -212,3 +214,25 @@ async def test_an_expiring_token_is_refused_once_it_ends(api: Api, house: Househ
         ok(await brief.get("/api/auth/me"))
         await asyncio.sleep(max(0.0, until - time.time()) + 0.01)
         assert (await brief.get("/api/auth/me")).status_code == 401
+
+
+async def test_renaming_and_moving_a_device_is_audited(api: Api, house: Household) -> None:
+    running, admin = api
+    running.hub.registry.register(
+        Device("found-lamp", "Found lamp", "kitchen", "home", "virtual", catalog_spec("light"))
+    )
+    async with house.client(running, "adam") as adam:
+        body = {"name": "Reading lamp", "room": "study"}
+        ok(await adam.patch("/api/devices/found-lamp", json=body))
+    async with house.client(running, "mia") as mia:
+        refused = await mia.patch("/api/devices/found-lamp", json={"name": "Mine"})
+        assert refused.status_code == 403
+        message = refused.json()["error"]
+        assert message == "PATCH /api/devices/found-lamp needs the role admin; user 'mia' is member"
+    entries = ok(await admin.get("/api/audit", params={"device": "found-lamp"}))
+    assert isinstance(entries, list)
+    changes = [(e["user"], e["action"], e["old"], e["new"]) for e in entries]
+    assert changes == [
+        ("adam", "device.name", "Found lamp", "Reading lamp"),
+        ("adam", "device.room", "kitchen", "study"),
+    ]

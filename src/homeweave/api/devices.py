@@ -58,9 +58,15 @@ async def change_device(
 ) -> schemas.DeviceOut:
     """Rename a device or move it to another room (kept across restarts); a device defined in
     homeweave.yaml is changed there (409)."""
-    home = hub.commands.device(device_id, who).home_id
-    permissions.require_role(who, Role.ADMIN, f"changing device {device_id!r}", home)
+    before = hub.commands.device(device_id, who)
+    permissions.require_role(who, Role.ADMIN, f"changing device {device_id!r}", before.home_id)
     changed = hub.registry.update(device_id, name=body.name, room_id=body.room)
+    for what, old, new in (
+        ("name", before.name, changed.name),
+        ("room", before.room_id, changed.room_id),
+    ):
+        if old != new:
+            hub.commands.record(who, f"device.{what}", device_id, changed, old, new)
     await hub.registry_saved()
     return device_out(hub.states, changed, configured=False)
 

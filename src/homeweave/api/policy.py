@@ -80,5 +80,5 @@ async def enforce(connection: HTTPConnection) -> None:
     method = connection.scope.get("method", "GET")
     role = required(method, path)
     if role is not None:
-        doing = f"{method} {path}"
+        doing = f"{method} {connection.url.path}"
         permissions.require_role(principal(connection), role, doing)

@@ -236,6 +236,32 @@ class Commands:
             self._record(principal, action, target, device, None, None, f"forbidden: {exc}")
             raise
 
+    def record(
+        self,
+        principal: Principal,
+        action: str,
+        target: str,
+        device: Device | None = None,
+        old: Value | None = None,
+        new: Value | None = None,
+        result: str = "ok",
+    ) -> None:
+        """Record a change made outside a command (a device renamed or moved) in the audit log,
+        with the next group commit."""
+        if self._audit is not None:
+            entry = AuditRecord(
+                time.time(),
+                principal.user,
+                principal.channel.value,
+                action,
+                target,
+                device.id if device is not None else None,
+                old,
+                new,
+                result,
+            )
+            self._audit(entry)
+
     def _record(
         self,
         principal: Principal,
