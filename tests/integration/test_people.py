@@ -236,3 +236,25 @@ async def test_renaming_and_moving_a_device_is_audited(api: Api, house: Househol
         ("adam", "device.name", "Found lamp", "Reading lamp"),
         ("adam", "device.room", "kitchen", "study"),
     ]
+
+
+async def test_an_automation_may_only_name_devices_its_author_controls(
+    api: Api, house: Household
+) -> None:
+    running, admin = api
+    body = {"id": "cabin-admin", "password": "cabin-admin-pass", "role": "admin", "home": "cabin"}
+    ok(await admin.post("/api/users", json=body), 201)
+    made = ok(await admin.post("/api/tokens", json={"name": "t", "user": "cabin-admin"}), 201)
+    assert isinstance(made, dict)
+    automation = {
+        "id": "sneaky",
+        "name": "Kitchen light when the hall door moves",
+        "triggers": [{"type": "property", "address": "hallway-door/magnet-sensor/contact-state"}],
+        "actions": [{"type": "set", "address": "kitchen-lamp/light/on", "value": True}],
+    }
+    headers = {"Authorization": f"Bearer {made['token']}"}
+    async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=10) as outsider:
+        refused = await outsider.post("/api/automations", json=automation)
+        assert refused.status_code == 404, refused.text  # its devices do not exist for them
+    async with house.client(running, "adam") as adam:
+        ok(await adam.post("/api/automations", json=automation), 201)

@@ -42,10 +42,12 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/devices/{device_id}/actions/{service}/{action}"): {"args": []},
     ("POST", "/api/automations"): {
         "id": "matrix",
+        "name": "Matrix",
         "triggers": [{"type": "property", "address": "hallway-door/magnet-sensor/contact-state"}],
         "actions": [{"type": "set", "address": "kitchen-lamp/light/on", "value": True}],
     },
     ("PUT", "/api/automations/{automation_id}"): {
+        "name": "Matrix",
         "triggers": [{"type": "property", "address": "hallway-door/magnet-sensor/contact-state"}],
         "actions": [{"type": "set", "address": "kitchen-lamp/light/on", "value": True}],
     },
