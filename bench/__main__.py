@@ -20,6 +20,7 @@ from bench import (
     miio,
     startup,
     state_updates,
+    storage,
     sustained,
     z2m,
 )
@@ -31,6 +32,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "hue": hue.main,
     "automation": automation.main,
     "durability": durability.main,
+    "storage": storage.main,
     "sustained": sustained.main,
     "z2m": lambda quick: z2m.main(),
     "dirigera": dirigera_hub.main,

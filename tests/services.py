@@ -117,6 +117,50 @@ def private_mosquitto(tmp_path: Path) -> Iterator[PrivateMosquitto]:
         broker.kill()
 
 
+class PrivateNats:
+    """A ``nats-server -js`` of our own on a free loopback port, its JetStream store in
+    ``folder`` (kept across kill and start, as a real server's disk is)."""
+
+    def __init__(self, folder: Path) -> None:
+        found = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        self.binary = found
+        self.port = free_port()
+        self.store = folder / "jetstream"
+        self.log = folder / "nats.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://{MOSQUITTO_HOST}:{self.port}"
+
+    def start(self) -> None:
+        command = [self.binary, "-js", "-a", MOSQUITTO_HOST, "-p", str(self.port)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "-sd", str(self.store)], stdout=log, stderr=subprocess.STDOUT
+            )
+        _wait_for_port(MOSQUITTO_HOST, self.port)
+
+    def kill(self) -> None:
+        """Stop it hard, as a crash would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=5)
+            self.process = None
+        _wait_for_port(MOSQUITTO_HOST, self.port, up=False)
+
+
+@pytest.fixture
+def private_nats(tmp_path: Path) -> Iterator[PrivateNats]:
+    """A started private NATS server with JetStream, killed at the end."""
+    server = PrivateNats(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
 async def clear_retained(url: str, base_topic: str) -> list[str]:
     """Delete every retained message under ``base_topic``; returns the topics cleared.
 

@@ -7,7 +7,7 @@ import { defineConfig } from 'vite';
 
 const OUT = '../src/homeweave/web/static';
 // Gzipped bytes; the build fails past these (the README states the same budget).
-const BUDGET = { initialJs: 30_000, totalJs: 60_000, css: 10_000 };
+const BUDGET = { initialJs: 30_000, totalJs: 72_000, css: 10_000 };
 
 /** Write a .gz beside each text asset (the hub serves it to clients that accept gzip) and
  * check the bundle against its budget. */

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, Page, Route, expect
 
 from homeweave.app import demo_config, running_hub
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site, demo_site, new_context
-from tests.e2e.test_dashboard import card, no_sideways_scroll, open_home, status
+from tests.e2e.test_dashboard import card, no_sideways_scroll, open_room, status
 
 HOME_ZONE = ZoneInfo("Europe/Amsterdam")  # the demo home's time_zone
 BROWSER_ZONE = "America/New_York"  # far from it, so a time in the wrong zone shows
@@ -126,7 +126,7 @@ async def test_cards_say_what_matters_in_readable_words(
     context = await new_context(browser, zigbee.url, zigbee.token)
     try:
         page = await context.new_page()
-        await open_home(page)
+        await open_room(page, "study")  # rooms show full cards; the home page, compact tiles
 
         # Link quality is a diagnostic: a tile with a readable label, never the status line.
         blind = card(page, "study-blind")
@@ -137,6 +137,7 @@ async def test_cards_say_what_matters_in_readable_words(
         await expect(page.locator(".reading dt", has_text="Linkquality")).to_have_count(0)
 
         # Millivolts with a unit symbol and no made-up decimals, inside their tile.
+        await open_room(page, "hallway")
         button = card(page, "hallway-button")
         voltage = button.locator('[data-prop="voltage"] dd')
         await voltage.scroll_into_view_if_needed()
@@ -251,7 +252,7 @@ async def test_while_the_hub_is_down_values_look_stale_and_controls_wait(
         url, token = first.url, first.new_token
         context = await new_context(browser, url, token)
         page = await context.new_page()
-        await open_home(page)
+        await open_room(page, "living-room")
         lamp = card(page, "living-room-lamp")
         switch = lamp.get_by_role("switch")
 

@@ -10,6 +10,7 @@ import pytest
 
 from homeweave.app import Running, demo_config, running_hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
+from tests.integration.storage_backends import backend, postgres_url  # noqa: F401 (fixtures)
 
 Api = tuple[Running, httpx.AsyncClient]
 """A running hub and an HTTP client that sends its admin token."""

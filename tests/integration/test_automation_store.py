@@ -20,8 +20,6 @@ from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.core.hub import DATABASE_FILE, Hub
 from homeweave.errors import StorageError
 from homeweave.storage import (
-    KEEP_FIRED,
-    KEEP_UNFIRED,
     SCHEMA_VERSION,
     HistoryPoint,
     Override,
@@ -75,60 +73,6 @@ async def test_api_automations_and_overrides_survive_a_restart(hub: Hub) -> None
         await engine.delete("door-light")
     async with AutomationEngine(hub, [], clock=clock) as engine:
         assert "door-light" not in engine.entries
-
-
-async def test_traces_are_kept_per_automation_within_limits(tmp_path: Path) -> None:
-    store = SqliteStorage(tmp_path / DATABASE_FILE, flush_interval=NEVER)
-    await store.open()
-    try:
-        for n in range(150):
-            store.add_trace(trace("busy", Result.RAN, n))
-            store.add_trace(trace("busy", Result.NOT_TRIGGERED, n))
-            if n % 25 == 0:
-                await store.flush()
-        store.add_trace(trace("quiet", Result.CONDITION_FALSE, 0))
-        await store.flush()
-        fired = await store.traces("busy", limit=1000, fired=True)
-        unfired = await store.traces("busy", limit=1000, fired=False)
-        assert KEEP_FIRED <= len(fired) < KEEP_FIRED + 20
-        assert KEEP_UNFIRED <= len(unfired) < KEEP_UNFIRED + 20
-        newest = Trace.from_record(fired[0])
-        assert newest.trigger is not None
-        assert newest.trigger.sentence == "change 149"  # newest first
-        assert len(await store.traces("quiet")) == 1
-    finally:
-        await store.close()
-
-
-async def test_a_trace_is_updated_in_place_and_timers_and_marks_persist(tmp_path: Path) -> None:
-    path = tmp_path / DATABASE_FILE
-    store = SqliteStorage(path, flush_interval=NEVER)
-    await store.open()
-    running = trace("a", Result.RUNNING, 1)
-    store.add_trace(running)
-    await store.flush()
-    running.conclude(Result.RAN, at=5.0)
-    store.add_trace(running)
-    store.set_timer("a", 0, TimerRecord("a", 0, 1.0, 121.0, "door opened", {"value": False}))
-    assert await store.claim("a", 0, "2024-06-03T07:30:00", 10.0)
-    await store.close()
-
-    store = SqliteStorage(path, flush_interval=NEVER)
-    await store.open()
-    try:
-        (record,) = await store.traces("a")
-        again = Trace.from_record(record)
-        assert (again.id, again.result, again.finished_at) == (running.id, Result.RAN, 5.0)
-        assert await store.trace(running.id) == record
-        assert again == running
-        assert await store.timers() == [
-            TimerRecord("a", 0, 1.0, 121.0, "door opened", {"value": False})
-        ]
-        assert not await store.claim("a", 0, "2024-06-03T07:30:00", 10.0)
-        store.set_timer("a", 0, None)
-        assert await store.timers() == []
-    finally:
-        await store.close()
 
 
 # -- files from before the storage merge -------------------------------------------------
@@ -254,31 +198,3 @@ async def test_the_engine_uses_the_hubs_storage(hub: Hub, tmp_path: Path) -> Non
     with closing(sqlite3.connect(tmp_path / DATABASE_FILE)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert db.execute("SELECT id FROM automation_definitions").fetchall() == [("door-light",)]
-
-
-async def test_a_failed_commit_keeps_traces_timers_and_history_queued(tmp_path: Path) -> None:
-    path = tmp_path / DATABASE_FILE
-    timer = TimerRecord("a", 0, 1.0, 121.0, "door opened", {"value": False})
-    async with SqliteStorage(path, flush_interval=NEVER, retention_days=None) as store:
-        with closing(sqlite3.connect(path, isolation_level=None)) as db:
-            db.execute(
-                "CREATE TRIGGER broken BEFORE INSERT ON automation_traces"
-                " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
-            )
-        ran = trace("a", Result.RAN, 1)
-        store.add_trace(ran)
-        store.set_timer("a", 0, timer)
-        store.record("lamp", 2, 1, True, 1.0)
-        with pytest.raises(StorageError, match="disk on fire"):
-            await store.flush()
-        # One transaction: the history point did not go in without the trace.
-        assert await store.history("lamp", 2, 1, 0, 10) == []
-        assert store.pending == 1
-        ran.conclude(Result.FAILED, "later", at=2.0)  # updated while queued: written as it is now
-        with closing(sqlite3.connect(path, isolation_level=None)) as db:
-            db.execute("DROP TRIGGER broken")
-        assert await store.flush() == 3
-        (kept,) = await store.traces("a")
-        assert Trace.from_record(kept).result is Result.FAILED
-        assert await store.timers() == [timer]
-        assert await store.history("lamp", 2, 1, 0, 10) == [HistoryPoint(1.0, True)]

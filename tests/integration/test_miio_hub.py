@@ -21,7 +21,7 @@ from homeweave.core import AVAILABILITY_CHANGED, PROPERTY_CHANGED, AvailabilityC
 from homeweave.core.hub import Hub
 from homeweave.errors import AccessDenied, DeviceUnavailable, IntegrationError, UnknownAddress
 from homeweave.integrations.miio.integration import MiioIntegration
-from homeweave.model import catalog_spec
+from homeweave.model import catalog_spec, published_names
 from homeweave.sim.demo.home import virtual_devices
 from homeweave.sim.miio.brains import MiotBrain
 from homeweave.sim.miio.demo import demo_part
@@ -311,7 +311,7 @@ async def test_demo_devices_become_miio_simulators() -> None:
         assert ids == {
             i
             for i, model in demo.items()
-            if model in {"light", "outlet", "thermostat", "speaker", "vacuum"}
+            if model in {"light", "outlet", "thermostat", "speaker", "vacuum", *published_names()}
         }
         cfg = demo_config(port=0, tick=0, parts=[part])
         assert {d.id for d in cfg.devices if d.integration == "miio"} == ids
@@ -325,6 +325,11 @@ async def test_demo_devices_become_miio_simulators() -> None:
             assert hub.states.value("kitchen-coffee-plug", 2, 1) is True
             assert hub.states.value("study-thermostat", 2, 3) == 19.5
             assert hub.states.value("robot-vacuum", 1, 2) == "roborock.vacuum.s5"
+            # the published models answer as themselves, over the wire
+            assert hub.states.value("hallway-gateway", 1, 2) == "lumi.gateway.mitw01"
+            assert hub.states.value("kitchen-fridge-plug", 2, 1) is True
+            await hub.commands.set("living-room-purifier/air-purifier/mode", "Sleep")
+            assert hub.states.value("living-room-purifier", 2, 4) == 3
             await hub.commands.set("bedroom-lamp/light/on", True)
             assert hub.states.value("bedroom-lamp", 2, 1) is True
 

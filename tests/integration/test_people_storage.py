@@ -1,6 +1,6 @@
 """The people tables behind the `PeopleStore` protocol (users and roles, tokens, shares, audit),
-on a real SQLite file; and a version-2 file's admin token still working after the migration.
-Written against the protocol, so another backend can run the same checks."""
+on both backends (a SQLite file, a scratch PostgreSQL database); and a version-2 SQLite file's
+admin token still working after the migration."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ from homeweave.storage import (
     UserRecord,
 )
 from homeweave.storage.migrations import MIGRATIONS, migrate
+from tests.integration.storage_backends import Backend
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[PeopleStore]:
-    async with SqliteStorage(tmp_path / "people.db") as storage:
+async def store(backend: Backend) -> AsyncIterator[PeopleStore]:
+    """The people tables of a fresh SQLite file, then of a scratch PostgreSQL database."""
+    async with backend.storage(flush_interval=3600.0) as storage:
         yield storage
 
 

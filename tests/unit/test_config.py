@@ -326,7 +326,7 @@ ERROR_CASES: dict[str, tuple[str, list[str]]] = {
     ),
     "model not in the catalog": (
         HEAD + "devices:\n" + LAMP.replace("model: light", f"model: lamp {MARK}"),
-        ["devices[0].model: unknown model 'lamp'", "the catalog has: contact-sensor"],
+        ["devices[0].model: unknown model 'lamp'", "the catalog has: ", "contact-sensor, curtain"],
     ),
     "neither model nor spec": (
         HEAD

@@ -11,6 +11,7 @@ from homeweave.app import demo_config
 from homeweave.config import load_config
 from homeweave.config.seed import hub_seed
 from homeweave.errors import ConfigError
+from homeweave.model import catalog_names
 from homeweave.sim.demo.home import HOME_FILE, demo_home, partners_data, virtual_devices
 from homeweave.sim.demo.parts import DemoPart
 
@@ -24,13 +25,15 @@ def test_home_yaml_is_a_config_file_the_loader_reads() -> None:
         "bedroom",
         "hallway",
         "study",
+        "bathroom",
     ]
-    assert len(config.devices) == 19
+    assert len(config.devices) == 31
     assert {d.integration for d in config.devices} == {"virtual"}
     assert (len(config.automations), len(config.scenes)) == (10, 4)
     assert list(config.integrations) == ["virtual"]
     assert config.integrations["virtual"].model_dump()["tick"] == 1.0
     assert config.api.port == 8321
+    assert {d.model for d in config.devices} >= set(catalog_names()), "every catalog model"
 
 
 def test_a_part_replaces_the_virtual_device_of_its_id_and_adds_the_partner_sections() -> None:

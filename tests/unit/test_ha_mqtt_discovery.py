@@ -28,6 +28,7 @@ from homeweave.bridges.ha_mqtt.entity import BadCommand, Do, Entity, Set
 from homeweave.bridges.ha_mqtt.topics import Topics
 from homeweave.core.events import EventBus
 from homeweave.core.states import State, States
+from homeweave.integrations.dirigera import mapping as dirigera_mapping
 from homeweave.integrations.zigbee2mqtt.exposes import build_model
 from homeweave.model import (
     DeviceSpec,
@@ -40,6 +41,9 @@ from homeweave.model import (
     load_spec_file,
 )
 from homeweave.model.color import kelvin_to_mired, rgb_pack
+from homeweave.protocols.dirigera.models import Device
+from homeweave.sim.dirigera import demo as dirigera_demo
+from homeweave.sim.dirigera import payloads as dirigera_payloads
 from homeweave.sim.zigbee2mqtt import Z2MSimulator
 from tests.options import checked, options_error
 
@@ -61,6 +65,7 @@ REQUIRED: dict[str, set[str]] = {
     "cover": set(),
     "climate": set(),
     "vacuum": set(),
+    "fan": {"command_topic"},
 }
 # sensor/number device_class -> the units HA accepts for it
 HA_UNITS: dict[str, set[str]] = {
@@ -74,9 +79,13 @@ HA_UNITS: dict[str, set[str]] = {
     "illuminance": {"lx"},
     "duration": {"d", "h", "min", "s"},
     "pressure": {"Pa", "hPa", "kPa", "bar", "mbar", "mmHg", "inHg", "psi"},
+    "pm25": {"µg/m³"},
+    "pm10": {"µg/m³"},
+    "carbon_dioxide": {"ppm"},
+    "volatile_organic_compounds": {"µg/m³", "mg/m³"},
 }
 BINARY_CLASSES = {"motion", "door", "window", "occupancy", "presence", "moisture", "smoke"}
-BINARY_CLASSES |= {"battery", "battery_charging", "opening"}
+BINARY_CLASSES |= {"battery", "battery_charging", "opening", "vibration"}
 COLOR_MODES = {"onoff", "brightness", "color_temp", "hs", "xy", "rgb", "rgbw", "rgbww", "white"}
 HVAC_MODES = {"auto", "off", "cool", "heat", "dry", "fan_only", "heat_cool"}
 HVAC_ACTIONS = {"off", "heating", "cooling", "drying", "idle", "fan", "preheating", "defrosting"}
@@ -98,6 +107,41 @@ EXPECTED: dict[str, dict[str, int]] = {
     "speaker": {"number": 1, "switch": 1, "sensor": 1, "button": 4},
     "curtain": {"cover": 1},
     "wireless-charging-table": {"switch": 1, "sensor": 2, "binary_sensor": 1},
+    "fan": {"button": 1, "fan": 1, "number": 1, "switch": 1},
+    "humidifier": {"button": 1, "number": 1, "select": 1, "sensor": 4, "switch": 3},
+    "lock": {"button": 2, "event": 1, "sensor": 6},
+    "wall-switch": {"button": 2, "switch": 2},
+    # published specs of real models: every property of the spec becomes an entity
+    "cnhdm.airrtc.wkq01": {
+        "climate": 1,
+        "event": 1,
+        "number": 14,
+        "select": 1,
+        "sensor": 1,
+        "switch": 4,
+    },
+    "lumi.gateway.mitw01": {"light": 1, "number": 1, "switch": 2},
+    "miaomiaoce.airm.co2": {"sensor": 4},
+    "xiaomi.aircondition.ma2": {"climate": 1, "number": 1, "select": 1, "sensor": 1, "switch": 1},
+    "xiaomi.airp.mb5": {"button": 2, "fan": 1, "number": 2, "select": 3, "sensor": 14, "switch": 5},
+    "xiaomi.plug.04": {"binary_sensor": 1, "number": 12, "select": 1, "sensor": 5, "switch": 9},
+    "yeelink.bhf_light.v5": {
+        "button": 1,
+        "light": 1,
+        "number": 1,
+        "select": 2,
+        "sensor": 1,
+        "switch": 3,
+    },
+    "zhimi.airp.rmb1": {
+        "button": 2,
+        "event": 1,
+        "fan": 1,
+        "number": 2,
+        "select": 3,
+        "sensor": 8,
+        "switch": 2,
+    },
 }
 
 
@@ -112,9 +156,22 @@ def z2m_specs() -> list[tuple[str, DeviceSpec]]:
     return specs
 
 
+def dirigera_specs() -> list[tuple[str, DeviceSpec]]:
+    """The demo's IKEA devices behind DIRIGERA, as our DIRIGERA integration models them."""
+    specs = []
+    for payload in dirigera_demo.discovered(dirigera_demo.hub_rooms()):
+        hub_device = Device.from_json(payload)
+        kind = dirigera_mapping.kind_of(hub_device)
+        assert kind is not None, payload["deviceType"]
+        name = payload["attributes"]["customName"]
+        specs.append((f"dirigera:{name}", dirigera_mapping.build_spec(kind, hub_device)))
+    return specs
+
+
 ALL_SPECS: list[tuple[str, DeviceSpec]] = [
     *((name, catalog_spec(name)) for name in catalog_names()),
     *z2m_specs(),
+    *dirigera_specs(),
     ("miot:cnhdm.airrtc.wkq01", load_spec_file(MIOT_FIXTURE)),
 ]
 
@@ -301,6 +358,17 @@ def _check_vacuum(config: dict[str, Any], rendered: Any, where: str) -> None:
     assert rendered["fan_speed"] in config["fan_speed_list"], where
 
 
+def _check_fan(config: dict[str, Any], rendered: Any, where: str) -> None:
+    assert (config["payload_on"], config["payload_off"]) == ("ON", "OFF"), where
+    assert rendered["state"] in ("ON", "OFF"), where
+    if "percentage" in rendered:
+        assert 0 <= rendered["percentage"] <= 100, where
+    if "preset" in rendered:
+        assert rendered["preset"] in config["preset_modes"], where
+    if "speed_range_min" in config:
+        assert 1 <= config["speed_range_min"] < config["speed_range_max"], where
+
+
 def _check_event(config: dict[str, Any], rendered: Any, where: str) -> None:
     assert config["event_types"], where
     assert rendered is None, where
@@ -316,6 +384,7 @@ CHECKS = {
     "cover": _check_cover,
     "climate": _check_climate,
     "vacuum": _check_vacuum,
+    "fan": _check_fan,
     "event": _check_event,
 }
 
@@ -657,3 +726,74 @@ def test_options() -> None:
         error = options_error("bridges", "ha_mqtt", bad)
         assert "bridges.ha_mqtt" in error.reason
         assert error.line is not None
+
+
+def starkvind() -> DeviceSpec:
+    """IKEA's STARKVIND as the DIRIGERA mapping models it (fan level 0..50, four modes)."""
+    hub_device = Device.from_json(dirigera_payloads.air_purifier("STARKVIND", None))
+    kind = dirigera_mapping.kind_of(hub_device)
+    assert kind is not None
+    return dirigera_mapping.build_spec(kind, hub_device)
+
+
+def test_a_purifier_is_one_home_assistant_fan() -> None:
+    spec = starkvind()
+    entities = device_entities(DEVICE, spec, TOPICS)
+    fans = [e for e in entities if e.component == "fan"]
+    assert len(fans) == 1
+    fan = fans[0]
+    config = fan.config
+    assert config["preset_modes"] == ["Auto", "Low", "Medium", "High"]
+    assert (config["speed_range_min"], config["speed_range_max"]) == (1, 50)
+    # what the fan shows is not shown again as a select or a switch; the child lock still is
+    shown = {e.key for e in entities}
+    assert "air-purifier_mode" not in shown
+    assert "air-purifier_on" not in shown
+    assert any(e.component == "switch" and "physical-controls-locked" in e.key for e in entities)
+    assert fan.command is not None
+    assert fan.command("", b"OFF") == [Set("air-purifier/on", False)]
+    assert fan.command("preset", b"High") == [Set("air-purifier/mode", 3)]
+    assert fan.command("percentage", b"100") == [
+        Set("air-purifier/on", True),
+        Set("air-purifier/fan-level", 50),
+    ]
+    assert fan.command("percentage", b"2") == [
+        Set("air-purifier/on", True),
+        Set("air-purifier/fan-level", 1),
+    ]
+    assert fan.command("percentage", b"0") == [Set("air-purifier/on", False)]
+    wrong = [("", b"on"), ("percentage", b"101"), ("percentage", b"x"), ("preset", b"Turbo")]
+    for field, payload in wrong:
+        with pytest.raises(BadCommand):
+            fan.command(field, payload)
+    states = States(EventBus())
+    service, on = spec.find_property("on")
+    _, level = spec.find_property("fan-level")
+    _, mode = spec.find_property("mode")
+    for prop, value in ((on, True), (level, 25), (mode, 0)):
+        states.update(DEVICE, service.iid, prop.iid, value)
+    assert fan.render is not None
+    assert fan.render(reader(states)) == {"state": "ON", "percentage": 50, "preset": "Auto"}
+    states.update(DEVICE, service.iid, on.iid, False)
+    assert fan.render(reader(states)) == {"state": "OFF", "percentage": 0, "preset": "Auto"}
+
+
+@given(st.integers(min_value=1, max_value=100))
+def test_fan_percentages_round_trip_through_the_level(percentage: int) -> None:
+    fan = next(e for e in device_entities(DEVICE, starkvind(), TOPICS) if e.component == "fan")
+    assert fan.command is not None
+    assert fan.render is not None
+    level = fan.command("percentage", str(percentage).encode())[1]
+    assert isinstance(level, Set)
+    assert isinstance(level.value, int)
+    assert 1 <= level.value <= 50
+    spec = starkvind()
+    states = States(EventBus())
+    service, on = spec.find_property("on")
+    _, prop = spec.find_property("fan-level")
+    states.update(DEVICE, service.iid, on.iid, True)
+    states.update(DEVICE, service.iid, prop.iid, level.value)
+    shown = fan.render(reader(states))
+    assert shown is not None
+    # HA shows the level it asked for to within one step of 50
+    assert abs(shown["percentage"] - percentage) <= 2

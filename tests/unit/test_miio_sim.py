@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from homeweave.model import catalog_names, catalog_spec
-from homeweave.sim.miio.brains import MiotBrain, miio_model
+from homeweave.model import catalog_model, catalog_names, catalog_spec, is_published
+from homeweave.sim.miio.brains import MiotBrain
 from homeweave.sim.miio.legacy import RoborockBrain, YeelightBrain
 
 
@@ -30,12 +30,15 @@ def act(brain: MiotBrain, siid: int, aiid: int, ins: list[Any] | None = None) ->
 @pytest.mark.parametrize("kind", catalog_names())
 def test_every_catalog_spec_answers_every_readable_property(kind: str) -> None:
     spec = catalog_spec(kind)
-    brain = MiotBrain(spec, seed=1)
+    brain = MiotBrain(spec, seed=1, model=catalog_model(kind))
     brain.advance(3600)  # an hour of behaviour must keep every value inside its spec
     items = [{"did": p.key, "siid": s.iid, "piid": p.iid} for s, p in spec.all_properties()]
-    for item, (_, prop) in zip(
-        brain.handle("get_properties", items)["result"], spec.all_properties(), strict=True
-    ):
+    answers = [  # in chunks, as real devices take at most 16 items a request
+        answer
+        for start in range(0, len(items), 15)
+        for answer in brain.handle("get_properties", items[start : start + 15])["result"]
+    ]
+    for item, (_, prop) in zip(answers, spec.all_properties(), strict=True):
         assert item["did"] == prop.key
         if not prop.readable:
             assert item["code"] == -4001
@@ -46,7 +49,11 @@ def test_every_catalog_spec_answers_every_readable_property(kind: str) -> None:
             assert prop.value_range.min <= value <= prop.value_range.max, (prop.key, value)
         if prop.value_list:
             assert value in {c.value for c in prop.value_list}
-    assert get(brain, 1, 2) == miio_model(spec) == f"homeweave.{kind}.v1"
+    expected = kind if is_published(kind) else f"homeweave.{kind}.v1"
+    assert brain.model == catalog_model(kind) == expected
+    if spec.services.find(1) and spec.service(1).name == "device-information":
+        model = spec.service(1).properties.find("model")
+        assert model is None or get(brain, 1, model.iid) == expected
 
 
 def test_item_errors() -> None:
@@ -139,3 +146,45 @@ def test_roborock_brain() -> None:
     assert vacuum.handle("set_custom_mode", [104]) == {"result": ["ok"]}
     assert vacuum.handle("get_custom_mode", []) == {"result": [104]}
     assert vacuum.handle("no_such_method", []) == {"result": "unknown_method"}
+
+
+def test_purifier_mb5_by_its_real_siid_piid() -> None:
+    """The published Mijia purifier 6: on 2.1, mode 2.4, fan level 2.5, PM2.5 3.4."""
+    spec = catalog_spec("xiaomi.airp.mb5")
+    brain = MiotBrain(
+        spec, seed=3, options={"pollution": 80}, model=catalog_model("xiaomi.airp.mb5")
+    )
+    assert brain.model == "xiaomi.airp.mb5"
+    assert MiotBrain(spec).model == "xiaomi.mb5.v1"  # without a model name: from its URN
+    assert set_(brain, 2, 1, False) == 0
+    brain.advance(1800)
+    dirty = get(brain, 3, 4)
+    assert dirty > 50
+    assert [set_(brain, 2, 1, True), set_(brain, 2, 4, 6), set_(brain, 2, 5, 2)] == [0, 0, 0]
+    brain.advance(900)
+    assert get(brain, 3, 4) < dirty / 3
+    assert get(brain, 13, 3) > 1000  # the vendor service's motor RPM follows the fan
+    assert set_(brain, 10, 1, 5) == 0  # write-only filter debug takes a value ...
+    reply = brain.handle("get_properties", [{"siid": 10, "piid": 1}])["result"][0]
+    assert reply["code"] == -4001  # ... it never shows
+    assert act(brain, 2, 1) == 0
+    assert get(brain, 2, 1) is False
+
+
+def test_aircon_ma2_cools_to_its_target_by_siid_piid() -> None:
+    brain = MiotBrain(catalog_spec("xiaomi.aircondition.ma2"), seed=3, options={"ambient": 30})
+    assert [set_(brain, 2, 1, True), set_(brain, 2, 2, 2), set_(brain, 2, 3, 22.5)] == [0, 0, 0]
+    assert set_(brain, 2, 3, 22.3) == -4005  # off the spec's 0.5 step
+    brain.advance(3600)
+    assert get(brain, 4, 1) == 22.5
+    assert set_(brain, 3, 3, 101) == 0  # the second, stepless fan-level of the same service
+    assert get(brain, 3, 1) == 0  # the listed one is its own property
+
+
+def test_co2_monitor_piids_above_a_thousand() -> None:
+    brain = MiotBrain(catalog_spec("miaomiaoce.airm.co2"), seed=3)
+    brain.advance(600)
+    co2 = get(brain, 3, 1029)
+    assert 400 <= co2 <= 5000
+    assert co2 % 100 == 0
+    assert get(brain, 4, 1003) == 100  # battery

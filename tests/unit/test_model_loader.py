@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,12 @@ from homeweave.model import (
     DeviceSpec,
     Format,
     ValueRange,
+    catalog_model,
     catalog_names,
     catalog_spec,
     load_spec,
     load_spec_file,
+    published_names,
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "miot"
@@ -39,6 +42,21 @@ CATALOG_TYPES = {
     "thermostat": "thermostat",
     "vacuum": "vacuum",
     "wireless-charging-table": "wireless-charger",
+    "fan": "fan",
+    "humidifier": "humidifier",
+    "lock": "lock",
+    "wall-switch": "switch",
+}
+# The published spec instances of real models (model/specs/published), by device type name.
+PUBLISHED_TYPES = {
+    "cnhdm.airrtc.wkq01": "thermostat",
+    "lumi.gateway.mitw01": "gateway",
+    "miaomiaoce.airm.co2": "air-monitor",
+    "xiaomi.aircondition.ma2": "air-conditioner",
+    "xiaomi.airp.mb5": "air-purifier",
+    "xiaomi.plug.04": "outlet",
+    "yeelink.bhf_light.v5": "bath-heater",
+    "zhimi.airp.rmb1": "air-purifier",
 }
 
 
@@ -109,7 +127,47 @@ def assert_consistent(spec: DeviceSpec) -> None:
 
 
 def test_catalog_names_are_the_shipped_specs() -> None:
-    assert catalog_names() == sorted(CATALOG_TYPES)
+    assert catalog_names() == sorted({**CATALOG_TYPES, **PUBLISHED_TYPES})
+    assert published_names() == sorted(PUBLISHED_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_TYPES))
+def test_every_published_spec_loads_as_is(name: str) -> None:
+    """Each published instance loads from its file with no special case, keeps every
+    property, action and event of the document, and reads back equal from what is stored."""
+    path = resources.files("homeweave.model.specs").joinpath("published", f"{name}.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    spec = catalog_spec(name)
+    assert spec.name == PUBLISHED_TYPES[name]
+    assert spec.type.raw == document["type"]
+    assert_consistent(spec)
+    assert [s.iid for s in spec.services] == [s["iid"] for s in document["services"]]
+    for svc, raw in zip(spec.services, document["services"], strict=True):
+        assert [p.iid for p in svc.properties] == [p["iid"] for p in raw.get("properties", [])]
+        assert [a.iid for a in svc.actions] == [a["iid"] for a in raw.get("actions", [])]
+        assert [e.iid for e in svc.events] == [e["iid"] for e in raw.get("events", [])]
+    assert load_spec(spec.document) == spec
+    assert catalog_model(name) == name
+
+
+def test_published_specs_keep_their_oddities() -> None:
+    mb5 = catalog_spec("xiaomi.airp.mb5")
+    assert mb5.services.find(1) is None  # no device-information service
+    assert [p.key for _, p in mb5.all_properties() if p.name == "fan-level"] == ["fan-level"] * 2
+    debug = mb5.service("filter-debug").property(1)
+    assert debug.writable  # write-only
+    assert not debug.readable
+    assert mb5.service("filter-debug").type.namespace == "xiaomi-spec"
+    ma2 = catalog_spec("xiaomi.aircondition.ma2")
+    fan = ma2.service("fan-control")
+    assert [p.key for p in fan.properties] == ["fan-level-1", "vertical-swing", "fan-level-3"]
+    assert len(ma2.service("device-information").properties) == 0
+    co2 = catalog_spec("miaomiaoce.airm.co2")
+    assert co2.description == ""
+    assert co2.service("environment").property(1029).name == "co2-density"
+    plug = catalog_spec("xiaomi.plug.04")
+    assert [s.iid for s in plug.services][:3] == [2, 11, 3]
+    assert plug.service("indicator-light").property(1).description == ""
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG_TYPES))
@@ -606,7 +664,7 @@ json_values = st.recursive(
 
 
 @settings(max_examples=150, deadline=None)
-@given(name=st.sampled_from(sorted(CATALOG_TYPES)), data=st.data(), replacement=json_values)
+@given(name=st.sampled_from(catalog_names()), data=st.data(), replacement=json_values)
 def test_mutated_catalog_documents_fail_only_with_spec_error(
     name: str, data: st.DataObject, replacement: object
 ) -> None:

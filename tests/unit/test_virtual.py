@@ -35,6 +35,18 @@ DEVICES: dict[str, tuple[str, dict[str, Any]]] = {
     "blind": ("curtain", {"speed": 10}),
     "speaker": ("speaker", {}),
     "charger": ("wireless-charging-table", {}),
+    "fan": ("fan", {}),
+    "humidifier": ("humidifier", {"humidity": 30}),
+    "lock": ("lock", {"visit_rate": 0, "door_open_for": 5, "relock_after": 10}),
+    "wall": ("wall-switch", {}),
+    "purifier": ("xiaomi.airp.mb5", {"pollution": 60}),
+    "purifier2": ("zhimi.airp.rmb1", {}),
+    "aircon": ("xiaomi.aircondition.ma2", {"ambient": 29}),
+    "bath": ("yeelink.bhf_light.v5", {}),
+    "co2": ("miaomiaoce.airm.co2", {}),
+    "gateway": ("lumi.gateway.mitw01", {}),
+    "plug04": ("xiaomi.plug.04", {"load": 500}),
+    "radiator": ("cnhdm.airrtc.wkq01", {}),
 }
 
 
@@ -422,3 +434,102 @@ async def test_hub_stop_tears_down(hub: Hub) -> None:
     assert hub.integrations == {}
     with pytest.raises(DeviceUnavailable, match="integration 'virtual' is not running"):
         await hub.commands.set("lamp/light/on", True)
+
+
+# --- appliances of published specs ----------------------------------------------------------------
+
+
+async def test_purifier_clears_the_air_while_it_runs(hub: Hub, virtual: VirtualIntegration) -> None:
+    await hub.commands.set("purifier/air-purifier/on", False)
+    run(virtual, 600, dt=1.0)
+    dirty = number(hub, "purifier/pm2.5-density")
+    assert dirty > 40  # off: outside air leaks in toward 60
+    await hub.commands.set("purifier/air-purifier/on", True)
+    await hub.commands.set("purifier/air-purifier/mode", "Manual")
+    await hub.commands.set("purifier/air-purifier/fan-level", "Level3")
+    run(virtual, 600, dt=1.0)
+    clean = number(hub, "purifier/pm2.5-density")
+    assert clean < dirty / 3
+    assert value(hub, "purifier/environment/air-quality") in (0, 1)  # Excellent or Good
+    assert number(hub, "purifier/custom-service/motor-rpm-feedback") > 1000
+    life = number(hub, "purifier/filter-life-level")
+    await hub.commands.do("purifier", "filter/reset-filter-life")
+    assert number(hub, "purifier/filter-life-level") == 100 >= life
+    await hub.commands.do("purifier", "toggle")
+    assert value(hub, "purifier/air-purifier/on") is False
+
+
+async def test_aircon_cools_toward_its_target(hub: Hub, virtual: VirtualIntegration) -> None:
+    await hub.commands.set("aircon/air-conditioner/on", True)
+    await hub.commands.set("aircon/air-conditioner/mode", "Cool")
+    await hub.commands.set("aircon/target-temperature", 22)
+    start = number(hub, "aircon/environment/temperature")
+    run(virtual, 120, dt=5.0)
+    assert number(hub, "aircon/environment/temperature") == 22
+    await hub.commands.set("aircon/air-conditioner/on", False)
+    run(virtual, 100, dt=60.0)
+    assert number(hub, "aircon/environment/temperature") > 22
+    assert start > 22
+
+
+async def test_bath_heater_heats_and_stops(hub: Hub, virtual: VirtualIntegration) -> None:
+    await hub.commands.set("bath/heating", True)
+    run(virtual, 60, dt=10.0)
+    assert number(hub, "bath/ptc-bath-heater/temperature") == 30  # the target
+    await hub.commands.do("bath", "stop-working")
+    assert value(hub, "bath/heating") is False
+    assert value(hub, "bath/ptc-bath-heater/mode") == 5  # Idle
+
+
+async def test_humidifier_reaches_its_target_and_drinks_water(
+    hub: Hub, virtual: VirtualIntegration
+) -> None:
+    await hub.commands.set("humidifier/humidifier/on", True)
+    await hub.commands.set("humidifier/target-humidity", 60)
+    water = number(hub, "humidifier/water-level")
+    run(virtual, 240, dt=10.0)
+    assert number(hub, "humidifier/relative-humidity") == 60
+    assert number(hub, "humidifier/water-level") < water
+    virtual.inject("humidifier", "water-level", 0)
+    virtual.step(1.0)
+    assert value(hub, "humidifier/fault") == 1  # out of water
+    await hub.commands.do("humidifier", "toggle")
+    assert value(hub, "humidifier/humidifier/on") is False
+
+
+async def test_lock_reports_events_and_relocks(hub: Hub, virtual: VirtualIntegration) -> None:
+    events: list[DeviceEvent] = []
+    hub.bus.subscribe(DEVICE_EVENT, lambda e: events.append(e) if e.device_id == "lock" else None)
+    assert value(hub, "lock/lock-state") == 1  # Locked
+    await hub.commands.do("lock", "unlock")
+    assert value(hub, "lock/lock-state") == 2
+    lock_svc = hub.registry.device("lock").spec.service("lock")
+    event = lock_svc.events.get("lock-event")
+    assert [(e.siid, e.eiid, e.arguments[1]) for e in events] == [(lock_svc.iid, event.iid, 2)]
+    run(virtual, 10)
+    assert value(hub, "lock/lock-state") == 1  # relocked by itself
+    assert len(events) == 2
+
+
+async def test_wall_switch_gangs_toggle_apart(hub: Hub) -> None:
+    await hub.commands.do("wall", "switch-2/toggle")
+    assert value(hub, "wall/switch-2/on") is True
+    assert value(hub, "wall/switch-3/on") is False
+    await hub.commands.do("wall", "switch-3/toggle")
+    await hub.commands.do("wall", "switch-2/toggle")
+    assert (value(hub, "wall/switch-2/on"), value(hub, "wall/switch-3/on")) == (False, True)
+
+
+async def test_plug_04_meters_its_load(hub: Hub, virtual: VirtualIntegration) -> None:
+    await hub.commands.set("plug04/switch/on", True)
+    virtual.step(1.0)
+    assert 490 <= number(hub, "plug04/electric-power") <= 510
+    run(virtual, 60, dt=60.0)
+    assert number(hub, "plug04/power-consumption") == pytest.approx(0.5, abs=0.03)
+
+
+async def test_co2_monitor_wanders_on_its_steps(hub: Hub, virtual: VirtualIntegration) -> None:
+    run(virtual, 30, dt=60.0)
+    co2 = number(hub, "co2/co2-density")
+    assert 400 <= co2 <= 5000
+    assert co2 % 100 == 0  # the spec's step is 100 ppm

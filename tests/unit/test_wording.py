@@ -141,6 +141,9 @@ def test_standard_booleans_are_said_by_their_meaning_in_tables() -> None:
     assert value(False, contact) == "false"  # sentences compare with what automations say
     assert say_value(True, style=TABLE, name="motion-state") == "detected"
     assert say_value(True, style=TABLE, name="on") == "on"
+    assert say_value(True, style=TABLE, name="vibration-state") == "vibrating"
+    assert say_value(False, style=TABLE, name="submersion-state") == "dry"
+    assert say_value(True, style=TABLE, name="horizontal-swing") == "oscillating"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ export const HIDDEN_SERVICES = new Set(['device-information']);
 /** Property → the control a card shows for it (when the property is writable). */
 export const CARD_CONTROLS = {
   on: 'power',
-  brightness: 'slider',
+  brightness: 'level',
   'color-temperature': 'slider',
   color: 'color',
   'target-temperature': 'setpoint',
@@ -18,6 +18,30 @@ export const CARD_CONTROLS = {
   mute: 'mute',
   'thermostat/mode': 'select',
   'vacuum/fan-level': 'select',
+  // Appliances: a mode and a fan level (a list of speeds, or a 1..N / percent range).
+  'air-purifier/mode': 'select',
+  'air-purifier/fan-level': 'level',
+  'fan/mode': 'select',
+  'fan/fan-level': 'level',
+  'fan/speed-level': 'level',
+  'humidifier/mode': 'select',
+  'humidifier/fan-level': 'level',
+  'heater/mode': 'select',
+  'air-conditioner/mode': 'select',
+  'air-conditioner/fan-level': 'level',
+  'target-humidity': 'setpoint',
+  'horizontal-swing': 'toggle',
+  'physical-controls-locked': 'toggle',
+};
+
+/** A "level" is a select when the spec lists its values, else a slider over its range. */
+export const LEVEL_KINDS = { list: 'select', range: 'slider' };
+
+/** Icons for on/off settings shown as a pressed button: [off, on]. */
+export const TOGGLE_ICONS = {
+  mute: ['volume', 'muted'],
+  'horizontal-swing': ['swing', 'swing'],
+  'physical-controls-locked': ['unlocked', 'locked'],
 };
 
 /** A control that shows a reading beside it: the thermostat's room temperature, the blind's
@@ -25,10 +49,20 @@ export const CARD_CONTROLS = {
 export const COMPANIONS = {
   'target-temperature': 'temperature',
   'target-position': 'current-position',
+  'target-humidity': 'relative-humidity',
 };
 
 /** The order of controls on a card, by kind: what people touch most comes first. */
-export const CONTROL_ORDER = ['setpoint', 'position', 'slider', 'color', 'mute', 'buttons', 'select'];
+export const CONTROL_ORDER = [
+  'setpoint',
+  'position',
+  'slider',
+  'color',
+  'mute',
+  'buttons',
+  'select',
+  'toggle',
+];
 
 /** Actions worth a button on the card, in this order (all actions are on the detail page);
  * `compact` ones show only their icon (media transport). */
@@ -36,6 +70,8 @@ export const CARD_ACTIONS = {
   'start-sweep': { label: 'Start', icon: 'play' },
   'pause-sweeping': { label: 'Pause', icon: 'pause' },
   'start-charge': { label: 'Dock', icon: 'dock' },
+  'lock/lock': { label: 'Lock', icon: 'locked' },
+  'lock/unlock': { label: 'Unlock', icon: 'unlocked' },
   previous: { label: 'Previous', icon: 'previous', compact: true },
   play: { label: 'Play', icon: 'play', compact: true },
   pause: { label: 'Pause', icon: 'pause', compact: true },
@@ -49,6 +85,16 @@ export const READING_RANK = {
   'motion-state': 1,
   'contact-state': 1,
   'electric-power': 1,
+  'submersion-state': 1,
+  'vibration-state': 1,
+  'lock-state': 1,
+  'door-state': 2,
+  'pm2.5-density': 1,
+  'co2-density': 1,
+  'voc-index': 2,
+  'water-level': 3,
+  'filter-life-level': 6,
+  'filter-used-time': 7,
   'battery-level': 3,
   'cleaning-area': 8,
   'cleaning-time': 9,
@@ -88,7 +134,25 @@ export const LABELS = {
   'motion-state': 'Motion',
   'cleaning-area': 'Cleaned',
   'cleaning-time': 'Cleaning time',
-  'fan-level': 'Suction',
+  'vacuum/fan-level': 'Suction',
+  'fan-level': 'Fan speed',
+  'speed-level': 'Fan speed',
+  'pm2.5-density': 'PM2.5',
+  'pm10-density': 'PM10',
+  'co2-density': 'CO₂',
+  'voc-index': 'VOC index',
+  'filter-life-level': 'Filter life',
+  'filter-used-time': 'Filter used',
+  'submersion-state': 'Water',
+  'vibration-state': 'Vibration',
+  'vibration-strength': 'Strength',
+  'horizontal-swing': 'Oscillate',
+  'physical-controls-locked': 'Child lock',
+  'target-humidity': 'Target',
+  'water-level': 'Water tank',
+  'atmospheric-pressure': 'Pressure',
+  'lock-state': 'Lock',
+  'door-state': 'Door',
   'charging-state': 'Charging',
   'device-present': 'Phone',
   'output-power': 'Output',
@@ -102,12 +166,23 @@ export const BOOL_TEXT = {
   'motion-state': ['Clear', 'Detected'],
   mute: ['Sound on', 'Muted'],
   'device-present': ['None', 'Present'],
+  'submersion-state': ['Dry', 'Leak'],
+  'vibration-state': ['Still', 'Vibrating'],
 };
 
 /** Readings that make a device look "active" (highlighted) when they have this value. */
 export const ACTIVE_WHEN = {
   'motion-state': true,
   'contact-state': false,
+  'submersion-state': true,
+  'vibration-state': true,
+};
+
+/** Readings that are an alarm at this value: the card turns red and says so first. */
+export const ALARM_WHEN = {
+  'submersion-state': true,
+  'smoke-state': true,
+  'gas-state': true,
 };
 
 /** Status descriptions (from value lists) of a device at rest; any other status is activity
@@ -117,6 +192,8 @@ export const RESTING = /^(idle|stopped|paused|charging|charged|standby|off|close
 /** Booleans in a card's one-line status, where no label says what they are: [false, true]. */
 export const STATUS_TEXT = {
   'motion-state': ['No motion', 'Motion detected'],
+  'submersion-state': ['Dry', 'Water leak!'],
+  'vibration-state': ['Still', 'Vibrating'],
 };
 
 /** Readings left out of a card's one-line status (they have their own tile and say little
@@ -141,6 +218,19 @@ export const DEVICE_ICONS = {
   speaker: 'speaker',
   curtain: 'blinds',
   'wireless-charger': 'charger',
+  'air-purifier': 'purifier',
+  'air-monitor': 'air',
+  'submersion-sensor': 'leak',
+  'vibration-sensor': 'vibration',
+  'remote-control': 'remote',
+  'illumination-sensor': 'sun',
+  fan: 'fan',
+  lock: 'locked',
+  humidifier: 'humidifier',
+  heater: 'thermostat',
+  'air-conditioner': 'snow',
+  switch: 'power',
+  gateway: 'hub',
 };
 
 /** Tints for a device's icon when it is active, by device type; lights use their own color. */
@@ -154,6 +244,16 @@ export const DEVICE_TINTS = {
   'wireless-charger': 'blue',
   'motion-sensor': 'red',
   'magnet-sensor': 'red',
+  'air-purifier': 'teal',
+  'air-monitor': 'teal',
+  'submersion-sensor': 'red',
+  'vibration-sensor': 'orange',
+  fan: 'teal',
+  lock: 'violet',
+  humidifier: 'blue',
+  heater: 'orange',
+  'air-conditioner': 'blue',
+  switch: 'amber',
 };
 
 export const readable = (prop) => prop.access.includes('read');
@@ -203,7 +303,8 @@ export function cardModel(device) {
     if (HIDDEN_SERVICES.has(service.key)) continue;
     for (const p of service.properties) {
       const prop = device.props.get(`${p.siid}.${p.piid}`);
-      const kind = lookup(CARD_CONTROLS, prop);
+      let kind = lookup(CARD_CONTROLS, prop);
+      if (kind === 'level') kind = prop.choices ? LEVEL_KINDS.list : numeric(prop) ? LEVEL_KINDS.range : null;
       if (kind && writable(prop)) {
         if (kind === 'power' && !power) {
           power = prop;
@@ -238,6 +339,14 @@ export function cardModel(device) {
   };
   models.set(device, model);
   return model;
+}
+
+/** The readings of a device that are raising an alarm now (a leak, smoke). */
+export function alarms(device) {
+  return cardModel(device).readings.filter((p) => {
+    const wanted = ALARM_WHEN[p.key];
+    return wanted !== undefined && device.values.get(p.id) === wanted;
+  });
 }
 
 /** Whether a device is doing something worth highlighting. */

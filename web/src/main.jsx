@@ -14,7 +14,9 @@ import { DeviceDetail } from './views/Device.jsx';
 import { Home } from './views/Home.jsx';
 import { Login } from './views/Login.jsx';
 import { NotFound } from './views/NotFound.jsx';
+import { More } from './views/More.jsx';
 import { findRoom, Room } from './views/Room.jsx';
+import { Rooms } from './views/Rooms.jsx';
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -52,6 +54,47 @@ function NavLink({ href, current, icon, children }) {
         <span>{children}</span>
       </Link>
     </li>
+  );
+}
+
+/** The phone's bottom tab bar: every section one tap away (the sidebar takes over on wide
+ * screens). Automations and Scenes appear once the hub has them. */
+function TabBar({ here, roomOfDevice, automations }) {
+  const tabs = [
+    { href: '/', icon: 'home', text: 'Home', current: here.view === 'home' },
+    {
+      href: '/rooms',
+      icon: 'rooms',
+      text: 'Rooms',
+      current: here.view === 'rooms' || here.view === 'room' || Boolean(roomOfDevice),
+    },
+  ];
+  if (automations) {
+    tabs.push(
+      {
+        href: '/automations',
+        icon: 'automations',
+        text: 'Automations',
+        current: AUTOMATION_VIEWS.has(here.view) && here.view !== 'scenes',
+      },
+      { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
+    );
+  }
+  tabs.push({ href: '/more', icon: 'more', text: 'More', current: here.view === 'more' });
+  return (
+    <nav class="tabbar" aria-label="Sections">
+      {tabs.map((tab) => (
+        <Link
+          key={tab.href}
+          href={tab.href}
+          class="tab"
+          aria-current={tab.current ? 'page' : undefined}
+        >
+          <Icon name={tab.icon} size={22} />
+          <span>{tab.text}</span>
+        </Link>
+      ))}
+    </nav>
   );
 }
 
@@ -134,19 +177,22 @@ function Shell({ path, onLogout, children }) {
         <Offline />
         {children}
       </main>
+      <TabBar here={here} roomOfDevice={roomOfDevice} automations={s.automations} />
       <Toasts />
     </div>
   );
 }
 
 function titleOf(here) {
+  if (here.view === 'rooms') return 'Rooms';
+  if (here.view === 'more') return 'More';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
   return state.homes[0]?.name;
 }
 
-function View({ here }) {
+function View({ here, onLogout }) {
   const s = useStore('registry');
   if (s.loadError && !s.loaded) {
     return (
@@ -169,6 +215,10 @@ function View({ here }) {
   switch (here.view) {
     case 'home':
       return <Home />;
+    case 'rooms':
+      return <Rooms />;
+    case 'more':
+      return <More onLogout={onLogout} />;
     case 'room':
       return <Room id={here.id} />;
     case 'device':
@@ -275,7 +325,7 @@ function App() {
   }
   return (
     <Shell path={path} onLogout={() => logout()}>
-      <View here={here} />
+      <View here={here} onLogout={() => logout()} />
     </Shell>
   );
 }

@@ -14,6 +14,7 @@ from homeweave.cli import (
     registry,
     serve,
     shares,
+    spec,
     tokens,
     users,
 )
@@ -36,6 +37,7 @@ for _command in [
     *registry.commands,
     *automations.commands,
     *pair.commands,
+    *spec.commands,
     *users.commands,
     *tokens.commands,
     *shares.commands,

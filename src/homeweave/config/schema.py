@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -86,9 +87,34 @@ def _listing(names: Iterable[str]) -> str:
     return text + (", ..." if len(shown) > _LISTED else "")
 
 
+def _check_storage(value: str) -> str:
+    """``sqlite`` or a ``postgresql://`` URL that names a database; the URL may hold a password,
+    so no message repeats it."""
+    if value == "sqlite":
+        return value
+    usage = "must be 'sqlite' or a URL like postgresql://user:password@host:5432/database"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{usage} ({exc})") from None
+    if parts.scheme not in ("postgresql", "postgres") or not parts.netloc:
+        scheme = f"'{parts.scheme}://'" if parts.scheme else "no scheme"
+        raise ValueError(f"{usage}; this one has {scheme}")
+    if not parts.hostname:
+        raise ValueError(f"{usage}; this one names no host")
+    if port == 0:
+        raise ValueError(f"{usage}; port 0 is no server's port")
+    database = parts.path.removeprefix("/")
+    if not database or "/" in database:
+        raise ValueError(f"{usage}; this one names no database (the part after the last '/')")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_check_slug)]
 Text = Annotated[str, Field(min_length=1)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
+StorageUrl = Annotated[str, AfterValidator(_check_storage)]
 Options = Annotated[dict[str, Any], _empty_if_none(dict)]
 
 
@@ -314,6 +340,9 @@ class HubConfig(_Section):
     )
     integrations: Annotated[PluginOptions, _plugins("integrations")] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
+    # Where the hub keeps its tables: None or "sqlite" (a file in the data dir), or a
+    # postgresql:// URL.
+    storage: StorageUrl | None = None
     api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
     bridges: Annotated[PluginOptions, _plugins("bridges")] = Field(default_factory=dict)
     automations: Automations = Field(default=(), strict=False)

@@ -53,6 +53,7 @@ def hub_seed(config: HubConfig) -> HubSeed:
             retention_days=config.history.retention_days,
             flush_interval=config.history.flush_interval,
         ),
+        storage=None if config.storage == "sqlite" else config.storage,
     )
 
 

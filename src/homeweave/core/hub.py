@@ -34,8 +34,8 @@ from homeweave.storage import (
     HomeRecord,
     RegistrySnapshot,
     RoomRecord,
-    SqliteStorage,
     Storage,
+    storage_for,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -59,9 +59,10 @@ class Hub:
         self.states = States(self.bus)
         self.context = HubContext(self.bus, self.registry, self.states, data_dir)
         self.integrations: dict[str, Integration] = {}
-        if storage is None and data_dir is not None:
-            storage = SqliteStorage(
-                data_dir / DATABASE_FILE,
+        if storage is None:
+            storage = storage_for(
+                seed.storage,
+                None if data_dir is None else data_dir / DATABASE_FILE,
                 flush_interval=seed.history.flush_interval,
                 retention_days=seed.history.retention_days,
             )

@@ -32,3 +32,5 @@ class HubSeed:
     devices: tuple[Device, ...] = ()
     integrations: Mapping[str, Any] = field(default_factory=dict)
     history: HistorySettings = field(default_factory=HistorySettings)
+    storage: str | None = None
+    """Where the tables live: None (a SQLite file in the data dir) or a postgresql:// URL."""

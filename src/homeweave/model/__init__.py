@@ -3,7 +3,14 @@ other package speaks — ``standard`` (standard names -> type ids and shapes), `
 spec builder), ``units``, ``color`` and ``wording`` (values and durations for people). Imports
 nothing of ours."""
 
-from homeweave.model.catalog import catalog_names, catalog_spec
+from homeweave.model.catalog import (
+    catalog_model,
+    catalog_names,
+    catalog_spec,
+    is_published,
+    published_names,
+    urn_model,
+)
 from homeweave.model.loader import load_spec, load_spec_file
 from homeweave.model.spec import (
     Access,
@@ -33,10 +40,14 @@ __all__ = [
     "Value",
     "ValueRange",
     "allowed",
+    "catalog_model",
     "catalog_names",
     "catalog_spec",
     "check_access",
     "coerce",
+    "is_published",
     "load_spec",
     "load_spec_file",
+    "published_names",
+    "urn_model",
 ]

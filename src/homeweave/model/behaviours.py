@@ -1,4 +1,5 @@
-"""How each kind of simulated MIoT device behaves, keyed by the spec's device type name.
+"""How each kind of simulated MIoT device behaves, keyed by the spec's device type name
+(the household appliances' behaviours are in ``appliances``, the parts in ``stepping``).
 
 Used by the in-process ``virtual`` integration and the miIO simulators alike. Rates are per
 second; rates and targets can be changed per device through its options (``load``,
@@ -7,70 +8,9 @@ second; rates and targets can be changed per device through its options (``load`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from homeweave.model import Value
-from homeweave.model.simulated import SimulatedDevice, fit
-
-
-def _still(device: SimulatedDevice, dt: float) -> None:
-    """Nothing changes unless told to."""
-
-
-def _ignore(device: SimulatedDevice, name: str) -> None:
-    """No side effects."""
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """Step over time; react to a write or an action (by property / action type name);
-    ``initial`` values by property name."""
-
-    step: Callable[[SimulatedDevice, float], None] = _still
-    on_write: Callable[[SimulatedDevice, str], None] = _ignore
-    on_action: Callable[[SimulatedDevice, str], None] = _ignore
-    initial: dict[str, Value] = field(default_factory=dict)
-
-
-def _level(device: SimulatedDevice, name: str, default: float) -> float:
-    """The unrounded level behind ``name``.
-
-    Values are published rounded to the spec's step, so a tick's small change would be lost;
-    the float lives on in ``memory``. A value changed from outside (inject, a write) wins.
-    """
-    shown = device.num(name, default)
-    hidden = device.memory.get(name)
-    key = device.key(name)
-    if hidden is None or key is None or fit(device.spec.property(*key), hidden) != device.get(name):
-        return shown
-    return hidden
-
-
-def _set_level(device: SimulatedDevice, name: str, level: float) -> None:
-    device.memory[name] = level
-    device.set(name, level)
-
-
-def _walk(device: SimulatedDevice, name: str, centre: float, spread: float, dt: float) -> None:
-    """Random walk pulled back toward ``centre``: a sensor that wanders plausibly."""
-    value = _level(device, name, centre)
-    value += (centre - value) * min(1.0, 0.01 * dt) + device.rng.gauss(0, spread) * dt**0.5
-    _set_level(device, name, value)
-
-
-def _drain(device: SimulatedDevice, name: str, per_second: float, dt: float) -> None:
-    """Move a level (battery) by a rate, within 0..100."""
-    level = _level(device, name, 100.0) - per_second * dt
-    _set_level(device, name, min(max(level, 0.0), 100.0))
-
-
-def _toggle(prop: str) -> Callable[[SimulatedDevice, str], None]:
-    def on_action(device: SimulatedDevice, action: str) -> None:
-        if action == "toggle":
-            device.set(prop, not device.flag(prop))
-
-    return on_action
+from homeweave.model.appliances import APPLIANCES
+from homeweave.model.simulated import SimulatedDevice
+from homeweave.model.stepping import Behaviour, action_name, drain, level, set_level, toggle, walk
 
 
 # --- outlet: power follows the plugged-in load -------------------------------------------------
@@ -83,15 +23,15 @@ def _outlet_step(device: SimulatedDevice, dt: float) -> None:
     device.set("electric-power", watts)
     device.set("voltage", volts)
     device.set("electric-current", watts / volts)
-    kwh = _level(device, "power-consumption", 0.0) + watts * dt / 3_600_000
-    _set_level(device, "power-consumption", kwh)
+    kwh = level(device, "power-consumption", 0.0) + watts * dt / 3_600_000
+    set_level(device, "power-consumption", kwh)
 
 
 # --- sensors ------------------------------------------------------------------------------------
 def _climate_sensor_step(device: SimulatedDevice, dt: float) -> None:
-    _walk(device, "temperature", device.option("temperature", 21.0), 0.02, dt)
-    _walk(device, "relative-humidity", device.option("humidity", 45.0), 0.05, dt)
-    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
+    walk(device, "temperature", device.option("temperature", 21.0), 0.02, dt)
+    walk(device, "relative-humidity", device.option("humidity", 45.0), 0.05, dt)
+    drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
 def _motion_step(device: SimulatedDevice, dt: float) -> None:
@@ -107,8 +47,8 @@ def _motion_step(device: SimulatedDevice, dt: float) -> None:
     device.memory["since_motion"] = since
     device.memory["motion"] = float(device.flag("motion-state"))
     device.set("no-motion-duration", 0 if device.flag("motion-state") else since)
-    _walk(device, "illumination", device.option("illuminance", 150.0), 2.0, dt)
-    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
+    walk(device, "illumination", device.option("illuminance", 150.0), 2.0, dt)
+    drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
 def _contact_step(device: SimulatedDevice, dt: float) -> None:
@@ -116,7 +56,7 @@ def _contact_step(device: SimulatedDevice, dt: float) -> None:
         closed = not device.flag("contact-state")
         device.set("contact-state", closed)
         device.emit("close" if closed else "open")
-    _drain(device, "battery-level", device.option("drain", 1e-5), dt)
+    drain(device, "battery-level", device.option("drain", 1e-5), dt)
 
 
 # --- thermostat: the room drifts toward the target while heating ---------------------------------
@@ -125,7 +65,7 @@ ECO_MODE, OFF_MODE = 2, 3
 
 
 def _thermostat_step(device: SimulatedDevice, dt: float) -> None:
-    room = _level(device, "environment/temperature", 19.0)
+    room = level(device, "environment/temperature", 19.0)
     target = device.num("target-temperature", 21.0)
     if device.get("mode", 0) == ECO_MODE:
         target -= 2.0
@@ -135,9 +75,9 @@ def _thermostat_step(device: SimulatedDevice, dt: float) -> None:
     rate = device.option("heat_rate", 0.02) if heating else device.option("cool_rate", 0.005)
     goal = target if heating else ambient
     room += max(-rate * dt, min(rate * dt, goal - room))
-    _set_level(device, "environment/temperature", room)
+    set_level(device, "environment/temperature", room)
     device.set("status", 1 if heating else 0)
-    _walk(device, "relative-humidity", device.option("humidity", 40.0), 0.05, dt)
+    walk(device, "relative-humidity", device.option("humidity", 40.0), 0.05, dt)
 
 
 def _thermostat_write(device: SimulatedDevice, prop: str) -> None:
@@ -155,7 +95,7 @@ BATTERY_CHARGING, BATTERY_NOT_CHARGING, BATTERY_CHARGED = 1, 2, 3
 def _vacuum_step(device: SimulatedDevice, dt: float) -> None:
     status = device.get("status", IDLE)
     if status == SWEEPING:
-        _drain(device, "battery-level", device.option("drain", 0.2), dt)
+        drain(device, "battery-level", device.option("drain", 0.2), dt)
         area = device.memory.get("area", 0.0) + device.option("sweep_rate", 0.3) * dt
         minutes = device.memory.get("minutes", 0.0) + dt / 60
         device.memory.update(area=area, minutes=minutes)
@@ -177,7 +117,7 @@ def _vacuum_step(device: SimulatedDevice, dt: float) -> None:
             device.set("status", CHARGING)
             device.set("charging-state", BATTERY_CHARGING)
     elif status == CHARGING:
-        _drain(device, "battery-level", -device.option("charge_rate", 0.5), dt)
+        drain(device, "battery-level", -device.option("charge_rate", 0.5), dt)
         if device.num("battery-level") >= 100:
             device.set("status", IDLE)
             device.set("charging-state", BATTERY_CHARGED)
@@ -189,7 +129,8 @@ def _vacuum_return(device: SimulatedDevice) -> None:
     device.memory["return_left"] = device.option("return_time", 10.0)
 
 
-def _vacuum_action(device: SimulatedDevice, action: str) -> None:
+def _vacuum_action(device: SimulatedDevice, qualified: str) -> None:
+    action = action_name(qualified)
     status = device.get("status", IDLE)
     if action == "start-sweep" and device.num("battery-level") > 20:
         if status != PAUSED:
@@ -208,7 +149,8 @@ def _vacuum_action(device: SimulatedDevice, action: str) -> None:
 STOPPED, PLAYING, PAUSED_PLAYBACK = 0, 1, 2
 
 
-def _speaker_action(device: SimulatedDevice, action: str) -> None:
+def _speaker_action(device: SimulatedDevice, qualified: str) -> None:
+    action = action_name(qualified)
     if action in ("play", "next", "previous"):
         device.set("playing-state", PLAYING)
     elif action == "pause":
@@ -217,11 +159,11 @@ def _speaker_action(device: SimulatedDevice, action: str) -> None:
 
 # --- curtain: moves toward its target at a steady speed ---------------------------------
 def _curtain_step(device: SimulatedDevice, dt: float) -> None:
-    current = _level(device, "current-position", 0.0)
+    current = level(device, "current-position", 0.0)
     target = device.num("target-position", current)
     move = device.option("speed", 10.0) * dt
     current += max(-move, min(move, target - current))
-    _set_level(device, "current-position", current)
+    set_level(device, "current-position", current)
     moving = abs(target - current) > 1e-9
     device.set("status", (1 if target > current else 2) if moving else 0)
 
@@ -253,11 +195,11 @@ def _charger_step(device: SimulatedDevice, dt: float) -> None:
 
 BEHAVIOURS: dict[str, Behaviour] = {
     "light": Behaviour(
-        on_action=_toggle("light/on"),
+        on_action=toggle("light/on"),
         initial={"on": False, "brightness": 80, "color-temperature": 4000, "color": 0xFFB46B},
     ),
     "outlet": Behaviour(
-        step=_outlet_step, on_action=_toggle("switch/on"), initial={"voltage": 230.0}
+        step=_outlet_step, on_action=toggle("switch/on"), initial={"voltage": 230.0}
     ),
     "temperature-humidity-sensor": Behaviour(
         step=_climate_sensor_step,
@@ -293,6 +235,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "speaker": Behaviour(on_action=_speaker_action, initial={"volume": 30}),
     "curtain": Behaviour(step=_curtain_step, on_write=_curtain_write),
     "wireless-charger": Behaviour(step=_charger_step, initial={"on": True}),
+    **APPLIANCES,
 }
 
 

@@ -138,6 +138,11 @@ BOOL_MEANINGS: dict[str, tuple[str, str]] = {
     "submersion-state": ("wet", "dry"),
     "device-present": ("present", "absent"),
     "physical-controls-locked": ("locked", "unlocked"),
+    "vibration-state": ("vibrating", "still"),
+    "horizontal-swing": ("oscillating", "fixed"),
+    "smoke-status": ("smoke", "clear"),
+    "battery-low": ("low", "ok"),
+    "charging-state": ("charging", "not charging"),
 }
 """What true and false mean for standard boolean properties, by their standard name."""
 

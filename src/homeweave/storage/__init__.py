@@ -1,6 +1,8 @@
 """Persistence of every table of a hub (registry, states, history, tokens, automations, traces)
-behind the ``Storage`` protocols; SQLite is the embedded backend."""
+behind the ``Storage`` protocols; SQLite is the embedded backend, PostgreSQL the shared one
+(``storage.postgres``, imported only when used)."""
 
+from homeweave.storage.choose import storage_for
 from homeweave.storage.memory import MemoryAutomationStore
 from homeweave.storage.migrations import SCHEMA_VERSION
 from homeweave.storage.protocols import (
@@ -71,4 +73,5 @@ __all__ = [
     "UserRecord",
     "UserStore",
     "Value",
+    "storage_for",
 ]

@@ -1,5 +1,5 @@
-"""The ``Storage`` protocols, one per table family: what every backend (SQLite today,
-PostgreSQL for fleet mode) implements.
+"""The ``Storage`` protocols, one per table family: what every backend (SQLite, PostgreSQL)
+implements.
 
 Writes named ``record``/``add_trace``/``set_timer`` are write-behind: they return at once and
 are committed by the next group commit (``flush``, or the backend's own schedule); whoever

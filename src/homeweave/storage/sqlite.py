@@ -11,18 +11,19 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
 from homeweave.errors import StorageError
+from homeweave.storage.group_commit import DAY, GroupCommit, purge_expired_audit
 from homeweave.storage.migrations import migrate, transaction
-from homeweave.storage.pending import Acks, Pending
-from homeweave.storage.protocols import MARK_DAYS, TraceSource
+from homeweave.storage.pending import Batch
+from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
     DeviceRecord,
     HistoryPoint,
@@ -33,19 +34,14 @@ from homeweave.storage.records import (
     StateRecord,
     TimerRecord,
     TraceRecord,
-    Value,
 )
-from homeweave.storage.retry import Retry
+from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_people import SqlitePeople, Statement
-from homeweave.storage.sqlite_writes import BatchWriter, decode_value, encode_value
+from homeweave.storage.sqlite_writes import BatchWriter
 
 _LOGGER = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
-_DAY = 86400.0
-_PURGE_INTERVAL = 3600.0
 _PURGE_CHUNK = 10_000
-_MAX_BACKOFF = 60.0
 
 # SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
 _PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
@@ -60,19 +56,16 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage(SqlitePeople):
+class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
-    ``record``, ``add_trace`` and ``set_timer`` only queue in memory. A background task
-    commits the queue every ``flush_interval`` seconds, as soon as ``batch_size`` writes
-    wait, or at once when someone awaits ``committed()`` (a write about to be acknowledged;
-    writers arriving during a commit share the next one: group commit). A failed commit
-    keeps them queued and is retried with backoff; only beyond ``max_pending`` queued history
-    points are the oldest dropped (and logged).
-    ``retention_days=None`` keeps history forever; otherwise older points are purged at open
-    and hourly; the audit log likewise after ``audit_retention_days``. All methods must be
-    called from the event loop that opened the storage.
+    ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``
+    (committed: WAL, ``synchronous=NORMAL``, so it survives the process being killed).
+    The audit log is purged after ``audit_retention_days`` (None: kept) with the history.
+    All methods must be called from the event loop that opened the storage.
     """
+
+    _DATABASE_ERRORS = (sqlite3.Error,)
 
     def __init__(
         self,
@@ -84,32 +77,17 @@ class SqliteStorage(SqlitePeople):
         max_pending: int = 500_000,
         audit_retention_days: float | None = 365,
     ) -> None:
-        if not flush_interval > 0:
-            raise ValueError(f"flush_interval must be positive, not {flush_interval!r}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {batch_size!r}")
-        if retention_days is not None and not retention_days > 0:
-            raise ValueError(f"retention_days must be positive or None, not {retention_days!r}")
-        if max_pending < 1:
-            raise ValueError(f"max_pending must be at least 1, not {max_pending!r}")
+        super().__init__(
+            str(path),
+            flush_interval=flush_interval,
+            batch_size=batch_size,
+            retention_days=retention_days,
+            max_pending=max_pending,
+        )
         self.path = Path(path)
-        self._flush_interval = flush_interval
-        self._batch_size = batch_size
-        self._retention_days = retention_days
         self._audit_retention_days = audit_retention_days
         self._db: aiosqlite.Connection | None = None
-        self._pending = Pending(max_pending)
-        self._acks = Acks()
-        self._failure: StorageError | None = None  # while commits fail: the last error
         self._batches = BatchWriter()
-        self._wake = asyncio.Event()
-        # Serialises every use of the one connection, so no statement lands inside
-        # another caller's transaction.
-        self._lock = asyncio.Lock()
-        self._flusher: asyncio.Task[None] | None = None
-        self._writes: set[asyncio.Task[Any]] = set()
-        self._next_purge = 0.0
-        self._written = 0
 
     async def __aenter__(self) -> SqliteStorage:
         await self.open()
@@ -122,21 +100,6 @@ class SqliteStorage(SqlitePeople):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    @property
-    def pending(self) -> int:
-        """History points recorded but not yet written."""
-        return self._pending.points
-
-    @property
-    def written(self) -> int:
-        """History points committed to the file since this storage was created."""
-        return self._written
-
-    @property
-    def dropped(self) -> int:
-        """History points discarded because the queue overflowed while writes failed."""
-        return self._pending.dropped
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -163,7 +126,7 @@ class SqliteStorage(SqlitePeople):
             await db.close()
             raise
         self._db = db
-        await self._purge_expired()
+        await self._maintain()
         self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
 
     async def _configure(self, db: aiosqlite.Connection) -> None:
@@ -186,22 +149,7 @@ class SqliteStorage(SqlitePeople):
         if db is None:
             return
         try:
-            flusher, self._flusher = self._flusher, None
-            if flusher is not None:
-                flusher.cancel()
-                # asyncio.wait, not await: a cancellation of close() itself must propagate.
-                await asyncio.wait([flusher])
-            if self._writes:
-                await asyncio.wait(set(self._writes))
-            await self._shielded(self._write_pending(db), "flush")
-        except StorageError as err:
-            _LOGGER.error(
-                "%d queued writes (%d history points) not written before closing: %s",
-                len(self._pending),
-                self.pending,
-                err,
-            )
-            raise
+            await self._drain(db)
         finally:
             await db.close()
 
@@ -210,96 +158,15 @@ class SqliteStorage(SqlitePeople):
             raise StorageError(f"storage {self.path} is not open")
         return self._db
 
-    async def _shielded(self, work: Coroutine[Any, Any, _T], name: str) -> _T:
-        """Run a multi-statement write to its end even if the caller is cancelled.
+    async def _commit(self, conn: aiosqlite.Connection, batch: Batch) -> None:
+        await self._batches.write(conn, batch)
 
-        Cancelling mid-transaction would leave BEGIN open on the shared connection, or
-        requeue writes whose COMMIT still went through.
-        """
-        task = asyncio.create_task(work, name=f"homeweave.storage.{name}")
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
-        return await asyncio.shield(task)
-
-    # -- the write-behind queue -----------------------------------------------------------
-
-    def _queued(self) -> None:
-        if len(self._pending) >= self._batch_size:
-            self._wake.set()
-
-    async def committed(self) -> None:
-        """Wait until every write queued so far is committed (WAL, ``synchronous=NORMAL``: it
-        survives the process being killed). Raises StorageError at once while commits fail."""
-        self._require_open()
-        if self._failure is not None:
-            raise StorageError(f"not saved: {self._failure}")
-        waiter = self._acks.wait_for(self._pending.added)
-        if waiter is not None:
-            self._wake.set()
-            await asyncio.shield(waiter)
-
-    async def flush(self) -> int:
-        """Commit every queued write (history points with the last-known states they imply,
-        traces, timers) in one transaction; return how many."""
-        db = self._require_open()
-        return await self._shielded(self._write_pending(db), "flush")
-
-    async def _write_pending(self, db: aiosqlite.Connection) -> int:
-        async with self._lock:
-            batch, upto = self._pending.take()
-            if not batch:
-                self._acks.committed(upto)
-                return 0
-            try:
-                await self._batches.write(db, batch)
-            except BaseException as err:
-                self._pending.requeue(batch)
-                failure = StorageError(f"writing to {self.path} failed: {err}")
-                self._acks.failed(upto, failure)
-                if isinstance(err, sqlite3.Error):
-                    self._failure = failure
-                    raise failure from err
-                raise
-            self._failure = None
-            self._written += len(batch.points)
-            self._acks.committed(upto)
-            return len(batch)
-
-    async def _run_flusher(self) -> None:
-        retry = Retry(self._flush_interval, max(_MAX_BACKOFF, self._flush_interval))
-        delay: float | None = None  # while writes fail: the wait before the next attempt
-        while True:
-            if delay is not None:
-                await asyncio.sleep(delay)  # backing off: a full batch must not force retries
-            else:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._flush_interval):
-                        await self._wake.wait()
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:
-                _LOGGER.error(
-                    "writing %d history points failed (and %d traces and timers);"
-                    " retrying in %.1f s",
-                    self.pending,
-                    len(self._pending) - self.pending,
-                    retry_in := retry.failed(),
-                    exc_info=delay is None,  # the traceback once per outage
-                )
-                delay = retry_in
-            else:
-                delay = None
-                retry.succeeded()
-            if time.monotonic() >= self._next_purge:
-                await self._purge_expired()
+    async def _maintain(self) -> None:
+        """The history's retention purge, then the audit log's."""
+        await super()._maintain()
+        await purge_expired_audit(self.purge_audit, self._audit_retention_days)
 
     # -- history --------------------------------------------------------------------------
-
-    def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
-        """Queue one history point; never blocks, never awaits."""
-        self._pending.add_point((device_id, siid, piid, at, encode_value(value)))
-        self._queued()
 
     async def history(
         self, device_id: str, siid: int, piid: int, start: float, end: float, limit: int = 10000
@@ -326,22 +193,6 @@ class SqliteStorage(SqlitePeople):
             total += removed
             if removed < _PURGE_CHUNK:
                 return total
-
-    async def _purge_expired(self) -> None:
-        self._next_purge = time.monotonic() + _PURGE_INTERVAL
-        for days, purge, what in (
-            (self._retention_days, self.purge, "history points"),
-            (self._audit_retention_days, self.purge_audit, "audit entries"),
-        ):
-            if days is None:
-                continue
-            try:
-                removed = await purge(time.time() - days * _DAY)
-            except StorageError:
-                _LOGGER.exception("retention purge of %s failed", what)
-                continue
-            if removed:
-                _LOGGER.info("purged %d %s older than %g days", removed, what, days)
 
     # -- registry -------------------------------------------------------------------------
 
@@ -457,11 +308,6 @@ class SqliteStorage(SqlitePeople):
         )
         return inserted == 1
 
-    def set_timer(self, automation: str, trigger: int, record: TimerRecord | None) -> None:
-        """Queue a timer's start (or, with None, its end); never waits."""
-        self._pending.set_timer((automation, trigger), record)
-        self._queued()
-
     async def timers(self) -> list[TimerRecord]:
         """Return the running timers, queued changes included."""
         await self.flush()
@@ -471,11 +317,6 @@ class SqliteStorage(SqlitePeople):
         return [TimerRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     # -- traces ---------------------------------------------------------------------------
-
-    def add_trace(self, trace: TraceSource) -> None:
-        """Queue a new or updated trace; never waits."""
-        self._pending.add_trace(trace)
-        self._queued()
 
     async def traces(
         self, automation: str | None = None, limit: int = 50, fired: bool | None = None
@@ -583,7 +424,7 @@ def _probe(path: Path) -> None:
 async def _forget_old_marks(db: aiosqlite.Connection) -> None:
     """Forget fired time occurrences older than ``MARK_DAYS`` before the newest one."""
     try:
-        await db.execute(_FORGET_OLD_MARKS, (MARK_DAYS * _DAY,))
+        await db.execute(_FORGET_OLD_MARKS, (MARK_DAYS * DAY,))
     except sqlite3.Error as err:
         raise StorageError(f"forgetting old fired occurrences failed: {err}") from err
 

@@ -4,7 +4,6 @@ uses."""
 
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 import time
@@ -13,13 +12,8 @@ from typing import Any
 
 from homeweave.errors import Conflict, StorageError
 from homeweave.storage.pending import AuditRow, Pending
-from homeweave.storage.records import (
-    AuditRecord,
-    ShareRecord,
-    TokenRecord,
-    UserRecord,
-    Value,
-)
+from homeweave.storage.records import AuditRecord, ShareRecord, TokenRecord, UserRecord
+from homeweave.storage.rows import decode_optional, encode_optional
 
 _TOKEN_COLUMNS = "id, name, token_hash, user_id, kind, created_at, expires_at"
 _SHARE_COLUMNS = "id, user_id, home_id, room_id, device_id, control, until, created_by, created_at"
@@ -46,10 +40,10 @@ class SqlitePeople:
         raise NotImplementedError  # SqliteStorage's
 
     def _queued(self) -> None:
-        raise NotImplementedError  # SqliteStorage's
+        raise NotImplementedError  # GroupCommit's
 
     async def flush(self) -> int:
-        """Commit what is queued (SqliteStorage's)."""
+        """Commit what is queued (GroupCommit's)."""
         raise NotImplementedError
 
     # -- tokens ---------------------------------------------------------------------------
@@ -246,8 +240,8 @@ class SqlitePeople:
             entry.action,
             entry.target,
             entry.device_id,
-            _json(entry.old),
-            _json(entry.new),
+            encode_optional(entry.old),
+            encode_optional(entry.new),
             entry.result,
         )
         self._pending.add_audit(row)
@@ -303,16 +297,13 @@ def _share(row: sqlite3.Row) -> ShareRecord:
 
 def _audit(row: sqlite3.Row) -> AuditRecord:
     return AuditRecord(
-        row[0], row[1], row[2], row[3], row[4], row[5], _value(row[6]), _value(row[7]), row[8]
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        decode_optional(row[6]),
+        decode_optional(row[7]),
+        row[8],
     )
-
-
-def _json(value: Value | None) -> str | None:
-    return None if value is None else json.dumps(value)
-
-
-def _value(text: str | None) -> Value | None:
-    if text is None:
-        return None
-    value: Value = json.loads(text)
-    return value

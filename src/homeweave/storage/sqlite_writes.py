@@ -3,21 +3,21 @@ they imply, traces (pruned to the newest per automation) and timers, in one tran
 
 from __future__ import annotations
 
-import asyncio
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
 
 from homeweave.storage.migrations import transaction
-from homeweave.storage.pending import Batch, PointRow, TimerKey
-from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
-from homeweave.storage.records import TimerRecord, Value
+from homeweave.storage.pending import Batch
+from homeweave.storage.rows import (
+    PruneCounter,
+    encode_traces,
+    latest_per_property,
+    timer_rows,
+)
 
-_PRUNE_EVERY = 20
-_ENCODE_CHUNK = 25
 _WRITE_CHUNK = 200
 
 _INSERT_HISTORY = "INSERT INTO history (device_id, siid, piid, at, value) VALUES (?, ?, ?, ?, ?)"
@@ -47,16 +47,13 @@ _INSERT_AUDIT = """
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
-_TraceRow = tuple[str, str, float, str, int, str]
-
-
 Statement = tuple[str, Sequence[tuple[Any, ...]]]
 """One SQL statement and the rows ``executemany`` binds to it."""
 
 
 class BatchWriter:
     """Writes batches, each as one transaction; counts traces per automation to prune every
-    ``_PRUNE_EVERY`` of them.
+    ``PRUNE_EVERY`` of them.
 
     A small batch (up to ``_WRITE_CHUNK`` rows: what a person's write or a few automation
     runs produce) is one trip to the connection's thread — BEGIN, the statements, COMMIT —
@@ -65,7 +62,7 @@ class BatchWriter:
     event loop runs between chunks (binding rows holds the GIL)."""
 
     def __init__(self) -> None:
-        self._inserted: dict[tuple[str, bool], int] = {}
+        self._prunes = PruneCounter()
 
     async def write(self, db: aiosqlite.Connection, batch: Batch) -> None:
         """Write ``batch`` in one transaction; the caller holds the connection."""
@@ -74,11 +71,18 @@ class BatchWriter:
             statements.append((_INSERT_HISTORY, batch.points))
             statements.append((_UPSERT_STATE, latest_per_property(batch.points)))
         if batch.traces:
-            kinds, traces = await _encode(batch.traces.values())
+            kinds, traces = await encode_traces(batch.traces.values())
             statements.append((_UPSERT_TRACE, traces))
-            statements.extend(self._prunes(kinds))
+            statements.extend(
+                (_PRUNE_TRACES, [(automation, fired, automation, fired, keep)])
+                for automation, fired, keep in self._prunes.due(kinds)
+            )
         if batch.timers:
-            statements.extend(_timer_statements(batch.timers))
+            upserts, deletes = timer_rows(batch.timers)
+            if upserts:
+                statements.append((_UPSERT_TIMER, upserts))
+            if deletes:
+                statements.append((_DELETE_TIMER, deletes))
         if batch.audit:
             statements.append((_INSERT_AUDIT, batch.audit))
         if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
@@ -88,18 +92,6 @@ class BatchWriter:
             for sql, rows in statements:
                 for start in range(0, len(rows), _WRITE_CHUNK):
                     await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
-
-    def _prunes(self, kinds: Iterable[tuple[str, bool]]) -> list[Statement]:
-        prunes: list[Statement] = []
-        for key in kinds:
-            self._inserted[key] = self._inserted.get(key, 0) + 1
-            if self._inserted[key] >= _PRUNE_EVERY:
-                self._inserted[key] = 0
-                automation, was_fired = key
-                keep = KEEP_FIRED if was_fired else KEEP_UNFIRED
-                fired = int(was_fired)
-                prunes.append((_PRUNE_TRACES, [(automation, fired, automation, fired, keep)]))
-        return prunes
 
 
 def _transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
@@ -126,56 +118,3 @@ async def _in_thread(
     ``_execute`` (what every public method uses, unchanged since 0.17) is that call."""
     conn = db._conn  # read in the loop thread; used only in aiosqlite's thread
     await db._execute(work, conn, statements)  # type: ignore[no-untyped-call]
-
-
-async def _encode(traces: Iterable[TraceSource]) -> tuple[list[tuple[str, bool]], list[_TraceRow]]:
-    """Encode each trace as it is now (at commit time) into a row, and note its automation and
-    whether it fired (for pruning). Only strings outlive the encoding: a batch of records with
-    their nested bodies, held across the awaits of the write, was promoted to the oldest
-    garbage-collector generation and made full collections stall the loop (automation
-    benchmark, p99)."""
-    kinds = []
-    rows = []
-    for count, trace in enumerate(traces, 1):
-        t = trace.record()
-        kinds.append((t.automation, t.fired))
-        rows.append((t.id, t.automation, t.at, t.result, int(t.fired), json.dumps(t.body)))
-        if count % _ENCODE_CHUNK == 0:
-            # A second's worth of traces takes tens of ms to encode: let the loop breathe.
-            await asyncio.sleep(0)
-    return kinds, rows
-
-
-def _timer_statements(timers: dict[TimerKey, TimerRecord | None]) -> list[Statement]:
-    statements: list[Statement] = []
-    for (automation, trigger), record in timers.items():
-        if record is None:
-            statements.append((_DELETE_TIMER, [(automation, trigger)]))
-        else:
-            row = (automation, trigger, record.started_at, record.due, record.sentence)
-            statements.append((_UPSERT_TIMER, [(*row, json.dumps(record.data))]))
-    return statements
-
-
-def latest_per_property(batch: list[PointRow]) -> list[PointRow]:
-    """Keep, per property, the point with the greatest time (the later one on a tie)."""
-    latest: dict[tuple[str, int, int], PointRow] = {}
-    for row in batch:
-        key = row[:3]
-        kept = latest.get(key)
-        if kept is None or row[3] >= kept[3]:
-            latest[key] = row
-    return list(latest.values())
-
-
-def encode_value(value: Value) -> str:
-    """A property value as JSON text, which keeps its type (true / 1 / 1.0 / "1")."""
-    if not isinstance(value, bool | int | float | str):
-        raise TypeError(f"history value must be bool, int, float or str, not {value!r}")
-    return json.dumps(value)
-
-
-def decode_value(text: str) -> Value:
-    """The value ``encode_value`` wrote."""
-    value: Value = json.loads(text)
-    return value

@@ -1,6 +1,7 @@
 // A device as a card: icon, name, status, power switch, the controls its spec asks for,
 // readings with units, and action buttons. Greyed out with the reason when unavailable.
 import {
+  alarms,
   cardModel,
   deviceIcon,
   DEVICE_TINTS,
@@ -36,6 +37,7 @@ const CONTROL_VIEWS = {
   position: Position,
   buttons: ChoiceButtons,
   mute: ToggleButton,
+  toggle: ToggleButton,
   select: ChoiceSelect,
 };
 
@@ -49,9 +51,15 @@ export function statusText(device) {
     const on = device.values.get(power.id) === true;
     if (!on) return 'Off';
     if (busy) return `On · ${formatValue(status, statusValue)}`;
-    const level = controls.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
+    // The power's own service: a purifier's screen brightness is not how bright it runs.
+    const own = controls.filter((c) => c.prop.service.key === power.service.key);
+    const level = own.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
     const v = level && device.values.get(level.prop.id);
-    return typeof v === 'number' ? `On · ${formatValue(level.prop, v)}` : 'On';
+    if (typeof v === 'number') return `On · ${formatValue(level.prop, v)}`;
+    // An appliance: its mode (Auto, Sleep), else its fan level.
+    const setting = own.find((c) => c.prop.key === 'mode') ?? own.find((c) => c.prop.key === 'fan-level');
+    const chosen = setting && device.values.get(setting.prop.id);
+    return known(chosen) ? `On · ${formatValue(setting.prop, chosen)}` : 'On';
   }
   if (busy) return formatValue(status, statusValue);
   const position = controls.find((c) => c.kind === 'position');
@@ -160,7 +168,8 @@ export function DeviceCard({ id, room = '' }) {
   if (!device) return null;
   const model = cardModel(device);
   const titleId = `card-${id}`.replace(/[^\w-]/g, '_');
-  const state = !device.available ? 'unavailable' : isActive(device) ? 'active' : 'idle';
+  const alarm = device.available && alarms(device).length > 0;
+  const state = !device.available ? 'unavailable' : alarm ? 'alarm' : isActive(device) ? 'active' : 'idle';
   const old = stale();
   return (
     <article
@@ -175,6 +184,7 @@ export function DeviceCard({ id, room = '' }) {
             {shortName(device.name, room)}
           </Link>
           <span class="card-status" data-status>
+            {alarm && <Icon name="alert" size={14} />}
             {statusText(device)}
           </span>
           {old && <span class="stale-note">offline — last known</span>}

@@ -3,7 +3,7 @@
 // (a slider keeps the position the user chose until the device confirms or refuses it).
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { label as labelOf } from '../capabilities.js';
+import { label as labelOf, TOGGLE_ICONS } from '../capabilities.js';
 import { formatNumber, formatValue, fromHex, toHex, unitText, withUnit } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
@@ -267,10 +267,11 @@ export function ChoiceButtons({ device, prop }) {
   );
 }
 
-/** A pressed/not pressed button for a boolean like mute. */
+/** A pressed/not pressed button for a boolean setting (mute, oscillation, child lock). */
 export function ToggleButton({ device, prop }) {
   const command = useCommand();
   const on = device.values.get(prop.id) === true;
+  const icons = TOGGLE_ICONS[prop.key] ?? ['power', 'power'];
   return (
     <div class="control toggle-button">
       <button
@@ -281,7 +282,7 @@ export function ToggleButton({ device, prop }) {
         onClick={() => command.run(() => setProp(device, prop, !on))}
         data-prop={prop.key}
       >
-        <Icon name={on ? 'muted' : 'volume'} size={18} />
+        <Icon name={icons[+on]} size={18} />
         <span>{labelOf(prop)}</span>
         {command.busy && <Spinner />}
       </button>

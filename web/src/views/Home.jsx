@@ -1,11 +1,12 @@
 import { cardModel, find, isActive } from '../capabilities.js';
-import { DeviceCard } from '../components/DeviceCard.jsx';
+import { setProp } from '../components/commands.js';
 import { Pairing } from '../components/Pairing.jsx';
+import { Tile } from '../components/Tile.jsx';
 import { formatValue, hourAtHome } from '../format.js';
-import { useStore } from '../hooks.js';
+import { useCommand, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
-import { state } from '../store.js';
+import { state, usable } from '../store.js';
 
 /** A room's climate from the first device reading it (a sensor, a thermostat). */
 export function climateOf(deviceIds) {
@@ -21,6 +22,44 @@ export function climateOf(deviceIds) {
     }
   }
   return parts.join(' · ');
+}
+
+/** The room's lamps that can be switched: [device, its power property]. */
+function lightsOf(deviceIds) {
+  return deviceIds
+    .map((id) => state.devices.get(id))
+    .filter((d) => d && d.type === 'light' && cardModel(d).power)
+    .map((d) => [d, cardModel(d).power]);
+}
+
+/** "2 lights on" and a switch for all of the room's lamps (on if any is on; a tap turns all
+ * off, or all on when none is). */
+export function RoomLights({ room }) {
+  useStore('*');
+  const command = useCommand();
+  const lights = lightsOf(room.devices);
+  if (lights.length === 0) return null;
+  const on = lights.filter(([d, p]) => d.available && d.values.get(p.id) === true).length;
+  const flip = () =>
+    command.run(() =>
+      Promise.all(lights.filter(([d]) => usable(d)).map(([d, p]) => setProp(d, p, on === 0))),
+    );
+  return (
+    <span class="room-lights">
+      <span class="room-climate">{on === 0 ? 'Lights off' : `${on} ${on === 1 ? 'light' : 'lights'} on`}</span>
+      <button
+        type="button"
+        role="switch"
+        class="switch small"
+        aria-checked={on > 0 ? 'true' : 'false'}
+        aria-label={`All lights in ${room.name}`}
+        aria-busy={command.busy ? 'true' : 'false'}
+        onClick={flip}
+      >
+        <span class="switch-thumb" />
+      </button>
+    </span>
+  );
 }
 
 export function RoomClimate({ devices }) {
@@ -61,6 +100,7 @@ export function RoomSection({ room }) {
           <Link href={roomPath(room.id)}>{room.name}</Link>
         </h2>
         <RoomClimate devices={room.devices} />
+        <RoomLights room={room} />
         <Link href={roomPath(room.id)} class="section-link" aria-label={`Open ${room.name}`}>
           <span>
             {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
@@ -71,9 +111,9 @@ export function RoomSection({ room }) {
       {room.devices.length === 0 ? (
         <p class="empty">No devices in this room yet.</p>
       ) : (
-        <div class="card-grid">
+        <div class="tile-grid">
           {room.devices.map((id) => (
-            <DeviceCard key={id} id={id} room={room.name} />
+            <Tile key={id} id={id} room={room.name} />
           ))}
         </div>
       )}

@@ -2,7 +2,7 @@
 
 Pure functions of the device's spec (and, for the HA device block, its name, room and
 device-information values). Richer entities first: a service named in ``COMPOSITES`` becomes
-one entity (a light, cover, climate or vacuum) that claims the properties it shows; every
+one entity (a light, cover, climate, vacuum or fan) that claims the properties it shows; every
 property left over becomes a plain entity by its shape (plain.py), every action without inputs
 a button, every service with events an event entity.
 """
@@ -17,6 +17,7 @@ from homeweave import __version__
 from homeweave.bridges.ha_mqtt.climate import climate_entity
 from homeweave.bridges.ha_mqtt.cover import cover_entity
 from homeweave.bridges.ha_mqtt.entity import Address, Entity, EntityTopics
+from homeweave.bridges.ha_mqtt.fan import fan_entity
 from homeweave.bridges.ha_mqtt.light import light_entity
 from homeweave.bridges.ha_mqtt.plain import button, event_entity, plain_entity
 from homeweave.bridges.ha_mqtt.tables import CATEGORIES, INFO_FIELDS, INFO_SERVICES
@@ -34,6 +35,8 @@ COMPOSITES: dict[str, Builder] = {
     "heater": climate_entity,
     "air-conditioner": climate_entity,
     "vacuum": vacuum_entity,
+    "fan": fan_entity,
+    "air-purifier": fan_entity,
 }
 """Service type name -> the builder of its one rich entity."""
 

@@ -43,6 +43,10 @@ SENSOR_CLASSES: dict[str, tuple[str, str | None]] = {
     "power-consumption": ("energy", "kWh"),
     "voltage": ("voltage", "V"),
     "electric-current": ("current", "A"),
+    "pm2.5-density": ("pm25", "µg/m³"),
+    "pm10-density": ("pm10", "µg/m³"),
+    "co2-density": ("carbon_dioxide", "ppm"),
+    "tvoc-density": ("volatile_organic_compounds", "µg/m³"),
 }
 
 # Units Home Assistant accepts for each sensor device_class we use: a class whose unit is not
@@ -58,6 +62,10 @@ CLASS_UNITS: dict[str, frozenset[str]] = {
     "illuminance": frozenset({"lx"}),
     "duration": frozenset({"d", "h", "min", "s", "ms"}),
     "pressure": frozenset({"Pa", "hPa", "kPa", "bar", "mbar", "inHg", "psi", "mmHg", "cbar"}),
+    "pm25": frozenset({"µg/m³"}),
+    "pm10": frozenset({"µg/m³"}),
+    "carbon_dioxide": frozenset({"ppm"}),
+    "volatile_organic_compounds": frozenset({"µg/m³", "mg/m³"}),
 }
 
 # Device classes whose value only ever grows (meters): state_class total_increasing.
@@ -70,6 +78,7 @@ BINARY_CLASSES: dict[str, tuple[str, bool]] = {
     "contact-state": ("door", True),
     "device-present": ("occupancy", False),
     "submersion-state": ("moisture", False),
+    "vibration-state": ("vibration", False),
     "smoke-status": ("smoke", False),
     "battery-low": ("battery", False),
     "charging-state": ("battery_charging", False),

@@ -21,6 +21,7 @@ from homeweave.integrations.virtual.options import VirtualOptions
 from homeweave.model import Value
 from homeweave.model.behaviours import behaviour_for
 from homeweave.model.simulated import SimulatedDevice
+from homeweave.model.stepping import qualified
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ class VirtualIntegration(Integration[VirtualOptions]):
     ) -> list[Value]:
         """Let the simulated device's behaviour run the action, then publish its states."""
         sim = self._online(device.id)
-        behaviour_for(device.spec.name).on_action(sim, device.spec.service(siid).action(aiid).name)
+        service = device.spec.service(siid)
+        action = qualified(service.key, service.action(aiid).name)
+        behaviour_for(device.spec.name).on_action(sim, action)
         self._publish(device.id, sim)
         return []
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from homeweave.errors import InvalidValue
-from homeweave.model import DeviceSpec, Format, Property, Value, coerce
+from homeweave.model import DeviceSpec, Format, Property, Value, coerce, urn_model
 from homeweave.model.behaviours import behaviour_for
 from homeweave.model.simulated import SimulatedDevice
+from homeweave.model.stepping import qualified
 
 Reply = dict[str, Any]
 MAX_STEP = 1.0
@@ -53,12 +54,6 @@ class Brain(Protocol):
         ...
 
 
-def miio_model(spec: DeviceSpec) -> str:
-    """A miIO model name from a spec URN: ``homeweave-light:1`` -> ``homeweave.light.v1``."""
-    vendor, _, product = (spec.type.vendor_product or f"homeweave-{spec.name}").partition("-")
-    return f"{vendor}.{product or spec.name}.v{spec.type.version or 1}"
-
-
 class MiotBrain:
     """A MIoT device: ``get_properties``, ``set_properties`` and ``action`` against its spec,
     with the plausible behaviour of its device type. ``max_properties`` caps a request's items
@@ -74,7 +69,7 @@ class MiotBrain:
         max_properties: int | None = MAX_PROPERTIES,
     ) -> None:
         self.spec = spec
-        self.model = model or miio_model(spec)
+        self.model = model or urn_model(spec)
         self.max_properties = max_properties
         self.behaviour = behaviour_for(spec.name)
         options = dict(options or {})
@@ -170,7 +165,7 @@ class MiotBrain:
             if value is None:
                 return {"result": {**answer, "code": PARAM_ERROR}}
             self.state.values[(service.iid, piid)] = value
-        self.behaviour.on_action(self.state, action.name)
+        self.behaviour.on_action(self.state, qualified(service.key, action.name))
         out = [self.state.values[(service.iid, piid)] for piid in action.outs]
         return {"result": {**answer, "code": 0, "out": out}}
 

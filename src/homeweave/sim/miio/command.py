@@ -6,12 +6,15 @@ import asyncio
 import contextlib
 import ipaddress
 import json
+from pathlib import Path
 
 import click
 
+from homeweave.errors import SpecError
+from homeweave.model import DeviceSpec, load_spec_file
 from homeweave.protocols.miio.errors import InvalidToken
 from homeweave.protocols.miio.protocol import DEFAULT_PORT, Token
-from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds
+from homeweave.sim.miio.fleet import FIRST_HOST, Fleet, SimInfo, kinds, spec_model
 from homeweave.sim.miio.server import Faults
 from homeweave.sim.signals import stop_signal
 
@@ -27,6 +30,7 @@ def _table(infos: list[SimInfo]) -> str:
 
 async def _serve(
     models: list[str],
+    specs: list[tuple[Path, DeviceSpec]],
     count: int,
     host: str,
     port: int,
@@ -42,6 +46,9 @@ async def _serve(
         for _ in range(count):
             for model in models:
                 await fleet.add(model, token=token)
+            for path, spec in specs:
+                model = spec_model(spec, path.name)
+                await fleet.add_spec(spec, str(path), model=model, token=token)
         if as_json:
             click.echo(json.dumps([i.as_dict() for i in fleet.infos], indent=2))
         else:
@@ -58,6 +65,14 @@ async def _serve(
     multiple=True,
     type=click.Choice(kinds()),
     help="Only these (repeatable; default: every catalog spec and legacy model).",
+)
+@click.option(
+    "--spec",
+    "spec_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also simulate the device a MIoT spec instance file describes (repeatable); it "
+    "reports the file's name as its model when that is one (xiaomi.airp.mb5.json).",
 )
 @click.option(
     "--count",
@@ -86,6 +101,7 @@ async def _serve(
 def command(
     as_json: bool,
     models: tuple[str, ...],
+    spec_files: tuple[Path, ...],
     count: int,
     host: str,
     port: int,
@@ -107,6 +123,11 @@ def command(
         raw = Token.from_hex(token).raw if token else None
     except InvalidToken as exc:
         raise click.BadParameter(str(exc), param_hint="--token") from None
+    try:
+        specs = [(path, load_spec_file(path)) for path in spec_files]
+    except SpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--spec") from None
     faults = Faults(drop=drop, delay=delay)
+    chosen = list(models) or ([] if specs else kinds())
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(list(models) or kinds(), count, host, port, raw, faults, seed, as_json))
+        asyncio.run(_serve(chosen, specs, count, host, port, raw, faults, seed, as_json))

@@ -1,8 +1,10 @@
-"""The demo's Xiaomi devices as real miIO simulators: lamps, plugs, thermostats, the speaker
-and the robot vacuum keep their demo ids and replace their virtual twins.
+"""The demo's Xiaomi devices as real miIO simulators: lamps, plugs, thermostats, the speaker,
+the robot vacuum and every published model of the catalog (purifiers, air conditioner, bath
+heater, CO2 monitor, gateway, plug) keep their demo ids and replace their virtual twins.
 
 The bedroom lamp is a legacy Yeelight and the vacuum a legacy Roborock, so the demo exercises
-both the MIoT and the legacy paths.
+both the MIoT and the legacy paths; the published models answer ``miIO.info`` with their real
+model names.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import hashlib
 from contextlib import AsyncExitStack
 from typing import Any
 
+from homeweave.model import published_names
 from homeweave.sim.demo.home import virtual_devices
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.sim.miio.fleet import Fleet
 
-MIIO_MODELS = ("light", "outlet", "thermostat", "speaker", "vacuum")
+MIIO_MODELS = ("light", "outlet", "thermostat", "speaker", "vacuum", *published_names())
 LEGACY = {"bedroom-lamp": "yeelink.light.color1", "robot-vacuum": "roborock.vacuum.s5"}
 OPTIONS = {"poll_interval": 2.0, "unavailable_after": 10.0}
 

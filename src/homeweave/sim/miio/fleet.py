@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from types import TracebackType
 from typing import Any
 
-from homeweave.model import catalog_names, catalog_spec
+from homeweave.model import DeviceSpec, catalog_model, catalog_names, catalog_spec, urn_model
 from homeweave.protocols.miio.protocol import DEFAULT_PORT
 from homeweave.sim.miio.brains import Brain, MiotBrain
 from homeweave.sim.miio.legacy import LEGACY_BRAINS
@@ -43,7 +43,15 @@ def brain_for(
     legacy = LEGACY_BRAINS.get(kind)
     if legacy is not None:
         return legacy(options=options, seed=seed)
-    return MiotBrain(catalog_spec(kind), options=options, seed=seed)
+    return MiotBrain(catalog_spec(kind), options=options, seed=seed, model=catalog_model(kind))
+
+
+def spec_model(spec: DeviceSpec, file_name: str) -> str:
+    """The model a simulator of a spec file reports: the file's name when it is a model name
+    (``xiaomi.airp.mb5.json``), else one made from the spec's URN."""
+    stem = file_name.removesuffix(".json")
+    parts = stem.split(".")
+    return stem if len(parts) == 3 and all(parts) else urn_model(spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +62,11 @@ class SimInfo:
     port: int
     did: int
     model: str
-    """What ``miIO.info`` reports (``homeweave.light.v1``, ``roborock.vacuum.s5``)."""
+    """What ``miIO.info`` reports (``xiaomi.airp.mb5``, ``homeweave.light.v1``)."""
     token: str
     spec: str
-    """The catalog spec to configure it with (``model:`` in homeweave.yaml)."""
+    """The catalog spec to configure it with (``model:`` in homeweave.yaml), or the path of
+    the spec file it simulates (``spec:``)."""
     legacy: bool
 
     def as_dict(self) -> dict[str, Any]:
@@ -130,8 +139,29 @@ class Fleet:
         token: bytes | None = None,
     ) -> MiioSimulator:
         """Start a simulator of ``kind`` (catalog spec or legacy model) on the next address."""
-        seed = None if self._seed is None else self._seed * 100_003 + len(self.sims)
-        brain = brain_for(kind, options=options, seed=seed)
+        brain = brain_for(kind, options=options, seed=self._next_seed())
+        return await self._add(brain, LEGACY_SPECS.get(kind, kind), kind in LEGACY_BRAINS, token)
+
+    async def add_spec(
+        self,
+        spec: DeviceSpec,
+        source: str,
+        *,
+        model: str,
+        options: Mapping[str, Any] | None = None,
+        token: bytes | None = None,
+    ) -> MiioSimulator:
+        """Start a simulator of any spec (read from file ``source``) answering as ``model``."""
+        brain = MiotBrain(spec, options=options, seed=self._next_seed(), model=model)
+        return await self._add(brain, source, False, token)
+
+    def _next_seed(self) -> int | None:
+        return None if self._seed is None else self._seed * 100_003 + len(self.sims)
+
+    async def _add(
+        self, brain: Brain, spec: str, legacy: bool, token: bytes | None
+    ) -> MiioSimulator:
+        seed = self._next_seed()
         faults = Faults(**asdict(self._faults)) if self._faults else None
         if token is None:
             token = secrets.token_bytes(16) if seed is None else random.Random(seed).randbytes(16)
@@ -141,8 +171,6 @@ class Fleet:
 
         sim = await self._start(make)
         self.sims.append(sim)
-        legacy = kind in LEGACY_BRAINS
-        spec = LEGACY_SPECS.get(kind, kind)
         info = SimInfo(sim.host, sim.port, sim.did, brain.model, sim.token.hex, spec, legacy)
         self.infos.append(info)
         return sim

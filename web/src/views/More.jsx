@@ -1,0 +1,28 @@
+// What the phone's tab bar has no room for: the theme and signing out.
+import { Icon } from '../icons.jsx';
+import { toggleTheme, useTheme } from '../theme.js';
+
+export function More({ onLogout }) {
+  const theme = useTheme();
+  return (
+    <>
+      <header class="page-head">
+        <h1 tabIndex={-1}>More</h1>
+      </header>
+      <ul class="room-tiles">
+        <li>
+          <button type="button" class="room-tile" onClick={toggleTheme}>
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />
+            <span class="room-tile-name">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
+          </button>
+        </li>
+        <li>
+          <button type="button" class="room-tile" onClick={onLogout}>
+            <Icon name="logout" size={20} />
+            <span class="room-tile-name">Sign out</span>
+          </button>
+        </li>
+      </ul>
+    </>
+  );
+}
