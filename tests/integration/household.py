@@ -29,7 +29,13 @@ ROLES = {
     "temp": ("member", "home"),
 }
 GUEST_ROOM = "hallway"
-GUEST_DEVICES = {"hallway-lamp", "hallway-door", "hallway-motion"}
+
+
+async def guest_devices(admin: httpx.AsyncClient) -> set[str]:
+    """The ids of the devices in the guest's room, as the admin sees them."""
+    found = ok(await admin.get("/api/devices", params={"room": GUEST_ROOM}))
+    assert isinstance(found, list)
+    return {d["id"] for d in found}
 
 
 @dataclass

@@ -21,9 +21,9 @@ from homeweave.core import Device
 from homeweave.model import catalog_spec
 from tests.integration.conftest import Api
 from tests.integration.household import (
-    GUEST_DEVICES,
     PASSWORDS,
     Household,
+    guest_devices,
     make_household,
     ok,
 )
@@ -48,7 +48,7 @@ async def test_a_guest_sees_and_controls_only_the_shared_room(api: Api, house: H
     async with house.client(running, "gus") as gus:
         devices = ok(await gus.get("/api/devices"))
         assert isinstance(devices, list)
-        assert {d["id"] for d in devices} == GUEST_DEVICES
+        assert {d["id"] for d in devices} == await guest_devices(admin)
         homes = ok(await gus.get("/api/homes"))
         assert isinstance(homes, list)
         assert [[r["id"] for r in h["rooms"]] for h in homes] == [["hallway"]]
@@ -110,7 +110,7 @@ async def test_the_websocket_carries_a_guest_only_its_devices(api: Api, house: H
         while not any(m.get("device") == "hallway-lamp" for m in seen):
             seen.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
     devices = {m["device"] for m in seen if "device" in m}
-    assert devices <= GUEST_DEVICES, seen
+    assert devices <= await guest_devices(admin), seen
     assert any(m.get("address") == "hallway-lamp/light/brightness" for m in seen)
 
 

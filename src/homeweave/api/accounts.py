@@ -18,7 +18,7 @@ from homeweave.core.principal import Channel, Principal, Role
 from homeweave.storage.records import ShareRecord, TokenRecord, UserRecord
 
 
-def accounts(connection: HTTPConnection) -> Accounts:
+async def accounts(connection: HTTPConnection) -> Accounts:
     """The hub's accounts (the same object the token check uses)."""
     found: Accounts = connection.app.state.accounts
     return found

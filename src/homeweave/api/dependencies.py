@@ -30,8 +30,9 @@ EngineDep = Annotated[AutomationEngine, Depends(engine)]
 
 
 # --- people (#15) ---------------------------------------------------------------------------
-def principal(connection: HTTPConnection) -> Principal:
-    """Who is asking: resolved once per request by `auth.BearerAuth` (the token check)."""
+async def principal(connection: HTTPConnection) -> Principal:
+    """Who is asking: resolved once per request by `auth.BearerAuth` (the token check).
+    ``async``: FastAPI runs a plain ``def`` dependency in a worker thread."""
     found: Principal = connection.scope["state"]["principal"]
     return found
 

@@ -81,4 +81,4 @@ async def enforce(connection: HTTPConnection) -> None:
     role = required(method, path)
     if role is not None:
         doing = f"{method} {connection.url.path}"
-        permissions.require_role(principal(connection), role, doing)
+        permissions.require_role(await principal(connection), role, doing)
