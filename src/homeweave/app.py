@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from homeweave.api import alexa
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens
 from homeweave.api.server import ApiServer
@@ -126,10 +127,11 @@ async def running_hub(
             AsyncExitStack() as stack,
         ):
             assert hub.storage is not None
-            await stack.enter_async_context(running_bridges(hub, config))
+            bridges = await stack.enter_async_context(running_bridges(hub, config))
             tokens = Tokens(hub.storage)
             new_token = await tokens.ensure_admin(data_dir)
             app = create_app(hub, tokens, engine)
+            alexa.attach(app, bridges, tokens, engine)
             listen_host = host or config.api.host
             listen_port = config.api.port if port is None else port
             async with ApiServer(app, listen_host, listen_port) as server:

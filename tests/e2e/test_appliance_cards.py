@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, expect
 
 from homeweave.sim.dirigera import DirigeraSimulator, payloads
-from tests.e2e.conftest import new_context
+from tests.e2e.conftest import Site, new_context
 from tests.integration.test_dirigera_hub import api_for, hub_config
 
 PURIFIER, LEAK = "starkvind", "dishwasher-leak-sensor"
@@ -99,3 +99,59 @@ async def leak_card(page: Page, sim: DirigeraSimulator, hub_id: str, artifacts: 
     sim.state.set_attributes(hub_id, waterLeakDetected=False)
     await expect(card.locator("[data-status]")).to_have_text("Dry")
     await expect(card).not_to_have_class(ALARM)
+
+
+async def test_fan_lock_and_humidifier_cards(site: Site, desktop: Page, artifacts: Path) -> None:
+    await desktop.goto("/rooms/living-room")
+    fan = desktop.locator('[data-device="living-room-fan"]')
+    await fan.scroll_into_view_if_needed()
+    await expect(fan).to_be_in_viewport()
+    switch = fan.get_by_role("switch")
+    if await switch.get_attribute("aria-checked") == "false":
+        await switch.click()
+    await expect(switch).to_have_attribute("aria-checked", "true")
+    assert await site.value("living-room-fan/fan/on") is True
+    await fan.get_by_label("Fan speed").select_option(label="Level3")
+    await expect(fan.get_by_label("Fan speed")).to_be_enabled()
+    assert await site.value("living-room-fan/fan/fan-level") == 3
+    await fan.get_by_label("Mode").select_option(label="Natural Wind")
+    await expect(fan.locator("[data-status]")).to_have_text("On · Natural Wind")
+    oscillate = fan.get_by_role("button", name="Oscillate")
+    swinging = await oscillate.get_attribute("aria-pressed") == "true"
+    await oscillate.click()
+    await expect(oscillate).to_have_attribute("aria-pressed", "false" if swinging else "true")
+    assert await site.value("living-room-fan/fan/horizontal-swing") is (not swinging)
+    await desktop.screenshot(path=str(artifacts / "fan-desktop.png"), full_page=True)
+
+    await desktop.goto("/rooms/hallway")
+    lock = desktop.locator('[data-device="front-door-lock"]')
+    await lock.scroll_into_view_if_needed()
+    await expect(lock).to_be_in_viewport()
+    await expect(lock.locator("[data-status]")).to_have_text("Locked")
+    await lock.get_by_role("button", name="Unlock").click()
+    await expect(lock.locator("[data-status]")).to_have_text("Unlocked")
+    assert await site.value("front-door-lock/lock/lock-state") == 2
+    await lock.get_by_role("button", name="Lock", exact=True).click()
+    await expect(lock.locator("[data-status]")).to_have_text("Locked")
+    await desktop.screenshot(path=str(artifacts / "lock-desktop.png"), full_page=True)
+    # the lock's events arrive live on its device page
+    await desktop.goto("/devices/front-door-lock")
+    await expect(desktop.get_by_role("heading", name="Recent events")).to_be_visible()
+    unlock = await site.client.post("/api/devices/front-door-lock/actions/unlock")
+    unlock.raise_for_status()
+    await expect(desktop.locator(".event-list li").first).to_contain_text("lock/lock-event")
+
+    await desktop.goto("/rooms/bedroom")
+    humidifier = desktop.locator('[data-device="bedroom-humidifier"]')
+    await humidifier.scroll_into_view_if_needed()
+    target = humidifier.locator('output[data-prop="target-humidity"]')
+    await expect(target).to_be_visible()
+    before = await site.value("bedroom-humidifier/humidifier/target-humidity")
+    assert isinstance(before, int)
+    await humidifier.get_by_role("button", name="Raise target").click()
+    async with asyncio.timeout(5):
+        while await site.value("bedroom-humidifier/humidifier/target-humidity") == before:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+    after = await site.value("bedroom-humidifier/humidifier/target-humidity")
+    assert isinstance(after, int)
+    assert after > before

@@ -171,7 +171,7 @@ async def test_homes_list_rooms_and_their_devices(api: Api) -> None:
     assert home["id"] == "home"
     assert home["time_zone"] == "Europe/Amsterdam"
     rooms = {room["id"]: room["devices"] for room in home["rooms"]}
-    assert set(rooms) == {"living-room", "kitchen", "bedroom", "hallway", "study"}
+    assert set(rooms) == {"living-room", "kitchen", "bedroom", "hallway", "study", "bathroom"}
     assert "hallway-lamp" in rooms["hallway"]
     assert "robot-vacuum" in rooms["living-room"]
     listed = [device for devices in rooms.values() for device in devices]
@@ -185,7 +185,12 @@ async def test_devices_list_and_room_filter(api: Api) -> None:
     response = await client.get("/api/devices", params={"room": "kitchen"})
     assert response.status_code == 200
     kitchen = response.json()
-    assert {d["id"] for d in kitchen} == {"kitchen-lamp", "kitchen-coffee-plug", "kitchen-motion"}
+    assert {d["id"] for d in kitchen} == {
+        "kitchen-lamp",
+        "kitchen-coffee-plug",
+        "kitchen-fridge-plug",
+        "kitchen-motion",
+    }
     assert all(d["room"] == "kitchen" and d["home"] == "home" for d in kitchen)
     in_home = (await client.get("/api/devices", params={"home": "home"})).json()
     assert len(in_home) == len(everything)

@@ -17,8 +17,10 @@ import pytest
 from websockets.asyncio.client import connect
 
 from homeweave.api.sessions import CSRF_COOKIE, SESSION_COOKIE
+from homeweave.app import demo_config, running_hub
 from homeweave.core import Device
 from homeweave.model import catalog_spec
+from tests.integration.alexa_stub import check, directive
 from tests.integration.conftest import Api
 from tests.integration.household import (
     PASSWORDS,
@@ -258,3 +260,34 @@ async def test_an_automation_may_only_name_devices_its_author_controls(
         assert refused.status_code == 404, refused.text  # its devices do not exist for them
     async with house.client(running, "adam") as adam:
         ok(await adam.post("/api/automations", json=automation), 201)
+
+
+async def test_alexa_acts_as_the_tokens_user_within_their_scope(tmp_path: Path) -> None:
+    config = demo_config(port=0, tick=0, bridges={"alexa": {}})
+    async with running_hub(config, tmp_path, port=0) as running:
+        headers = {"Authorization": f"Bearer {running.new_token}"}
+        async with httpx.AsyncClient(base_url=running.url, headers=headers, timeout=10) as admin:
+            house = await make_household(running, admin)
+            gus = house.tokens["gus"]
+            found = await alexa_send(admin, directive("Alexa.Discovery", "Discover", gus))
+            endpoints = {e["endpointId"] for e in found["event"]["payload"]["endpoints"]}
+            assert endpoints == await guest_devices(admin) & endpoints
+            assert "hallway-lamp" in endpoints
+            assert "kitchen-lamp" not in endpoints
+            turn_off = directive("Alexa.PowerController", "TurnOff", gus, "kitchen-lamp")
+            refused = await alexa_send(admin, turn_off)
+            assert refused["event"]["payload"]["type"] == "NO_SUCH_ENDPOINT"
+            turn_off = directive("Alexa.PowerController", "TurnOff", gus, "hallway-lamp")
+            done = await alexa_send(admin, turn_off)
+            assert done["event"]["header"]["name"] == "Response"
+            entries = ok(await admin.get("/api/audit", params={"device": "hallway-lamp"}))
+            assert isinstance(entries, list)
+            assert [(e["user"], e["channel"], e["new"]) for e in entries] == [
+                ("gus", "alexa", False)
+            ]
+
+
+async def alexa_send(client: httpx.AsyncClient, message: Any) -> Any:
+    reply = await client.post("/api/alexa/smart_home", json=message)
+    assert reply.status_code == 200, reply.text
+    return check(reply.json())

@@ -20,6 +20,8 @@ PLUGINS = [
     ("integrations", "zigbee2mqtt", "base_topic: z2m", "default_room", "keepalive: 1.5"),
     ("integrations", "virtual", "seed: 1", "tick", "tick: soon"),
     ("bridges", "ha_mqtt", "base_topic: hw", "discovery_prefix", "reconnect_max: true"),
+    ("bridges", "hue_emulation", "port: 8080", "ssdp_port", "advertise_port: eighty"),
+    ("bridges", "alexa", "client_id: amzn1.x", "give_up_after", "retry_min: soon"),
 ]
 IDS = [plugin for _, plugin, *_ in PLUGINS]
 

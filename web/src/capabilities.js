@@ -189,6 +189,9 @@ export const ALARM_WHEN = {
  * (Sweeping, Playing, Opening, Heating...). */
 export const RESTING = /^(idle|stopped|paused|charging|charged|standby|off|closed|none|error)$/i;
 
+/** Statuses said even at their first value (a lock's "Locked" is news, a vacuum's "Idle" not). */
+export const ALWAYS_SAID = new Set(['lock-state']);
+
 /** Booleans in a card's one-line status, where no label says what they are: [false, true]. */
 export const STATUS_TEXT = {
   'motion-state': ['No motion', 'Motion detected'],

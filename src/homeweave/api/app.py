@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 import homeweave
 from homeweave.api import (
     accounts,
+    alexa,
     audit,
     automations,
     devices,
@@ -62,6 +63,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
     app.include_router(integrations.router)
+    app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
     if engine is not None:

@@ -19,7 +19,8 @@ from starlette.types import Scope
 from homeweave.core.accounts import SESSION_DAYS, Accounts
 from homeweave.core.principal import Principal
 
-PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/login"})
+# Alexa's directives bring their token in the body (checked by the skill's handler).
+PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/login", "/api/alexa/smart_home"})
 SESSION_COOKIE = "homeweave_session"
 CSRF_COOKIE = "homeweave_csrf"
 CSRF_HEADER = b"x-csrf-token"

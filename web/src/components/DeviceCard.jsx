@@ -1,6 +1,7 @@
 // A device as a card: icon, name, status, power switch, the controls its spec asks for,
 // readings with units, and action buttons. Greyed out with the reason when unavailable.
 import {
+  ALWAYS_SAID,
   alarms,
   cardModel,
   deviceIcon,
@@ -46,7 +47,7 @@ export function statusText(device) {
   const { power, status, readings, controls } = cardModel(device);
   // A status at its first (resting) value says less than the position or the readings.
   const statusValue = status ? device.values.get(status.id) : null;
-  const busy = status && statusValue !== status.choices[0].value;
+  const busy = status && (statusValue !== status.choices[0].value || ALWAYS_SAID.has(status.key));
   if (power) {
     const on = device.values.get(power.id) === true;
     if (!on) return 'Off';

@@ -1,0 +1,91 @@
+"""``POST /api/alexa/smart_home``: the Alexa skill's directives, answered by the alexa bridge.
+
+The directive carries its own bearer token (in its scope), so the route is outside the API's
+header check; ``acting_principal`` resolves that token — the one seam account linking replaces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from homeweave.api.auth import Tokens
+from homeweave.api.errors import declared, error
+from homeweave.automation.engine import AutomationEngine
+from homeweave.bridges.alexa.bridge import AlexaBridge
+from homeweave.bridges.alexa.handler import Principal
+from homeweave.bridges.base import Bridge
+from homeweave.core import permissions
+from homeweave.core.registry import Registry
+
+PATH = "/api/alexa/smart_home"
+router = APIRouter(prefix="/api/alexa", tags=["alexa"])
+
+
+@router.post(
+    "/smart_home",
+    openapi_extra={"security": []},
+    response_model=dict[str, Any],
+    responses=declared(404, 413),
+)
+async def smart_home(request: Request) -> JSONResponse:
+    """Handle one Alexa directive; Alexa's errors come back as its ErrorResponse events."""
+    handler = getattr(request.app.state, "alexa", None)
+    if handler is None:
+        return error(
+            404,
+            "the Alexa bridge is off (bridges: {alexa: {...}} in homeweave.yaml)",
+            "UnknownAddress",
+        )
+    try:
+        message: object = json.loads(await request.body())
+    except ValueError:
+        message = None  # answered as INVALID_DIRECTIVE
+    return JSONResponse(await handler.handle(message))
+
+
+async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
+    """The principal a directive's bearer token acts as (a user's token: only the devices in
+    their scope, resolved at each directive, so an ended share ends at once)."""
+    acting = await tokens.principal(token)
+    if acting is None:
+        return None
+    devices = None
+    if not acting.sees_everything:
+        devices = frozenset(d.id for d in permissions.visible(acting, registry.devices.values()))
+    return Principal(acting.user, devices, acting)
+
+
+class EngineScenes:
+    """The automation engine's scenes, as the alexa bridge asks for them."""
+
+    def __init__(self, engine: AutomationEngine) -> None:
+        self.engine = engine
+
+    def scenes(self) -> Mapping[str, str]:
+        """Scene id -> name of every scene that compiles."""
+        return {
+            i: e.config.name or i
+            for i, e in self.engine.scene_entries.items()
+            if e.scene is not None
+        }
+
+    async def apply(self, scene_id: str) -> None:
+        """Apply the scene; AutomationError names the devices that failed."""
+        await self.engine.apply_scene(scene_id)
+
+
+def attach(
+    app: FastAPI, bridges: Sequence[Bridge[Any]], tokens: Tokens, engine: AutomationEngine | None
+) -> None:
+    """Serve the running alexa bridge (if configured) with the API's tokens and the scenes."""
+    for bridge in bridges:
+        if isinstance(bridge, AlexaBridge):
+            bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)
+            bridge.handler.scenes = EngineScenes(engine) if engine is not None else None
+            app.state.alexa = bridge.handler
