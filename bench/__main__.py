@@ -22,6 +22,7 @@ from bench import (
     state_updates,
     storage,
     sustained,
+    vs_ha,
     z2m,
 )
 
@@ -39,19 +40,27 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "miio": miio.main,
     "fail_fast": fail_fast.main,
 }
+OPTIONAL: dict[str, Callable[[bool], None]] = {
+    "vs-ha": vs_ha.main,  # installs Home Assistant on first use: only when named
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "names", nargs="*", metavar="NAME", help=f"one of {', '.join(BENCHMARKS)} (default: all)"
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"one of {', '.join([*BENCHMARKS, *OPTIONAL])} (default: all but the optional "
+        f"{', '.join(OPTIONAL)})",
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke test")
     args = parser.parse_args(argv)
     names: list[str] = args.names or list(BENCHMARKS)
-    unknown = [name for name in names if name not in BENCHMARKS]
+    known = {**BENCHMARKS, **OPTIONAL}
+    unknown = [name for name in names if name not in known]
     if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(known)}")
     began = time.perf_counter()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
@@ -64,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         started = time.perf_counter()
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
-        BENCHMARKS[name](args.quick)
+        known[name](args.quick)
         print(f"[bench] {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print(f"total {time.perf_counter() - began:.1f} s", flush=True)
     return 0

@@ -21,7 +21,7 @@ from homeweave.api.server import ApiServer
 from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
-from homeweave.cli.automations import commands
+from homeweave.cli.main import main
 from homeweave.core.hub import Hub
 from homeweave.integrations.virtual.integration import VirtualIntegration
 
@@ -194,10 +194,7 @@ async def test_notifications(served: Served) -> None:
 
 
 def invoke(served: Served, *args: str) -> Result:
-    group = {command.name: command for command in commands}
-    name, *rest = args
-    runner = CliRunner()
-    return runner.invoke(group[name], [*rest, "--url", served.url, "--token", TOKEN])
+    return CliRunner().invoke(main, [*args, "--url", served.url, "--token", TOKEN])
 
 
 async def test_cli_why_explains_a_non_firing_automation(served: Served) -> None:

@@ -18,6 +18,7 @@ import pytest
 from homeweave.app import Running, running_hub
 from homeweave.config import HubConfig
 from homeweave.core.events import AVAILABILITY_CHANGED
+from homeweave.core.integration import CONNECTING
 from homeweave.protocols.miio.errors import MalformedPacket
 from homeweave.protocols.miio.protocol import Token, decode, hello_reply, is_hello
 from tests import services
@@ -128,7 +129,9 @@ async def test_an_unavailable_miio_device_answers_503_without_a_packet(tmp_path:
         ),
     ):
         lamp = running.hub.registry.device("lamp")
-        await until(lambda: not lamp.available, "the lamp to be marked unavailable")
+        # Unavailable ("connecting") from the start; then for the reason its first poll found.
+        await until(lambda: lamp.unavailable_reason != CONNECTING, "the lamp's first poll")
+        assert not lamp.available
         assert lamp.unavailable_reason == "wrong token?"
         assert "get_properties" in wire.methods  # the poll did reach the wire
         hellos = wire.hellos

@@ -213,7 +213,11 @@ async def test_snapshot_of_a_room(api: Api) -> None:
     async with session(running) as ws:
         await subscribe(ws, room="study", snapshot=True)
         snapshot = await before_pong(ws)
-    assert {m["device"] for m in snapshot} == {"study-desk-plug", "study-thermostat"}
+    assert {m["device"] for m in snapshot} == {
+        "study-desk-plug",
+        "study-thermostat",
+        "study-air-monitor",
+    }
 
 
 # --- bad messages keep the connection -----------------------------------------------------------
@@ -237,7 +241,7 @@ async def test_a_bad_request_is_an_error_and_the_socket_stays_usable(
         error = await expect(ws, "error")
         assert mentions in error["error"]
         if "room" in sent:
-            assert "known: bedroom, hallway" in error["error"]
+            assert "known: bathroom, bedroom, hallway" in error["error"]
         assert await before_pong(ws) == []
         await put(client, BRIGHTNESS, 40)  # the failed subscribe added no filter
         assert await before_pong(ws) == []

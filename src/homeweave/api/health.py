@@ -26,4 +26,5 @@ async def health(hub: HubDep) -> schemas.HealthOut:
             for name, integration in hub.integrations.items()
             if integration.status().state in ("needs pairing", "pairing")
         ),
+        starting=sorted(hub.starting),
     )

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", responses=declared(401))
 
 def integration_out(hub: Hub, name: str, integration: Integration) -> schemas.IntegrationOut:
     """One integration's state, with how many of its devices are available."""
-    status = integration.status()
+    status = hub.integration_status(name)
     devices = hub.registry.devices_of(name)
     return schemas.IntegrationOut(
         name=name,

@@ -201,14 +201,16 @@ class HistoryOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    """Liveness: the hub's version, uptime in seconds, number of devices, and the integrations
-    waiting for a person to pair them (state ``needs pairing`` or ``pairing``)."""
+    """Liveness: the hub's version, uptime in seconds, number of devices, the integrations
+    waiting for a person to pair them (state ``needs pairing`` or ``pairing``) and those still
+    starting (their devices are unavailable, ``connecting``, until reached)."""
 
     status: str
     version: str
     uptime: float
     devices: int
     needs_pairing: list[str] = Field(default_factory=list)
+    starting: list[str] = Field(default_factory=list)
 
 
 class IntegrationOut(BaseModel):

@@ -63,7 +63,3 @@ def audit(
     zone = client.zone()
     for entry in entries:
         click.echo(entry_line(entry, zone))
-
-
-commands: list[click.Command] = [audit]
-"""The commands this module adds to ``homeweave``."""

@@ -238,7 +238,3 @@ def capture(
         echo_json(result)
     else:
         click.echo(f"{result['id']}: captured {len(result['values'])} values")
-
-
-commands: list[click.Command] = [why, automations, scenes]
-"""Add each to the main group: ``for command in commands: main.add_command(command)``."""

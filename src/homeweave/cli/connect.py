@@ -12,7 +12,6 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from homeweave.cli.client import Client, find_endpoint
 from homeweave.errors import HomeweaveError
 
 P = ParamSpec("P")
@@ -50,6 +49,9 @@ def client_command(func: Callable[..., None]) -> Callable[..., None]:
     def wrapper(
         url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
     ) -> None:
+        # Here, not at the top: `homeweave run` shares fail_cleanly and needs no HTTP client.
+        from homeweave.cli.client import Client, find_endpoint
+
         client = Client(find_endpoint(url, token, data_dir))
         try:
             func(client, as_json, **kwargs)

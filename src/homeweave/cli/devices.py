@@ -109,7 +109,3 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         click.echo(f"{sparkline(numbers)}  {low} .. {high}")
     if not result["points"]:
         click.echo(f"no values recorded in the last {since}")
-
-
-commands: list[click.Command] = [devices, get, set_, do, history]
-"""The commands this module adds to ``homeweave``."""

@@ -6,44 +6,43 @@ import logging
 
 import click
 
-from homeweave.cli import (
-    audit,
-    automations,
-    devices,
-    pair,
-    registry,
-    serve,
-    shares,
-    spec,
-    tokens,
-    users,
-)
-from homeweave.cli.sim import sim
+from homeweave.cli.lazy import LazyGroup
+
+COMMANDS: dict[str, str] = {
+    "run": "homeweave.cli.serve:run",
+    "demo": "homeweave.cli.serve:demo",
+    "sim": "homeweave.cli.sim:sim",
+    "devices": "homeweave.cli.devices:devices",
+    "get": "homeweave.cli.devices:get",
+    "set": "homeweave.cli.devices:set_",
+    "do": "homeweave.cli.devices:do",
+    "history": "homeweave.cli.devices:history",
+    "rename": "homeweave.cli.registry:rename",
+    "move": "homeweave.cli.registry:move",
+    "why": "homeweave.cli.automations:why",
+    "automations": "homeweave.cli.automations:automations",
+    "scenes": "homeweave.cli.automations:scenes",
+    "integrations": "homeweave.cli.pair:integrations",
+    "pair": "homeweave.cli.pair:pair",
+    "spec": "homeweave.cli.spec:spec_group",
+    "users": "homeweave.cli.users:users",
+    "tokens": "homeweave.cli.tokens:tokens",
+    "share": "homeweave.cli.shares:share",
+    "shares": "homeweave.cli.shares:shares",
+    "unshare": "homeweave.cli.shares:unshare",
+    "audit": "homeweave.cli.audit:audit",
+}
+"""Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
+command lives in its own module under ``cli/`` and gets a line here."""
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS)
 @click.version_option(package_name="homeweave")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def main(verbose: int) -> None:
     """homeweave: one local hub for every device in the home."""
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-for _command in [
-    *serve.commands,
-    sim,
-    *devices.commands,
-    *registry.commands,
-    *automations.commands,
-    *pair.commands,
-    *spec.commands,
-    *users.commands,
-    *tokens.commands,
-    *shares.commands,
-    *audit.commands,
-]:
-    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,3 @@ def pair(client: Client, as_json: bool, name: str, wait: float) -> None:
         echo_json(entry)
     else:
         click.echo(f"{name}: paired; {entry['available']}/{entry['devices']} devices available")
-
-
-commands: list[click.Command] = [integrations, pair]
-"""The commands this module adds to ``homeweave``."""

@@ -33,7 +33,3 @@ def move(client: Client, as_json: bool, device: str, room: str) -> None:
         echo_json(changed)
         return
     click.echo(f"{changed['id']}: now in {changed['room']}")
-
-
-commands: list[click.Command] = [rename, move]
-"""The commands this module adds to ``homeweave``."""

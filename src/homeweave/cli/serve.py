@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from homeweave.cli.connect import fail_cleanly
-from homeweave.config import HubConfig, dump_config, dump_secrets, load_config
 from homeweave.core.paths import (
     CONFIG_FILE,
     SECRETS_FILE,
@@ -25,6 +25,7 @@ from homeweave.sim.signals import stop_signal
 
 if TYPE_CHECKING:
     from homeweave.app import Running
+    from homeweave.config import HubConfig
 
 
 def _serve(
@@ -33,27 +34,40 @@ def _serve(
     host: str | None,
     port: int | None,
     announce: Callable[[Running], None],
+    *,
+    wait_for_integrations: bool,
 ) -> None:
     from homeweave.app import (  # the server stack, only for commands that serve
-        keep_startup_heap,
         running_hub,
+        settle_startup_heap,
     )
 
     async def serve() -> None:
         async with stop_signal() as stop, AsyncExitStack() as stack:
             config = await make_config(stack)
             running = await stack.enter_async_context(
-                running_hub(config, data_dir, host=host, port=port)
+                running_hub(
+                    config,
+                    data_dir,
+                    host=host,
+                    port=port,
+                    wait_for_integrations=wait_for_integrations,
+                )
             )
-            keep_startup_heap()
+            gc.enable()  # off while starting (see settle_startup_heap)
+            settle = asyncio.create_task(settle_startup_heap(running.hub), name="settle-heap")
+            stack.callback(settle.cancel)
             announce(running)
             await stop.wait()
         click.echo("stopped.", err=True)
 
+    gc.disable()
     try:
         asyncio.run(serve())
     except OSError as exc:
         raise HomeweaveError(f"cannot start the hub: {exc}") from exc
+    finally:
+        gc.enable()
 
 
 def _print_token(running: Running) -> None:
@@ -89,7 +103,6 @@ def run(
             if candidate.exists():
                 config_path = candidate
                 break
-    config = load_config(config_path) if config_path else HubConfig()
 
     def announce(running: Running) -> None:
         homes = len(running.hub.registry.homes)
@@ -100,9 +113,13 @@ def run(
         _print_token(running)
 
     async def make_config(stack: AsyncExitStack) -> HubConfig:
-        return config
+        # Imported and read here, with the collector off for start-up (see _serve).
+        from homeweave.config import HubConfig, load_config
 
-    _serve(make_config, data_dir, host, port, announce)
+        return load_config(config_path) if config_path else HubConfig()
+
+    # Serve at once; devices whose integration is still connecting show so until reached.
+    _serve(make_config, data_dir, host, port, announce, wait_for_integrations=False)
 
 
 @click.command()
@@ -151,17 +168,16 @@ def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")
         click.echo("stop:  Ctrl-C", err=True)
 
-    _serve(make_config, data_dir, host, port, announce)
+    # The demo's devices are simulators on loopback: wait for them, so it starts complete.
+    _serve(make_config, data_dir, host, port, announce, wait_for_integrations=True)
 
 
 def _write_example(config: HubConfig, data_dir: Path) -> None:
     """Write the demo's config as an example to read: its tokens and keys in a private
     secrets.yaml, named by ``!secret`` tags in homeweave.yaml."""
+    from homeweave.config import dump_config, dump_secrets
+
     secrets: dict[str, Any] = {}
     text = dump_config(config, secrets=secrets)
     write_private(data_dir / SECRETS_FILE, dump_secrets(secrets))
     write_private(data_dir / CONFIG_FILE, text)
-
-
-commands: list[click.Command] = [run, demo]
-"""The commands this module adds to ``homeweave``."""

@@ -95,7 +95,3 @@ def unshare(client: Client, as_json: bool, share_id: str) -> None:
 
 def _local(at: float, client: Client) -> str:
     return datetime.fromtimestamp(at, client.zone()).strftime("%Y-%m-%d %H:%M")
-
-
-commands: list[click.Command] = [share, shares, unshare]
-"""The commands this module adds to ``homeweave``."""

@@ -168,6 +168,3 @@ def show_command(model_or_file: str, as_json: bool) -> None:
             click.echo(f"  {service.iid}.a{action.iid:<5} {action.key}{ins}  action")
         for event in service.events:
             click.echo(f"  {service.iid}.e{event.iid:<5} {event.key}  event")
-
-
-commands: list[click.Command] = [spec_group]

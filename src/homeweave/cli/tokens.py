@@ -81,7 +81,3 @@ def revoke(client: Client, as_json: bool, token_id: str) -> None:
         echo_json({"revoked": token_id})
         return
     click.echo(f"revoked {token_id}")
-
-
-commands: list[click.Command] = [tokens]
-"""The commands this module adds to ``homeweave``."""

@@ -98,7 +98,3 @@ def passwd(client: Client, as_json: bool, name: str, password_stdin: bool) -> No
         echo_json({"changed": name})
         return
     click.echo(f"password of {name} changed; their sessions have ended")
-
-
-commands: list[click.Command] = [users]
-"""The commands this module adds to ``homeweave``."""

@@ -31,6 +31,7 @@ def hub_seed(config: HubConfig) -> HubSeed:
         )
         rooms.extend(Room(r.id, home.id, r.name) for r in home.rooms)
     home_of = {r.id: r.home_id for r in rooms}
+    specs: dict[Path, DeviceSpec] = {}  # one spec file named by many devices is read once
     devices = tuple(
         Device(
             id=d.id,
@@ -38,7 +39,7 @@ def hub_seed(config: HubConfig) -> HubSeed:
             room_id=d.room,
             home_id=home_of[d.room],
             integration=d.integration,
-            spec=_spec_for(d.model, config.spec_path(d)),
+            spec=_spec_for(d.model, config.spec_path(d), specs),
             model=d.model,
             options=dict(d.options),
         )
@@ -57,10 +58,12 @@ def hub_seed(config: HubConfig) -> HubSeed:
     )
 
 
-def _spec_for(model: str | None, path: Path | None) -> DeviceSpec:
+def _spec_for(model: str | None, path: Path | None, specs: dict[Path, DeviceSpec]) -> DeviceSpec:
     try:
         if path is not None:
-            return load_spec_file(path)
+            if path not in specs:
+                specs[path] = load_spec_file(path)
+            return specs[path]
         assert model is not None
         return catalog_spec(model)
     except HomeweaveError as exc:

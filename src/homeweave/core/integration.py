@@ -22,6 +22,9 @@ from homeweave.model import Value
 OptionsT = TypeVar("OptionsT", bound=BaseModel, default=BaseModel, covariant=True)
 """An integration's options model (its ``options`` module's ``OPTIONS``), checked by config."""
 
+CONNECTING = "connecting"
+"""Why a device is unavailable while its integration is still starting."""
+
 
 @dataclass(frozen=True, slots=True)
 class HubContext:
@@ -68,6 +71,10 @@ class Integration(ABC, Generic[OptionsT]):
     """
 
     name: ClassVar[str]
+    reports_availability: ClassVar[bool] = False
+    """Whether the integration marks its devices available (or not, with a reason) itself once
+    it has reached them. The hub marks every device unavailable (``connecting``) while its
+    integration starts; if this is false, it marks them available when ``setup`` returns."""
 
     def __init__(self, hub: HubContext, options: OptionsT) -> None:
         self.hub = hub

@@ -200,6 +200,14 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         """Replace every home, room and device with ``snapshot`` in one transaction."""
         db = self._require_open()
         snapshot.check()
+        specs: dict[int, str] = {}  # devices of one model share its spec: encode it once
+
+        def spec_text(spec: dict[str, Any]) -> str:
+            text = specs.get(id(spec))
+            if text is None:
+                specs[id(spec)] = text = _dump(spec)
+            return text
+
         rows = _RegistryRows(
             homes=[
                 (h.id, h.name, h.latitude, h.longitude, h.elevation, h.time_zone)
@@ -207,7 +215,15 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
             ],
             rooms=[(r.id, r.home_id, r.name) for r in snapshot.rooms],
             devices=[
-                (d.id, d.name, d.room_id, d.integration, d.model, _dump(d.spec), _dump(d.options))
+                (
+                    d.id,
+                    d.name,
+                    d.room_id,
+                    d.integration,
+                    d.model,
+                    spec_text(d.spec),
+                    _dump(d.options),
+                )
                 for d in snapshot.devices
             ],
         )

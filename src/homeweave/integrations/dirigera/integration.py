@@ -86,6 +86,7 @@ class DirigeraIntegration(Integration[Settings]):
     """Lights, outlets, blinds, air purifiers, sensors and remotes behind one DIRIGERA hub."""
 
     name = "dirigera"
+    reports_availability = True
 
     def __init__(self, hub: HubContext, options: Settings) -> None:
         super().__init__(hub, options)

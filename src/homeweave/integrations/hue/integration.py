@@ -95,6 +95,7 @@ class HueIntegration(Integration[HueOptions]):
     Hue bridge."""
 
     name = "hue"
+    reports_availability = True
 
     def __init__(self, hub: HubContext, options: HueOptions) -> None:
         super().__init__(hub, options)

@@ -45,7 +45,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from homeweave.core.integration import HubContext, Integration, PropertyWrite
+from homeweave.core.integration import CONNECTING, HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
 from homeweave.errors import ConfigError, DeviceUnavailable, HomeweaveError, IntegrationError
 from homeweave.integrations.miio.mapping import Adapter, LegacyAdapter, MiotAdapter
@@ -95,6 +95,7 @@ class MiioIntegration(Integration[Settings]):
     """Polls miIO devices, sends them commands and keeps their availability honest."""
 
     name = "miio"
+    reports_availability = True
 
     def __init__(self, hub: HubContext, options: Settings) -> None:
         super().__init__(hub, options)
@@ -338,7 +339,7 @@ class MiioIntegration(Integration[Settings]):
                 "(32 hex digits, from the Mi Home cloud or the device's pairing)",
                 link.label,
             )
-        elif device.available:
+        elif device.available or device.unavailable_reason == CONNECTING:
             silent = self.settings.unavailable_after if link.last_answer is not None else 0
             _LOGGER.warning(
                 "%s is unavailable: no answer%s",

@@ -24,6 +24,8 @@ from homeweave.model.simulated import SimulatedDevice
 from homeweave.model.stepping import qualified
 
 _LOGGER = logging.getLogger(__name__)
+YIELD_EVERY = 100
+"""Devices simulated between two turns of the event loop at start."""
 
 
 class VirtualIntegration(Integration[VirtualOptions]):
@@ -41,8 +43,10 @@ class VirtualIntegration(Integration[VirtualOptions]):
 
     async def setup(self) -> None:
         """Simulate each configured device; start the clock if ``tick`` is set."""
-        for device in self.devices:
+        for count, device in enumerate(self.devices, 1):
             self.add(device)
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # thousands of devices: let the API answer meanwhile
         if self.tick > 0:
             self._clock = asyncio.create_task(self._run_clock(), name="virtual-clock")
 

@@ -37,6 +37,7 @@ class Zigbee2MqttIntegration(Integration[Z2MOptions]):
     """Zigbee devices through a Zigbee2MQTT instance on an MQTT broker."""
 
     name = "zigbee2mqtt"
+    reports_availability = True
 
     def __init__(self, hub: HubContext, options: Z2MOptions) -> None:
         super().__init__(hub, options)
