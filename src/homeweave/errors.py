@@ -98,6 +98,23 @@ class AccessDenied(HomeweaveError):
         )
 
 
+class Forbidden(HomeweaveError):
+    """The acting person may not do this; the message names what is missing (a role in a home,
+    control of a device)."""
+
+
+class SignInFailed(HomeweaveError):
+    """A wrong user name or password (one message for both)."""
+
+
+class TooManyAttempts(HomeweaveError):
+    """Sign-in refused for a while after repeated failures; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class Conflict(HomeweaveError):
     """A change that clashes with where the thing is defined (a device named in homeweave.yaml)."""
 

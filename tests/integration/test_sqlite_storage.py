@@ -22,9 +22,11 @@ from homeweave.storage.migrations import MIGRATIONS, migrate, schema_version
 from tests.integration.test_storage import snapshot
 
 WRITER = Path(__file__).with_name("history_writer.py")
-TABLES = {"homes", "rooms", "devices", "states", "history", "tokens"} | {
-    f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")
-}
+TABLES = (
+    {"homes", "rooms", "devices", "states", "history", "tokens"}
+    | {"users", "memberships", "shares", "audit"}
+    | {f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")}
+)
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.alexa.bridge import AlexaBridge
 from homeweave.bridges.alexa.handler import Principal
 from homeweave.bridges.base import Bridge
+from homeweave.core import permissions
+from homeweave.core.registry import Registry
 
 PATH = "/api/alexa/smart_home"
 router = APIRouter(prefix="/api/alexa", tags=["alexa"])
@@ -47,10 +49,16 @@ async def smart_home(request: Request) -> JSONResponse:
     return JSONResponse(await handler.handle(message))
 
 
-async def acting_principal(tokens: Tokens, token: str) -> Principal | None:
-    """The principal a directive's bearer token acts as: today any valid homeweave token is
-    the admin. Account linking (users and OAuth tokens) replaces this one function."""
-    return Principal("admin") if await tokens.check(token) else None
+async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
+    """The principal a directive's bearer token acts as (a user's token: only the devices in
+    their scope, resolved at each directive, so an ended share ends at once)."""
+    acting = await tokens.principal(token)
+    if acting is None:
+        return None
+    devices = None
+    if not acting.sees_everything:
+        devices = frozenset(d.id for d in permissions.visible(acting, registry.devices.values()))
+    return Principal(acting.user, devices, acting)
 
 
 class EngineScenes:
@@ -78,6 +86,6 @@ def attach(
     """Serve the running alexa bridge (if configured) with the API's tokens and the scenes."""
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):
-            bridge.handler.authorize = partial(acting_principal, tokens)
+            bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)
             bridge.handler.scenes = EngineScenes(engine) if engine is not None else None
             app.state.alexa = bridge.handler

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 import homeweave
 from homeweave.api import (
+    accounts,
     alexa,
+    audit,
     automations,
     conversation,
     devices,
@@ -18,6 +20,7 @@ from homeweave.api import (
     history,
     integrations,
     openapi,
+    policy,
     scenes,
     ws,
 )
@@ -49,10 +52,12 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
         docs_url=None,
         redoc_url=None,
         responses=errors.declared(400),
+        dependencies=[Depends(policy.enforce)],  # people (#15): the role each route needs
     )
     app.state.hub = hub
     app.state.engine = engine
     app.state.ws_fanout = ws.Fanout(hub)
+    app.state.accounts = tokens
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit)
@@ -64,6 +69,8 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(integrations.router)
     app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
+    app.include_router(accounts.router)  # people (#15)
+    app.include_router(audit.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

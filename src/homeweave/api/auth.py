@@ -1,57 +1,35 @@
 """Bearer tokens: an admin token made on first run, stored hashed, handed to its owner in a file;
-and the one check of them, for every /api/ request and WebSocket."""
+and the one check of them, for every /api/ request and WebSocket, which also resolves the acting
+`Principal` (people: user tokens and sign-in session cookies, see `core.accounts`)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import secrets
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from homeweave.api.errors import error
+from homeweave.api.sessions import PUBLIC_PATHS, cookie_principal
+from homeweave.core.accounts import Accounts, hash_token
 from homeweave.core.paths import TOKEN_FILE, write_private
-from homeweave.storage import TokenStore
+from homeweave.core.principal import Channel, Principal
 
-PUBLIC_PATHS = frozenset({"/api/health", "/api/alexa/smart_home"})  # Alexa: token in the body
+__all__ = ["PUBLIC_PATHS", "BearerAuth", "Tokens", "hash_token"]
 POLICY_VIOLATION = 1008
 
 
-def hash_token(token: str) -> str:
-    """SHA-256 of a token; tokens are 256 random bits, so no slow hash is needed."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class Tokens:
-    """Checks bearer tokens against the store, remembering the ones already seen valid."""
-
-    def __init__(self, store: TokenStore) -> None:
-        self._store = store
-        self._valid: set[str] = set()
+class Tokens(Accounts):
+    """The accounts the API checks tokens against (token → principal, cached)."""
 
     async def ensure_admin(self, data_dir: Path) -> str | None:
         """Create the admin token if the store has none; return it (only then) and write it to
         ``data_dir/admin-token`` with mode 0600."""
-        if await self._store.has_tokens():
-            return None
-        token = secrets.token_urlsafe(32)
-        await self._store.add_token("admin", hash_token(token))
-        await asyncio.to_thread(write_private, data_dir / TOKEN_FILE, token + "\n")
-        self._valid.add(hash_token(token))
+        token = await self.ensure_admin_token()
+        if token is not None:
+            await asyncio.to_thread(write_private, data_dir / TOKEN_FILE, token + "\n")
         return token
-
-    async def check(self, token: str) -> bool:
-        """True if ``token`` is one the store knows."""
-        digest = hash_token(token)
-        if any(hmac.compare_digest(digest, known) for known in self._valid):
-            return True
-        if await self._store.token_exists(digest):
-            self._valid.add(digest)
-            return True
-        return False
 
 
 class BearerAuth:
@@ -73,9 +51,16 @@ class BearerAuth:
         ):
             await self.app(scope, receive, send)
             return
+        # --- people (#15): the one place a request's principal is resolved -----------------
         token = _token(scope)
-        if token is not None and await self.tokens.check(token):
+        principal = await self.tokens.principal(token) if token is not None else None
+        refusal = "a valid bearer token is required"
+        if principal is None and token is None:
+            principal, refusal = await cookie_principal(scope, self.tokens, refusal)
+        if principal is not None:
+            scope.setdefault("state", {})["principal"] = principal.via(_channel(scope))
             await self.app(scope, receive, send)
+        # --- end people ----------------------------------------------------------------------
         elif scope["type"] == "websocket":
             # Accept first: a close during the handshake reaches the client as a bare HTTP 403
             # (browsers then report only 1006); after it the client sees 1008 and the reason.
@@ -84,7 +69,7 @@ class BearerAuth:
             reason = "a valid token is required"
             await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": reason})
         else:
-            response = error(401, "a valid bearer token is required", "HTTPError")
+            response = error(401, refusal, "HTTPError")
             response.headers["WWW-Authenticate"] = "Bearer"
             await response(scope, receive, send)
 
@@ -101,3 +86,20 @@ def _token(scope: Scope) -> str | None:
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return None
+
+
+def _channel(scope: Scope) -> Channel:
+    """``ws`` for a WebSocket; ``cli`` when the CLI says so (its client sends the header);
+    else ``api``."""
+    if scope["type"] == "websocket":
+        return Channel.WS
+    for name, value in scope.get("headers", ()):
+        if name == b"x-homeweave-channel":
+            return Channel.CLI if value == b"cli" else Channel.API
+    return Channel.API
+
+
+def principal_of(scope: Scope) -> Principal | None:
+    """The principal `BearerAuth` resolved for this request (None on a public path)."""
+    found: Principal | None = scope.get("state", {}).get("principal")
+    return found

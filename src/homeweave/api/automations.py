@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from homeweave.api import automation_views as views
-from homeweave.api.dependencies import EngineDep
+from homeweave.api.dependencies import EngineDep, PrincipalDep
 from homeweave.api.errors import conflict, declared
 from homeweave.api.schemas import (
     AutomationBody,
@@ -43,12 +43,14 @@ async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
     openapi_extra=or_yaml(AutomationConfig),
     responses=declared(409, 413, 422),
 )
-async def create(engine: EngineDep, body: AutomationBody) -> dict[str, Any] | JSONResponse:
+async def create(
+    engine: EngineDep, who: PrincipalDep, body: AutomationBody
+) -> dict[str, Any] | JSONResponse:
     """Add an automation; 422 says exactly what is wrong with it."""
     ident = body.get("id")
     if isinstance(ident, str) and ident in engine.entries:
         return conflict(f"automation {ident!r} exists already; use PUT to change it")
-    return views.automation_out(await engine.create(body), engine.clock)
+    return views.automation_out(await engine.create(body, who), engine.clock)
 
 
 @router.get(ONE, response_model=AutomationOut, responses=declared(404))
@@ -64,12 +66,12 @@ async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     responses=declared(404, 409, 413, 422),
 )
 async def update(
-    engine: EngineDep, automation_id: str, body: AutomationBody
+    engine: EngineDep, who: PrincipalDep, automation_id: str, body: AutomationBody
 ) -> dict[str, Any] | JSONResponse:
     """Replace an automation created through the API."""
     if engine.entry(automation_id).source == "config":
         return conflict(f"automation {automation_id!r} is defined in homeweave.yaml")
-    return views.automation_out(await engine.update(automation_id, body), engine.clock)
+    return views.automation_out(await engine.update(automation_id, body, who), engine.clock)
 
 
 @router.delete(ONE, status_code=204, response_model=None, responses=declared(404, 409))

@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
+from homeweave.core.principal import Principal
 
 
 async def hub(connection: HTTPConnection) -> Hub:
@@ -29,3 +30,14 @@ async def engine(connection: HTTPConnection) -> AutomationEngine:
 
 HubDep = Annotated[Hub, Depends(hub)]
 EngineDep = Annotated[AutomationEngine, Depends(engine)]
+
+
+# --- people (#15) ---------------------------------------------------------------------------
+async def principal(connection: HTTPConnection) -> Principal:
+    """Who is asking: resolved once per request by `auth.BearerAuth` (the token check).
+    ``async``: FastAPI runs a plain ``def`` dependency in a worker thread."""
+    found: Principal = connection.scope["state"]["principal"]
+    return found
+
+
+PrincipalDep = Annotated[Principal, Depends(principal)]

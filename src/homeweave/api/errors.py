@@ -20,16 +20,22 @@ from homeweave.errors import (
     AutomationError,
     Conflict,
     DeviceUnavailable,
+    Forbidden,
     HomeweaveError,
     IntegrationError,
     InvalidValue,
+    SignInFailed,
     StorageError,
+    TooManyAttempts,
     UnknownAddress,
 )
 
 _LOGGER = logging.getLogger(__name__)
 
 STATUS: dict[type[HomeweaveError], int] = {
+    SignInFailed: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     UnknownAddress: 404,
     AutomationError: 422,
     InvalidValue: 422,
@@ -55,10 +61,12 @@ METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 DESCRIPTIONS = {
     400: "The request cannot be carried out",
     401: "A valid bearer token is required",
+    403: "The caller's role or share does not allow this; the message names what is missing",
     404: "Unknown device, service, property, action, home, room, automation, scene or trace",
     409: "Conflicts with the property's access or an existing definition",
     413: "The request body is too large",
     422: "Invalid value, body or query",
+    429: "Too many failed sign-ins; retry after the Retry-After seconds",
     502: "The device or its hub refused the command",
     503: "The device is unavailable",
 }
@@ -116,7 +124,10 @@ def install(app: FastAPI) -> None:
 
 def hub_error(exc: HomeweaveError) -> JSONResponse:
     """The answer to a typed hub error: its status, its (shortened) text and its class."""
-    return error(status_of(exc), message_of(exc), type(exc).__name__)
+    response = error(status_of(exc), message_of(exc), type(exc).__name__)
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+    return response
 
 
 async def _homeweave_error(request: Request, exc: HomeweaveError) -> JSONResponse:

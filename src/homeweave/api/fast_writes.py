@@ -11,7 +11,8 @@ before). This path answers the same 200 body, and a hub error with the same stat
 most of a write's time.
 
 It sits inside `auth.BearerAuth` and `limits.BodyLimit`: a stranger still gets 401 before the
-body is read, and a body over the limit 413.
+body is read, and a body over the limit 413; the write acts as the principal BearerAuth resolved
+(the core's permission check and audit apply as on the route).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from homeweave.api.auth import principal_of
 from homeweave.api.errors import hub_error
 from homeweave.core.hub import Hub
 from homeweave.errors import HomeweaveError
@@ -55,8 +57,14 @@ class FastWrites:
         if value is None:
             await self.app(scope, _replay(body, receive), send)
             return
+        principal = principal_of(scope)
+        if principal is None:  # not signed in by BearerAuth: the route answers as documented
+            await self.app(scope, _replay(body, receive), send)
+            return
         try:
-            result = await self.hub.commands.set("/".join(match.groups()), value)
+            result = await self.hub.commands.set(
+                "/".join(match.groups()), value, principal=principal
+            )
         except HomeweaveError as exc:
             await hub_error(exc)(scope, receive, send)
             return

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from homeweave.api import schemas
-from homeweave.api.dependencies import HubDep
+from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.errors import declared
 from homeweave.errors import InvalidValue
 
@@ -47,6 +47,7 @@ def parse_time(text: str | None, default: float, *, name: str) -> float:
 )
 async def history(
     hub: HubDep,
+    who: PrincipalDep,
     device_id: str,
     service: str,
     prop: str,
@@ -55,7 +56,7 @@ async def history(
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> schemas.HistoryOut:
     """List the recorded values of a property between ``start`` and ``end`` (default: last 24 h)."""
-    ref = hub.commands.resolve(f"{device_id}/{service}/{prop}")
+    ref = hub.commands.resolve_for(f"{device_id}/{service}/{prop}", who)
     now = time.time()
     until = parse_time(end, now, name="end")
     since = parse_time(start, until - DEFAULT_HISTORY_WINDOW, name="start")

@@ -9,11 +9,17 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 
+from homeweave.api import policy
+from homeweave.api.errors import declared
 from homeweave.api.schemas import DOCUMENTED
 
 router = APIRouter(prefix="/api")
 REF_TEMPLATE = "#/components/schemas/{model}"
-BEARER = {"type": "http", "scheme": "bearer", "description": "The admin token from the data dir"}
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "The admin token from the data dir, or a user's API token",
+}
 
 
 @router.get("/openapi.json", include_in_schema=False)
@@ -36,4 +42,22 @@ def document(app: FastAPI) -> dict[str, Any]:
         schemas[model.__name__] = schema
     components["securitySchemes"] = {"bearer": BEARER}
     doc["security"] = [{"bearer": []}]  # /api/health opts out with "security": []
+    _roles(doc)
     return doc
+
+
+def _roles(doc: dict[str, Any]) -> None:
+    """Write each signed-in operation's required role (``x-role``, from `policy`) and its 403."""
+    forbidden = declared(403)[403]
+    forbidden_doc = {
+        "description": forbidden["description"],
+        "content": {
+            "application/json": {"schema": {"$ref": REF_TEMPLATE.format(model="ErrorOut")}}
+        },
+    }
+    for path, operations in doc.get("paths", {}).items():
+        for method, operation in operations.items():
+            if operation.get("security") == []:
+                continue
+            operation["x-role"] = policy.describe(policy.required(method.upper(), path))
+            operation.setdefault("responses", {}).setdefault("403", forbidden_doc)

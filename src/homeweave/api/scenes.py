@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from homeweave.api import automation_views as views
-from homeweave.api.dependencies import EngineDep
+from homeweave.api.dependencies import EngineDep, PrincipalDep
 from homeweave.api.errors import conflict, declared
 from homeweave.api.schemas import CaptureBody, SceneApplyOut, SceneBody, SceneOut
 from homeweave.api.yaml_bodies import YamlBodies, or_yaml
@@ -91,9 +91,9 @@ async def delete_scene(engine: EngineDep, scene_id: str) -> Response:
 
 
 @router.post(f"{ONE}/apply", response_model=SceneApplyOut, responses=declared(404))
-async def apply(engine: EngineDep, scene_id: str) -> dict[str, Any]:
+async def apply(engine: EngineDep, who: PrincipalDep, scene_id: str) -> dict[str, Any]:
     """Apply a scene: one batch per device, all devices at once; per-device outcomes."""
-    outcomes = await engine.apply_scene_outcomes(scene_id)
+    outcomes = await engine.apply_scene_outcomes(scene_id, principal=who)
     return {
         "scene": scene_id,
         "ok": all(o.ok for o in outcomes),

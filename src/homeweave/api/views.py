@@ -16,13 +16,20 @@ from homeweave.core import Device, Registry, States
 from homeweave.model import Property, Service
 
 
-def home_out(registry: Registry, home_id: str) -> HomeOut:
-    """Return a home as the API shows it, with the device ids of each room."""
+def home_out(registry: Registry, home_id: str, seen: set[str] | None = None) -> HomeOut:
+    """Return a home as the API shows it, with the device ids of each room (with ``seen``, only
+    those devices, and only rooms that hold one)."""
     home = registry.homes[home_id]
     rooms = [
         RoomOut(id=r.id, name=r.name, devices=[d.id for d in registry.devices_in(room=r.id)])
         for r in registry.rooms_of(home_id)
     ]
+    if seen is not None:
+        rooms = [
+            RoomOut(id=r.id, name=r.name, devices=[d for d in r.devices if d in seen])
+            for r in rooms
+            if any(d in seen for d in r.devices)
+        ]
     return HomeOut(
         id=home.id,
         name=home.name,

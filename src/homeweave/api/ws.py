@@ -24,7 +24,7 @@ import orjson
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from homeweave.api.dependencies import HubDep
+from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.ws_frames import frame_writer, text_frame
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
 from homeweave.core import (
@@ -34,8 +34,10 @@ from homeweave.core import (
     AvailabilityChanged,
     DeviceEvent,
     PropertyChanged,
+    permissions,
 )
 from homeweave.core.hub import Hub
+from homeweave.core.principal import SYSTEM, Principal, Role
 from homeweave.errors import HomeweaveError, UnknownAddress
 
 _LOGGER = logging.getLogger(__name__)
@@ -141,9 +143,10 @@ def encode(message: dict[str, Any]) -> str:
 class Session:
     """One connected client: its filters and its outgoing queue of encoded messages."""
 
-    def __init__(self, hub: Hub, websocket: WebSocket) -> None:
+    def __init__(self, hub: Hub, websocket: WebSocket, principal: Principal = SYSTEM) -> None:
         self.hub = hub
         self.websocket = websocket
+        self.principal = principal
         self.filters: list[Filter] = []
         # A stalled client loses the oldest messages (maxlen), never blocks the bus.
         self.queue: deque[str] = deque(maxlen=QUEUE_LIMIT)
@@ -154,8 +157,15 @@ class Session:
         self.peer = f"{client.host}:{client.port}" if client else "client"
 
     def wanted(self, device_id: str) -> bool:
-        """Return whether any of the client's filters passes ``device_id``."""
-        return any(f.matches(self.hub, device_id) for f in self.filters)
+        """Return whether any of the client's filters passes ``device_id`` and the client may
+        see it (checked per event: a share that expired stops its events at once)."""
+        if not any(f.matches(self.hub, device_id) for f in self.filters):
+            return False
+        return self.principal.sees_everything or self._may_see(device_id)
+
+    def _may_see(self, device_id: str) -> bool:
+        device = self.hub.registry.devices.get(device_id)
+        return device is not None and permissions.can_see(self.principal, device)
 
     def push(self, message: dict[str, Any]) -> None:
         """Queue ``message`` for the client, dropping the oldest one when the queue is full."""
@@ -179,6 +189,12 @@ class Session:
             return
         self.queue.append(text)
         self._queued.set()
+
+    @property
+    def hears_notifications(self) -> bool:
+        """Whether automations' notifications reach this client: members and more, not guests."""
+        role = self.principal.best_role
+        return role is not None and role.at_least(Role.MEMBER)
 
     async def handle(self, raw: str) -> None:
         """Answer one client message; a bad one is answered with an ``error`` message."""
@@ -213,21 +229,26 @@ class Session:
     def _filter(self, message: dict[str, Any]) -> Filter:
         values: dict[str, str | None] = {}
         registry = self.hub.registry
-        known: dict[str, Mapping[str, object]] = {
-            "home": registry.homes,
-            "room": registry.rooms,
-            "device": registry.devices,
-        }
+        known: dict[str, Mapping[str, object]] = {"home": registry.homes, "room": registry.rooms}
         for key, table in known.items():
             value = message.get(key)
             if value is not None and (not isinstance(value, str) or value not in table):
                 raise UnknownAddress(key, str(value), choices=sorted(table))
             values[key] = value
+        device = message.get("device")
+        if device is not None:  # one out of scope is as unknown as one that does not exist
+            if not isinstance(device, str):
+                seen = permissions.visible(self.principal, registry.devices.values())
+                raise UnknownAddress("device", str(device), choices=sorted(d.id for d in seen))
+            self.hub.commands.device(device, self.principal)
+        values["device"] = device
         return Filter(**values)
 
     def _snapshot(self, filt: Filter) -> None:
         for (device_id, siid, piid), state in self.hub.states:
-            if filt.matches(self.hub, device_id):
+            if filt.matches(self.hub, device_id) and (
+                self.principal.sees_everything or self._may_see(device_id)
+            ):
                 event = PropertyChanged(device_id, siid, piid, state.value, None, state.changed_at)
                 self.push(state_message(self.hub, event) | {"snapshot": True})
 
@@ -297,7 +318,7 @@ class Fanout:
         self._relay(event.device_id, lambda: event_message(self.hub, event))
 
     def on_notification(self, notification: Notification) -> None:
-        """Relay a notification to every client."""
+        """Relay a notification to every client that hears them (members and more)."""
         self._relay(None, lambda: notification_message(notification))
 
     def _relay(self, device_id: str | None, message: Callable[[], dict[str, Any]]) -> None:
@@ -305,6 +326,8 @@ class Fanout:
         frame = b""
         for session in self.sessions:
             if device_id is not None and not session.wanted(device_id):
+                continue
+            if device_id is None and not session.hears_notifications:
                 continue
             if text is None:
                 built = message()
@@ -327,10 +350,11 @@ async def _receive_text(websocket: WebSocket) -> str | None:
 
 
 @router.websocket("/ws")
-async def websocket_endpoint(websocket: WebSocket, hub: HubDep) -> None:
-    """Relay bus events matching the client's filters; answer its requests."""
+async def websocket_endpoint(websocket: WebSocket, hub: HubDep, who: PrincipalDep) -> None:
+    """Relay bus events matching the client's filters (of devices it may see); answer its
+    requests."""
     await websocket.accept()
-    session = Session(hub, websocket)
+    session = Session(hub, websocket, who)
     fanout: Fanout = websocket.app.state.ws_fanout
     fanout.join(session)
     sender = asyncio.create_task(session.send_loop(), name="ws-send")

@@ -22,6 +22,7 @@ from homeweave.automation.triggers import Evaluation, Fire, Trigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.commands import Commands
 from homeweave.core.events import EventBus
+from homeweave.core.principal import Channel, Principal, hub_principal
 from homeweave.core.tasks import TaskSet
 from homeweave.model import Value
 
@@ -65,8 +66,8 @@ class Services(Protocol):
         """Return what the automation's conditions look at now (in its home's time zone)."""
         ...
 
-    async def apply_scene(self, scene_id: str) -> str:
-        """Apply a scene; raise a homeweave error if any device failed."""
+    async def apply_scene(self, scene_id: str, principal: Principal) -> str:
+        """Apply a scene as ``principal``; raise a homeweave error if any device failed."""
         ...
 
     def notified(self, notification: Notification) -> None:
@@ -94,6 +95,12 @@ class LiveEffects:
         """The engine's clock."""
         return self.services.clock
 
+    @property
+    def principal(self) -> Principal:
+        """Who the run acts as: the automation, with the rights of the hub's owner (an
+        automation runs as its owner; every automation today is the owner's)."""
+        return hub_principal(f"automation:{self.compiled.id}", Channel.AUTOMATION)
+
     def env(self) -> Env:
         """Return the current states and local time for the automation's conditions."""
         return self.services.env(self.compiled)
@@ -111,7 +118,9 @@ class LiveEffects:
 
     async def write(self, writes: Sequence[Write]) -> str:
         """Write through the engine's writer; raise ActionFailed naming devices that failed."""
-        ok, sentence = outcome_sentence(await self.services.writer.write(writes, durable=False))
+        ok, sentence = outcome_sentence(
+            await self.services.writer.write(writes, durable=False, principal=self.principal)
+        )
         if not ok:
             raise ActionFailed(sentence)
         return f"confirmed by {sentence}"
@@ -119,14 +128,14 @@ class LiveEffects:
     async def invoke(self, target: ActionTarget) -> str:
         """Run the device action; return its outputs in words."""
         result = await self.services.commands.do(
-            target.device_id, target.action, target.args, durable=False
+            target.device_id, target.action, target.args, durable=False, principal=self.principal
         )
         outputs = ", ".join(f"{k}={_text(v)}" for k, v in result.outputs.items())
         return f"done{f': {outputs}' if outputs else ''}"
 
     async def scene(self, scene_id: str) -> str:
         """Apply the scene through the engine."""
-        return await self.services.apply_scene(scene_id)
+        return await self.services.apply_scene(scene_id, self.principal)
 
     async def notify(self, message: str, title: str | None, level: str) -> None:
         """Log the message, keep it for the API and publish it on the bus."""

@@ -40,6 +40,7 @@ from homeweave.automation.scenes import (
 from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
 from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger
+from homeweave.core import permissions
 from homeweave.core.commands import Commands
 from homeweave.core.events import (
     DEVICE_EVENT,
@@ -50,6 +51,7 @@ from homeweave.core.events import (
     Unsubscribe,
 )
 from homeweave.core.hub import Hub
+from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
@@ -329,31 +331,39 @@ class AutomationEngine:
             raise AutomationError(f"automation {automation_id!r} cannot run: {entry.error}")
         return entry.runner
 
-    async def create(self, data: Any) -> Entry:
-        """Add an automation (stored); AutomationError if it is invalid or the id is taken."""
+    async def create(self, data: Any, principal: Principal = SYSTEM) -> Entry:
+        """Add an automation (stored); AutomationError if it is invalid or the id is taken.
+        ``principal`` (its author) must be able to control every device it names."""
         config: AutomationConfig = parse(AutomationConfig, data)
         if config.id in self.entries:
             raise AutomationError(f"automation {config.id!r} exists already; update it instead")
-        self._compile(config)  # refuse what cannot run
+        self._authorised(self._compile(config), principal)  # refuse what cannot run
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
         entry = self.entries[config.id] = Entry(config, "api", config.enabled)
         self._activate(entry)
         return entry
 
-    async def update(self, automation_id: str, data: Any) -> Entry:
-        """Replace a stored automation's definition."""
+    async def update(self, automation_id: str, data: Any, principal: Principal = SYSTEM) -> Entry:
+        """Replace a stored automation's definition (``principal``: as for `create`)."""
         entry = self._changeable(automation_id)
         if isinstance(data, Mapping) and "id" not in data:
             data = {**data, "id": automation_id}
         config: AutomationConfig = parse(AutomationConfig, data)
         if config.id != automation_id:
             raise AutomationError(f"the id in the body ({config.id!r}) is not {automation_id!r}")
-        self._compile(config)
+        self._authorised(self._compile(config), principal)
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
         await self.store.set_override(config.id, None)
         entry.config, entry.enabled = config, config.enabled
         self._activate(entry)
         return entry
+
+    def _authorised(self, compiled: Compiled, principal: Principal) -> None:
+        """An automation runs with the hub's rights, so its author must hold them over every
+        device it names: unknown to them (404) or Forbidden otherwise."""
+        for device_id in sorted(compiled.devices):
+            device = self.commands.device(device_id, principal)
+            permissions.require_control(principal, device, f"an automation using {device_id!r}")
 
     async def delete(self, automation_id: str) -> None:
         """Stop and delete an automation made through the API (not one from homeweave.yaml)."""
@@ -447,23 +457,24 @@ class AutomationEngine:
         except KeyError:
             raise UnknownAddress("scene", scene_id, choices=sorted(self.scene_entries)) from None
 
-    async def apply_scene(self, scene_id: str) -> str:
-        """Apply a scene; AutomationError names the devices that failed."""
-        outcomes = await self.apply_scene_outcomes(scene_id, durable=False)
+    async def apply_scene(self, scene_id: str, principal: Principal = SYSTEM) -> str:
+        """Apply a scene (for an automation: as ``principal``); AutomationError names the
+        devices that failed."""
+        outcomes = await self.apply_scene_outcomes(scene_id, durable=False, principal=principal)
         ok, sentence = outcome_sentence(outcomes)
         if not ok:
             raise AutomationError(f"scene {scene_id!r}: {sentence}")
         return f"confirmed by {sentence}"
 
     async def apply_scene_outcomes(
-        self, scene_id: str, *, durable: bool = True
+        self, scene_id: str, *, durable: bool = True, principal: Principal = SYSTEM
     ) -> list[DeviceOutcome]:
         """Apply a scene, return each device's outcome; AutomationError if it does not compile.
         ``durable`` (a person applied it): answered once what it changed is committed."""
         entry = self.scene_entry(scene_id)
         if entry.scene is None:
             raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
-        return await self.writer.write(entry.scene.writes, durable=durable)
+        return await self.writer.write(entry.scene.writes, durable=durable, principal=principal)
 
     async def save_scene(self, data: Any, *, replace: bool = False) -> SceneEntry:
         """Create (or with ``replace``, replace) a stored scene."""

@@ -12,6 +12,7 @@ from homeweave.automation.refs import PropRef, Resolver
 from homeweave.automation.schema import SceneConfig
 from homeweave.core.commands import Commands
 from homeweave.core.integration import PropertyWrite
+from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import State, States
 from homeweave.errors import AutomationError, HomeweaveError
@@ -85,14 +86,16 @@ class Writer:
     def __init__(self, commands: Commands) -> None:
         self._commands = commands
 
-    async def write(self, writes: Sequence[Write], *, durable: bool) -> list[DeviceOutcome]:
+    async def write(
+        self, writes: Sequence[Write], *, durable: bool, principal: Principal = SYSTEM
+    ) -> list[DeviceOutcome]:
         """Write everything; one call per device, all devices concurrently (``durable``: as
         ``Commands.write``, for writes a person is answered for)."""
         batches: dict[str, dict[str, list[Write]]] = {}  # integration -> device -> writes
         for w in writes:
             batches.setdefault(w.ref.integration, {}).setdefault(w.ref.device_id, []).append(w)
         calls = [
-            self._send(integration, device_id, device_writes, durable)
+            self._send(integration, device_id, device_writes, durable, principal)
             for integration, devices in batches.items()
             for device_id, device_writes in devices.items()
         ]
@@ -101,12 +104,17 @@ class Writer:
         return list(await asyncio.gather(*calls))
 
     async def _send(
-        self, integration: str, device_id: str, writes: list[Write], durable: bool
+        self,
+        integration: str,
+        device_id: str,
+        writes: list[Write],
+        durable: bool,
+        principal: Principal,
     ) -> DeviceOutcome:
         addresses = tuple(w.ref.address for w in writes)
         batch = [PropertyWrite(w.ref.siid, w.ref.piid, w.value) for w in writes]
         try:
-            await self._commands.write(device_id, batch, durable=durable)
+            await self._commands.write(device_id, batch, durable=durable, principal=principal)
         except HomeweaveError as exc:
             return DeviceOutcome(device_id, integration, addresses, str(exc))
         except Exception as exc:  # an integration's bug must not take the other devices down

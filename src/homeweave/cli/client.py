@@ -89,7 +89,8 @@ class Client:
         self.endpoint = endpoint
         self._http = httpx.Client(
             base_url=endpoint.url,
-            headers={"Authorization": f"Bearer {endpoint.token}"},
+            # The channel header: the audit log says "via cli" (people, #15).
+            headers={"Authorization": f"Bearer {endpoint.token}", "X-Homeweave-Channel": "cli"},
             timeout=timeout,
         )
 
@@ -110,6 +111,19 @@ class Client:
                 message = response.text
             raise ClientError(f"{message} (HTTP {response.status_code})")
         return response.json()
+
+    def request_empty(self, method: str, path: str, **kwargs: Any) -> None:
+        """`request` for an answer without a body (204)."""
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ClientError(f"cannot reach the hub at {self.endpoint.url}: {exc}") from exc
+        if response.is_error:
+            try:
+                message = response.json().get("error") or response.text
+            except ValueError:
+                message = response.text
+            raise ClientError(f"{message} (HTTP {response.status_code})")
 
     def zone(self, home: str | None = None) -> tzinfo:
         """The time zone of ``home`` (default: the first home), in which every time is shown:

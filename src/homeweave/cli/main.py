@@ -27,6 +27,12 @@ COMMANDS: dict[str, str] = {
     "spec": "homeweave.cli.spec:spec_group",
     "say": "homeweave.cli.say:say",
     "db": "homeweave.cli.db:db",
+    "users": "homeweave.cli.users:users",
+    "tokens": "homeweave.cli.tokens:tokens",
+    "share": "homeweave.cli.shares:share",
+    "shares": "homeweave.cli.shares:shares",
+    "unshare": "homeweave.cli.shares:unshare",
+    "audit": "homeweave.cli.audit:audit",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

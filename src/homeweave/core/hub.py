@@ -73,7 +73,10 @@ class Hub:
             )
         self.storage = storage
         durable = storage.committed if storage is not None else None
-        self.commands = Commands(self.registry, self.states, self.integrations, durable=durable)
+        audit = storage.record_audit if storage is not None else None
+        self.commands = Commands(
+            self.registry, self.states, self.integrations, durable=durable, audit=audit
+        )
         self.started_at = 0.0
         self.starting: set[str] = set()
         """Integrations whose ``setup`` has not finished yet (or not begun)."""

@@ -9,7 +9,7 @@ import contextlib
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ClassVar, Generic, TypeVar
 
 from homeweave.errors import StorageError
@@ -262,3 +262,16 @@ class GroupCommit(ABC, Generic[_Conn]):
             return
         if removed:
             _LOGGER.info("purged %d history points older than %g days", removed, retention_days)
+
+
+async def purge_expired_audit(purge: Callable[[float], Awaitable[int]], days: float | None) -> None:
+    """The audit log's retention purge (``days`` None: kept), for a backend's ``_maintain``."""
+    if days is None:
+        return
+    try:
+        removed = await purge(time.time() - days * DAY)
+    except StorageError:
+        _LOGGER.exception("retention purge of the audit log failed")
+        return
+    if removed:
+        _LOGGER.info("purged %d audit entries older than %g days", removed, days)

@@ -161,7 +161,66 @@ async def _old_automation_version(conn: aiosqlite.Connection) -> int | None:
     return int(rows[0][0]) if rows else 0
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_automations_v2)
+_PEOPLE_STATEMENTS = (
+    # A token row is an API token or a sign-in session; user_id NULL is the hub's admin token
+    # (an owner of every home). ``id`` names a token for listing and revoking (never its hash).
+    "ALTER TABLE tokens ADD COLUMN id TEXT",
+    "UPDATE tokens SET id = lower(hex(randomblob(6)))",
+    "CREATE UNIQUE INDEX tokens_by_id ON tokens (id)",
+    "ALTER TABLE tokens ADD COLUMN user_id TEXT",
+    "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api'",
+    "ALTER TABLE tokens ADD COLUMN expires_at REAL",
+    "CREATE INDEX tokens_by_user ON tokens (user_id, kind)",
+    """CREATE TABLE users (
+        id TEXT PRIMARY KEY NOT NULL,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at REAL NOT NULL
+    )""",
+    """CREATE TABLE memberships (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        home_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'guest')),
+        PRIMARY KEY (user_id, home_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE shares (
+        id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        home_id TEXT,
+        room_id TEXT,
+        device_id TEXT,
+        control INTEGER NOT NULL,
+        until REAL,
+        created_by TEXT NOT NULL,
+        created_at REAL NOT NULL
+    )""",
+    "CREATE INDEX shares_by_user ON shares (user_id)",
+    # No foreign keys: the log outlives the users and devices it names.
+    """CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        device_id TEXT,
+        old TEXT,
+        new TEXT,
+        result TEXT NOT NULL
+    )""",
+    "CREATE INDEX audit_by_time ON audit (at)",
+    "CREATE INDEX audit_by_user ON audit (user_id, at)",
+    "CREATE INDEX audit_by_device ON audit (device_id, at)",
+)
+
+
+async def _add_people_v3(conn: aiosqlite.Connection) -> None:
+    """Users, their roles per home, shares, per-user tokens and sessions, and the audit log."""
+    for statement in _PEOPLE_STATEMENTS:
+        await conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_automations_v2, _add_people_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

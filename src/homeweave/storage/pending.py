@@ -16,6 +16,9 @@ PointRow = tuple[str, int, int, float, str]
 """One queued history point: device_id, siid, piid, at, value as JSON text."""
 TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
+AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str]
+"""One queued audit entry: at, user, channel, action, target, device_id, old and new as JSON
+text, result."""
 
 
 @dataclass(slots=True)
@@ -26,9 +29,10 @@ class Batch:
     traces: dict[str, TraceSource] = field(default_factory=dict)
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
+    audit: list[AuditRow] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.points) + len(self.traces) + len(self.timers)
+        return len(self.points) + len(self.traces) + len(self.timers) + len(self.audit)
 
 
 class Pending:
@@ -65,6 +69,11 @@ class Pending:
         self._queued.timers[key] = record
         self.added += 1
 
+    def add_audit(self, row: AuditRow) -> None:
+        """Queue one audit entry."""
+        self._queued.audit.append(row)
+        self.added += 1
+
     def take(self) -> tuple[Batch, int]:
         """Everything queued, and ``added`` at this moment (what its commit makes durable);
         the queue is empty afterwards."""
@@ -77,6 +86,7 @@ class Pending:
         queued.points[:0] = batch.points
         queued.traces = {**batch.traces, **queued.traces}
         queued.timers = {**batch.timers, **queued.timers}
+        queued.audit[:0] = batch.audit
         overflow = len(queued.points) - self._max_points
         if overflow > 0:
             del queued.points[:overflow]

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from homeweave.errors import StorageError
-from homeweave.storage.group_commit import DAY, GroupCommit
+from homeweave.storage.group_commit import DAY, GroupCommit, purge_expired_audit
 from homeweave.storage.pending import Batch
 from homeweave.storage.postgres_partitions import drop_before, ensure_months
+from homeweave.storage.postgres_people import PostgresPeople
 from homeweave.storage.postgres_schema import Conn, migrate
 from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
@@ -86,7 +87,7 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
-class PostgresStorage(GroupCommit[Pool]):
+class PostgresStorage(GroupCommit[Pool], PostgresPeople):
     """Storage in a PostgreSQL database: ``async with PostgresStorage(url) as storage: ...``.
 
     ``url`` is a libpq-style ``postgresql://user:password@host:port/database``. A commit is
@@ -108,6 +109,7 @@ class PostgresStorage(GroupCommit[Pool]):
         max_pending: int = 500_000,
         pool_size: int = 4,
         timeout: float = 10.0,
+        audit_retention_days: float | None = 365,
     ) -> None:
         super().__init__(
             public_url(url),
@@ -117,6 +119,7 @@ class PostgresStorage(GroupCommit[Pool]):
             max_pending=max_pending,
         )
         self.url = url
+        self._audit_retention_days = audit_retention_days
         self._pool_size = pool_size
         self._timeout = timeout
         self._pool: Pool | None = None
@@ -212,6 +215,7 @@ class PostgresStorage(GroupCommit[Pool]):
         except StorageError:
             _LOGGER.exception("adding next months' history partitions failed")
         await super()._maintain()
+        await purge_expired_audit(self.purge_audit, self._audit_retention_days)
 
     # -- group commit ---------------------------------------------------------------------
 
@@ -348,29 +352,6 @@ class PostgresStorage(GroupCommit[Pool]):
             )
 
         return await self._run(load, "reading the registry")
-
-    # -- tokens ---------------------------------------------------------------------------
-
-    async def add_token(self, name: str, token_hash: str) -> None:
-        """Store the hash of a new API token; a hash already stored is an error."""
-        sql = "INSERT INTO tokens (token_hash, name, created_at) VALUES ($1, $2, $3)"
-        try:
-            await self._execute(
-                sql, token_hash, name, time.time(), what=f"adding token {name!r}", retry=False
-            )
-        except StorageError as err:
-            if isinstance(err.__cause__, asyncpg.UniqueViolationError):
-                raise StorageError(f"token {name!r}: this token hash is already stored") from err
-            raise
-
-    async def token_exists(self, token_hash: str) -> bool:
-        """Tell whether a token with this hash was added."""
-        return bool(await self._fetch("SELECT 1 FROM tokens WHERE token_hash = $1", token_hash))
-
-    async def has_tokens(self) -> bool:
-        """Tell whether any token was added."""
-        rows = await self._fetch("SELECT EXISTS (SELECT 1 FROM tokens)")
-        return bool(rows[0][0])
 
     # -- automations ----------------------------------------------------------------------
 

@@ -124,6 +124,58 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (automation_id, trigger)
     );
     """,
+    # 2: people (#15) — per-user tokens and sessions, users and their roles per home, shares,
+    # and the audit log (no foreign keys: it outlives the users and devices it names).
+    """
+    ALTER TABLE tokens ADD COLUMN id text;
+    UPDATE tokens SET id = substr(md5(random()::text || token_hash), 1, 12);
+    ALTER TABLE tokens ALTER COLUMN id SET NOT NULL;
+    CREATE UNIQUE INDEX tokens_by_id ON tokens (id);
+    ALTER TABLE tokens ADD COLUMN user_id text;
+    ALTER TABLE tokens ADD COLUMN kind text NOT NULL DEFAULT 'api';
+    ALTER TABLE tokens ADD COLUMN expires_at double precision;
+    CREATE INDEX tokens_by_user ON tokens (user_id, kind);
+    CREATE TABLE users (
+        id text PRIMARY KEY,
+        display_name text NOT NULL,
+        password_hash text NOT NULL,
+        created_at double precision NOT NULL
+    );
+    CREATE TABLE memberships (
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        home_id text NOT NULL,
+        role text NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'guest')),
+        PRIMARY KEY (user_id, home_id)
+    );
+    CREATE TABLE shares (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        home_id text,
+        room_id text,
+        device_id text,
+        control boolean NOT NULL,
+        until double precision,
+        created_by text NOT NULL,
+        created_at double precision NOT NULL
+    );
+    CREATE INDEX shares_by_user ON shares (user_id);
+    CREATE TABLE audit (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at double precision NOT NULL,
+        user_id text NOT NULL,
+        channel text NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        device_id text,
+        old text,
+        new text,
+        result text NOT NULL
+    );
+    CREATE INDEX audit_by_time ON audit (at);
+    CREATE INDEX audit_by_user ON audit (user_id, at);
+    CREATE INDEX audit_by_device ON audit (device_id, at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.storage.pending import Batch, PointRow
+from homeweave.storage.pending import AuditRow, Batch, PointRow
 from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.rows import (
     Prune,
@@ -63,6 +63,10 @@ _UPSERT_TIMER = """
         due = excluded.due, sentence = excluded.sentence, data = excluded.data
 """
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = $1 AND trigger = $2"
+_INSERT_AUDIT = """
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
 
 
 def _columns(rows: Sequence[PointRow]) -> list[list[Any]]:
@@ -79,6 +83,7 @@ class Commit:
     prunes: list[Prune] = field(default_factory=list)
     timers: list[TimerRow] = field(default_factory=list)
     ended: list[tuple[str, int]] = field(default_factory=list)
+    audit: list[AuditRow] = field(default_factory=list)
     maybe_committed: bool = False
     """Set once the statement that commits was sent: a connection lost after that leaves
     the outcome unknown, and the batch must not be written again blindly."""
@@ -86,7 +91,8 @@ class Commit:
     async def write(self, conn: Conn) -> None:
         """Write it all in one transaction."""
         self.maybe_committed = False
-        if not (self.traces or self.timers or self.ended) and len(self.points) < COPY_FROM:
+        extra = self.traces or self.timers or self.ended or self.audit
+        if not extra and len(self.points) < COPY_FROM:
             self.maybe_committed = True
             await conn.execute(_INSERT_POINTS, *_columns(self.points), *self._states())
             return
@@ -106,6 +112,8 @@ class Commit:
                 await conn.executemany(_UPSERT_TIMER, self.timers)
             if self.ended:
                 await conn.executemany(_DELETE_TIMER, self.ended)
+            if self.audit:
+                await conn.executemany(_INSERT_AUDIT, self.audit)
             self.maybe_committed = True  # leaving the block sends COMMIT
 
     def _states(self) -> list[list[Any]]:
@@ -121,7 +129,7 @@ class BatchEncoder:
 
     async def encode(self, batch: Batch) -> Commit:
         """Encode ``batch`` (traces as they are now)."""
-        commit = Commit(batch.points)
+        commit = Commit(batch.points, audit=batch.audit)
         if batch.traces:
             kinds, commit.traces = await encode_traces(batch.traces.values())
             commit.prunes = self._prunes.due(kinds)

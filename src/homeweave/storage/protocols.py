@@ -12,12 +12,16 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from homeweave.storage.records import (
+    AuditRecord,
     HistoryPoint,
     Override,
     RegistrySnapshot,
+    ShareRecord,
     StateRecord,
     TimerRecord,
+    TokenRecord,
     TraceRecord,
+    UserRecord,
     Value,
 )
 
@@ -90,10 +94,31 @@ class HistoryStore(Flushable, Protocol):
 
 
 class TokenStore(Protocol):
-    """Hashes of API tokens."""
+    """Hashes of API tokens and sign-in sessions (never the tokens)."""
 
-    async def add_token(self, name: str, token_hash: str) -> None:
-        """Store the hash of a new API token under a human name."""
+    async def add_token(
+        self,
+        name: str,
+        token_hash: str,
+        *,
+        user_id: str | None = None,
+        kind: str = "api",
+        expires_at: float | None = None,
+    ) -> str:
+        """Store the hash of a new token under a human name, for ``user_id`` (None: the hub's
+        admin token); return the token's id (for listing and revoking)."""
+        ...
+
+    async def token(self, token_hash: str) -> TokenRecord | None:
+        """Return the token with this hash, if any."""
+        ...
+
+    async def tokens(self, user_id: str | None = None, kind: str = "api") -> list[TokenRecord]:
+        """Return the tokens of ``kind``, of one user or (None) of everyone, oldest first."""
+        ...
+
+    async def revoke_token(self, token_id: str) -> TokenRecord | None:
+        """Delete a token by id; return it (None if there was none)."""
         ...
 
     async def token_exists(self, token_hash: str) -> bool:
@@ -103,6 +128,74 @@ class TokenStore(Protocol):
     async def has_tokens(self) -> bool:
         """Tell whether any token was added."""
         ...
+
+
+class UserStore(Protocol):
+    """People who sign in, their roles per home and what was shared with them."""
+
+    async def add_user(self, user: UserRecord) -> None:
+        """Store a new user with its roles; Conflict if the id is taken."""
+        ...
+
+    async def user(self, user_id: str) -> UserRecord | None:
+        """Return one user with its roles, or None."""
+        ...
+
+    async def users(self) -> list[UserRecord]:
+        """Return every user, by id."""
+        ...
+
+    async def set_password(self, user_id: str, password_hash: str) -> bool:
+        """Replace a user's password hash; False if there is no such user."""
+        ...
+
+    async def set_role(self, user_id: str, home_id: str, role: str | None) -> None:
+        """Give a user a role in a home (None: take it away)."""
+        ...
+
+    async def remove_user(self, user_id: str) -> bool:
+        """Delete a user with its roles, shares, tokens and sessions; False if none."""
+        ...
+
+    async def add_share(self, share: ShareRecord) -> None:
+        """Store a share."""
+        ...
+
+    async def shares(self, user_id: str | None = None) -> list[ShareRecord]:
+        """Return the shares of one user (None: of everyone), oldest first."""
+        ...
+
+    async def remove_share(self, share_id: str) -> ShareRecord | None:
+        """Delete a share by id; return it (None if there was none)."""
+        ...
+
+
+class AuditStore(Flushable, Protocol):
+    """The audit log: who did what, when, through which channel, with what result."""
+
+    def record_audit(self, entry: AuditRecord) -> None:
+        """Queue one entry; never blocks, never awaits (committed with the next group commit,
+        before the change it records is acknowledged)."""
+        ...
+
+    async def audit(
+        self,
+        since: float | None = None,
+        until: float | None = None,
+        user: str | None = None,
+        device: str | None = None,
+        limit: int = 1000,
+    ) -> list[AuditRecord]:
+        """Return the newest ``limit`` entries matching, oldest first, queued ones included."""
+        ...
+
+    async def purge_audit(self, older_than: float) -> int:
+        """Delete entries recorded before the epoch ``older_than``; return how many."""
+        ...
+
+
+class PeopleStore(TokenStore, UserStore, AuditStore, Protocol):
+    """Everything accounts and their audit log keep."""
 
 
 class AutomationStore(Flushable, Protocol):
@@ -164,7 +257,7 @@ class EngineStore(AutomationStore, TraceStore, Protocol):
     """What the automation engine keeps: its tables and its traces."""
 
 
-class Storage(RegistryStore, HistoryStore, TokenStore, EngineStore, Protocol):
+class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, Protocol):
     """Every table of one hub, behind one lifetime."""
 
     async def open(self) -> None:

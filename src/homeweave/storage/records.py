@@ -10,6 +10,7 @@ from homeweave.errors import StorageError
 from homeweave.model import Value
 
 __all__ = [
+    "AuditRecord",
     "DeviceRecord",
     "HistoryPoint",
     "HomeRecord",
@@ -17,9 +18,12 @@ __all__ = [
     "RegistrySnapshot",
     "RoomRecord",
     "Seen",
+    "ShareRecord",
     "StateRecord",
     "TimerRecord",
+    "TokenRecord",
     "TraceRecord",
+    "UserRecord",
     "Value",
 ]
 
@@ -148,3 +152,61 @@ class TraceRecord:
     def record(self) -> TraceRecord:
         """This record itself (a ``TraceSource`` that no longer changes)."""
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A person who can sign in: id (the login name), display name, argon2 password hash and
+    role per home id."""
+
+    id: str
+    display_name: str
+    password_hash: str
+    created_at: float
+    roles: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """An API token or sign-in session, by the SHA-256 of its secret (never the secret).
+    ``user_id`` None: the hub's admin token (an owner of every home)."""
+
+    id: str
+    name: str
+    token_hash: str
+    user_id: str | None
+    kind: str  # "api" or "session"
+    created_at: float
+    expires_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRecord:
+    """A home, room or device shared with a user, to look at or to control, until a moment."""
+
+    id: str
+    user_id: str
+    home_id: str | None
+    room_id: str | None
+    device_id: str | None
+    control: bool
+    until: float | None
+    created_by: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One thing someone did: when, who, through which channel, what (``action`` on
+    ``target``, the device if any), the value before and after, and the result ("ok" or the
+    error)."""
+
+    at: float
+    user: str
+    channel: str
+    action: str
+    target: str
+    device_id: str | None = None
+    old: Value | None = None
+    new: Value | None = None
+    result: str = "ok"

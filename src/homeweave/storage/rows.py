@@ -37,6 +37,19 @@ def decode_value(text: str) -> Value:
     return value
 
 
+def encode_optional(value: Value | None) -> str | None:
+    """An audit entry's old or new value as JSON text (None stays None)."""
+    return None if value is None else json.dumps(value)
+
+
+def decode_optional(text: str | None) -> Value | None:
+    """The value ``encode_optional`` wrote."""
+    if text is None:
+        return None
+    value: Value = json.loads(text)
+    return value
+
+
 def latest_per_property(batch: list[PointRow]) -> list[PointRow]:
     """Keep, per property, the point with the greatest time (the later one on a tie)."""
     latest: dict[tuple[str, int, int], PointRow] = {}

@@ -20,7 +20,7 @@ from typing import Any
 import aiosqlite
 
 from homeweave.errors import DatabaseDamaged, StorageError
-from homeweave.storage.group_commit import DAY, GroupCommit
+from homeweave.storage.group_commit import DAY, GroupCommit, purge_expired_audit
 from homeweave.storage.integrity import check_database, is_damage, read_only
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Batch
@@ -37,6 +37,7 @@ from homeweave.storage.records import (
     TraceRecord,
 )
 from homeweave.storage.rows import decode_value
+from homeweave.storage.sqlite_people import SqlitePeople, Statement
 from homeweave.storage.sqlite_writes import BatchWriter
 
 _LOGGER = logging.getLogger(__name__)
@@ -56,11 +57,12 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage(GroupCommit[aiosqlite.Connection]):
+class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``
     (committed: WAL, ``synchronous=NORMAL``, so it survives the process being killed).
+    The audit log is purged after ``audit_retention_days`` (None: kept) with the history.
     All methods must be called from the event loop that opened the storage.
     ``open`` first checks the whole file read-only (``storage.integrity``) and refuses a damaged
     one, or a missing or empty one while any of ``hub_files`` exists, before writing anything;
@@ -78,6 +80,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         retention_days: float | None = 30,
         max_pending: int = 500_000,
         hub_files: Sequence[Path] = (),
+        audit_retention_days: float | None = 365,
     ) -> None:
         super().__init__(
             str(path),
@@ -89,6 +92,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
         self.path = Path(path)
         self._hub_files = tuple(hub_files)
         self._damaged: str | None = None  # once SQLite reports the file damaged: why
+        self._audit_retention_days = audit_retention_days
         self._db: aiosqlite.Connection | None = None
         self._batches = BatchWriter()
 
@@ -134,8 +138,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
             await db.close()
             raise
         self._db = db
-        if self._retention_days is not None:
-            await self._purge_expired(self._retention_days)
+        await self._maintain()
         self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
 
     async def _configure(self, db: aiosqlite.Connection) -> None:
@@ -208,6 +211,11 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
 
     async def _commit(self, conn: aiosqlite.Connection, batch: Batch) -> None:
         await self._batches.write(conn, batch)
+
+    async def _maintain(self) -> None:
+        """The history's retention purge, then the audit log's."""
+        await super()._maintain()
+        await purge_expired_audit(self.purge_audit, self._audit_retention_days)
 
     # -- history --------------------------------------------------------------------------
 
@@ -317,28 +325,6 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
             ],
         )
 
-    # -- tokens ---------------------------------------------------------------------------
-
-    async def add_token(self, name: str, token_hash: str) -> None:
-        """Store the hash of a new API token; a hash already stored is an error."""
-        sql = "INSERT INTO tokens (token_hash, name, created_at) VALUES (?, ?, ?)"
-        try:
-            await self._execute(sql, (token_hash, name, time.time()), f"adding token {name!r}")
-        except StorageError as err:
-            if isinstance(err.__cause__, sqlite3.IntegrityError):
-                raise StorageError(f"token {name!r}: this token hash is already stored") from err
-            raise
-
-    async def token_exists(self, token_hash: str) -> bool:
-        """Tell whether a token with this hash was added."""
-        rows = await self._read("SELECT 1 FROM tokens WHERE token_hash = ?", (token_hash,))
-        return bool(rows)
-
-    async def has_tokens(self) -> bool:
-        """Tell whether any token was added."""
-        rows = await self._read("SELECT EXISTS (SELECT 1 FROM tokens)")
-        return bool(rows[0][0])
-
     # -- automations ----------------------------------------------------------------------
 
     async def definitions(self, kind: str) -> list[dict[str, Any]]:
@@ -446,6 +432,25 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection]):
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock:
             return await self._fetch(sql, params)
+
+    async def _transact(self, statements: Sequence[Statement], what: str) -> list[int]:
+        """Run write statements in one transaction (shielded); return each one's row count."""
+        db = self._require_open()
+        return await self._shielded(self._run_transaction(db, statements, what), "transaction")
+
+    async def _run_transaction(
+        self, db: aiosqlite.Connection, statements: Sequence[Statement], what: str
+    ) -> list[int]:
+        counts = []
+        async with self._lock:
+            try:
+                async with transaction(db):
+                    for sql, params in statements:
+                        async with db.execute(sql, params) as cursor:
+                            counts.append(cursor.rowcount)
+            except sqlite3.Error as err:
+                raise StorageError(f"{what} in {self.path} failed: {err}") from err
+        return counts
 
     async def _fetch(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run one query to completion (caller holds the lock)."""

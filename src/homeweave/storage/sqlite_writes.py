@@ -42,6 +42,11 @@ _PRUNE_TRACES = """
 _UPSERT_TIMER = "INSERT OR REPLACE INTO automation_timers VALUES (?, ?, ?, ?, ?, ?)"
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = ? AND trigger = ?"
 
+_INSERT_AUDIT = """
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
 Statement = tuple[str, Sequence[tuple[Any, ...]]]
 """One SQL statement and the rows ``executemany`` binds to it."""
 
@@ -78,6 +83,8 @@ class BatchWriter:
                 statements.append((_UPSERT_TIMER, upserts))
             if deletes:
                 statements.append((_DELETE_TIMER, deletes))
+        if batch.audit:
+            statements.append((_INSERT_AUDIT, batch.audit))
         if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
             await _in_thread(db, _transaction, statements)
             return

@@ -20,11 +20,14 @@ from homeweave.bridges.alexa.capabilities import Call, Op, Read, Reading, Write
 from homeweave.bridges.alexa.endpoints import Endpoint, endpoint_of
 from homeweave.bridges.alexa.messages import AlexaError, Directive, Json
 from homeweave.core.commands import Commands
+from homeweave.core.principal import SYSTEM, Channel
+from homeweave.core.principal import Principal as Acting
 from homeweave.core.registry import Device, Registry
 from homeweave.core.states import States
 from homeweave.errors import (
     AccessDenied,
     DeviceUnavailable,
+    Forbidden,
     HomeweaveError,
     IntegrationError,
     InvalidValue,
@@ -37,10 +40,12 @@ SCENE_PREFIX = "scene#"
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who a directive acts for, and which devices they may use (None: every device)."""
+    """Who a directive acts for, and which devices they may use (None: every device);
+    ``acting``: the hub's principal its commands run (and are audited) as."""
 
     name: str
     devices: frozenset[str] | None = None
+    acting: Acting = SYSTEM
 
     def may_use(self, device_id: str) -> bool:
         """Whether this principal may see and control ``device_id``."""
@@ -131,7 +136,7 @@ class SmartHome:
             return messages.state_report(
                 directive, endpoint.props(self._read(endpoint), time.time())
             )
-        return await self._control(directive, endpoint)
+        return await self._control(directive, endpoint, principal)
 
     def discover(self, principal: Principal) -> list[Json]:
         """Every endpoint the principal may use: devices, then scenes."""
@@ -169,7 +174,9 @@ class SmartHome:
 
         return read
 
-    async def _control(self, directive: Directive, endpoint: Endpoint) -> Json:
+    async def _control(
+        self, directive: Directive, endpoint: Endpoint, principal: Principal
+    ) -> Json:
         capability = endpoint.capability(directive.namespace, directive.instance)
         if capability is None:
             raise AlexaError(
@@ -184,23 +191,27 @@ class SmartHome:
                 f"{device.name} is unavailable: {device.unavailable_reason or 'not answering'}",
             )
         ops = capability.handle(directive.name, directive.payload, self._read(endpoint))
-        written = await self._run(device, ops)
+        written = await self._run(device, ops, principal.acting)
         now = time.time()
         return messages.response(directive, endpoint.props(self._read(endpoint, written), now))
 
-    async def _run(self, device: Device, ops: list[Op]) -> dict[tuple[int, int], Reading]:
-        """Carry out the writes in order; what was confirmed, by address."""
+    async def _run(
+        self, device: Device, ops: list[Op], acting: Acting = SYSTEM
+    ) -> dict[tuple[int, int], Reading]:
+        """Carry out the writes in order, as ``acting``; what was confirmed, by address."""
+        acting = acting.via(Channel.ALEXA)
         written: dict[tuple[int, int], Reading] = {}
         self.last_directive[device.id] = time.monotonic()
         for op in ops:
             try:
                 if isinstance(op, Write):
                     result = await self.commands.set(
-                        f"{device.id}/{op.service.key}/{op.prop.key}", op.value
+                        f"{device.id}/{op.service.key}/{op.prop.key}", op.value, principal=acting
                     )
                     written[(result.siid, result.piid)] = (result.value, time.time())
                 elif isinstance(op, Call):
-                    await self.commands.do(device.id, f"{op.service.key}/{op.action.key}")
+                    action = f"{op.service.key}/{op.action.key}"
+                    await self.commands.do(device.id, action, principal=acting)
             except HomeweaveError as exc:
                 raise _translated(exc) from None
         self.last_directive[device.id] = time.monotonic()
@@ -269,6 +280,8 @@ def _translated(exc: HomeweaveError) -> AlexaError:
         return AlexaError("INVALID_VALUE", str(exc))
     if isinstance(exc, AccessDenied):
         return AlexaError("INVALID_DIRECTIVE", str(exc))
+    if isinstance(exc, Forbidden):
+        return AlexaError("INSUFFICIENT_PERMISSIONS", str(exc))
     if isinstance(exc, UnknownAddress):
         return AlexaError("NO_SUCH_ENDPOINT", str(exc))
     if isinstance(exc, IntegrationError):

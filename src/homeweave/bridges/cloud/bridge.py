@@ -30,6 +30,7 @@ from homeweave.core.events import (
     PropertyChanged,
     Unsubscribe,
 )
+from homeweave.core.principal import Channel, hub_principal
 from homeweave.core.supervise import supervise
 from homeweave.errors import HomeweaveError
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from homeweave.core.hub import Hub
 
 _LOGGER = logging.getLogger(__name__)
+AS_CLOUD = hub_principal("bridge:cloud", Channel.BRIDGE)
+"""Who the cloud's commands act as (and are audited as), until they carry their user (#15)."""
 OUTBOX_FILE = "cloud-outbox.db"
 BATCH = 256  # messages read from the outbox per round
 LINK_ERRORS = (nats.errors.Error, OSError, asyncio.TimeoutError)
@@ -289,14 +292,16 @@ class CloudBridge(Bridge[CloudOptions]):
                 raise ValueError("expected a JSON object")
             op = request.get("op")
             if op == "set":
-                result = await self.hub.commands.set(str(request["address"]), request.get("value"))
+                result = await self.hub.commands.set(
+                    str(request["address"]), request.get("value"), principal=AS_CLOUD
+                )
                 reply = {"ok": True, "address": result.address, "value": result.value}
             elif op == "do":
                 args = request.get("args", [])
                 if not isinstance(args, list):
                     raise ValueError("args must be a list")
                 done = await self.hub.commands.do(
-                    str(request["device"]), str(request["action"]), args
+                    str(request["device"]), str(request["action"]), args, principal=AS_CLOUD
                 )
                 reply = {"ok": True, "address": done.address, "outputs": done.outputs}
             else:

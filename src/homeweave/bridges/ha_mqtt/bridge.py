@@ -30,6 +30,7 @@ from homeweave.core.events import (
     RegistryChanged,
     Unsubscribe,
 )
+from homeweave.core.principal import Channel, hub_principal
 from homeweave.errors import HomeweaveError
 from homeweave.transport.mqtt import (
     Connected,
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from homeweave.core.hub import Hub
 
 _LOGGER = logging.getLogger(__name__)
+AS_BRIDGE = hub_principal("bridge:ha_mqtt", Channel.BRIDGE)
+"""Home Assistant's commands act as the hub's owner (HA has no per-user permissions)."""
 STOP_TIMEOUT = 2.0
 SHOWN_PAYLOAD = 200  # bytes of a bad payload quoted in the log
 WINDOW = 8  # publishes awaiting their PUBACK at once
@@ -231,9 +234,11 @@ class HaMqttBridge(Bridge[HaOptions]):
             for op in ops:
                 try:
                     if isinstance(op, Set):
-                        await self.hub.commands.set(f"{device_id}/{op.address}", op.value)
+                        await self.hub.commands.set(
+                            f"{device_id}/{op.address}", op.value, principal=AS_BRIDGE
+                        )
                     elif isinstance(op, Do):
-                        await self.hub.commands.do(device_id, op.action)
+                        await self.hub.commands.do(device_id, op.action, principal=AS_BRIDGE)
                 except HomeweaveError as exc:
                     _LOGGER.warning("command on %s rejected: %s", topic, exc)
                     return

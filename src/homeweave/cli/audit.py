@@ -1,0 +1,65 @@
+"""``homeweave audit``: who did what, when, through which channel, old → new."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+import click
+
+from homeweave.cli.client import Client
+from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.wording import parse_duration
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def entry_line(entry: dict[str, Any], zone: Any) -> str:
+    """One audit entry as a line: time, user via channel, action target old → new, result."""
+    at = datetime.fromtimestamp(entry["at"], zone).strftime("%Y-%m-%d %H:%M:%S")
+    change = ""
+    if entry["old"] is not None or entry["new"] is not None:
+        change = f" {_shown(entry['old'])} → {_shown(entry['new'])}"
+    result = "" if entry["result"] == "ok" else f"  [{entry['result']}]"
+    who = f"{entry['user']} via {entry['channel']}"
+    return f"{at}  {who}: {entry['action']} {entry['target']}{change}{result}"
+
+
+@click.command()
+@click.option("--since", default="24h", show_default=True, help="How far back: 30m, 1h, 7d.")
+@click.option("--user", default=None, help="Only this user's entries.")
+@click.option("--device", default=None, help="Only entries about this device.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True)
+@client_command
+def audit(
+    client: Client,
+    as_json: bool,
+    since: str,
+    user: str | None,
+    device: str | None,
+    limit: int,
+) -> None:
+    """Show who did what and when (admins: everyone; others: their own)."""
+    try:
+        start = time.time() - parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    params: dict[str, Any] = {"since": start, "limit": limit}
+    params |= {k: v for k, v in (("user", user), ("device", device)) if v}
+    entries: list[dict[str, Any]] = client.request("GET", "/api/audit", params=params)
+    if as_json:
+        echo_json(entries)
+        return
+    if not entries:
+        click.echo(f"nothing recorded in the last {since}")
+        return
+    zone = client.zone()
+    for entry in entries:
+        click.echo(entry_line(entry, zone))

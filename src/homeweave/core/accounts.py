@@ -1,0 +1,444 @@
+"""People: users with argon2-hashed passwords and a role per home, their API tokens and sign-in
+sessions (SHA-256 at rest), shares, and the one lookup from a presented token to the acting
+`Principal` — cached, so a request costs one dict lookup once its token was seen.
+
+Every change here is checked against the acting principal and recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from homeweave.core import permissions
+from homeweave.core.lockout import Lockout
+from homeweave.core.principal import EVERY_HOME, Principal, Role, Share
+from homeweave.errors import (
+    Forbidden,
+    InvalidValue,
+    SignInFailed,
+    TooManyAttempts,
+    UnknownAddress,
+)
+from homeweave.storage.protocols import PeopleStore
+from homeweave.storage.records import AuditRecord, ShareRecord, TokenRecord, UserRecord, Value
+
+ADMIN_USER = "admin"
+"""The user id the hub's admin token (the one in ``DATA_DIR/admin-token``) acts as."""
+SESSION_DAYS = 30.0
+MIN_PASSWORD = 8
+USER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+ADDRESS_FREE = 20  # failures from one client address before it is locked (a household shares one)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a token; tokens are 256 random bits, so no slow hash is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh secret: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """A token just made: its secret (shown once) and its record."""
+
+    token: str
+    record: TokenRecord
+
+
+class Accounts:
+    """Users, tokens, sessions and shares behind ``store``, and token → principal lookups."""
+
+    def __init__(self, store: PeopleStore, *, lockout: Lockout | None = None) -> None:
+        self.store = store
+        self.lockout = lockout or Lockout()
+        self._hasher = PasswordHasher()
+        self._dummy_hash: str | None = None
+        # token hash -> (principal, expiry); a dict lookup by the hash of a secret leaks
+        # nothing an attacker can use (they cannot steer a hash), so no constant-time scan.
+        self._cache: dict[str, tuple[Principal, float | None]] = {}
+
+    # -- who is asking ----------------------------------------------------------------------
+
+    async def principal(self, token: str) -> Principal | None:
+        """The principal ``token`` signs in, or None (unknown, revoked or expired). Expiry is
+        checked on every call; a user's shares come with it and are checked when used."""
+        digest = hash_token(token)
+        cached = self._cache.get(digest)
+        if cached is None:
+            record = await self.store.token(digest)
+            if record is None:
+                return None
+            found = await self._principal_of(record)
+            if found is None:
+                return None
+            cached = self._cache[digest] = (found, record.expires_at)
+        principal, expires_at = cached
+        if expires_at is not None and time.time() >= expires_at:
+            del self._cache[digest]
+            return None
+        return principal
+
+    async def check(self, token: str) -> bool:
+        """True if ``token`` signs someone in."""
+        return await self.principal(token) is not None
+
+    async def _principal_of(self, record: TokenRecord) -> Principal | None:
+        if record.user_id is None:
+            roles = MappingProxyType({EVERY_HOME: Role.OWNER})
+            return Principal(ADMIN_USER, record.name, roles, token_id=record.id)
+        user = await self.store.user(record.user_id)
+        if user is None:
+            return None
+        shares = await self.store.shares(user.id)
+        return Principal(
+            user.id,
+            user.display_name,
+            MappingProxyType({home: Role(role) for home, role in user.roles.items()}),
+            tuple(_share(s) for s in shares),
+            token_id=record.id,
+        )
+
+    def forget(self) -> None:
+        """Drop every cached lookup (after any change to users, roles, shares or tokens)."""
+        self._cache.clear()
+
+    # -- the admin token --------------------------------------------------------------------
+
+    async def ensure_admin_token(self) -> str | None:
+        """Make the hub's admin token if no token exists yet; return it (only then)."""
+        if await self.store.has_tokens():
+            return None
+        token = new_token()
+        await self.store.add_token(ADMIN_USER, hash_token(token))
+        return token
+
+    # -- users -------------------------------------------------------------------------------
+
+    async def add_user(
+        self,
+        actor: Principal,
+        user_id: str,
+        password: str,
+        *,
+        display_name: str | None = None,
+        role: Role = Role.MEMBER,
+        home: str = EVERY_HOME,
+    ) -> UserRecord:
+        """Add a user with a role in ``home`` (`EVERY_HOME`: all); admins add users, only
+        owners add owners."""
+        self._may_grant(actor, role, home, f"adding user {user_id!r}")
+        if not USER_ID.fullmatch(user_id):
+            raise InvalidValue(
+                "user", user_id, "a user name of lower-case letters, digits, '.', '_', '-'"
+            )
+        _check_password(password)
+        digest = await asyncio.to_thread(self._hasher.hash, password)
+        record = UserRecord(
+            user_id,
+            (display_name or user_id).strip() or user_id,
+            digest,
+            time.time(),
+            {home: role.value},
+        )
+        await self.store.add_user(record)
+        await self._audit(actor, "user.add", user_id, new=f"{role.value} in {home}")
+        return record
+
+    async def users(self, actor: Principal) -> list[UserRecord]:
+        """Every user (admins only)."""
+        permissions.require_role(actor, Role.ADMIN, "listing users")
+        return await self.store.users()
+
+    async def user(self, actor: Principal, user_id: str) -> UserRecord:
+        """One user: oneself, or anyone for an admin."""
+        if user_id != actor.user:
+            permissions.require_role(actor, Role.ADMIN, f"looking at user {user_id!r}")
+        found = await self.store.user(user_id)
+        if found is None:
+            raise UnknownAddress("user", user_id)
+        return found
+
+    async def remove_user(self, actor: Principal, user_id: str) -> None:
+        """Remove a user with their tokens, sessions and shares; owners only remove owners."""
+        permissions.require_role(actor, Role.ADMIN, f"removing user {user_id!r}")
+        found = await self.user(actor, user_id)
+        if Role.OWNER.value in found.roles.values():
+            permissions.require_role(actor, Role.OWNER, f"removing owner {user_id!r}")
+        await self.store.remove_user(user_id)
+        self.forget()
+        await self._audit(actor, "user.remove", user_id)
+
+    async def set_password(self, actor: Principal, user_id: str, password: str) -> None:
+        """Change a password (one's own, or as admin another's; an owner's only as owner); the
+        user's sessions end."""
+        found = await self.user(actor, user_id)
+        if actor.user != user_id and Role.OWNER.value in found.roles.values():
+            permissions.require_role(actor, Role.OWNER, f"changing the password of {user_id!r}")
+        _check_password(password)
+        digest = await asyncio.to_thread(self._hasher.hash, password)
+        await self.store.set_password(user_id, digest)
+        for session in await self.store.tokens(user_id, kind="session"):
+            await self.store.revoke_token(session.id)
+        self.forget()
+        await self._audit(actor, "user.password", user_id)
+
+    async def set_role(
+        self, actor: Principal, user_id: str, role: Role | None, home: str = EVERY_HOME
+    ) -> None:
+        """Give a user a role in a home, or (None) take it away."""
+        found = await self.user(actor, user_id)
+        self._may_grant(actor, role or Role.GUEST, home, f"changing the role of {user_id!r}")
+        if Role.OWNER.value in found.roles.values():
+            permissions.require_role(actor, Role.OWNER, f"changing the role of owner {user_id!r}")
+        old = found.roles.get(home)
+        await self.store.set_role(user_id, home, role.value if role else None)
+        self.forget()
+        await self._audit(actor, "user.role", f"{user_id}@{home}", old=old, new=role)
+
+    def _may_grant(self, actor: Principal, role: Role, home: str, doing: str) -> None:
+        target = None if home == EVERY_HOME else home
+        needed = Role.OWNER if role is Role.OWNER else Role.ADMIN
+        permissions.require_role(actor, needed, doing, target)
+        if home == EVERY_HOME and actor.roles.get(EVERY_HOME) is None:
+            raise Forbidden(f"{doing} in every home needs a role in every home")
+
+    # -- signing in ---------------------------------------------------------------------------
+
+    async def login(
+        self, user_id: str, password: str, *, client: str = "", channel: str = "api"
+    ) -> tuple[Issued, Principal]:
+        """Check a password and open a session; TooManyAttempts while locked out,
+        SignInFailed for a wrong name or password (the same message for both)."""
+        keys = [f"user:{user_id}"] + ([f"address:{client}"] if client else [])
+        try:
+            for key in keys:
+                self.lockout.check(key)
+        except TooManyAttempts as exc:
+            await self._audit_as(user_id, channel, "sign-in", user_id, result=str(exc))
+            raise
+        user = await self.store.user(user_id)
+        if user is None or not await self._verify(user.password_hash, password):
+            self.lockout.failed(keys[0])
+            if len(keys) > 1:
+                self.lockout.failed(keys[1], free=ADDRESS_FREE)
+            await self._audit_as(user_id, channel, "sign-in", user_id, result="wrong password")
+            raise SignInFailed("wrong user name or password")
+        for key in keys:
+            self.lockout.succeeded(key)
+        token = new_token()
+        expires = time.time() + SESSION_DAYS * 86400
+        token_id = await self.store.add_token(
+            "session", hash_token(token), user_id=user.id, kind="session", expires_at=expires
+        )
+        record = TokenRecord(
+            token_id, "session", hash_token(token), user.id, "session", time.time(), expires
+        )
+        principal = await self.principal(token)
+        assert principal is not None
+        await self._audit_as(user.id, channel, "sign-in", user.id)
+        return Issued(token, record), principal
+
+    async def logout(self, actor: Principal) -> None:
+        """End the session ``actor`` signed in with (an API token stays valid)."""
+        if actor.token_id is None:
+            return
+        sessions = await self.store.tokens(actor.user, kind="session")
+        if any(s.id == actor.token_id for s in sessions):
+            await self.store.revoke_token(actor.token_id)
+            self.forget()
+            await self._audit(actor, "sign-out", actor.user)
+
+    async def _verify(self, digest: str | None, password: str) -> bool:
+        """Whether ``password`` matches; without a user, a dummy hash is checked all the same,
+        so a wrong name takes as long as a wrong password."""
+        if digest is None:
+            if self._dummy_hash is None:
+                self._dummy_hash = await asyncio.to_thread(self._hasher.hash, new_token())
+            digest = self._dummy_hash
+        try:
+            return await asyncio.to_thread(self._hasher.verify, digest, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # -- tokens -------------------------------------------------------------------------------
+
+    async def create_token(
+        self,
+        actor: Principal,
+        name: str,
+        *,
+        expires_at: float | None = None,
+        user_id: str | None = None,
+    ) -> Issued:
+        """A new API token for ``actor`` (or, as admin, for ``user_id``); shown once."""
+        owner = user_id or actor.user
+        if owner == ADMIN_USER and actor.user == ADMIN_USER:
+            raise InvalidValue("user", owner, "a user made with 'homeweave users add'")
+        if owner != actor.user:
+            await self.user(actor, owner)  # admins only; 404 for no such user
+        if not name.strip():
+            raise InvalidValue("name", name, "a name that is not blank")
+        if expires_at is not None and expires_at <= time.time():
+            raise InvalidValue("expires_at", expires_at, "a time in the future")
+        token = new_token()
+        token_id = await self.store.add_token(
+            name.strip(), hash_token(token), user_id=owner, expires_at=expires_at
+        )
+        record = TokenRecord(
+            token_id, name.strip(), hash_token(token), owner, "api", time.time(), expires_at
+        )
+        await self._audit(actor, "token.create", f"{owner}/{token_id}", new=name.strip())
+        return Issued(token, record)
+
+    async def tokens(self, actor: Principal, user_id: str | None = None) -> list[TokenRecord]:
+        """The API tokens of ``actor`` (or, as admin, of ``user_id``; "*" for everyone)."""
+        if user_id is None or user_id == actor.user:
+            return await self.store.tokens(actor.user)
+        permissions.require_role(actor, Role.ADMIN, "listing other users' tokens")
+        return await self.store.tokens(None if user_id == "*" else user_id)
+
+    async def revoke_token(self, actor: Principal, token_id: str) -> TokenRecord:
+        """Revoke an API token: one's own, or as admin anyone's. It stops working at once."""
+        mine = {t.id for t in await self.store.tokens(actor.user)}
+        if token_id not in mine:
+            permissions.require_role(actor, Role.ADMIN, f"revoking token {token_id!r}")
+            known = {t.id for t in await self.store.tokens(None)}
+            if token_id not in known:
+                raise UnknownAddress("token", token_id)
+        found = await self.store.revoke_token(token_id)
+        if found is None:
+            raise UnknownAddress("token", token_id)
+        self.forget()
+        await self._audit(actor, "token.revoke", f"{found.user_id}/{token_id}", old=found.name)
+        return found
+
+    # -- shares -------------------------------------------------------------------------------
+
+    async def share(
+        self,
+        actor: Principal,
+        user_id: str,
+        *,
+        home: str | None = None,
+        room: str | None = None,
+        device: str | None = None,
+        home_of: str,
+        control: bool = True,
+        until: float | None = None,
+    ) -> ShareRecord:
+        """Share a home, room or device (in home ``home_of``) with a user, until a moment."""
+        if sum(x is not None for x in (home, room, device)) != 1:
+            raise InvalidValue("share", "", "exactly one of home, room or device")
+        permissions.require_role(actor, Role.ADMIN, "sharing", home_of)
+        await self.user(actor, user_id)
+        if until is not None and until <= time.time():
+            raise InvalidValue("until", until, "a time in the future")
+        record = ShareRecord(
+            secrets.token_hex(6),
+            user_id,
+            home,
+            room,
+            device,
+            control,
+            until,
+            actor.user,
+            time.time(),
+        )
+        await self.store.add_share(record)
+        self.forget()
+        what = device or room or home or ""
+        await self._audit(actor, "share.add", f"{user_id}:{what}", new=until)
+        return record
+
+    async def shares(self, actor: Principal, user_id: str | None = None) -> list[ShareRecord]:
+        """The shares with ``actor`` (or, as admin, with ``user_id``; "*" for everyone)."""
+        if user_id is None or user_id == actor.user:
+            return await self.store.shares(actor.user)
+        permissions.require_role(actor, Role.ADMIN, "listing other users' shares")
+        return await self.store.shares(None if user_id == "*" else user_id)
+
+    async def unshare(self, actor: Principal, share_id: str) -> None:
+        """Take a share back; it stops working at once."""
+        permissions.require_role(actor, Role.ADMIN, "taking a share back")
+        found = await self.store.remove_share(share_id)
+        if found is None:
+            raise UnknownAddress("share", share_id)
+        self.forget()
+        await self._audit(actor, "share.remove", f"{found.user_id}:{share_id}")
+
+    # -- audit --------------------------------------------------------------------------------
+
+    async def audit(
+        self,
+        actor: Principal,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        user: str | None = None,
+        device: str | None = None,
+        limit: int = 1000,
+    ) -> list[AuditRecord]:
+        """The audit log, newest ``limit`` entries oldest first: all of it for an admin, one's
+        own entries for anyone else."""
+        best = actor.best_role
+        if best is None or not best.at_least(Role.ADMIN):
+            if user is not None and user != actor.user:
+                permissions.require_role(actor, Role.ADMIN, "reading other users' audit entries")
+            user = actor.user
+        return await self.store.audit(since, until, user, device, limit)
+
+    async def _audit(
+        self,
+        actor: Principal,
+        action: str,
+        target: str,
+        *,
+        old: Value | None = None,
+        new: Value | None = None,
+        result: str = "ok",
+    ) -> None:
+        await self._audit_as(actor.user, actor.channel.value, action, target, old, new, result)
+
+    async def _audit_as(
+        self,
+        user: str,
+        channel: str,
+        action: str,
+        target: str,
+        old: Value | None = None,
+        new: Value | None = None,
+        result: str = "ok",
+    ) -> None:
+        self.store.record_audit(
+            AuditRecord(time.time(), user, channel, action, target, None, old, new, result)
+        )
+        await self.store.committed()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue("password", "…", f"at least {MIN_PASSWORD} characters")
+
+
+def _share(record: ShareRecord) -> Share:
+    return Share(
+        record.id, record.home_id, record.room_id, record.device_id, record.control, record.until
+    )
+
+
+def roles_out(roles: Mapping[str, Role]) -> dict[str, str]:
+    """Roles by home as plain strings."""
+    return {home: role.value for home, role in roles.items()}
