@@ -56,7 +56,47 @@ class Salvage:
 def salvage(source: Path, target: Path) -> Salvage:
     """Copy the schema, ``user_version`` and every readable row of ``source`` (opened read-only)
     into the new file ``target``; blocking. Raises StorageError if not even the schema can be
-    read. Indexes are built again from the rows, so damaged index pages lose nothing."""
+    read. Indexes are built again from the rows, so damaged index pages lose nothing.
+
+    A file cut off inside a page is read from a copy cut at the last whole page: SQLite fills a
+    short read with zeros, which would make the rows of that last page look readable with
+    zero bytes for their missing ends."""
+    whole = _whole_pages(source, target)
+    try:
+        return _salvage(whole or source, target)
+    finally:
+        if whole is not None:
+            whole.unlink(missing_ok=True)
+
+
+def _whole_pages(source: Path, target: Path) -> Path | None:
+    """A copy of ``source`` without its last partial page, beside ``target``; None if the file
+    ends on a page boundary (or its header gives no page size)."""
+    with open(source, "rb") as handle:
+        header = handle.read(100)
+        if len(header) < 100:
+            return None
+        size = int.from_bytes(header[16:18], "big")
+        size = 65536 if size == 1 else size
+        if size < 512 or size & (size - 1):
+            return None
+        length = handle.seek(0, os.SEEK_END)
+        if length % size == 0:
+            return None
+        copy = target.with_name(target.name + ".whole-pages")
+        handle.seek(0)
+        with open(copy, "wb") as out:
+            remaining = length - length % size
+            while remaining > 0:
+                chunk = handle.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                out.write(chunk)
+                remaining -= len(chunk)
+    return copy
+
+
+def _salvage(source: Path, target: Path) -> Salvage:
     result = Salvage()
     with (
         contextlib.closing(read_only(source)) as src,
