@@ -73,28 +73,22 @@ def free_port() -> int:
         return port
 
 
-class PrivateMosquitto:
-    """A Mosquitto process of our own on a free loopback port (no persistence)."""
+class PrivateServer:
+    """A server process of our own on a free loopback port, its output in ``log``: started,
+    and killed hard as a crash would."""
 
-    def __init__(self, folder: Path) -> None:
-        self.binary = _mosquitto_binary()
+    def __init__(self, log: Path) -> None:
         self.port = free_port()
-        self.config = folder / "mosquitto.conf"
-        self.config.write_text(
-            f"listener {self.port} {MOSQUITTO_HOST}\nallow_anonymous true\npersistence false\n"
-        )
-        self.log = folder / "mosquitto.log"
+        self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
-    @property
-    def url(self) -> str:
-        return f"mqtt://{MOSQUITTO_HOST}:{self.port}"
+    def command(self) -> list[str]:
+        """The command line that runs it."""
+        raise NotImplementedError
 
     def start(self) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [self.binary, "-c", str(self.config)], stdout=log, stderr=subprocess.STDOUT
-            )
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         _wait_for_port(MOSQUITTO_HOST, self.port)
 
     def kill(self) -> None:
@@ -104,6 +98,25 @@ class PrivateMosquitto:
             self.process.wait(timeout=5)
             self.process = None
         _wait_for_port(MOSQUITTO_HOST, self.port, up=False)
+
+
+class PrivateMosquitto(PrivateServer):
+    """A Mosquitto process of our own on a free loopback port (no persistence)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder / "mosquitto.log")
+        self.binary = _mosquitto_binary()
+        self.config = folder / "mosquitto.conf"
+        self.config.write_text(
+            f"listener {self.port} {MOSQUITTO_HOST}\nallow_anonymous true\npersistence false\n"
+        )
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://{MOSQUITTO_HOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [self.binary, "-c", str(self.config)]
 
 
 @pytest.fixture
@@ -117,37 +130,22 @@ def private_mosquitto(tmp_path: Path) -> Iterator[PrivateMosquitto]:
         broker.kill()
 
 
-class PrivateNats:
+class PrivateNats(PrivateServer):
     """A ``nats-server -js`` of our own on a free loopback port, its JetStream store in
     ``folder`` (kept across kill and start, as a real server's disk is)."""
 
     def __init__(self, folder: Path) -> None:
-        found = shutil.which("nats-server") or "/usr/sbin/nats-server"
-        self.binary = found
-        self.port = free_port()
+        super().__init__(folder / "nats.log")
+        self.binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
         self.store = folder / "jetstream"
-        self.log = folder / "nats.log"
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"nats://{MOSQUITTO_HOST}:{self.port}"
 
-    def start(self) -> None:
-        command = [self.binary, "-js", "-a", MOSQUITTO_HOST, "-p", str(self.port)]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [*command, "-sd", str(self.store)], stdout=log, stderr=subprocess.STDOUT
-            )
-        _wait_for_port(MOSQUITTO_HOST, self.port)
-
-    def kill(self) -> None:
-        """Stop it hard, as a crash would."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=5)
-            self.process = None
-        _wait_for_port(MOSQUITTO_HOST, self.port, up=False)
+    def command(self) -> list[str]:
+        where = ["-a", MOSQUITTO_HOST, "-p", str(self.port), "-sd", str(self.store)]
+        return [self.binary, "-js", *where]
 
 
 @pytest.fixture
