@@ -8,25 +8,13 @@ import { useCommand, useDevice, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { stale, usable } from '../store.js';
-import { setProp } from './commands.js';
-import { CommandError, PowerSwitch } from './controls.jsx';
+import { CommandError, PowerSwitch, usePowerFlip } from './controls.jsx';
 import { CardBody, IconBubble, statusText } from './DeviceCard.jsx';
 
 /** The tile's icon as its power switch (as in Home Assistant's tiles): one tap turns the
  * device on or off; the rest of the tile opens the sheet. */
 function IconSwitch({ device, prop, command }) {
-  const on = device.values.get(prop.id) === true;
-  const [pending, setPending] = useState(null);
-  const shown = pending ?? on;
-  const flip = () =>
-    command.run(async () => {
-      setPending(!on);
-      try {
-        await setProp(device, prop, !on);
-      } finally {
-        setPending(null);
-      }
-    });
+  const [shown, flip] = usePowerFlip(device, prop, command);
   return (
     <button
       type="button"

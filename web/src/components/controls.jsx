@@ -28,12 +28,11 @@ export function CommandError({ command }) {
 
 /** The on/off switch (role=switch). A card passes its own `command` to show the error
  * below its header; elsewhere the error shows beside the switch. */
-export function PowerSwitch({ device, prop, name, command: shared }) {
-  const own = useCommand();
-  const command = shared ?? own;
+/** Flip a device's power through `command`, showing the new position until the hub answers:
+ * `[shown, flip]`. */
+export function usePowerFlip(device, prop, command) {
   const on = device.values.get(prop.id) === true;
   const [pending, setPending] = useState(null);
-  const shown = pending ?? on;
   const flip = () =>
     command.run(async () => {
       setPending(!on);
@@ -43,6 +42,13 @@ export function PowerSwitch({ device, prop, name, command: shared }) {
         setPending(null);
       }
     });
+  return [pending ?? on, flip];
+}
+
+export function PowerSwitch({ device, prop, name, command: shared }) {
+  const own = useCommand();
+  const command = shared ?? own;
+  const [shown, flip] = usePowerFlip(device, prop, command);
   return (
     <div class="power">
       {command.busy && <Spinner label="Switching…" />}
