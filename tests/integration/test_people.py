@@ -291,3 +291,24 @@ async def alexa_send(client: httpx.AsyncClient, message: Any) -> Any:
     reply = await client.post("/api/alexa/smart_home", json=message)
     assert reply.status_code == 200, reply.text
     return check(reply.json())
+
+
+async def test_voice_acts_as_the_speaker_and_is_audited_as_voice(
+    api: Api, house: Household
+) -> None:
+    running, admin = api
+    async with house.client(running, "mia") as mia:
+        said = ok(
+            await mia.post(
+                "/api/conversation",
+                json={"text": "turn on the kitchen light", "language": "en"},
+            )
+        )
+        assert isinstance(said, dict)
+        assert said["targets"] == ["kitchen-lamp"]
+    async with house.client(running, "gus") as gus:  # a guest: voice is for members and more
+        refused = await gus.post("/api/conversation", json={"text": "hello", "language": "en"})
+        assert refused.status_code == 403
+    entries = ok(await admin.get("/api/audit", params={"device": "kitchen-lamp"}))
+    assert isinstance(entries, list)
+    assert [(e["user"], e["channel"], e["new"]) for e in entries][-1] == ("mia", "voice", True)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
-from homeweave.api.dependencies import hub
+from homeweave.api.dependencies import PrincipalDep, hub
 from homeweave.api.errors import declared
 from homeweave.errors import Conflict, InvalidValue
 from homeweave.voice.agent import VoiceAgent
@@ -66,12 +66,14 @@ async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
 
 @router.post("/conversation", responses=declared(404, 413, 422))
 async def conversation(
-    agent: Annotated[VoiceAgent, Depends(voice_agent)], body: ConversationIn
+    agent: Annotated[VoiceAgent, Depends(voice_agent)], body: ConversationIn, who: PrincipalDep
 ) -> ConversationOut:
     """Understand a sentence and carry it out (``dry_run``: only check what it would write).
     A sentence that is not understood is answered (``intent`` null), not an error; an unknown
     language is 404."""
-    result = await agent.process(body.text, body.language, area=body.area, dry_run=body.dry_run)
+    result = await agent.process(
+        body.text, body.language, area=body.area, dry_run=body.dry_run, principal=who
+    )
     return ConversationOut.model_validate(result.as_json())
 
 
@@ -99,6 +101,7 @@ WAV_BODY = {
 async def conversation_audio(
     agent: Annotated[VoiceAgent, Depends(voice_agent)],
     request: Request,
+    who: PrincipalDep,
     language: str | None = None,
     area: str | None = None,
     dry_run: bool = False,
@@ -114,7 +117,7 @@ async def conversation_audio(
         raise InvalidValue("body", "(audio)", f"a WAV file ({exc})") from None
     code = language or agent.default_language
     heard = await transcribe(settings.stt, audio, code.split("-")[0])
-    result = await agent.process(heard, language, area=area, dry_run=dry_run)
+    result = await agent.process(heard, language, area=area, dry_run=dry_run, principal=who)
     spoken = None
     if settings.tts is not None and result.speech:
         answer = await synthesize(settings.tts, result.speech, code)

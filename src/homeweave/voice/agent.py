@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from homeweave.core.commands import Commands
 from homeweave.core.events import REGISTRY_CHANGED, EventBus, Unsubscribe
+from homeweave.core.principal import SYSTEM, Channel, Principal
 from homeweave.core.registry import Registry
 from homeweave.core.states import States
 from homeweave.errors import HomeweaveError
@@ -91,10 +92,13 @@ class VoiceAgent:
         *,
         area: str | None = None,
         dry_run: bool = False,
+        principal: Principal = SYSTEM,
     ) -> ConversationResult:
         """Understand ``text`` said in room ``area`` (a room id) and carry it out (or, with
-        ``dry_run``, only check what it would write). Never raises for what a person says:
-        an unknown language raises UnknownAddress, everything else is an answer."""
+        ``dry_run``, only check what it would write) as ``principal``, through the voice
+        channel: the core's permission check and audit apply as for every channel. Never raises
+        for what a person says: an unknown language raises UnknownAddress, everything else is
+        an answer."""
         spoken = language or self.default_language
         code = languages.canonical(spoken)
         lang = languages.load(code)
@@ -106,7 +110,8 @@ class VoiceAgent:
         if recognition.result is None:
             result.speech = self._not_understood(recognition, lang)
             return result
-        await self._carry_out(recognition, lang, area, dry_run, result)
+        who = principal.via(Channel.VOICE)
+        await self._carry_out(recognition, lang, area, dry_run, result, who)
         return result
 
     async def _carry_out(
@@ -116,6 +121,7 @@ class VoiceAgent:
         area: str | None,
         dry_run: bool,
         result: ConversationResult,
+        principal: Principal,
     ) -> None:
         found = recognition.result
         assert found is not None
@@ -135,6 +141,7 @@ class VoiceAgent:
             dry_run=dry_run,
             scenes=self.settings.scenes,
             zone=self._zone(),
+            principal=principal,
         )
         try:
             await handler_for(found.intent.name)(turn)

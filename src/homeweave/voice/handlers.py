@@ -129,7 +129,10 @@ async def _scene(turn: Turn, entity: Entity) -> None:
     scene = _scenes(turn).get(entity.id)
     if scene is None:
         raise turn.refuse("no_entity", entity=entity.name)
-    checked = [turn.commands.check(address, value) for address, value in scene.values.items()]
+    checked = [
+        turn.commands.check(address, value, turn.principal)
+        for address, value in scene.values.items()
+    ]
     devices = dict.fromkeys(ref.device.id for ref, _ in checked)
     turn.targets = [t for t in turn.targets if t != entity.id] + list(devices)
     for ref, value in checked:

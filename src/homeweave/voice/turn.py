@@ -10,6 +10,7 @@ from datetime import tzinfo
 from typing import Any
 
 from homeweave.core.commands import Commands
+from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.registry import Registry
 from homeweave.core.states import States
 from homeweave.model import Value
@@ -54,6 +55,8 @@ class Turn:
     dry_run: bool
     scenes: tuple[VoiceScene, ...] = ()
     zone: tzinfo = datetime.UTC
+    principal: Principal = SYSTEM
+    """Who speaks: every check and command acts as them (the voice channel)."""
     targets: list[str] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
     outcome: Outcome = field(default_factory=Outcome)
@@ -163,17 +166,19 @@ class Turn:
     async def set(self, entity: Entity, address: str, value: object) -> None:
         """Check ``device/service/property`` = value with Commands, then (unless a dry run)
         send it; the checked value is recorded as a write."""
-        ref, checked = self.commands.check(f"{entity.id}/{address}", value)
+        ref, checked = self.commands.check(f"{entity.id}/{address}", value, self.principal)
         self.writes.append(Write(ref.address, checked))
         if not self.dry_run:
-            await self.commands.set(ref.address, checked)
+            await self.commands.set(ref.address, checked, principal=self.principal)
 
     async def do(self, entity: Entity, action: str) -> None:
         """Invoke ``action`` (``service/action`` or its name) on a device, as ``set`` does."""
-        ref = self.commands.resolve_action(entity.id, action)
+        ref = self.commands.resolve_action(entity.id, action, self.principal)
         self.writes.append(Write(ref.address, []))
         if not self.dry_run:
-            await self.commands.do(entity.id, ref.address.split("/", 1)[1])
+            await self.commands.do(
+                entity.id, ref.address.split("/", 1)[1], principal=self.principal
+            )
 
 
 def _class_fits(entity: Entity, device_class: str) -> bool:
