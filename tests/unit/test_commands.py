@@ -299,12 +299,8 @@ async def test_set_integration_errors_pass_through(
 
 async def test_set_hanging_integration_times_out(commands: Commands, fake: FakeIntegration) -> None:
     fake.hang = True
-    loop = asyncio.get_running_loop()
-    started = loop.time()
     with pytest.raises(DeviceUnavailable) as info:
         await commands.set("lamp/on", True)
-    elapsed = loop.time() - started
-    assert 0.04 <= elapsed < 0.5
     assert info.value.device_id == "lamp"
     assert "no answer within 0.05 s" in str(info.value)
     assert fake.cancelled == 1  # the stuck call was cancelled, not left running
