@@ -306,9 +306,26 @@ async def test_voice_acts_as_the_speaker_and_is_audited_as_voice(
         )
         assert isinstance(said, dict)
         assert said["targets"] == ["kitchen-lamp"]
-    async with house.client(running, "gus") as gus:  # a guest: voice is for members and more
-        refused = await gus.post("/api/conversation", json={"text": "hello", "language": "en"})
-        assert refused.status_code == 403
+    async with house.client(running, "gus") as gus:  # a guest: only what was shared to them
+        unseen = ok(
+            await gus.post(
+                "/api/conversation", json={"text": "turn off the kitchen light", "language": "en"}
+            )
+        )
+        assert isinstance(unseen, dict)
+        assert unseen["writes"] == [], unseen
+        assert unseen["targets"] == []
+        assert "not aware of any light in the Kitchen" in unseen["speech"], unseen
+        shared = ok(
+            await gus.post(
+                "/api/conversation", json={"text": "turn off the hallway lamp", "language": "en"}
+            )
+        )
+        assert isinstance(shared, dict)
+        assert shared["writes"] == [{"address": "hallway-lamp/light/on", "value": False}]
     entries = ok(await admin.get("/api/audit", params={"device": "kitchen-lamp"}))
     assert isinstance(entries, list)
     assert [(e["user"], e["channel"], e["new"]) for e in entries][-1] == ("mia", "voice", True)
+    entries = ok(await admin.get("/api/audit", params={"device": "hallway-lamp"}))
+    assert isinstance(entries, list)
+    assert [(e["user"], e["channel"], e["new"]) for e in entries][-1] == ("gus", "voice", False)

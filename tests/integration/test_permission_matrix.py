@@ -65,6 +65,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/tokens"): {"name": "matrix"},
     ("POST", "/api/shares"): {"user": "temp", "device": "kitchen-lamp"},
     ("POST", "/api/auth/login"): {"user": "mia", "password": PASSWORDS["mia"]},
+    ("POST", "/api/conversation"): {"text": "turn on the kitchen lamp", "language": "en"},
 }
 # Operations open to any signed-in caller where the core decides: the least role that passes,
 # "device" (the device must be in the caller's scope: 404 out of it) or None (everyone).
@@ -92,6 +93,10 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/shares"): "admin",
     ("DELETE", "/api/shares/{share_id}"): "admin",
     ("GET", "/api/audit"): None,
+    # voice: every turn acts as the caller (a guest's sentence finds only shared devices)
+    ("POST", "/api/conversation"): None,
+    ("POST", "/api/conversation/audio"): None,
+    ("GET", "/api/conversation/timers"): None,
 }
 
 

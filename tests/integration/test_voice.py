@@ -180,7 +180,7 @@ EN = [
     Case("what time is it", "HassGetCurrentTime"),
     Case("what is the date", "HassGetCurrentDate"),
     Case("nevermind", "HassNevermind"),
-    Case("set a timer for 5 minutes", "HassStartTimer", speech="not support"),
+    Case("set a timer for 5 minutes", "HassStartTimer", speech="Timer set for 5 minutes"),
     Case("lock the front door lock", "HassTurnOn", ["front-door-lock"], speech="Locking"),
     Case("is the front door lock locked", "HassGetState", ["front-door-lock"], speech="Yes"),
     Case("unlock the front door lock", "HassTurnOff", ["front-door-lock"]),

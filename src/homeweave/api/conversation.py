@@ -93,6 +93,26 @@ WAV_BODY = {
 }
 
 
+class TimerOut(BaseModel):
+    """A voice timer ("set a timer for 5 minutes named pasta")."""
+
+    id: str
+    name: str | None
+    area: str | None = Field(description="the room it is for, by name")
+    is_active: bool = Field(description="false while paused")
+    seconds: int = Field(description="its length, with what was added or removed")
+    total_seconds_left: int
+    command: str | None = Field(description="what it will carry out when it rings")
+
+
+@router.get("/conversation/timers")
+async def conversation_timers(
+    agent: Annotated[VoiceAgent, Depends(voice_agent)],
+) -> list[TimerOut]:
+    """The running and paused voice timers, the one that rings first first."""
+    return [TimerOut.model_validate(timer.as_json()) for timer in agent.timers.all()]
+
+
 @router.post(
     "/conversation/audio",
     responses=declared(404, 409, 413, 422, 502),

@@ -50,8 +50,8 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/tokens", None),
     Rule(ANY, "/api/audit", None),
     Rule(ANY, "/api/shares", None),
-    # Voice: members until its turns pass the caller's principal to Commands (then signed-in).
-    Rule("POST", "/api/conversation", Role.MEMBER),
+    # Voice: each turn acts as the caller through Commands (the core decides per device).
+    Rule(ANY, "/api/conversation", None),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),
     Rule("POST", "/api/automations/{automation_id}/run", Role.MEMBER, exact=True),
     Rule("POST", "/api/automations/{automation_id}/dry-run", Role.MEMBER, exact=True),

@@ -39,6 +39,7 @@ from homeweave.core import (
 from homeweave.core.hub import Hub
 from homeweave.core.principal import SYSTEM, Principal, Role
 from homeweave.errors import HomeweaveError, UnknownAddress
+from homeweave.voice.timers import TIMER_FINISHED, TimerFinished, finished_words
 
 _LOGGER = logging.getLogger(__name__)
 QUEUE_LIMIT = 5000
@@ -285,6 +286,7 @@ class Fanout:
                 bus.subscribe(AVAILABILITY_CHANGED, self.on_availability),
                 bus.subscribe(DEVICE_EVENT, self.on_event),
                 bus.subscribe(NOTIFICATION, self.on_notification),
+                bus.subscribe(TIMER_FINISHED, self.on_timer),
             ]
         self.sessions.add(session)
 
@@ -320,6 +322,20 @@ class Fanout:
     def on_notification(self, notification: Notification) -> None:
         """Relay a notification to every client that hears them (members and more)."""
         self._relay(None, lambda: notification_message(notification))
+
+    def on_timer(self, event: TimerFinished) -> None:
+        """Relay a voice timer's ringing to every client that hears notifications."""
+        self._relay(
+            None,
+            lambda: {
+                "type": "timer",
+                "id": event.id,
+                "name": event.name,
+                "language": event.language,
+                "message": finished_words(event),
+                "command": event.command,
+            },
+        )
 
     def _relay(self, device_id: str | None, message: Callable[[], dict[str, Any]]) -> None:
         text: str | None = None

@@ -18,6 +18,7 @@ from homeweave.voice import languages, speech
 from homeweave.voice.handlers import handler_for
 from homeweave.voice.recognizer import Recognition, Recognizer
 from homeweave.voice.settings import VoiceSettings
+from homeweave.voice.timers import Timer, Timers
 from homeweave.voice.turn import Refusal, Turn, Write
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class VoiceAgent:
         self._commands = commands
         self.recognizer = Recognizer(registry, self.settings)
         self._unsubscribe: Unsubscribe | None = None
+        self.timers = Timers(bus, self._timer_command)
+        """Voice timers; a hub's bus carries their ringing to the dashboard."""
         if bus is not None:
             self._unsubscribe = bus.subscribe(
                 REGISTRY_CHANGED, lambda _event: self.recognizer.invalidate()
@@ -74,6 +77,7 @@ class VoiceAgent:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self.timers.close()
 
     def prepare(self) -> None:
         """Build the indexes of every configured language now (once, at start)."""
@@ -142,6 +146,7 @@ class VoiceAgent:
             scenes=self.settings.scenes,
             zone=self._zone(),
             principal=principal,
+            timers=self.timers,
         )
         try:
             await handler_for(found.intent.name)(turn)
@@ -154,6 +159,14 @@ class VoiceAgent:
             result.speech = str(exc)
         result.targets = list(dict.fromkeys(turn.targets))
         result.writes = turn.writes
+
+    async def _timer_command(self, timer: Timer) -> None:
+        """A timer with a command ended ("turn off the lights in 10 minutes"): say it now, as
+        the person who asked, from where they asked."""
+        result = await self.process(
+            timer.command or "", timer.language, area=timer.speaker_area, principal=timer.principal
+        )
+        _LOGGER.info("timer %s ran %r: %s", timer.id, timer.command, result.speech)
 
     def _not_understood(self, recognition: Recognition, lang: languages.Language) -> str:
         unknown = recognition.unknown

@@ -12,6 +12,7 @@ from homeweave.model.color import parse_color
 from homeweave.voice.domains import Domain
 from homeweave.voice.settings import VoiceScene
 from homeweave.voice.speech import SpokenState
+from homeweave.voice.timers import MultipleTimersMatched, Timer, TimerNotFound, Timers, duration
 from homeweave.voice.turn import Refusal, Turn
 from homeweave.voice.vocabulary import Entity
 
@@ -301,9 +302,87 @@ async def nevermind(turn: Turn) -> None:
     """HassNevermind: nothing to do, nothing to say."""
 
 
-async def no_timers(turn: Turn) -> None:
-    """Timers need a satellite that can ring: not supported yet."""
-    raise turn.refuse("no_timer_support")
+def _timers(turn: Turn) -> Timers:
+    if turn.timers is None:  # offline (``homeweave say --config``): nothing could ring
+        raise turn.refuse("no_timer_support")
+    return turn.timers
+
+
+def _timer(turn: Turn, *, active: bool | None = None) -> Timer:
+    """The one timer the sentence means (by name, room or starting length)."""
+    try:
+        return _timers(turn).find(turn.slots, turn.area, active=active)
+    except TimerNotFound:
+        raise turn.refuse("timer_not_found") from None
+    except MultipleTimersMatched:
+        raise turn.refuse("multiple_timers_matched") from None
+
+
+async def start_timer(turn: Turn) -> None:
+    """HassStartTimer: a timer (named, for a room, or with a command to run when it ends)."""
+    timers = _timers(turn)
+    if duration(turn.slots) <= 0:
+        raise turn.refuse("timer_not_found")
+    if turn.dry_run:
+        return
+    room = turn.slots.get("area")
+    area = str(room) if room else None
+    timers.start(
+        turn.slots,
+        language=turn.language.code,
+        speaker_area=turn.area,
+        area=area,
+        area_name=turn.vocabulary.room_names.get(area or turn.area or ""),
+        principal=turn.principal,
+    )
+
+
+async def cancel_timer(turn: Turn) -> None:
+    """HassCancelTimer: stop the timer meant."""
+    timer = _timer(turn)
+    if not turn.dry_run:
+        _timers(turn).cancel(timer)
+
+
+async def cancel_all_timers(turn: Turn) -> None:
+    """HassCancelAllTimers: every timer (of the room named, else of this place)."""
+    timers = _timers(turn)
+    matching = timers.matching(turn.slots, turn.area)
+    if not turn.slots.get("area") and turn.area is not None:
+        matching = [t for t in matching if t.speaker_area == turn.area]
+    if not turn.dry_run:
+        for timer in matching:
+            timers.cancel(timer)
+    turn.outcome.slots["canceled"] = len(matching)
+
+
+async def timer_status(turn: Turn) -> None:
+    """HassTimerStatus: what is left on the timers meant."""
+    turn.outcome.slots["timers"] = _timers(turn).matching(turn.slots, turn.area)
+
+
+async def pause_timer(turn: Turn) -> None:
+    """HassPauseTimer: stop a running timer's clock."""
+    timer = _timer(turn, active=True)
+    if not turn.dry_run:
+        _timers(turn).pause(timer)
+
+
+async def unpause_timer(turn: Turn) -> None:
+    """HassUnpauseTimer: start a paused timer's clock again."""
+    timer = _timer(turn, active=False)
+    if not turn.dry_run:
+        _timers(turn).resume(timer)
+
+
+def _changing_timer(sign: int) -> Handler:
+    async def handle(turn: Turn) -> None:
+        timer = _timer(turn)
+        if not turn.dry_run:
+            _timers(turn).add(timer, sign * duration(turn.slots))
+
+    handle.__doc__ = "HassIncreaseTimer: add time." if sign > 0 else "HassDecreaseTimer."
+    return handle
 
 
 async def _unsupported(turn: Turn) -> None:
@@ -336,14 +415,14 @@ HANDLERS: dict[str, Handler] = {
     "HassGetCurrentTime": current_time,
     "HassGetCurrentDate": current_date,
     "HassNevermind": nevermind,
-    "HassStartTimer": no_timers,
-    "HassCancelTimer": no_timers,
-    "HassCancelAllTimers": no_timers,
-    "HassTimerStatus": no_timers,
-    "HassPauseTimer": no_timers,
-    "HassUnpauseTimer": no_timers,
-    "HassIncreaseTimer": no_timers,
-    "HassDecreaseTimer": no_timers,
+    "HassStartTimer": start_timer,
+    "HassCancelTimer": cancel_timer,
+    "HassCancelAllTimers": cancel_all_timers,
+    "HassTimerStatus": timer_status,
+    "HassPauseTimer": pause_timer,
+    "HassUnpauseTimer": unpause_timer,
+    "HassIncreaseTimer": _changing_timer(1),
+    "HassDecreaseTimer": _changing_timer(-1),
 }
 
 

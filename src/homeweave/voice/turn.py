@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
+from homeweave.core import permissions
 from homeweave.core.commands import Commands
 from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.registry import Registry
@@ -18,6 +19,7 @@ from homeweave.voice import speech
 from homeweave.voice.languages import Language
 from homeweave.voice.settings import VoiceScene
 from homeweave.voice.speech import Outcome
+from homeweave.voice.timers import Timers
 from homeweave.voice.vocabulary import Entity, Vocabulary
 
 WriteValue = Value | list[Value]
@@ -57,6 +59,8 @@ class Turn:
     zone: tzinfo = datetime.UTC
     principal: Principal = SYSTEM
     """Who speaks: every check and command acts as them (the voice channel)."""
+    timers: Timers | None = None
+    """The home's voice timers (none where timers cannot ring, as offline)."""
     targets: list[str] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
     outcome: Outcome = field(default_factory=Outcome)
@@ -113,8 +117,16 @@ class Turn:
         text = speech.error(self.language, "duplicate_entities", entity=what)
         raise Refusal(f"{text}: {speech.listing(choices)}?")
 
+    def _sees(self, entity: Entity) -> bool:
+        """Whether the speaker may see the entity's device: a guest's sentence never finds
+        (nor names) a device that was not shared with them."""
+        if self.principal.sees_everything:
+            return True
+        device = self.registry.devices.get(entity.id)
+        return device is None or permissions.can_see(self.principal, device)
+
     def _by_name(self, name: str, domains: Collection[str], room: str | None) -> list[Entity]:
-        named = self.vocabulary.named(name)
+        named = [e for e in self.vocabulary.named(name) if self._sees(e)]
         fitting = [e for e in named if not domains or e.domain.domain in domains]
         if not fitting:
             if named:
@@ -150,6 +162,7 @@ class Turn:
             if e.domain.domain in domains
             and (where is None or e.room_id == where)
             and (not device_class or _class_fits(e, device_class))
+            and self._sees(e)
         ]
         if found:
             return found
