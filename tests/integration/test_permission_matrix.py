@@ -97,6 +97,7 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/conversation"): None,
     ("POST", "/api/conversation/audio"): None,
     ("GET", "/api/conversation/timers"): None,
+    ("GET", "/api/conversation/settings"): None,
 }
 
 

@@ -80,4 +80,8 @@ export const api = {
   pair: (name) => request('POST', `/api/integrations/${part(name)}/pair`),
   /** A sentence to the home: `{language, intent, slots, targets, writes, speech}`. */
   say: (text, language) => request('POST', '/api/conversation', { text, language }),
+  /** Languages and whether speech works: `{languages, stt, tts}`. */
+  voice: () => request('GET', '/api/conversation/settings'),
+  /** A spoken sentence (a WAV Blob): heard, carried out, answered (`audio`: base64 WAV). */
+  hear: (wav) => request('POST', '/api/conversation/audio', wav, token.get(), 'audio/wav'),
 };

@@ -5,6 +5,7 @@
 // notifications are batched to one per animation frame.
 
 import { api } from './api.js';
+import { speak } from './speak.js';
 
 export const state = {
   homes: [],
@@ -154,6 +155,10 @@ export function applyMessage(message) {
     case 'notification':
       showToast(message);
       changed('automations');
+      break;
+    case 'timer': // a voice timer rang: shown and said
+      showToast({ title: 'Timer', message: message.message, level: 'info' });
+      speak(message.message, message.language);
       break;
     default:
       break;

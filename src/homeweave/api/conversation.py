@@ -93,6 +93,26 @@ WAV_BODY = {
 }
 
 
+class VoiceOut(BaseModel):
+    """What talking to this home offers: its languages and whether speech works."""
+
+    languages: list[str]
+    stt: bool = Field(description="speech-to-text is configured (voice.stt): audio can be sent")
+    tts: bool = Field(description="text-to-speech is configured (voice.tts): answers come as audio")
+
+
+@router.get("/conversation/settings")
+async def conversation_settings(agent: Annotated[VoiceAgent, Depends(voice_agent)]) -> VoiceOut:
+    """The home's voice languages and whether spoken sentences can be sent (the dashboard shows
+    its microphone button only then)."""
+    settings = agent.settings
+    return VoiceOut(
+        languages=list(settings.languages),
+        stt=settings.stt is not None,
+        tts=settings.tts is not None,
+    )
+
+
 class TimerOut(BaseModel):
     """A voice timer ("set a timer for 5 minutes named pasta")."""
 

@@ -1,23 +1,33 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { Icon } from '../icons.jsx';
+import { play, speak } from '../speak.js';
 
-/** Speak the answer back where the browser can (Web Speech API); silently not elsewhere. */
-function speak(text, language) {
-  if (!text || typeof window === 'undefined' || !('speechSynthesis' in window)) return;
-  try {
-    const utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = language;
-    window.speechSynthesis.speak(utterance);
-  } catch {
-    // No voice for the language: the answer is still shown.
-  }
-}
+const LONGEST_MS = 8000; // a sentence, not a dictation: recording stops by itself after this
 
-/** Talk to the home: a sentence in (POST /api/conversation), the answer shown and spoken. */
+/** Talk to the home: a sentence typed (POST /api/conversation) or spoken into the microphone
+ * (POST /api/conversation/audio, when the hub has speech-to-text); the answer shown and spoken. */
 export function Talk() {
   const [text, setText] = useState('');
   const [answer, setAnswer] = useState('');
   const [busy, setBusy] = useState(false);
+  const [canHear, setCanHear] = useState(false);
+  const [listening, setListening] = useState(false);
+  const stopRef = useRef(null);
+
+  useEffect(() => {
+    if (!navigator.mediaDevices?.getUserMedia) return;
+    api
+      .voice()
+      .then((voice) => setCanHear(Boolean(voice?.stt)))
+      .catch(() => setCanHear(false));
+  }, []);
+
+  function reply(result, heard) {
+    const words = result.speech || (result.intent ? 'Done' : 'Sorry, I did not understand');
+    setAnswer(heard ? `“${heard}” — ${words}` : words);
+    if (!(result.audio && play(result.audio))) speak(words, result.language);
+  }
 
   async function submit(event) {
     event.preventDefault();
@@ -26,15 +36,44 @@ export function Talk() {
     setBusy(true);
     try {
       const result = await api.say(sentence);
-      const reply = result.speech || (result.intent ? 'Done' : 'Sorry, I did not understand');
-      setAnswer(reply);
-      speak(reply, result.language);
+      reply(result);
       if (result.intent) setText('');
     } catch (err) {
       setAnswer(err.message);
     } finally {
       setBusy(false);
     }
+  }
+
+  async function finish() {
+    const stop = stopRef.current;
+    if (!stop) return;
+    stopRef.current = null;
+    setListening(false);
+    setBusy(true);
+    try {
+      const result = await api.hear(await stop());
+      reply(result, result.text);
+    } catch (err) {
+      setAnswer(err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function listen() {
+    if (stopRef.current) return finish();
+    try {
+      const { record } = await import('../record.js');
+      stopRef.current = await record();
+    } catch (err) {
+      setAnswer(`The microphone cannot be used: ${err.message || err.name}`);
+      return undefined;
+    }
+    setListening(true);
+    setAnswer('Listening…');
+    setTimeout(() => finish(), LONGEST_MS);
+    return undefined;
   }
 
   return (
@@ -47,6 +86,18 @@ export function Talk() {
         aria-label="Say something to the home"
         maxLength={1000}
       />
+      {canHear && (
+        <button
+          type="button"
+          class={`icon-button talk-mic ${listening ? 'is-listening' : ''}`}
+          aria-label={listening ? 'Stop listening' : 'Speak to the home'}
+          aria-pressed={listening}
+          disabled={busy && !listening}
+          onClick={listen}
+        >
+          <Icon name="mic" size={18} />
+        </button>
+      )}
       <button type="submit" class="primary-button" disabled={busy}>
         Say
       </button>
