@@ -323,6 +323,13 @@ async def test_voice_acts_as_the_speaker_and_is_audited_as_voice(
         )
         assert isinstance(shared, dict)
         assert shared["writes"] == [{"address": "hallway-lamp/light/on", "value": False}]
+        routine = ok(
+            await gus.post(
+                "/api/conversation", json={"text": "run good morning on weekdays", "language": "en"}
+            )
+        )
+        assert isinstance(routine, dict)
+        assert routine["targets"] == [], routine  # automations are for members and more
     entries = ok(await admin.get("/api/audit", params={"device": "kitchen-lamp"}))
     assert isinstance(entries, list)
     assert [(e["user"], e["channel"], e["new"]) for e in entries][-1] == ("mia", "voice", True)

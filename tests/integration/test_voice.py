@@ -466,3 +466,20 @@ async def test_unknown_room_is_answered(api: Api) -> None:
     body = await say(client, "turn on the lights", "en", area="attic")
     assert body["intent"] is None
     assert "attic" in body["speech"]
+
+
+async def test_an_automation_runs_by_name(api: Api) -> None:
+    _running, client = api
+    before = (await client.get("/api/automations/weekday-morning/traces")).json()
+    body = await say(client, "run good morning on weekdays", "en")
+    assert body["intent"] == "HassTurnOn", body
+    assert body["targets"] == ["automation:weekday-morning"], body
+    after = (await client.get("/api/automations/weekday-morning/traces")).json()
+    assert len(after) == len(before) + 1
+    body = await say(client, "führe Good morning on weekdays aus", "de")
+    assert body["intent"] == "HassTurnOn", body
+    dry = await say(client, "run good morning on weekdays", "en", dry_run=True)
+    assert dry["targets"] == ["automation:weekday-morning"]
+    assert (
+        len((await client.get("/api/automations/weekday-morning/traces")).json()) == len(after) + 1
+    )

@@ -4,6 +4,7 @@ out (the voice agent of ``homeweave.voice``, through the same ``Commands`` as ev
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +13,8 @@ from starlette.requests import HTTPConnection
 
 from homeweave.api.dependencies import PrincipalDep, hub
 from homeweave.api.errors import declared
+from homeweave.automation.engine import AutomationEngine
+from homeweave.core.principal import Principal
 from homeweave.errors import Conflict, InvalidValue
 from homeweave.voice.agent import VoiceAgent
 from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
@@ -49,6 +52,21 @@ class ConversationOut(BaseModel):
     speech: str
 
 
+@dataclass(frozen=True, slots=True)
+class EngineRunnables:
+    """The automation engine as voice sees it: names to say, and a hand run."""
+
+    engine: AutomationEngine
+
+    def names(self) -> dict[str, str]:
+        """Automation id -> name."""
+        return {ident: entry.config.name for ident, entry in self.engine.entries.items()}
+
+    async def run(self, automation_id: str, principal: Principal) -> None:
+        """Run it now (as ``POST /api/automations/{id}/run`` does; its trace shows the run)."""
+        self.engine.run(automation_id)
+
+
 async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
     """The app's voice agent, made at its first sentence from ``app.state.voice_settings``
     (set by the composition root; default: English, no aliases)."""
@@ -57,8 +75,14 @@ async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
     if agent is None:
         running = await hub(connection)
         settings: VoiceSettings = getattr(state, "voice_settings", None) or VoiceSettings()
+        engine: AutomationEngine | None = getattr(state, "engine", None)
         agent = VoiceAgent(
-            running.registry, running.states, running.commands, settings, bus=running.bus
+            running.registry,
+            running.states,
+            running.commands,
+            settings,
+            bus=running.bus,
+            automations=EngineRunnables(engine) if engine is not None else None,
         )
         state.voice = agent
     return agent

@@ -17,7 +17,7 @@ from homeweave.errors import HomeweaveError
 from homeweave.voice import languages, speech
 from homeweave.voice.handlers import handler_for
 from homeweave.voice.recognizer import Recognition, Recognizer
-from homeweave.voice.settings import VoiceSettings
+from homeweave.voice.settings import Runnables, VoiceSettings
 from homeweave.voice.timers import Timer, Timers
 from homeweave.voice.turn import Refusal, Turn, Write
 
@@ -58,12 +58,14 @@ class VoiceAgent:
         settings: VoiceSettings | None = None,
         *,
         bus: EventBus | None = None,
+        automations: Runnables | None = None,
     ) -> None:
         self.settings = settings or VoiceSettings()
         self._registry = registry
         self._states = states
         self._commands = commands
-        self.recognizer = Recognizer(registry, self.settings)
+        self.automations = automations
+        self.recognizer = Recognizer(registry, self.settings, automations)
         self._unsubscribe: Unsubscribe | None = None
         self.timers = Timers(bus, self._timer_command)
         """Voice timers; a hub's bus carries their ringing to the dashboard."""
@@ -147,6 +149,7 @@ class VoiceAgent:
             zone=self._zone(),
             principal=principal,
             timers=self.timers,
+            automations=self.automations,
         )
         try:
             await handler_for(found.intent.name)(turn)

@@ -14,7 +14,7 @@ from homeweave.voice.settings import VoiceScene
 from homeweave.voice.speech import SpokenState
 from homeweave.voice.timers import MultipleTimersMatched, Timer, TimerNotFound, Timers, duration
 from homeweave.voice.turn import Refusal, Turn
-from homeweave.voice.vocabulary import Entity
+from homeweave.voice.vocabulary import AUTOMATION, Entity
 
 Handler = Callable[[Turn], Awaitable[None]]
 
@@ -29,6 +29,7 @@ SWITCHED = (
     "vacuum",
     "lock",
     "scene",
+    "script",
 )
 _STEP = 10  # volume up/down without a number, in percent
 
@@ -112,6 +113,8 @@ async def _switch_one(turn: Turn, entity: Entity, on: bool) -> None:
         if not on:
             raise turn.refuse("feature_not_supported")
         await _scene(turn, entity)
+    elif domain == "script":
+        await _automation(turn, entity, on)
     elif domain == "cover":
         await turn.set(entity, "curtain/target-position", 100 if on else 0)
     elif domain == "vacuum":
@@ -138,6 +141,14 @@ async def _scene(turn: Turn, entity: Entity) -> None:
     turn.targets = [t for t in turn.targets if t != entity.id] + list(devices)
     for ref, value in checked:
         await turn.set(_device_entity(turn, ref.device.id), ref.address.split("/", 1)[1], value)
+
+
+async def _automation(turn: Turn, entity: Entity, on: bool) -> None:
+    """An automation by name: "run good night" runs it now (as a script in Home Assistant)."""
+    if not on or turn.automations is None:
+        raise turn.refuse("feature_not_supported")
+    if not turn.dry_run:
+        await turn.automations.run(entity.id.removeprefix(AUTOMATION), turn.principal)
 
 
 def _scenes(turn: Turn) -> Mapping[str, VoiceScene]:

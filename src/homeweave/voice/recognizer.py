@@ -17,7 +17,7 @@ from hassil.recognize import MISSING_ENTITY
 
 from homeweave.core.registry import Registry
 from homeweave.voice import languages
-from homeweave.voice.settings import VoiceSettings
+from homeweave.voice.settings import Runnables, VoiceSettings
 from homeweave.voice.templates import TemplateIndex, words
 from homeweave.voice.vocabulary import Vocabulary, build
 
@@ -39,9 +39,13 @@ class Recognizer:
     """Recognises sentences of one home; its indexes are rebuilt only when the registry
     changes (``invalidate``), never per sentence."""
 
-    def __init__(self, registry: Registry, settings: VoiceSettings) -> None:
+    def __init__(
+        self, registry: Registry, settings: VoiceSettings, automations: Runnables | None = None
+    ) -> None:
         self._registry = registry
         self.settings = settings
+        self._automations = automations
+        self._automation_names: dict[str, str] = {}
         self._templates: dict[str, TemplateIndex] = {}
         self._vocabularies: dict[str, Vocabulary] = {}
 
@@ -62,10 +66,15 @@ class Recognizer:
 
     def vocabulary(self, language: str) -> Vocabulary:
         """The home's names in ``language`` (the library's code)."""
+        if self._automations is not None:
+            names = self._automations.names()
+            if names != self._automation_names:  # one added, renamed or removed
+                self._automation_names = dict(names)
+                self._vocabularies.clear()
         vocabulary = self._vocabularies.get(language)
         if vocabulary is None:
             cjk = self.templates(language).language.cjk
-            vocabulary = build(self._registry, self.settings, language, cjk)
+            vocabulary = build(self._registry, self.settings, language, cjk, self._automation_names)
             self._vocabularies[language] = vocabulary
         return vocabulary
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from homeweave.core.principal import Principal
 from homeweave.model import Value
 
 Aliases = Mapping[str, Mapping[str, tuple[str, ...]]]
@@ -40,3 +42,16 @@ class VoiceSettings:
         by_language = table.get(ident, {})
         wanted = language.lower()
         return next((names for code, names in by_language.items() if code.lower() == wanted), ())
+
+
+class Runnables(Protocol):
+    """Automations voice can run by name ("run good night", "activate the morning routine"):
+    the composition root adapts the automation engine (voice imports no automation code)."""
+
+    def names(self) -> Mapping[str, str]:
+        """Automation id -> its name (enabled or not: a hand run ignores that)."""
+        ...
+
+    async def run(self, automation_id: str, principal: Principal) -> None:
+        """Run it now, for ``principal``."""
+        ...

@@ -11,13 +11,13 @@ from typing import Any
 
 from homeweave.core import permissions
 from homeweave.core.commands import Commands
-from homeweave.core.principal import SYSTEM, Principal
+from homeweave.core.principal import SYSTEM, Principal, Role
 from homeweave.core.registry import Registry
 from homeweave.core.states import States
 from homeweave.model import Value
 from homeweave.voice import speech
 from homeweave.voice.languages import Language
-from homeweave.voice.settings import VoiceScene
+from homeweave.voice.settings import Runnables, VoiceScene
 from homeweave.voice.speech import Outcome
 from homeweave.voice.timers import Timers
 from homeweave.voice.vocabulary import Entity, Vocabulary
@@ -60,6 +60,8 @@ class Turn:
     principal: Principal = SYSTEM
     """Who speaks: every check and command acts as them (the voice channel)."""
     timers: Timers | None = None
+    automations: Runnables | None = None
+    """Automations that can be run by name (none offline)."""
     """The home's voice timers (none where timers cannot ring, as offline)."""
     targets: list[str] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
@@ -122,6 +124,9 @@ class Turn:
         (nor names) a device that was not shared with them."""
         if self.principal.sees_everything:
             return True
+        if entity.domain.domain == "script":  # running automations is for members and more
+            role = self.principal.best_role
+            return role is not None and role.at_least(Role.MEMBER)
         device = self.registry.devices.get(entity.id)
         return device is None or permissions.can_see(self.principal, device)
 

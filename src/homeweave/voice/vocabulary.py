@@ -4,7 +4,7 @@ the hassil slot lists ``name`` and ``area``, built once per registry change."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from hassil import SlotList, TextSlotList, TextSlotValue, Trie
@@ -72,8 +72,19 @@ def _inside_longer(
     return any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
 
 
-def build(registry: Registry, settings: VoiceSettings, language: str, cjk: bool) -> Vocabulary:
-    """Build the vocabulary of the home in ``registry`` for one language."""
+AUTOMATION = "automation:"
+"""The prefix of an automation's entity id (kept apart from device and scene ids)."""
+
+
+def build(
+    registry: Registry,
+    settings: VoiceSettings,
+    language: str,
+    cjk: bool,
+    automations: Mapping[str, str] | None = None,
+) -> Vocabulary:
+    """Build the vocabulary of the home in ``registry`` for one language (with the names of
+    ``automations``, id -> name, as Home Assistant's scripts: "run good night")."""
     entities: dict[str, Entity] = {}
     by_name: dict[str, list[Entity]] = defaultdict(list)
     name_values: list[TextSlotValue] = []
@@ -99,6 +110,8 @@ def build(registry: Registry, settings: VoiceSettings, language: str, cjk: bool)
         entity = Entity(scene.id, scene.name, "", Domain("scene"))
         aliases = next((v for k, v in scene.aliases.items() if k.lower() == language.lower()), ())
         add(entity, (scene.name, *aliases))
+    for automation_id, name in (automations or {}).items():
+        add(Entity(AUTOMATION + automation_id, name, "", Domain("script")), (name,))
 
     area_values: list[TextSlotValue] = []
     room_names: dict[str, str] = {}
