@@ -483,3 +483,29 @@ async def test_an_automation_runs_by_name(api: Api) -> None:
     assert (
         len((await client.get("/api/automations/weekday-morning/traces")).json()) == len(after) + 1
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "target"),
+    [
+        ("turn on the kichen lamp", "en", "kitchen-lamp"),  # a typo
+        ("turn on the kitchen lamps", "en", "kitchen-lamp"),  # a plural
+        ("turn on the lights in the kichen", "en", "kitchen-lamp"),  # a room misheard
+        ("schalte die Kuchenlampe an", "de", "kitchen-lamp"),  # no umlaut on the keyboard
+    ],
+)
+async def test_a_name_close_to_one_of_the_home_is_read_as_it(
+    api: Api, text: str, language: str, target: str
+) -> None:
+    _, client = api
+    body = await say(client, text, language)
+    assert body["intent"] == "HassTurnOn", body
+    assert body["targets"] == [target], body
+
+
+@pytest.mark.parametrize("text", ["turn on the blorp", "turn on the garage lamp"])
+async def test_a_name_far_from_every_one_is_still_unknown(api: Api, text: str) -> None:
+    _, client = api
+    body = await say(client, text, "en")
+    assert body["intent"] is None, body
+    assert body["writes"] == []

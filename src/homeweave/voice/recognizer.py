@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +15,17 @@ from hassil import (
     recognize_best,
 )
 from hassil.recognize import MISSING_ENTITY
+from hassil.util import fold_case
+from rapidfuzz import fuzz, process
 
 from homeweave.core.registry import Registry
 from homeweave.voice import languages
 from homeweave.voice.settings import Runnables, VoiceSettings
 from homeweave.voice.templates import TemplateIndex, words
 from homeweave.voice.vocabulary import Vocabulary, build
+
+NEAR = 85.0
+"""How close (0-100) an unknown name must be to one of the home's to be read as it."""
 
 # Slots whose value hassil could not find in our lists: what a "not understood" names.
 _NAMED_SLOTS = ("name", "area", "floor")
@@ -78,8 +84,12 @@ class Recognizer:
             self._vocabularies[language] = vocabulary
         return vocabulary
 
-    def recognize(self, text: str, language: str, area: str | None = None) -> Recognition:
-        """Recognise ``text`` in ``language`` said in room ``area`` (a room id, or None)."""
+    def recognize(
+        self, text: str, language: str, area: str | None = None, *, near: bool = True
+    ) -> Recognition:
+        """Recognise ``text`` in ``language`` said in room ``area`` (a room id, or None).
+        ``near``: a name or room the home does not have, but one close to it (a typo, a plural,
+        a word heard wrong), is read as that one."""
         index = self.templates(language)
         vocabulary = self.vocabulary(language)
         haystack = index.haystack_of(text)
@@ -107,7 +117,30 @@ class Recognizer:
             return Recognition(result, vocabulary)
         maybe_names = index.candidates(said, vocabulary.free_words | index.list_words, haystack)
         unknown = self._unknown_names(text, index.subset(maybe_names), lists, context)
+        if near and unknown:
+            nearby = self._nearest(text, unknown, vocabulary)
+            if nearby is not None:
+                again = self.recognize(nearby, language, area, near=False)
+                if again.result is not None:
+                    return again
         return Recognition(None, vocabulary, unknown)
+
+    @staticmethod
+    def _nearest(text: str, unknown: dict[str, str], vocabulary: Vocabulary) -> str | None:
+        """``text`` with each unknown name or room replaced by the home's closest one, if every
+        one has a close one (rapidfuzz's normalised Indel similarity, ≥ `NEAR`); else None."""
+        fixed = text
+        for slot, known in (("name", vocabulary.by_name), ("area", vocabulary.rooms_by_name)):
+            said = unknown.get(slot)
+            if not said:
+                continue
+            found = process.extractOne(
+                fold_case(said), list(known), scorer=fuzz.ratio, score_cutoff=NEAR
+            )
+            if found is None:
+                return None
+            fixed = re.sub(re.escape(said), found[0], fixed, count=1, flags=re.IGNORECASE)
+        return None if fixed == text else fixed
 
     @staticmethod
     def _first_named(
