@@ -1,0 +1,138 @@
+"""Long-term statistics in SQLite: written with the points, resumed after a restart, back-filled
+from the raw history of a file made before them, pruned with the raw history; and the size cap
+keeps the file under it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+import aiosqlite
+
+from homeweave.storage import SqliteStorage
+from homeweave.storage.migrations import MIGRATIONS, migrate
+from homeweave.storage.statistics import HOUR
+
+NOW = time.time()
+HOUR0 = (NOW - 5 * 86400) // HOUR * HOUR  # five days ago, on the hour
+
+
+def hourly(path: Path) -> list[tuple[float, float, float, float]]:
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute(
+            "SELECT start, mean, min, max FROM statistics_hourly WHERE device_id = 't'"
+            " ORDER BY start"
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def count(path: Path, table: str) -> int:
+    with closing(sqlite3.connect(path)) as conn:
+        found: int = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    return found
+
+
+def record_ramp(storage: SqliteStorage, hours: int, start: float = HOUR0) -> None:
+    """Every 10 minutes, values 0..5 repeating: each hour's mean is 2.5, min 0, max 5."""
+    for n in range(hours * 6):
+        storage.record("t", 2, 1, n % 6, start + n * 600)
+
+
+async def test_statistics_are_written_with_the_points(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, retention_days=None) as storage:
+        record_ramp(storage, 3)
+        storage.record("t", 2, 1, 0, HOUR0 + 3 * HOUR)  # closes the third hour
+        await storage.flush()
+        assert hourly(path) == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(3)]
+        points = await storage.statistics("t", 2, 1, 300, HOUR0, HOUR0 + HOUR)
+        assert points is not None
+        assert [p.mean for p in points[:4]] == [0.0, 0.0, 1.0, 1.0]  # each value for 10 min
+
+
+async def test_a_restart_resumes_the_hour_under_way(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, retention_days=None) as storage:
+        record_ramp(storage, 1)
+        storage.record("t", 2, 1, 10, HOUR0 + HOUR)  # hour 0 closed; 10 from hour 1 on
+        storage.record("t", 2, 1, 20, HOUR0 + HOUR + 1800)
+    assert hourly(path) == [(HOUR0, 2.5, 0.0, 5.0)]  # hour 1 was under way
+    async with SqliteStorage(path, retention_days=None):
+        pass  # resumes hour 1 from the raw points, closes every hour up to now
+    found = hourly(path)
+    assert found[:2] == [(HOUR0, 2.5, 0.0, 5.0), (HOUR0 + HOUR, 15.0, 10.0, 20.0)]
+    # The last value holds until a new one: every hour since is 20.
+    assert found[2:] == [(HOUR0 + h * HOUR, 20.0, 20.0, 20.0) for h in range(2, len(found))]
+    assert len(found) >= 5 * 24 - 1
+
+
+async def test_a_file_from_before_statistics_is_back_filled_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    async with aiosqlite.connect(path, isolation_level=None) as db:
+        await migrate(db, MIGRATIONS[:3])
+        rows = [("t", 2, 1, HOUR0 + n * 600, str(n % 6)) for n in range(24 * 6)]
+        rows += [("heater", 2, 1, HOUR0 + n * 900, "true" if n % 4 else "false") for n in range(8)]
+        await db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?)", rows)
+        await db.executemany(
+            "INSERT INTO states VALUES (?, ?, ?, ?, ?)",
+            [("t", 2, 1, "5", rows[143][3]), ("heater", 2, 1, "true", HOUR0 + 7 * 900)],
+        )
+    async with SqliteStorage(path, retention_days=None) as storage:
+        pass
+    assert hourly(path)[:24] == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(24)]
+    with closing(sqlite3.connect(path)) as conn:
+        durations = conn.execute(
+            "SELECT start, value, seconds FROM state_durations WHERE device_id = 'heater'"
+            " AND start = ? ORDER BY value",
+            (HOUR0,),
+        ).fetchall()
+        assert durations == [(HOUR0, "false", 900.0), (HOUR0, "true", 2700.0)]
+        assert conn.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # converted once
+    async with SqliteStorage(path, retention_days=None) as storage:
+        points = await storage.statistics("heater", 2, 1, HOUR, HOUR0, HOUR0 + HOUR)
+    assert points is not None
+    assert points[0].durations == {"false": 900.0, "true": 2700.0}
+
+
+async def test_raw_history_and_5_minute_statistics_are_pruned_hourly_ones_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, retention_days=None) as storage:
+        record_ramp(storage, 48)
+        storage.record("t", 2, 1, 0, HOUR0 + 48 * HOUR)
+    assert count(path, "statistics_hourly") == 48
+    async with SqliteStorage(path, retention_days=5) as storage:
+        await storage.flush()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT MIN(at) FROM history").fetchone()[0] >= NOW - 5 * 86400
+        assert conn.execute("SELECT MIN(start) FROM statistics_short").fetchone()[0] >= (
+            NOW - 5 * 86400
+        )
+        # HOUR0 is more than 5 days ago: its raw points went, its hourly statistics stay.
+        assert conn.execute("SELECT MIN(start) FROM statistics_hourly").fetchone() == (HOUR0,)
+    assert count(path, "statistics_hourly") >= 48
+
+
+async def test_the_size_cap_keeps_the_file_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    cap_mb = 4.0
+    start = NOW - 130_000
+    async with SqliteStorage(path, retention_days=None, max_size_mb=cap_mb) as storage:
+        for batch in range(6):  # ~9 MB of raw history, past the cap
+            for n in range(20_000):
+                storage.record(f"sensor-{n % 50}", 2, 1, n * 0.5, start + batch * 20_000 + n)
+            await storage.flush()
+        deleted = await storage.enforce_cap()
+        assert deleted["history"] > 0
+        usage = await storage.usage()
+        newest = await storage.history("sensor-49", 2, 1, 0, NOW)
+    assert path.stat().st_size <= cap_mb * 1024 * 1024
+    assert usage.file_bytes <= cap_mb * 1024 * 1024
+    assert set(usage.tables) == {"history", "statistics", "other"}
+    assert usage.tables["history"] > 0
+    assert usage.tables["statistics"] > 0
+    assert newest[-1].at == start + 5 * 20_000 + 19_999  # the oldest went, the newest stayed
+    assert count(path, "statistics_hourly") > 0  # statistics go last
