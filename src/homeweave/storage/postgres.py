@@ -31,6 +31,8 @@ from homeweave.storage.records import (
     RegistrySnapshot,
     RoomRecord,
     StateRecord,
+    StatisticPoint,
+    StorageUsage,
     TimerRecord,
     TraceRecord,
 )
@@ -288,6 +290,37 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
             return dropped + _count(status)
 
         return await self._run(purge, "purging history")
+
+    async def statistics(
+        self,
+        device_id: str,
+        siid: int,
+        piid: int,
+        period: float,
+        start: float,
+        end: float,
+        limit: int = 10000,
+    ) -> list[StatisticPoint] | None:
+        """None: PostgreSQL mode keeps no long-term statistics yet (charts read raw points)."""
+        return None
+
+    async def usage(self) -> StorageUsage:
+        """The database's size and the history partitions' share of it (PostgreSQL manages its
+        own space: no cap)."""
+        rows = await self._fetch(
+            "SELECT pg_database_size(current_database()), COALESCE(("
+            " SELECT SUM(pg_total_relation_size(inhrelid)) FROM pg_inherits"
+            " WHERE inhparent = 'history'::regclass), 0)"
+        )
+        total, history = int(rows[0][0]), int(rows[0][1])
+        return StorageUsage(
+            backend="postgresql",
+            file_bytes=total,
+            wal_bytes=0,
+            max_bytes=None,
+            tables={"history": history, "statistics": 0, "other": total - history},
+            raw_days=self._retention_days,
+        )
 
     # -- registry -------------------------------------------------------------------------
 
