@@ -79,7 +79,8 @@ async def test_the_more_page_shows_the_database_size(
     await phone.goto("/more")
     section = phone.get_by_role("region", name="Storage")
     await expect(section).to_be_in_viewport()
-    await expect(phone.get_by_test_id("storage-size")).to_have_text(re.compile(r"^(?!0\.0 )\d[\d.]* MB"))
+    size = phone.get_by_test_id("storage-size")
+    await expect(size).to_have_text(re.compile(r"^(?!0\.0 )\d[\d.]* MB"))
     await expect(phone.get_by_test_id("storage-size")).to_contain_text("raw history kept 10 days")
     for use in ("Raw history", "Long-term statistics", "Everything else"):
         await expect(section.get_by_text(use, exact=True)).to_be_visible()
