@@ -1,6 +1,6 @@
-"""Long-term statistics in SQLite: written with the points, resumed after a restart, back-filled
-from the raw history of a file made before them, pruned with the raw history; and the size cap
-keeps the file under it."""
+"""Long-term statistics on every backend: written with the points, resumed after a restart,
+back-filled from the raw history of a database made before them, pruned with the raw history;
+and (SQLite) the size cap keeps the file under it."""
 
 from __future__ import annotations
 
@@ -10,21 +10,22 @@ from contextlib import closing
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 
-from homeweave.storage import SqliteStorage
+from homeweave.storage import SqliteStorage, postgres_schema
 from homeweave.storage.migrations import MIGRATIONS, migrate
+from homeweave.storage.postgres import PostgresStorage
 from homeweave.storage.statistics import HOUR
+from tests.integration.storage_backends import Backend
 
 NOW = time.time()
 HOUR0 = (NOW - 5 * 86400) // HOUR * HOUR  # five days ago, on the hour
 
 
-def hourly(path: Path) -> list[tuple[float, float, float, float]]:
-    with closing(sqlite3.connect(path)) as conn:
-        rows = conn.execute(
-            "SELECT start, mean, min, max FROM statistics_hourly WHERE device_id = 't'"
-            " ORDER BY start"
-        ).fetchall()
+async def hourly(backend: Backend) -> list[tuple[float, ...]]:
+    rows = await backend.query(
+        "SELECT start, mean, min, max FROM statistics_hourly WHERE device_id = 't' ORDER BY start"
+    )
     return [tuple(row) for row in rows]
 
 
@@ -34,86 +35,114 @@ def count(path: Path, table: str) -> int:
     return found
 
 
-def record_ramp(storage: SqliteStorage, hours: int, start: float = HOUR0) -> None:
+def record_ramp(storage: SqliteStorage | PostgresStorage, hours: int, start: float = HOUR0) -> None:
     """Every 10 minutes, values 0..5 repeating: each hour's mean is 2.5, min 0, max 5."""
     for n in range(hours * 6):
         storage.record("t", 2, 1, n % 6, start + n * 600)
 
 
-async def test_statistics_are_written_with_the_points(tmp_path: Path) -> None:
-    path = tmp_path / "home.db"
-    async with SqliteStorage(path, retention_days=None) as storage:
+async def test_statistics_are_written_with_the_points(backend: Backend) -> None:
+    async with backend.storage(retention_days=None) as storage:
         record_ramp(storage, 3)
         storage.record("t", 2, 1, 0, HOUR0 + 3 * HOUR)  # closes the third hour
         await storage.flush()
-        assert hourly(path) == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(3)]
+        assert await hourly(backend) == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(3)]
         points = await storage.statistics("t", 2, 1, 300, HOUR0, HOUR0 + HOUR)
         assert points is not None
         assert [p.mean for p in points[:4]] == [0.0, 0.0, 1.0, 1.0]  # each value for 10 min
 
 
-async def test_a_restart_resumes_the_hour_under_way(tmp_path: Path) -> None:
-    path = tmp_path / "home.db"
-    async with SqliteStorage(path, retention_days=None) as storage:
+async def test_a_restart_resumes_the_hour_under_way(backend: Backend) -> None:
+    async with backend.storage(retention_days=None) as storage:
         record_ramp(storage, 1)
         storage.record("t", 2, 1, 10, HOUR0 + HOUR)  # hour 0 closed; 10 from hour 1 on
         storage.record("t", 2, 1, 20, HOUR0 + HOUR + 1800)
-    assert hourly(path) == [(HOUR0, 2.5, 0.0, 5.0)]  # hour 1 was under way
-    async with SqliteStorage(path, retention_days=None):
+    assert await hourly(backend) == [(HOUR0, 2.5, 0.0, 5.0)]  # hour 1 was under way
+    async with backend.storage(retention_days=None):
         pass  # resumes hour 1 from the raw points, closes every hour up to now
-    found = hourly(path)
+    found = await hourly(backend)
     assert found[:2] == [(HOUR0, 2.5, 0.0, 5.0), (HOUR0 + HOUR, 15.0, 10.0, 20.0)]
     # The last value holds until a new one: every hour since is 20.
     assert found[2:] == [(HOUR0 + h * HOUR, 20.0, 20.0, 20.0) for h in range(2, len(found))]
     assert len(found) >= 5 * 24 - 1
 
 
-async def test_a_file_from_before_statistics_is_back_filled_at_open(tmp_path: Path) -> None:
+def old_rows() -> tuple[list[tuple[str, int, int, float, str]], list[tuple[object, ...]]]:
+    """A day of raw history of a sensor and a heater, and their last states."""
+    rows = [("t", 2, 1, HOUR0 + n * 600, str(n % 6)) for n in range(24 * 6)]
+    rows += [("heater", 2, 1, HOUR0 + n * 900, "true" if n % 4 else "false") for n in range(8)]
+    states = [("t", 2, 1, "5", rows[143][3]), ("heater", 2, 1, "true", HOUR0 + 7 * 900)]
+    return rows, states
+
+
+async def make_old_database(backend: Backend) -> None:
+    """The database as a homeweave from before statistics left it."""
+    rows, states = old_rows()
+    if isinstance(backend.storage(), SqliteStorage):
+        async with aiosqlite.connect(backend.storage().path, isolation_level=None) as db:
+            await migrate(db, MIGRATIONS[:3])
+            await db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?)", rows)
+            await db.executemany(
+                "INSERT INTO states (device_id, siid, piid, value, changed_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                states,
+            )
+        return
+    conn = await asyncpg.connect(backend.storage().url)
+    try:
+        await postgres_schema.migrate(conn, postgres_schema.MIGRATIONS[:2])
+        await conn.executemany("INSERT INTO history VALUES ($1, $2, $3, $4, $5)", rows)
+        await conn.executemany(
+            "INSERT INTO states (device_id, siid, piid, value, changed_at)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            states,
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_database_from_before_statistics_is_back_filled_at_open(backend: Backend) -> None:
+    await make_old_database(backend)
+    async with backend.storage(retention_days=None):
+        pass
+    assert (await hourly(backend))[:24] == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(24)]
+    durations = await backend.query(
+        "SELECT start, value, seconds FROM state_durations WHERE device_id = 'heater'"
+        f" AND start = {HOUR0} ORDER BY value"
+    )
+    assert [tuple(row) for row in durations] == [(HOUR0, "false", 900.0), (HOUR0, "true", 2700.0)]
+    async with backend.storage(retention_days=None) as storage:
+        points = await storage.statistics("heater", 2, 1, HOUR, HOUR0, HOUR0 + HOUR)
+        assert points is not None
+        assert points[0].durations == {"false": 900.0, "true": 2700.0}
+
+
+async def test_an_old_sqlite_file_is_converted_to_incremental_vacuum(tmp_path: Path) -> None:
     path = tmp_path / "home.db"
     async with aiosqlite.connect(path, isolation_level=None) as db:
         await migrate(db, MIGRATIONS[:3])
-        rows = [("t", 2, 1, HOUR0 + n * 600, str(n % 6)) for n in range(24 * 6)]
-        rows += [("heater", 2, 1, HOUR0 + n * 900, "true" if n % 4 else "false") for n in range(8)]
-        await db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?)", rows)
-        await db.executemany(
-            "INSERT INTO states VALUES (?, ?, ?, ?, ?)",
-            [("t", 2, 1, "5", rows[143][3]), ("heater", 2, 1, "true", HOUR0 + 7 * 900)],
-        )
-    async with SqliteStorage(path, retention_days=None) as storage:
-        pass
-    assert hourly(path)[:24] == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(24)]
     with closing(sqlite3.connect(path)) as conn:
-        durations = conn.execute(
-            "SELECT start, value, seconds FROM state_durations WHERE device_id = 'heater'"
-            " AND start = ? ORDER BY value",
-            (HOUR0,),
-        ).fetchall()
-        assert durations == [(HOUR0, "false", 900.0), (HOUR0, "true", 2700.0)]
-        assert conn.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # converted once
-    async with SqliteStorage(path, retention_days=None) as storage:
-        points = await storage.statistics("heater", 2, 1, HOUR, HOUR0, HOUR0 + HOUR)
-    assert points is not None
-    assert points[0].durations == {"false": 900.0, "true": 2700.0}
+        assert conn.execute("PRAGMA auto_vacuum").fetchone() == (0,)
+    async with SqliteStorage(path):
+        pass
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # INCREMENTAL, once
 
 
 async def test_raw_history_and_5_minute_statistics_are_pruned_hourly_ones_kept(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
-    path = tmp_path / "home.db"
-    async with SqliteStorage(path, retention_days=None) as storage:
+    async with backend.storage(retention_days=None) as storage:
         record_ramp(storage, 48)
         storage.record("t", 2, 1, 0, HOUR0 + 48 * HOUR)
-    assert count(path, "statistics_hourly") == 48
-    async with SqliteStorage(path, retention_days=5) as storage:
+    async with backend.storage(retention_days=5) as storage:
         await storage.flush()
-    with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("SELECT MIN(at) FROM history").fetchone()[0] >= NOW - 5 * 86400
-        assert conn.execute("SELECT MIN(start) FROM statistics_short").fetchone()[0] >= (
-            NOW - 5 * 86400
-        )
-        # HOUR0 is more than 5 days ago: its raw points went, its hourly statistics stay.
-        assert conn.execute("SELECT MIN(start) FROM statistics_hourly").fetchone() == (HOUR0,)
-    assert count(path, "statistics_hourly") >= 48
+    cutoff = NOW - 5 * 86400
+    assert (await backend.query("SELECT MIN(at) FROM history"))[0][0] >= cutoff
+    assert (await backend.query("SELECT MIN(start) FROM statistics_short"))[0][0] >= cutoff
+    # HOUR0 is more than 5 days ago: its raw points went, its hourly statistics stay.
+    assert (await backend.query("SELECT MIN(start) FROM statistics_hourly"))[0][0] == HOUR0
+    assert (await backend.query("SELECT COUNT(*) FROM statistics_hourly"))[0][0] >= 48
 
 
 async def test_the_size_cap_keeps_the_file_under_it(tmp_path: Path) -> None:

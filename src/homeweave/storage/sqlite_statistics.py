@@ -4,7 +4,6 @@ in the connection's own thread (``in_thread``): one hand-over for a whole job.""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import sqlite3
@@ -18,7 +17,7 @@ import aiosqlite
 from homeweave.storage.records import StatisticPoint
 from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_writes import statistics_statements
-from homeweave.storage.statistics import HOUR, Statistics
+from homeweave.storage.statistics import HOUR, Statistics, assemble, resume_text
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -132,13 +131,9 @@ def _seed(
         " ORDER BY at DESC, rowid DESC LIMIT 1",
         (*key, since),
     ).fetchone()
-    if prior is not None:
-        text = str(prior[0])
-    elif changed_at < since:
-        text = state
-    else:
-        return  # unknown until the next point
-    statistics.resume(*key, decode_value(text), text, since)
+    text = resume_text(None if prior is None else str(prior[0]), state, changed_at, since)
+    if text is not None:
+        statistics.resume(*key, decode_value(text), text, since)
 
 
 def _write(conn: sqlite3.Connection, statistics: Statistics) -> None:
@@ -175,18 +170,15 @@ def read_statistics(
         f"SELECT start, mean, min, max, last FROM {table} {where} ORDER BY start LIMIT ?",
         (*args, limit),
     ).fetchall()
-    points = {row[0]: StatisticPoint(row[0], row[1], row[2], row[3], row[4]) for row in numbers}
-    if period >= HOUR:
-        durations: dict[float, dict[str, float]] = {}
-        for at, text, seconds in conn.execute(
+    durations = (
+        conn.execute(
             f"SELECT start, value, seconds FROM state_durations {where} ORDER BY start LIMIT ?",
             (*args, limit * 4),
-        ):
-            durations.setdefault(at, {})[text] = seconds
-        for at, states in durations.items():
-            found = points.get(at, StatisticPoint(at))
-            points[at] = dataclasses.replace(found, durations=states)
-    return [points[at] for at in sorted(points)][:limit]
+        ).fetchall()
+        if period >= HOUR
+        else []
+    )
+    return assemble(numbers, durations, limit)
 
 
 # -- size -------------------------------------------------------------------------------------

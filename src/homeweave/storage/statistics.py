@@ -25,11 +25,13 @@ commit, in the same transaction as the points.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from homeweave.storage.records import Value
+from homeweave.storage.records import StatisticPoint, Value
 
 FIVE_MINUTES = 300.0
 HOUR = 3600.0
@@ -209,3 +211,28 @@ class Statistics:
             (self._rows.short if short else self._rows.hourly).append(row)
         for text, seconds in bucket.states.items():
             self._rows.durations.append((device_id, siid, piid, bucket.start, text, seconds))
+
+
+def resume_text(prior: str | None, state: str, changed_at: float, since: float) -> str | None:
+    """The value (as JSON text) in effect when counting resumes at ``since``: the last raw
+    point before it, or once that was pruned the property's last state when that is older;
+    None when unknown (counting starts at the next point)."""
+    if prior is not None:
+        return prior
+    return state if changed_at < since else None
+
+
+def assemble(
+    numbers: Iterable[tuple[float, float, float, float, float]],
+    durations: Iterable[tuple[float, str, float]],
+    limit: int,
+) -> list[StatisticPoint]:
+    """Buckets from numeric rows (start, mean, min, max, last) and duration rows (start,
+    value as JSON text, seconds), merged by start, oldest first, at most ``limit``."""
+    points = {row[0]: StatisticPoint(*row) for row in numbers}
+    states: dict[float, dict[str, float]] = {}
+    for at, text, seconds in durations:
+        states.setdefault(at, {})[text] = seconds
+    for at, found in states.items():
+        points[at] = dataclasses.replace(points.get(at, StatisticPoint(at)), durations=found)
+    return [points[at] for at in sorted(points)][:limit]
