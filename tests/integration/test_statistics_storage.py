@@ -67,7 +67,9 @@ async def test_a_restart_resumes_the_hour_under_way(backend: Backend) -> None:
     assert len(found) >= 5 * 24 - 1
 
 
-def old_rows() -> tuple[list[tuple[str, int, int, float, str]], list[tuple[object, ...]]]:
+def old_rows() -> tuple[
+    list[tuple[str, int, int, float, str]], list[tuple[str, int, int, str, float]]
+]:
     """A day of raw history of a sensor and a heater, and their last states."""
     rows = [("t", 2, 1, HOUR0 + n * 600, str(n % 6)) for n in range(24 * 6)]
     rows += [("heater", 2, 1, HOUR0 + n * 900, "true" if n % 4 else "false") for n in range(8)]
@@ -78,8 +80,9 @@ def old_rows() -> tuple[list[tuple[str, int, int, float, str]], list[tuple[objec
 async def make_old_database(backend: Backend) -> None:
     """The database as a homeweave from before statistics left it."""
     rows, states = old_rows()
-    if isinstance(backend.storage(), SqliteStorage):
-        async with aiosqlite.connect(backend.storage().path, isolation_level=None) as db:
+    storage = backend.storage()
+    if isinstance(storage, SqliteStorage):
+        async with aiosqlite.connect(storage.path, isolation_level=None) as db:
             await migrate(db, MIGRATIONS[:3])
             await db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?)", rows)
             await db.executemany(
@@ -88,7 +91,8 @@ async def make_old_database(backend: Backend) -> None:
                 states,
             )
         return
-    conn = await asyncpg.connect(backend.storage().url)
+    assert isinstance(storage, PostgresStorage)
+    conn = await asyncpg.connect(storage.url)
     try:
         await postgres_schema.migrate(conn, postgres_schema.MIGRATIONS[:2])
         await conn.executemany("INSERT INTO history VALUES ($1, $2, $3, $4, $5)", rows)
