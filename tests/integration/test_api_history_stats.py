@@ -97,7 +97,11 @@ async def test_hourly_points_are_time_weighted_means_with_min_and_max(api: Api) 
     year = await client.get(f"{BRIGHTNESS}/history", params={"start": time.time() - 365 * DAY})
     points = year.json()["points"]
     assert year.json()["resolution"] == "hour"
-    assert DAYS * 24 <= len(points) <= DAYS * 24 + 1
+    hourly = [p for p in points if "min" in p]
+    assert DAYS * 24 <= len(hourly) <= DAYS * 24 + 1
+    # then the raw points of the hour under way: the demo's values at each start
+    assert points[len(hourly) :] == [p for p in points if "min" not in p]
+    assert all(p["at"] >= hour_now() for p in points[len(hourly) :])
 
 
 async def test_an_on_off_property_gets_its_time_in_each_state(api: Api) -> None:

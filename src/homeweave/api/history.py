@@ -87,7 +87,8 @@ async def history(
 ) -> schemas.HistoryOut:
     """List the recorded values of a property between ``start`` and ``end`` (default: last
     24 h): raw points, or for a long window its 5-minute or hourly statistics (so a year
-    answers as fast as an hour); ``resolution`` in the answer says which."""
+    answers as fast as an hour), followed by the raw points of the bucket under way (not
+    closed yet); ``resolution`` in the answer says which."""
     ref = hub.commands.resolve_for(f"{device_id}/{service}/{prop}", who)
     now = time.time()
     until = parse_time(end, now, name="end")
@@ -112,6 +113,11 @@ async def history(
         if buckets is not None:
             out.resolution, out.period = chosen, period
             out.points = [point for bucket in buckets if (point := _bucket(bucket)) is not None]
+            # The bucket under way is not written yet: its raw points follow the closed ones.
+            tail = buckets[-1].at + period if buckets else max(since, until - period)
+            if tail <= until:
+                recent = await hub.storage.history(*key, tail, until, limit)
+                out.points += [schemas.HistoryPointOut(at=p.at, value=p.value) for p in recent]
             return out
     points = await hub.storage.history(*key, since, until, limit)
     out.points = [schemas.HistoryPointOut(at=p.at, value=p.value) for p in points]

@@ -217,7 +217,8 @@ class HistoryPointOut(BaseModel):
 class HistoryOut(BaseModel):
     """A property's recorded values over a time window, oldest first. ``resolution`` says
     what ``points`` are: ``raw`` (every recorded value), ``5m`` or ``hour`` (long-term
-    statistics per bucket of ``period`` seconds)."""
+    statistics per bucket of ``period`` seconds, then the raw points since the last closed
+    bucket, which carry no ``min``/``max``)."""
 
     address: str
     start: float
