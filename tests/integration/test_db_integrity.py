@@ -411,7 +411,11 @@ async def serve_through_damage(data_dir: Path, seen: list[tuple[str, str]]) -> N
             assert (await client.get("/api/health")).json()["status"] == "ok"
             overwrite_pages_of(db, "history")  # what the hub has not read yet
             # raw: the damaged pages (a window this long would otherwise read statistics)
-            since = {"start": 0, "end": time.time() + 3600, "resolution": "raw"}
+            since: dict[str, str | float] = {
+                "start": 0,
+                "end": time.time() + 3600,
+                "resolution": "raw",
+            }
             read = await client.get("/api/devices/lamp-0/light/brightness/history", params=since)
             assert read.status_code == 503, read.text
             health = (await client.get("/api/health")).json()
