@@ -4,6 +4,7 @@ and (SQLite) the size cap keeps the file under it."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from contextlib import closing
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 import asyncpg
+import pytest
 
 from homeweave.storage import SqliteStorage, postgres_schema
 from homeweave.storage.migrations import MIGRATIONS, migrate
@@ -105,10 +107,15 @@ async def make_old_database(backend: Backend) -> None:
         await conn.close()
 
 
-async def test_a_database_from_before_statistics_is_back_filled_at_open(backend: Backend) -> None:
+async def test_a_database_from_before_statistics_is_back_filled_at_open(
+    backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
     await make_old_database(backend)
-    async with backend.storage(retention_days=None):
-        pass
+    with caplog.at_level(logging.INFO, logger="homeweave.storage"):
+        async with backend.storage(retention_days=None):
+            pass
+    assert "computing long-term statistics from the raw history of 2 properties" in caplog.text
+    assert "statistics back-fill done: 2 properties, 152 points" in caplog.text
     assert (await hourly(backend))[:24] == [(HOUR0 + h * HOUR, 2.5, 0.0, 5.0) for h in range(24)]
     durations = await backend.query(
         "SELECT start, value, seconds FROM state_durations WHERE device_id = 'heater'"

@@ -78,7 +78,7 @@ class _Bucket:
         self.low = math.inf
         self.high = -math.inf
         self.last = 0.0
-        self.states: dict[str, float] = {}
+        self.states: dict[str, float] | None = None  # made when a non-number is counted
 
 
 class _Property:
@@ -193,6 +193,8 @@ class Statistics:
             bucket.high = max(bucket.high, number)
             bucket.last = number
         elif not short:
+            if bucket.states is None:
+                bucket.states = {}
             bucket.states[prop.text] = bucket.states.get(prop.text, 0.0) + seconds
 
     def _emit(self, key: PropertyKey, bucket: _Bucket, short: bool) -> None:
@@ -209,7 +211,7 @@ class Statistics:
                 bucket.last,
             )
             (self._rows.short if short else self._rows.hourly).append(row)
-        for text, seconds in bucket.states.items():
+        for text, seconds in (bucket.states or {}).items():
             self._rows.durations.append((device_id, siid, piid, bucket.start, text, seconds))
 
 
