@@ -14,6 +14,9 @@ import aiosqlite
 import asyncpg
 import pytest
 
+from homeweave.config import parse_config
+from homeweave.config.seed import hub_seed
+from homeweave.core.hub import Hub
 from homeweave.storage import SqliteStorage, postgres_schema
 from homeweave.storage.migrations import MIGRATIONS, migrate
 from homeweave.storage.postgres import PostgresStorage
@@ -176,3 +179,11 @@ async def test_the_size_cap_keeps_the_file_under_it(tmp_path: Path) -> None:
     assert usage.tables["statistics"] > 0
     assert newest[-1].at == start + 5 * 20_000 + 19_999  # the oldest went, the newest stayed
     assert count(path, "statistics_hourly") > 0  # statistics go last
+
+
+async def test_the_configured_history_settings_reach_the_storage(tmp_path: Path) -> None:
+    config = parse_config("history:\n  raw_days: 3\n  max_size_mb: 50\n")
+    async with Hub(hub_seed(config), data_dir=tmp_path) as hub:
+        assert hub.storage is not None
+        usage = await hub.storage.usage()
+    assert (usage.raw_days, usage.max_bytes) == (3, 50 * 1024 * 1024)
