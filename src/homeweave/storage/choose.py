@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from homeweave.storage.protocols import Storage
 from homeweave.storage.sqlite import SqliteStorage
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def storage_for(
@@ -31,6 +34,10 @@ def storage_for(
             retention_days=retention_days,
             hub_files=hub_files,
             max_size_mb=max_size_mb,
+        )
+    if max_size_mb is not None:
+        _LOGGER.warning(
+            "history.max_size_mb applies to a SQLite file only; PostgreSQL manages its own space"
         )
     # Imported here: asyncpg is loaded only by hubs that use PostgreSQL.
     from homeweave.storage.postgres import PostgresStorage
