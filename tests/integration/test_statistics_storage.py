@@ -5,14 +5,18 @@ and (SQLite) the size cap keeps the file under it."""
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 import time
+import uuid
 from contextlib import closing
 from pathlib import Path
 
 import aiosqlite
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from homeweave.config import parse_config
 from homeweave.config.seed import hub_seed
@@ -20,7 +24,7 @@ from homeweave.core.hub import Hub
 from homeweave.storage import SqliteStorage, postgres_schema
 from homeweave.storage.migrations import MIGRATIONS, migrate
 from homeweave.storage.postgres import PostgresStorage
-from homeweave.storage.statistics import HOUR
+from homeweave.storage.statistics import HOUR, Statistics
 from tests.integration.storage_backends import Backend
 
 NOW = time.time()
@@ -187,3 +191,50 @@ async def test_the_configured_history_settings_reach_the_storage(tmp_path: Path)
         assert hub.storage is not None
         usage = await hub.storage.usage()
     assert (usage.raw_days, usage.max_bytes) == (3, 50 * 1024 * 1024)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.floats(1, 4000, allow_nan=False), st.integers(-50, 50)),
+        min_size=2,
+        max_size=30,
+    ),
+    cut=st.floats(0, 1),
+)
+async def test_a_restart_anywhere_gives_the_statistics_of_no_restart(
+    tmp_path: Path, steps: list[tuple[float, int]], cut: float
+) -> None:
+    """Points written by one hub, then (after a restart at any point) by the next, give the
+    same 5-minute and hourly rows as one uninterrupted run. (Times lie ahead of the clock, as
+    live points do relative to the buckets a restart closes.)"""
+    path = tmp_path / f"restart-{uuid.uuid4().hex}.db"
+    at = (time.time() // HOUR + 30) * HOUR
+    points = []
+    for gap, value in steps:
+        at += gap
+        points.append((at, value))
+    points.append((at + 2 * HOUR, 0))  # closes every bucket before it
+    k = max(1, int(cut * len(points)))
+    for part in (points[:k], points[k:]):
+        async with SqliteStorage(path, retention_days=None) as storage:
+            for when, value in part:
+                storage.record("t", 2, 1, value, when)
+    alone = Statistics()
+    for when, value in points:
+        alone.add("t", 2, 1, value, when)
+    expected = alone.take()
+    for table, rows in (
+        ("statistics_short", expected.short),
+        ("statistics_hourly", expected.hourly),
+    ):
+        with closing(sqlite3.connect(path)) as conn:
+            found = conn.execute(f"SELECT * FROM {table} ORDER BY start").fetchall()
+        assert len(found) == len(rows), table
+        for got, want in zip(found, sorted(rows, key=lambda r: r[3]), strict=True):
+            assert got[:4] == want[:4]
+            assert all(
+                math.isclose(a, b, abs_tol=1e-9) for a, b in zip(got[4:], want[4:], strict=True)
+            )
