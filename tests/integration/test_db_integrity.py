@@ -410,7 +410,12 @@ async def serve_through_damage(data_dir: Path, seen: list[tuple[str, str]]) -> N
         async with httpx.AsyncClient(base_url=running.url, headers=headers) as client:
             assert (await client.get("/api/health")).json()["status"] == "ok"
             overwrite_pages_of(db, "history")  # what the hub has not read yet
-            since = {"start": 0, "end": time.time() + 3600}
+            # raw: the damaged pages (a window this long would otherwise read statistics)
+            since: dict[str, str | float] = {
+                "start": 0,
+                "end": time.time() + 3600,
+                "resolution": "raw",
+            }
             read = await client.get("/api/devices/lamp-0/light/brightness/history", params=since)
             assert read.status_code == 503, read.text
             health = (await client.get("/api/health")).json()

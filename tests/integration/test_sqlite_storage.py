@@ -26,6 +26,7 @@ TABLES = (
     {"homes", "rooms", "devices", "states", "history", "tokens"}
     | {"users", "memberships", "shares", "audit"}
     | {f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")}
+    | {"statistics_short", "statistics_hourly", "state_durations", "statistics_backfill"}
 )
 
 

@@ -117,7 +117,7 @@ def test_good_config_parses() -> None:
         "virtual": VirtualOptions(),
         "miio": MiioOptions(poll_interval=20, unavailable_after=60),
     }
-    assert (config.history.retention_days, config.history.flush_interval) == (7, 0.5)
+    assert (config.history.raw_retention_days, config.history.flush_interval) == (7, 0.5)
     assert (config.api.host, config.api.port) == ("0.0.0.0", 0)
     assert config.source is None
 
@@ -127,7 +127,8 @@ def test_an_empty_file_is_an_empty_config(text: str) -> None:
     config = parse_config(text)
 
     assert config == HubConfig()
-    assert (config.history.retention_days, config.history.flush_interval) == (30, 1.0)
+    assert (config.history.raw_retention_days, config.history.flush_interval) == (10, 1.0)
+    assert config.history.max_size_mb is None
     assert (config.api.host, config.api.port) == ("127.0.0.1", 8321)
 
 
@@ -240,6 +241,26 @@ ERROR_CASES: dict[str, tuple[str, list[str]]] = {
     "retention zero": (
         "history:\n  retention_days: 0  # <-\n",
         ["history.retention_days must be at least 1", "got 0"],
+    ),
+    "raw days zero": (
+        "history:\n  raw_days: 0  # <-\n",
+        ["history.raw_days must be at least 1", "got 0"],
+    ),
+    "raw days as text": (
+        "history:\n  raw_days: ten  # <-\n",
+        ["history.raw_days must be a whole number", "'ten'"],
+    ),
+    "raw days under both names": (
+        "history:\n  raw_days: 5\n  retention_days: 7  # <-\n",
+        ["give 'raw_days' or its older name 'retention_days', not both"],
+    ),
+    "size cap too small": (
+        "history:\n  max_size_mb: 0.5  # <-\n",
+        ["history.max_size_mb must be at least 1", "0.5"],
+    ),
+    "size cap infinite": (
+        "history:\n  max_size_mb: .inf  # <-\n",
+        ["history.max_size_mb must be"],
     ),
     "flush interval zero": (
         "history:\n  flush_interval: 0  # <-\n",
@@ -441,6 +462,7 @@ KEYS = st.sampled_from(
         *("homes", "devices", "integrations", "history", "api", "id", "name", "location"),
         *("latitude", "longitude", "elevation", "time_zone", "rooms", "room", "integration"),
         *("model", "spec", "options", "retention_days", "flush_interval", "host", "port"),
+        *("raw_days", "max_size_mb"),
         *("virtual", "<<"),
     ]
 )

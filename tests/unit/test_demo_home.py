@@ -79,4 +79,4 @@ def test_the_seed_carries_the_registry_options_and_history_settings() -> None:
     assert lamp.options == {"initial": {"on": True, "brightness": 60}}
     assert list(seed.integrations) == ["virtual"]
     assert seed.integrations["virtual"].model_dump()["tick"] == 0
-    assert (seed.history.retention_days, seed.history.flush_interval) == (30, 1.0)
+    assert (seed.history.retention_days, seed.history.flush_interval) == (10, 1.0)

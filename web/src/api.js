@@ -75,6 +75,8 @@ export const api = {
   history: (device, service, prop, start) =>
     request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
   openapi: () => request('GET', '/api/openapi.json'),
+  /** The database's size, cap and bytes per use: `{file_bytes, max_bytes, tables, raw_days}`. */
+  storage: () => request('GET', '/api/storage'),
   integrations: () => request('GET', '/api/integrations'),
   /** Start pairing an integration's hub again; answers `{prompt}` (which button to press). */
   pair: (name) => request('POST', `/api/integrations/${part(name)}/pair`),

@@ -14,6 +14,7 @@ from homeweave.api import (
     audit,
     automations,
     conversation,
+    database,
     devices,
     errors,
     health,
@@ -71,6 +72,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
+    app.include_router(database.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

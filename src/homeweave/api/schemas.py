@@ -10,11 +10,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
     WithJsonSchema,
+    model_serializer,
 )
 
 from homeweave.automation.schema import AutomationConfig, SceneConfig
@@ -183,20 +185,47 @@ class ActionResultOut(BaseModel):
     outputs: dict[str, JsonValue]
 
 
+class StateDurationOut(BaseModel):
+    """Seconds a property spent in one value within a bucket."""
+
+    value: JsonValue
+    seconds: float
+
+
 class HistoryPointOut(BaseModel):
-    """A recorded value and when it was recorded (epoch seconds)."""
+    """A recorded value and when it was recorded (epoch seconds). In a history of 5-minute or
+    hourly statistics (``resolution`` ``5m``/``hour``), ``at`` is the bucket's start and
+    ``value`` its time-weighted mean, with ``min`` and ``max``; for a property that is not a
+    number (on/off, a mode), ``value`` is the value it had longest and ``durations`` the
+    seconds spent in each. Fields that do not apply are left out."""
+
+    # The documented shape is the fields (the serializer only leaves out the unset ones).
+    model_config = ConfigDict(json_schema_mode_override="validation")
 
     at: float
     value: JsonValue
+    min: float | None = None
+    max: float | None = None
+    durations: list[StateDurationOut] | None = None
+
+    @model_serializer(mode="wrap")
+    def _leave_out_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
 
 
 class HistoryOut(BaseModel):
-    """A property's recorded values over a time window, oldest first."""
+    """A property's recorded values over a time window, oldest first. ``resolution`` says
+    what ``points`` are: ``raw`` (every recorded value), ``5m`` or ``hour`` (long-term
+    statistics per bucket of ``period`` seconds, then the raw points since the last closed
+    bucket, which carry no ``min``/``max``)."""
 
     address: str
     start: float
     end: float
     unit: str | None
+    resolution: str = "raw"
+    period: float | None = None
     points: list[HistoryPointOut]
 
 
@@ -213,6 +242,29 @@ class HealthOut(BaseModel):
     needs_pairing: list[str] = Field(default_factory=list)
     starting: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
+
+
+class StorageTablesOut(BaseModel):
+    """Bytes used by raw history, by long-term statistics and by everything else (registry,
+    states, tokens, automations, traces, audit log, free space), indexes included."""
+
+    history: int
+    statistics: int
+    other: int
+
+
+class StorageOut(BaseModel):
+    """How big the hub's database is and what uses it. ``file_bytes``: the SQLite file (or
+    the PostgreSQL database); ``wal_bytes``: SQLite's write-ahead log beside it;
+    ``max_bytes``: ``history.max_size_mb`` (null: no cap); ``raw_days``: days raw history is
+    kept (hourly statistics stay)."""
+
+    backend: str
+    file_bytes: int
+    wal_bytes: int
+    max_bytes: int | None
+    raw_days: float | None
+    tables: StorageTablesOut
 
 
 class IntegrationOut(BaseModel):

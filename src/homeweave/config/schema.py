@@ -366,11 +366,33 @@ class DeviceConfig(_Section):
         return path if path.is_absolute() else base / path
 
 
-class HistoryConfig(_Section):
-    """How long state history is kept and how often it is written."""
+DEFAULT_RAW_DAYS = 10
 
-    retention_days: int = Field(default=30, ge=1)
+
+class HistoryConfig(_Section):
+    """How long raw state history is kept (``raw_days``; ``retention_days`` is its older name),
+    how big the database may grow (``max_size_mb``, none by default) and how often history is
+    written. Long-term statistics (5-minute ones as long as the raw history, hourly ones for
+    good) are kept whatever ``raw_days`` says, within ``max_size_mb``."""
+
+    raw_days: int | None = Field(default=None, ge=1)
+    retention_days: int | None = Field(default=None, ge=1)
+    max_size_mb: float | None = Field(default=None, ge=1, allow_inf_nan=False)
     flush_interval: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _one_name_for_raw_days(self) -> Self:
+        if self.raw_days is not None and self.retention_days is not None:
+            raise _problem(
+                "give 'raw_days' or its older name 'retention_days', not both",
+                ("retention_days",),
+            )
+        return self
+
+    @property
+    def raw_retention_days(self) -> int:
+        """Days raw points are kept (``raw_days``, else ``retention_days``, else 10)."""
+        return self.raw_days or self.retention_days or DEFAULT_RAW_DAYS
 
 
 class ApiConfig(_Section):

@@ -51,8 +51,9 @@ def hub_seed(config: HubConfig) -> HubSeed:
         devices=devices,
         integrations=dict(config.integrations),
         history=HistorySettings(
-            retention_days=config.history.retention_days,
+            retention_days=config.history.raw_retention_days,
             flush_interval=config.history.flush_interval,
+            max_size_mb=config.history.max_size_mb,
         ),
         storage=None if config.storage == "sqlite" else config.storage,
     )

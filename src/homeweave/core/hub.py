@@ -69,6 +69,7 @@ class Hub:
                 None if data_dir is None else data_dir / DATABASE_FILE,
                 flush_interval=seed.history.flush_interval,
                 retention_days=seed.history.retention_days,
+                max_size_mb=seed.history.max_size_mb,
                 hub_files=() if data_dir is None else hub_files(data_dir),
             )
         self.storage = storage

@@ -12,10 +12,12 @@ from homeweave.core.registry import Device, Home, Room
 
 @dataclass(frozen=True, slots=True)
 class HistorySettings:
-    """How long state history is kept (days) and how often it is written (seconds)."""
+    """How long raw state history is kept (days), how often it is written (seconds) and how
+    big the database may grow (MB, None: no cap)."""
 
-    retention_days: int = 30
+    retention_days: int = 10
     flush_interval: float = 1.0
+    max_size_mb: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

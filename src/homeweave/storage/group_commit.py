@@ -18,6 +18,7 @@ from homeweave.storage.protocols import TraceSource
 from homeweave.storage.records import TimerRecord, Value
 from homeweave.storage.retry import Retry
 from homeweave.storage.rows import encode_value
+from homeweave.storage.statistics import Statistics
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -26,6 +27,7 @@ _Conn = TypeVar("_Conn")
 DAY = 86400.0
 MAINTENANCE_INTERVAL = 3600.0
 _MAX_BACKOFF = 60.0
+_CLOSE_GRACE = 10.0  # seconds a point may arrive late and still count in its bucket
 
 
 class GroupCommit(ABC, Generic[_Conn]):
@@ -75,6 +77,8 @@ class GroupCommit(ABC, Generic[_Conn]):
         self._writes: set[asyncio.Task[Any]] = set()
         self._next_purge = 0.0
         self._written = 0
+        # Long-term statistics, fed as points are recorded (None: this backend keeps none).
+        self._statistics: Statistics | None = None
 
     @property
     def pending(self) -> int:
@@ -117,6 +121,9 @@ class GroupCommit(ABC, Generic[_Conn]):
     def _commit_failed(self, err: BaseException) -> None:
         """Note a commit's failure before it is reported (a hook: nothing by default)."""
 
+    async def _after_flush(self) -> None:
+        """Upkeep after each of the flusher's commits (a hook: nothing by default)."""
+
     async def _maintain(self) -> None:
         """Hourly upkeep from the flusher: the retention purge (a backend may add to it)."""
         if self._retention_days is None:
@@ -131,8 +138,12 @@ class GroupCommit(ABC, Generic[_Conn]):
             self._wake.set()
 
     def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:
-        """Queue one history point; never blocks, never awaits."""
-        self._pending.add_point((device_id, siid, piid, at, encode_value(value)))
+        """Queue one history point (and count it in the statistics); never blocks, never
+        awaits."""
+        text = encode_value(value)
+        self._pending.add_point((device_id, siid, piid, at, text))
+        if self._statistics is not None:
+            self._statistics.add(device_id, siid, piid, value, at, text)
         self._queued()
 
     def set_timer(self, automation: str, trigger: int, record: TimerRecord | None) -> None:
@@ -168,6 +179,8 @@ class GroupCommit(ABC, Generic[_Conn]):
     async def _write_pending(self, conn: _Conn) -> int:
         async with self._lock:
             batch, upto = self._pending.take()
+            if self._statistics is not None:
+                batch.statistics.extend(self._statistics.take())
             if not batch:
                 self._acks.committed(upto)
                 return 0
@@ -235,6 +248,9 @@ class GroupCommit(ABC, Generic[_Conn]):
                     async with asyncio.timeout(self._flush_interval):
                         await self._wake.wait()
             self._wake.clear()
+            if self._statistics is not None:
+                # Buckets of values that did not change close too (every 5 minutes).
+                self._statistics.close_until(time.time() - _CLOSE_GRACE)
             try:
                 await self.flush()
             except Exception:
@@ -252,6 +268,8 @@ class GroupCommit(ABC, Generic[_Conn]):
                 retry.succeeded()
             if time.monotonic() >= self._next_purge:
                 await self._maintain()
+            else:
+                await self._after_flush()
 
     async def _purge_expired(self, retention_days: float) -> None:
         self._next_purge = time.monotonic() + MAINTENANCE_INTERVAL

@@ -220,7 +220,48 @@ async def _add_people_v3(conn: aiosqlite.Connection) -> None:
         await conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_automations_v2, _add_people_v3)
+_STATISTICS_STATEMENTS = (
+    # Long-term statistics (``storage.statistics``): mean/min/max/last per 5 minutes (kept as
+    # long as raw history) and per hour (kept for years), and per hour the seconds each
+    # non-numeric property spent in each value. ``start`` is the bucket's start (epoch seconds).
+    # Filled from the existing raw history at the first open after this migration.
+    """CREATE TABLE statistics_short (
+        device_id TEXT NOT NULL, siid INTEGER NOT NULL, piid INTEGER NOT NULL,
+        start REAL NOT NULL, mean REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,
+        last REAL NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX statistics_short_by_time ON statistics_short (start)",
+    """CREATE TABLE statistics_hourly (
+        device_id TEXT NOT NULL, siid INTEGER NOT NULL, piid INTEGER NOT NULL,
+        start REAL NOT NULL, mean REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,
+        last REAL NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX statistics_hourly_by_time ON statistics_hourly (start)",
+    """CREATE TABLE state_durations (
+        device_id TEXT NOT NULL, siid INTEGER NOT NULL, piid INTEGER NOT NULL,
+        start REAL NOT NULL, value TEXT NOT NULL, seconds REAL NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start, value)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX state_durations_by_time ON state_durations (start)",
+    # Whether the statistics were back-filled from the raw history (one row once done).
+    "CREATE TABLE statistics_backfill (done_at REAL NOT NULL)",
+)
+
+
+async def _add_statistics_v4(conn: aiosqlite.Connection) -> None:
+    """Long-term statistics tables (back-filled by ``SqliteStorage.open``)."""
+    for statement in _STATISTICS_STATEMENTS:
+        await conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_v1,
+    _add_automations_v2,
+    _add_people_v3,
+    _add_statistics_v4,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from homeweave.storage.protocols import TraceSource
 from homeweave.storage.records import TimerRecord
+from homeweave.storage.statistics import StatisticsRows
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,9 +31,14 @@ class Batch:
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
     audit: list[AuditRow] = field(default_factory=list)
+    # Closed statistics buckets (not counted in ``len``: no one waits for them).
+    statistics: StatisticsRows = field(default_factory=StatisticsRows)
 
     def __len__(self) -> int:
         return len(self.points) + len(self.traces) + len(self.timers) + len(self.audit)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0 or len(self.statistics) > 0
 
 
 class Pending:
@@ -87,6 +93,8 @@ class Pending:
         queued.traces = {**batch.traces, **queued.traces}
         queued.timers = {**batch.timers, **queued.timers}
         queued.audit[:0] = batch.audit
+        batch.statistics.extend(queued.statistics)
+        queued.statistics = batch.statistics
         overflow = len(queued.points) - self._max_points
         if overflow > 0:
             del queued.points[:overflow]

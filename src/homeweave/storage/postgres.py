@@ -21,6 +21,7 @@ from homeweave.storage.pending import Batch
 from homeweave.storage.postgres_partitions import drop_before, ensure_months
 from homeweave.storage.postgres_people import PostgresPeople
 from homeweave.storage.postgres_schema import Conn, migrate
+from homeweave.storage.postgres_statistics import read_statistics, resume_statistics
 from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
@@ -31,10 +32,13 @@ from homeweave.storage.records import (
     RegistrySnapshot,
     RoomRecord,
     StateRecord,
+    StatisticPoint,
+    StorageUsage,
     TimerRecord,
     TraceRecord,
 )
 from homeweave.storage.rows import decode_value
+from homeweave.storage.statistics import Statistics
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -124,6 +128,7 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
         self._timeout = timeout
         self._pool: Pool | None = None
         self._encoder = BatchEncoder()
+        self._statistics: Statistics = Statistics(short_keep=(retention_days or 10) * DAY)
 
     @property
     def where(self) -> str:
@@ -154,6 +159,8 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
                 await migrate(conn)
                 await ensure_months(conn, time.time())
                 await conn.execute(_FORGET_OLD_MARKS, MARK_DAYS * DAY)
+                await resume_statistics(conn, self._statistics)
+            self._statistics.close_until(time.time())  # written with the first commit
         except _OPEN_FAILED as err:
             await _close_pool(pool)
             raise StorageError(f"cannot open database {self._where}: {err}") from err
@@ -161,8 +168,7 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
             await _close_pool(pool)
             raise
         self._pool = pool
-        if self._retention_days is not None:
-            await self._purge_expired(self._retention_days)
+        await self._maintain()  # the retention purges (raw, 5-minute statistics, audit)
         self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
 
     async def _connect(self) -> Pool:
@@ -215,6 +221,16 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
         except StorageError:
             _LOGGER.exception("adding next months' history partitions failed")
         await super()._maintain()
+        if self._retention_days is not None:
+            cutoff = time.time() - self._retention_days * DAY
+            try:
+                await self._execute(
+                    "DELETE FROM statistics_short WHERE start < $1",
+                    cutoff,
+                    what="purging 5-minute statistics",
+                )
+            except StorageError:
+                _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
 
     # -- group commit ---------------------------------------------------------------------
@@ -288,6 +304,50 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
             return dropped + _count(status)
 
         return await self._run(purge, "purging history")
+
+    async def statistics(
+        self,
+        device_id: str,
+        siid: int,
+        piid: int,
+        period: float,
+        start: float,
+        end: float,
+        limit: int = 10000,
+    ) -> list[StatisticPoint] | None:
+        """Return up to ``limit`` written buckets of ``period`` seconds (300 or 3600) that
+        overlap [start, end], oldest first (the bucket under way is not written yet)."""
+        if period not in (300.0, 3600.0):
+            raise ValueError(f"statistics are kept per 300 or 3600 seconds, not {period!r}")
+        key = (device_id, siid, piid)
+        return await self._run(
+            lambda conn: read_statistics(conn, key, period, start, end, limit), "reading"
+        )
+
+    async def usage(self) -> StorageUsage:
+        """The database's size and the shares of raw history (its partitions) and statistics
+        (PostgreSQL manages its own space: no cap)."""
+        rows = await self._fetch(
+            "SELECT pg_database_size(current_database()), COALESCE(("
+            " SELECT SUM(pg_total_relation_size(inhrelid)) FROM pg_inherits"
+            " WHERE inhparent = 'history'::regclass), 0),"
+            " pg_total_relation_size('statistics_short')"
+            " + pg_total_relation_size('statistics_hourly')"
+            " + pg_total_relation_size('state_durations')"
+        )
+        total, history, statistics = (int(value) for value in rows[0])
+        return StorageUsage(
+            backend="postgresql",
+            file_bytes=total,
+            wal_bytes=0,
+            max_bytes=None,
+            tables={
+                "history": history,
+                "statistics": statistics,
+                "other": total - history - statistics,
+            },
+            raw_days=self._retention_days,
+        )
 
     # -- registry -------------------------------------------------------------------------
 

@@ -176,6 +176,34 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX audit_by_user ON audit (user_id, at);
     CREATE INDEX audit_by_device ON audit (device_id, at);
     """,
+    # 3: long-term statistics (``storage.statistics``): 5-minute and hourly buckets, hourly
+    # seconds per value; back-filled from the raw history at the first open after this.
+    """
+    CREATE TABLE statistics_short (
+        device_id text NOT NULL, siid integer NOT NULL, piid integer NOT NULL,
+        start double precision NOT NULL, mean double precision NOT NULL,
+        min double precision NOT NULL, max double precision NOT NULL,
+        last double precision NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start)
+    );
+    CREATE INDEX statistics_short_by_time ON statistics_short (start);
+    CREATE TABLE statistics_hourly (
+        device_id text NOT NULL, siid integer NOT NULL, piid integer NOT NULL,
+        start double precision NOT NULL, mean double precision NOT NULL,
+        min double precision NOT NULL, max double precision NOT NULL,
+        last double precision NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start)
+    );
+    CREATE INDEX statistics_hourly_by_time ON statistics_hourly (start);
+    CREATE TABLE state_durations (
+        device_id text NOT NULL, siid integer NOT NULL, piid integer NOT NULL,
+        start double precision NOT NULL, value text NOT NULL,
+        seconds double precision NOT NULL,
+        PRIMARY KEY (device_id, siid, piid, start, value)
+    );
+    CREATE INDEX state_durations_by_time ON state_durations (start);
+    CREATE TABLE statistics_backfill (done_at double precision NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,6 +23,7 @@ from homeweave.storage.rows import (
     latest_per_property,
     timer_rows,
 )
+from homeweave.storage.statistics import StatisticsRows
 
 COPY_FROM = 500
 """History points in a batch from which COPY beats inserting from arrays."""
@@ -63,6 +64,17 @@ _UPSERT_TIMER = """
         due = excluded.due, sentence = excluded.sentence, data = excluded.data
 """
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = $1 AND trigger = $2"
+_STATISTICS_UPSERT = """
+    INSERT INTO {} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (device_id, siid, piid, start) DO UPDATE SET mean = excluded.mean,
+        min = excluded.min, max = excluded.max, last = excluded.last
+"""
+UPSERT_SHORT = _STATISTICS_UPSERT.format("statistics_short")
+UPSERT_HOURLY = _STATISTICS_UPSERT.format("statistics_hourly")
+UPSERT_DURATION = """
+    INSERT INTO state_durations VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (device_id, siid, piid, start, value) DO UPDATE SET seconds = excluded.seconds
+"""
 _INSERT_AUDIT = """
     INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -84,6 +96,7 @@ class Commit:
     timers: list[TimerRow] = field(default_factory=list)
     ended: list[tuple[str, int]] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
+    statistics: StatisticsRows = field(default_factory=StatisticsRows)
     maybe_committed: bool = False
     """Set once the statement that commits was sent: a connection lost after that leaves
     the outcome unknown, and the batch must not be written again blindly."""
@@ -91,7 +104,7 @@ class Commit:
     async def write(self, conn: Conn) -> None:
         """Write it all in one transaction."""
         self.maybe_committed = False
-        extra = self.traces or self.timers or self.ended or self.audit
+        extra = self.traces or self.timers or self.ended or self.audit or self.statistics
         if not extra and len(self.points) < COPY_FROM:
             self.maybe_committed = True
             await conn.execute(_INSERT_POINTS, *_columns(self.points), *self._states())
@@ -114,10 +127,22 @@ class Commit:
                 await conn.executemany(_DELETE_TIMER, self.ended)
             if self.audit:
                 await conn.executemany(_INSERT_AUDIT, self.audit)
+            await write_statistics(conn, self.statistics)
             self.maybe_committed = True  # leaving the block sends COMMIT
 
     def _states(self) -> list[list[Any]]:
         return _columns(latest_per_property(self.points))
+
+
+async def write_statistics(conn: Conn, rows: StatisticsRows) -> None:
+    """Write closed statistics buckets (inside the caller's transaction)."""
+    for sql, table in (
+        (UPSERT_SHORT, rows.short),
+        (UPSERT_HOURLY, rows.hourly),
+        (UPSERT_DURATION, rows.durations),
+    ):
+        if table:
+            await conn.executemany(sql, table)
 
 
 class BatchEncoder:
@@ -129,7 +154,7 @@ class BatchEncoder:
 
     async def encode(self, batch: Batch) -> Commit:
         """Encode ``batch`` (traces as they are now)."""
-        commit = Commit(batch.points, audit=batch.audit)
+        commit = Commit(batch.points, audit=batch.audit, statistics=batch.statistics)
         if batch.traces:
             kinds, commit.traces = await encode_traces(batch.traces.values())
             commit.prunes = self._prunes.due(kinds)

@@ -18,6 +18,8 @@ from homeweave.storage.records import (
     RegistrySnapshot,
     ShareRecord,
     StateRecord,
+    StatisticPoint,
+    StorageUsage,
     TimerRecord,
     TokenRecord,
     TraceRecord,
@@ -90,6 +92,25 @@ class HistoryStore(Flushable, Protocol):
 
     async def purge(self, older_than: float) -> int:
         """Delete history points recorded before the epoch ``older_than``; return how many."""
+        ...
+
+    async def statistics(
+        self,
+        device_id: str,
+        siid: int,
+        piid: int,
+        period: float,
+        start: float,
+        end: float,
+        limit: int = 10000,
+    ) -> list[StatisticPoint] | None:
+        """Return up to ``limit`` long-term statistics buckets of ``period`` seconds (300 or
+        3600) overlapping [start, end], oldest first; None when this backend keeps none (read
+        the raw points instead)."""
+        ...
+
+    async def usage(self) -> StorageUsage:
+        """How big the store is and what uses it."""
         ...
 
 

@@ -20,6 +20,8 @@ __all__ = [
     "Seen",
     "ShareRecord",
     "StateRecord",
+    "StatisticPoint",
+    "StorageUsage",
     "TimerRecord",
     "TokenRecord",
     "TraceRecord",
@@ -113,6 +115,37 @@ class HistoryPoint:
 
     at: float
     value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticPoint:
+    """One 5-minute or hourly bucket of a property's statistics (``storage.statistics``),
+    starting at ``at``: for a numeric property the time-weighted ``mean``, ``min``, ``max``
+    and ``last`` (the value at the bucket's end); for any other, ``durations``: the seconds
+    spent in each value (the value as JSON text). A property whose values changed type has
+    both."""
+
+    at: float
+    mean: float | None = None
+    min: float | None = None
+    max: float | None = None
+    last: float | None = None
+    durations: dict[str, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StorageUsage:
+    """How big the store is and what uses it, in bytes: ``tables`` groups them as
+    ``history`` (raw points), ``statistics`` (5-minute, hourly and state durations) and
+    ``other`` (registry, states, tokens, automations, traces, audit, free pages).
+    ``max_bytes`` is the cap (None: none); ``wal_bytes`` the write-ahead log beside the file."""
+
+    backend: str
+    file_bytes: int
+    wal_bytes: int
+    max_bytes: int | None
+    tables: dict[str, int]
+    raw_days: float | None
 
 
 @dataclass(frozen=True, slots=True)

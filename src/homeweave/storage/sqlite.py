@@ -33,16 +33,29 @@ from homeweave.storage.records import (
     RegistrySnapshot,
     RoomRecord,
     StateRecord,
+    StatisticPoint,
+    StorageUsage,
     TimerRecord,
     TraceRecord,
 )
 from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_people import SqlitePeople, Statement
+from homeweave.storage.sqlite_statistics import (
+    enforce_cap,
+    in_thread,
+    read_statistics,
+    reclaim,
+    resume_statistics,
+    table_bytes,
+)
 from homeweave.storage.sqlite_writes import BatchWriter
+from homeweave.storage.statistics import FIVE_MINUTES, Statistics
 
 _LOGGER = logging.getLogger(__name__)
 
 _PURGE_CHUNK = 10_000
+_CAP_CHECK_INTERVAL = 60.0  # seconds between two checks of the size cap
+_MB = 1024 * 1024
 
 # SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
 _PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
@@ -67,6 +80,12 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
     ``open`` first checks the whole file read-only (``storage.integrity``) and refuses a damaged
     one, or a missing or empty one while any of ``hub_files`` exists, before writing anything;
     once SQLite reports damage while running, nothing more is written to the file.
+
+    Long-term statistics (``storage.statistics``) are computed as points are recorded and
+    written with them; 5-minute ones are purged with the raw history (``retention_days``),
+    hourly ones kept. ``max_size_mb`` caps the file: checked every minute, the oldest raw
+    points go first, statistics last, and the space is given back (``auto_vacuum``
+    incremental; an older file is converted once, with a VACUUM, at its first open).
     """
 
     _DATABASE_ERRORS = (sqlite3.Error,)
@@ -81,6 +100,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         max_pending: int = 500_000,
         hub_files: Sequence[Path] = (),
         audit_retention_days: float | None = 365,
+        max_size_mb: float | None = None,
     ) -> None:
         super().__init__(
             str(path),
@@ -95,6 +115,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         self._audit_retention_days = audit_retention_days
         self._db: aiosqlite.Connection | None = None
         self._batches = BatchWriter()
+        self._statistics: Statistics = Statistics(short_keep=(retention_days or 10) * DAY)
+        self._max_bytes = None if max_size_mb is None else int(max_size_mb * _MB)
+        self._next_cap_check = 0.0
 
     async def __aenter__(self) -> SqliteStorage:
         await self.open()
@@ -131,6 +154,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
             await self._configure(db)
             await migrate(db)
             await _forget_old_marks(db)
+            await in_thread(db, resume_statistics, self._statistics)
+            self._statistics.close_until(time.time())  # written with the first commit
+            await _convert_for_incremental_vacuum(db, self.path)
         except StorageError as err:
             await db.close()
             raise StorageError(f"cannot open database {self.path}: {err}") from err
@@ -143,6 +169,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
 
     async def _configure(self, db: aiosqlite.Connection) -> None:
         try:
+            # Only takes effect on a new file (before its first table): see
+            # _convert_for_incremental_vacuum for an existing one.
+            await db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             rows = list(await db.execute_fetchall("PRAGMA journal_mode = WAL"))
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
@@ -162,6 +191,8 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
             return
         try:
             await self._drain(db)
+            if self._max_bytes is not None and self._damaged is None:
+                await in_thread(db, enforce_cap, self._max_bytes)  # leave the file under its cap
         finally:
             await self._close(db)
 
@@ -213,9 +244,71 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         await self._batches.write(conn, batch)
 
     async def _maintain(self) -> None:
-        """The history's retention purge, then the audit log's."""
+        """The history's retention purge (raw points and 5-minute statistics), the audit
+        log's, then the size cap."""
         await super()._maintain()
+        try:
+            if self._retention_days is not None:
+                cutoff = time.time() - self._retention_days * DAY
+                await self._execute(
+                    "DELETE FROM statistics_short WHERE start < ?",
+                    (cutoff,),
+                    "purging 5-minute statistics",
+                )
+        except StorageError:
+            _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
+        await self._after_flush()
+
+    async def _after_flush(self) -> None:
+        """Check the size cap every minute."""
+        if self._max_bytes is not None and time.monotonic() >= self._next_cap_check:
+            try:
+                await self.enforce_cap()
+            except StorageError:
+                _LOGGER.exception("keeping %s under its size cap failed", self.path)
+
+    async def enforce_cap(self) -> dict[str, int]:
+        """Keep the file under ``max_size_mb``: delete the oldest raw points, then 5-minute and
+        hourly statistics, until it uses 90 % of it, and give the space back; return the rows
+        deleted per table (empty: under the cap, or no cap)."""
+        self._next_cap_check = time.monotonic() + _CAP_CHECK_INTERVAL
+        if self._max_bytes is None:
+            return {}
+        db = self._require_open()
+        return await self._shielded(self._enforce_cap(db, self._max_bytes), "size-cap")
+
+    async def _enforce_cap(self, db: aiosqlite.Connection, max_bytes: int) -> dict[str, int]:
+        async with self._lock:
+            self._check_writable()
+            try:
+                deleted = await in_thread(db, enforce_cap, max_bytes)
+            except sqlite3.Error as err:
+                self._commit_failed(err)
+                _LOGGER.error("keeping %s under %d MB failed: %s", self.path, max_bytes // _MB, err)
+                return {}
+        if deleted:
+            _LOGGER.warning(
+                "%s reached its cap of %d MB: deleted the oldest %s",
+                self.path,
+                max_bytes // _MB,
+                ", ".join(f"{count} rows of {table}" for table, count in deleted.items()),
+            )
+        return deleted
+
+    async def usage(self) -> StorageUsage:
+        """How big the file is and what uses it (reads every page: a moment on a big file)."""
+        async with self._lock:
+            tables = await in_thread(self._require_open(), table_bytes)
+        wal = self.path.with_name(self.path.name + "-wal")
+        return StorageUsage(
+            backend="sqlite",
+            file_bytes=self.path.stat().st_size,
+            wal_bytes=wal.stat().st_size if wal.exists() else 0,
+            max_bytes=self._max_bytes,
+            tables=tables,
+            raw_days=self._retention_days,
+        )
 
     # -- history --------------------------------------------------------------------------
 
@@ -225,6 +318,29 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         """Return up to ``limit`` written points with ``start <= at <= end``, oldest first."""
         rows = await self._read(_SELECT_HISTORY, (device_id, siid, piid, start, end, limit))
         return [HistoryPoint(row[0], decode_value(row[1])) for row in rows]
+
+    async def statistics(
+        self,
+        device_id: str,
+        siid: int,
+        piid: int,
+        period: float,
+        start: float,
+        end: float,
+        limit: int = 10000,
+    ) -> list[StatisticPoint] | None:
+        """Return up to ``limit`` written buckets of ``period`` seconds (300 or 3600) that
+        overlap [start, end], oldest first (the bucket under way is not written yet)."""
+        if period not in (FIVE_MINUTES, 3600.0):
+            raise ValueError(f"statistics are kept per 300 or 3600 seconds, not {period!r}")
+        db = self._require_open()
+        async with self._lock:
+            try:
+                return await in_thread(
+                    db, read_statistics, (device_id, siid, piid), period, start, end, limit
+                )
+            except sqlite3.Error as err:
+                raise StorageError(f"reading {self.path} failed: {err}") from err
 
     async def load_states(self) -> list[StateRecord]:
         """Return the last written value of every property."""
@@ -499,6 +615,21 @@ def _probe(path: Path) -> None:
     """Open the file and read its header; raise sqlite3.Error if it is no usable database."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA schema_version").fetchall()
+
+
+async def _convert_for_incremental_vacuum(db: aiosqlite.Connection, path: Path) -> None:
+    """Switch a file made before the size cap to incremental auto-vacuum: SQLite only changes
+    it on an existing file with a VACUUM (a copy of the whole file: once, logged)."""
+    try:
+        mode = next(iter(await db.execute_fetchall("PRAGMA auto_vacuum")))[0]
+        if mode == 2:  # INCREMENTAL
+            return
+        _LOGGER.info("%s: switching to incremental vacuum (once; rewrites the file)", path)
+        await db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        await db.execute("VACUUM")
+        await in_thread(db, reclaim)
+    except sqlite3.Error as err:
+        raise StorageError(f"switching to incremental vacuum failed: {err}") from err
 
 
 async def _forget_old_marks(db: aiosqlite.Connection) -> None:

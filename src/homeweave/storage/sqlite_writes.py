@@ -17,6 +17,7 @@ from homeweave.storage.rows import (
     latest_per_property,
     timer_rows,
 )
+from homeweave.storage.statistics import StatisticsRows
 
 _WRITE_CHUNK = 200
 
@@ -41,6 +42,11 @@ _PRUNE_TRACES = """
 """
 _UPSERT_TIMER = "INSERT OR REPLACE INTO automation_timers VALUES (?, ?, ?, ?, ?, ?)"
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = ? AND trigger = ?"
+
+# A bucket written again (its hour replayed after a restart) replaces the earlier row.
+UPSERT_SHORT = "INSERT OR REPLACE INTO statistics_short VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+UPSERT_HOURLY = "INSERT OR REPLACE INTO statistics_hourly VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+UPSERT_DURATION = "INSERT OR REPLACE INTO state_durations VALUES (?, ?, ?, ?, ?, ?)"
 
 _INSERT_AUDIT = """
     INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
@@ -85,6 +91,7 @@ class BatchWriter:
                 statements.append((_DELETE_TIMER, deletes))
         if batch.audit:
             statements.append((_INSERT_AUDIT, batch.audit))
+        statements.extend(statistics_statements(batch.statistics))
         if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
             await _in_thread(db, _transaction, statements)
             return
@@ -92,6 +99,19 @@ class BatchWriter:
             for sql, rows in statements:
                 for start in range(0, len(rows), _WRITE_CHUNK):
                     await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+
+
+def statistics_statements(rows: StatisticsRows) -> list[Statement]:
+    """The statements that write closed statistics buckets."""
+    statements: list[Statement] = []
+    for sql, table in (
+        (UPSERT_SHORT, rows.short),
+        (UPSERT_HOURLY, rows.hourly),
+        (UPSERT_DURATION, rows.durations),
+    ):
+        if table:
+            statements.append((sql, table))
+    return statements
 
 
 def _transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:

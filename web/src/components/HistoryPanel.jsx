@@ -1,4 +1,6 @@
 // History of a device's numeric properties: pick one, pick a period; new values arrive live.
+// Up to 24 h the hub answers with every recorded value; longer periods come as 5-minute (7 d)
+// or hourly (30 d, 1 y) averages with their min and max, so a year loads as fast as an hour.
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
@@ -12,12 +14,15 @@ const PERIODS = [
   ['1 h', 3600],
   ['24 h', 86400],
   ['7 d', 7 * 86400],
+  ['30 d', 30 * 86400],
+  ['1 y', 365 * 86400],
 ];
+const RESOLUTIONS = { '5m': '5-minute averages', hour: 'Hourly averages' };
 
-function Stats({ prop, values }) {
+function Stats({ prop, values, range, resolution }) {
   if (values.length === 0 || !numeric(prop)) return null;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  const min = Math.min(range.min, ...values);
+  const max = Math.max(range.max, ...values);
   return (
     <dl class="stats">
       <div>
@@ -29,7 +34,7 @@ function Stats({ prop, values }) {
         <dd>{formatValue(prop, max)}</dd>
       </div>
       <div>
-        <dt>Values</dt>
+        <dt>{RESOLUTIONS[resolution] ?? 'Values'}</dt>
         <dd>{values.length}</dd>
       </div>
     </dl>
@@ -45,6 +50,8 @@ export function HistoryPanel({ device }) {
   const [period, setPeriod] = useState(86400);
   const [status, setStatus] = useState('loading');
   const [values, setValues] = useState([]);
+  // Bucketed answers carry each bucket's own min and max (the means alone hide the extremes).
+  const [range, setRange] = useState({ min: Infinity, max: -Infinity, resolution: 'raw' });
   const box = useRef(null);
   const theme = useTheme();
   const prop = device.props.get(selected) ?? props[0];
@@ -76,6 +83,11 @@ export function HistoryPanel({ device }) {
           // and modes keep their value until the next one.
           stepped: isBool || levels !== null || prop.format !== 'float' || writable(prop),
           levels,
+        });
+        setRange({
+          min: Math.min(...points.map((p) => p.min ?? Infinity)),
+          max: Math.max(...points.map((p) => p.max ?? -Infinity)),
+          resolution: history.resolution ?? 'raw',
         });
         setValues([...ys]);
         setStatus(ys.length ? 'ready' : 'empty');
@@ -137,6 +149,7 @@ export function HistoryPanel({ device }) {
         role="img"
         aria-label={`${label(prop)} over the last ${PERIODS.find((p) => p[1] === period)[0]}`}
         data-points={values.length}
+        data-resolution={range.resolution}
         data-status={status}
       />
       {status === 'loading' && <Spinner label="Loading history…" />}
@@ -146,7 +159,7 @@ export function HistoryPanel({ device }) {
           {status.slice(7)}
         </p>
       )}
-      <Stats prop={prop} values={values} />
+      <Stats prop={prop} values={values} range={range} resolution={range.resolution} />
     </section>
   );
 }

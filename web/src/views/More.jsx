@@ -1,6 +1,55 @@
-// What the phone's tab bar has no room for: the theme and signing out.
+// What the phone's tab bar has no room for: the theme, signing out, and how big the hub's
+// database is (and what uses it).
+import { useEffect, useState } from 'preact/hooks';
+
+import { api } from '../api.js';
 import { Icon } from '../icons.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
+
+const USES = [
+  ['history', 'Raw history'],
+  ['statistics', 'Long-term statistics'],
+  ['other', 'Everything else'],
+];
+
+const megabytes = (bytes) => `${(bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0)} MB`;
+
+function Storage() {
+  const [usage, setUsage] = useState(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.storage().then(setUsage, (err) => setError(err.message));
+  }, []);
+  if (error) return <p class="command-error" role="alert">{error}</p>;
+  if (!usage || usage.backend === 'none') return null;
+  const total = Math.max(1, usage.tables.history + usage.tables.statistics + usage.tables.other);
+  return (
+    <section class="card storage" aria-labelledby="storage-title">
+      <h2 id="storage-title">Storage</h2>
+      <p data-testid="storage-size">
+        {megabytes(usage.file_bytes + usage.wal_bytes)}
+        {usage.max_bytes ? ` of ${megabytes(usage.max_bytes)} allowed` : ''}
+        {usage.raw_days ? ` · raw history kept ${usage.raw_days} days, hourly statistics for good` : ''}
+      </p>
+      <div class="storage-bar" aria-hidden="true">
+        {USES.map(([key]) => (
+          <span key={key} class={`use-${key}`} style={{ width: `${(100 * usage.tables[key]) / total}%` }} />
+        ))}
+      </div>
+      <dl class="stats">
+        {USES.map(([key, text]) => (
+          <div key={key}>
+            <dt>
+              <span class={`swatch use-${key}`} aria-hidden="true" />
+              {text}
+            </dt>
+            <dd>{megabytes(usage.tables[key])}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
 
 export function More({ onLogout }) {
   const theme = useTheme();
@@ -23,6 +72,7 @@ export function More({ onLogout }) {
           </button>
         </li>
       </ul>
+      <Storage />
     </>
   );
 }

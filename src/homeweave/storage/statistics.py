@@ -1,0 +1,240 @@
+"""Long-term statistics, computed incrementally as history points arrive (never by rescanning).
+
+For every property, each point's value is *in effect* from its time until the next point of
+that property. Per 5-minute and per hourly bucket (aligned to the epoch, so to UTC hours):
+
+- a numeric value (int or float, not bool) gives ``mean`` (time-weighted: each value counts
+  for the seconds it was in effect within the bucket, as Home Assistant's statistics do),
+  ``min`` and ``max`` (of the values in effect for some time within the bucket) and ``last``
+  (the value in effect at the bucket's end: for a counter such as an energy meter, its reading);
+- any other value (bool, an enum's value, a string) gives, per hour, the seconds spent in each
+  value ("the heater was on for 3 h 20 min").
+
+A bucket's row is produced once the bucket is over: when a point after its end arrives, or when
+``close_until`` (the storage's flusher, every 5 minutes) passes its end — so a value that does
+not change still gets its rows. Nothing is produced for time before a property's first point.
+A point older than the property's newest point (an integration catching up) is stored as raw
+history but not counted here; one that arrives after ``close_until`` accounted past its time
+counts from there. A gap longer than ``max_fill`` (a hub that was off for long) is not filled
+with the last value: counting restarts at the next point. 5-minute rows are not filled further
+back than ``short_keep`` (they are pruned after that anyway).
+
+The cost per point is a dict look-up and a few additions; rows go out with the next group
+commit, in the same transaction as the points.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from homeweave.storage.records import StatisticPoint, Value
+
+FIVE_MINUTES = 300.0
+HOUR = 3600.0
+DAY = 86400.0
+PERIODS = (FIVE_MINUTES, HOUR)
+
+StatRow = tuple[str, int, int, float, float, float, float, float]
+"""device_id, siid, piid, bucket start, mean, min, max, last."""
+DurationRow = tuple[str, int, int, float, str, float]
+"""device_id, siid, piid, hour start, value as JSON text, seconds in that value."""
+PropertyKey = tuple[str, int, int]
+
+
+@dataclass(slots=True)
+class StatisticsRows:
+    """Closed buckets waiting to be written (with the next group commit)."""
+
+    short: list[StatRow] = field(default_factory=list)
+    hourly: list[StatRow] = field(default_factory=list)
+    durations: list[DurationRow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.short) + len(self.hourly) + len(self.durations)
+
+    def extend(self, other: StatisticsRows) -> None:
+        """Add ``other``'s rows to these."""
+        self.short.extend(other.short)
+        self.hourly.extend(other.hourly)
+        self.durations.extend(other.durations)
+
+
+def is_number(value: Value) -> bool:
+    """Whether ``value`` gets mean/min/max (a finite int or float; bools are states)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+class _Bucket:
+    __slots__ = ("high", "last", "low", "seconds", "start", "states", "weighted")
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.weighted = 0.0
+        self.seconds = 0.0
+        self.low = math.inf
+        self.high = -math.inf
+        self.last = 0.0
+        self.states: dict[str, float] | None = None  # made when a non-number is counted
+
+
+class _Property:
+    __slots__ = ("at", "buckets", "newest", "number", "text", "value")
+
+    def __init__(self, value: Value, text: str, at: float) -> None:
+        self.value = value
+        self.text = text  # the value as JSON text (the key of its duration)
+        self.number = is_number(value)
+        self.at = at  # time up to which the value in effect is counted
+        self.newest = at  # the newest point's time
+        self.buckets = [_Bucket(math.floor(at / period) * period) for period in PERIODS]
+
+
+class Statistics:
+    """The open buckets of every property, fed one point at a time; closed rows are collected
+    until ``take``."""
+
+    def __init__(self, *, short_keep: float = 10 * DAY, max_fill: float = 400 * DAY) -> None:
+        self._short_keep = short_keep
+        self._max_fill = max_fill
+        self._properties: dict[PropertyKey, _Property] = {}
+        self._rows = StatisticsRows()
+        self._next_close = 0.0
+
+    def __len__(self) -> int:
+        return len(self._properties)
+
+    def add(
+        self, device_id: str, siid: int, piid: int, value: Value, at: float, text: str = ""
+    ) -> None:
+        """Count one point (``text``: the value as JSON text, if the caller has it)."""
+        key = (device_id, siid, piid)
+        prop = self._properties.get(key)
+        if not text:
+            text = json.dumps(value)
+        if prop is None:
+            self._properties[key] = _Property(value, text, at)
+            return
+        if at < prop.newest:
+            return  # out of order: stored raw, not counted
+        if at - prop.at > self._max_fill:
+            self._properties[key] = _Property(value, text, at)
+            return
+        if at > prop.at:
+            self._advance(key, prop, at)
+        prop.value = value
+        prop.text = text
+        prop.number = is_number(value)
+        prop.newest = at
+
+    def resume(
+        self, device_id: str, siid: int, piid: int, value: Value, text: str, since: float
+    ) -> None:
+        """Start counting ``value`` (in effect since before ``since``) from ``since`` on, as
+        when the buckets up to ``since`` were already written (a restart)."""
+        prop = _Property(value, text, since)
+        prop.newest = -math.inf
+        self._properties[(device_id, siid, piid)] = prop
+
+    def close_until(self, now: float) -> None:
+        """Close every bucket that ended by ``now`` (at most once per 5-minute boundary)."""
+        boundary = math.floor(now / FIVE_MINUTES) * FIVE_MINUTES
+        if boundary < self._next_close:
+            return
+        self._next_close = boundary + FIVE_MINUTES
+        for key, prop in self._properties.items():
+            if boundary > prop.at and boundary - prop.at <= self._max_fill:
+                self._advance(key, prop, boundary)
+
+    @property
+    def closed(self) -> int:
+        """Rows closed and not yet taken."""
+        return len(self._rows)
+
+    def take(self) -> StatisticsRows:
+        """The rows closed since the last ``take``."""
+        rows, self._rows = self._rows, StatisticsRows()
+        return rows
+
+    def _advance(self, key: PropertyKey, prop: _Property, until: float) -> None:
+        """Count ``prop``'s value over [prop.at, until), closing the buckets that end."""
+        number = float(prop.value) if prop.number else 0.0
+        for index, period in enumerate(PERIODS):
+            short = period == FIVE_MINUTES
+            bucket = prop.buckets[index]
+            t = prop.at
+            while True:
+                end = bucket.start + period
+                if until < end:
+                    self._count(bucket, prop, number, until - t, short)
+                    break
+                self._count(bucket, prop, number, end - t, short)
+                self._emit(key, bucket, short)
+                t = end
+                if short and until - end > self._short_keep:
+                    t = math.floor((until - self._short_keep) / period) * period
+                bucket = _Bucket(t)
+            prop.buckets[index] = bucket
+        prop.at = until
+
+    @staticmethod
+    def _count(
+        bucket: _Bucket, prop: _Property, number: float, seconds: float, short: bool
+    ) -> None:
+        if seconds <= 0:
+            return
+        if prop.number:
+            bucket.weighted += number * seconds
+            bucket.seconds += seconds
+            bucket.low = min(bucket.low, number)
+            bucket.high = max(bucket.high, number)
+            bucket.last = number
+        elif not short:
+            if bucket.states is None:
+                bucket.states = {}
+            bucket.states[prop.text] = bucket.states.get(prop.text, 0.0) + seconds
+
+    def _emit(self, key: PropertyKey, bucket: _Bucket, short: bool) -> None:
+        device_id, siid, piid = key
+        if bucket.seconds > 0:
+            row = (
+                device_id,
+                siid,
+                piid,
+                bucket.start,
+                bucket.weighted / bucket.seconds,
+                bucket.low,
+                bucket.high,
+                bucket.last,
+            )
+            (self._rows.short if short else self._rows.hourly).append(row)
+        for text, seconds in (bucket.states or {}).items():
+            self._rows.durations.append((device_id, siid, piid, bucket.start, text, seconds))
+
+
+def resume_text(prior: str | None, state: str, changed_at: float, since: float) -> str | None:
+    """The value (as JSON text) in effect when counting resumes at ``since``: the last raw
+    point before it, or once that was pruned the property's last state when that is older;
+    None when unknown (counting starts at the next point)."""
+    if prior is not None:
+        return prior
+    return state if changed_at < since else None
+
+
+def assemble(
+    numbers: Iterable[tuple[float, float, float, float, float]],
+    durations: Iterable[tuple[float, str, float]],
+    limit: int,
+) -> list[StatisticPoint]:
+    """Buckets from numeric rows (start, mean, min, max, last) and duration rows (start,
+    value as JSON text, seconds), merged by start, oldest first, at most ``limit``."""
+    points = {row[0]: StatisticPoint(*row) for row in numbers}
+    states: dict[float, dict[str, float]] = {}
+    for at, text, seconds in durations:
+        states.setdefault(at, {})[text] = seconds
+    for at, found in states.items():
+        points[at] = dataclasses.replace(points.get(at, StatisticPoint(at)), durations=found)
+    return [points[at] for at in sorted(points)][:limit]
