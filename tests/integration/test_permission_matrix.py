@@ -33,6 +33,7 @@ PARAMS = {
     "name": "virtual",
     "user_id": "temp",
     "share_id": "no-such-share",
+    "version_id": 1,  # the first user added: restoring it changes nothing (409)
 }
 ACTION_DEVICE = "robot-vacuum"
 BODIES: dict[tuple[str, str], Any] = {
@@ -92,6 +93,9 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/shares"): "admin",
     ("DELETE", "/api/shares/{share_id}"): "admin",
     ("GET", "/api/audit"): None,
+    ("GET", "/api/versions"): "admin",  # every change (one kind's: members)
+    ("POST", "/api/undo"): "admin",
+    ("POST", "/api/versions/{version_id}/restore"): "admin",
 }
 
 

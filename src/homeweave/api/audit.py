@@ -42,6 +42,7 @@ async def audit(
             old=e.old,
             new=e.new,
             result=e.result,
+            version=e.version,
         )
         for e in entries
     ]

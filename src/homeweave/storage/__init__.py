@@ -20,6 +20,7 @@ from homeweave.storage.protocols import (
     TraceSource,
     TraceStore,
     UserStore,
+    VersionStore,
 )
 from homeweave.storage.records import (
     AuditRecord,
@@ -37,6 +38,7 @@ from homeweave.storage.records import (
     TraceRecord,
     UserRecord,
     Value,
+    VersionRecord,
 )
 from homeweave.storage.sqlite import SqliteStorage
 
@@ -73,5 +75,7 @@ __all__ = [
     "UserRecord",
     "UserStore",
     "Value",
+    "VersionRecord",
+    "VersionStore",
     "storage_for",
 ]

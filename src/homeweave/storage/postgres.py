@@ -21,6 +21,7 @@ from homeweave.storage.pending import Batch
 from homeweave.storage.postgres_partitions import drop_before, ensure_months
 from homeweave.storage.postgres_people import PostgresPeople
 from homeweave.storage.postgres_schema import Conn, migrate
+from homeweave.storage.postgres_versions import PostgresVersions
 from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
@@ -87,7 +88,7 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
-class PostgresStorage(GroupCommit[Pool], PostgresPeople):
+class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
     """Storage in a PostgreSQL database: ``async with PostgresStorage(url) as storage: ...``.
 
     ``url`` is a libpq-style ``postgresql://user:password@host:port/database``. A commit is

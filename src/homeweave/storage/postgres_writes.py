@@ -64,8 +64,8 @@ _UPSERT_TIMER = """
 """
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = $1 AND trigger = $2"
 _INSERT_AUDIT = """
-    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
 
 

@@ -23,6 +23,7 @@ from homeweave.storage.records import (
     TraceRecord,
     UserRecord,
     Value,
+    VersionRecord,
 )
 
 KEEP_FIRED = 100
@@ -194,6 +195,29 @@ class AuditStore(Flushable, Protocol):
         ...
 
 
+class VersionStore(Protocol):
+    """Versions of what people change (automations, scenes, devices' names and rooms, shares,
+    users): what each was before and after, who, when, through which channel."""
+
+    async def add_version(self, record: VersionRecord) -> int:
+        """Store a version (committed on return); return its id."""
+        ...
+
+    async def version(self, version_id: int) -> VersionRecord | None:
+        """One version by id, or None."""
+        ...
+
+    async def versions(
+        self,
+        kind: str | None = None,
+        ident: str | None = None,
+        user: str | None = None,
+        limit: int = 100,
+    ) -> list[VersionRecord]:
+        """The newest ``limit`` versions matching, newest first."""
+        ...
+
+
 class PeopleStore(TokenStore, UserStore, AuditStore, Protocol):
     """Everything accounts and their audit log keep."""
 
@@ -257,7 +281,7 @@ class EngineStore(AutomationStore, TraceStore, Protocol):
     """What the automation engine keeps: its tables and its traces."""
 
 
-class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, Protocol):
+class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, VersionStore, Protocol):
     """Every table of one hub, behind one lifetime."""
 
     async def open(self) -> None:

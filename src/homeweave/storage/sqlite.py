@@ -38,6 +38,7 @@ from homeweave.storage.records import (
 )
 from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_people import SqlitePeople, Statement
+from homeweave.storage.sqlite_versions import SqliteVersions
 from homeweave.storage.sqlite_writes import BatchWriter
 
 _LOGGER = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
+class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersions):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``

@@ -43,8 +43,8 @@ _UPSERT_TIMER = "INSERT OR REPLACE INTO automation_timers VALUES (?, ?, ?, ?, ?,
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = ? AND trigger = ?"
 
 _INSERT_AUDIT = """
-    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 Statement = tuple[str, Sequence[tuple[Any, ...]]]
