@@ -122,6 +122,7 @@ async def test_undo_after_a_rename_and_an_automation_edit_on_a_desktop(
     await page.goto("/automations/door-note/edit")
     editor = page.get_by_role("textbox", name="Automation as YAML")
     await expect(editor).to_be_in_viewport()
+    await expect(editor).to_have_value(WRITTEN)  # as written, comment and all
     await editor.fill(WRITTEN.replace("Door note", "Door note (edited)").split("\n", 1)[1])
     await page.get_by_role("button", name="Save", exact=True).click()
     await expect(page.get_by_role("heading", level=1, name="Door note (edited)")).to_be_visible()

@@ -125,6 +125,7 @@ async def test_changes_by_two_users_are_audited_and_undone(
     shown = ok(await admin.get("/api/automations/night-kitchen"))
     assert isinstance(shown, dict)
     assert shown["name"] == "Night kitchen"
+    assert shown["yaml"] == FIRST
     assert shown["definition"]["actions"][0]["value"] == 7
     ok(await admin.put(BRIGHTNESS, json={"value": 50}))
     trace = ok(await admin.post("/api/automations/night-kitchen/run"))

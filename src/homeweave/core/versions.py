@@ -191,13 +191,15 @@ class Versions:
         restore = self._restorers.get(target.kind)
         if restore is None:
             raise Conflict(f"{target.kind}s cannot be put back now (their part is not running)")
+        store = self._store()
+        before = await store.versions(target.kind, target.ident, limit=1)
         token = _UNDOING.set((mode, target.id))
         try:
             await restore(principal, target.ident, data)
         finally:
             _UNDOING.reset(token)
-        newest = await self._store().versions(target.kind, target.ident, limit=1)
-        if not newest or newest[0].undoes != target.id:
+        newest = await store.versions(target.kind, target.ident, limit=1)
+        if not newest or newest[0].undoes != target.id or newest[:1] == before[:1]:
             raise Conflict(
                 f"{target.kind} {target.ident!r} is already as {mode} of version {target.id}"
                 " would make it"

@@ -280,7 +280,11 @@ function EditorPage({ automation }) {
   const isNew = !automation;
   const locked = automation?.source === 'config';
   const [text, setText] = useState(() => {
-    if (automation) return toYaml(editable(automation));
+    if (automation) {
+      // The text as it was last written (comments and all), unless enabled/disabled since.
+      const same = automation.enabled === (automation.definition.enabled ?? true);
+      return automation.yaml && same ? automation.yaml : toYaml(editable(automation));
+    }
     const draft = handoff.draft;
     handoff.draft = null;
     return draft ?? template();
