@@ -89,6 +89,35 @@ async def test_who_turned_the_heating_off_is_one_tap_on_a_phone(
     await expect(entries.get_by_role("listitem")).to_have_count(1)
 
 
+async def test_the_undo_toast_sits_above_the_tab_bar_on_a_phone(
+    site: Site, contexts: ContextFactory, artifacts: Path
+) -> None:
+    site.running.hub.registry.register(
+        Device(FOUND, "Found lamp", "kitchen", "home", "virtual", catalog_spec("light"))
+    )
+    page = await (await contexts(PHONE, mobile=True)).new_page()
+    await page.goto(f"/devices/{FOUND}")
+    await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    await page.get_by_role("button", name="Rename Found lamp").click()
+    await page.get_by_role("textbox", name="Device name").fill("Reading lamp")
+    await page.get_by_role("button", name="Save").click()
+    undo = page.locator(".toast", has_text="Renamed to “Reading lamp”.").get_by_role(
+        "button", name="Undo"
+    )
+    await expect(undo).to_be_in_viewport()
+    tabs = page.get_by_role("navigation", name="Sections")
+    await expect(tabs).to_be_in_viewport()
+    toast_box = await page.locator(".toast").first.bounding_box()
+    tabs_box = await tabs.bounding_box()
+    assert toast_box is not None
+    assert tabs_box is not None
+    assert toast_box["y"] + toast_box["height"] <= tabs_box["y"]  # the tabs stay reachable
+    await page.screenshot(path=str(artifacts / "undo-rename-phone.png"))
+    await undo.click()
+    await expect(page.get_by_role("heading", level=1, name="Found lamp")).to_be_in_viewport()
+    assert (await site.client.get(f"/api/devices/{FOUND}")).json()["name"] == "Found lamp"
+
+
 async def test_undo_after_a_rename_and_an_automation_edit_on_a_desktop(
     site: Site, contexts: ContextFactory, artifacts: Path
 ) -> None:
