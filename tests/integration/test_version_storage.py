@@ -62,3 +62,7 @@ async def test_versions_keep_what_was_before_and_after(store: Storage) -> None:
     await store.committed()
     (entry,) = await store.audit()
     assert entry.version == two
+
+    # Retention: old versions go, but the newest of each thing stays however old.
+    assert await store.purge_versions(10.0) == 1
+    assert [v.id for v in await store.versions()] == [three, two]

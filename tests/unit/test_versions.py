@@ -47,6 +47,9 @@ class Memory:
         ]
         return found[:limit]
 
+    async def purge_versions(self, older_than: float) -> int:
+        return 0
+
 
 def test_the_audit_log_says_what_changed() -> None:
     assert summary({"name": "Lamp", "room": "hall"}, {"name": "Desk", "room": "hall"}) == (

@@ -217,6 +217,7 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
             _LOGGER.exception("adding next months' history partitions failed")
         await super()._maintain()
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
+        await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
 
     # -- group commit ---------------------------------------------------------------------
 

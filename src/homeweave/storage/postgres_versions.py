@@ -19,6 +19,13 @@ _INSERT = (
 )
 
 
+# The newest version of each thing stays whatever its age (an automation's YAML as written).
+_PURGE = (
+    "DELETE FROM versions WHERE at < $1 AND seq NOT IN"
+    " (SELECT max(seq) FROM versions GROUP BY kind, ident)"
+)
+
+
 class PostgresVersions:
     """Versions on `PostgresStorage`'s pool."""
 
@@ -39,6 +46,14 @@ class PostgresVersions:
             retry=False,
         )
         return int(rows[0][0])
+
+    async def purge_versions(self, older_than: float) -> int:
+        """Delete versions made before ``older_than``, but the newest of each thing; return
+        how many."""
+        status = await self._run(
+            lambda conn: conn.execute(_PURGE, older_than), "purging old versions"
+        )
+        return int(status.split()[-1])
 
     async def version(self, version_id: int) -> VersionRecord | None:
         """One version by id, or None."""

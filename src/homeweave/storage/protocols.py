@@ -217,6 +217,11 @@ class VersionStore(Protocol):
         """The newest ``limit`` versions matching, newest first."""
         ...
 
+    async def purge_versions(self, older_than: float) -> int:
+        """Delete versions made before ``older_than``, but the newest of each thing (kept with
+        the audit log's retention); return how many."""
+        ...
+
 
 class PeopleStore(TokenStore, UserStore, AuditStore, Protocol):
     """Everything accounts and their audit log keep."""

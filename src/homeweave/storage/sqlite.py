@@ -214,9 +214,10 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
         await self._batches.write(conn, batch)
 
     async def _maintain(self) -> None:
-        """The history's retention purge, then the audit log's."""
+        """The history's retention purge, then the audit log's and the versions'."""
         await super()._maintain()
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
+        await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
 
     # -- history --------------------------------------------------------------------------
 

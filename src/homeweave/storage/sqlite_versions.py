@@ -19,6 +19,13 @@ _INSERT = (
 )
 
 
+# The newest version of each thing stays whatever its age (an automation's YAML as written).
+_PURGE = (
+    "DELETE FROM versions WHERE at < ? AND seq NOT IN"
+    " (SELECT max(seq) FROM versions GROUP BY kind, ident)"
+)
+
+
 class SqliteVersions:
     """Versions on `SqliteStorage`'s connection."""
 
@@ -33,6 +40,9 @@ class SqliteVersions:
     def _check_writable(self) -> None:
         raise NotImplementedError  # SqliteStorage's
 
+    async def _execute(self, sql: str, params: Iterable[Any], what: str) -> int:
+        raise NotImplementedError  # SqliteStorage's
+
     async def add_version(self, record: VersionRecord) -> int:
         """Store a version (committed on return); return its id."""
         async with self._lock:
@@ -41,6 +51,11 @@ class SqliteVersions:
         if not rows:
             raise StorageError(f"storing a version of {record.kind} {record.ident!r} failed")
         return int(rows[0][0])
+
+    async def purge_versions(self, older_than: float) -> int:
+        """Delete versions made before ``older_than``, but the newest of each thing; return
+        how many."""
+        return await self._execute(_PURGE, (older_than,), "purging old versions")
 
     async def version(self, version_id: int) -> VersionRecord | None:
         """One version by id, or None."""
