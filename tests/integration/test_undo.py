@@ -85,6 +85,8 @@ async def test_changes_by_two_users_are_audited_and_undone(
     assert 'name: "Night kitchen (brighter)"' in mine[1]["new"]
     assert (mine[2]["old"], mine[2]["new"]) == ("Found lamp", "Reading lamp")
     assert all(isinstance(e["version"], int) for e in mine)
+    # Olivia's create was changed again by Adam: only the newest change of each thing is undoable.
+    assert [e["undoable"] for e in mine] == [False, True, True]
     code, out = await cli(tmp_path, "audit", "--since", "1h")
     assert code == 0, out
     assert "adam via cli: device.name found-lamp Found lamp → Reading lamp" in out

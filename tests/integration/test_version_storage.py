@@ -57,6 +57,7 @@ async def test_versions_keep_what_was_before_and_after(store: Storage) -> None:
     assert undo is not None
     assert undo.undoes == one
     assert await store.version(999) is None
+    assert await store.newest([one, two, three, 999]) == {two, three}
 
     store.record_audit(AuditRecord(2.0, "adam", "cli", "automation.update", "a", version=two))
     await store.committed()

@@ -5,6 +5,7 @@ a conflict."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
@@ -46,6 +47,10 @@ class Memory:
             if kind in (None, r.kind) and ident in (None, r.ident) and user in (None, r.user)
         ]
         return found[:limit]
+
+    async def newest(self, version_ids: Sequence[int]) -> set[int]:
+        latest = {(r.kind, r.ident): r.id for r in self.rows}
+        return set(version_ids) & set(latest.values())
 
     async def purge_versions(self, older_than: float) -> int:
         return 0

@@ -128,6 +128,7 @@ class AuditOut(BaseModel):
     new: JsonValue | None
     result: str
     version: int | None = None  # the version this change made (undo it: POST /api/undo)
+    undoable: bool = False  # its version is the newest of its thing: an undo would not conflict
 
 
 class VersionOut(BaseModel):

@@ -144,6 +144,13 @@ class Versions:
         permissions.require_role(principal, needed, f"reading the history of {kind or 'all'}s")
         return await self._store().versions(kind, ident, limit=limit)
 
+    async def undoable(self, version_ids: Sequence[int]) -> set[int]:
+        """Those of ``version_ids`` an undo can go back from now (each is its thing's newest
+        version); who may undo is decided when it is done."""
+        if self.store is None or not version_ids:
+            return set()
+        return await self.store.newest(version_ids)
+
     async def version(self, version_id: int) -> VersionRecord:
         """One version; UnknownAddress if there is none."""
         found = await self._store().version(version_id)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
@@ -46,6 +46,16 @@ class PostgresVersions:
             retry=False,
         )
         return int(rows[0][0])
+
+    async def newest(self, version_ids: Sequence[int]) -> set[int]:
+        """Those of ``version_ids`` that are the newest version of their thing."""
+        rows = await self._fetch(
+            "SELECT seq FROM versions v WHERE seq = ANY($1::bigint[])"
+            " AND seq = (SELECT max(seq) FROM versions w WHERE w.kind = v.kind"
+            " AND w.ident = v.ident)",
+            sorted(set(version_ids)),
+        )
+        return {int(row[0]) for row in rows}
 
     async def purge_versions(self, older_than: float) -> int:
         """Delete versions made before ``older_than``, but the newest of each thing; return

@@ -9,6 +9,7 @@ committed before it returns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from homeweave.storage.records import (
@@ -215,6 +216,11 @@ class VersionStore(Protocol):
         limit: int = 100,
     ) -> list[VersionRecord]:
         """The newest ``limit`` versions matching, newest first."""
+        ...
+
+    async def newest(self, version_ids: Sequence[int]) -> set[int]:
+        """Those of ``version_ids`` that are the newest version of their thing (the changes an
+        undo can go back from without a conflict)."""
         ...
 
     async def purge_versions(self, older_than: float) -> int:

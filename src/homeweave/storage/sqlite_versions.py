@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from homeweave.errors import StorageError
@@ -51,6 +51,21 @@ class SqliteVersions:
         if not rows:
             raise StorageError(f"storing a version of {record.kind} {record.ident!r} failed")
         return int(rows[0][0])
+
+    async def newest(self, version_ids: Sequence[int]) -> set[int]:
+        """Those of ``version_ids`` that are the newest version of their thing."""
+        found: set[int] = set()
+        ids = sorted(set(version_ids))
+        for start in range(0, len(ids), 500):  # under SQLite's limit of bound parameters
+            chunk = ids[start : start + 500]
+            rows = await self._read(
+                f"SELECT seq FROM versions v WHERE seq IN ({', '.join('?' * len(chunk))})"
+                " AND seq = (SELECT max(seq) FROM versions w"
+                " WHERE w.kind = v.kind AND w.ident = v.ident)",
+                chunk,
+            )
+            found.update(int(row[0]) for row in rows)
+        return found
 
     async def purge_versions(self, older_than: float) -> int:
         """Delete versions made before ``older_than``, but the newest of each thing; return

@@ -115,7 +115,7 @@ function Entry({ entry, onFilter, onUndone }) {
         <time>{day(entry.at)}</time>
         <span>via {CHANNELS[entry.channel] ?? entry.channel}</span>
         {failed && <span class="command-error">{entry.result}</span>}
-        {entry.version != null && (
+        {entry.undoable && (
           <button type="button" class="pill-button audit-undo" disabled={busy} onClick={run}>
             {busy ? <Spinner /> : 'Undo'}
           </button>
