@@ -7,7 +7,8 @@ import { defineConfig } from 'vite';
 
 const OUT = '../src/homeweave/web/static';
 // Gzipped bytes; the build fails past these (the README states the same budget).
-const BUDGET = { initialJs: 30_000, totalJs: 72_000, css: 10_000 };
+// CSS: the first page's (the index chunk's) 10 kB; all pages' together 16 kB.
+const BUDGET = { initialJs: 30_000, totalJs: 72_000, initialCss: 10_000, totalCss: 16_000 };
 
 /** Write a .gz beside each text asset (the hub serves it to clients that accept gzip) and
  * check the bundle against its budget. */
@@ -20,7 +21,7 @@ function precompressAndBudget() {
       outDir = config.build.outDir;
     },
     writeBundle(_options, bundle) {
-      const sizes = { initialJs: 0, totalJs: 0, css: 0 };
+      const sizes = { initialJs: 0, totalJs: 0, initialCss: 0, totalCss: 0 };
       for (const [name, item] of Object.entries(bundle)) {
         if (!/\.(js|css|svg)$/.test(name)) continue;
         const raw = readFileSync(join(outDir, name));
@@ -29,7 +30,10 @@ function precompressAndBudget() {
         if (name.endsWith('.js')) {
           sizes.totalJs += gz.length;
           if (item.type === 'chunk' && !item.isDynamicEntry) sizes.initialJs += gz.length;
-        } else if (name.endsWith('.css')) sizes.css += gz.length;
+        } else if (name.endsWith('.css')) {
+          sizes.totalCss += gz.length;
+          if (name.startsWith('assets/index-')) sizes.initialCss += gz.length;
+        }
       }
       const over = Object.keys(BUDGET).filter((k) => sizes[k] > BUDGET[k]);
       const line = Object.keys(BUDGET)

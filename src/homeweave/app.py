@@ -151,7 +151,7 @@ async def running_hub(
         ):
             assert hub.storage is not None
             bridges = await stack.enter_async_context(running_bridges(hub, config))
-            tokens = Tokens(hub.storage)
+            tokens = Tokens(hub.storage, versions=hub.versions)
             new_token = await tokens.ensure_admin(data_dir)
             app = create_app(hub, tokens, engine)
             app.state.voice_settings = voice_settings(config)

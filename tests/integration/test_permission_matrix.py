@@ -33,6 +33,7 @@ PARAMS = {
     "name": "virtual",
     "user_id": "temp",
     "share_id": "no-such-share",
+    "version_id": 1,  # the first user added: restoring it changes nothing (409)
 }
 ACTION_DEVICE = "robot-vacuum"
 BODIES: dict[tuple[str, str], Any] = {
@@ -98,6 +99,9 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/conversation/audio"): None,
     ("GET", "/api/conversation/timers"): None,
     ("GET", "/api/conversation/settings"): None,
+    ("GET", "/api/versions"): "admin",  # every change (one kind's: members)
+    ("POST", "/api/undo"): "admin",
+    ("POST", "/api/versions/{version_id}/restore"): "admin",
 }
 
 

@@ -170,6 +170,9 @@ function Shell({ path, onLogout, children }) {
               Scenes
             </NavLink>
           )}
+          <NavLink href="/audit" icon="clock" current={here.view === 'audit'}>
+            Audit log
+          </NavLink>
         </ul>
         </div>
       </nav>
@@ -186,6 +189,7 @@ function Shell({ path, onLogout, children }) {
 function titleOf(here) {
   if (here.view === 'rooms') return 'Rooms';
   if (here.view === 'more') return 'More';
+  if (here.view === 'audit') return 'Audit log';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
@@ -223,37 +227,45 @@ function View({ here, onLogout }) {
       return <Room id={here.id} />;
     case 'device':
       return <DeviceDetail id={here.id} />;
+    case 'audit':
+      return <Lazy here={here} chunk={AUDIT} />;
     default:
-      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} /> : <NotFound />;
+      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} chunk={AUTOMATIONS} /> : <NotFound />;
   }
 }
 
-// Automations, scenes and their editor load on first use, in their own chunk.
-let automationsChunk = null;
-const loadAutomations = () => import('./automations/index.jsx');
+// Automations, scenes and their editor load on first use, in their own chunk; so does the
+// audit log.
+const AUTOMATIONS = {
+  load: () => import('./automations/index.jsx'),
+  view: 'AutomationsView',
+  what: 'automations',
+};
+const AUDIT = { load: () => import('./audit/index.jsx'), view: 'AuditView', what: 'the audit log' };
 
-function Lazy({ here }) {
-  const [chunk, setChunk] = useState(automationsChunk);
+function Lazy({ here, chunk: part }) {
+  const [chunk, setChunk] = useState(part.loaded);
   const [error, setError] = useState('');
   useEffect(() => {
     if (chunk) return;
-    loadAutomations().then(
+    part.load().then(
       (loaded) => {
-        automationsChunk = loaded;
+        part.loaded = loaded;
         setChunk(loaded);
       },
       () => setError('This part of the dashboard could not be loaded. Reload the page.'),
     );
-  }, []);
+  }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
-  if (!chunk) {
+  if (!chunk || part.loaded !== chunk) {
     return (
       <div class="empty-state">
-        <Spinner label="Loading automations…" />
+        <Spinner label={`Loading ${part.what}…`} />
       </div>
     );
   }
-  return <chunk.AutomationsView here={here} />;
+  const View = chunk[part.view];
+  return <View here={here} />;
 }
 
 function App() {

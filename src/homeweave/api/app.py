@@ -23,6 +23,7 @@ from homeweave.api import (
     openapi,
     policy,
     scenes,
+    versions,
     ws,
 )
 from homeweave.api.auth import BearerAuth, Tokens
@@ -73,6 +74,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
     app.include_router(database.router)
+    app.include_router(versions.router)  # undo (#15 item 5)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from homeweave.api import people_schemas as out
 from homeweave.api.accounts import AccountsDep
-from homeweave.api.dependencies import PrincipalDep
+from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.errors import declared
 from homeweave.api.history import Time, parse_time
 
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/api", tags=["people"], responses=declared(401, 403))
 
 @router.get("/audit", responses=declared(422))
 async def audit(
+    hub: HubDep,
     people: AccountsDep,
     who: PrincipalDep,
     since: Time = None,
@@ -31,6 +32,7 @@ async def audit(
     start = parse_time(since, 0.0, name="since")
     end = parse_time(until, time.time() + 1e9, name="until")
     entries = await people.audit(who, since=start, until=end, user=user, device=device, limit=limit)
+    undoable = await hub.versions.undoable([e.version for e in entries if e.version is not None])
     return [
         out.AuditOut(
             at=e.at,
@@ -42,6 +44,8 @@ async def audit(
             old=e.old,
             new=e.new,
             result=e.result,
+            version=e.version,
+            undoable=e.version in undoable,
         )
         for e in entries
     ]

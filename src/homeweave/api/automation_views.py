@@ -53,6 +53,7 @@ def automation_out(entry: Entry, clock: Clock) -> dict[str, Any]:
         "next": [],
         "last": trace_brief(runner.last) if runner is not None and runner.last else None,
         "definition": entry.config.model_dump(mode="json", exclude_defaults=True),
+        "yaml": entry.text,
     }
     if runner is None:
         return out

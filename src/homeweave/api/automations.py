@@ -21,7 +21,7 @@ from homeweave.api.schemas import (
     TraceOut,
     WhyOut,
 )
-from homeweave.api.yaml_bodies import YamlBodies, or_yaml
+from homeweave.api.yaml_bodies import YamlBodies, YamlText, or_yaml
 from homeweave.automation.schema import AutomationConfig
 
 router = APIRouter(
@@ -44,13 +44,14 @@ async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
     responses=declared(409, 413, 422),
 )
 async def create(
-    engine: EngineDep, who: PrincipalDep, body: AutomationBody
+    engine: EngineDep, who: PrincipalDep, body: AutomationBody, text: YamlText
 ) -> dict[str, Any] | JSONResponse:
-    """Add an automation; 422 says exactly what is wrong with it."""
+    """Add an automation; 422 says exactly what is wrong with it. A YAML body is kept as
+    written (its versions, `GET /api/versions`)."""
     ident = body.get("id")
     if isinstance(ident, str) and ident in engine.entries:
         return conflict(f"automation {ident!r} exists already; use PUT to change it")
-    return views.automation_out(await engine.create(body, who), engine.clock)
+    return views.automation_out(await engine.create(body, who, text=text), engine.clock)
 
 
 @router.get(ONE, response_model=AutomationOut, responses=declared(404))
@@ -66,20 +67,21 @@ async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     responses=declared(404, 409, 413, 422),
 )
 async def update(
-    engine: EngineDep, who: PrincipalDep, automation_id: str, body: AutomationBody
+    engine: EngineDep, who: PrincipalDep, automation_id: str, body: AutomationBody, text: YamlText
 ) -> dict[str, Any] | JSONResponse:
-    """Replace an automation created through the API."""
+    """Replace an automation created through the API (the one before is kept as a version)."""
     if engine.entry(automation_id).source == "config":
         return conflict(f"automation {automation_id!r} is defined in homeweave.yaml")
-    return views.automation_out(await engine.update(automation_id, body, who), engine.clock)
+    entry = await engine.update(automation_id, body, who, text=text)
+    return views.automation_out(entry, engine.clock)
 
 
 @router.delete(ONE, status_code=204, response_model=None, responses=declared(404, 409))
-async def delete(engine: EngineDep, automation_id: str) -> Response:
-    """Delete an automation created through the API."""
+async def delete(engine: EngineDep, who: PrincipalDep, automation_id: str) -> Response:
+    """Delete an automation created through the API (it can be undone)."""
     if engine.entry(automation_id).source == "config":
         return conflict(f"automation {automation_id!r} is defined in homeweave.yaml")
-    await engine.delete(automation_id)
+    await engine.delete(automation_id, who)
     return Response(status_code=204)
 
 

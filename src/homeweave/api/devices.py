@@ -8,9 +8,9 @@ from homeweave.api import schemas
 from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.errors import declared
 from homeweave.api.views import device_out, home_out, property_out
-from homeweave.core import permissions
+from homeweave.core import device_edits, permissions
 from homeweave.core.hub import Hub
-from homeweave.core.principal import Principal, Role
+from homeweave.core.principal import Principal
 from homeweave.errors import UnknownAddress
 from homeweave.model import Access, check_access
 
@@ -58,16 +58,9 @@ async def change_device(
 ) -> schemas.DeviceOut:
     """Rename a device or move it to another room (kept across restarts); a device defined in
     homeweave.yaml is changed there (409)."""
-    before = hub.commands.device(device_id, who)
-    permissions.require_role(who, Role.ADMIN, f"changing device {device_id!r}", before.home_id)
-    changed = hub.registry.update(device_id, name=body.name, room_id=body.room)
-    for what, old, new in (
-        ("name", before.name, changed.name),
-        ("room", before.room_id, changed.room_id),
-    ):
-        if old != new:
-            hub.commands.record(who, f"device.{what}", device_id, changed, old, new)
-    await hub.registry_saved()
+    changed = await device_edits.change_device(
+        hub, who, device_id, name=body.name, room_id=body.room
+    )
     return device_out(hub.states, changed, configured=False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -127,3 +127,27 @@ class AuditOut(BaseModel):
     old: JsonValue | None
     new: JsonValue | None
     result: str
+    version: int | None = None  # the version this change made (undo it: POST /api/undo)
+    undoable: bool = False  # its version is the newest of its thing: an undo would not conflict
+
+
+class VersionOut(BaseModel):
+    """One version of an automation, scene, device (name and room), share or user: what it
+    was before and after the change, who made it when, through which channel."""
+
+    id: int
+    kind: str
+    ident: str
+    at: float
+    user: str
+    channel: str
+    action: str
+    before: dict[str, Any] | None  # None: it did not exist
+    after: dict[str, Any] | None
+    undoes: int | None
+
+
+class UndoBody(BaseModel):
+    """Which change to undo: a version id (as audit entries show it); none: your last one."""
+
+    id: int | None = None

@@ -50,6 +50,9 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/tokens", None),
     Rule(ANY, "/api/audit", None),
     Rule(ANY, "/api/shares", None),
+    # Versions and undo: the core checks what the kind and the change need (`core.versions`).
+    Rule(ANY, "/api/versions", None),
+    Rule(ANY, "/api/undo", None),
     # Voice: each turn acts as the caller through Commands (the core decides per device).
     Rule(ANY, "/api/conversation", None),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

@@ -11,7 +11,7 @@ from homeweave.api import automation_views as views
 from homeweave.api.dependencies import EngineDep, PrincipalDep
 from homeweave.api.errors import conflict, declared
 from homeweave.api.schemas import CaptureBody, SceneApplyOut, SceneBody, SceneOut
-from homeweave.api.yaml_bodies import YamlBodies, or_yaml
+from homeweave.api.yaml_bodies import YamlBodies, YamlText, or_yaml
 from homeweave.automation.schema import SceneConfig
 from homeweave.errors import AutomationError
 
@@ -32,12 +32,14 @@ async def list_scenes(engine: EngineDep) -> list[dict[str, Any]]:
     openapi_extra=or_yaml(SceneConfig),
     responses=declared(409, 413, 422),
 )
-async def create_scene(engine: EngineDep, body: SceneBody) -> dict[str, Any] | JSONResponse:
+async def create_scene(
+    engine: EngineDep, who: PrincipalDep, body: SceneBody, text: YamlText
+) -> dict[str, Any] | JSONResponse:
     """Add a scene."""
     ident = body.get("id")
     if isinstance(ident, str) and ident in engine.scene_entries:
         return conflict(f"scene {ident!r} exists already; use PUT to change it")
-    return views.scene_out(await engine.save_scene(body))
+    return views.scene_out(await engine.save_scene(body, principal=who, text=text))
 
 
 @router.post(
@@ -46,12 +48,14 @@ async def create_scene(engine: EngineDep, body: SceneBody) -> dict[str, Any] | J
     response_model=SceneOut,
     responses=declared(404, 409, 413, 422),
 )
-async def capture(engine: EngineDep, body: CaptureBody) -> dict[str, Any] | JSONResponse:
+async def capture(
+    engine: EngineDep, who: PrincipalDep, body: CaptureBody
+) -> dict[str, Any] | JSONResponse:
     """Store the current values of devices (and addresses) as a scene."""
     if body.id in engine.scene_entries and not body.replace:
         return conflict(f"scene {body.id!r} exists already; pass replace: true")
     await engine.capture_scene(
-        body.id, body.name, body.devices, body.addresses, replace=body.replace
+        body.id, body.name, body.devices, body.addresses, replace=body.replace, principal=who
     )
     return views.scene_out(engine.scene_entry(body.id))
 
@@ -69,7 +73,7 @@ async def get_scene(engine: EngineDep, scene_id: str) -> dict[str, Any]:
     responses=declared(404, 409, 413, 422),
 )
 async def update_scene(
-    engine: EngineDep, scene_id: str, body: SceneBody
+    engine: EngineDep, who: PrincipalDep, scene_id: str, body: SceneBody, text: YamlText
 ) -> dict[str, Any] | JSONResponse:
     """Replace a scene created through the API."""
     entry = engine.scene_entry(scene_id)
@@ -78,15 +82,15 @@ async def update_scene(
     data = {"id": scene_id, **body}
     if data["id"] != scene_id:
         raise AutomationError(f"the id in the body ({data['id']!r}) is not {scene_id!r}")
-    return views.scene_out(await engine.save_scene(data, replace=True))
+    return views.scene_out(await engine.save_scene(data, replace=True, principal=who, text=text))
 
 
 @router.delete(ONE, status_code=204, response_model=None, responses=declared(404, 409))
-async def delete_scene(engine: EngineDep, scene_id: str) -> Response:
+async def delete_scene(engine: EngineDep, who: PrincipalDep, scene_id: str) -> Response:
     """Delete a scene created through the API."""
     if engine.scene_entry(scene_id).source == "config":
         return conflict(f"scene {scene_id!r} is defined in homeweave.yaml")
-    await engine.delete_scene(scene_id)
+    await engine.delete_scene(scene_id, who)
     return Response(status_code=204)
 
 

@@ -354,6 +354,9 @@ class AutomationOut(BaseModel):
     next: list[NextOut]
     last: TraceBriefOut | None
     definition: dict[str, Any] = Field(description="As stored; see AutomationConfig")
+    yaml: str | None = Field(
+        None, description="The YAML it was last saved with, exactly as written (null: none)"
+    )
 
 
 class SceneOut(BaseModel):

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from homeweave.errors import ConfigError, HomeweaveError
 
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
 YAML_LIMIT = 256 * 1024
+TEXT_KEY = "homeweave.yaml_text"
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Where one problem ends and the next begins in a message of schema.explain or the resolver:
 # "; " before a path that starts at a key of an automation, a scene or a dry run.
@@ -67,6 +68,15 @@ class YamlBodies(APIRoute):
                 return _invalid(message, problems(message, text), type(exc).__name__)
 
         return route
+
+
+async def yaml_text(request: Request) -> str | None:
+    """The YAML text the body came as, exactly as written (None: it came as JSON)."""
+    text = request.scope.get(TEXT_KEY)
+    return text if isinstance(text, str) else None
+
+
+YamlText = Annotated[str | None, Depends(yaml_text)]
 
 
 def or_yaml(model: type[BaseModel]) -> dict[str, Any]:
@@ -119,6 +129,7 @@ async def _as_json(request: Request) -> tuple[str, Request] | Response:
     body = json.dumps(data, default=str).encode()
     scope = dict(request.scope)
     kept = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
+    scope[TEXT_KEY] = text  # kept exactly as written (see `yaml_text`)
     scope["headers"] = [
         *kept,
         (b"content-type", b"application/json"),

@@ -86,6 +86,7 @@ class Entry:
     enabled: bool
     runner: AutomationRunner | None = None
     error: str = ""
+    text: str | None = None  # the YAML it was last saved with, exactly as written (if any)
 
 
 @dataclass(slots=True)
@@ -96,6 +97,7 @@ class SceneEntry:
     source: str
     scene: Scene | None = None
     error: str = ""
+    text: str | None = None  # the YAML it was last saved with, exactly as written (if any)
 
 
 class AutomationEngine:
@@ -166,6 +168,8 @@ class AutomationEngine:
     async def start(self) -> None:
         """Load, compile and start every automation; then fire the start triggers."""
         await self._load()
+        self.hub.versions.restorer("automation", self._restore_automation)
+        self.hub.versions.restorer("scene", self._restore_scene)
         self._unsubscribes = [
             self.bus.subscribe(PROPERTY_CHANGED, self.index.on_change),
             self.bus.subscribe(DEVICE_EVENT, self.index.on_event),
@@ -179,6 +183,8 @@ class AutomationEngine:
 
     async def stop(self) -> None:
         """Stop watching, cancel runs, write what is pending."""
+        self.hub.versions.restorer("automation", None)
+        self.hub.versions.restorer("scene", None)
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()
@@ -204,7 +210,8 @@ class AutomationEngine:
         stored_scenes = await self._stored("scene", SceneConfig)
         stored = await self._stored("automation", AutomationConfig)
         for config in stored_scenes:
-            self.scene_entries[config.id] = SceneEntry(config, "api")
+            text = await self._text("scene", config)
+            self.scene_entries[config.id] = SceneEntry(config, "api", text=text)
         for config in self._config_scenes:
             self._shadow("scene", config.id, config.id in self.scene_entries)
             self.scene_entries[config.id] = SceneEntry(config, "config")
@@ -212,7 +219,8 @@ class AutomationEngine:
             self._compile_scene(scene_entry)
         overrides = await self.store.overrides()
         for config in stored:
-            self.entries[config.id] = Entry(config, "api", config.enabled)
+            text = await self._text("automation", config)
+            self.entries[config.id] = Entry(config, "api", config.enabled, text=text)
         for config in self._config_automations:
             self._shadow("automation", config.id, config.id in self.entries)
             self.entries[config.id] = Entry(config, "config", config.enabled)
@@ -221,6 +229,18 @@ class AutomationEngine:
             if override is not None and override.fingerprint == fingerprint(entry.config):
                 entry.enabled = override.enabled
             self._activate(entry)
+
+    async def _text(self, kind: str, config: AutomationConfig | SceneConfig) -> str | None:
+        """The YAML a stored definition was last saved with, if its last version has it."""
+        store = self.hub.versions.store
+        if store is None:
+            return None
+        latest = await store.versions(kind, config.id, limit=1)
+        after = latest[0].after if latest else None
+        if after is None or after.get("definition") != config.model_dump(mode="json"):
+            return None
+        text = after.get("yaml")
+        return text if isinstance(text, str) else None
 
     @staticmethod
     def _shadow(kind: str, ident: str, clash: bool) -> None:
@@ -331,21 +351,36 @@ class AutomationEngine:
             raise AutomationError(f"automation {automation_id!r} cannot run: {entry.error}")
         return entry.runner
 
-    async def create(self, data: Any, principal: Principal = SYSTEM) -> Entry:
+    async def create(
+        self, data: Any, principal: Principal = SYSTEM, *, text: str | None = None
+    ) -> Entry:
         """Add an automation (stored); AutomationError if it is invalid or the id is taken.
-        ``principal`` (its author) must be able to control every device it names."""
+        ``principal`` (its author) must be able to control every device it names; ``text`` is
+        the YAML it came as, kept exactly as written in its version."""
         config: AutomationConfig = parse(AutomationConfig, data)
         if config.id in self.entries:
             raise AutomationError(f"automation {config.id!r} exists already; update it instead")
         self._authorised(self._compile(config), principal)  # refuse what cannot run
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
-        entry = self.entries[config.id] = Entry(config, "api", config.enabled)
+        entry = self.entries[config.id] = Entry(config, "api", config.enabled, text=text)
         self._activate(entry)
+        await self.hub.versions.record(
+            principal, "automation", config.id, "automation.create", None, _version(entry)
+        )
         return entry
 
-    async def update(self, automation_id: str, data: Any, principal: Principal = SYSTEM) -> Entry:
-        """Replace a stored automation's definition (``principal``: as for `create`)."""
+    async def update(
+        self,
+        automation_id: str,
+        data: Any,
+        principal: Principal = SYSTEM,
+        *,
+        text: str | None = None,
+    ) -> Entry:
+        """Replace a stored automation's definition (``principal``, ``text``: as for
+        `create`)."""
         entry = self._changeable(automation_id)
+        before = _version(entry)
         if isinstance(data, Mapping) and "id" not in data:
             data = {**data, "id": automation_id}
         config: AutomationConfig = parse(AutomationConfig, data)
@@ -354,8 +389,11 @@ class AutomationEngine:
         self._authorised(self._compile(config), principal)
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
         await self.store.set_override(config.id, None)
-        entry.config, entry.enabled = config, config.enabled
+        entry.config, entry.enabled, entry.text = config, config.enabled, text
         self._activate(entry)
+        await self.hub.versions.record(
+            principal, "automation", config.id, "automation.update", before, _version(entry)
+        )
         return entry
 
     def _authorised(self, compiled: Compiled, principal: Principal) -> None:
@@ -365,14 +403,34 @@ class AutomationEngine:
             device = self.commands.device(device_id, principal)
             permissions.require_control(principal, device, f"an automation using {device_id!r}")
 
-    async def delete(self, automation_id: str) -> None:
+    async def delete(self, automation_id: str, principal: Principal = SYSTEM) -> None:
         """Stop and delete an automation made through the API (not one from homeweave.yaml)."""
         entry = self._changeable(automation_id)
+        before = _version(entry)
         if entry.runner is not None:
             entry.runner.close("the automation was deleted")
         del self.entries[automation_id]
         await self.store.delete_definition("automation", automation_id)
         await self.store.set_override(automation_id, None)
+        await self.hub.versions.record(
+            principal, "automation", automation_id, "automation.delete", before, None
+        )
+
+    async def _restore_automation(
+        self, principal: Principal, automation_id: str, data: dict[str, Any] | None
+    ) -> None:
+        """Put an automation back as a version holds it (`Versions.undo`)."""
+        entry = self.entries.get(automation_id)
+        if data is None:
+            if entry is not None:
+                await self.delete(automation_id, principal)
+            return
+        text = data.get("yaml")
+        text = text if isinstance(text, str) else None
+        if entry is None:
+            await self.create(data["definition"], principal, text=text)
+        else:
+            await self.update(automation_id, data["definition"], principal, text=text)
 
     def _changeable(self, automation_id: str) -> Entry:
         entry = self.entry(automation_id)
@@ -476,10 +534,19 @@ class AutomationEngine:
             raise AutomationError(f"scene {scene_id!r} cannot be applied: {entry.error}")
         return await self.writer.write(entry.scene.writes, durable=durable, principal=principal)
 
-    async def save_scene(self, data: Any, *, replace: bool = False) -> SceneEntry:
-        """Create (or with ``replace``, replace) a stored scene."""
+    async def save_scene(
+        self,
+        data: Any,
+        *,
+        replace: bool = False,
+        principal: Principal = SYSTEM,
+        text: str | None = None,
+    ) -> SceneEntry:
+        """Create (or with ``replace``, replace) a stored scene, as ``principal``; ``text``:
+        the YAML it came as."""
         config: SceneConfig = parse(SceneConfig, data)
         existing = self.scene_entries.get(config.id)
+        before = None if existing is None else _version(existing)
         if existing is not None and not replace:
             raise AutomationError(f"scene {config.id!r} exists already; update it instead")
         if existing is not None and existing.source == "config":
@@ -487,14 +554,18 @@ class AutomationEngine:
         resolver = Resolver(self.hub.registry, self.commands, (), f"scenes[{config.id}]")
         compile_scene(config, resolver)
         await self.store.save_definition("scene", config.id, config.model_dump(mode="json"))
-        entry = self.scene_entries[config.id] = SceneEntry(config, "api")
+        entry = self.scene_entries[config.id] = SceneEntry(config, "api", text=text)
         self._compile_scene(entry)
         for automation in self.entries.values():
             if automation.error and config.id in automation.error:
                 self._activate(automation)
+        action = "scene.update" if existing is not None else "scene.create"
+        await self.hub.versions.record(
+            principal, "scene", config.id, action, before, _version(entry)
+        )
         return entry
 
-    async def delete_scene(self, scene_id: str) -> None:
+    async def delete_scene(self, scene_id: str, principal: Principal = SYSTEM) -> None:
         """Delete a scene made through the API, unless an automation uses it."""
         entry = self.scene_entry(scene_id)
         if entry.source == "config":
@@ -508,6 +579,25 @@ class AutomationEngine:
             raise AutomationError(f"scene {scene_id!r} is used by: {', '.join(sorted(users))}")
         del self.scene_entries[scene_id]
         await self.store.delete_definition("scene", scene_id)
+        await self.hub.versions.record(
+            principal, "scene", scene_id, "scene.delete", _version(entry), None
+        )
+
+    async def _restore_scene(
+        self, principal: Principal, scene_id: str, data: dict[str, Any] | None
+    ) -> None:
+        """Put a scene back as a version holds it (`Versions.undo`)."""
+        if data is None:
+            if scene_id in self.scene_entries:
+                await self.delete_scene(scene_id, principal)
+            return
+        text = data.get("yaml")
+        await self.save_scene(
+            data["definition"],
+            replace=True,
+            principal=principal,
+            text=text if isinstance(text, str) else None,
+        )
 
     async def capture_scene(
         self,
@@ -518,6 +608,7 @@ class AutomationEngine:
         *,
         save: bool = True,
         replace: bool = False,
+        principal: Principal = SYSTEM,
     ) -> SceneConfig:
         """A scene of the current values of ``devices`` (and ``addresses``), stored if ``save``."""
         resolver = Resolver(self.hub.registry, self.commands, (), f"scenes[{scene_id}]")
@@ -525,8 +616,14 @@ class AutomationEngine:
             self.hub.registry, self.hub.states, scene_id, name, devices, addresses, resolver
         )
         if save:
-            await self.save_scene(config, replace=replace)
+            await self.save_scene(config, replace=replace, principal=principal)
         return config
+
+
+def _version(entry: Entry | SceneEntry) -> dict[str, Any]:
+    """What a version of an automation or scene holds: its definition and, when it came as
+    YAML, that text exactly as written."""
+    return {"definition": entry.config.model_dump(mode="json"), "yaml": entry.text}
 
 
 def _actions(config: AutomationConfig) -> Iterable[Any]:

@@ -29,7 +29,8 @@ def entry_line(entry: dict[str, Any], zone: Any) -> str:
         change = f" {_shown(entry['old'])} → {_shown(entry['new'])}"
     result = "" if entry["result"] == "ok" else f"  [{entry['result']}]"
     who = f"{entry['user']} via {entry['channel']}"
-    return f"{at}  {who}: {entry['action']} {entry['target']}{change}{result}"
+    version = f"  (#{entry['version']})" if entry.get("version") is not None else ""
+    return f"{at}  {who}: {entry['action']} {entry['target']}{change}{result}{version}"
 
 
 @click.command()

@@ -33,6 +33,9 @@ COMMANDS: dict[str, str] = {
     "shares": "homeweave.cli.shares:shares",
     "unshare": "homeweave.cli.shares:unshare",
     "audit": "homeweave.cli.audit:audit",
+    "history-of": "homeweave.cli.versions:history_of",
+    "undo": "homeweave.cli.versions:undo",
+    "restore": "homeweave.cli.versions:restore",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

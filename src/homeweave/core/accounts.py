@@ -13,8 +13,9 @@ import re
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import MappingProxyType
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from homeweave.core import permissions
 from homeweave.core.lockout import Lockout
 from homeweave.core.principal import EVERY_HOME, Principal, Role, Share
+from homeweave.core.versions import Logged, Versions
 from homeweave.errors import (
     Forbidden,
     InvalidValue,
@@ -61,8 +63,18 @@ class Issued:
 class Accounts:
     """Users, tokens, sessions and shares behind ``store``, and token → principal lookups."""
 
-    def __init__(self, store: PeopleStore, *, lockout: Lockout | None = None) -> None:
+    def __init__(
+        self,
+        store: PeopleStore,
+        *,
+        lockout: Lockout | None = None,
+        versions: Versions | None = None,
+    ) -> None:
         self.store = store
+        self.versions = versions
+        if versions is not None:
+            versions.restorer("user", self._restore_user)
+            versions.restorer("share", self._restore_share)
         self.lockout = lockout or Lockout()
         self._hasher = PasswordHasher()
         self._dummy_hash: str | None = None
@@ -154,7 +166,15 @@ class Accounts:
             {home: role.value},
         )
         await self.store.add_user(record)
-        await self._audit(actor, "user.add", user_id, new=f"{role.value} in {home}")
+        await self._changed(
+            actor,
+            "user",
+            user_id,
+            None,
+            _user_data(record),
+            "user.add",
+            new=f"{role.value} in {home}",
+        )
         return record
 
     async def users(self, actor: Principal) -> list[UserRecord]:
@@ -179,7 +199,7 @@ class Accounts:
             permissions.require_role(actor, Role.OWNER, f"removing owner {user_id!r}")
         await self.store.remove_user(user_id)
         self.forget()
-        await self._audit(actor, "user.remove", user_id)
+        await self._changed(actor, "user", user_id, _user_data(found), None, "user.remove")
 
     async def set_password(self, actor: Principal, user_id: str, password: str) -> None:
         """Change a password (one's own, or as admin another's; an owner's only as owner); the
@@ -206,7 +226,21 @@ class Accounts:
         old = found.roles.get(home)
         await self.store.set_role(user_id, home, role.value if role else None)
         self.forget()
-        await self._audit(actor, "user.role", f"{user_id}@{home}", old=old, new=role)
+        roles = {h: r for h, r in found.roles.items() if h != home}
+        if role is not None:
+            roles[home] = role.value
+        after = {**_user_data(found), "roles": roles}
+        await self._changed(
+            actor,
+            "user",
+            user_id,
+            _user_data(found),
+            after,
+            "user.role",
+            target=f"{user_id}@{home}",
+            old=old,
+            new=role,
+        )
 
     def _may_grant(self, actor: Principal, role: Role, home: str, doing: str) -> None:
         target = None if home == EVERY_HOME else home
@@ -360,7 +394,16 @@ class Accounts:
         await self.store.add_share(record)
         self.forget()
         what = device or room or home or ""
-        await self._audit(actor, "share.add", f"{user_id}:{what}", new=until)
+        await self._changed(
+            actor,
+            "share",
+            record.id,
+            None,
+            asdict(record),
+            "share.add",
+            target=f"{user_id}:{what}",
+            new=until,
+        )
         return record
 
     async def shares(self, actor: Principal, user_id: str | None = None) -> list[ShareRecord]:
@@ -377,7 +420,59 @@ class Accounts:
         if found is None:
             raise UnknownAddress("share", share_id)
         self.forget()
-        await self._audit(actor, "share.remove", f"{found.user_id}:{share_id}")
+        await self._changed(
+            actor,
+            "share",
+            share_id,
+            asdict(found),
+            None,
+            "share.remove",
+            target=f"{found.user_id}:{share_id}",
+        )
+
+    # -- versions: what `Versions.undo` calls to put a user or share back ------------------
+
+    async def _restore_user(
+        self, actor: Principal, user_id: str, data: dict[str, Any] | None
+    ) -> None:
+        current = await self.store.user(user_id)
+        if data is None:
+            if current is not None:
+                await self.remove_user(actor, user_id)
+            return
+        roles: dict[str, str] = dict(data["roles"])
+        if current is None:
+            for home, role in roles.items():
+                self._may_grant(actor, Role(role), home, f"adding user {user_id!r} back")
+            record = UserRecord(
+                user_id, data["display_name"], data["password_hash"], time.time(), roles
+            )
+            await self.store.add_user(record)
+            self.forget()
+            await self._changed(actor, "user", user_id, None, _user_data(record), "user.add")
+            return
+        for home in sorted(set(current.roles) | set(roles)):
+            if current.roles.get(home) != roles.get(home):
+                wanted = roles.get(home)
+                await self.set_role(actor, user_id, Role(wanted) if wanted else None, home)
+
+    async def _restore_share(
+        self, actor: Principal, share_id: str, data: dict[str, Any] | None
+    ) -> None:
+        current = {s.id for s in await self.store.shares(None)}
+        if data is None:
+            if share_id in current:
+                await self.unshare(actor, share_id)
+            return
+        if share_id in current:
+            return  # a share is never changed in place
+        permissions.require_role(actor, Role.ADMIN, "sharing")
+        record = ShareRecord(**data)
+        if record.until is not None and record.until <= time.time():
+            raise InvalidValue("until", record.until, "a share that has not ended yet")
+        await self.store.add_share(record)
+        self.forget()
+        await self._changed(actor, "share", share_id, None, asdict(record), "share.add")
 
     # -- audit --------------------------------------------------------------------------------
 
@@ -399,6 +494,28 @@ class Accounts:
                 permissions.require_role(actor, Role.ADMIN, "reading other users' audit entries")
             user = actor.user
         return await self.store.audit(since, until, user, device, limit)
+
+    async def _changed(
+        self,
+        actor: Principal,
+        kind: str,
+        ident: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        action: str,
+        *,
+        target: str | None = None,
+        old: Value | None = None,
+        new: Value | None = None,
+    ) -> None:
+        """A versioned change: kept as a version with its audit entry (or, without versions,
+        only audited)."""
+        if self.versions is None:
+            await self._audit(actor, action, target or ident, old=old, new=new)
+            return
+        logged = [Logged(action, target or ident, old, new)] if old or new or target else []
+        await self.versions.record(actor, kind, ident, action, before, after, logged)
+        await self.store.committed()
 
     async def _audit(
         self,
@@ -431,6 +548,16 @@ class Accounts:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidValue("password", "…", f"at least {MIN_PASSWORD} characters")
+
+
+def _user_data(user: UserRecord) -> dict[str, Any]:
+    """What a version of a user holds (the hash only so an undo of a removal restores it; never
+    shown)."""
+    return {
+        "display_name": user.display_name,
+        "roles": dict(user.roles),
+        "password_hash": user.password_hash,
+    }
 
 
 def _share(record: ShareRecord) -> Share:

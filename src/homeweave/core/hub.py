@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
+from homeweave.core import device_edits
 from homeweave.core.commands import Commands
 from homeweave.core.events import (
     PROPERTY_CHANGED,
@@ -31,6 +32,7 @@ from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
+from homeweave.core.versions import Versions
 from homeweave.errors import StorageError
 from homeweave.model import DeviceSpec, load_spec
 from homeweave.storage import (
@@ -78,6 +80,8 @@ class Hub:
         self.commands = Commands(
             self.registry, self.states, self.integrations, durable=durable, audit=audit
         )
+        self.versions = Versions(storage, audit)
+        self.versions.restorer("device", device_edits.restorer(self))
         self.started_at = 0.0
         self.starting: set[str] = set()
         """Integrations whose ``setup`` has not finished yet (or not begun)."""

@@ -20,6 +20,7 @@ from homeweave.storage.protocols import (
     TraceSource,
     TraceStore,
     UserStore,
+    VersionStore,
 )
 from homeweave.storage.records import (
     AuditRecord,
@@ -39,6 +40,7 @@ from homeweave.storage.records import (
     TraceRecord,
     UserRecord,
     Value,
+    VersionRecord,
 )
 from homeweave.storage.sqlite import SqliteStorage
 
@@ -77,5 +79,7 @@ __all__ = [
     "UserRecord",
     "UserStore",
     "Value",
+    "VersionRecord",
+    "VersionStore",
     "storage_for",
 ]

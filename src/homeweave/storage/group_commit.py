@@ -282,14 +282,17 @@ class GroupCommit(ABC, Generic[_Conn]):
             _LOGGER.info("purged %d history points older than %g days", removed, retention_days)
 
 
-async def purge_expired_audit(purge: Callable[[float], Awaitable[int]], days: float | None) -> None:
-    """The audit log's retention purge (``days`` None: kept), for a backend's ``_maintain``."""
+async def purge_expired_audit(
+    purge: Callable[[float], Awaitable[int]], days: float | None, what: str = "audit entries"
+) -> None:
+    """The audit log's retention purge (``days`` None: kept), for a backend's ``_maintain``;
+    the versions' too (``what``)."""
     if days is None:
         return
     try:
         removed = await purge(time.time() - days * DAY)
     except StorageError:
-        _LOGGER.exception("retention purge of the audit log failed")
+        _LOGGER.exception("retention purge of %s failed", what)
         return
     if removed:
-        _LOGGER.info("purged %d audit entries older than %g days", removed, days)
+        _LOGGER.info("purged %d %s older than %g days", removed, what, days)

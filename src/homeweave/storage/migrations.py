@@ -256,11 +256,41 @@ async def _add_statistics_v4(conn: aiosqlite.Connection) -> None:
         await conn.execute(statement)
 
 
+_VERSION_STATEMENTS = (
+    # Every change of an automation, scene, device name or room, share or user: what it was
+    # before and after (JSON), who, when, through which channel; ``undoes`` names the version an
+    # undo or restore went back from. No foreign keys: versions outlive what they describe.
+    """CREATE TABLE versions (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ident TEXT NOT NULL,
+        at REAL NOT NULL,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        undoes INTEGER
+    )""",
+    "CREATE INDEX versions_by_ident ON versions (kind, ident, seq)",
+    "CREATE INDEX versions_by_user ON versions (user_id, seq)",
+    # The version an audited change created, if any.
+    "ALTER TABLE audit ADD COLUMN version INTEGER",
+)
+
+
+async def _add_versions_v5(conn: aiosqlite.Connection) -> None:
+    """Versions of what people change, for history and undo; audit rows point at them."""
+    for statement in _VERSION_STATEMENTS:
+        await conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _add_automations_v2,
     _add_people_v3,
     _add_statistics_v4,
+    _add_versions_v5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -17,7 +17,7 @@ PointRow = tuple[str, int, int, float, str]
 """One queued history point: device_id, siid, piid, at, value as JSON text."""
 TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
-AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str]
+AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str, int | None]
 """One queued audit entry: at, user, channel, action, target, device_id, old and new as JSON
 text, result."""
 

@@ -22,6 +22,7 @@ from homeweave.storage.postgres_partitions import drop_before, ensure_months
 from homeweave.storage.postgres_people import PostgresPeople
 from homeweave.storage.postgres_schema import Conn, migrate
 from homeweave.storage.postgres_statistics import read_statistics, resume_statistics
+from homeweave.storage.postgres_versions import PostgresVersions
 from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
@@ -91,7 +92,7 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
-class PostgresStorage(GroupCommit[Pool], PostgresPeople):
+class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
     """Storage in a PostgreSQL database: ``async with PostgresStorage(url) as storage: ...``.
 
     ``url`` is a libpq-style ``postgresql://user:password@host:port/database``. A commit is
@@ -232,6 +233,7 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople):
             except StorageError:
                 _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
+        await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
 
     # -- group commit ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from homeweave.storage.rows import decode_optional, encode_optional
 _T = TypeVar("_T")
 _TOKEN_COLUMNS = "id, name, token_hash, user_id, kind, created_at, expires_at"
 _SHARE_COLUMNS = "id, user_id, home_id, room_id, device_id, control, until, created_by, created_at"
-_AUDIT_COLUMNS = "at, user_id, channel, action, target, device_id, old, new, result"
+_AUDIT_COLUMNS = "at, user_id, channel, action, target, device_id, old, new, result, version"
 
 
 class PostgresPeople:
@@ -255,6 +255,7 @@ class PostgresPeople:
             encode_optional(entry.old),
             encode_optional(entry.new),
             entry.result,
+            entry.version,
         )
         self._pending.add_audit(row)
         self._queued()
@@ -291,6 +292,7 @@ class PostgresPeople:
                 decode_optional(r[6]),
                 decode_optional(r[7]),
                 r[8],
+                r[9],
             )
             for r in reversed(rows)
         ]

@@ -204,6 +204,24 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX state_durations_by_time ON state_durations (start);
     CREATE TABLE statistics_backfill (done_at double precision NOT NULL);
     """,
+    # 4: versions of what people change (history and undo); audit rows point at them.
+    """
+    CREATE TABLE versions (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL,
+        ident text NOT NULL,
+        at double precision NOT NULL,
+        user_id text NOT NULL,
+        channel text NOT NULL,
+        action text NOT NULL,
+        before text,
+        after text,
+        undoes bigint
+    );
+    CREATE INDEX versions_by_ident ON versions (kind, ident, seq);
+    CREATE INDEX versions_by_user ON versions (user_id, seq);
+    ALTER TABLE audit ADD COLUMN version bigint;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -76,8 +76,8 @@ UPSERT_DURATION = """
     ON CONFLICT (device_id, siid, piid, start, value) DO UPDATE SET seconds = excluded.seconds
 """
 _INSERT_AUDIT = """
-    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
 
 

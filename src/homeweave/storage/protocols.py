@@ -9,6 +9,7 @@ committed before it returns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from homeweave.storage.records import (
@@ -25,6 +26,7 @@ from homeweave.storage.records import (
     TraceRecord,
     UserRecord,
     Value,
+    VersionRecord,
 )
 
 KEEP_FIRED = 100
@@ -215,6 +217,39 @@ class AuditStore(Flushable, Protocol):
         ...
 
 
+class VersionStore(Protocol):
+    """Versions of what people change (automations, scenes, devices' names and rooms, shares,
+    users): what each was before and after, who, when, through which channel."""
+
+    async def add_version(self, record: VersionRecord) -> int:
+        """Store a version (committed on return); return its id."""
+        ...
+
+    async def version(self, version_id: int) -> VersionRecord | None:
+        """One version by id, or None."""
+        ...
+
+    async def versions(
+        self,
+        kind: str | None = None,
+        ident: str | None = None,
+        user: str | None = None,
+        limit: int = 100,
+    ) -> list[VersionRecord]:
+        """The newest ``limit`` versions matching, newest first."""
+        ...
+
+    async def newest(self, version_ids: Sequence[int]) -> set[int]:
+        """Those of ``version_ids`` that are the newest version of their thing (the changes an
+        undo can go back from without a conflict)."""
+        ...
+
+    async def purge_versions(self, older_than: float) -> int:
+        """Delete versions made before ``older_than``, but the newest of each thing (kept with
+        the audit log's retention); return how many."""
+        ...
+
+
 class PeopleStore(TokenStore, UserStore, AuditStore, Protocol):
     """Everything accounts and their audit log keep."""
 
@@ -278,7 +313,7 @@ class EngineStore(AutomationStore, TraceStore, Protocol):
     """What the automation engine keeps: its tables and its traces."""
 
 
-class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, Protocol):
+class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, VersionStore, Protocol):
     """Every table of one hub, behind one lifetime."""
 
     async def open(self) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "TraceRecord",
     "UserRecord",
     "Value",
+    "VersionRecord",
 ]
 
 Seen = dict[str, Value | None]
@@ -243,3 +244,23 @@ class AuditRecord:
     old: Value | None = None
     new: Value | None = None
     result: str = "ok"
+    version: int | None = None  # the version (see `VersionRecord`) this change created
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """One change of something versioned (an automation, scene, device's name and room, share
+    or user): its ``kind`` and ``ident``, who made it when through which channel, what it was
+    ``before`` and ``after`` (JSON objects; None: did not exist), and the version it undid or
+    restored, if any. ``id`` is 0 until stored."""
+
+    id: int
+    kind: str
+    ident: str
+    at: float
+    user: str
+    channel: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    undoes: int | None = None

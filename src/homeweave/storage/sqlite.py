@@ -48,6 +48,7 @@ from homeweave.storage.sqlite_statistics import (
     resume_statistics,
     table_bytes,
 )
+from homeweave.storage.sqlite_versions import SqliteVersions
 from homeweave.storage.sqlite_writes import BatchWriter
 from homeweave.storage.statistics import FIVE_MINUTES, Statistics
 
@@ -70,7 +71,7 @@ _FORGET_OLD_MARKS = """
 _TRACE_COLUMNS = "id, automation_id, at, result, fired, body"
 
 
-class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
+class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersions):
     """Storage in one SQLite file: ``async with SqliteStorage(path) as storage: ...``.
 
     ``record``, ``add_trace`` and ``set_timer`` only queue in memory: see ``GroupCommit``
@@ -245,7 +246,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
 
     async def _maintain(self) -> None:
         """The history's retention purge (raw points and 5-minute statistics), the audit
-        log's, then the size cap."""
+        log's and the versions', then the size cap."""
         await super()._maintain()
         try:
             if self._retention_days is not None:
@@ -258,6 +259,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         except StorageError:
             _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
+        await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
         await self._after_flush()
 
     async def _after_flush(self) -> None:

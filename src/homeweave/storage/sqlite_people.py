@@ -17,7 +17,7 @@ from homeweave.storage.rows import decode_optional, encode_optional
 
 _TOKEN_COLUMNS = "id, name, token_hash, user_id, kind, created_at, expires_at"
 _SHARE_COLUMNS = "id, user_id, home_id, room_id, device_id, control, until, created_by, created_at"
-_AUDIT_COLUMNS = "at, user_id, channel, action, target, device_id, old, new, result"
+_AUDIT_COLUMNS = "at, user_id, channel, action, target, device_id, old, new, result, version"
 _PURGE_AUDIT = "DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ?)"
 _PURGE_CHUNK = 10_000
 _INSERT_MEMBERSHIP = "INSERT INTO memberships (user_id, home_id, role) VALUES (?, ?, ?)"
@@ -243,6 +243,7 @@ class SqlitePeople:
             encode_optional(entry.old),
             encode_optional(entry.new),
             entry.result,
+            entry.version,
         )
         self._pending.add_audit(row)
         self._queued()
@@ -306,4 +307,5 @@ def _audit(row: sqlite3.Row) -> AuditRecord:
         decode_optional(row[6]),
         decode_optional(row[7]),
         row[8],
+        row[9],
     )

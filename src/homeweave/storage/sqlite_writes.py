@@ -49,8 +49,8 @@ UPSERT_HOURLY = "INSERT OR REPLACE INTO statistics_hourly VALUES (?, ?, ?, ?, ?,
 UPSERT_DURATION = "INSERT OR REPLACE INTO state_durations VALUES (?, ?, ?, ?, ?, ?)"
 
 _INSERT_AUDIT = """
-    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 Statement = tuple[str, Sequence[tuple[Any, ...]]]

@@ -7,6 +7,7 @@ import { day, formatValue } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link, navigate } from '../router.jsx';
+import { offerUndo } from '../undo.js';
 import {
   auto,
   conditionAddresses,
@@ -239,6 +240,7 @@ function Delete({ automation }) {
             await auto.remove(automation.id);
             handoff.flash = `Deleted “${automation.name}”.`;
             navigate('/automations');
+            offerUndo('automation', automation.id, `Removed “${automation.name}”.`);
           })
         }
       >

@@ -6,6 +6,7 @@ import { useRef, useState } from 'preact/hooks';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link, navigate } from '../router.jsx';
+import { offerUndo } from '../undo.js';
 import { state } from '../store.js';
 import {
   auto,
@@ -279,7 +280,11 @@ function EditorPage({ automation }) {
   const isNew = !automation;
   const locked = automation?.source === 'config';
   const [text, setText] = useState(() => {
-    if (automation) return toYaml(editable(automation));
+    if (automation) {
+      // The text as it was last written (comments and all), unless enabled/disabled since.
+      const same = automation.enabled === (automation.definition.enabled ?? true);
+      return automation.yaml && same ? automation.yaml : toYaml(editable(automation));
+    }
     const draft = handoff.draft;
     handoff.draft = null;
     return draft ?? template();
@@ -307,6 +312,7 @@ function EditorPage({ automation }) {
         const saved = isNew ? await auto.create(text) : await auto.update(automation.id, text);
         handoff.flash = isNew ? 'Saved. It is watching its triggers now.' : 'Saved.';
         navigate(automationPath(saved.id));
+        offerUndo('automation', saved.id, `${isNew ? 'Added' : 'Changed'} “${saved.name}”.`);
       } catch (err) {
         setProblems(
           err.problems?.length ? err.problems : [{ path: '', line: null, message: err.message }],

@@ -7,6 +7,7 @@ import { CommandError } from '../components/controls.jsx';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { state } from '../store.js';
+import { offerUndo } from '../undo.js';
 import { auto, slug } from './data.js';
 import { Loading, Problem, useLoad, useTitle } from './parts.jsx';
 import { resolve, shown } from './Words.jsx';
@@ -225,6 +226,7 @@ export function Scenes() {
             setCapturing(false);
             setFlash(`Saved the scene “${scene.name}”.`);
             list.reload();
+            offerUndo('scene', scene.id, `Captured “${scene.name}”.`);
           }}
         />
       )}
@@ -244,6 +246,7 @@ export function Scenes() {
               onDeleted={() => {
                 setFlash(`Deleted “${scene.name}”.`);
                 list.reload();
+                offerUndo('scene', scene.id, `Removed “${scene.name}”.`);
               }}
             />
           ))}

@@ -1,5 +1,6 @@
 import { api } from '../api.js';
-import { applyValue, placeDevice } from '../store.js';
+import { applyValue, placeDevice, state } from '../store.js';
+import { offerUndo } from '../undo.js';
 
 /** Write a property; the hub answers once the device confirmed, with the value it took. */
 export async function setProp(device, prop, value) {
@@ -12,7 +13,13 @@ export function runAction(device, action, args = []) {
   return api.act(device.id, action.service.key, action.key, args);
 }
 
-/** Rename and/or move a device (`{name?, room?}`); shown everywhere once the hub saved it. */
+/** Rename and/or move a device (`{name?, room?}`); shown everywhere once the hub saved it,
+ * with an Undo toast. */
 export async function changeDevice(device, change) {
-  placeDevice(await api.change(device.id, change));
+  const changed = await api.change(device.id, change);
+  placeDevice(changed);
+  const room = state.homes.flatMap((h) => h.rooms).find((r) => r.id === changed.room);
+  const what =
+    change.name !== undefined ? `Renamed to “${changed.name}”.` : `Moved to ${room?.name ?? changed.room}.`;
+  offerUndo('device', device.id, what);
 }

@@ -1,9 +1,10 @@
-// What the phone's tab bar has no room for: the theme, signing out, and how big the hub's
-// database is (and what uses it).
+// What the phone's tab bar has no room for: the audit log, the theme, signing out, and how
+// big the hub's database is (and what uses it).
 import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
 import { Icon } from '../icons.jsx';
+import { Link } from '../router.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
 
 const USES = [
@@ -59,6 +60,12 @@ export function More({ onLogout }) {
         <h1 tabIndex={-1}>More</h1>
       </header>
       <ul class="room-tiles">
+        <li>
+          <Link href="/audit" class="room-tile">
+            <Icon name="clock" size={20} />
+            <span class="room-tile-name">Audit log</span>
+          </Link>
+        </li>
         <li>
           <button type="button" class="room-tile" onClick={toggleTheme}>
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />
