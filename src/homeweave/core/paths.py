@@ -3,6 +3,7 @@ shared by the hub, the config and the CLI client."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -57,3 +58,27 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode through O_TRUNC
         handle.write(text)
+
+
+def running_pid(data_dir: Path) -> int | None:
+    """The pid of a hub running from ``data_dir`` (its api.json names a live process), or None."""
+    try:
+        pid = int(json.loads((data_dir / API_FILE).read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # left behind by a hub that was killed
+    except PermissionError:
+        pass  # alive, someone else's
+    return pid
+
+
+def find_config(data_dir: Path) -> Path | None:
+    """The config file a hub without ``--config`` reads: ./homeweave.yaml, then
+    DATA_DIR/homeweave.yaml, or None."""
+    for candidate in (Path.cwd() / CONFIG_FILE, data_dir / CONFIG_FILE):
+        if candidate.exists():
+            return candidate
+    return None
