@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from homeweave.cli.connect import fail_cleanly
-from homeweave.core.backups import BACKUP_DIR, hub_files_of
-from homeweave.core.paths import default_data_dir, find_config, running_pid
+from homeweave.core.backups import hub_files_of
+from homeweave.core.paths import BACKUP_DIR, default_data_dir, find_config, running_pid
 from homeweave.errors import HomeweaveError
 from homeweave.storage.backup import (
     HubFiles,
@@ -77,8 +77,7 @@ def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Pat
 
         config = load_config(config_file)
         storage = config.storage
-        if config.backup.dir:
-            backups = config.base_dir / Path(config.backup.dir).expanduser()
+        backups = config.backup.folder(config.base_dir, folder)
     return hub_files_of(folder, storage, config_file), backups
 
 

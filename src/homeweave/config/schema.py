@@ -24,6 +24,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from homeweave.automation.schema import Automations, Scenes
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
+from homeweave.core.paths import BACKUP_DIR
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
 from homeweave.voice import languages
@@ -408,6 +409,13 @@ class BackupConfig(_Section):
             return None
         hour, minute = (DAILY_AT if self.schedule == "daily" else self.schedule).split(":")
         return int(hour), int(minute)
+
+    def folder(self, base: Path, data_dir: Path) -> Path:
+        """Where backups are kept: ``dir`` (relative to the config's folder ``base``), else
+        DATA_DIR/backups."""
+        if self.dir is None:
+            return data_dir / BACKUP_DIR
+        return base / Path(self.dir).expanduser()
 
 
 class HubConfig(_Section):

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from homeweave.core.paths import DATABASE_FILE, SECRETS_FILE
-from homeweave.errors import BackupError, HomeweaveError
+from homeweave.core.paths import BACKUP_DIR, DATABASE_FILE, SECRETS_FILE
+from homeweave.errors import BackupError, Conflict, HomeweaveError
 from homeweave.storage.backup import (
     BackupInfo,
     HubFiles,
@@ -30,9 +30,6 @@ from homeweave.storage.backup import (
 
 _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
-
-BACKUP_DIR = "backups"
-"""The default folder of backups, in the data dir."""
 
 
 def hub_files_of(data_dir: Path, storage_url: str | None, config_file: Path | None) -> HubFiles:
@@ -162,7 +159,7 @@ class Backups:
                 _LOGGER.info("scheduled backup made: %s", made.path)
 
 
-class BusyError(BackupError):
+class BusyError(Conflict):
     """Another backup or restore is running."""
 
 

@@ -18,6 +18,8 @@ TOKEN_FILE = "admin-token"
 CONFIG_FILE = "homeweave.yaml"
 SECRETS_FILE = "secrets.yaml"
 """Beside the config file: the values its ``!secret NAME`` tags stand for; mode 0600."""
+BACKUP_DIR = "backups"
+"""The default folder of backups, in the data dir (``backup.dir`` in the config moves it)."""
 DATABASE_FILE = "homeweave.db"
 """The hub's SQLite database (with its ``-wal`` and ``-shm``)."""
 HUB_FILES = (TOKEN_FILE, "hue-keys.json", "dirigera-token")
