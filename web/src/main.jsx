@@ -80,7 +80,8 @@ function TabBar({ here, roomOfDevice, automations }) {
       { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
     );
   }
-  tabs.push({ href: '/more', icon: 'more', text: 'More', current: here.view === 'more' });
+  const more = here.view === 'more' || here.view === 'backups';
+  tabs.push({ href: '/more', icon: 'more', text: 'More', current: more });
   return (
     <nav class="tabbar" aria-label="Sections">
       {tabs.map((tab) => (
@@ -170,6 +171,9 @@ function Shell({ path, onLogout, children }) {
               Scenes
             </NavLink>
           )}
+          <NavLink href="/backups" icon="download" current={here.view === 'backups'}>
+            Backups
+          </NavLink>
         </ul>
         </div>
       </nav>
@@ -186,6 +190,7 @@ function Shell({ path, onLogout, children }) {
 function titleOf(here) {
   if (here.view === 'rooms') return 'Rooms';
   if (here.view === 'more') return 'More';
+  if (here.view === 'backups') return 'Backups';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
@@ -223,37 +228,47 @@ function View({ here, onLogout }) {
       return <Room id={here.id} />;
     case 'device':
       return <DeviceDetail id={here.id} />;
+    case 'backups':
+      return <Lazy key="backups" part={CHUNKS.backups} render={(chunk) => <chunk.Backups />} />;
     default:
-      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} /> : <NotFound />;
+      return AUTOMATION_VIEWS.has(here.view) ? (
+        <Lazy key="automations" part={CHUNKS.automations} render={(chunk) => <chunk.AutomationsView here={here} />} />
+      ) : (
+        <NotFound />
+      );
   }
 }
 
-// Automations, scenes and their editor load on first use, in their own chunk.
-let automationsChunk = null;
-const loadAutomations = () => import('./automations/index.jsx');
+// Parts of the dashboard loaded on first use, each in its own chunk: automations, scenes and
+// their editor; backups.
+const CHUNKS = {
+  automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
+  backups: { load: () => import('./backups/index.jsx'), label: 'backups' },
+};
+const loadedChunks = new Map();
 
-function Lazy({ here }) {
-  const [chunk, setChunk] = useState(automationsChunk);
+function Lazy({ part, render }) {
+  const [chunk, setChunk] = useState(loadedChunks.get(part));
   const [error, setError] = useState('');
   useEffect(() => {
     if (chunk) return;
-    loadAutomations().then(
+    part.load().then(
       (loaded) => {
-        automationsChunk = loaded;
+        loadedChunks.set(part, loaded);
         setChunk(loaded);
       },
       () => setError('This part of the dashboard could not be loaded. Reload the page.'),
     );
-  }, []);
+  }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
   if (!chunk) {
     return (
       <div class="empty-state">
-        <Spinner label="Loading automations…" />
+        <Spinner label={`Loading ${part.label}…`} />
       </div>
     );
   }
-  return <chunk.AutomationsView here={here} />;
+  return render(chunk);
 }
 
 function App() {

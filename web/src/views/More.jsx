@@ -1,5 +1,6 @@
-// What the phone's tab bar has no room for: the theme and signing out.
+// What the phone's tab bar has no room for: backups, the theme and signing out.
 import { Icon } from '../icons.jsx';
+import { Link } from '../router.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
 
 export function More({ onLogout }) {
@@ -10,6 +11,13 @@ export function More({ onLogout }) {
         <h1 tabIndex={-1}>More</h1>
       </header>
       <ul class="room-tiles">
+        <li>
+          <Link href="/backups" class="room-tile">
+            <Icon name="download" size={20} />
+            <span class="room-tile-name">Backups</span>
+            <Icon name="chevron" size={18} />
+          </Link>
+        </li>
         <li>
           <button type="button" class="room-tile" onClick={toggleTheme}>
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />

@@ -24,7 +24,7 @@ from homeweave.storage.backup.snapshot import (
 )
 
 SUFFIX = ".hwbackup"
-_NAMED = re.compile(r"homeweave-\d{8}-\d{6}(-\d+)?\.hwbackup")
+_NAMED = re.compile(r"homeweave-(\d{8}-\d{6})(?:-(\d+))?\.hwbackup")
 _SIDECARS = ("-wal", "-shm", "-journal")
 
 
@@ -148,10 +148,19 @@ def describe(path: Path) -> BackupInfo:
         return BackupInfo(path, size, False, None, str(exc))
 
 
+def _made(path: Path) -> tuple[str, int]:
+    """When a ``backup_name`` file was made: its time, then its number within that second."""
+    found = _NAMED.fullmatch(path.name)
+    assert found is not None
+    return found.group(1), int(found.group(2) or 0)
+
+
 def prune(folder: Path, keep: int) -> list[Path]:
     """Delete the oldest backups ``backup_name`` named in ``folder`` beyond the newest ``keep``;
     return what was deleted (files named otherwise are never touched)."""
-    named = sorted(path for path in folder.glob(f"*{SUFFIX}") if is_backup_name(path.name))
+    named = sorted(
+        (path for path in folder.glob(f"*{SUFFIX}") if is_backup_name(path.name)), key=_made
+    )
     gone = named[: max(len(named) - keep, 0)]
     for path in gone:
         path.unlink(missing_ok=True)
