@@ -45,6 +45,7 @@ class Running:
     url: str
     data_dir: Path
     new_token: str | None
+    backups: Backups | None = None
 
     @property
     def token_file(self) -> Path:
@@ -188,7 +189,7 @@ async def running_hub(
                 await asyncio.to_thread(write_private, api_file, info + "\n")
                 hub.start_integrations()  # unless started already: the API answers meanwhile
                 try:
-                    yield Running(hub, server.url, data_dir, new_token)
+                    yield Running(hub, server.url, data_dir, new_token, backups)
                 finally:
                     with suppress(FileNotFoundError):
                         api_file.unlink()

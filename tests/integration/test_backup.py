@@ -20,8 +20,11 @@ from contextlib import closing
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 import pytest
 
+from homeweave.app import running_hub
+from homeweave.config import parse_config
 from homeweave.errors import BackupError
 from homeweave.storage import SqliteStorage
 from homeweave.storage.backup import (
@@ -35,6 +38,7 @@ from homeweave.storage.backup import (
 )
 from homeweave.storage.backup.swap import staging_dirs
 from homeweave.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
+from homeweave.storage.postgres import PostgresStorage
 
 HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
 WRITER = Path(__file__).with_name("history_writer.py")
@@ -315,3 +319,56 @@ def test_prune_keeps_the_newest_named_backups(tmp_path: Path) -> None:
     gone = prune(tmp_path, 2)
     assert [path.name for path in gone] == names[:3]
     assert [info.name for info in list_backups(tmp_path)] == [*names[3:], "mine.hwbackup"]
+
+
+async def test_the_hub_makes_scheduled_backups_and_keeps_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits = iter([0.0, 0.0, 0.0])  # three backups due at once, then the next in an hour
+    monkeypatch.setattr("homeweave.core.backups.seconds_until", lambda *_: next(waits, 3600.0))
+    folder = tmp_path / "kept"
+    config = parse_config(f"backup: {{schedule: '03:00', keep: 2, dir: {folder}}}\n")
+    async with running_hub(config, tmp_path / "data", port=0) as running:
+        assert running.backups is not None
+        jobs = running.backups.jobs
+        for _ in range(1200):
+            if sum(job.state == "done" for job in jobs.values()) == 3:
+                break
+            await asyncio.sleep(0.05)
+        made = sorted(folder.glob("*.hwbackup"))
+    assert [job.state for job in jobs.values()] == ["done"] * 3
+    assert {path.name for path in made} == {jobs[2].result, jobs[3].result}
+    for path in made:
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert (await asyncio.to_thread(verify_backup, path)).storage == "sqlite"
+
+
+async def test_a_postgresql_hub_round_trips_through_pg_dump(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with PostgresStorage(postgres_url, retention_days=None) as storage:
+        for n in range(500):
+            storage.record("pg-lamp", 2, 1, n, 1000.0 + n)
+        await storage.flush()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "admin-token").write_text("pg-token\n")
+    target = tmp_path / "pg.hwbackup"
+    manifest = create_backup(target, HubFiles(data, storage_url=postgres_url), password="pw")
+    assert manifest.storage == "postgresql"
+    assert manifest.schema_version >= 1
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        await conn.execute("DELETE FROM history")
+    finally:
+        await conn.close()
+    restore_backup(target, HubFiles(data, storage_url=postgres_url), password="pw")
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        assert (
+            await conn.fetchval("SELECT count(*) FROM history WHERE device_id = 'pg-lamp'") == 500
+        )
+    finally:
+        await conn.close()
+    with pytest.raises(BackupError, match="PostgreSQL"):
+        restore_backup(target, HubFiles(tmp_path / "sqlite-hub"), password="pw")

@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 from homeweave.core.paths import BACKUP_DIR, DATABASE_FILE, SECRETS_FILE
 from homeweave.errors import BackupError, Conflict, HomeweaveError
 from homeweave.storage.backup import (
+    SUFFIX,
     BackupInfo,
     HubFiles,
     Manifest,
@@ -97,10 +98,11 @@ class Backups:
             return await self._run(job, self._create_sync, job.progress)
 
     def _create_sync(self, progress: Callable[[int, int], None]) -> BackupInfo:
-        target = self.folder / backup_name(datetime.now().astimezone())
+        name = backup_name(datetime.now().astimezone())
+        target = self.folder / name
         n = 1
-        while target.exists():
-            target = target.with_name(target.name.replace(".hwbackup", f"-{n}.hwbackup"))
+        while target.exists():  # two in one second: numbered, sorting after the first
+            target = self.folder / name.replace(SUFFIX, f"-{n}{SUFFIX}")
             n += 1
         create_backup(target, self.files, password=self.password, progress=progress)
         prune(self.folder, self.keep)
