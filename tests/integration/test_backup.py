@@ -138,7 +138,12 @@ def test_a_sealed_backup_round_trips_with_its_config(tmp_path: Path) -> None:
     (config / "secrets.yaml").write_text("db_url: secret\n")
     hub = HubFiles(data, config_files=(config / "homeweave.yaml", config / "secrets.yaml"))
     target = tmp_path / "sealed.hwbackup"
-    manifest = create_backup(target, hub, password="correct horse")
+    steps: list[tuple[int, int]] = []
+    manifest = create_backup(
+        target, hub, password="correct horse", progress=lambda *step: steps.append(step)
+    )
+    assert steps[-1] == (manifest.size, manifest.size)
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
     assert {entry.name for entry in manifest.files} == {
         "db/homeweave.db",
         "data/admin-token",
@@ -148,7 +153,15 @@ def test_a_sealed_backup_round_trips_with_its_config(tmp_path: Path) -> None:
     }
     assert b"old-token-hash" not in target.read_bytes()
     fresh, etc = tmp_path / "fresh", tmp_path / "etc2"
-    done = restore_backup(target, HubFiles(fresh), password="correct horse", config_dir=etc)
+    read: list[tuple[int, int]] = []
+    done = restore_backup(
+        target,
+        HubFiles(fresh),
+        password="correct horse",
+        config_dir=etc,
+        progress=lambda *step: read.append(step),
+    )
+    assert read[-1] == (target.stat().st_size, target.stat().st_size)
     assert history_of(fresh / "homeweave.db") == {"old": 100}
     assert (etc / "secrets.yaml").read_text() == "db_url: secret\n"
     assert len(done.config_written) == 2

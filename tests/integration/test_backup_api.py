@@ -113,3 +113,17 @@ async def test_an_uploaded_backup_is_put_in_place_at_the_next_start(tmp_path: Pa
 def value(body: object) -> object:
     assert isinstance(body, dict)
     return body["value"]
+
+
+async def test_one_backup_or_check_at_a_time(api: Api) -> None:
+    running, admin = api
+    assert running.backups is not None
+    job = running.backups.start("create")  # as if one were running
+    for response in (
+        await admin.post("/api/backups"),
+        await admin.post("/api/backups/restore", content=b"x"),
+    ):
+        assert response.status_code == 409, response.text
+        assert "running already" in response.json()["error"]
+    running.backups.abandon(job, "done with the test")
+    ok(await admin.post("/api/backups"), 201)

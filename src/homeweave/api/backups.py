@@ -124,15 +124,19 @@ async def restore_backup(
     password, is refused (422) and nothing is kept."""
     backups = await backups_of(request)
     job = backups.start("restore")
-    upload = await asyncio.to_thread(backups.upload_file)
+    try:
+        upload = await asyncio.to_thread(backups.upload_file)
+    except OSError as exc:
+        backups.abandon(job, f"cannot keep the upload: {exc.strerror}")
+        raise BackupError(job.error or "") from None
     try:
         received = await _receive(request, upload, job)
     except BaseException:
-        job.state, job.error = "failed", "the upload did not arrive whole"
+        backups.abandon(job, "the upload did not arrive whole")
         await asyncio.to_thread(upload.unlink, missing_ok=True)
         raise
     if not received:
-        job.state, job.error = "failed", "empty upload"
+        backups.abandon(job, "empty upload")
         await asyncio.to_thread(upload.unlink, missing_ok=True)
         raise InvalidValue("body", "", "the backup file (.hwbackup) as the request body")
     manifest = await backups.restore(upload, password or None, job)

@@ -70,7 +70,7 @@ class Backups:
     password: str | None = None
     time_of_day: tuple[int, int] | None = None
     jobs: dict[int, Job] = field(default_factory=dict)
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _busy: Job | None = None
 
     def list(self) -> list[BackupInfo]:
         """Every backup in the folder, oldest first."""
@@ -84,18 +84,30 @@ class Backups:
         return path
 
     def start(self, kind: Literal["create", "restore"]) -> Job:
-        """A new job; refused while another one runs."""
-        if self._lock.locked():
+        """A new job; refused while another one runs (until it ends or is abandoned)."""
+        if self._busy is not None:
             raise BusyError("a backup or restore is running already; try again when it is done")
         job = Job(len(self.jobs) + 1, kind)
         self.jobs[job.id] = job
+        self._busy = job
         return job
 
-    async def create(self, job: Job | None = None) -> BackupInfo:
+    def abandon(self, job: Job, why: str) -> None:
+        """End ``job`` as failed before its work began (an upload that did not arrive)."""
+        job.state, job.error = "failed", why
+        self._end(job)
+
+    def _end(self, job: Job) -> None:
+        if self._busy is job:
+            self._busy = None
+
+    async def create(self) -> BackupInfo:
         """Make a backup now (scheduled ones are pruned to ``keep``)."""
-        job = job or self.start("create")
-        async with self._lock:
+        job = self.start("create")
+        try:
             return await self._run(job, self._create_sync, job.progress)
+        finally:
+            self._end(job)
 
     def _create_sync(self, progress: Callable[[int, int], None]) -> BackupInfo:
         name = backup_name(datetime.now().astimezone())
@@ -109,18 +121,19 @@ class Backups:
         return describe(target)
 
     async def restore(self, upload: Path, password: str | None, job: Job) -> Manifest:
-        """Check the uploaded backup completely and keep it for the next start."""
-        async with self._lock:
-            try:
-                return await self._run(
-                    job,
-                    lambda progress: stage_restore(
-                        upload, self.files, password=password, progress=progress
-                    ),
-                    job.progress,
-                )
-            finally:
-                await asyncio.to_thread(upload.unlink, missing_ok=True)
+        """Check the uploaded backup completely and keep it for the next start (``job``, from
+        ``start("restore")``, ends here)."""
+        try:
+            return await self._run(
+                job,
+                lambda progress: stage_restore(
+                    upload, self.files, password=password, progress=progress
+                ),
+                job.progress,
+            )
+        finally:
+            self._end(job)
+            await asyncio.to_thread(upload.unlink, missing_ok=True)
 
     def upload_file(self) -> Path:
         """A new private file to receive an upload in (beside the backups, same disk)."""
