@@ -15,7 +15,7 @@ import click
 from homeweave.cli.connect import fail_cleanly
 from homeweave.core.backups import hub_files_of
 from homeweave.core.paths import BACKUP_DIR, default_data_dir, find_config, running_pid
-from homeweave.errors import HomeweaveError
+from homeweave.errors import BackupError, HomeweaveError
 from homeweave.storage.backup import (
     HubFiles,
     backup_name,
@@ -83,7 +83,8 @@ def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Pat
 
 @contextmanager
 def _bar(doing: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (when it is a terminal), fed with (done, total) bytes."""
+    """A progress bar on stderr (when it is a terminal), fed with (done, total) bytes; a file
+    that cannot be read or written ends the command with one line."""
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -105,7 +106,11 @@ def _bar(doing: str) -> Iterator[Callable[[int, int], None]]:
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        yield update
+        try:
+            yield update
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            raise BackupError(f"{doing} failed, {exc.strerror or exc}{where}") from None
 
 
 @click.group()

@@ -120,10 +120,10 @@ def _members(
         if is_sealed(raw.read(8)):
             raw.seek(0)
             if not password:
-                raise BackupError(f"{path.name} is sealed with a password: give it (--password)")
+                raise BackupError("the backup is sealed with a password: give the password")
             source = OpeningReader(source, password)  # type: ignore[assignment]
         elif head != _GZIP_MAGIC:
-            raise BackupError(f"{path.name} is not a homeweave backup")
+            raise BackupError("the file is not a homeweave backup")
         else:
             raw.seek(0)
         try:
@@ -134,7 +134,7 @@ def _members(
                 yield _each(tar)
         except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise BackupError(
-                f"{path.name} is damaged or cut short ({exc or 'unexpected end'})"
+                f"the backup is damaged or cut short ({exc or 'unexpected end'})"
             ) from None
 
 

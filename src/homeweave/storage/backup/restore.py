@@ -156,7 +156,14 @@ def _apply(
         # One transaction in PostgreSQL, then the data dir: a kill between the two leaves
         # the restored database with the old data dir's files (tokens, keys).
         restore_postgres(hub.storage_url, staging / "unpacked" / POSTGRES_NAME)
-    swap_in(new, data_dir)
+    try:
+        swap_in(new, data_dir)
+    except OSError as exc:
+        raise BackupError(
+            f"cannot put the restored data in place at {data_dir} ({exc.strerror}); nothing "
+            "was changed (a data dir that is a mount point cannot be swapped: restore into a "
+            "folder inside it)"
+        ) from None
     written, left = _write_config(staging / "unpacked", manifest, config_dir)
     return Restored(manifest, migrated_from, written, left)
 

@@ -66,7 +66,11 @@ def swap_in(new: Path, data_dir: Path) -> Path | None:
         return new
     aside = new.parent / PREVIOUS
     os.rename(data_dir, aside)
-    os.rename(new, data_dir)  # dying between the two renames: finish_interrupted repairs it
+    try:
+        os.rename(new, data_dir)  # dying between the two renames: finish_interrupted repairs it
+    except OSError:
+        os.rename(aside, data_dir)
+        raise
     sync_dir(data_dir.parent)
     return aside
 
