@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -90,3 +91,67 @@ def test_the_next_backup_is_today_or_tomorrow() -> None:
     assert seconds_until((3, 0), now) == 30 * 60
     assert seconds_until((2, 30), now) == 24 * 3600
     assert seconds_until((1, 0), now) == 22.5 * 3600
+
+
+@pytest.fixture(scope="module")
+def a_backup(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    import sqlite3
+    from contextlib import closing
+
+    from homeweave.storage.backup import HubFiles, create_backup
+
+    folder = tmp_path_factory.mktemp("hub")
+    with closing(sqlite3.connect(folder / "homeweave.db")) as conn, conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.executemany("INSERT INTO t VALUES (?)", ((n,) for n in range(2000)))
+    (folder / "admin-token").write_text("token\n")
+    target = folder / "b.hwbackup"
+    create_backup(target, HubFiles(folder))
+    return target.read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_damage_to_a_backup_is_a_backup_error(
+    a_backup: bytes, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from homeweave.storage.backup import verify_backup
+
+    body = bytearray(a_backup)
+    cut = data.draw(st.integers(0, len(body)), label="cut at")
+    flips = data.draw(st.lists(st.integers(0, len(body) - 1), max_size=3), label="flip")
+    for at in flips:
+        body[at] ^= data.draw(st.integers(1, 255))
+    damaged = bytes(body[:cut])
+    if damaged == a_backup:
+        return
+    path = tmp_path_factory.mktemp("damaged") / "d.hwbackup"
+    path.write_bytes(damaged)
+    with pytest.raises(BackupError):
+        verify_backup(path)
+
+
+@pytest.mark.parametrize("at", range(12))
+def test_a_change_to_any_header_byte_is_refused(a_backup: bytes, at: int, tmp_path: Path) -> None:
+    from homeweave.storage.backup import verify_backup
+
+    body = bytearray(a_backup)
+    body[at] ^= 0x01
+    path = tmp_path / "d.hwbackup"
+    path.write_bytes(bytes(body))
+    with pytest.raises(BackupError):
+        verify_backup(path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_a_manifest_are_one_or_a_backup_error(data: bytes) -> None:
+    from homeweave.storage.backup import Manifest
+
+    try:
+        Manifest.parse(data)
+    except BackupError as exc:
+        message = str(exc)
+    else:
+        return
+    assert "\n" not in message

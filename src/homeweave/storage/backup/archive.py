@@ -26,6 +26,9 @@ from homeweave.storage.backup.sealed import OpeningReader, SealingWriter, is_sea
 
 _BLOCK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x04\xff"
+"""The gzip header ``write_archive`` writes (deflate, no name, mtime 0, fastest, unknown OS):
+its bytes are covered by no checksum, so any other header is refused as changed."""
 
 
 def _quiet(done: int, total: int) -> None:
@@ -114,7 +117,7 @@ def _members(
     except OSError as exc:
         raise BackupError(f"cannot read {path}: {exc.strerror}") from None
     with raw:
-        head = raw.read(len(_GZIP_MAGIC))
+        head = raw.read(len(_GZIP_HEADER))
         raw.seek(0)
         source: BinaryIO = _Counting(raw, os.fstat(raw.fileno()).st_size, progress)  # type: ignore[assignment]
         if is_sealed(raw.read(8)):
@@ -122,8 +125,10 @@ def _members(
             if not password:
                 raise BackupError("the backup is sealed with a password: give the password")
             source = OpeningReader(source, password)  # type: ignore[assignment]
-        elif head != _GZIP_MAGIC:
+        elif not head.startswith(_GZIP_MAGIC):
             raise BackupError("the file is not a homeweave backup")
+        elif head != _GZIP_HEADER:
+            raise BackupError("the backup is damaged or changed (its header)")
         else:
             raw.seek(0)
         try:
