@@ -385,3 +385,38 @@ async def test_a_postgresql_hub_round_trips_through_pg_dump(
         await conn.close()
     with pytest.raises(BackupError, match="PostgreSQL"):
         restore_backup(target, HubFiles(tmp_path / "sqlite-hub"), password="pw")
+
+
+def test_the_cli_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    data = make_data_dir(tmp_path / "data", "old", 50_000)
+    target = tmp_path / "bar.hwbackup"
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [HOMEWEAVE, "backup", "create", str(target), "--data-dir", str(data)],
+            env={**env(), "COLUMNS": "100", "TERM": "xterm"},
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            check=True,
+        )
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+    assert b"backing up" in shown
+    assert "━" in shown.decode(errors="replace")  # rich's bar
+    assert done.stdout.startswith(f"backed up to {target}")

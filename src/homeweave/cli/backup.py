@@ -85,6 +85,7 @@ def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Pat
 def _bar(doing: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr (when it is a terminal), fed with (done, total) bytes; a file
     that cannot be read or written ends the command with one line."""
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -98,6 +99,7 @@ def _bar(doing: str) -> Iterator[Callable[[int, int], None]]:
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),
         transient=True,
         disable=not sys.stderr.isatty(),
     ) as bar:
