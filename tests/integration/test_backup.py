@@ -420,3 +420,31 @@ def test_the_cli_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert b"backing up" in shown
     assert "━" in shown.decode(errors="replace")  # rich's bar
     assert done.stdout.startswith(f"backed up to {target}")
+
+
+def test_a_backup_killed_midway_leaves_no_file_under_its_name(tmp_path: Path) -> None:
+    data = make_data_dir(tmp_path / "data", "old", 200_000)
+    folder = tmp_path / "backups"
+    chance = random.Random()
+    for attempt in range(4):
+        target = folder / f"killed-{attempt}.hwbackup"
+        create = subprocess.Popen(
+            [HOMEWEAVE, "backup", "create", str(target), "--data-dir", str(data)],
+            env=env(),
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(chance.uniform(0.3, 1.5))
+        create.send_signal(signal.SIGKILL)
+        create.wait()
+        if target.exists():
+            assert verify_backup(target).storage == "sqlite"
+    listed = subprocess.run(
+        [HOMEWEAVE, "backup", "list", "--dir", str(folder), "--json"],
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = [entry["name"] for entry in json.loads(listed.stdout)]
+    assert names == sorted(path.name for path in folder.glob("*.hwbackup"))
+    assert all(name.startswith("killed-") for name in names)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +63,7 @@ def create_backup(
     if target.exists():
         raise BackupError(f"{target} exists already; name another file")
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _sweep(target.parent)
     work = Path(tempfile.mkdtemp(prefix=".homeweave-backup-", dir=target.parent))
     try:
         files, version = _gather(hub, work)
@@ -76,6 +78,26 @@ def create_backup(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return manifest
+
+
+_LEFTOVERS = (".homeweave-backup-*", ".*.hwbackup.partial", ".restore-*.upload")
+_STALE = 24 * 3600
+
+
+def _sweep(folder: Path) -> None:
+    """Delete what backups killed mid-way left in ``folder`` (a day old: never one running)."""
+    now = time.time()
+    for pattern in _LEFTOVERS:
+        for path in folder.glob(pattern):
+            try:
+                if now - path.stat().st_mtime < _STALE:
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+            except OSError:
+                continue
 
 
 def _report(progress: Progress | None) -> dict[str, Progress]:
