@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
@@ -68,6 +68,9 @@ async def backups_of(connection: HTTPConnection) -> Backups:
     return found
 
 
+BackupsDep = Annotated[Backups, Depends(backups_of)]
+
+
 def _out(info: BackupInfo) -> BackupOut:
     manifest = info.manifest
     return BackupOut(
@@ -94,35 +97,32 @@ def _job(job: Job) -> JobOut:
 
 
 @router.get("")
-async def list_backups(request: Request) -> list[BackupOut]:
+async def list_backups(backups: BackupsDep) -> list[BackupOut]:
     """Every backup in the hub's backup folder, oldest first."""
-    backups = await backups_of(request)
     return [_out(info) for info in await asyncio.to_thread(backups.list)]
 
 
 @router.post("", status_code=201, responses=declared(409, 422))
-async def create_backup(request: Request) -> BackupOut:
+async def create_backup(backups: BackupsDep) -> BackupOut:
     """Make a backup now (its progress: ``GET /api/backups/job``)."""
-    backups = await backups_of(request)
     return _out(await backups.create())
 
 
 @router.get("/job")
-async def current_job(request: Request) -> JobOut | None:
+async def current_job(backups: BackupsDep) -> JobOut | None:
     """The backup or check running now, else the last one (null before the first)."""
-    backups = await backups_of(request)
     return _job(backups.jobs[max(backups.jobs)]) if backups.jobs else None
 
 
 @router.post("/restore", responses=declared(409, 413, 422))
 async def restore_backup(
     request: Request,
+    backups: BackupsDep,
     password: Annotated[str | None, Header(alias="X-Backup-Password", max_length=1024)] = None,
 ) -> StagedOut:
     """Upload a backup (the raw file as the body) to restore: it is checked in full and kept;
     the hub puts it in place at its next start. A damaged, cut short or changed file, or a wrong
     password, is refused (422) and nothing is kept."""
-    backups = await backups_of(request)
     job = backups.start("restore")
     try:
         upload = await asyncio.to_thread(backups.upload_file)
@@ -164,9 +164,8 @@ async def _receive(request: Request, upload: Path, job: Job) -> int:
 
 
 @router.get("/{name}", response_class=FileResponse, responses=declared(404))
-async def download_backup(request: Request, name: str) -> FileResponse:
+async def download_backup(backups: BackupsDep, name: str) -> FileResponse:
     """The backup file called ``name``."""
-    backups = await backups_of(request)
     try:
         path = backups.path_of(name)
     except BackupError:

@@ -31,6 +31,8 @@ from homeweave.storage.backup import (
 
 _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
+_KEEP_JOBS = 20
+"""How many finished jobs the hub remembers (the API reports the last)."""
 
 
 def hub_files_of(data_dir: Path, storage_url: str | None, config_file: Path | None) -> HubFiles:
@@ -87,8 +89,10 @@ class Backups:
         """A new job; refused while another one runs (until it ends or is abandoned)."""
         if self._busy is not None:
             raise BusyError("a backup or restore is running already; try again when it is done")
-        job = Job(len(self.jobs) + 1, kind)
+        job = Job(max(self.jobs, default=0) + 1, kind)
         self.jobs[job.id] = job
+        for old in sorted(self.jobs)[:-_KEEP_JOBS]:
+            del self.jobs[old]
         self._busy = job
         return job
 
