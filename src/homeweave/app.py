@@ -26,11 +26,13 @@ from homeweave.config import HubConfig, parse_config
 from homeweave.config.automations import check_automations
 from homeweave.config.seed import hub_seed
 from homeweave.config.voice import voice_settings
+from homeweave.core.backups import Backups, hub_files_of
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE, private_dir, write_private
 from homeweave.sim.demo.home import demo_home
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage import Storage
+from homeweave.storage.backup import apply_pending
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ class Running:
     url: str
     data_dir: Path
     new_token: str | None
+    backups: Backups | None = None
 
     @property
     def token_file(self) -> Path:
@@ -121,6 +124,24 @@ async def running_bridges(hub: Hub, config: HubConfig) -> AsyncIterator[list[Bri
                 _LOGGER.exception("bridge %s failed to stop cleanly", bridge.name)
 
 
+def _backups(config: HubConfig, data_dir: Path) -> Backups:
+    """The hub's backups; first, a restore checked through the API (or cut short by a kill) is
+    put in place, before the storage opens."""
+    files = hub_files_of(data_dir, config.storage, config.source)
+    restored = apply_pending(files)
+    if restored is not None:
+        made = restored.manifest.created_at.isoformat(timespec="seconds")
+        _LOGGER.warning("restored the backup made %s into %s", made, data_dir)
+    settings = config.backup
+    return Backups(
+        files,
+        settings.folder(config.base_dir, data_dir),
+        keep=settings.keep,
+        password=settings.password,
+        time_of_day=settings.time_of_day,
+    )
+
+
 @asynccontextmanager
 async def running_hub(
     config: HubConfig,
@@ -139,6 +160,7 @@ async def running_hub(
     waits for it.
     """
     await asyncio.to_thread(private_dir, data_dir)
+    backups = await asyncio.to_thread(_backups, config, data_dir)
     hub = build_hub(config, data_dir=data_dir)
     await hub.start(wait=wait_for_integrations)
     try:
@@ -155,6 +177,9 @@ async def running_hub(
             new_token = await tokens.ensure_admin(data_dir)
             app = create_app(hub, tokens, engine)
             app.state.voice_settings = voice_settings(config)
+            app.state.backups = backups
+            schedule = asyncio.create_task(backups.run_schedule(), name="backup-schedule")
+            stack.callback(schedule.cancel)
             alexa.attach(app, bridges, tokens, engine)
             listen_host = host or config.api.host
             listen_port = config.api.port if port is None else port
@@ -164,7 +189,7 @@ async def running_hub(
                 await asyncio.to_thread(write_private, api_file, info + "\n")
                 hub.start_integrations()  # unless started already: the API answers meanwhile
                 try:
-                    yield Running(hub, server.url, data_dir, new_token)
+                    yield Running(hub, server.url, data_dir, new_token, backups)
                 finally:
                     with suppress(FileNotFoundError):
                         api_file.unlink()

@@ -154,6 +154,11 @@ class DatabaseDamaged(StorageError):
     start (and to write to it); the message names the file and the way out."""
 
 
+class BackupError(HomeweaveError):
+    """A backup that cannot be made, or a file that is refused as one to restore (damaged, cut
+    short, changed, of a newer homeweave, or the wrong password): nothing was changed."""
+
+
 class AutomationError(HomeweaveError):
     """An automation or scene is malformed or names something that does not exist; ``where`` is
     the path of the offending part, e.g. ``automations[door-light].triggers[0].address``."""

@@ -80,7 +80,8 @@ function TabBar({ here, roomOfDevice, automations }) {
       { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
     );
   }
-  tabs.push({ href: '/more', icon: 'more', text: 'More', current: here.view === 'more' });
+  const more = ['more', 'audit', 'backups'].includes(here.view);
+  tabs.push({ href: '/more', icon: 'more', text: 'More', current: more });
   return (
     <nav class="tabbar" aria-label="Sections">
       {tabs.map((tab) => (
@@ -173,6 +174,9 @@ function Shell({ path, onLogout, children }) {
           <NavLink href="/audit" icon="clock" current={here.view === 'audit'}>
             Audit log
           </NavLink>
+          <NavLink href="/backups" icon="download" current={here.view === 'backups'}>
+            Backups
+          </NavLink>
         </ul>
         </div>
       </nav>
@@ -190,6 +194,7 @@ function titleOf(here) {
   if (here.view === 'rooms') return 'Rooms';
   if (here.view === 'more') return 'More';
   if (here.view === 'audit') return 'Audit log';
+  if (here.view === 'backups') return 'Backups';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
@@ -228,29 +233,35 @@ function View({ here, onLogout }) {
     case 'device':
       return <DeviceDetail id={here.id} />;
     case 'audit':
-      return <Lazy here={here} chunk={AUDIT} />;
+      return <Lazy key="audit" part={CHUNKS.audit} render={(chunk) => <chunk.AuditView here={here} />} />;
+    case 'backups':
+      return <Lazy key="backups" part={CHUNKS.backups} render={(chunk) => <chunk.Backups />} />;
     default:
-      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} chunk={AUTOMATIONS} /> : <NotFound />;
+      return AUTOMATION_VIEWS.has(here.view) ? (
+        <Lazy key="automations" part={CHUNKS.automations} render={(chunk) => <chunk.AutomationsView here={here} />} />
+      ) : (
+        <NotFound />
+      );
   }
 }
 
-// Automations, scenes and their editor load on first use, in their own chunk; so does the
-// audit log.
-const AUTOMATIONS = {
-  load: () => import('./automations/index.jsx'),
-  view: 'AutomationsView',
-  what: 'automations',
+// Parts of the dashboard loaded on first use, each in its own chunk: automations, scenes and
+// their editor; the audit log; backups.
+const CHUNKS = {
+  automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
+  audit: { load: () => import('./audit/index.jsx'), label: 'the audit log' },
+  backups: { load: () => import('./backups/index.jsx'), label: 'backups' },
 };
-const AUDIT = { load: () => import('./audit/index.jsx'), view: 'AuditView', what: 'the audit log' };
+const loadedChunks = new Map();
 
-function Lazy({ here, chunk: part }) {
-  const [chunk, setChunk] = useState(part.loaded);
+function Lazy({ part, render }) {
+  const [chunk, setChunk] = useState(loadedChunks.get(part));
   const [error, setError] = useState('');
   useEffect(() => {
     if (chunk) return;
     part.load().then(
       (loaded) => {
-        part.loaded = loaded;
+        loadedChunks.set(part, loaded);
         setChunk(loaded);
       },
       () => setError('This part of the dashboard could not be loaded. Reload the page.'),
@@ -260,12 +271,11 @@ function Lazy({ here, chunk: part }) {
   if (!chunk || part.loaded !== chunk) {
     return (
       <div class="empty-state">
-        <Spinner label={`Loading ${part.what}…`} />
+        <Spinner label={`Loading ${part.label}…`} />
       </div>
     );
   }
-  const View = chunk[part.view];
-  return <View here={here} />;
+  return render(chunk);
 }
 
 function App() {

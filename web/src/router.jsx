@@ -1,5 +1,5 @@
-// Client routes: /, /rooms, /rooms/:room, /more, /audit, /devices/:device, /automations, /automations/new,
-// /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes. The hub
+// Client routes: /, /rooms, /rooms/:room, /more, /audit, /backups, /devices/:device, /automations,
+// /automations/new, /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes. The hub
 // answers every non-/api path with index.html, so these survive a reload.
 import { useEffect, useState } from 'preact/hooks';
 
@@ -36,6 +36,7 @@ export function route(path) {
   if (parts[0] === 'audit' && parts.length === 1) return { view: 'audit' };
   if (parts[0] === 'devices' && parts.length === 2) return { view: 'device', id: parts[1] };
   if (parts[0] === 'scenes' && parts.length === 1) return { view: 'scenes' };
+  if (parts[0] === 'backups' && parts.length === 1) return { view: 'backups' };
   if (parts[0] === 'automations') {
     const [, id, sub, trace] = parts;
     if (parts.length === 1) return { view: 'automations' };

@@ -13,6 +13,7 @@ from homeweave.api import (
     alexa,
     audit,
     automations,
+    backups,
     conversation,
     database,
     devices,
@@ -62,7 +63,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.state.accounts = tokens
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, larger={backups.RESTORE_PATH: backups.UPLOAD_LIMIT})
     app.add_middleware(BearerAuth, tokens=tokens)
     app.add_middleware(errors.InternalErrors)
     errors.install(app)
@@ -75,6 +76,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(audit.router)
     app.include_router(database.router)
     app.include_router(versions.router)  # undo (#15 item 5)
+    app.include_router(backups.router)  # before the dashboard's catch-all
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

@@ -18,6 +18,7 @@ from homeweave.api.schemas import ErrorOut
 from homeweave.errors import (
     AccessDenied,
     AutomationError,
+    BackupError,
     Conflict,
     DeviceUnavailable,
     Forbidden,
@@ -38,6 +39,7 @@ STATUS: dict[type[HomeweaveError], int] = {
     TooManyAttempts: 429,
     UnknownAddress: 404,
     AutomationError: 422,
+    BackupError: 422,
     InvalidValue: 422,
     AccessDenied: 409,
     Conflict: 409,

@@ -6,6 +6,8 @@ a 422 that says so, see `yaml_bodies`); this one bounds every request before any
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,7 +20,8 @@ class BodyTooLarge(HTTPException):
     """The body grew past the limit while it was read; answered as 413."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is over {limit // 1024} kB")
+        size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit // 1024} kB"
+        super().__init__(413, f"the request body is over {size}")
 
 
 class BodyLimit:
@@ -28,17 +31,22 @@ class BodyLimit:
     Not Starlette's RequestBodyLimitMiddleware (FastAPI's ``max_body_size``): that one answers
     in plain text, and replaces any response, a 401 too, with its 413."""
 
-    def __init__(self, app: ASGIApp, limit: int = BODY_LIMIT) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int = BODY_LIMIT, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.larger = dict(larger or {})
+        """Paths that take larger bodies (an uploaded backup): path -> limit."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on while its body stays within the limit; answer 413 past it."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = BodyTooLarge(self.limit)
-        if self._declared(scope) > self.limit:
+        limit = self.larger.get(scope.get("path", ""), self.limit)
+        too_large = BodyTooLarge(limit)
+        if self._declared(scope) > limit:
             await self._refuse(too_large, scope, receive, send)
             return
         received = 0
@@ -49,7 +57,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise too_large
             return message
 

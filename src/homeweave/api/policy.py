@@ -53,6 +53,8 @@ RULES: tuple[Rule, ...] = (
     # Versions and undo: the core checks what the kind and the change need (`core.versions`).
     Rule(ANY, "/api/versions", None),
     Rule(ANY, "/api/undo", None),
+    # Backups hold every token hash and secret: admins and owners only, reading too.
+    Rule(ANY, "/api/backups", Role.ADMIN),
     # Voice: each turn acts as the caller through Commands (the core decides per device).
     Rule(ANY, "/api/conversation", None),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

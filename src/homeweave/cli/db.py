@@ -4,15 +4,13 @@ writing to it, and put a usable one in place of a damaged or lost one."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from homeweave.cli.connect import fail_cleanly
-from homeweave.core.paths import API_FILE, DATABASE_FILE, default_data_dir, hub_files
+from homeweave.core.paths import DATABASE_FILE, default_data_dir, hub_files, running_pid
 from homeweave.errors import HomeweaveError, StorageError
 from homeweave.storage.integrity import Verdict, check_database
 from homeweave.storage.salvage import Recovery, recover_database
@@ -116,15 +114,7 @@ def _report(path: Path, done: Recovery) -> None:
 
 
 def _refuse_while_running(data_dir: Path) -> None:
-    """Refuse while a hub runs from ``data_dir`` (its api.json names a live process)."""
-    try:
-        pid = int(json.loads((data_dir / API_FILE).read_text())["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return  # left behind by a hub that was killed
-    except PermissionError:
-        pass  # alive, someone else's
-    raise HomeweaveError(f"a hub is running from {data_dir} (pid {pid}); stop it first")
+    """Refuse while a hub runs from ``data_dir``."""
+    pid = running_pid(data_dir)
+    if pid is not None:
+        raise HomeweaveError(f"a hub is running from {data_dir} (pid {pid}); stop it first")

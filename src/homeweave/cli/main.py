@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "spec": "homeweave.cli.spec:spec_group",
     "say": "homeweave.cli.say:say",
     "db": "homeweave.cli.db:db",
+    "backup": "homeweave.cli.backup:backup",
     "users": "homeweave.cli.users:users",
     "tokens": "homeweave.cli.tokens:tokens",
     "share": "homeweave.cli.shares:share",

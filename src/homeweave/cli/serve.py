@@ -17,6 +17,7 @@ from homeweave.core.paths import (
     CONFIG_FILE,
     SECRETS_FILE,
     default_data_dir,
+    find_config,
     private_dir,
     write_private,
 )
@@ -98,11 +99,7 @@ def run(
 ) -> None:
     """Run the hub, configured by homeweave.yaml when one is found."""
     data_dir = data_dir or default_data_dir()
-    if config_path is None:
-        for candidate in (Path.cwd() / CONFIG_FILE, data_dir / CONFIG_FILE):
-            if candidate.exists():
-                config_path = candidate
-                break
+    config_path = config_path or find_config(data_dir)
 
     def announce(running: Running) -> None:
         homes = len(running.hub.registry.homes)

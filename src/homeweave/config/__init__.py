@@ -3,6 +3,7 @@
 from homeweave.config.loader import dump_config, dump_secrets, load_config, parse_config
 from homeweave.config.schema import (
     ApiConfig,
+    BackupConfig,
     DeviceConfig,
     HistoryConfig,
     HomeConfig,
@@ -13,6 +14,7 @@ from homeweave.config.schema import (
 
 __all__ = [
     "ApiConfig",
+    "BackupConfig",
     "DeviceConfig",
     "HistoryConfig",
     "HomeConfig",

@@ -24,6 +24,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from homeweave.automation.schema import Automations, Scenes
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
+from homeweave.core.paths import BACKUP_DIR
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
 from homeweave.voice import languages
@@ -31,6 +32,7 @@ from homeweave.voice import languages
 __all__ = [
     "REFERENCE_ERROR",
     "ApiConfig",
+    "BackupConfig",
     "ConfigLines",
     "DeviceConfig",
     "HistoryConfig",
@@ -402,6 +404,42 @@ class ApiConfig(_Section):
     port: int = Field(default=8321, ge=0, le=65535)
 
 
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+DAILY_AT = "03:00"
+"""When ``schedule: daily`` makes its backup (the hub's local time)."""
+
+
+def _check_schedule(value: str) -> str:
+    if value != "daily" and not _CLOCK.fullmatch(value):
+        raise ValueError(f"must be 'daily' or a time of day like \"03:30\" (24 h), not {value!r}")
+    return value
+
+
+class BackupConfig(_Section):
+    """Scheduled backups: when (``daily`` at 03:00, or ``"HH:MM"``, the hub's local time), how
+    many to keep, where (default: DATA_DIR/backups), sealed with a password if one is given."""
+
+    schedule: Annotated[str, AfterValidator(_check_schedule)] | None = None
+    keep: int = Field(default=7, ge=1, le=1000)
+    dir: Text | None = None
+    password: Text | None = None
+
+    @property
+    def time_of_day(self) -> tuple[int, int] | None:
+        """The (hour, minute) of the daily backup, or None when none is scheduled."""
+        if self.schedule is None:
+            return None
+        hour, minute = (DAILY_AT if self.schedule == "daily" else self.schedule).split(":")
+        return int(hour), int(minute)
+
+    def folder(self, base: Path, data_dir: Path) -> Path:
+        """Where backups are kept: ``dir`` (relative to the config's folder ``base``), else
+        DATA_DIR/backups."""
+        if self.dir is None:
+            return data_dir / BACKUP_DIR
+        return base / Path(self.dir).expanduser()
+
+
 class HubConfig(_Section):
     """The whole configuration of one hub."""
 
@@ -417,6 +455,7 @@ class HubConfig(_Section):
     # postgresql:// URL.
     storage: StorageUrl | None = None
     api: Annotated[ApiConfig, _empty_if_none(dict)] = Field(default_factory=ApiConfig)
+    backup: Annotated[BackupConfig, _empty_if_none(dict)] = Field(default_factory=BackupConfig)
     bridges: Annotated[PluginOptions, _plugins("bridges")] = Field(default_factory=dict)
     automations: Automations = Field(default=(), strict=False)
     scenes: Scenes = Field(default=(), strict=False)

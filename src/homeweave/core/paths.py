@@ -3,6 +3,7 @@ shared by the hub, the config and the CLI client."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -17,6 +18,8 @@ TOKEN_FILE = "admin-token"
 CONFIG_FILE = "homeweave.yaml"
 SECRETS_FILE = "secrets.yaml"
 """Beside the config file: the values its ``!secret NAME`` tags stand for; mode 0600."""
+BACKUP_DIR = "backups"
+"""The default folder of backups, in the data dir (``backup.dir`` in the config moves it)."""
 DATABASE_FILE = "homeweave.db"
 """The hub's SQLite database (with its ``-wal`` and ``-shm``)."""
 HUB_FILES = (TOKEN_FILE, "hue-keys.json", "dirigera-token")
@@ -57,3 +60,27 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode through O_TRUNC
         handle.write(text)
+
+
+def running_pid(data_dir: Path) -> int | None:
+    """The pid of a hub running from ``data_dir`` (its api.json names a live process), or None."""
+    try:
+        pid = int(json.loads((data_dir / API_FILE).read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # left behind by a hub that was killed
+    except PermissionError:
+        pass  # alive, someone else's
+    return pid
+
+
+def find_config(data_dir: Path) -> Path | None:
+    """The config file a hub without ``--config`` reads: ./homeweave.yaml, then
+    DATA_DIR/homeweave.yaml, or None."""
+    for candidate in (Path.cwd() / CONFIG_FILE, data_dir / CONFIG_FILE):
+        if candidate.exists():
+            return candidate
+    return None

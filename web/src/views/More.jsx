@@ -1,4 +1,4 @@
-// What the phone's tab bar has no room for: the audit log, the theme, signing out, and how
+// What the phone's tab bar has no room for: the audit log, backups, the theme, signing out, and how
 // big the hub's database is (and what uses it).
 import { useEffect, useState } from 'preact/hooks';
 
@@ -64,6 +64,14 @@ export function More({ onLogout }) {
           <Link href="/audit" class="room-tile">
             <Icon name="clock" size={20} />
             <span class="room-tile-name">Audit log</span>
+            <Icon name="chevron" size={18} />
+          </Link>
+        </li>
+        <li>
+          <Link href="/backups" class="room-tile">
+            <Icon name="download" size={20} />
+            <span class="room-tile-name">Backups</span>
+            <Icon name="chevron" size={18} />
           </Link>
         </li>
         <li>
