@@ -1,7 +1,9 @@
 """``POST /api/alexa/smart_home``: the Alexa skill's directives, answered by the alexa bridge.
 
 The directive carries its own bearer token (in its scope), so the route is outside the API's
-header check; ``acting_principal`` resolves that token — the one seam account linking replaces.
+header check; ``acting_principal`` resolves that token: the admin token, a token made with
+``homeweave tokens create``, or one issued by account linking (``api.oauth``), each acting as its
+user within their permissions.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from homeweave.bridges.alexa.bridge import AlexaBridge
 from homeweave.bridges.alexa.handler import Principal
 from homeweave.bridges.base import Bridge
 from homeweave.core import permissions
+from homeweave.core.linking import AccountLinking, OAuthClient
 from homeweave.core.registry import Registry
 
 PATH = "/api/alexa/smart_home"
@@ -83,9 +86,16 @@ class EngineScenes:
 def attach(
     app: FastAPI, bridges: Sequence[Bridge[Any]], tokens: Tokens, engine: AutomationEngine | None
 ) -> None:
-    """Serve the running alexa bridge (if configured) with the API's tokens and the scenes."""
+    """Serve the running alexa bridge (if configured) with the API's tokens and the scenes,
+    and its account linking (``/auth/...``) when the options have it."""
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):
             bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)
             bridge.handler.scenes = EngineScenes(engine) if engine is not None else None
             app.state.alexa = bridge.handler
+            linking = bridge.options.account_linking
+            if linking is not None:
+                client = OAuthClient(
+                    linking.client_id, linking.client_secret, tuple(linking.redirect_uris)
+                )
+                app.state.linking = AccountLinking(tokens, [client])

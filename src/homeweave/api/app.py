@@ -19,6 +19,7 @@ from homeweave.api import (
     health,
     history,
     integrations,
+    oauth,
     openapi,
     policy,
     scenes,
@@ -69,6 +70,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(integrations.router)
     app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
+    app.include_router(oauth.router)  # account linking for Alexa: the same
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
     if engine is not None:
