@@ -16,6 +16,7 @@ naming the RFC section it follows.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -103,13 +104,15 @@ class AccountLinking:
         accounts: Accounts,
         clients: Iterable[OAuthClient],
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time,  # for the codes' expiry
     ) -> None:
         self.accounts = accounts
         self.clients = {c.client_id: c for c in clients}
         self._clock = clock
         self._codes: dict[str, _Code] = {}  # by hash of the code
         self._used: dict[str, tuple[str, float]] = {}  # code hash -> (token id, until)
+        # One exchange at a time: a refresh token read by two requests at once rotates once.
+        self._lock = asyncio.Lock()
 
     # -- the authorization endpoint ---------------------------------------------------------
 
@@ -174,6 +177,12 @@ class AccountLinking:
     ) -> Issued:
         """Tokens for an authorization code (RFC 6749 §4.1.3). A code works once: a second use
         is invalid_grant and revokes what the first one issued (§4.1.2)."""
+        async with self._lock:
+            return await self._exchange_code(client, code, redirect_uri, verifier)
+
+    async def _exchange_code(
+        self, client: OAuthClient, code: str, redirect_uri: str | None, verifier: str | None
+    ) -> Issued:
         self._sweep()
         digest = hash_token(code)
         pending = self._codes.pop(digest, None)
@@ -206,6 +215,10 @@ class AccountLinking:
     async def refresh(self, client: OAuthClient, refresh_token: str) -> Issued:
         """New tokens for a refresh token (RFC 6749 §6); the old pair stops working (rotation).
         Refused when the token it renews was revoked (or its user removed)."""
+        async with self._lock:
+            return await self._refresh(client, refresh_token)
+
+    async def _refresh(self, client: OAuthClient, refresh_token: str) -> Issued:
         store = self.accounts.store
         record = await store.token(hash_token(refresh_token))
         if record is None or record.kind != REFRESH_KIND:
@@ -230,7 +243,7 @@ class AccountLinking:
     async def _issue(self, client: OAuthClient, user_id: str) -> Issued:
         store = self.accounts.store
         access, refresh = new_token(), new_token()
-        expires_at = self._clock() + ACCESS_SECONDS
+        expires_at = time.time() + ACCESS_SECONDS  # the clock `Accounts.principal` checks
         name = f"{client.name} (account linking)"
         token_id = await store.add_token(
             name, hash_token(access), user_id=user_id, expires_at=expires_at
