@@ -5,6 +5,7 @@ Every Alexa message is checked against Amazon's published schema."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from homeweave.app import Running, demo_config, running_hub
+from homeweave.core.accounts import hash_token
 from tests.integration.alexa_stub import check, directive
 from tests.integration.household import PASSWORDS, Household, guest_devices, make_household, ok
 from tests.integration.linking_client import (
@@ -330,3 +332,27 @@ async def test_without_account_linking_the_endpoints_say_it_is_off(tmp_path: Pat
         token = await client.post("/auth/token", data={"grant_type": "refresh_token"})
         assert token.status_code == 404
         assert token.json()["error"] == "invalid_request"
+
+
+async def test_an_expired_linked_token_is_an_expired_credential(hub: Linked) -> None:
+    running, admin, _ = hub
+    storage = running.hub.storage
+    assert storage is not None
+    expired = "an-access-token-whose-hour-is-up"
+    await storage.add_token(
+        "Alexa (account linking)",
+        hash_token(expired),
+        user_id="mia",
+        expires_at=time.time() - 1,
+    )
+    for message in (
+        directive("Alexa.Discovery", "Discover", expired),
+        directive("Alexa.PowerController", "TurnOn", expired, "kitchen-lamp"),
+    ):
+        assert await error_type(admin, message) == "EXPIRED_AUTHORIZATION_CREDENTIAL"
+    grant = directive("Alexa.Authorization", "AcceptGrant", None)
+    grant["directive"]["payload"] = {
+        "grant": {"type": "OAuth2.AuthorizationCode", "code": "a-code"},
+        "grantee": {"type": "BearerToken", "token": expired},
+    }
+    assert await error_type(admin, grant) == "ACCEPT_GRANT_FAILED"

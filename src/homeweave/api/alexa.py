@@ -21,6 +21,7 @@ from homeweave.api.errors import declared, error
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.alexa.bridge import AlexaBridge
 from homeweave.bridges.alexa.handler import Principal
+from homeweave.bridges.alexa.messages import AlexaError
 from homeweave.bridges.base import Bridge
 from homeweave.core import permissions
 from homeweave.core.linking import AccountLinking, OAuthClient
@@ -54,9 +55,12 @@ async def smart_home(request: Request) -> JSONResponse:
 
 async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
     """The principal a directive's bearer token acts as (a user's token: only the devices in
-    their scope, resolved at each directive, so an ended share ends at once)."""
+    their scope, resolved at each directive, so an ended share ends at once). A token whose
+    time is up is Alexa's EXPIRED_AUTHORIZATION_CREDENTIAL (Alexa then uses its refresh token)."""
     acting = await tokens.principal(token)
     if acting is None:
+        if await tokens.expired(token):
+            raise AlexaError("EXPIRED_AUTHORIZATION_CREDENTIAL", "the token has expired")
         return None
     devices = None
     if not acting.sees_everything:

@@ -180,8 +180,8 @@ async def token(request: Request) -> Response:
     basic = False
     try:
         form = await _form(request)
-        client_id, secret, basic = _credentials(request, form)
-        client = linking.authenticate(client_id, secret)
+        credentials, basic = _credentials(request, form)
+        client = _authenticated(linking, credentials)
         grant = form.get("grant_type")
         if not grant:
             raise OAuthError("invalid_request", "grant_type is missing")
@@ -213,12 +213,27 @@ def _required(form: dict[str, str], name: str) -> str:
     return value
 
 
-def _credentials(request: Request, form: dict[str, str]) -> tuple[str | None, str | None, bool]:
+Credentials = list[tuple[str | None, str | None]]
+
+
+def _authenticated(linking: AccountLinking, credentials: Credentials) -> OAuthClient:
+    """The client the first working (client id, secret) pair authenticates."""
+    refusal = OAuthError("invalid_client", "client authentication failed", 401)
+    for client_id, secret in credentials:
+        try:
+            return linking.authenticate(client_id, secret)
+        except OAuthError as exc:
+            refusal = exc
+    raise refusal
+
+
+def _credentials(request: Request, form: dict[str, str]) -> tuple[Credentials, bool]:
     """Client id and secret from HTTP Basic or the form (RFC 6749 §2.3.1; not both), and
-    whether Basic was used."""
+    whether Basic was used. Basic's values are form-encoded by the RFC, but not every client
+    encodes them: as decoded first, then as sent."""
     header = request.headers.get("authorization")
     if header is None:
-        return form.get("client_id"), form.get("client_secret"), False
+        return [(form.get("client_id"), form.get("client_secret"))], False
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         raise OAuthError("invalid_client", "client authentication must be HTTP Basic", 401)
@@ -231,10 +246,10 @@ def _credentials(request: Request, form: dict[str, str]) -> tuple[str | None, st
     name, colon, secret = decoded.partition(":")
     if not colon:
         raise OAuthError("invalid_client", "malformed HTTP Basic credentials", 401)
-    client_id = unquote_plus(name)
-    if form.get("client_id", client_id) != client_id:
+    pairs = [(unquote_plus(name), unquote_plus(secret)), (name, secret)]
+    if "client_id" in form and all(form["client_id"] != i for i, _ in pairs):
         raise OAuthError("invalid_request", "client_id differs from the authenticated client")
-    return client_id, unquote_plus(secret), True
+    return list(dict.fromkeys(pairs)), True
 
 
 def _token_error(error: OAuthError) -> JSONResponse:

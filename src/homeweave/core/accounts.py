@@ -95,6 +95,16 @@ class Accounts:
             return None
         return principal
 
+    async def expired(self, token: str) -> bool:
+        """Whether ``token`` is a known token whose time is up (rather than unknown)."""
+        record = await self.store.token(hash_token(token))
+        return (
+            record is not None
+            and record.kind in SIGN_IN_KINDS
+            and record.expires_at is not None
+            and record.expires_at <= time.time()
+        )
+
     async def check(self, token: str) -> bool:
         """True if ``token`` signs someone in."""
         return await self.principal(token) is not None
