@@ -5,6 +5,7 @@ Every Alexa message is checked against Amazon's published schema."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -356,3 +357,26 @@ async def test_an_expired_linked_token_is_an_expired_credential(hub: Linked) -> 
         "grantee": {"type": "BearerToken", "token": expired},
     }
     assert await error_type(admin, grant) == "ACCEPT_GRANT_FAILED"
+
+
+async def test_no_linking_secret_is_stored_or_logged_in_clear(
+    hub: Linked, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    running, _, _ = hub
+    first = await link(running, "mia", PASSWORDS["mia"])
+    async with httpx.AsyncClient(base_url=running.url, timeout=10) as client:
+        reply = await client.post("/auth/token", data=refresh_form(first["refresh_token"]))
+        second = reply.json()
+    assert running.hub.storage is not None
+    await running.hub.storage.flush()
+    stored = b"".join(p.read_bytes() for p in sorted(tmp_path.glob("homeweave.db*")))  # noqa: ASYNC240
+    logged = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))
+    )
+    assert "INSERT INTO tokens" in logged  # the driver's debug log was captured
+    secrets = [first["code"], first["access_token"], first["refresh_token"], CLIENT_SECRET]
+    secrets += [second["access_token"], second["refresh_token"], PASSWORDS["mia"]]
+    for secret in secrets:
+        assert secret.encode() not in stored, "a secret is stored in clear"
+        assert secret not in logged, "a secret is logged in clear"
