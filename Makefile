@@ -30,8 +30,8 @@ demo: $(RUNTIME)
 	$(BIN)/homeweave demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench contrib
+	$(BIN)/ruff format --check src tests bench contrib
 	$(BIN)/mypy
 
 # The dashboard's browser tests drive Debian's Chromium (never a downloaded browser build).

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from homeweave.app import demo_config, running_hub
 
@@ -13,8 +15,11 @@ from homeweave.app import demo_config, running_hub
 class ServerThread:
     """A demo hub serving in its own thread and loop, for sync tests that outlive one example."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, bridges: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
         self._data_dir = data_dir
+        self._bridges = bridges
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -48,7 +53,7 @@ class ServerThread:
             self._ready.set()
 
     async def _serve(self) -> None:
-        config = demo_config(port=0, tick=0)
+        config = demo_config(port=0, tick=0, bridges=self._bridges)
         async with running_hub(config, self._data_dir, port=0) as running:
             assert running.new_token is not None
             self.url, self.token = running.url, running.new_token

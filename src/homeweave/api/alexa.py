@@ -1,7 +1,9 @@
 """``POST /api/alexa/smart_home``: the Alexa skill's directives, answered by the alexa bridge.
 
 The directive carries its own bearer token (in its scope), so the route is outside the API's
-header check; ``acting_principal`` resolves that token — the one seam account linking replaces.
+header check; ``acting_principal`` resolves that token: the admin token, a token made with
+``homeweave tokens create``, or one issued by account linking (``api.oauth``), each acting as its
+user within their permissions.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from homeweave.api.errors import declared, error
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.alexa.bridge import AlexaBridge
 from homeweave.bridges.alexa.handler import Principal
+from homeweave.bridges.alexa.messages import AlexaError
 from homeweave.bridges.base import Bridge
 from homeweave.core import permissions
+from homeweave.core.linking import AccountLinking, OAuthClient
 from homeweave.core.registry import Registry
 
 PATH = "/api/alexa/smart_home"
@@ -51,9 +55,12 @@ async def smart_home(request: Request) -> JSONResponse:
 
 async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
     """The principal a directive's bearer token acts as (a user's token: only the devices in
-    their scope, resolved at each directive, so an ended share ends at once)."""
+    their scope, resolved at each directive, so an ended share ends at once). A token whose
+    time is up is Alexa's EXPIRED_AUTHORIZATION_CREDENTIAL (Alexa then uses its refresh token)."""
     acting = await tokens.principal(token)
     if acting is None:
+        if await tokens.expired(token):
+            raise AlexaError("EXPIRED_AUTHORIZATION_CREDENTIAL", "the token has expired")
         return None
     devices = None
     if not acting.sees_everything:
@@ -83,9 +90,16 @@ class EngineScenes:
 def attach(
     app: FastAPI, bridges: Sequence[Bridge[Any]], tokens: Tokens, engine: AutomationEngine | None
 ) -> None:
-    """Serve the running alexa bridge (if configured) with the API's tokens and the scenes."""
+    """Serve the running alexa bridge (if configured) with the API's tokens and the scenes,
+    and its account linking (``/auth/...``) when the options have it."""
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):
             bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)
             bridge.handler.scenes = EngineScenes(engine) if engine is not None else None
             app.state.alexa = bridge.handler
+            linking = bridge.options.account_linking
+            if linking is not None:
+                client = OAuthClient(
+                    linking.client_id, linking.client_secret, tuple(linking.redirect_uris)
+                )
+                app.state.linking = AccountLinking(tokens, [client])

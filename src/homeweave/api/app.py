@@ -21,6 +21,7 @@ from homeweave.api import (
     health,
     history,
     integrations,
+    oauth,
     openapi,
     policy,
     scenes,
@@ -72,6 +73,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(integrations.router)
     app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
+    app.include_router(oauth.router)  # account linking for Alexa: the same
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
     app.include_router(database.router)

@@ -39,6 +39,10 @@ ADMIN_USER = "admin"
 SESSION_DAYS = 30.0
 MIN_PASSWORD = 8
 USER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+REFRESH_KIND = "refresh"
+"""A refresh token's row (``core.linking``): ``name`` is "CLIENT_ID TOKEN_ID", what it renews."""
+SIGN_IN_KINDS = frozenset({"api", "session"})
+"""Token kinds that sign someone in; "refresh" rows (``core.linking``) only renew a token."""
 ADDRESS_FREE = 20  # failures from one client address before it is locked (a household shares one)
 
 
@@ -91,8 +95,8 @@ class Accounts:
         cached = self._cache.get(digest)
         if cached is None:
             record = await self.store.token(digest)
-            if record is None:
-                return None
+            if record is None or record.kind not in SIGN_IN_KINDS:
+                return None  # a refresh token (account linking) signs nobody in
             found = await self._principal_of(record)
             if found is None:
                 return None
@@ -102,6 +106,16 @@ class Accounts:
             del self._cache[digest]
             return None
         return principal
+
+    async def expired(self, token: str) -> bool:
+        """Whether ``token`` is a known token whose time is up (rather than unknown)."""
+        record = await self.store.token(hash_token(token))
+        return (
+            record is not None
+            and record.kind in SIGN_IN_KINDS
+            and record.expires_at is not None
+            and record.expires_at <= time.time()
+        )
 
     async def check(self, token: str) -> bool:
         """True if ``token`` signs someone in."""
@@ -256,22 +270,7 @@ class Accounts:
     ) -> tuple[Issued, Principal]:
         """Check a password and open a session; TooManyAttempts while locked out,
         SignInFailed for a wrong name or password (the same message for both)."""
-        keys = [f"user:{user_id}"] + ([f"address:{client}"] if client else [])
-        try:
-            for key in keys:
-                self.lockout.check(key)
-        except TooManyAttempts as exc:
-            await self._audit_as(user_id, channel, "sign-in", user_id, result=str(exc))
-            raise
-        user = await self.store.user(user_id)
-        if user is None or not await self._verify(user.password_hash, password):
-            self.lockout.failed(keys[0])
-            if len(keys) > 1:
-                self.lockout.failed(keys[1], free=ADDRESS_FREE)
-            await self._audit_as(user_id, channel, "sign-in", user_id, result="wrong password")
-            raise SignInFailed("wrong user name or password")
-        for key in keys:
-            self.lockout.succeeded(key)
+        user = await self.verify_password(user_id, password, client=client, channel=channel)
         token = new_token()
         expires = time.time() + SESSION_DAYS * 86400
         token_id = await self.store.add_token(
@@ -282,8 +281,32 @@ class Accounts:
         )
         principal = await self.principal(token)
         assert principal is not None
-        await self._audit_as(user.id, channel, "sign-in", user.id)
+        await self.audit_as(user.id, channel, "sign-in", user.id)
         return Issued(token, record), principal
+
+    async def verify_password(
+        self, user_id: str, password: str, *, client: str = "", channel: str = "api"
+    ) -> UserRecord:
+        """The user whose password this is, under the sign-in lockout (per name and per client
+        address); TooManyAttempts while locked out, SignInFailed for a wrong name or password.
+        Failures are audited; the caller audits what a success opens."""
+        keys = [f"user:{user_id}"] + ([f"address:{client}"] if client else [])
+        try:
+            for key in keys:
+                self.lockout.check(key)
+        except TooManyAttempts as exc:
+            await self.audit_as(user_id, channel, "sign-in", user_id, result=str(exc))
+            raise
+        user = await self.store.user(user_id)
+        if user is None or not await self._verify(user.password_hash, password):
+            self.lockout.failed(keys[0])
+            if len(keys) > 1:
+                self.lockout.failed(keys[1], free=ADDRESS_FREE)
+            await self.audit_as(user_id, channel, "sign-in", user_id, result="wrong password")
+            raise SignInFailed("wrong user name or password")
+        for key in keys:
+            self.lockout.succeeded(key)
+        return user
 
     async def logout(self, actor: Principal) -> None:
         """End the session ``actor`` signed in with (an API token stays valid)."""
@@ -355,9 +378,16 @@ class Accounts:
         found = await self.store.revoke_token(token_id)
         if found is None:
             raise UnknownAddress("token", token_id)
+        await self.revoke_renewals(found)
         self.forget()
         await self._audit(actor, "token.revoke", f"{found.user_id}/{token_id}", old=found.name)
         return found
+
+    async def revoke_renewals(self, token: TokenRecord) -> None:
+        """Delete the refresh tokens that renew ``token`` (an account link ends with it)."""
+        for renewal in await self.store.tokens(token.user_id, kind=REFRESH_KIND):
+            if renewal.name.rpartition(" ")[2] == token.id:
+                await self.store.revoke_token(renewal.id)
 
     # -- shares -------------------------------------------------------------------------------
 
@@ -527,9 +557,9 @@ class Accounts:
         new: Value | None = None,
         result: str = "ok",
     ) -> None:
-        await self._audit_as(actor.user, actor.channel.value, action, target, old, new, result)
+        await self.audit_as(actor.user, actor.channel.value, action, target, old, new, result)
 
-    async def _audit_as(
+    async def audit_as(
         self,
         user: str,
         channel: str,
@@ -539,6 +569,7 @@ class Accounts:
         new: Value | None = None,
         result: str = "ok",
     ) -> None:
+        """Record an audit entry as ``user`` through ``channel`` and wait for its commit."""
         self.store.record_audit(
             AuditRecord(time.time(), user, channel, action, target, None, old, new, result)
         )

@@ -53,7 +53,8 @@ class Principal:
 
 
 Authorize = Callable[[str], Awaitable[Principal | None]]
-"""A directive's bearer token -> the principal it acts as, or None for an unknown token."""
+"""A directive's bearer token -> the principal it acts as, or None for an unknown token (or it
+raises the AlexaError to answer, e.g. EXPIRED_AUTHORIZATION_CREDENTIAL)."""
 
 
 async def nobody(token: str) -> Principal | None:
@@ -230,7 +231,10 @@ class SmartHome:
         return messages.scene_started(directive, time.time())
 
     async def _accept_grant(self, directive: Directive) -> Json:
-        principal = await self.authorize(directive.token) if directive.token else None
+        try:
+            principal = await self.authorize(directive.token) if directive.token else None
+        except AlexaError:  # an expired grantee token: answered as the grant's failure
+            principal = None
         grant = directive.payload.get("grant")
         code = grant.get("code") if isinstance(grant, dict) else None
         failed = None

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from homeweave.transport.backoff import Backoff
 
@@ -12,6 +14,36 @@ EVENT_GATEWAY = "https://api.amazonalexa.com/v3/events"
 https://api.fe.amazonalexa.com/v3/events."""
 TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 """Login with Amazon: where AcceptGrant's code becomes the event gateway's tokens."""
+
+
+class AccountLinkingOptions(BaseModel):
+    """The skill's account linking: the client Alexa authenticates as at ``/auth/token`` and
+    where it may send a person back after ``/auth/authorize`` (the developer console's
+    "Alexa Redirect URLs", one per region)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    client_id: str = Field(min_length=1, max_length=256)
+    """"Your Client ID" in the console's account linking section (any string you choose)."""
+    client_secret: str = Field(max_length=512)
+    """"Your Secret" there (``!secret`` it); at least 16 characters."""
+    redirect_uris: list[str] = Field(min_length=1)
+    """Every "Alexa Redirect URL" the console lists, exactly as shown."""
+
+    @field_validator("client_secret")
+    @classmethod
+    def _long_enough(cls, secret: str) -> str:
+        if len(secret) < 16:  # never quoted: it is a secret
+            raise ValueError(f"must be at least 16 characters, got {len(secret)}")
+        return secret
+
+    @field_validator("redirect_uris")
+    @classmethod
+    def _https(cls, uris: list[str]) -> list[str]:
+        for uri in uris:
+            if not re.fullmatch(r"https://[^\s/?#]+/\S*", uri) or "#" in uri:
+                raise ValueError(f"{uri!r} is not an https:// URL without a #fragment")
+        return uris
 
 
 class AlexaOptions(BaseModel):
@@ -35,6 +67,9 @@ class AlexaOptions(BaseModel):
     """Seconds after which an event still not delivered is dropped (with a log line)."""
     queue_size: int = Field(default=1000, ge=1)
     """Events waiting at most; beyond it the oldest is dropped (with a log line)."""
+    account_linking: AccountLinkingOptions | None = None
+    """Link Alexa accounts to homeweave users (``/auth/authorize``, ``/auth/token``); without
+    it directives need a token made with ``homeweave tokens create``."""
 
     @property
     def backoff(self) -> Backoff:
