@@ -27,6 +27,7 @@ from homeweave.core.integration import (
     integration_class,
     integration_options,
 )
+from homeweave.core.meter import EnergyMeter
 from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
@@ -77,6 +78,11 @@ class Hub:
         self.commands = Commands(
             self.registry, self.states, self.integrations, durable=durable, audit=audit
         )
+        self.meter: EnergyMeter | None = None
+        if storage is not None:
+            self.meter = EnergyMeter(
+                self.registry, self.states, storage.record_energy, max_gap=seed.energy.max_gap
+            )
         self.started_at = 0.0
         self.starting: set[str] = set()
         """Integrations whose ``setup`` has not finished yet (or not begun)."""
@@ -116,6 +122,8 @@ class Hub:
             if self.storage is not None:
                 await self._restore_states(self.storage)
                 self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
+                if self.meter is not None:
+                    self._unsubscribes.extend(self.meter.start(self.bus))
                 self._unsubscribes.append(
                     self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
                 )
@@ -145,6 +153,8 @@ class Hub:
         self.integrations.clear()
         if self._saving is not None:
             await self._saving
+        if self.meter is not None:
+            await self.meter.stop()
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()

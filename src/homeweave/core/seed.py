@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeweave.core.energy import DEFAULT_MAX_GAP
 from homeweave.core.registry import Device, Home, Room
+from homeweave.core.tariff import Tariff
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +18,14 @@ class HistorySettings:
 
     retention_days: int = 30
     flush_interval: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class EnergySettings:
+    """What energy costs, and the longest gap between two power readings still integrated."""
+
+    tariff: Tariff = field(default_factory=Tariff)
+    max_gap: float = DEFAULT_MAX_GAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,5 +42,6 @@ class HubSeed:
     devices: tuple[Device, ...] = ()
     integrations: Mapping[str, Any] = field(default_factory=dict)
     history: HistorySettings = field(default_factory=HistorySettings)
+    energy: EnergySettings = field(default_factory=EnergySettings)
     storage: str | None = None
     """Where the tables live: None (a SQLite file in the data dir) or a postgresql:// URL."""

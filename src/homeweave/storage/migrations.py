@@ -79,7 +79,7 @@ async def _create_v1(conn: aiosqlite.Connection) -> None:
             value TEXT NOT NULL,
             changed_at REAL NOT NULL,
             PRIMARY KEY (device_id, siid, piid)
-        ) WITHOUT ROWID""",
+        )""",
         """CREATE TABLE history (
             device_id TEXT NOT NULL,
             siid INTEGER NOT NULL,
@@ -220,7 +220,24 @@ async def _add_people_v3(conn: aiosqlite.Connection) -> None:
         await conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_automations_v2, _add_people_v3)
+async def _add_energy_v4(conn: aiosqlite.Connection) -> None:
+    """The energy ledger: kWh per device per hour (kept for years: one row per device-hour)."""
+    await conn.execute(
+        """CREATE TABLE energy (
+            device_id TEXT NOT NULL,
+            hour REAL NOT NULL,
+            kwh REAL NOT NULL,
+            PRIMARY KEY (hour, device_id)
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_v1,
+    _add_automations_v2,
+    _add_people_v3,
+    _add_energy_v4,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

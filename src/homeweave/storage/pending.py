@@ -16,6 +16,8 @@ PointRow = tuple[str, int, int, float, str]
 """One queued history point: device_id, siid, piid, at, value as JSON text."""
 TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
+EnergyKey = tuple[str, float]
+"""A device id and the start of an hour (epoch seconds): one row of the energy ledger."""
 AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str]
 """One queued audit entry: at, user, channel, action, target, device_id, old and new as JSON
 text, result."""
@@ -30,9 +32,17 @@ class Batch:
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
     audit: list[AuditRow] = field(default_factory=list)
+    # kWh to add to each (device, hour) of the energy ledger.
+    energy: dict[EnergyKey, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.points) + len(self.traces) + len(self.timers) + len(self.audit)
+        return (
+            len(self.points)
+            + len(self.traces)
+            + len(self.timers)
+            + len(self.audit)
+            + len(self.energy)
+        )
 
 
 class Pending:
@@ -74,6 +84,12 @@ class Pending:
         self._queued.audit.append(row)
         self.added += 1
 
+    def add_energy(self, key: EnergyKey, kwh: float) -> None:
+        """Queue kWh to add to one hour of a device's energy (summed with what is queued)."""
+        energy = self._queued.energy
+        energy[key] = energy.get(key, 0.0) + kwh
+        self.added += 1
+
     def take(self) -> tuple[Batch, int]:
         """Everything queued, and ``added`` at this moment (what its commit makes durable);
         the queue is empty afterwards."""
@@ -87,6 +103,8 @@ class Pending:
         queued.traces = {**batch.traces, **queued.traces}
         queued.timers = {**batch.timers, **queued.timers}
         queued.audit[:0] = batch.audit
+        for key, kwh in batch.energy.items():
+            queued.energy[key] = queued.energy.get(key, 0.0) + kwh
         overflow = len(queued.points) - self._max_points
         if overflow > 0:
             del queued.points[:overflow]

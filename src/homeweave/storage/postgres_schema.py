@@ -176,6 +176,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX audit_by_user ON audit (user_id, at);
     CREATE INDEX audit_by_device ON audit (device_id, at);
     """,
+    # 4: the energy ledger, kWh per device per hour (kept for years: one row per device-hour).
+    """
+    CREATE TABLE energy (
+        device_id text NOT NULL,
+        hour double precision NOT NULL,
+        kwh double precision NOT NULL,
+        PRIMARY KEY (hour, device_id)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
