@@ -15,6 +15,7 @@ from homeweave.api import (
     automations,
     conversation,
     devices,
+    energy,
     errors,
     health,
     history,
@@ -71,6 +72,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     app.include_router(accounts.router)  # people (#15)
     app.include_router(audit.router)
+    app.include_router(energy.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

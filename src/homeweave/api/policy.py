@@ -50,6 +50,8 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/tokens", None),
     Rule(ANY, "/api/audit", None),
     Rule(ANY, "/api/shares", None),
+    # Energy of the devices the principal may see (a guest: what is shared with it).
+    Rule("GET,HEAD", "/api/energy", None, exact=True),
     # Voice: members until its turns pass the caller's principal to Commands (then signed-in).
     Rule("POST", "/api/conversation", Role.MEMBER),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from homeweave.automation.schema import Automations, Scenes
+from homeweave.config.energy import EnergyConfig
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
@@ -391,6 +392,7 @@ class HubConfig(_Section):
     )
     integrations: Annotated[PluginOptions, _plugins("integrations")] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
+    energy: Annotated[EnergyConfig, _empty_if_none(dict)] = Field(default_factory=EnergyConfig)
     # Where the hub keeps its tables: None or "sqlite" (a file in the data dir), or a
     # postgresql:// URL.
     storage: StorageUrl | None = None
