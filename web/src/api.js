@@ -74,6 +74,9 @@ export const api = {
     }),
   history: (device, service, prop, start) =>
     request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
+  /** kWh and cost per bucket and device or room: `since` like 30d, `bucket` day or month. */
+  energy: (since, by, bucket) =>
+    request('GET', `/api/energy?since=${part(since)}&by=${part(by)}&bucket=${part(bucket)}`),
   openapi: () => request('GET', '/api/openapi.json'),
   integrations: () => request('GET', '/api/integrations'),
   /** Start pairing an integration's hub again; answers `{prompt}` (which button to press). */

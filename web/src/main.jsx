@@ -80,7 +80,7 @@ function TabBar({ here, roomOfDevice, automations }) {
       { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
     );
   }
-  tabs.push({ href: '/more', icon: 'more', text: 'More', current: here.view === 'more' });
+  tabs.push({ href: '/more', icon: 'more', text: 'More', current: here.view === 'more' || here.view === 'energy' });
   return (
     <nav class="tabbar" aria-label="Sections">
       {tabs.map((tab) => (
@@ -170,6 +170,9 @@ function Shell({ path, onLogout, children }) {
               Scenes
             </NavLink>
           )}
+          <NavLink href="/energy" icon="bolt" current={here.view === 'energy'}>
+            Energy
+          </NavLink>
         </ul>
         </div>
       </nav>
@@ -186,6 +189,7 @@ function Shell({ path, onLogout, children }) {
 function titleOf(here) {
   if (here.view === 'rooms') return 'Rooms';
   if (here.view === 'more') return 'More';
+  if (here.view === 'energy') return 'Energy';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
@@ -223,37 +227,44 @@ function View({ here, onLogout }) {
       return <Room id={here.id} />;
     case 'device':
       return <DeviceDetail id={here.id} />;
+    case 'energy':
+      return <Lazy key="energy" name="energy" here={here} />;
     default:
-      return AUTOMATION_VIEWS.has(here.view) ? <Lazy here={here} /> : <NotFound />;
+      return AUTOMATION_VIEWS.has(here.view) ? <Lazy key="automations" name="automations" here={here} /> : <NotFound />;
   }
 }
 
-// Automations, scenes and their editor load on first use, in their own chunk.
-let automationsChunk = null;
-const loadAutomations = () => import('./automations/index.jsx');
+// Parts of the dashboard that load on first use, each in its own chunk: automations, scenes and
+// their editor; energy.
+const CHUNKS = {
+  automations: { load: () => import('./automations/index.jsx'), view: 'AutomationsView' },
+  energy: { load: () => import('./energy/index.jsx'), view: 'EnergyPage' },
+};
+const loaded = {};
 
-function Lazy({ here }) {
-  const [chunk, setChunk] = useState(automationsChunk);
+function Lazy({ name, here }) {
+  const [chunk, setChunk] = useState(loaded[name]);
   const [error, setError] = useState('');
   useEffect(() => {
     if (chunk) return;
-    loadAutomations().then(
-      (loaded) => {
-        automationsChunk = loaded;
-        setChunk(loaded);
+    CHUNKS[name].load().then(
+      (found) => {
+        loaded[name] = found;
+        setChunk(found);
       },
       () => setError('This part of the dashboard could not be loaded. Reload the page.'),
     );
-  }, []);
+  }, [name]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
   if (!chunk) {
     return (
       <div class="empty-state">
-        <Spinner label="Loading automations…" />
+        <Spinner label={`Loading ${name}…`} />
       </div>
     );
   }
-  return <chunk.AutomationsView here={here} />;
+  const View = chunk[CHUNKS[name].view];
+  return <View here={here} />;
 }
 
 function App() {

@@ -63,4 +63,4 @@ async def energy(
         bucket=bucket,
         by=by,
     )
-    return energy_out(report)
+    return energy_out(report, hub.seed.energy.sample_days)

@@ -37,6 +37,9 @@ class EnergyOut(BaseModel):
     total: AmountOut
     buckets: list[AmountOut]
     groups: list[GroupOut]
+    sample_days: int = Field(
+        default=0, description="Days of made-up consumption the ledger began with (the demo)"
+    )
 
 
 def _amount(amount: Amount) -> AmountOut:
@@ -44,9 +47,10 @@ def _amount(amount: Amount) -> AmountOut:
     return AmountOut(kwh=round(amount.kwh, 6), cost=cost)
 
 
-def energy_out(report: Report) -> EnergyOut:
+def energy_out(report: Report, sample_days: int = 0) -> EnergyOut:
     """The report as the API answers it."""
     return EnergyOut(
+        sample_days=sample_days,
         since=report.since,
         until=report.until,
         bucket=report.bucket,

@@ -4,6 +4,7 @@ integrated.
 
     energy:
       max_gap: 15m
+      sample_days: 0          # made-up past days for an empty ledger (the demo uses 14)
       tariff:
         currency: EUR
         flat: 0.30            # every hour no period covers
@@ -94,3 +95,6 @@ class EnergyConfig(_Section):
 
     tariff: TariffConfig | None = None
     max_gap: Annotated[Duration, Field(gt=0, strict=False)] = DEFAULT_MAX_GAP
+    # The demo's: days of made-up consumption written before the first start, so its Energy
+    # page is not empty; reports say so.
+    sample_days: int = Field(default=0, ge=0, le=366)

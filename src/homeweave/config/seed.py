@@ -58,6 +58,7 @@ def hub_seed(config: HubConfig) -> HubSeed:
         energy=EnergySettings(
             tariff=config.energy.tariff.tariff() if config.energy.tariff else Tariff(),
             max_gap=config.energy.max_gap,
+            sample_days=config.energy.sample_days,
         ),
         storage=None if config.storage == "sqlite" else config.storage,
     )

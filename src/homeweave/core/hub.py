@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from homeweave.core.commands import Commands
+from homeweave.core.energy_samples import seed_samples
 from homeweave.core.events import (
     PROPERTY_CHANGED,
     REGISTRY_CHANGED,
@@ -124,6 +125,9 @@ class Hub:
                 self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
                 if self.meter is not None:
                     self._unsubscribes.extend(self.meter.start(self.bus))
+                await seed_samples(
+                    self.storage, self.registry, self.seed.energy.sample_days, time.time()
+                )
                 self._unsubscribes.append(
                     self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
                 )

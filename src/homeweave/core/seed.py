@@ -22,10 +22,12 @@ class HistorySettings:
 
 @dataclass(frozen=True, slots=True)
 class EnergySettings:
-    """What energy costs, and the longest gap between two power readings still integrated."""
+    """What energy costs, the longest gap between two power readings still integrated, and
+    the days of made-up consumption an empty ledger starts with (the demo)."""
 
     tariff: Tariff = field(default_factory=Tariff)
     max_gap: float = DEFAULT_MAX_GAP
+    sample_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
