@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
@@ -14,7 +15,9 @@ from homeweave.core.energy import (
     metering,
     spread,
 )
-from homeweave.model import catalog_spec
+from homeweave.model import DeviceSpec, catalog_spec, load_spec
+from homeweave.model.behaviours import behaviour_for
+from homeweave.model.simulated import SimulatedDevice
 
 
 def profile(at: float) -> float:
@@ -114,3 +117,32 @@ def test_metering_prefers_the_counter_and_knows_the_standard_names() -> None:
     assert outlet is not None
     assert outlet.kind == "counter"
     assert metering(catalog_spec("light")) is None
+
+
+def metered_purifier() -> DeviceSpec:
+    """The published Mijia purifier with a power-consumption service added (its own has none)."""
+    document = copy.deepcopy(catalog_spec("xiaomi.airp.mb5").document)
+    outlet = catalog_spec("outlet").document
+    power = copy.deepcopy(next(s for s in outlet["services"] if ":power-consumption:" in s["type"]))
+    power["iid"] = 20
+    document["services"].append(power)
+    return load_spec(document, source="metered purifier")
+
+
+def test_a_simulated_purifier_draws_power_by_its_speed_and_counts_it() -> None:
+    device = SimulatedDevice(metered_purifier(), rng=random.Random(1))
+    step = behaviour_for("air-purifier").step
+    device.set("air-purifier/on", False)
+    step(device, 1.0)
+    standby = device.num("electric-power", -1)
+    device.set("air-purifier/on", True)
+    device.set("air-purifier/mode", "sleep")
+    step(device, 1.0)
+    sleeping = device.num("electric-power", -1)
+    device.set("air-purifier/mode", "favorite")
+    levels = device.spec.service("air-purifier").property("fan-level").value_list
+    device.set("air-purifier/fan-level", levels[-1].value)
+    step(device, 3600.0)
+    flat_out = device.num("electric-power", -1)
+    assert 0 < standby < sleeping < flat_out <= 40
+    assert device.num("power-consumption", 0) == pytest.approx(flat_out / 1000, abs=0.01)
