@@ -12,6 +12,7 @@ import pytest
 from homeweave.app import build_hub
 from homeweave.config import parse_config
 from homeweave.core.hub import Hub
+from tests.integration.storage_backends import Backend
 
 CONFIG = """\
 homes:
@@ -99,3 +100,24 @@ async def test_the_counter_counts_on_across_a_restart(tmp_path: Path) -> None:
         hub.states.update(device_id, siid, piid, 42.1, at=start + 4000)
         hours = await ledger(hub, device_id)
     assert sum(hours.values()) == pytest.approx(0.1 + 0.5 + 0.5)  # from the 41.0 at start
+
+
+async def test_energy_increments_add_up_in_both_backends(backend: Backend) -> None:
+    """Increments of one hour queued in several batches (and twice in one) add up; the row
+    stays one per device-hour, on SQLite and on PostgreSQL."""
+    async with backend.storage() as storage:
+        storage.record_energy("plug", 3600.0, 0.25)
+        storage.record_energy("plug", 3600.0, 0.25)
+        storage.record("plug", 3, 1, 100.0, 3700.0)  # the history point that carried them
+        await storage.flush()
+        storage.record_energy("plug", 3600.0, 0.5)
+        storage.record_energy("plug", 7200.0, 0.125)
+        storage.record_energy("lamp", 3600.0, 0.01)
+        await storage.flush()
+    async with backend.storage() as storage:
+        rows = await storage.energy(3600.0, 7200.0)
+        later = await storage.energy(7200.0, 10800.0)
+    assert [(r.device_id, r.hour) for r in rows] == [("lamp", 3600.0), ("plug", 3600.0)]
+    assert [r.kwh for r in rows] == pytest.approx([0.01, 1.0])
+    assert [(r.device_id, r.kwh) for r in later] == [("plug", 0.125)]
+    assert await backend.query("SELECT count(*) FROM energy") == [(3,)]
