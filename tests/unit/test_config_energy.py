@@ -54,7 +54,7 @@ def test_time_of_use_periods_wrap_midnight_and_fall_back_to_flat() -> None:
             "  tariff:\n    flat: 1\n    periods:\n"
             "      - {start: '07:00', end: '23:00', price: 0.3}\n"
             "      - {start: '22:00', end: '23:30', price: 0.3}\n",
-            "periods[1] (22:00-23:30) overlaps an earlier period",
+            "homeweave.yaml:7: energy.tariff.periods[1]: 22:00-23:30 overlaps an earlier period",
         ),
         ("  tariff:\n    periods: [{start: 7, end: '23:00', price: 1}]\n", "time of day"),
         ("  max_gap: later\n", "homeweave.yaml:3: energy.max_gap must be a duration"),

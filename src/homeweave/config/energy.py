@@ -20,6 +20,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from homeweave.automation.fields import Duration, TimeOfDay, time_of
+from homeweave.config.problems import problem
 from homeweave.core.energy import DEFAULT_MAX_GAP
 from homeweave.core.tariff import Period, Tariff
 
@@ -72,13 +73,14 @@ class TariffConfig(_Section):
         for index, period in enumerate(self.periods):
             minutes = period.minutes()
             if minutes & covered:
-                raise ValueError(
-                    f"periods[{index}] ({period.start}-{period.end}) overlaps an earlier period"
+                raise problem(
+                    f"{period.start}-{period.end} overlaps an earlier period", ("periods", index)
                 )
             covered |= minutes
         if self.periods and self.flat is None and len(covered) < _MINUTES_PER_DAY:
-            raise ValueError(
-                "the periods leave hours of the day without a price; add them or a flat price"
+            raise problem(
+                "the periods leave hours of the day without a price; add them or a flat price",
+                ("periods",),
             )
         return self
 

@@ -25,6 +25,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from homeweave.automation.schema import Automations, Scenes
 from homeweave.config.energy import EnergyConfig
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
+from homeweave.config.problems import REFERENCE_ERROR
+from homeweave.config.problems import problem as _problem
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
 from homeweave.voice import languages
@@ -42,10 +44,6 @@ __all__ = [
     "VoiceConfig",
 ]
 
-# The pydantic error type of our cross-field checks; its ctx carries `message`, `path` (the
-# offending key, relative to the model that raised it) and optionally `first` (the earlier
-# definition a duplicate collides with), so the loader can point at the right line.
-REFERENCE_ERROR = "config_reference"
 
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LISTED = 20
@@ -73,15 +71,6 @@ def _check_time_zone(value: str) -> str:
 def _empty_if_none(empty: Callable[[], object]) -> BeforeValidator:
     """Read a key written with no value (`rooms:`) as its empty default."""
     return BeforeValidator(lambda value: empty() if value is None else value)
-
-
-def _problem(
-    message: str, path: tuple[str | int, ...], first: tuple[str | int, ...] = ()
-) -> PydanticCustomError:
-    ctx: dict[str, Any] = {"message": message, "path": path}
-    if first:
-        ctx["first"] = first
-    return PydanticCustomError(REFERENCE_ERROR, "{message}", ctx)
 
 
 def _listing(names: Iterable[str]) -> str:
