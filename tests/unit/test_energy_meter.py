@@ -72,3 +72,14 @@ async def test_a_counter_counts_on_from_its_restored_reading(
     assert ledger.total("fridge") == pytest.approx(0.4)
     assert ledger.hours[("fridge", T0 - 7200)] == pytest.approx(0.4 * 3600 / 7260)
     await meter.stop()
+
+
+async def test_a_renamed_device_counts_on(
+    hub: tuple[Registry, States, EnergyMeter, Ledger],
+) -> None:
+    registry, states, meter, ledger = hub
+    states.update("fridge", 3, 2, 10.5, at=T0)
+    registry.update("fridge", name="Cellar fridge")
+    states.update("fridge", 3, 2, 10.75, at=T0 + 600)
+    assert ledger.total("fridge") == pytest.approx(0.75)
+    await meter.stop()

@@ -143,7 +143,12 @@ class EnergyMeter:
             self._add(event.device_id, entry, None, event.at)
 
     def _registry_changed(self, event: RegistryChanged) -> None:
-        self._metered.pop(event.device_id, None)  # its spec may have changed: look again
+        # Renamed or moved, a device keeps its reading to count on from; with another spec
+        # (or removed), it is looked at afresh.
+        known = self._metered.pop(event.device_id, None)
+        entry = self._entry(event.device_id)
+        if known is not None and entry is not None and entry.how == known.how:
+            self._metered[event.device_id] = known
 
     def resample(self, now: float) -> None:
         """Count the power every available device holds up to ``now``."""
