@@ -20,4 +20,4 @@ def test_the_readme_has_config_examples() -> None:
 @pytest.mark.parametrize("block", BLOCKS)
 def test_each_yaml_example_is_a_valid_config(block: str) -> None:
     config = parse_config(block, filename="README.md")
-    assert config.devices or config.automations or config.bridges
+    assert config.devices or config.automations or config.bridges or config.energy.tariff

@@ -74,6 +74,9 @@ export const api = {
     }),
   history: (device, service, prop, start) =>
     request('GET', `${propertyPath(device, service, prop)}/history?start=${start}`),
+  /** kWh and cost per bucket and device or room: `since` like 30d, `bucket` day or month. */
+  energy: (since, by, bucket) =>
+    request('GET', `/api/energy?since=${part(since)}&by=${part(by)}&bucket=${part(bucket)}`),
   openapi: () => request('GET', '/api/openapi.json'),
   /** The database's size, cap and bytes per use: `{file_bytes, max_bytes, tables, raw_days}`. */
   storage: () => request('GET', '/api/storage'),

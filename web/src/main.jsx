@@ -80,7 +80,7 @@ function TabBar({ here, roomOfDevice, automations }) {
       { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
     );
   }
-  const more = ['more', 'audit', 'backups'].includes(here.view);
+  const more = ['more', 'energy', 'audit', 'backups'].includes(here.view);
   tabs.push({ href: '/more', icon: 'more', text: 'More', current: more });
   return (
     <nav class="tabbar" aria-label="Sections">
@@ -171,6 +171,9 @@ function Shell({ path, onLogout, children }) {
               Scenes
             </NavLink>
           )}
+          <NavLink href="/energy" icon="bolt" current={here.view === 'energy'}>
+            Energy
+          </NavLink>
           <NavLink href="/audit" icon="clock" current={here.view === 'audit'}>
             Audit log
           </NavLink>
@@ -193,6 +196,7 @@ function Shell({ path, onLogout, children }) {
 function titleOf(here) {
   if (here.view === 'rooms') return 'Rooms';
   if (here.view === 'more') return 'More';
+  if (here.view === 'energy') return 'Energy';
   if (here.view === 'audit') return 'Audit log';
   if (here.view === 'backups') return 'Backups';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
@@ -232,6 +236,8 @@ function View({ here, onLogout }) {
       return <Room id={here.id} />;
     case 'device':
       return <DeviceDetail id={here.id} />;
+    case 'energy':
+      return <Lazy key="energy" part={CHUNKS.energy} render={(chunk) => <chunk.EnergyPage here={here} />} />;
     case 'audit':
       return <Lazy key="audit" part={CHUNKS.audit} render={(chunk) => <chunk.AuditView here={here} />} />;
     case 'backups':
@@ -246,9 +252,10 @@ function View({ here, onLogout }) {
 }
 
 // Parts of the dashboard loaded on first use, each in its own chunk: automations, scenes and
-// their editor; the audit log; backups.
+// their editor; energy; the audit log; backups.
 const CHUNKS = {
   automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
+  energy: { load: () => import('./energy/index.jsx'), label: 'energy' },
   audit: { load: () => import('./audit/index.jsx'), label: 'the audit log' },
   backups: { load: () => import('./backups/index.jsx'), label: 'backups' },
 };

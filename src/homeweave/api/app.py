@@ -17,6 +17,7 @@ from homeweave.api import (
     conversation,
     database,
     devices,
+    energy,
     errors,
     health,
     history,
@@ -79,6 +80,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(database.router)
     app.include_router(versions.router)  # undo (#15 item 5)
     app.include_router(backups.router)  # before the dashboard's catch-all
+    app.include_router(energy.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

@@ -55,6 +55,8 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/undo", None),
     # Backups hold every token hash and secret: admins and owners only, reading too.
     Rule(ANY, "/api/backups", Role.ADMIN),
+    # Energy of the devices the principal may see (a guest: what is shared with it).
+    Rule("GET,HEAD", "/api/energy", None, exact=True),
     # Voice: each turn acts as the caller through Commands (the core decides per device).
     Rule(ANY, "/api/conversation", None),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

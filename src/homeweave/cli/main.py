@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "history-of": "homeweave.cli.versions:history_of",
     "undo": "homeweave.cli.versions:undo",
     "restore": "homeweave.cli.versions:restore",
+    "energy": "homeweave.cli.energy:energy",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

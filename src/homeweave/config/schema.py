@@ -23,7 +23,10 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from homeweave.automation.schema import Automations, Scenes
+from homeweave.config.energy import EnergyConfig
 from homeweave.config.options import SECTIONS, device_options_class, known_plugins, options_class
+from homeweave.config.problems import REFERENCE_ERROR
+from homeweave.config.problems import problem as _problem
 from homeweave.core.paths import BACKUP_DIR
 from homeweave.errors import UnknownAddress
 from homeweave.model import catalog_names
@@ -43,10 +46,6 @@ __all__ = [
     "VoiceConfig",
 ]
 
-# The pydantic error type of our cross-field checks; its ctx carries `message`, `path` (the
-# offending key, relative to the model that raised it) and optionally `first` (the earlier
-# definition a duplicate collides with), so the loader can point at the right line.
-REFERENCE_ERROR = "config_reference"
 
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LISTED = 20
@@ -74,15 +73,6 @@ def _check_time_zone(value: str) -> str:
 def _empty_if_none(empty: Callable[[], object]) -> BeforeValidator:
     """Read a key written with no value (`rooms:`) as its empty default."""
     return BeforeValidator(lambda value: empty() if value is None else value)
-
-
-def _problem(
-    message: str, path: tuple[str | int, ...], first: tuple[str | int, ...] = ()
-) -> PydanticCustomError:
-    ctx: dict[str, Any] = {"message": message, "path": path}
-    if first:
-        ctx["first"] = first
-    return PydanticCustomError(REFERENCE_ERROR, "{message}", ctx)
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -451,6 +441,7 @@ class HubConfig(_Section):
     )
     integrations: Annotated[PluginOptions, _plugins("integrations")] = Field(default_factory=dict)
     history: Annotated[HistoryConfig, _empty_if_none(dict)] = Field(default_factory=HistoryConfig)
+    energy: Annotated[EnergyConfig, _empty_if_none(dict)] = Field(default_factory=EnergyConfig)
     # Where the hub keeps its tables: None or "sqlite" (a file in the data dir), or a
     # postgresql:// URL.
     storage: StorageUrl | None = None

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from homeweave.config.schema import HubConfig
 from homeweave.core.registry import Device, Home, Room
-from homeweave.core.seed import HistorySettings, HubSeed
+from homeweave.core.seed import EnergySettings, HistorySettings, HubSeed
+from homeweave.core.tariff import Tariff
 from homeweave.errors import ConfigError, HomeweaveError
 from homeweave.model import DeviceSpec, catalog_spec, load_spec_file
 
@@ -54,6 +55,11 @@ def hub_seed(config: HubConfig) -> HubSeed:
             retention_days=config.history.raw_retention_days,
             flush_interval=config.history.flush_interval,
             max_size_mb=config.history.max_size_mb,
+        ),
+        energy=EnergySettings(
+            tariff=config.energy.tariff.tariff() if config.energy.tariff else Tariff(),
+            max_gap=config.energy.max_gap,
+            sample_days=config.energy.sample_days,
         ),
         storage=None if config.storage == "sqlite" else config.storage,
     )

@@ -12,6 +12,7 @@ from types import TracebackType
 
 from homeweave.core import device_edits
 from homeweave.core.commands import Commands
+from homeweave.core.energy_samples import seed_samples
 from homeweave.core.events import (
     PROPERTY_CHANGED,
     REGISTRY_CHANGED,
@@ -28,6 +29,7 @@ from homeweave.core.integration import (
     integration_class,
     integration_options,
 )
+from homeweave.core.meter import EnergyMeter
 from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
@@ -82,6 +84,11 @@ class Hub:
         )
         self.versions = Versions(storage, audit)
         self.versions.restorer("device", device_edits.restorer(self))
+        self.meter: EnergyMeter | None = None
+        if storage is not None:
+            self.meter = EnergyMeter(
+                self.registry, self.states, storage.record_energy, max_gap=seed.energy.max_gap
+            )
         self.started_at = 0.0
         self.starting: set[str] = set()
         """Integrations whose ``setup`` has not finished yet (or not begun)."""
@@ -121,6 +128,11 @@ class Hub:
             if self.storage is not None:
                 await self._restore_states(self.storage)
                 self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
+                if self.meter is not None:
+                    self._unsubscribes.extend(self.meter.start(self.bus))
+                await seed_samples(
+                    self.storage, self.registry, self.seed.energy.sample_days, time.time()
+                )
                 self._unsubscribes.append(
                     self.bus.subscribe(REGISTRY_CHANGED, self._registry_changed)
                 )
@@ -150,6 +162,8 @@ class Hub:
         self.integrations.clear()
         if self._saving is not None:
             await self._saving
+        if self.meter is not None:
+            await self.meter.stop()
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes.clear()

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from homeweave.core.energy import DEFAULT_MAX_GAP
 from homeweave.core.registry import Device, Home, Room
+from homeweave.core.tariff import Tariff
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,16 @@ class HistorySettings:
     retention_days: int = 10
     flush_interval: float = 1.0
     max_size_mb: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnergySettings:
+    """What energy costs, the longest gap between two power readings still integrated, and
+    the days of made-up consumption an empty ledger starts with (the demo)."""
+
+    tariff: Tariff = field(default_factory=Tariff)
+    max_gap: float = DEFAULT_MAX_GAP
+    sample_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,5 +46,6 @@ class HubSeed:
     devices: tuple[Device, ...] = ()
     integrations: Mapping[str, Any] = field(default_factory=dict)
     history: HistorySettings = field(default_factory=HistorySettings)
+    energy: EnergySettings = field(default_factory=EnergySettings)
     storage: str | None = None
     """Where the tables live: None (a SQLite file in the data dir) or a postgresql:// URL."""

@@ -18,6 +18,7 @@ from homeweave.model.stepping import (
     action_name,
     approach,
     drain,
+    draw,
     is_choice,
     level,
     set_level,
@@ -66,6 +67,9 @@ def _purifier_step(device: SimulatedDevice, dt: float) -> None:
     for name, share in (("pm10-density", 1.3), ("pm1", 0.7)):
         set_level(device, name, pm * share)
     device.set("air-quality", next((q for limit, q in AIR_QUALITY if pm < limit), 5))
+    # A fan's power grows faster than its speed: ~6 W at the lowest level, ~38 W flat out,
+    # half a watt on standby.
+    draw(device, 4.0 + 34.0 * strength**2 if strength else 0.5, dt)
     rpm = 350 + 1800 * strength if strength else 0
     device.set("motor-rpm-feedback", rpm)
     device.set("moto-speed-rpm", rpm)

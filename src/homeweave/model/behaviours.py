@@ -15,6 +15,7 @@ from homeweave.model.stepping import (
     action_name,
     choose,
     drain,
+    draw,
     is_choice,
     level,
     set_level,
@@ -30,11 +31,9 @@ def _outlet_step(device: SimulatedDevice, dt: float) -> None:
     if device.flag("switch/on"):
         load = device.option("load", 60.0)
         watts = max(0.0, load * (1 + device.rng.uniform(-0.02, 0.02)))
-    device.set("electric-power", watts)
+    draw(device, watts, dt)
     device.set("voltage", volts)
     device.set("electric-current", watts / volts)
-    kwh = level(device, "power-consumption", 0.0) + watts * dt / 3_600_000
-    set_level(device, "power-consumption", kwh)
 
 
 # --- sensors ------------------------------------------------------------------------------------

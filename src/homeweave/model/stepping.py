@@ -66,6 +66,15 @@ def set_level(device: SimulatedDevice, name: str, value: float) -> None:
     device.set(name, value)
 
 
+def draw(device: SimulatedDevice, watts: float, dt: float) -> None:
+    """Report drawing ``watts`` (``electric-power``) for ``dt`` seconds and count it on the
+    energy meter (``power-consumption``, kWh); a spec without them is skipped."""
+    device.set("electric-power", watts)
+    if device.key("power-consumption") is not None:
+        kwh = level(device, "power-consumption", 0.0) + watts * dt / 3_600_000
+        set_level(device, "power-consumption", kwh)
+
+
 def walk(device: SimulatedDevice, name: str, centre: float, spread: float, dt: float) -> None:
     """Random walk pulled back toward ``centre``: a sensor that wanders plausibly."""
     value = level(device, name, centre)

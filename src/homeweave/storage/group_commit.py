@@ -146,6 +146,12 @@ class GroupCommit(ABC, Generic[_Conn]):
             self._statistics.add(device_id, siid, piid, value, at, text)
         self._queued()
 
+    def record_energy(self, device_id: str, hour: float, kwh: float) -> None:
+        """Queue ``kwh`` to add to the device's energy in the hour starting at ``hour``;
+        committed with the history points (no write of its own)."""
+        self._pending.add_energy((device_id, hour), kwh)
+        self._queued()
+
     def set_timer(self, automation: str, trigger: int, record: TimerRecord | None) -> None:
         """Queue a timer's start (or, with None, its end); never waits."""
         self._pending.set_timer((automation, trigger), record)

@@ -79,7 +79,7 @@ async def _create_v1(conn: aiosqlite.Connection) -> None:
             value TEXT NOT NULL,
             changed_at REAL NOT NULL,
             PRIMARY KEY (device_id, siid, piid)
-        ) WITHOUT ROWID""",
+        )""",
         """CREATE TABLE history (
             device_id TEXT NOT NULL,
             siid INTEGER NOT NULL,
@@ -285,12 +285,25 @@ async def _add_versions_v5(conn: aiosqlite.Connection) -> None:
         await conn.execute(statement)
 
 
+async def _add_energy_v6(conn: aiosqlite.Connection) -> None:
+    """The energy ledger: kWh per device per hour (kept for years: one row per device-hour)."""
+    await conn.execute(
+        """CREATE TABLE energy (
+            device_id TEXT NOT NULL,
+            hour REAL NOT NULL,
+            kwh REAL NOT NULL,
+            PRIMARY KEY (hour, device_id)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _add_automations_v2,
     _add_people_v3,
     _add_statistics_v4,
     _add_versions_v5,
+    _add_energy_v6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

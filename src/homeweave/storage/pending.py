@@ -17,6 +17,8 @@ PointRow = tuple[str, int, int, float, str]
 """One queued history point: device_id, siid, piid, at, value as JSON text."""
 TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
+EnergyKey = tuple[str, float]
+"""A device id and the start of an hour (epoch seconds): one row of the energy ledger."""
 AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str, int | None]
 """One queued audit entry: at, user, channel, action, target, device_id, old and new as JSON
 text, result."""
@@ -33,9 +35,17 @@ class Batch:
     audit: list[AuditRow] = field(default_factory=list)
     # Closed statistics buckets (not counted in ``len``: no one waits for them).
     statistics: StatisticsRows = field(default_factory=StatisticsRows)
+    # kWh to add to each (device, hour) of the energy ledger.
+    energy: dict[EnergyKey, float] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.points) + len(self.traces) + len(self.timers) + len(self.audit)
+        return (
+            len(self.points)
+            + len(self.traces)
+            + len(self.timers)
+            + len(self.audit)
+            + len(self.energy)
+        )
 
     def __bool__(self) -> bool:
         return len(self) > 0 or len(self.statistics) > 0
@@ -80,6 +90,12 @@ class Pending:
         self._queued.audit.append(row)
         self.added += 1
 
+    def add_energy(self, key: EnergyKey, kwh: float) -> None:
+        """Queue kWh to add to one hour of a device's energy (summed with what is queued)."""
+        energy = self._queued.energy
+        energy[key] = energy.get(key, 0.0) + kwh
+        self.added += 1
+
     def take(self) -> tuple[Batch, int]:
         """Everything queued, and ``added`` at this moment (what its commit makes durable);
         the queue is empty afterwards."""
@@ -95,6 +111,8 @@ class Pending:
         queued.audit[:0] = batch.audit
         batch.statistics.extend(queued.statistics)
         queued.statistics = batch.statistics
+        for key, kwh in batch.energy.items():
+            queued.energy[key] = queued.energy.get(key, 0.0) + kwh
         overflow = len(queued.points) - self._max_points
         if overflow > 0:
             del queued.points[:overflow]

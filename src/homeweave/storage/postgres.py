@@ -27,6 +27,7 @@ from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
     DeviceRecord,
+    EnergyRecord,
     HistoryPoint,
     HomeRecord,
     Override,
@@ -71,6 +72,10 @@ _SELECT_HISTORY = """
     SELECT at, value FROM history
     WHERE device_id = $1 AND siid = $2 AND piid = $3 AND at >= $4 AND at <= $5
     ORDER BY at, seq LIMIT $6
+"""
+_SELECT_ENERGY = """
+    SELECT device_id, hour, kwh FROM energy WHERE hour >= $1 AND hour < $2
+    ORDER BY hour, device_id
 """
 _FORGET_OLD_MARKS = """
     DELETE FROM automation_marks WHERE fired_at < (SELECT max(fired_at) FROM automation_marks) - $1
@@ -287,6 +292,11 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
             _SELECT_HISTORY, device_id, siid, piid, float(start), float(end), limit
         )
         return [HistoryPoint(row[0], decode_value(row[1])) for row in rows]
+
+    async def energy(self, start: float, end: float) -> list[EnergyRecord]:
+        """Every device's hours of the energy ledger with ``start <= hour < end``."""
+        rows = await self._fetch(_SELECT_ENERGY, float(start), float(end))
+        return [EnergyRecord(row[0], row[1], row[2]) for row in rows]
 
     async def load_states(self) -> list[StateRecord]:
         """Return the last written value of every property."""

@@ -222,6 +222,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX versions_by_user ON versions (user_id, seq);
     ALTER TABLE audit ADD COLUMN version bigint;
     """,
+    # 5: the energy ledger, kWh per device per hour (kept for years: one row per device-hour).
+    """
+    CREATE TABLE energy (
+        device_id text NOT NULL,
+        hour double precision NOT NULL,
+        kwh double precision NOT NULL,
+        PRIMARY KEY (hour, device_id)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

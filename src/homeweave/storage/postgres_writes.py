@@ -15,11 +15,13 @@ from typing import Any
 from homeweave.storage.pending import AuditRow, Batch, PointRow
 from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.rows import (
+    EnergyRow,
     Prune,
     PruneCounter,
     TimerRow,
     TraceRow,
     encode_traces,
+    energy_rows,
     latest_per_property,
     timer_rows,
 )
@@ -75,6 +77,11 @@ UPSERT_DURATION = """
     INSERT INTO state_durations VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (device_id, siid, piid, start, value) DO UPDATE SET seconds = excluded.seconds
 """
+# Energy arrives as increments: an hour's row grows with each batch that adds to it.
+_ADD_ENERGY = """
+    INSERT INTO energy (device_id, hour, kwh) VALUES ($1, $2, $3)
+    ON CONFLICT (hour, device_id) DO UPDATE SET kwh = energy.kwh + excluded.kwh
+"""
 _INSERT_AUDIT = """
     INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -97,6 +104,7 @@ class Commit:
     ended: list[tuple[str, int]] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
     statistics: StatisticsRows = field(default_factory=StatisticsRows)
+    energy: list[EnergyRow] = field(default_factory=list)
     maybe_committed: bool = False
     """Set once the statement that commits was sent: a connection lost after that leaves
     the outcome unknown, and the batch must not be written again blindly."""
@@ -104,7 +112,9 @@ class Commit:
     async def write(self, conn: Conn) -> None:
         """Write it all in one transaction."""
         self.maybe_committed = False
-        extra = self.traces or self.timers or self.ended or self.audit or self.statistics
+        extra = (
+            self.traces or self.timers or self.ended or self.audit or self.statistics or self.energy
+        )
         if not extra and len(self.points) < COPY_FROM:
             self.maybe_committed = True
             await conn.execute(_INSERT_POINTS, *_columns(self.points), *self._states())
@@ -128,6 +138,8 @@ class Commit:
             if self.audit:
                 await conn.executemany(_INSERT_AUDIT, self.audit)
             await write_statistics(conn, self.statistics)
+            if self.energy:
+                await conn.executemany(_ADD_ENERGY, self.energy)
             self.maybe_committed = True  # leaving the block sends COMMIT
 
     def _states(self) -> list[list[Any]]:
@@ -154,7 +166,12 @@ class BatchEncoder:
 
     async def encode(self, batch: Batch) -> Commit:
         """Encode ``batch`` (traces as they are now)."""
-        commit = Commit(batch.points, audit=batch.audit, statistics=batch.statistics)
+        commit = Commit(
+            batch.points,
+            audit=batch.audit,
+            statistics=batch.statistics,
+            energy=energy_rows(batch.energy),
+        )
         if batch.traces:
             kinds, commit.traces = await encode_traces(batch.traces.values())
             commit.prunes = self._prunes.due(kinds)

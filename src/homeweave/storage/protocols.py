@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from homeweave.storage.records import (
     AuditRecord,
+    EnergyRecord,
     HistoryPoint,
     Override,
     RegistrySnapshot,
@@ -113,6 +114,18 @@ class HistoryStore(Flushable, Protocol):
 
     async def usage(self) -> StorageUsage:
         """How big the store is and what uses it."""
+        ...
+
+
+class EnergyStore(Flushable, Protocol):
+    """The energy ledger: kWh per device per hour, added to as energy is metered."""
+
+    def record_energy(self, device_id: str, hour: float, kwh: float) -> None:
+        """Queue ``kwh`` to add to the device's hour starting at ``hour``; never awaits."""
+        ...
+
+    async def energy(self, start: float, end: float) -> list[EnergyRecord]:
+        """Every device's hours with ``start <= hour < end``, oldest first."""
         ...
 
 
@@ -313,7 +326,9 @@ class EngineStore(AutomationStore, TraceStore, Protocol):
     """What the automation engine keeps: its tables and its traces."""
 
 
-class Storage(RegistryStore, HistoryStore, PeopleStore, EngineStore, VersionStore, Protocol):
+class Storage(
+    RegistryStore, HistoryStore, EnergyStore, PeopleStore, EngineStore, VersionStore, Protocol
+):
     """Every table of one hub, behind one lifetime."""
 
     async def open(self) -> None:

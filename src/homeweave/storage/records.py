@@ -150,6 +150,15 @@ class StorageUsage:
 
 
 @dataclass(frozen=True, slots=True)
+class EnergyRecord:
+    """The kWh a device consumed in one hour (``hour``: its start, epoch seconds)."""
+
+    device_id: str
+    hour: float
+    kwh: float
+
+
+@dataclass(frozen=True, slots=True)
 class Override:
     """Enabled or disabled from the API/CLI, for the definition with ``fingerprint``."""
 

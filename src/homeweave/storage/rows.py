@@ -8,7 +8,7 @@ import asyncio
 import json
 from collections.abc import Iterable
 
-from homeweave.storage.pending import PointRow, TimerKey
+from homeweave.storage.pending import EnergyKey, PointRow, TimerKey
 from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
 from homeweave.storage.records import TimerRecord, Value
 
@@ -22,6 +22,13 @@ TimerRow = tuple[str, int, float, float, str, str]
 """automation_id, trigger, started_at, due, sentence, data as JSON text."""
 Prune = tuple[str, bool, int]
 """Keep only the newest ``int`` traces of this automation that fired (or did not)."""
+EnergyRow = tuple[str, float, float]
+"""device_id, hour, kWh to add."""
+
+
+def energy_rows(energy: dict[EnergyKey, float]) -> list[EnergyRow]:
+    """Queued energy increments as rows, in key order (one lock order for concurrent writers)."""
+    return [(device, hour, kwh) for (device, hour), kwh in sorted(energy.items())]
 
 
 def encode_value(value: Value) -> str:

@@ -27,6 +27,7 @@ from homeweave.storage.pending import Batch
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
     DeviceRecord,
+    EnergyRecord,
     HistoryPoint,
     HomeRecord,
     Override,
@@ -64,6 +65,9 @@ _SELECT_HISTORY = """
     SELECT at, value FROM history
     WHERE device_id = ? AND siid = ? AND piid = ? AND at >= ? AND at <= ?
     ORDER BY at, rowid LIMIT ?
+"""
+_SELECT_ENERGY = """
+    SELECT device_id, hour, kwh FROM energy WHERE hour >= ? AND hour < ? ORDER BY hour, device_id
 """
 _FORGET_OLD_MARKS = """
     DELETE FROM automation_marks WHERE fired_at < (SELECT MAX(fired_at) FROM automation_marks) - ?
@@ -343,6 +347,11 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
                 )
             except sqlite3.Error as err:
                 raise StorageError(f"reading {self.path} failed: {err}") from err
+
+    async def energy(self, start: float, end: float) -> list[EnergyRecord]:
+        """Every device's hours of the energy ledger with ``start <= hour < end``."""
+        rows = await self._read(_SELECT_ENERGY, (start, end))
+        return [EnergyRecord(row[0], row[1], row[2]) for row in rows]
 
     async def load_states(self) -> list[StateRecord]:
         """Return the last written value of every property."""

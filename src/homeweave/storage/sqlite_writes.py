@@ -14,6 +14,7 @@ from homeweave.storage.pending import Batch
 from homeweave.storage.rows import (
     PruneCounter,
     encode_traces,
+    energy_rows,
     latest_per_property,
     timer_rows,
 )
@@ -39,6 +40,11 @@ _PRUNE_TRACES = """
     DELETE FROM automation_traces WHERE automation_id = ? AND fired = ? AND seq NOT IN (
         SELECT seq FROM automation_traces WHERE automation_id = ? AND fired = ?
         ORDER BY seq DESC LIMIT ?)
+"""
+# Energy arrives as increments: an hour's row grows with each batch that adds to it.
+_ADD_ENERGY = """
+    INSERT INTO energy (device_id, hour, kwh) VALUES (?, ?, ?)
+    ON CONFLICT (hour, device_id) DO UPDATE SET kwh = energy.kwh + excluded.kwh
 """
 _UPSERT_TIMER = "INSERT OR REPLACE INTO automation_timers VALUES (?, ?, ?, ?, ?, ?)"
 _DELETE_TIMER = "DELETE FROM automation_timers WHERE automation_id = ? AND trigger = ?"
@@ -92,6 +98,8 @@ class BatchWriter:
         if batch.audit:
             statements.append((_INSERT_AUDIT, batch.audit))
         statements.extend(statistics_statements(batch.statistics))
+        if batch.energy:
+            statements.append((_ADD_ENERGY, energy_rows(batch.energy)))
         if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
             await _in_thread(db, _transaction, statements)
             return

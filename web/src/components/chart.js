@@ -1,4 +1,5 @@
-// The history chart (loaded on demand: uPlot is most of the dashboard's JavaScript).
+// The history chart and the energy page's bars (loaded on demand: uPlot is most of the
+// dashboard's JavaScript).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -22,14 +23,8 @@ function tickFormat(unitFormat) {
   };
 }
 
-const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
-
-/** A line chart of (epoch seconds, value) points in `el`, drawn to "now" with the last value;
- * the value under the cursor shows in a readout. A `stepped` chart holds each value until the
- * next (settings, counts, on/off, modes: nothing happens between two values); `levels` are the
- * only values such a chart can have (on/off, a mode's choices), labelled with `format`. */
-export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null, stepped = false, levels = null }) {
-  const zone = state.homes[0]?.time_zone; // ticks fall on the home's hours and midnights
+/** The theme's colours, the axis style and a readout for the value under the cursor. */
+function frame(el) {
   const css = getComputedStyle(el);
   const color = css.getPropertyValue('--accent').trim() || '#2f6df6';
   const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,.2)';
@@ -38,6 +33,19 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
   readout.className = 'chart-readout';
   readout.setAttribute('aria-hidden', 'true');
   el.append(readout);
+  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  return { color, axis, readout };
+}
+
+const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000];
+
+/** A line chart of (epoch seconds, value) points in `el`, drawn to "now" with the last value;
+ * the value under the cursor shows in a readout. A `stepped` chart holds each value until the
+ * next (settings, counts, on/off, modes: nothing happens between two values); `levels` are the
+ * only values such a chart can have (on/off, a mode's choices), labelled with `format`. */
+export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null, stepped = false, levels = null }) {
+  const zone = state.homes[0]?.time_zone; // ticks fall on the home's hours and midnights
+  const { color, axis, readout } = frame(el);
   const toNow = () => {
     const now = Date.now() / 1000;
     if (xs.length === 0 || xs[xs.length - 1] >= now) return [xs, ys];
@@ -46,7 +54,6 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
       [...ys, ys[ys.length - 1]],
     ];
   };
-  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const plot = new uPlot(
     {
       ...(zone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), zone) } : {}),
@@ -115,5 +122,57 @@ export function createChart(el, { xs, ys, format, unitFormat, integer = false, b
       plot.destroy();
       readout.remove();
     },
+  };
+}
+
+/** Bars of `kwh` at bucket starts `xs` (epoch seconds) in `el`, ticks labelled by `label`; the
+ * bar under the cursor is read out with `format`. Returns the chart's destroy. */
+export function createBars(el, { xs, kwh, format, label, zone }) {
+  const { color, axis, readout } = frame(el);
+  const half = xs.length > 1 ? (xs[1] - xs[0]) / 2 : 43_200;
+  const plot = new uPlot(
+    {
+      ...(zone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), zone) } : {}),
+      width: Math.max(200, el.clientWidth),
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { points: { show: false }, drag: { x: false, y: false } },
+      scales: {
+        // Half a bucket either side, so the first and last bars are whole.
+        x: { time: true, range: (_u, min, max) => [min - half, max + half] },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+      },
+      axes: [
+        { ...axis, space: 64, values: (_u, ticks) => ticks.map(label) },
+        { ...axis, size: 56, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}`) },
+      ],
+      series: [
+        {},
+        {
+          stroke: color,
+          fill: `${color}b3`,
+          width: 1,
+          points: { show: false },
+          paths: uPlot.paths.bars({ size: [0.7, 48], align: 0 }),
+        },
+      ],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            readout.textContent = i == null ? '' : `${format(u.data[1][i])} · ${label(u.data[0][i])}`;
+          },
+        ],
+      },
+    },
+    [xs, kwh],
+    el,
+  );
+  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+  resize.observe(el);
+  return () => {
+    resize.disconnect();
+    plot.destroy();
+    readout.remove();
   };
 }
