@@ -275,7 +275,7 @@ function Lazy({ part, render }) {
     );
   }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
-  if (!chunk || part.loaded !== chunk) {
+  if (!chunk) {
     return (
       <div class="empty-state">
         <Spinner label={`Loading ${part.label}…`} />
