@@ -33,6 +33,7 @@ PARAMS = {
     "name": "virtual",
     "user_id": "temp",
     "share_id": "no-such-share",
+    "invite_id": "no-such-invite",
 }
 ACTION_DEVICE = "robot-vacuum"
 BODIES: dict[tuple[str, str], Any] = {
@@ -65,6 +66,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/tokens"): {"name": "matrix"},
     ("POST", "/api/shares"): {"user": "temp", "device": "kitchen-lamp"},
     ("POST", "/api/auth/login"): {"user": "mia", "password": PASSWORDS["mia"]},
+    ("POST", "/api/auth/invite"): {"token": "no-such-invite-link"},  # 404 for everyone
+    ("POST", "/api/auth/setup"): {"code": "X", "user": "x", "password": "xxxxxxxx"},  # 409
+    ("POST", "/api/invites"): {"room": "hallway", "name": "matrix"},
 }
 # Operations open to any signed-in caller where the core decides: the least role that passes,
 # "device" (the device must be in the caller's scope: 404 out of it) or None (everyone).
@@ -92,6 +96,9 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/shares"): "admin",
     ("DELETE", "/api/shares/{share_id}"): "admin",
     ("GET", "/api/audit"): None,
+    ("GET", "/api/invites"): "admin",
+    ("POST", "/api/invites"): "admin",
+    ("DELETE", "/api/invites/{invite_id}"): "admin",
 }
 
 

@@ -19,6 +19,7 @@ from homeweave.api import (
     health,
     history,
     integrations,
+    invites,
     openapi,
     policy,
     scenes,
@@ -29,6 +30,7 @@ from homeweave.api.fast_writes import FastWrites
 from homeweave.api.limits import BodyLimit
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
+from homeweave.core.invites import Invites
 from homeweave.web import mount
 
 
@@ -58,6 +60,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.state.engine = engine
     app.state.ws_fanout = ws.Fanout(hub)
     app.state.accounts = tokens
+    app.state.invites = Invites(tokens)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit)
@@ -70,6 +73,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(conversation.router)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     app.include_router(accounts.router)  # people (#15)
+    app.include_router(invites.router)
     app.include_router(audit.router)
     if engine is not None:
         app.include_router(automations.router)

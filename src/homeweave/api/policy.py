@@ -50,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/tokens", None),
     Rule(ANY, "/api/audit", None),
     Rule(ANY, "/api/shares", None),
+    Rule(ANY, "/api/invites", None),
     # Voice: members until its turns pass the caller's principal to Commands (then signed-in).
     Rule("POST", "/api/conversation", Role.MEMBER),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

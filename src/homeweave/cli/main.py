@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "shares": "homeweave.cli.shares:shares",
     "unshare": "homeweave.cli.shares:unshare",
     "audit": "homeweave.cli.audit:audit",
+    "invite": "homeweave.cli.invites:invite",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

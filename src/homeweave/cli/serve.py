@@ -74,6 +74,9 @@ def _print_token(running: Running) -> None:
     if running.new_token:
         click.echo(f"admin token (shown once, also in {running.token_file}):")
         click.echo(f"  {running.new_token}")
+    if running.setup_code:
+        click.echo(f"first run: open {running.url}/ and create the owner with setup code")
+        click.echo(f"  {running.setup_code}")
 
 
 @click.command()
