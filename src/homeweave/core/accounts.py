@@ -309,7 +309,8 @@ class Accounts:
             raise Conflict("the hub has its owner already: sign in instead")
         self.lockout.check("setup")
         expected = self._setup_code
-        if expected is None or not secrets.compare_digest(code.strip().upper(), expected):
+        typed = code.strip().upper().encode()
+        if expected is None or not secrets.compare_digest(typed, expected.encode()):
             self.lockout.failed("setup")
             await self._audit_as(user_id, channel, "setup", user_id, result="wrong setup code")
             raise Forbidden(
