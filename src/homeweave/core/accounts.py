@@ -13,7 +13,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from argon2 import PasswordHasher
@@ -102,18 +102,10 @@ class Accounts:
         if record.user_id is None:
             roles = MappingProxyType({EVERY_HOME: Role.OWNER})
             return Principal(ADMIN_USER, record.name, roles, token_id=record.id)
-        user = await self.store.user(record.user_id)
-        if user is None:
+        found = await person(self.store, record.user_id)
+        if found is None:
             return None
-        shares = await self.store.shares(user.id)
-        return Principal(
-            user.id,
-            user.display_name,
-            MappingProxyType({home: Role(role) for home, role in user.roles.items()}),
-            tuple(_share(s) for s in shares),
-            token_id=record.id,
-            until=record.expires_at,
-        )
+        return replace(found, token_id=record.id, until=record.expires_at)
 
     def forget(self) -> None:
         """Drop every cached lookup (after any change to users, roles, shares or tokens) and
@@ -511,6 +503,23 @@ class Accounts:
             AuditRecord(time.time(), user, channel, action, target, None, old, new, result)
         )
         await self.store.committed()
+
+
+async def person(store: PeopleStore, user_id: str) -> Principal | None:
+    """The principal of user ``user_id`` with their roles and shares (None: no such user); the
+    hub's admin token's user is an owner of every home."""
+    if user_id == ADMIN_USER:
+        return Principal(ADMIN_USER, ADMIN_USER, MappingProxyType({EVERY_HOME: Role.OWNER}))
+    user = await store.user(user_id)
+    if user is None:
+        return None
+    shares = await store.shares(user.id)
+    return Principal(
+        user.id,
+        user.display_name,
+        MappingProxyType({home: Role(role) for home, role in user.roles.items()}),
+        tuple(_share(s) for s in shares),
+    )
 
 
 def _check_password(password: str) -> None:
