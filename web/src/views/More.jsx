@@ -1,14 +1,26 @@
-// What the phone's tab bar has no room for: the theme and signing out.
+// What the phone's tab bar has no room for: who is signed in, the theme and signing out.
 import { Icon } from '../icons.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
 
-export function More({ onLogout }) {
+const ROLE_WORDS = { owner: 'owner', admin: 'admin', member: 'member', guest: 'guest' };
+
+function roleText(me) {
+  const roles = [...new Set(Object.values(me.roles ?? {}))].map((r) => ROLE_WORDS[r] || r);
+  return roles.length ? roles.join(', ') : 'guest';
+}
+
+export function More({ me, onLogout }) {
   const theme = useTheme();
   return (
     <>
       <header class="page-head">
         <h1 tabIndex={-1}>More</h1>
       </header>
+      {me && (
+        <p class="signed-in-as">
+          Signed in as <strong>{me.display_name}</strong> ({roleText(me)})
+        </p>
+      )}
       <ul class="room-tiles">
         <li>
           <button type="button" class="room-tile" onClick={toggleTheme}>
