@@ -165,7 +165,7 @@ def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None
             f"homeweave demo: {len(reg.rooms)} rooms, {len(reg.devices)} devices, "
             f"ready in {ready:.2f} s"
         )
-        click.echo(f"URL:   {running.url}   (open it in a browser and paste the token)")
+        click.echo(f"URL:   {running.url}   (open it in a browser: 'Use the admin token instead')")
         click.echo(f"token: {running.token_file.read_text().strip()}")
         click.echo(f"data:  {running.data_dir}  (config written to {CONFIG_FILE} there)")
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")
