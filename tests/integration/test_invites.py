@@ -190,3 +190,38 @@ async def test_the_invite_commands_make_list_and_revoke_links(api: Api) -> None:
     code, out = await cli(data, "invite", "revoke", "guest-nobody")
     assert code != 0
     assert "unknown invite 'guest-nobody'" in out
+
+
+async def test_a_shared_device_leaves_a_guests_socket_at_the_shares_end(api: Api) -> None:
+    running, admin = api
+    body = {"id": "visitor", "password": "visitor-pass", "role": "guest", "home": "home"}
+    ok(await admin.post("/api/users", json=body), 201)
+    until = time.time() + 2.0
+    share = {"user": "visitor", "device": "kitchen-lamp", "until": until}
+    ok(await admin.post("/api/shares", json=share), 201)
+    made = ok(await admin.post("/api/tokens", json={"name": "t", "user": "visitor"}), 201)
+    assert isinstance(made, dict)
+    url = running.url.replace("http://", "ws://") + f"/api/ws?token={made['token']}"
+    brightness = "/api/devices/kitchen-lamp/light/brightness"
+
+    async def seen_until_pong(ws: ClientConnection) -> list[dict[str, Any]]:
+        await ws.send(json.dumps({"type": "ping", "id": "end"}))
+        got: list[dict[str, Any]] = []
+        while not got or got[-1].get("type") != "pong":
+            got.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+        return got
+
+    async with connect(url, open_timeout=5) as ws:
+        await ws.send(json.dumps({"type": "subscribe", "device": "kitchen-lamp"}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "subscribed"
+        ok(await admin.put(brightness, json={"value": 61}))
+        before = await seen_until_pong(ws)
+        assert any(m.get("device") == "kitchen-lamp" and m.get("value") == 61 for m in before)
+        await asyncio.sleep(max(0.0, until - time.time()) + 0.01)
+        ok(await admin.put(brightness, json={"value": 62}))
+        after = await seen_until_pong(ws)
+        assert [m for m in after if m.get("device") == "kitchen-lamp"] == []
+        await ws.send(json.dumps({"type": "subscribe", "device": "kitchen-lamp"}))
+        refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert refused["type"] == "error"
+        assert "unknown device 'kitchen-lamp'" in refused["error"]
