@@ -81,6 +81,7 @@ async def test_an_owner_invites_a_guest_who_sees_one_room_until_the_invite_ends(
         await expect(guest.locator(f'[data-device="{device}"]')).to_have_count(0)
     await expect(guest.locator("section[data-room]")).to_have_count(1)
     await expect(guest.get_by_role("link", name="Automations")).to_have_count(0)
+    await expect(guest.get_by_role("button", name="Say")).to_have_count(0)  # voice: members
     await guest.screenshot(path=str(artifacts / "invite-guest-hallway-phone.png"))
 
     # At the invite's end the hub closes the guest's socket: the page signs out and says why.

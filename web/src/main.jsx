@@ -7,7 +7,15 @@ import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
 import { Toasts } from './components/Toasts.jsx';
 import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
-import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
+import {
+  applyMessage,
+  load,
+  reset,
+  setAutomations,
+  setConnection,
+  setMember,
+  state,
+} from './store.js';
 import './styles.css';
 import { toggleTheme, useTheme } from './theme.js';
 import { DeviceDetail } from './views/Device.jsx';
@@ -340,7 +348,10 @@ function App() {
     // home is on screen: the hub builds its API description on first request); not for guests.
     load()
       .then(() => api.me(bearer))
-      .then((who) => (isGuest(who) ? { paths: {} } : api.openapi()))
+      .then((who) => {
+        setMember(!isGuest(who)); // guests may not talk to the home nor see automations
+        return isGuest(who) ? { paths: {} } : api.openapi();
+      })
       .then(
         (doc) => {
           const paths = Object.keys(doc.paths ?? {});

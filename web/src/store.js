@@ -14,6 +14,7 @@ export const state = {
   loadError: '',
   connection: 'connecting',
   automations: false,
+  member: true, // a member (or more) somewhere: talking to the home, automations
   toasts: [],
 };
 
@@ -97,6 +98,7 @@ export function reset() {
   state.loadError = '';
   state.connection = 'connecting';
   state.automations = false;
+  state.member = true;
   state.toasts = [];
   changed('registry');
 }
@@ -184,6 +186,11 @@ export function setConnection(status) {
   if (state.connection === status) return;
   state.connection = status;
   changed('connection');
+}
+
+export function setMember(member) {
+  state.member = member;
+  changed('registry');
 }
 
 export function setAutomations(available) {
