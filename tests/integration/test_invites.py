@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -150,8 +151,10 @@ async def test_an_invite_needs_an_admin_and_one_target(api: Api) -> None:
     assert unknown.status_code == 404
 
 
-async def test_the_first_owner_needs_the_setup_code_from_the_log(api: Api) -> None:
-    running, _ = api
+async def test_the_first_owner_needs_the_setup_code_from_the_log(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    running, admin = api
     assert running.setup_code is not None
     async with httpx.AsyncClient(base_url=running.url, timeout=10) as browser:
         assert ok(await browser.get("/api/auth/setup")) == {"needed": True}
@@ -167,6 +170,13 @@ async def test_the_first_owner_needs_the_setup_code_from_the_log(api: Api) -> No
         assert ok(await browser.get("/api/auth/setup")) == {"needed": False}
         again = await browser.post("/api/auth/setup", json=body)
         assert again.status_code == 409
+        # Everyone removed later: the old code is spent, a new one goes to the log.
+        ok(await admin.delete("/api/users/olivia"), 204)
+        assert (await browser.post("/api/auth/setup", json=body)).status_code == 403
+        logged = [r.getMessage() for r in caplog.records if "setup code" in r.getMessage()]
+        body["code"] = logged[-1].rsplit(" ", 1)[-1]
+        assert body["code"] != running.setup_code
+        ok(await browser.post("/api/auth/setup", json=body), 201)
 
 
 async def test_the_invite_commands_make_list_and_revoke_links(api: Api) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -33,6 +34,7 @@ from homeweave.errors import (
 from homeweave.storage.protocols import PeopleStore
 from homeweave.storage.records import AuditRecord, ShareRecord, TokenRecord, UserRecord, Value
 
+_LOGGER = logging.getLogger(__name__)
 ADMIN_USER = "admin"
 """The user id the hub's admin token (the one in ``DATA_DIR/admin-token``) acts as."""
 SESSION_DAYS = 30.0
@@ -301,6 +303,11 @@ class Accounts:
             raise Conflict("the hub has its owner already: sign in instead")
         self.lockout.check("setup")
         expected = self._setup_code
+        if expected is None:  # everyone was removed since the start: a new code, in the log
+            _LOGGER.warning(
+                "nobody can sign in: create the owner with the one-time setup code %s",
+                await self.setup_code(),
+            )
         typed = code.strip().upper().encode()
         if expected is None or not secrets.compare_digest(typed, expected.encode()):
             self.lockout.failed("setup")
