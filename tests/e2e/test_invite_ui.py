@@ -5,6 +5,7 @@ is signed out when the invite ends. Screenshots in test-artifacts/dashboard/."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -83,6 +84,12 @@ async def test_an_owner_invites_a_guest_who_sees_one_room_until_the_invite_ends(
     await expect(guest.get_by_role("link", name="Automations")).to_have_count(0)
     await expect(guest.get_by_role("button", name="Say")).to_have_count(0)  # voice: members
     await guest.screenshot(path=str(artifacts / "invite-guest-hallway-phone.png"))
+    await guest.get_by_role("link", name="More").click()
+    await expect(guest.get_by_text("Signed in as Gus (guest)")).to_be_in_viewport()
+    shared = re.compile(r"Shared with you: hallway, until (today|tomorrow) \d\d:\d\d")
+    await expect(guest.get_by_text(shared)).to_be_in_viewport()
+    await guest.get_by_role("link", name="Home", exact=True).click()
+    await expect(hallway.locator('article[data-device="hallway-lamp"]')).to_be_in_viewport()
 
     # At the invite's end the hub closes the guest's socket: the page signs out and says why.
     left = until - time.time()

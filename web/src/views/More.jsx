@@ -1,4 +1,5 @@
 // What the phone's tab bar has no room for: who is signed in, the theme and signing out.
+import { day } from '../format.js';
 import { Icon } from '../icons.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
 
@@ -21,6 +22,13 @@ export function More({ me, onLogout }) {
           Signed in as <strong>{me.display_name}</strong> ({roleText(me)})
         </p>
       )}
+      {me?.shares?.map((share) => (
+        <p class="signed-in-as" key={share.id}>
+          Shared with you: {share.room || share.device || share.home}
+          {share.control ? '' : ' (to look at)'}
+          {share.until ? `, until ${day(share.until)}` : ''}
+        </p>
+      ))}
       <ul class="room-tiles">
         <li>
           <button type="button" class="room-tile" onClick={toggleTheme}>
