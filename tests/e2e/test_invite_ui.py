@@ -9,7 +9,6 @@ import re
 import time
 from pathlib import Path
 
-import httpx
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site
@@ -55,20 +54,25 @@ async def test_an_owner_invites_a_guest_who_sees_one_room_until_the_invite_ends(
     await expect(owner.get_by_role("heading", level=1, name="Demo home")).to_be_visible()
     await owner.screenshot(path=str(artifacts / "owner-signed-in-desktop.png"))
 
-    # The owner shares the hallway: as she is signed in (session cookie), by the API.
-    async with httpx.AsyncClient(base_url=site.url, timeout=10) as olivia:
-        signed = await olivia.post(
-            "/api/auth/login", json={"user": OWNER["user"], "password": OWNER["password"]}
-        )
-        assert signed.status_code == 200, signed.text
-        until = time.time() + INVITE_SECONDS
-        made = await olivia.post(
-            "/api/invites",
-            json={"room": "hallway", "until": until, "name": "Gus"},
-            headers={"X-CSRF-Token": signed.json()["csrf_token"]},
-        )
-        assert made.status_code == 201, made.text
-    link = made.json()["link"]
+    # The owner invites a guest to the hallway from its page, for a few seconds.
+    await owner.goto("/rooms/hallway")
+    await owner.get_by_role("button", name="Invite a guest").click()
+    await owner.get_by_label("Guest’s name").fill("Gus")
+    until = time.time() + INVITE_SECONDS
+    local = await owner.evaluate(
+        "(at) => { const d = new Date(at - new Date(at).getTimezoneOffset() * 60000);"
+        " return d.toISOString().slice(0, 19); }",
+        until * 1000,
+    )
+    await owner.get_by_label("Until").fill(local)
+    await owner.get_by_role("button", name="Create the invite link").click()
+    field = owner.get_by_label("Invite link")
+    await expect(field).to_be_in_viewport()
+    await owner.screenshot(path=str(artifacts / "invite-created-desktop.png"))
+    url = await field.input_value()
+    assert url.startswith(f"{site.url}/invite/")
+    link = url.removeprefix(site.url)
+    until = float(int(until))  # the form sends whole seconds
 
     guest = await (await contexts(PHONE, signed_in=False, mobile=True)).new_page()
     await guest.goto(link)

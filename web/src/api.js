@@ -76,6 +76,8 @@ export const api = {
   /** `{needed}`: no one exists yet, the first-run page creates the owner. */
   setupNeeded: () => request('GET', '/api/auth/setup', undefined, null),
   setup: (body) => request('POST', '/api/auth/setup', body, null),
+  /** Invite a guest: `{room|device|home, name, until, control}` → `{id, link, ...}`. */
+  createInvite: (body) => request('POST', '/api/invites', body),
   openInvite: (secret) => request('POST', '/api/auth/invite', { token: secret }, null),
   homes: (bearer) => request('GET', '/api/homes', undefined, bearer),
   devices: () => request('GET', '/api/devices'),

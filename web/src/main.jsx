@@ -349,7 +349,9 @@ function App() {
     load()
       .then(() => api.me(bearer))
       .then((who) => {
-        setMember(!isGuest(who)); // guests may not talk to the home nor see automations
+        // Guests may not talk to the home nor see automations; admins may invite guests.
+        const roles = Object.values(who.roles ?? {});
+        setMember(!isGuest(who), roles.some((r) => r === 'owner' || r === 'admin'));
         return isGuest(who) ? { paths: {} } : api.openapi();
       })
       .then(

@@ -15,6 +15,7 @@ export const state = {
   connection: 'connecting',
   automations: false,
   member: true, // a member (or more) somewhere: talking to the home, automations
+  admin: false, // an admin (or owner) somewhere: inviting guests
   toasts: [],
 };
 
@@ -99,6 +100,7 @@ export function reset() {
   state.connection = 'connecting';
   state.automations = false;
   state.member = true;
+  state.admin = false;
   state.toasts = [];
   changed('registry');
 }
@@ -188,8 +190,9 @@ export function setConnection(status) {
   changed('connection');
 }
 
-export function setMember(member) {
+export function setMember(member, admin) {
   state.member = member;
+  state.admin = admin;
   changed('registry');
 }
 

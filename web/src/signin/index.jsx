@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
+import { day } from '../format.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { Credentials, SignInCard, TokenSwitch } from '../views/Login.jsx';
 
@@ -104,5 +105,88 @@ export function Invite({ secret, onLogin }) {
         <Spinner label="Opening your invite…" />
       )}
     </SignInCard>
+  );
+}
+
+/** The local time `seconds` from now as a datetime-local value ("2026-12-06T18:00:00"). */
+const localInput = (at) => {
+  const d = new Date(at - new Date(at).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 19);
+};
+
+/** An admin invites a guest to a room: a link to hand over, shown once. */
+export function InviteForm({ room, onClose }) {
+  const [name, setName] = useState('');
+  const [until, setUntil] = useState(localInput(Date.now() + 86_400_000));
+  const [readOnly, setReadOnly] = useState(false);
+  const [made, setMade] = useState(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const ends = until ? new Date(until).getTime() / 1000 : null;
+      const body = { room: room.id, name: name.trim() || null, until: ends, control: !readOnly };
+      setMade(await api.createInvite(body));
+    } catch (err) {
+      setError(err.message);
+    }
+    setBusy(false);
+  };
+
+  if (made) {
+    return (
+      <div class="card login-card">
+        <h2>Invite link for {made.name}</h2>
+        <label for="invite-link">Invite link</label>
+        <input id="invite-link" readOnly value={`${location.origin}${made.link}`} />
+        <p class="hint">
+          Shown this once. It opens {room.name} on every device it is opened on
+          {made.until ? ` until ${day(made.until)}` : ' until revoked'}
+          ; revoke it with <code>homeweave invite revoke {made.id}</code>.
+        </p>
+        <button type="button" class="text-button" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form class="card login-card" onSubmit={submit} noValidate>
+      <h2>Invite a guest to {room.name}</h2>
+      <label for="guest-name">Guest’s name</label>
+      <input id="guest-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <label for="guest-until">Until</label>
+      <input
+        id="guest-until"
+        type="datetime-local"
+        step="1"
+        value={until}
+        onInput={(e) => setUntil(e.currentTarget.value)}
+      />
+      <label>
+        <input
+          type="checkbox"
+          checked={readOnly}
+          onChange={(e) => setReadOnly(e.currentTarget.checked)}
+        />{' '}
+        Only to look at
+      </label>
+      {error && (
+        <p class="form-error" role="alert">
+          <Icon name="alert" size={18} />
+          <span>{error}</span>
+        </p>
+      )}
+      <button type="submit" class="primary-button" disabled={busy}>
+        <span>Create the invite link</span>
+      </button>
+      <button type="button" class="text-button" onClick={onClose}>
+        Cancel
+      </button>
+    </form>
   );
 }
