@@ -9,11 +9,13 @@ import { Toasts } from './components/Toasts.jsx';
 import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
 import {
   applyMessage,
+  chooseHome,
   load,
   reset,
   setAutomations,
   setConnection,
   setMember,
+  shownHomes,
   state,
 } from './store.js';
 import './styles.css';
@@ -107,6 +109,26 @@ function TabBar({ here, roomOfDevice, automations }) {
   );
 }
 
+/** Which home the pages show, for a person who belongs to several (Mi Home's home switcher). */
+function HomeSwitcher() {
+  const s = useStore('registry');
+  if (s.homes.length < 2) return null;
+  return (
+    <select
+      class="home-switcher"
+      aria-label="Home"
+      value={shownHomes()[0]?.id}
+      onChange={(e) => chooseHome(e.currentTarget.value)}
+    >
+      {s.homes.map((home) => (
+        <option key={home.id} value={home.id}>
+          {home.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function Brand() {
   return (
     <Link href="/" class="brand">
@@ -131,6 +153,7 @@ function Shell({ path, onLogout, children }) {
       <header class="topbar">
         <Brand />
         <div class="topbar-actions">
+          <HomeSwitcher />
           <Connection />
           <button
             type="button"
@@ -153,7 +176,7 @@ function Shell({ path, onLogout, children }) {
           <NavLink href="/" icon="home" current={here.view === 'home'}>
             Home
           </NavLink>
-          {s.homes.flatMap((home) =>
+          {shownHomes().flatMap((home) =>
             home.rooms.map((room) => (
               <NavLink
                 key={room.id}
@@ -210,7 +233,7 @@ function titleOf(here) {
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
-  return state.homes[0]?.name;
+  return shownHomes()[0]?.name;
 }
 
 function View({ here, me, onLogout }) {

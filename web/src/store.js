@@ -7,8 +7,11 @@
 import { api } from './api.js';
 import { speak } from './speak.js';
 
+const HOME_KEY = 'homeweave.home';
+
 export const state = {
   homes: [],
+  homeId: localStorage.getItem(HOME_KEY) || '', // the home shown when there are several
   devices: new Map(),
   events: new Map(),
   loaded: false,
@@ -89,6 +92,20 @@ export async function load() {
   } catch (err) {
     state.loadError = err.message;
   }
+  changed('registry');
+}
+
+/** The homes the pages show: the chosen one when the person belongs to several (the first
+ * until one is chosen), else every home there is. */
+export function shownHomes() {
+  if (state.homes.length < 2) return state.homes;
+  return [state.homes.find((h) => h.id === state.homeId) || state.homes[0]];
+}
+
+/** Switch the dashboard to another home (kept for the next visit). */
+export function chooseHome(id) {
+  state.homeId = id;
+  localStorage.setItem(HOME_KEY, id);
   changed('registry');
 }
 
