@@ -29,6 +29,7 @@ from homeweave.config.voice import voice_settings
 from homeweave.core.backups import Backups, hub_files_of
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE, private_dir, write_private
+from homeweave.core.progress import Jobs
 from homeweave.sim.demo.home import demo_home
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage import Storage
@@ -54,10 +55,14 @@ class Running:
 
 
 def build_hub(
-    config: HubConfig, *, data_dir: Path | None = None, storage: Storage | None = None
+    config: HubConfig,
+    *,
+    data_dir: Path | None = None,
+    storage: Storage | None = None,
+    jobs: Jobs | None = None,
 ) -> Hub:
     """Return a hub (not yet started) seeded from ``config``; spec files are read here."""
-    return Hub(hub_seed(config), data_dir=data_dir, storage=storage)
+    return Hub(hub_seed(config), data_dir=data_dir, storage=storage, jobs=jobs)
 
 
 def demo_config(
@@ -124,7 +129,7 @@ async def running_bridges(hub: Hub, config: HubConfig) -> AsyncIterator[list[Bri
                 _LOGGER.exception("bridge %s failed to stop cleanly", bridge.name)
 
 
-def _backups(config: HubConfig, data_dir: Path) -> Backups:
+def _backups(config: HubConfig, data_dir: Path, jobs: Jobs) -> Backups:
     """The hub's backups; first, a restore checked through the API (or cut short by a kill) is
     put in place, before the storage opens."""
     files = hub_files_of(data_dir, config.storage, config.source)
@@ -139,6 +144,7 @@ def _backups(config: HubConfig, data_dir: Path) -> Backups:
         keep=settings.keep,
         password=settings.password,
         time_of_day=settings.time_of_day,
+        jobs=jobs,
     )
 
 
@@ -150,6 +156,7 @@ async def running_hub(
     host: str | None = None,
     port: int | None = None,
     wait_for_integrations: bool = True,
+    jobs: Jobs | None = None,
 ) -> AsyncIterator[Running]:
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running.
 
@@ -157,11 +164,13 @@ async def running_hub(
     own parts are up, and the integrations start (in parallel) once it does: their devices are
     unavailable (``connecting``) until reached, and automations are checked against the devices
     known at start (configured or stored); one naming a device a bridge has not brought yet
-    waits for it.
+    waits for it. Long jobs (the statistics back-fill at start, backups) report their progress
+    on ``jobs`` (the hub's board: the CLI watches it for its progress bar).
     """
     await asyncio.to_thread(private_dir, data_dir)
-    backups = await asyncio.to_thread(_backups, config, data_dir)
-    hub = build_hub(config, data_dir=data_dir)
+    jobs = jobs if jobs is not None else Jobs()
+    backups = await asyncio.to_thread(_backups, config, data_dir, jobs)
+    hub = build_hub(config, data_dir=data_dir, jobs=jobs)
     await hub.start(wait=wait_for_integrations)
     try:
         # After the integrations started (unless not waiting for them), so devices the bridges
