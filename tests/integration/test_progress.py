@@ -4,6 +4,11 @@ health endpoint lists the jobs under way."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,13 +27,19 @@ from homeweave.storage.migrations import MIGRATIONS, migrate
 from homeweave.storage.postgres import PostgresStorage
 from tests.integration.storage_backends import Backend
 
+HOMEWEAVE = str(Path(sys.executable).parent / "homeweave")
+ROOT = Path(__file__).parents[2]
 HOUR0 = (time.time() - 3 * 86400) // 3600 * 3600
 PROPERTIES = 4
 PER_PROPERTY = 6_000  # more than one fetch (5,000 rows) each
 N = PROPERTIES * PER_PROPERTY
 
 
-def synthetic_rows() -> tuple[list[tuple[str, int, int, float, str]], list[tuple[object, ...]]]:
+Row = tuple[str, int, int, float, str]
+State = tuple[str, int, int, str, float]
+
+
+def synthetic_rows() -> tuple[list[Row], list[State]]:
     """N raw points (every 10 s) of PROPERTIES sensors, and their last states."""
     rows = [
         (f"s{p}", 2, 1, HOUR0 + n * 10.0, str(n % 7))
@@ -142,3 +153,77 @@ async def test_health_lists_the_jobs_under_way_with_their_percentage(tmp_path: P
         ]
         job.finish()
         assert (await client.get("/api/health")).json()["jobs"] == []
+
+
+def run_until_serving(data_dir: Path, stderr: int) -> str:
+    """Run ``homeweave run`` on ``data_dir`` until its API answers, then stop it; its stdout."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    env |= {"COLUMNS": "100", "TERM": "xterm"}
+    with subprocess.Popen(
+        [HOMEWEAVE, "run", "--data-dir", str(data_dir), "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    ) as hub:
+        assert hub.stdout is not None
+        out = ""
+        for line in hub.stdout:
+            out += line
+            if line.startswith("API:"):
+                break
+        hub.send_signal(signal.SIGINT)
+        out += hub.stdout.read()
+        assert hub.wait(timeout=60) == 0, out
+    return out
+
+
+async def test_run_shows_a_bar_on_a_terminal_while_it_back_fills(tmp_path: Path) -> None:
+    import asyncio
+    import pty
+
+    await make_old_sqlite(tmp_path / DATABASE_FILE)
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        out = await asyncio.to_thread(run_until_serving, tmp_path, follower)
+    finally:
+        os.close(follower)
+        reader.join(timeout=10)
+        os.close(leader)
+    assert "API: http://" in out
+    text = shown.decode(errors="replace")
+    assert "Building long-term statistics" in text
+    assert "━" in text  # rich's bar
+    assert f"{N}/{N}" in text  # counted in points, to the end
+
+
+async def test_run_says_the_back_fill_in_plain_lines_without_a_terminal(tmp_path: Path) -> None:
+    import asyncio
+
+    await make_old_sqlite(tmp_path / DATABASE_FILE)
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as err:
+        await asyncio.to_thread(run_until_serving, tmp_path, err.fileno())
+    said = log.read_text()
+    lines = [line for line in said.splitlines() if line.startswith("Building long-term")]
+    assert lines[0] == f"Building long-term statistics: 0 % (0 of {N:,} points)"
+    assert lines[-2] == f"Building long-term statistics: 100 % ({N:,} of {N:,} points)"
+    assert lines[-1] == f"Building long-term statistics: done ({N:,} points)"
+    percents = [int(line.split(": ")[1].split(" %")[0]) for line in lines[:-1]]
+    assert percents == sorted(set(percents))  # rising, a line per tenth at most
+    assert len(percents) > 2
+    assert "\x1b[" not in said  # no terminal codes
