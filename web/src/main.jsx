@@ -5,6 +5,7 @@ import { api, token, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
+import { JobsBanner } from './components/JobsBanner.jsx';
 import { Toasts } from './components/Toasts.jsx';
 import { AUTOMATION_VIEWS, Link, route, roomPath, usePath } from './router.jsx';
 import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
@@ -137,6 +138,7 @@ function Shell({ path, onLogout, children }) {
             <Icon name="logout" size={20} />
           </button>
         </div>
+        <JobsBanner />
       </header>
       <nav class="sidebar" aria-label="Main">
         <div class="sidebar-inner">
