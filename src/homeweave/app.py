@@ -20,6 +20,7 @@ from homeweave.api import alexa
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens
 from homeweave.api.server import ApiServer
+from homeweave.api.starting import start_answering_health
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig, parse_config
@@ -171,7 +172,12 @@ async def running_hub(
     jobs = jobs if jobs is not None else Jobs()
     backups = await asyncio.to_thread(_backups, config, data_dir, jobs)
     hub = build_hub(config, data_dir=data_dir, jobs=jobs)
-    await hub.start(wait=wait_for_integrations)
+    listen_host = host or config.api.host
+    listen_port = config.api.port if port is None else port
+    # Health answers (``starting``, with the job) while a back-fill holds the start up.
+    listen_port = await start_answering_health(
+        hub, listen_host, listen_port, wait=wait_for_integrations
+    )
     try:
         # After the integrations started (unless not waiting for them), so devices the bridges
         # brought count as known.
@@ -190,8 +196,6 @@ async def running_hub(
             schedule = asyncio.create_task(backups.run_schedule(), name="backup-schedule")
             stack.callback(schedule.cancel)
             alexa.attach(app, bridges, tokens, engine)
-            listen_host = host or config.api.host
-            listen_port = config.api.port if port is None else port
             async with ApiServer(app, listen_host, listen_port) as server:
                 api_file = data_dir / API_FILE
                 info = json.dumps({"url": server.url, "pid": os.getpid()})

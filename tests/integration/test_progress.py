@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import aiosqlite
 import asyncpg
 import httpx
+import pytest
 
 from homeweave.app import running_hub
 from homeweave.config import parse_config
@@ -227,3 +230,65 @@ async def test_run_says_the_back_fill_in_plain_lines_without_a_terminal(tmp_path
     assert percents == sorted(set(percents))  # rising, a line per tenth at most
     assert len(percents) > 2
     assert "\x1b[" not in said  # no terminal codes
+
+
+async def test_health_answers_starting_with_the_back_fill_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The back-fill is held half-way (a hook on its progress, in the storage's thread) while
+    the test asks the API: health says ``starting`` with the job, the rest is 503."""
+    import asyncio
+
+    await make_old_sqlite(tmp_path / DATABASE_FILE)
+    monkeypatch.setattr("homeweave.storage.sqlite_statistics._FETCH", 1000)
+    halfway, go_on = threading.Event(), threading.Event()
+    step = Job.progress
+
+    def held(job: Job, done: int, total: int, phase: str | None = None) -> None:
+        step(job, done, total, phase)
+        if job.kind == BACKFILL and done >= total // 2 and not go_on.is_set():
+            halfway.set()
+            go_on.wait(30)
+
+    monkeypatch.setattr(Job, "progress", held)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stack = AsyncExitStack()
+    starting = asyncio.create_task(
+        stack.enter_async_context(
+            running_hub(parse_config(""), tmp_path, port=port, wait_for_integrations=False)
+        )
+    )
+    try:
+        assert await asyncio.to_thread(halfway.wait, 30)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):  # the stand-in API comes up once the job is noticed
+                try:
+                    answer = await client.get("/api/health")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+            body = answer.json()
+            assert body["status"] == "starting"
+            [job] = body["jobs"]
+            assert job["kind"] == "statistics"
+            assert job["title"] == "Building long-term statistics"
+            assert job["total"] == N
+            assert job["unit"] == "points"
+            assert 50 <= job["percent"] < 100
+            refused = await client.get("/api/devices")
+            assert refused.status_code == 503
+            assert refused.headers["retry-after"] == "5"
+            assert "Building long-term statistics" in refused.json()["error"]
+        go_on.set()
+        running = await starting
+        async with httpx.AsyncClient(base_url=running.url) as client:
+            body = (await client.get("/api/health")).json()
+        assert running.url == f"http://127.0.0.1:{port}"
+        assert body["status"] == "ok"
+        assert body["jobs"] == []
+    finally:
+        go_on.set()
+        await asyncio.gather(starting, return_exceptions=True)
+        await stack.aclose()
