@@ -281,6 +281,10 @@ async def test_health_answers_starting_with_the_back_fill_while_it_runs(
             assert refused.status_code == 503
             assert refused.headers["retry-after"] == "5"
             assert "Building long-term statistics" in refused.json()["error"]
+            page = await client.get("/", headers={"Accept": "text/html"})
+            assert page.status_code == 503
+            assert "homeweave is starting" in page.text
+            assert "Building long-term statistics · " in page.text
         go_on.set()
         running = await starting
         async with httpx.AsyncClient(base_url=running.url) as client:

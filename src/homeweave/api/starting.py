@@ -1,15 +1,17 @@
 """The API while the hub is still starting and a long job holds it up (the statistics back-fill
 of an existing database runs before the storage takes writes): ``GET /api/health`` answers
 ``starting`` with the job and its percentage; everything else is 503 with what is under way
-and a ``Retry-After``. The full API replaces it, on the same port, once the hub is up."""
+and a ``Retry-After`` (a browser asking for a page gets one saying so, reloading itself). The
+full API replaces it, on the same port, once the hub is up."""
 
 from __future__ import annotations
 
 import asyncio
+import html
 from contextlib import suppress
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
 
 from homeweave.api import schemas
 from homeweave.api.errors import error
@@ -19,6 +21,15 @@ from homeweave.core.hub import Hub
 
 RETRY_AFTER = 5
 """Seconds a client is asked to wait before trying again."""
+_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8">'
+    f'<meta http-equiv="refresh" content="{RETRY_AFTER}">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Starting · homeweave</title>"
+    '<body style="font-family: system-ui, sans-serif; margin: 2rem">'
+    '<h1>homeweave is starting</h1><p role="status">{doing}</p>'
+    "<p>This page reloads by itself; the dashboard opens once the hub is up.</p></body></html>"
+)
 
 
 def starting_app(hub: Hub) -> FastAPI:
@@ -32,12 +43,17 @@ def starting_app(hub: Hub) -> FastAPI:
         return answer
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
-    async def not_yet(path: str) -> JSONResponse:
+    async def not_yet(path: str, request: Request) -> Response:
         doing = "; ".join(
-            f"{job.title}" + ("" if job.percent is None else f" {job.percent} %")
+            f"{job.title}" + ("" if job.percent is None else f" · {job.percent} %")
             for job in hub.jobs.running()
         )
-        answer = error(503, f"the hub is starting ({doing or 'opening its storage'})", "Starting")
+        doing = doing or "Opening the database"
+        answer: Response
+        if not path.startswith("api/") and "text/html" in request.headers.get("accept", ""):
+            answer = HTMLResponse(_PAGE.format(doing=html.escape(doing)), 503)
+        else:
+            answer = error(503, f"the hub is starting ({doing})", "Starting")
         answer.headers["Retry-After"] = str(RETRY_AFTER)
         return answer
 
