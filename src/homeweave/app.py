@@ -48,6 +48,7 @@ class Running:
     data_dir: Path
     new_token: str | None
     backups: Backups | None = None
+    setup_code: str | None = None  # while no user exists: creates the first owner
 
     @property
     def token_file(self) -> Path:
@@ -201,8 +202,16 @@ async def running_hub(
                 info = json.dumps({"url": server.url, "pid": os.getpid()})
                 await asyncio.to_thread(write_private, api_file, info + "\n")
                 hub.start_integrations()  # unless started already: the API answers meanwhile
+                code = await tokens.setup_code()
+                if code is not None:
+                    _LOGGER.warning(
+                        "nobody can sign in yet: open %s/ and create the owner with the "
+                        "one-time setup code %s (or: homeweave users add NAME --role owner)",
+                        server.url,
+                        code,
+                    )
                 try:
-                    yield Running(hub, server.url, data_dir, new_token, backups)
+                    yield Running(hub, server.url, data_dir, new_token, backups, code)
                 finally:
                     with suppress(FileNotFoundError):
                         api_file.unlink()

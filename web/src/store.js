@@ -15,6 +15,8 @@ export const state = {
   loadError: '',
   connection: 'connecting',
   automations: false,
+  member: true, // a member (or more) somewhere: talking to the home, automations
+  admin: false, // an admin (or owner) somewhere: inviting guests
   toasts: [],
 };
 
@@ -98,6 +100,8 @@ export function reset() {
   state.loadError = '';
   state.connection = 'connecting';
   state.automations = false;
+  state.member = true;
+  state.admin = false;
   state.toasts = [];
   changed('registry');
 }
@@ -189,6 +193,12 @@ export function setConnection(status) {
   if (state.connection === status) return;
   state.connection = status;
   changed('connection');
+}
+
+export function setMember(member, admin) {
+  state.member = member;
+  state.admin = admin;
+  changed('registry');
 }
 
 export function setAutomations(available) {

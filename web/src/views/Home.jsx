@@ -142,7 +142,7 @@ export function Home() {
             <Summary home={home} />
           </header>
           <Pairing />
-          <Talk />
+          {s.member && <Talk />}
           {home.rooms.map((room) => (
             <RoomSection key={room.id} room={room} />
           ))}
