@@ -1,7 +1,8 @@
 """Progress of the hub's long jobs (a backup, a restore being checked, the statistics back-fill):
 one ``Jobs`` board per hub, each ``Job`` named, with done/total in its unit and a phase. A job
 is advanced from any thread (the work runs in a worker thread); watchers (the CLI's bar) and the
-bus (``PROGRESS``) hear of it in the loop's thread, at most once per whole percent or phase."""
+bus (``PROGRESS``) hear of it in the loop's thread, at most once per whole percent or phase
+(notices from a worker thread are coalesced: each tells how far the job is when it is heard)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class Job:
     started_at: float = field(default_factory=time.time)
     board: Jobs | None = field(default=None, repr=False)
     _shown: tuple[int, str | None] = field(default=(-1, None), repr=False)
+    _handing_over: bool = field(default=False, repr=False)
 
     @property
     def percent(self) -> int | None:
@@ -145,9 +147,15 @@ class Jobs:
         loop = self._loop
         if loop is None or threading.get_ident() == self._loop_thread:
             self._publish(job)
-        elif not loop.is_closed():
+        elif not job._handing_over and not loop.is_closed():
+            # One hand-over at a time: it tells how far the job is when it runs.
+            job._handing_over = True
             with suppress(RuntimeError):  # the loop closing meanwhile
-                loop.call_soon_threadsafe(self._publish, job)
+                loop.call_soon_threadsafe(self._hand_over, job)
+
+    def _hand_over(self, job: Job) -> None:
+        job._handing_over = False
+        self._publish(job)
 
     def _publish(self, job: Job) -> None:
         for watcher in tuple(self._watchers):
