@@ -62,3 +62,20 @@ async def test_a_backup_made_elsewhere_shows_too(desktop: Page, site: Site) -> N
     finally:
         backups.abandon(job, "test over")  # ends it (as failed) and frees the backups
     await expect(banner).to_be_hidden()
+
+
+async def test_a_restore_shows_its_phase(desktop: Page, site: Site) -> None:
+    await desktop.goto("/")
+    await expect(desktop.get_by_role("heading", level=1)).to_be_visible()
+    backups = site.running.backups
+    assert backups is not None
+    job = backups.start("restore")  # as an upload through the API begins one
+    job.progress(3 << 20, 4 << 20, "receiving")
+    try:
+        banner = desktop.get_by_role("status").filter(
+            has_text="Restoring a backup · receiving · 75 %"
+        )
+        await expect(banner).to_be_in_viewport(timeout=10_000)
+    finally:
+        backups.abandon(job, "test over")
+    await expect(banner).to_be_hidden()

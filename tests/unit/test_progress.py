@@ -42,7 +42,7 @@ def test_a_job_without_a_total_is_heard_at_each_step_and_has_no_percent() -> Non
     jobs = Jobs()
     heard: list[int] = []
     jobs.watch(lambda job: heard.append(job.done))
-    job = jobs.start("restore", "Checking the backup to restore", unit="bytes")
+    job = jobs.start("restore", "Restoring a backup", unit="bytes")
     for done in (10, 20, 30):
         job.progress(done, 0)
     assert job.percent is None

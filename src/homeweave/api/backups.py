@@ -158,7 +158,7 @@ async def _receive(request: Request, upload: Path, job: Job) -> int:
         async for chunk in request.stream():
             received += len(chunk)
             await asyncio.to_thread(handle.write, chunk)
-            job.progress(received, max(declared_size, received))
+            job.progress(received, max(declared_size, received), "receiving")
     finally:
         await asyncio.to_thread(handle.close)
     return received

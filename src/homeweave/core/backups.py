@@ -33,7 +33,7 @@ from homeweave.storage.backup import (
 _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 KINDS = ("create", "restore")
-_TITLES = {"create": "Making a backup", "restore": "Checking the backup to restore"}
+_TITLES = {"create": "Making a backup", "restore": "Restoring a backup"}
 
 
 def hub_files_of(data_dir: Path, storage_url: str | None, config_file: Path | None) -> HubFiles:
@@ -115,7 +115,7 @@ class Backups:
                 lambda progress: stage_restore(
                     upload, self.files, password=password, progress=progress
                 ),
-                job.progress,
+                lambda done, total: job.progress(done, total, "checking"),
             )
         finally:
             self._end(job)

@@ -39,6 +39,7 @@ export function JobsBanner() {
         <div class="job" key={`${job.kind}-${job.title}`}>
           <span>
             {job.title}
+            {job.phase ? ` · ${job.phase}` : ''}
             {job.percent === null ? '…' : ` · ${job.percent} %`}
           </span>
           <progress
