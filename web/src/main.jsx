@@ -5,6 +5,7 @@ import { api, token, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
+import { JobsBanner } from './components/JobsBanner.jsx';
 import { Toasts } from './components/Toasts.jsx';
 import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
 import {
@@ -168,6 +169,7 @@ function Shell({ path, onLogout, children }) {
             <Icon name="logout" size={20} />
           </button>
         </div>
+        <JobsBanner />
       </header>
       <nav class="sidebar" aria-label="Main">
         <div class="sidebar-inner">

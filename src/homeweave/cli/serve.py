@@ -42,10 +42,14 @@ def _serve(
         running_hub,
         settle_startup_heap,
     )
+    from homeweave.cli.progress import showing
+    from homeweave.core.progress import Jobs
 
     async def serve() -> None:
         async with stop_signal() as stop, AsyncExitStack() as stack:
             config = await make_config(stack)
+            jobs = Jobs()  # long jobs (the statistics back-fill at start) show a bar
+            stack.enter_context(showing(jobs))
             running = await stack.enter_async_context(
                 running_hub(
                     config,
@@ -53,6 +57,7 @@ def _serve(
                     host=host,
                     port=port,
                     wait_for_integrations=wait_for_integrations,
+                    jobs=jobs,
                 )
             )
             gc.enable()  # off while starting (see settle_startup_heap)
