@@ -6,6 +6,7 @@ import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
 import { Toasts } from './components/Toasts.jsx';
+import { clock } from './format.js';
 import { AUTOMATION_VIEWS, Link, route, roomPath, usePath } from './router.jsx';
 import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
 import './styles.css';
@@ -41,7 +42,8 @@ function Offline() {
   return (
     <p class="banner offline-banner" role="status">
       <Icon name="offline" size={18} />
-      Hub offline — showing the last known values; controls return when it is back.
+      Hub offline since {clock(s.offlineSince)} — values as last seen then; controls return when
+      it is back.
     </p>
   );
 }

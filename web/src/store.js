@@ -14,6 +14,8 @@ export const state = {
   loaded: false,
   loadError: '',
   connection: 'connecting',
+  /** When the hub went out of reach (epoch seconds): the values shown were last seen then. */
+  offlineSince: 0,
   automations: false,
   toasts: [],
 };
@@ -187,6 +189,7 @@ export const usable = (device) => device.available && !stale();
 
 export function setConnection(status) {
   if (state.connection === status) return;
+  if (status === 'reconnecting') state.offlineSince = Date.now() / 1000;
   state.connection = status;
   changed('connection');
 }

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 
 import { label } from '../capabilities.js';
 import { CommandError } from '../components/controls.jsx';
+import { SceneColors } from '../components/SceneTiles.jsx';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { state } from '../store.js';
@@ -69,6 +70,7 @@ function SceneCard({ scene, onDeleted }) {
             {groups.length === 1 ? 'device' : 'devices'}
           </span>
         </div>
+        <SceneColors scene={scene} />
         <button
           type="button"
           class="primary-button compact"

@@ -1,4 +1,5 @@
 import { DeviceCard } from '../components/DeviceCard.jsx';
+import { RoomScenes } from '../components/SceneTiles.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
 import { RoomClimate } from './Home.jsx';
@@ -29,6 +30,7 @@ export function Room({ id }) {
           <RoomClimate devices={room.devices} />
         </p>
       </header>
+      <RoomScenes room={room} />
       <div class="card-grid" data-room={room.id}>
         {room.devices.map((deviceId) => (
           <DeviceCard key={deviceId} id={deviceId} room={room.name} />
