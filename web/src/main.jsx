@@ -277,7 +277,7 @@ function Lazy({ part, render }) {
     );
   }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
-  if (!chunk || part.loaded !== chunk) {
+  if (!chunk || loadedChunks.get(part) !== chunk) {
     return (
       <div class="empty-state">
         <Spinner label={`Loading ${part.label}…`} />
