@@ -31,11 +31,10 @@ async def partners(tmp_path: Path) -> AsyncIterator[Site]:
 async def test_lights_and_sensors_show_what_they_have(
     partners: Site, browser: Browser, artifacts: Path
 ) -> None:
-    blue = 0x3366FF
-    put = "/api/devices/living-room-lamp/light/color"
-    (await partners.client.put(put, json={"value": blue})).raise_for_status()
     millivolts = await zigbee_value(partners, "study-climate/battery/voltage")
     assert isinstance(millivolts, float)
+    put = "/api/devices/living-room-lamp/light/color"  # once the demo has started
+    (await partners.client.put(put, json={"value": 0x3366FF})).raise_for_status()
     for size, viewport in SIZES.items():
         context = await new_context(browser, partners.url, partners.token, viewport)
         try:

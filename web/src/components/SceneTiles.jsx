@@ -68,10 +68,10 @@ export function SceneTile({ scene }) {
         <span class="card-titles">
           <span class="card-name">{scene.name}</span>
           <span class="card-status">
+            <SceneColors scene={scene} />
             {count} {count === 1 ? 'device' : 'devices'}
           </span>
         </span>
-        <SceneColors scene={scene} />
       </button>
       <CommandError command={command} />
     </article>
