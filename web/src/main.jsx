@@ -42,8 +42,7 @@ function Offline() {
   return (
     <p class="banner offline-banner" role="status">
       <Icon name="offline" size={18} />
-      Hub offline since {clock(s.offlineSince)} — values as last seen then; controls return when
-      it is back.
+      Hub offline since {clock(s.offlineSince)} — values as last seen; controls return with it.
     </p>
   );
 }

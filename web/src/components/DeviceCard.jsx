@@ -164,7 +164,8 @@ export function CardActions({ device, actions }) {
  * a device that is off are dimmed (still there: a brightness set turns many lamps on). */
 export function CardBody({ device }) {
   const model = cardModel(device);
-  const toneOf = (key) => model.controls.find((c) => c.prop.service.key === 'light' && c.prop.key === key);
+  const toneOf = (key) =>
+    model.controls.find((c) => c.prop.service.key === 'light' && c.prop.key === key);
   const white = toneOf('color-temperature');
   const color = toneOf('color');
   const both = white && color;

@@ -13,7 +13,9 @@ import { lampColor } from './DeviceCard.jsx';
 const WARM = '#ffb46b';
 
 /** The devices a scene sets, in the order it names them. */
-export const sceneDevices = (scene) => [...new Set(Object.keys(scene.values).map((a) => a.split('/')[0]))];
+export const sceneDevices = (scene) => [
+  ...new Set(Object.keys(scene.values).map((address) => address.split('/')[0])),
+];
 
 /** One colour per light the scene sets: its colour or white tone, else (turned on or dimmed
  * only) the lamp's own colour now; `null` for a light it turns off. */
@@ -35,9 +37,17 @@ export function SceneColors({ scene }) {
   const colors = sceneColors(scene);
   if (colors.length === 0) return null;
   return (
-    <span class="scene-colors" aria-hidden="true" data-colors={colors.map((c) => c ?? 'off').join(' ')}>
+    <span
+      class="scene-colors"
+      aria-hidden="true"
+      data-colors={colors.map((c) => c ?? 'off').join(' ')}
+    >
       {colors.map((color, i) => (
-        <span key={i} class={`scene-color ${color ? '' : 'is-off'}`} style={color ? { '--swatch': color } : {}} />
+        <span
+          key={i}
+          class={`scene-color ${color ? '' : 'is-off'}`}
+          style={color ? { '--swatch': color } : {}}
+        />
       ))}
     </span>
   );

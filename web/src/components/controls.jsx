@@ -231,7 +231,11 @@ export function LightTone({ device, white, color }) {
           {mode === 'color' ? 'Showing a color' : 'Showing white'}
         </span>
       </div>
-      {shown === 'white' ? <Slider device={device} prop={white} /> : <ColorPicker device={device} prop={color} />}
+      {shown === 'white' ? (
+        <Slider device={device} prop={white} />
+      ) : (
+        <ColorPicker device={device} prop={color} />
+      )}
     </div>
   );
 }

@@ -46,7 +46,7 @@ function PropertyRow({ device, prop, now }) {
     <li class="prop-row" data-address={prop.address}>
       <div class="prop-name">
         <span>{prop.description || prop.key}</span>
-        <code title="MIoT service and property ids">
+        <code>
           {prop.service.key}/{prop.key} · siid {prop.siid} piid {prop.piid}
         </code>
       </div>
@@ -151,7 +151,6 @@ function DeviceInfo({ device, now }) {
     ['Firmware', info('firmware-revision')],
     ['Spec', <code key="spec">{device.spec_type}</code>],
     ['Device id', <code key="id">{device.id}</code>],
-    ['Name and room', device.configured && 'defined in homeweave.yaml'],
   ];
   const diagnostics = [...device.props.values()].filter(
     (p) => isDiagnostic(p) && readable(p) && known(device.values.get(p.id)),
@@ -222,6 +221,7 @@ export function DeviceDetail({ id }) {
             {[device.model || device.type, device.integration].filter(Boolean).join(' · ')}
           </p>
           <RoomPicker device={device} home={found?.home} />
+          {device.configured && <p class="meta">Name and room defined in homeweave.yaml</p>}
         </div>
         {model.power && <PowerSwitch device={device} prop={model.power} />}
       </header>
