@@ -66,11 +66,11 @@ function SceneCard({ scene, onDeleted }) {
         <div class="card-titles">
           <h2 id={`scene-${scene.id}`}>{scene.name}</h2>
           <span class="card-status">
+            <SceneColors scene={scene} />
             {count} {count === 1 ? 'setting' : 'settings'} · {groups.length}{' '}
             {groups.length === 1 ? 'device' : 'devices'}
           </span>
         </div>
-        <SceneColors scene={scene} />
         <button
           type="button"
           class="primary-button compact"
