@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
-from playwright.async_api import Browser, ViewportSize, WebSocketRoute, expect
+from playwright.async_api import Browser, Route, ViewportSize, WebSocketRoute, expect
 
 from tests.e2e.conftest import Site, demo_site, new_context
 from tests.e2e.test_dashboard import card, open_room
@@ -195,3 +195,36 @@ async def test_blocked_websocket_greys_values_and_disables_controls_until_back(
             await page.screenshot(path=artifacts / f"offline-back-{size}.png")
         finally:
             await context.close()
+
+
+async def test_calls_that_find_no_hub_grey_the_page_until_it_answers_again(
+    site: Site, browser: Browser, artifacts: Path
+) -> None:
+    context = await new_context(browser, site.url, site.token, SIZES["phone"], mobile=True)
+    try:
+        page = await context.new_page()
+        await page.goto("/")
+        await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+        tile = page.locator('.tile[data-device="living-room-lamp"]')
+        switch = tile.get_by_role("switch")
+
+        async def refuse(route: Route) -> None:
+            await route.abort("connectionrefused")
+
+        await page.route("**/api/**", refuse)  # the live connection stays up
+        await switch.click()
+        await expect(tile.get_by_role("alert")).to_contain_text("The hub cannot be reached")
+        await expect(page.get_by_text("Hub offline since")).to_be_in_viewport()
+        await expect(tile.get_by_text(re.compile(r"^last seen \d\d:\d\d$"))).to_be_visible()
+        await expect(switch).to_be_disabled()
+        await page.screenshot(path=artifacts / "api-unreachable-phone.png")
+
+        await page.unroute("**/api/**")  # the page asks again by itself
+        await expect(page.get_by_text("Hub offline since")).to_have_count(0, timeout=15_000)
+        await expect(switch).to_be_enabled()
+        await expect(tile.get_by_role("alert")).to_have_count(0)  # the stale error is gone
+        await switch.click()
+        await expect(switch).to_have_attribute("aria-checked", "true")
+        assert await site.value("living-room-lamp/light/on") is True
+    finally:
+        await context.close()

@@ -26,6 +26,12 @@ export function whenUnauthorized(callback) {
   onUnauthorized = callback;
 }
 
+let onReach = () => {};
+/** Called with false when a call finds no hub (network down, no answer), true when one answers. */
+export function whenReachable(callback) {
+  onReach = callback;
+}
+
 /** A call to the hub; `body` goes as JSON, or as it is with `type` (e.g. application/yaml). */
 export async function request(method, path, body, bearer = token.get(), type = '') {
   const headers = { Authorization: `Bearer ${bearer}` };
@@ -40,8 +46,10 @@ export async function request(method, path, body, bearer = token.get(), type = '
     });
   } catch (err) {
     const late = err && err.name === 'TimeoutError';
+    onReach(false);
     throw new ApiError(0, late ? 'The hub did not answer in time' : 'The hub cannot be reached');
   }
+  onReach(true);
   let data = null;
   try {
     data = await response.json();

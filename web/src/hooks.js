@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
 
-import { state, subscribe } from './store.js';
+import { stale, state, subscribe } from './store.js';
 
 /** Re-render when `key` (a device id, 'connection' or '*' for anything) changes. */
 export function useStore(key = '*') {
@@ -20,11 +20,16 @@ export function useCommand() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const alive = useRef(true);
+  const away = useRef(false);
   useEffect(() => {
-    // An error from before the hub went away is out of date once it is back (the values are
+    // An error from while the hub was away is out of date once it is back (the values are
     // reloaded; "The hub cannot be reached" least of all holds).
     const stop = subscribe('connection', () => {
-      if (state.connection === 'live') setError('');
+      if (stale()) away.current = true;
+      else if (away.current) {
+        away.current = false;
+        setError('');
+      }
     });
     return () => {
       alive.current = false;

@@ -1,14 +1,23 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { api, token, whenUnauthorized } from './api.js';
+import { api, token, whenReachable, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
 import { Toasts } from './components/Toasts.jsx';
 import { clock } from './format.js';
 import { AUTOMATION_VIEWS, Link, route, roomPath, usePath } from './router.jsx';
-import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
+import {
+  applyMessage,
+  load,
+  reset,
+  setAutomations,
+  setConnection,
+  setReachable,
+  stale,
+  state,
+} from './store.js';
 import './styles.css';
 import { toggleTheme, useTheme } from './theme.js';
 import { DeviceDetail } from './views/Device.jsx';
@@ -38,7 +47,13 @@ function Connection() {
 /** While the hub is out of reach, say that what is shown is the last known state. */
 function Offline() {
   const s = useStore('connection');
-  if (s.connection !== 'reconnecting') return null;
+  useEffect(() => {
+    if (!s.unreachable) return undefined;
+    // Calls found no hub while the live connection holds: ask now and then whether it is back.
+    const probe = setInterval(() => api.homes().catch(() => {}), 5000);
+    return () => clearInterval(probe);
+  }, [s.unreachable]);
+  if (!stale()) return null;
   return (
     <p class="banner offline-banner" role="status">
       <Icon name="offline" size={18} />
@@ -303,6 +318,7 @@ function App() {
 
   useEffect(() => {
     whenUnauthorized(() => logout('The hub no longer accepts this token. Sign in again.'));
+    whenReachable(setReachable);
   }, []);
 
   useEffect(() => {

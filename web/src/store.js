@@ -16,6 +16,7 @@ export const state = {
   connection: 'connecting',
   /** When the hub went out of reach (epoch seconds): the values shown were last seen then. */
   offlineSince: 0,
+  unreachable: false,
   automations: false,
   toasts: [],
 };
@@ -99,6 +100,7 @@ export function reset() {
   state.loaded = false;
   state.loadError = '';
   state.connection = 'connecting';
+  state.unreachable = false;
   state.automations = false;
   state.toasts = [];
   changed('registry');
@@ -181,15 +183,24 @@ export function dismissToast(key) {
   changed('toasts');
 }
 
-/** Whether the hub is out of reach: the values shown are the last known, nothing can be set. */
-export const stale = () => state.connection === 'reconnecting';
+/** Whether the hub is out of reach (the live connection is down, or calls find no hub): the
+ * values shown are the last known, nothing can be set. */
+export const stale = () => state.connection === 'reconnecting' || state.unreachable;
+
+/** A call to the hub found none (false) or was answered (true). */
+export function setReachable(ok) {
+  if (state.unreachable === !ok) return;
+  if (!ok && !stale()) state.offlineSince = Date.now() / 1000;
+  state.unreachable = !ok;
+  changed('connection');
+}
 
 /** Whether a device's controls can be used now. */
 export const usable = (device) => device.available && !stale();
 
 export function setConnection(status) {
   if (state.connection === status) return;
-  if (status === 'reconnecting') state.offlineSince = Date.now() / 1000;
+  if (status === 'reconnecting' && !stale()) state.offlineSince = Date.now() / 1000;
   state.connection = status;
   changed('connection');
 }
