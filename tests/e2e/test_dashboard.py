@@ -132,9 +132,13 @@ async def test_color_swatches_and_picker_set_the_packed_rgb_color(
 ) -> None:
     await open_room(desktop, "living-room")
     lamp = card(desktop, "living-room-lamp")
+    await expect(lamp.locator("[data-light-mode]")).to_have_text("Showing white")
+    await lamp.get_by_role("button", name="Color", exact=True).click()  # its colour controls
     await lamp.get_by_role("button", name="Blue").click()
     await expect(lamp.get_by_role("button", name="Blue")).to_have_attribute("aria-pressed", "true")
     assert await site.value("living-room-lamp/light/color") == 0x3FA9FF
+    await expect(lamp.locator("[data-light-mode]")).to_have_text("Showing a color")
+    await expect(lamp.locator(".wheel")).to_have_attribute("data-color", "#3fa9ff")
     await lamp.get_by_label("Custom color").fill("#12ab34")
     await expect(lamp.get_by_role("button", name="Blue")).to_have_attribute("aria-pressed", "false")
     assert await site.value("living-room-lamp/light/color") == 0x12AB34

@@ -46,6 +46,7 @@ async def test_each_light_shows_only_the_controls_it_has(
         await page.goto("/rooms/living-room")
         play = card(page, "living-room-hue-play")  # a colour lamp keeps its swatches
         await play.scroll_into_view_if_needed()
+        await play.get_by_role("button", name="Color", exact=True).click()
         await expect(play.get_by_role("button", name="Blue")).to_be_in_viewport()
 
         await page.goto("/rooms/study")

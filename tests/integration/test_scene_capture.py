@@ -83,5 +83,6 @@ async def test_capture_of_the_demo_home_stores_only_what_a_person_sets(
     assert by_device["living-room-speaker"] == {"speaker/volume", "speaker/mute"}
     assert by_device["study-blind"] == {"curtain/target-position"}  # not motor control
     assert by_device["living-room-curtain"] == {"curtain/target-position"}
+    assert "humidifier/target-humidity" in by_device["bedroom-humidifier"]  # a target
     assert "robot-vacuum" not in by_device
     assert not any("device-information" in a or "settings" in a for a in scene.values)

@@ -31,6 +31,12 @@ export function whenUnauthorized(callback) {
   onUnauthorized = callback;
 }
 
+let onReach = () => {};
+/** Called with false when a call finds no hub (network down, no answer), true when one answers. */
+export function whenReachable(callback) {
+  onReach = callback;
+}
+
 /** A call to the hub; `body` goes as JSON, or as it is with `type` (e.g. application/yaml).
  * `bearer` null: a sign-in call, whose 401 is no sign that the session ended. */
 export async function request(method, path, body, bearer = token.get(), type = '') {
@@ -48,8 +54,10 @@ export async function request(method, path, body, bearer = token.get(), type = '
     });
   } catch (err) {
     const late = err && err.name === 'TimeoutError';
+    onReach(false);
     throw new ApiError(0, late ? 'The hub did not answer in time' : 'The hub cannot be reached');
   }
+  onReach(true);
   let data = null;
   try {
     data = await response.json();

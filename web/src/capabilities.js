@@ -209,6 +209,18 @@ export const NOT_IN_STATUS = new Set([
   'link-quality',
 ]);
 
+/** Diagnostics: not on a card (they say nothing about what the device does) but in the
+ * device page's "Device info", for power users. Keyed like the other tables. */
+export const DIAGNOSTICS = new Set([
+  'link-quality',
+  'device-temperature',
+  'power-outage-count',
+  'battery/voltage',
+]);
+
+export const isDiagnostic = (prop) =>
+  DIAGNOSTICS.has(`${prop.service.key}/${prop.key}`) || DIAGNOSTICS.has(prop.key);
+
 /** Icons by the spec's device type (urn:miot-spec-v2:device:<type>:...). */
 export const DEVICE_ICONS = {
   light: 'bulb',
@@ -318,7 +330,7 @@ export function cardModel(device) {
         const companion = companionName ? find(device, companionName) : null;
         if (companion) consumed.add(companion.id);
         controls.push({ kind, prop, companion });
-      } else if (readable(prop) && !writable(prop)) {
+      } else if (readable(prop) && !writable(prop) && !isDiagnostic(prop)) {
         candidates.push(prop);
       }
     }
@@ -342,6 +354,20 @@ export function cardModel(device) {
   };
   models.set(device, model);
   return model;
+}
+
+/** Seconds apart within which a light's colour and white tone count as reported together; then
+ * the white tone is its mode (as the hub's scene capture decides, automation/scenes.py). */
+const SAME_MOMENT = 0.25;
+
+/** Whether a light shows colour or white now: 'color', 'white', or null (it has neither). */
+export function lightMode(device) {
+  const color = device.byName.get('light/color');
+  const white = device.byName.get('light/color-temperature');
+  if (!color || !writable(color)) return white && writable(white) ? 'white' : null;
+  if (!white || !writable(white)) return 'color';
+  const at = (p) => device.changedAt.get(p.id) ?? 0;
+  return at(color) > at(white) + SAME_MOMENT ? 'color' : 'white';
 }
 
 /** The readings of a device that are raising an alarm now (a leak, smoke). */

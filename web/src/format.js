@@ -28,6 +28,9 @@ const TIGHT = new Set(['%', '°C', '°F', '°']);
 
 export const unitText = (unit) => (unit && unit !== 'none' ? (UNITS[unit] ?? unit) : '');
 
+/** Units people read in a bigger one: 3042 millivolt is 3.04 V. */
+const SCALED = { millivolt: ['volt', 1000] };
+
 /** Fraction digits: as many as the spec's step has; without a step, about three significant
  * digits (21.4°C, 3,042 mV), not the raw float's. */
 function decimals(prop, value) {
@@ -63,6 +66,35 @@ export function duration(seconds) {
 export const toHex = (packed) => `#${(Number(packed) & 0xffffff).toString(16).padStart(6, '0')}`;
 export const fromHex = (hex) => Number.parseInt(hex.replace('#', ''), 16);
 
+/** The colour of white light at `kelvin` (Tanner Helland's fit), as #rrggbb. */
+export function kelvinHex(kelvin) {
+  const t = Number(kelvin) / 100;
+  const clamp = (v) => Math.round(Math.min(255, Math.max(0, v)));
+  const r = t <= 66 ? 255 : 329.7 * (t - 60) ** -0.1332;
+  const g = t <= 66 ? 99.47 * Math.log(t) - 161.12 : 288.12 * (t - 60) ** -0.0755;
+  const b = t >= 66 ? 255 : t <= 19 ? 0 : 138.52 * Math.log(t - 10) - 305.04;
+  return toHex((clamp(r) << 16) | (clamp(g) << 8) | clamp(b));
+}
+
+/** Hue (degrees) and saturation (0..1) of a packed colour, for its place on a colour wheel. */
+export function hueSat(packed) {
+  const [r, g, b] = [16, 8, 0].map((shift) => ((Number(packed) >> shift) & 255) / 255);
+  const max = Math.max(r, g, b);
+  const d = max - Math.min(r, g, b);
+  if (!d) return [0, 0];
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return [(h * 60 + 360) % 360, d / max];
+}
+
+/** A fully bright colour from hue (degrees) and saturation (0..1), packed 0xRRGGBB. */
+export function fromHueSat(hue, sat) {
+  const f = (n) => {
+    const k = (n + hue / 60) % 6;
+    return Math.round(255 * (1 - sat * Math.max(0, Math.min(k, 4 - k, 1))));
+  };
+  return (f(5) << 16) | (f(3) << 8) | f(1);
+}
+
 /** A property's value as text, with its unit. */
 export function formatValue(prop, value) {
   if (value === null || value === undefined) return '—';
@@ -76,6 +108,10 @@ export function formatValue(prop, value) {
   }
   if (prop.unit === 'rgb') return toHex(value).toUpperCase();
   if (prop.unit === 'seconds' && typeof value === 'number') return duration(value);
+  if (typeof value === 'number' && SCALED[prop.unit]) {
+    const [unit, by] = SCALED[prop.unit];
+    return withUnit(formatNumber({ format: 'float' }, value / by), unit);
+  }
   if (typeof value === 'number') return withUnit(formatNumber(prop, value), prop.unit);
   return value === '' ? '—' : String(value);
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
 
-import { state, subscribe } from './store.js';
+import { stale, state, subscribe } from './store.js';
 
 /** Re-render when `key` (a device id, 'connection' or '*' for anything) changes. */
 export function useStore(key = '*') {
@@ -15,18 +15,21 @@ export function useDevice(id) {
 }
 
 /** Run a command for a control: `busy` while it is in flight, `error` (the hub's message) if
- * it failed; a later run clears the error. */
+ * it failed; a later run, or the hub coming back after it was out of reach, clears the error. */
 export function useCommand() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const alive = useRef(true);
-  const unreachable = useRef(false);
+  const away = useRef(false);
   useEffect(() => {
-    // "The hub cannot be reached" is out of date once the hub is back.
+    // An error from while the hub was away is out of date once it is back (the values are
+    // reloaded; "The hub cannot be reached" least of all holds).
     const stop = subscribe('connection', () => {
-      if (state.connection !== 'live' || !unreachable.current) return;
-      unreachable.current = false;
-      setError('');
+      if (stale()) away.current = true;
+      else if (away.current) {
+        away.current = false;
+        setError('');
+      }
     });
     return () => {
       alive.current = false;
@@ -40,10 +43,7 @@ export function useCommand() {
       await work();
       return true;
     } catch (err) {
-      if (alive.current) {
-        unreachable.current = err.status === 0;
-        setError(err.message || String(err));
-      }
+      if (alive.current) setError(err.message || String(err));
       return false;
     } finally {
       if (alive.current) setBusy(false);

@@ -1,12 +1,13 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { api, token, whenUnauthorized } from './api.js';
+import { api, token, whenReachable, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
 import { JobsBanner } from './components/JobsBanner.jsx';
 import { Toasts } from './components/Toasts.jsx';
+import { clock } from './format.js';
 import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
 import {
   applyMessage,
@@ -16,12 +17,13 @@ import {
   setAutomations,
   setConnection,
   setMember,
+  setReachable,
   shownHomes,
+  stale,
   state,
 } from './store.js';
 import './styles.css';
 import { toggleTheme, useTheme } from './theme.js';
-import { DeviceDetail } from './views/Device.jsx';
 import { Home } from './views/Home.jsx';
 import { Login } from './views/Login.jsx';
 import { NotFound } from './views/NotFound.jsx';
@@ -48,11 +50,17 @@ function Connection() {
 /** While the hub is out of reach, say that what is shown is the last known state. */
 function Offline() {
   const s = useStore('connection');
-  if (s.connection !== 'reconnecting') return null;
+  useEffect(() => {
+    if (!s.unreachable) return undefined;
+    // Calls found no hub while the live connection holds: ask now and then whether it is back.
+    const probe = setInterval(() => api.homes().catch(() => {}), 5000);
+    return () => clearInterval(probe);
+  }, [s.unreachable]);
+  if (!stale()) return null;
   return (
     <p class="banner offline-banner" role="status">
       <Icon name="offline" size={18} />
-      Hub offline — showing the last known values; controls return when it is back.
+      Hub offline since {clock(s.offlineSince)} — values as last seen; controls return with it.
     </p>
   );
 }
@@ -268,7 +276,7 @@ function View({ here, me, onLogout }) {
     case 'room':
       return <Room id={here.id} />;
     case 'device':
-      return <DeviceDetail id={here.id} />;
+      return <Lazy key="device" part={CHUNKS.device} render={(chunk) => <chunk.DeviceDetail id={here.id} />} />;
     case 'energy':
       return <Lazy key="energy" part={CHUNKS.energy} render={(chunk) => <chunk.EnergyPage here={here} />} />;
     case 'audit':
@@ -285,8 +293,10 @@ function View({ here, me, onLogout }) {
 }
 
 // Parts of the dashboard loaded on first use, each in its own chunk: automations, scenes and
-// their editor; energy; the audit log; backups.
+// their editor; a device page; energy; the audit log; backups.
 const CHUNKS = {
+  // a device's page (controls, history, device info): a tap away from the first page
+  device: { load: () => import('./views/Device.jsx'), label: 'the device' },
   automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
   energy: { load: () => import('./energy/index.jsx'), label: 'energy' },
   audit: { load: () => import('./audit/index.jsx'), label: 'the audit log' },
@@ -308,7 +318,7 @@ function Lazy({ part, render }) {
     );
   }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
-  if (!chunk) {
+  if (!chunk || loadedChunks.get(part) !== chunk) {
     return (
       <div class="empty-state">
         <Spinner label={`Loading ${part.label}…`} />
@@ -376,6 +386,7 @@ function App() {
 
   useEffect(() => {
     whenUnauthorized(ended);
+    whenReachable(setReachable);
   }, [auth]);
 
   useEffect(() => {

@@ -17,6 +17,9 @@ export const state = {
   loaded: false,
   loadError: '',
   connection: 'connecting',
+  /** When the hub went out of reach (epoch seconds): the values shown were last seen then. */
+  offlineSince: 0,
+  unreachable: false,
   automations: false,
   member: true, // a member (or more) somewhere: talking to the home, automations
   admin: false, // an admin (or owner) somewhere: inviting guests
@@ -116,6 +119,7 @@ export function reset() {
   state.loaded = false;
   state.loadError = '';
   state.connection = 'connecting';
+  state.unreachable = false;
   state.automations = false;
   state.member = true;
   state.admin = false;
@@ -200,14 +204,24 @@ export function dismissToast(key) {
   changed('toasts');
 }
 
-/** Whether the hub is out of reach: the values shown are the last known, nothing can be set. */
-export const stale = () => state.connection === 'reconnecting';
+/** Whether the hub is out of reach (the live connection is down, or calls find no hub): the
+ * values shown are the last known, nothing can be set. */
+export const stale = () => state.connection === 'reconnecting' || state.unreachable;
+
+/** A call to the hub found none (false) or was answered (true). */
+export function setReachable(ok) {
+  if (state.unreachable === !ok) return;
+  if (!ok && !stale()) state.offlineSince = Date.now() / 1000;
+  state.unreachable = !ok;
+  changed('connection');
+}
 
 /** Whether a device's controls can be used now. */
 export const usable = (device) => device.available && !stale();
 
 export function setConnection(status) {
   if (state.connection === status) return;
+  if (status === 'reconnecting' && !stale()) state.offlineSince = Date.now() / 1000;
   state.connection = status;
   changed('connection');
 }

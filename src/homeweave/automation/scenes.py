@@ -27,6 +27,9 @@ SCENE_PROPERTIES: dict[str, frozenset[str]] = {
     "curtain": frozenset({"target-position", "current-position"}),
     "thermostat": frozenset({"on", "target-temperature", "mode"}),
     "air-purifier": frozenset({"on", "fan-level", "mode"}),
+    "fan": frozenset({"on", "fan-level", "mode"}),
+    "humidifier": frozenset({"on", "target-humidity", "fan-level", "mode"}),
+    "air-conditioner": frozenset({"on", "target-temperature", "fan-level", "mode"}),
     "speaker": frozenset({"volume", "mute"}),
 }
 """What a person sets, by standard service and property name (model/standard.py): what

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 
 import { label } from '../capabilities.js';
 import { CommandError } from '../components/controls.jsx';
+import { SceneColors } from '../components/SceneTiles.jsx';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { state } from '../store.js';
@@ -65,6 +66,7 @@ function SceneCard({ scene, onDeleted }) {
         <div class="card-titles">
           <h2 id={`scene-${scene.id}`}>{scene.name}</h2>
           <span class="card-status">
+            <SceneColors scene={scene} />
             {count} {count === 1 ? 'setting' : 'settings'} · {groups.length}{' '}
             {groups.length === 1 ? 'device' : 'devices'}
           </span>

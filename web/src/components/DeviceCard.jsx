@@ -9,21 +9,23 @@ import {
   isActive,
   known,
   label,
+  lightMode,
   NOT_IN_STATUS,
   shortName,
   STATUS_TEXT,
 } from '../capabilities.js';
-import { formatValue, toHex } from '../format.js';
+import { clock, formatValue, kelvinHex, toHex } from '../format.js';
 import { useCommand, useDevice, useStore } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
-import { stale, usable } from '../store.js';
+import { stale, state, usable } from '../store.js';
 import { runAction } from './commands.js';
 import {
   ChoiceButtons,
   ChoiceSelect,
   ColorPicker,
   CommandError,
+  LightTone,
   Position,
   PowerSwitch,
   Setpoint,
@@ -80,11 +82,24 @@ export function statusText(device) {
   return status ? formatValue(status, statusValue) : '';
 }
 
-/** The icon's tint: a lit lamp shows its own color. */
+/** The icon's tint: a lit lamp shows its own color, or its white tone. */
+export function lampColor(device) {
+  const mode = lightMode(device);
+  const prop = mode && device.byName.get(mode === 'color' ? 'light/color' : 'light/color-temperature');
+  const value = prop && device.values.get(prop.id);
+  if (!known(value)) return null;
+  return mode === 'color' ? toHex(value) : kelvinHex(value);
+}
+
 function tint(device) {
-  const color = device.byName.get('color');
-  if (device.type === 'light' && color) return { '--tint': toHex(device.values.get(color.id) ?? 0xffb46b) };
-  return {};
+  const color = device.type === 'light' && lampColor(device);
+  return color ? { '--tint': color } : {};
+}
+
+/** "last seen 12:03" while the hub is out of reach: the values shown are from then. */
+export function StaleNote() {
+  if (!stale()) return null;
+  return <span class="stale-note">last seen {clock(state.offlineSince)}</span>;
 }
 
 export function IconBubble({ device, large = false }) {
@@ -145,16 +160,29 @@ export function CardActions({ device, actions }) {
   );
 }
 
-/** The controls and readings of a card, also shown at the top of the device page. */
+/** The controls and readings of a card, also shown at the top of the device page. Controls of
+ * a device that is off are dimmed (still there: a brightness set turns many lamps on). */
 export function CardBody({ device }) {
   const model = cardModel(device);
-  const control = ({ kind, prop, companion }) => {
-    const View = CONTROL_VIEWS[kind];
-    return <View key={prop.id} device={device} prop={prop} companion={companion} />;
+  const toneOf = (key) =>
+    model.controls.find((c) => c.prop.service.key === 'light' && c.prop.key === key);
+  const white = toneOf('color-temperature');
+  const color = toneOf('color');
+  const both = white && color;
+  const control = (c) => {
+    if (both && c === color) return null;
+    if (both && c === white) {
+      return <LightTone key="tone" device={device} white={white.prop} color={color.prop} />;
+    }
+    const View = CONTROL_VIEWS[c.kind];
+    return <View key={c.prop.id} device={device} prop={c.prop} companion={c.companion} />;
   };
+  const off = model.power && device.values.get(model.power.id) === false;
   return (
     <>
-      {model.controls.filter((c) => c.kind !== 'select').map(control)}
+      <div class={`control-group ${off ? 'is-off' : ''}`}>
+        {model.controls.filter((c) => c.kind !== 'select').map(control)}
+      </div>
       <CardActions device={device} actions={model.actions} />
       {model.controls.filter((c) => c.kind === 'select').map(control)}
       <Readings device={device} props={model.readings} />
@@ -188,7 +216,7 @@ export function DeviceCard({ id, room = '' }) {
             {alarm && <Icon name="alert" size={14} />}
             {statusText(device)}
           </span>
-          {old && <span class="stale-note">offline — last known</span>}
+          <StaleNote />
         </div>
         {model.power && (
           <PowerSwitch device={device} prop={model.power} command={power} />

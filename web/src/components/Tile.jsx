@@ -9,7 +9,7 @@ import { Icon } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { stale, usable } from '../store.js';
 import { CommandError, PowerSwitch, usePowerFlip } from './controls.jsx';
-import { CardBody, IconBubble, statusText } from './DeviceCard.jsx';
+import { CardBody, IconBubble, StaleNote, statusText } from './DeviceCard.jsx';
 
 /** The tile's icon as its power switch (as in Home Assistant's tiles): one tap turns the
  * device on or off; the rest of the tile opens the sheet. */
@@ -61,6 +61,7 @@ function MoreInfo({ device, room, onClose }) {
             <span class="card-status" data-status>
               {statusText(device)}
             </span>
+            <StaleNote />
           </div>
           {model.power && <PowerSwitch device={device} prop={model.power} />}
           <button type="button" class="icon-button" aria-label="Close" onClick={() => ref.current.close()}>
@@ -114,6 +115,7 @@ export function Tile({ id, room = '' }) {
             {alarm && <Icon name="alert" size={14} />}
             {statusText(device)}
           </span>
+          <StaleNote />
         </span>
       </button>
       <CommandError command={power} />

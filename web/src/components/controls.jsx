@@ -3,8 +3,8 @@
 // (a slider keeps the position the user chose until the device confirms or refuses it).
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { label as labelOf, TOGGLE_ICONS } from '../capabilities.js';
-import { formatNumber, formatValue, fromHex, toHex, unitText, withUnit } from '../format.js';
+import { label as labelOf, lightMode, TOGGLE_ICONS } from '../capabilities.js';
+import { formatNumber, formatValue, fromHex, fromHueSat, hueSat, toHex, unitText, withUnit } from '../format.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { usable } from '../store.js';
@@ -130,45 +130,113 @@ const PRESETS = [
   [0x8c6bff, 'Violet'],
 ];
 
-/** Preset swatches and the system color picker, for a packed 0xRRGGBB property. */
+/** A colour wheel (hue around, saturation outwards) with a dot on the current colour, preset
+ * swatches and the system colour picker, for a packed 0xRRGGBB property. */
 export function ColorPicker({ device, prop }) {
   const command = useCommand();
   const value = device.values.get(prop.id);
   const id = domId(device, prop);
+  const current = toHex(value ?? 0);
+  const [hue, sat] = hueSat(value ?? 0);
+  const angle = (hue * Math.PI) / 180;
   const choose = (packed) => command.run(() => setProp(device, prop, packed));
+  const pick = (event) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = (event.clientX - box.left) / (box.width / 2) - 1;
+    const y = (event.clientY - box.top) / (box.height / 2) - 1;
+    const degrees = ((Math.atan2(x, -y) * 180) / Math.PI + 360) % 360;
+    choose(fromHueSat(degrees, Math.min(1, Math.hypot(x, y))));
+  };
   return (
     <fieldset class="control color" aria-busy={command.busy ? 'true' : 'false'}>
       <legend class="control-head">
         <span>{labelOf(prop)}</span>
         {command.busy && <Spinner label="Setting color…" />}
       </legend>
-      <div class="swatches">
-        {PRESETS.map(([packed, name]) => (
-          <button
-            key={packed}
-            type="button"
-            class="swatch"
-            style={{ '--swatch': toHex(packed) }}
-            aria-label={name}
-            aria-pressed={value === packed ? 'true' : 'false'}
-            disabled={!usable(device)}
-            onClick={() => choose(packed)}
+      <div class="color-row">
+        <button
+          type="button"
+          class="wheel"
+          aria-label={`Color wheel, now ${current.toUpperCase()}`}
+          data-color={current}
+          disabled={!usable(device)}
+          onClick={pick}
+        >
+          <span
+            class="wheel-dot"
+            style={{
+              '--swatch': current,
+              left: `${50 + 50 * sat * Math.sin(angle)}%`,
+              top: `${50 - 50 * sat * Math.cos(angle)}%`,
+            }}
           />
-        ))}
-        <label class="swatch custom" style={{ '--swatch': toHex(value ?? 0) }}>
-          <span class="sr-only">Custom color</span>
-          <input
-            id={id}
-            type="color"
-            value={toHex(value ?? 0)}
-            disabled={!usable(device)}
-            data-prop={prop.key}
-            onChange={(event) => choose(fromHex(event.currentTarget.value))}
-          />
-        </label>
+        </button>
+        <div class="swatches">
+          {PRESETS.map(([packed, name]) => (
+            <button
+              key={packed}
+              type="button"
+              class="swatch"
+              style={{ '--swatch': toHex(packed) }}
+              aria-label={name}
+              aria-pressed={value === packed ? 'true' : 'false'}
+              disabled={!usable(device)}
+              onClick={() => choose(packed)}
+            />
+          ))}
+          <label class="swatch custom" style={{ '--swatch': current }}>
+            <span class="sr-only">Custom color</span>
+            <input
+              id={id}
+              type="color"
+              value={current}
+              disabled={!usable(device)}
+              data-prop={prop.key}
+              onChange={(event) => choose(fromHex(event.currentTarget.value))}
+            />
+          </label>
+        </div>
       </div>
       <CommandError command={command} />
     </fieldset>
+  );
+}
+
+/** A light with both colour and white tone: which one it shows now (its mode), and the control
+ * for either, one at a time (as the vendors' apps do). */
+export function LightTone({ device, white, color }) {
+  const mode = lightMode(device);
+  const [view, setView] = useState(null);
+  const shown = view ?? mode;
+  const tabs = [
+    ['white', 'White'],
+    ['color', 'Color'],
+  ];
+  return (
+    <div class="control light-tone" data-mode={mode}>
+      <div class="button-row" role="group" aria-label="Light mode">
+        {tabs.map(([key, text]) => (
+          <button
+            key={key}
+            type="button"
+            class={`pill-button ${shown === key ? 'is-on' : ''}`}
+            aria-pressed={shown === key ? 'true' : 'false'}
+            data-tone={key}
+            onClick={() => setView(key)}
+          >
+            {text}
+          </button>
+        ))}
+        <span class="muted" data-light-mode>
+          {mode === 'color' ? 'Showing a color' : 'Showing white'}
+        </span>
+      </div>
+      {shown === 'white' ? (
+        <Slider device={device} prop={white} />
+      ) : (
+        <ColorPicker device={device} prop={color} />
+      )}
+    </div>
   );
 }
 

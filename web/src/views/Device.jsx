@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 
-import { ACTION_ICONS, cardModel, label, readable, writable } from '../capabilities.js';
+import { ACTION_ICONS, cardModel, isDiagnostic, known, label, readable, writable } from '../capabilities.js';
 import { runAction } from '../components/commands.js';
 import {
   ChoiceButtons,
@@ -11,7 +11,7 @@ import {
   PowerSwitch,
   Slider,
 } from '../components/controls.jsx';
-import { CardBody, IconBubble, statusText } from '../components/DeviceCard.jsx';
+import { CardBody, IconBubble, StaleNote, statusText } from '../components/DeviceCard.jsx';
 import { HistoryPanel } from '../components/HistoryPanel.jsx';
 import { DeviceName, RoomPicker } from '../components/Placement.jsx';
 import { ago, formatValue } from '../format.js';
@@ -47,7 +47,7 @@ function PropertyRow({ device, prop, now }) {
       <div class="prop-name">
         <span>{prop.description || prop.key}</span>
         <code>
-          {prop.service.key}/{prop.key}
+          {prop.service.key}/{prop.key} · siid {prop.siid} piid {prop.piid}
         </code>
       </div>
       <div class="prop-value">
@@ -137,6 +137,62 @@ function Events({ device, now }) {
   );
 }
 
+/** What a device is (model, maker, firmware, spec), its diagnostics and every property with
+ * its MIoT address: collapsed, for power users. */
+function DeviceInfo({ device, now }) {
+  const info = (key) => {
+    const prop = device.byName.get(`device-information/${key}`);
+    return prop ? device.values.get(prop.id) : null;
+  };
+  const rows = [
+    ['Model', info('model') || device.model],
+    ['Manufacturer', info('manufacturer')],
+    ['Integration', device.integration],
+    ['Firmware', info('firmware-revision')],
+    ['Spec', <code key="spec">{device.spec_type}</code>],
+    ['Device id', <code key="id">{device.id}</code>],
+  ];
+  const diagnostics = [...device.props.values()].filter(
+    (p) => isDiagnostic(p) && readable(p) && known(device.values.get(p.id)),
+  );
+  return (
+    <details class="card device-info" data-device-info>
+      <summary>
+        <h2>Device info</h2>
+        <span class="muted">model, firmware, spec and addresses</span>
+      </summary>
+      <dl class="about-list">
+        {[...rows, ...diagnostics.map((p) => [label(p), formatValue(p, device.values.get(p.id)), p])]
+          .filter(([, value]) => known(value) && value !== false)
+          .map(([name, value, p]) => (
+            <div key={name} data-prop={p?.key}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+      <h3 id="props-title">Properties</h3>
+      {device.services.map((service) => (
+        <div class="service" key={service.siid}>
+          <h4>
+            {service.description || service.key} <code>siid {service.siid}</code>
+          </h4>
+          <ul class="prop-list">
+            {service.properties.map((p) => (
+              <PropertyRow
+                key={p.piid}
+                device={device}
+                prop={device.props.get(`${p.siid}.${p.piid}`)}
+                now={now}
+              />
+            ))}
+          </ul>
+        </div>
+      ))}
+    </details>
+  );
+}
+
 export function DeviceDetail({ id }) {
   const device = useDevice(id);
   const s = useStore('registry');
@@ -160,10 +216,12 @@ export function DeviceDetail({ id }) {
         <div class="detail-titles">
           <DeviceName device={device} />
           <p class="card-status">{statusText(device)}</p>
+          <StaleNote />
           <p class="meta">
             {[device.model || device.type, device.integration].filter(Boolean).join(' · ')}
           </p>
           <RoomPicker device={device} home={found?.home} />
+          {device.configured && <p class="meta">Name and room defined in homeweave.yaml</p>}
         </div>
         {model.power && <PowerSwitch device={device} prop={model.power} />}
       </header>
@@ -180,24 +238,6 @@ export function DeviceDetail({ id }) {
           </section>
         )}
         <HistoryPanel device={device} />
-        <section class="card properties" aria-labelledby="props-title">
-          <h2 id="props-title">Properties</h2>
-          {device.services.map((service) => (
-            <div class="service" key={service.siid}>
-              <h3>{service.description || service.key}</h3>
-              <ul class="prop-list">
-                {service.properties.map((p) => (
-                  <PropertyRow
-                    key={p.piid}
-                    device={device}
-                    prop={device.props.get(`${p.siid}.${p.piid}`)}
-                    now={now}
-                  />
-                ))}
-              </ul>
-            </div>
-          ))}
-        </section>
         {device.actions.length > 0 && (
           <section class="card" aria-labelledby="actions-title">
             <h2 id="actions-title">Actions</h2>
@@ -209,33 +249,7 @@ export function DeviceDetail({ id }) {
           </section>
         )}
         <Events device={device} now={now} />
-        <section class="card about" aria-labelledby="about-title">
-          <h2 id="about-title">About</h2>
-          <dl class="about-list">
-            <div>
-              <dt>Device id</dt>
-              <dd>
-                <code>{device.id}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>Integration</dt>
-              <dd>{device.integration}</dd>
-            </div>
-            {device.configured && (
-              <div>
-                <dt>Name and room</dt>
-                <dd>defined in homeweave.yaml</dd>
-              </div>
-            )}
-            <div>
-              <dt>Spec</dt>
-              <dd>
-                <code>{device.spec_type}</code>
-              </dd>
-            </div>
-          </dl>
-        </section>
+        <DeviceInfo device={device} now={now} />
       </div>
     </div>
   );

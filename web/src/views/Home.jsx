@@ -7,7 +7,7 @@ import { formatValue, hourAtHome } from '../format.js';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
-import { shownHomes, state, usable } from '../store.js';
+import { shownHomes, stale, state, usable } from '../store.js';
 
 /** A room's climate from the first device reading it (a sensor, a thermostat). */
 export function climateOf(deviceIds) {
@@ -55,6 +55,7 @@ export function RoomLights({ room }) {
         aria-checked={on > 0 ? 'true' : 'false'}
         aria-label={`All lights in ${room.name}`}
         aria-busy={command.busy ? 'true' : 'false'}
+        disabled={stale()}
         onClick={flip}
       >
         <span class="switch-thumb" />

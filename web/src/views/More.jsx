@@ -42,7 +42,7 @@ function Storage() {
         {USES.map(([key, text]) => (
           <div key={key}>
             <dt>
-              <span class={`swatch use-${key}`} aria-hidden="true" />
+              <span class={`legend-swatch use-${key}`} aria-hidden="true" />
               {text}
             </dt>
             <dd>{megabytes(usage.tables[key])}</dd>

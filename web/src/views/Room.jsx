@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 
 import { DeviceCard } from '../components/DeviceCard.jsx';
+import { RoomScenes } from '../components/SceneTiles.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
 import { RoomClimate } from './Home.jsx';
@@ -49,6 +50,7 @@ export function Room({ id }) {
         </p>
         {s.admin && <InviteGuest room={room} />}
       </header>
+      <RoomScenes room={room} />
       <div class="card-grid" data-room={room.id}>
         {room.devices.map((deviceId) => (
           <DeviceCard key={deviceId} id={deviceId} room={room.name} />
