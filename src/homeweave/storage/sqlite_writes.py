@@ -12,8 +12,10 @@ import aiosqlite
 from homeweave.storage.migrations import transaction
 from homeweave.storage.pending import Batch
 from homeweave.storage.rows import (
+    EncodedTraces,
     PruneCounter,
     encode_traces,
+    encode_traces_now,
     latest_per_property,
     timer_rows,
 )
@@ -53,12 +55,13 @@ Statement = tuple[str, Sequence[tuple[Any, ...]]]
 
 class BatchWriter:
     """Writes batches, each as one transaction; counts traces per automation to prune every
-    ``PRUNE_EVERY`` of them.
+        ``PRUNE_EVERY`` of them.
 
-    A small batch (up to ``_WRITE_CHUNK`` rows: what a person's write or a few automation
-    runs produce) is one trip to the connection's thread — BEGIN, the statements, COMMIT —
-    since each trip costs a thread hand-over and back (~0.1 ms; four of them were most of an
-    acknowledged write's latency). A larger batch goes ``_WRITE_CHUNK`` rows per trip, so the
+        ``write_here`` writes a small batch in the caller's thread (the event loop's: an
+        acknowledged write). From the flusher, a small batch (up to ``_WRITE_CHUNK`` rows: what a
+        person's write or a few automation runs produce) is one trip to the connection's thread —
+        BEGIN, the statements, COMMIT — since each trip costs a thread hand-over and back (~0.1
+        ms); a larger batch goes ``_WRITE_CHUNK`` rows per trip, so the
     event loop runs between chunks (binding rows holds the GIL)."""
 
     def __init__(self) -> None:
@@ -66,12 +69,35 @@ class BatchWriter:
 
     async def write(self, db: aiosqlite.Connection, batch: Batch) -> None:
         """Write ``batch`` in one transaction; the caller holds the connection."""
+        encoded = await encode_traces(batch.traces.values()) if batch.traces else None
+        statements = self._statements(batch, encoded)
+        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
+            await _in_thread(db, _transaction, statements)
+            return
+        async with transaction(db):
+            for sql, rows in statements:
+                for start in range(0, len(rows), _WRITE_CHUNK):
+                    await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+
+    def write_here(self, conn: sqlite3.Connection, batch: Batch) -> bool:
+        """Write a small batch in one transaction on ``conn``, here, synchronously (a commit
+        in WAL mode with ``synchronous=NORMAL`` is a few page writes, no fsync: ~0.1 ms, less
+        than handing it to another thread and back); False, having written nothing, for a
+        batch over ``_WRITE_CHUNK`` rows."""
+        if len(batch) + len(batch.points) > _WRITE_CHUNK:  # rows, and a state per point
+            return False
+        encoded = encode_traces_now(batch.traces.values()) if batch.traces else None
+        _transaction(conn, self._statements(batch, encoded))
+        return True
+
+    def _statements(self, batch: Batch, encoded: EncodedTraces | None) -> list[Statement]:
+        """The statements that write ``batch`` (its traces already encoded)."""
         statements: list[Statement] = []
         if batch.points:
             statements.append((_INSERT_HISTORY, batch.points))
             statements.append((_UPSERT_STATE, latest_per_property(batch.points)))
-        if batch.traces:
-            kinds, traces = await encode_traces(batch.traces.values())
+        if encoded is not None:
+            kinds, traces = encoded
             statements.append((_UPSERT_TRACE, traces))
             statements.extend(
                 (_PRUNE_TRACES, [(automation, fired, automation, fired, keep)])
@@ -85,13 +111,7 @@ class BatchWriter:
                 statements.append((_DELETE_TIMER, deletes))
         if batch.audit:
             statements.append((_INSERT_AUDIT, batch.audit))
-        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
-            await _in_thread(db, _transaction, statements)
-            return
-        async with transaction(db):
-            for sql, rows in statements:
-                for start in range(0, len(rows), _WRITE_CHUNK):
-                    await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+        return statements
 
 
 def _transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
