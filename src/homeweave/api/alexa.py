@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -17,11 +17,12 @@ from fastapi.responses import JSONResponse
 from homeweave.api.auth import Tokens
 from homeweave.api.errors import declared, error
 from homeweave.automation.engine import AutomationEngine
-from homeweave.bridges.alexa.bridge import AlexaBridge
-from homeweave.bridges.alexa.handler import Principal
 from homeweave.bridges.base import Bridge
 from homeweave.core import permissions
 from homeweave.core.registry import Registry
+
+if TYPE_CHECKING:  # the bridge (and aiohttp) are imported only when a bridge runs
+    from homeweave.bridges.alexa.handler import Principal
 
 PATH = "/api/alexa/smart_home"
 router = APIRouter(prefix="/api/alexa", tags=["alexa"])
@@ -52,6 +53,8 @@ async def smart_home(request: Request) -> JSONResponse:
 async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
     """The principal a directive's bearer token acts as (a user's token: only the devices in
     their scope, resolved at each directive, so an ended share ends at once)."""
+    from homeweave.bridges.alexa.handler import Principal
+
     acting = await tokens.principal(token)
     if acting is None:
         return None
@@ -84,6 +87,10 @@ def attach(
     app: FastAPI, bridges: Sequence[Bridge[Any]], tokens: Tokens, engine: AutomationEngine | None
 ) -> None:
     """Serve the running alexa bridge (if configured) with the API's tokens and the scenes."""
+    if not bridges:
+        return
+    from homeweave.bridges.alexa.bridge import AlexaBridge
+
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):
             bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)

@@ -4,7 +4,7 @@ out (the voice agent of ``homeweave.voice``, through the same ``Commands`` as ev
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,9 +13,14 @@ from starlette.requests import HTTPConnection
 from homeweave.api.dependencies import PrincipalDep, hub
 from homeweave.api.errors import declared
 from homeweave.errors import Conflict, InvalidValue
-from homeweave.voice.agent import VoiceAgent
-from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
 from homeweave.voice.settings import VoiceSettings
+
+# The voice agent (hassil, the templates, jinja2) and the speech clients are imported at the
+# first sentence, not at start-up; FastAPI reads the dependency's annotation as Any.
+if TYPE_CHECKING:
+    from homeweave.voice.agent import VoiceAgent
+else:
+    VoiceAgent = Any
 
 router = APIRouter(prefix="/api", tags=["conversation"], responses=declared(401))
 
@@ -55,6 +60,8 @@ async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
     state = connection.app.state
     agent: VoiceAgent | None = getattr(state, "voice", None)
     if agent is None:
+        from homeweave.voice.agent import VoiceAgent
+
         running = await hub(connection)
         settings: VoiceSettings = getattr(state, "voice_settings", None) or VoiceSettings()
         agent = VoiceAgent(
@@ -108,6 +115,8 @@ async def conversation_audio(
 ) -> SpokenOut:
     """Hear a spoken sentence (a WAV body) through the speech-to-text server (``voice.stt``),
     carry it out, and speak the answer through the text-to-speech server (``voice.tts``)."""
+    from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
+
     settings = agent.settings
     if settings.stt is None:
         raise Conflict("speech-to-text is not configured: set voice.stt (tcp://host:port)")

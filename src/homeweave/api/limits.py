@@ -37,9 +37,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = BodyTooLarge(self.limit)
         if self._declared(scope) > self.limit:
-            await self._refuse(too_large, scope, receive, send)
+            await self._refuse(BodyTooLarge(self.limit), scope, receive, send)
             return
         received = 0
         started = False
@@ -50,7 +49,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise too_large
+                    raise BodyTooLarge(self.limit)
             return message
 
         async def tracked(message: Message) -> None:
@@ -60,7 +59,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, tracked)
-        except BodyTooLarge:
+        except BodyTooLarge as too_large:
             # Raised from counted() and not turned into a response on the way (a handler that
             # reads the body outside FastAPI's exception handling).
             if started:
