@@ -201,8 +201,8 @@ class GroupCommit(ABC, Generic[_Conn]):
         """Commit what is queued here, in the loop thread, for the writers awaiting
         ``committed()``: no hand-over to the flusher task or a driver's thread, which were
         most of an acknowledged write's time. The flusher takes over when a commit is under
-        way (the lock is held), commits are failing, or the batch is too large to write
-        without letting the loop run."""
+        way (the lock is held), commits are failing, or the backend declines the batch
+        (``_commit_here``: too large to write without letting the loop run)."""
         self._here_due = False
         if not self._acks:
             return  # the flusher committed it meanwhile

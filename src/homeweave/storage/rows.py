@@ -61,39 +61,24 @@ def latest_per_property(batch: list[PointRow]) -> list[PointRow]:
     return list(latest.values())
 
 
-EncodedTraces = tuple[list[tuple[str, bool]], list[TraceRow]]
-"""Each trace's automation and whether it fired (for pruning), and its row."""
-
-
-async def encode_traces(traces: Iterable[TraceSource]) -> EncodedTraces:
+async def encode_traces(
+    traces: Iterable[TraceSource],
+) -> tuple[list[tuple[str, bool]], list[TraceRow]]:
     """Encode each trace as it is now (at commit time) into a row, and note its automation and
     whether it fired (for pruning). Only strings outlive the encoding: a batch of records with
     their nested bodies, held across the awaits of the write, was promoted to the oldest
     garbage-collector generation and made full collections stall the loop (automation
     benchmark, p99)."""
-    kinds: list[tuple[str, bool]] = []
-    rows: list[TraceRow] = []
+    kinds = []
+    rows = []
     for count, trace in enumerate(traces, 1):
-        _encode_trace(trace, kinds, rows)
+        t = trace.record()
+        kinds.append((t.automation, t.fired))
+        rows.append((t.id, t.automation, t.at, t.result, t.fired, json.dumps(t.body)))
         if count % _ENCODE_CHUNK == 0:
             # A second's worth of traces takes tens of ms to encode: let the loop breathe.
             await asyncio.sleep(0)
     return kinds, rows
-
-
-def encode_traces_now(traces: Iterable[TraceSource]) -> EncodedTraces:
-    """`encode_traces` without pausing, for a few traces."""
-    kinds: list[tuple[str, bool]] = []
-    rows: list[TraceRow] = []
-    for trace in traces:
-        _encode_trace(trace, kinds, rows)
-    return kinds, rows
-
-
-def _encode_trace(trace: TraceSource, kinds: list[tuple[str, bool]], rows: list[TraceRow]) -> None:
-    t = trace.record()
-    kinds.append((t.automation, t.fired))
-    rows.append((t.id, t.automation, t.at, t.result, t.fired, json.dumps(t.body)))
 
 
 class PruneCounter:

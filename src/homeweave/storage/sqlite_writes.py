@@ -12,10 +12,9 @@ import aiosqlite
 from homeweave.storage.migrations import transaction
 from homeweave.storage.pending import Batch
 from homeweave.storage.rows import (
-    EncodedTraces,
     PruneCounter,
+    TraceRow,
     encode_traces,
-    encode_traces_now,
     latest_per_property,
     timer_rows,
 )
@@ -83,14 +82,15 @@ class BatchWriter:
         """Write a small batch in one transaction on ``conn``, here, synchronously (a commit
         in WAL mode with ``synchronous=NORMAL`` is a few page writes, no fsync: ~0.1 ms, less
         than handing it to another thread and back); False, having written nothing, for a
-        batch over ``_WRITE_CHUNK`` rows."""
-        if len(batch) + len(batch.points) > _WRITE_CHUNK:  # rows, and a state per point
-            return False
-        encoded = encode_traces_now(batch.traces.values()) if batch.traces else None
-        _transaction(conn, self._statements(batch, encoded))
+        batch over ``_WRITE_CHUNK`` rows or with traces."""
+        if batch.traces or len(batch) + len(batch.points) > _WRITE_CHUNK:
+            return False  # traces are encoded in slices (awaiting): the flusher writes them
+        _transaction(conn, self._statements(batch, None))
         return True
 
-    def _statements(self, batch: Batch, encoded: EncodedTraces | None) -> list[Statement]:
+    def _statements(
+        self, batch: Batch, encoded: tuple[list[tuple[str, bool]], list[TraceRow]] | None
+    ) -> list[Statement]:
         """The statements that write ``batch`` (its traces already encoded)."""
         statements: list[Statement] = []
         if batch.points:
