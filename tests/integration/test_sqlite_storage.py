@@ -209,3 +209,22 @@ async def test_committed_hands_a_large_batch_to_the_flusher(tmp_path: Path) -> N
             (count,) = conn.execute("SELECT COUNT(*) FROM history").fetchone()
         assert count == 1000
         assert storage.written == 1000
+
+
+async def test_the_checkpoint_after_a_commit_here_leaves_the_flusher_able_to_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, flush_interval=3600) as storage:
+        storage.record("lamp", 2, 1, 1, at=1.0)
+        await storage.committed()  # in the loop's thread; a checkpoint follows in aiosqlite's
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        for n in range(5):
+            storage.record("lamp", 2, 1, n, at=2.0 + n)
+        # flush() commits on aiosqlite's connection, in one trip to its thread: the
+        # checkpoint's statement must not still be in progress there.
+        assert await storage.flush() == 5
+        with raw(path) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM history").fetchone()
+        assert count == 6

@@ -250,7 +250,8 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople):
         """Copy the WAL into the database file (PASSIVE: writers go on meanwhile), in
         aiosqlite's thread, for the commits made in the loop's thread (which never do it)."""
         try:
-            await db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            # Read its row: an unread statement stays in progress and blocks a COMMIT.
+            await db.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error as err:
             self._commit_failed(err)
             _LOGGER.warning("checkpoint of %s failed: %s", self.path, err)
