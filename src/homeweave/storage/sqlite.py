@@ -542,7 +542,7 @@ def _connect_here(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("PRAGMA wal_autocheckpoint = 0").fetchall()  # it answers with a row
         # It appends to a few tables' last pages: a small page cache (the default is 2 MB).
         conn.execute(f"PRAGMA cache_size = -{_HERE_CACHE_KIB}")
     except BaseException:
