@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ def running_hub_process(data_dir: Path, lamps: int) -> Iterator[HubProcess]:
             time.sleep(0.02)
         url = str(json.loads((data_dir / "api.json").read_text())["url"])
         token = (data_dir / "admin-token").read_text().strip()
+        _wait_started(url, deadline)
         yield HubProcess(proc, url, token)
     finally:
         if proc.poll() is None:
@@ -88,3 +90,15 @@ def running_hub_process(data_dir: Path, lamps: int) -> Iterator[HubProcess]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def _wait_started(url: str, deadline: float) -> None:
+    """Wait until /api/health lists no integration as starting: the API answers before the
+    integrations have started, and a write to a device of one not running yet is a 503."""
+    while True:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=5) as answer:
+            if not json.loads(answer.read()).get("starting"):
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError("homeweave run: integrations still starting")
+        time.sleep(0.02)

@@ -16,7 +16,9 @@ Each system gets the same work, in rounds that alternate between them:
   from /api/, a 401 before the bench's token exists); *running* = every integration started
   (homeweave: /api/health lists none as starting; Home Assistant: /api/config says RUNNING).
   RSS after 2 s of settling (psutil).
-- **REST writes**, sequential on one keep-alive connection, history/recorder on, against that
+- **REST writes**, sequential on one keep-alive connection (the minimal client of
+  ``bench/_http_client.py`` for both: httpx cost more CPU per request than either server),
+  history/recorder on, against that
   same running process: homeweave ``PUT /api/devices/<lamp>/light/brightness``, Home Assistant
   ``POST /api/services/light/turn_on`` with a brightness (both: the value goes through the
   device's integration and comes back as its new state before the answer).
@@ -52,6 +54,7 @@ import yaml
 
 from bench import automation, startup
 from bench._common import emit, median, percentile, progress, ratio, table
+from bench._http_client import Connection
 from homeweave.core.events import PROPERTY_CHANGED, EventBus, PropertyChanged
 from homeweave.core.states import States
 
@@ -191,21 +194,33 @@ def answered(client: httpx.Client, path: str, ok: Callable[[httpx.Response], boo
 
 
 def rest_writes(
-    client: httpx.Client, send: Callable[[int], httpx.Response], seconds: float
+    url: str, token: str, method: bytes, path: str, body: Callable[[int], Any], seconds: float
 ) -> tuple[list[float], float]:
-    values = (30, 70)
-    for n in range(WARM_UP_WRITES):
-        send(values[n % 2]).raise_for_status()
-    latencies: list[float] = []
-    began = time.perf_counter()
-    n = 0
-    while time.perf_counter() - began < seconds:
-        sent = time.perf_counter()
-        response = send(values[n % 2])
-        latencies.append(time.perf_counter() - sent)
-        response.raise_for_status()
-        n += 1
-    return latencies, time.perf_counter() - began
+    """Sequential writes on one keep-alive connection with the minimal client
+    (`bench._http_client`, the same for both systems: httpx spent more CPU per request than
+    either server); each must answer 2xx."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+
+    async def run() -> tuple[list[float], float]:
+        async with Connection(host, int(port), token) as conn:
+            values = (30, 70)
+
+            async def send(value: int) -> float:
+                sent = time.perf_counter()
+                status, answer = await conn.request(method, path, json.dumps(body(value)).encode())
+                if not 200 <= status < 300:
+                    raise RuntimeError(f"{method.decode()} {path}: {status} {answer[:200]!r}")
+                return time.perf_counter() - sent
+
+            for n in range(WARM_UP_WRITES):
+                await send(values[n % 2])
+            latencies: list[float] = []
+            began = time.perf_counter()
+            while time.perf_counter() - began < seconds:
+                latencies.append(await send(values[len(latencies) % 2]))
+            return latencies, time.perf_counter() - began
+
+    return asyncio.run(run())
 
 
 def serve_ha(python: Path, seconds: float, first: bool = False) -> Served:
@@ -223,7 +238,8 @@ def serve_ha(python: Path, seconds: float, first: bool = False) -> Served:
             answers = time.perf_counter() - began
             token_file = config / "bench-token"
             wait_for(process, log, timeout, token_file.exists)
-            client.headers["Authorization"] = f"Bearer {token_file.read_text().strip()}"
+            token = token_file.read_text().strip()
+            client.headers["Authorization"] = f"Bearer {token}"
 
             def is_running(response: httpx.Response) -> bool:
                 return response.status_code == 200 and response.json()["state"] == "RUNNING"
@@ -235,11 +251,12 @@ def serve_ha(python: Path, seconds: float, first: bool = False) -> Served:
             served = Served(answers, running, rss)
             if seconds:
 
-                def send(value: int) -> httpx.Response:
-                    body = {"entity_id": "light.bench_0000", "brightness": value * 255 // 100}
-                    return client.post("/api/services/light/turn_on", json=body)
+                def body(value: int) -> dict[str, Any]:
+                    return {"entity_id": "light.bench_0000", "brightness": value * 255 // 100}
 
-                served.latencies, served.write_seconds = rest_writes(client, send, seconds)
+                served.latencies, served.write_seconds = rest_writes(
+                    url, token, b"POST", "/api/services/light/turn_on", body, seconds
+                )
         return served
 
 
@@ -296,10 +313,9 @@ def serve_homeweave(seconds: float) -> Served:
                 if seconds:
                     path = f"/api/devices/{lamp}/light/brightness"
 
-                    def send(value: int) -> httpx.Response:
-                        return client.put(path, json={"value": value})
-
-                    served.latencies, served.write_seconds = rest_writes(client, send, seconds)
+                    served.latencies, served.write_seconds = rest_writes(
+                        str(info["url"]), token, b"PUT", path, lambda v: {"value": v}, seconds
+                    )
         return served
 
 
@@ -452,7 +468,8 @@ def main(quick: bool = False) -> None:
             rows,
             [
                 f"HA at {python.parent.parent}; REST writes {write_seconds:g} s per round after "
-                f"{WARM_UP_WRITES} warm-up, one keep-alive connection, history/recorder on",
+                f"{WARM_UP_WRITES} warm-up, one keep-alive connection (bench/_http_client.py), "
+                "history/recorder on",
                 f"automation dispatch: 1,000 automations, {automation.RATE:g} changes/s for "
                 f"{seconds:g} s (homeweave: its `automation` benchmark's engine phase)",
             ],

@@ -179,3 +179,53 @@ async def test_a_hard_kill_loses_at_most_the_unflushed_batch(tmp_path: Path) -> 
     async with SqliteStorage(path, retention_days=None) as reopened:
         states = await reopened.load_states()
     assert len(states) == 7 * 3  # every (device, piid) the writer cycles through
+
+
+# -- acknowledged writes ------------------------------------------------------------------
+
+
+async def test_committed_writes_a_small_batch_without_the_flusher(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    # The flusher would wait an hour: only committed() itself can have written the point.
+    async with SqliteStorage(path, flush_interval=3600) as storage:
+        storage.record("lamp", 2, 1, 40, at=1.0)
+        storage.record("lamp", 2, 1, 60, at=2.0)
+        await storage.committed()
+        with raw(path) as conn:  # another connection sees both points and the newest state
+            points = conn.execute("SELECT at, value FROM history ORDER BY at").fetchall()
+            states = conn.execute("SELECT value FROM states").fetchall()
+        assert points == [(1.0, "40"), (2.0, "60")]
+        assert states == [("60",)]
+        assert storage.pending == 0
+        assert storage.written == 2
+
+
+async def test_committed_hands_a_large_batch_to_the_flusher(tmp_path: Path) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, flush_interval=3600) as storage:
+        for n in range(1000):
+            storage.record("lamp", 2, 1, n, at=float(n))
+        await storage.committed()
+        with raw(path) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM history").fetchone()
+        assert count == 1000
+        assert storage.written == 1000
+
+
+async def test_the_checkpoint_after_a_commit_here_leaves_the_flusher_able_to_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "home.db"
+    async with SqliteStorage(path, flush_interval=3600) as storage:
+        storage.record("lamp", 2, 1, 1, at=1.0)
+        await storage.committed()  # in the loop's thread; a checkpoint follows in aiosqlite's
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        for n in range(5):
+            storage.record("lamp", 2, 1, n, at=2.0 + n)
+        # flush() commits on aiosqlite's connection, in one trip to its thread: the
+        # checkpoint's statement must not still be in progress there.
+        assert await storage.flush() == 5
+        with raw(path) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM history").fetchone()
+        assert count == 6

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -19,13 +19,13 @@ from fastapi.responses import JSONResponse
 from homeweave.api.auth import Tokens
 from homeweave.api.errors import declared, error
 from homeweave.automation.engine import AutomationEngine
-from homeweave.bridges.alexa.bridge import AlexaBridge
-from homeweave.bridges.alexa.handler import Principal
-from homeweave.bridges.alexa.messages import AlexaError
 from homeweave.bridges.base import Bridge
 from homeweave.core import permissions
 from homeweave.core.linking import AccountLinking, OAuthClient
 from homeweave.core.registry import Registry
+
+if TYPE_CHECKING:  # the bridge (and aiohttp) are imported only when a bridge runs
+    from homeweave.bridges.alexa.handler import Principal
 
 PATH = "/api/alexa/smart_home"
 router = APIRouter(prefix="/api/alexa", tags=["alexa"])
@@ -57,6 +57,9 @@ async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Pr
     """The principal a directive's bearer token acts as (a user's token: only the devices in
     their scope, resolved at each directive, so an ended share ends at once). A token whose
     time is up is Alexa's EXPIRED_AUTHORIZATION_CREDENTIAL (Alexa then uses its refresh token)."""
+    from homeweave.bridges.alexa.handler import Principal
+    from homeweave.bridges.alexa.messages import AlexaError
+
     acting = await tokens.principal(token)
     if acting is None:
         if await tokens.expired(token):
@@ -92,6 +95,10 @@ def attach(
 ) -> None:
     """Serve the running alexa bridge (if configured) with the API's tokens and the scenes,
     and its account linking (``/auth/...``) when the options have it."""
+    if not bridges:
+        return
+    from homeweave.bridges.alexa.bridge import AlexaBridge
+
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):
             bridge.handler.authorize = partial(acting_principal, tokens, bridge.hub.registry)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,9 +16,14 @@ from homeweave.api.errors import declared
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.principal import Principal
 from homeweave.errors import Conflict, InvalidValue
-from homeweave.voice.agent import VoiceAgent
-from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
 from homeweave.voice.settings import VoiceSettings
+
+# The voice agent (hassil, the templates, jinja2) and the speech clients are imported at the
+# first sentence, not at start-up; FastAPI reads the dependency's annotation as Any.
+if TYPE_CHECKING:
+    from homeweave.voice.agent import VoiceAgent
+else:
+    VoiceAgent = Any
 
 router = APIRouter(prefix="/api", tags=["conversation"], responses=declared(401))
 
@@ -73,6 +78,8 @@ async def voice_agent(connection: HTTPConnection) -> VoiceAgent:
     state = connection.app.state
     agent: VoiceAgent | None = getattr(state, "voice", None)
     if agent is None:
+        from homeweave.voice.agent import VoiceAgent
+
         running = await hub(connection)
         settings: VoiceSettings = getattr(state, "voice_settings", None) or VoiceSettings()
         engine: AutomationEngine | None = getattr(state, "engine", None)
@@ -172,6 +179,8 @@ async def conversation_audio(
 ) -> SpokenOut:
     """Hear a spoken sentence (a WAV body) through the speech-to-text server (``voice.stt``),
     carry it out, and speak the answer through the text-to-speech server (``voice.tts``)."""
+    from homeweave.voice.audio import Audio, SpeechError, synthesize, transcribe
+
     settings = agent.settings
     if settings.stt is None:
         raise Conflict("speech-to-text is not configured: set voice.stt (tcp://host:port)")

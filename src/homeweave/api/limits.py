@@ -68,7 +68,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, tracked)
-        except BodyTooLarge:
+        except BodyTooLarge as too_large:
             # Raised from counted() and not turned into a response on the way (a handler that
             # reads the body outside FastAPI's exception handling).
             if started:

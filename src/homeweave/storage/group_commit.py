@@ -45,6 +45,9 @@ class GroupCommit(ABC, Generic[_Conn]):
     """
 
     _DATABASE_ERRORS: ClassVar[tuple[type[BaseException], ...]] = ()
+    # Whether the backend can commit a small batch synchronously, in the event loop's thread
+    # (``_commit_here``): then ``committed()`` commits without waking the flusher.
+    _COMMITS_HERE: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -79,6 +82,7 @@ class GroupCommit(ABC, Generic[_Conn]):
         self._written = 0
         # Long-term statistics, fed as points are recorded (None: this backend keeps none).
         self._statistics: Statistics | None = None
+        self._here_due = False  # a commit in the loop thread is scheduled (call_soon)
 
     @property
     def pending(self) -> int:
@@ -113,6 +117,13 @@ class GroupCommit(ABC, Generic[_Conn]):
     @abstractmethod
     async def purge(self, older_than: float) -> int:
         """Delete history points recorded before the epoch ``older_than``; return how many."""
+
+    def _commit_here(self, conn: _Conn, batch: Batch) -> bool:
+        """Write ``batch`` in one transaction now, synchronously, in the event loop's thread;
+        False, having written nothing, when it is too large for that (the flusher takes it).
+        Only called while nothing else writes (the commit lock is free). Backends with
+        ``_COMMITS_HERE`` implement it."""
+        raise NotImplementedError
 
     def _check_writable(self) -> None:
         """Raise StorageError, before anything is written, when the backend refuses writes
@@ -173,7 +184,12 @@ class GroupCommit(ABC, Generic[_Conn]):
             raise StorageError(f"not saved: {self._failure}")
         waiter = self._acks.wait_for(self._pending.added)
         if waiter is not None:
-            self._wake.set()
+            if not self._COMMITS_HERE:
+                self._wake.set()
+            elif not self._here_due:
+                # Every writer reaching this point in the current loop iteration shares it.
+                self._here_due = True
+                asyncio.get_running_loop().call_soon(self._commit_now)
             await asyncio.shield(waiter)
 
     async def flush(self) -> int:
@@ -194,21 +210,67 @@ class GroupCommit(ABC, Generic[_Conn]):
                 self._check_writable()
                 await self._commit(conn, batch)
             except BaseException as err:
-                self._pending.requeue(batch)
-                self._commit_failed(err)
-                if isinstance(err, StorageError):  # the backend's own words: passed on as is
-                    self._acks.failed(upto, err)
+                failure = self._failed(batch, upto, err)
+                if failure is err:
                     raise
-                failure = StorageError(f"writing to {self._where} failed: {err}")
-                self._acks.failed(upto, failure)
-                if isinstance(err, self._DATABASE_ERRORS):
-                    self._failure = failure
-                    raise failure from err
-                raise
-            self._failure = None
-            self._written += len(batch.points)
+                raise failure from err
+            return self._succeeded(batch, upto)
+
+    def _commit_now(self) -> None:
+        """Commit what is queued here, in the loop thread, for the writers awaiting
+        ``committed()``: no hand-over to the flusher task or a driver's thread, which were
+        most of an acknowledged write's time. The flusher takes over when a commit is under
+        way (the lock is held), commits are failing, or the backend declines the batch
+        (``_commit_here``: too large to write without letting the loop run)."""
+        self._here_due = False
+        if not self._acks:
+            return  # the flusher committed it meanwhile
+        try:
+            conn = self._require_open()
+        except StorageError:
+            self._wake.set()
+            return
+        if self._lock.locked() or self._failure is not None:
+            self._wake.set()
+            return
+        batch, upto = self._pending.take()
+        if not batch:
             self._acks.committed(upto)
-            return len(batch)
+            return
+        try:
+            self._check_writable()
+            done = self._commit_here(conn, batch)
+        except Exception as err:
+            failure = self._failed(batch, upto, err)
+            _LOGGER.error("writing %d queued writes failed: %s", len(batch), failure)
+            self._wake.set()  # the flusher retries, with backoff
+            return
+        if not done:
+            self._pending.requeue(batch)
+            self._wake.set()
+            return
+        self._succeeded(batch, upto)
+
+    def _failed(self, batch: Batch, upto: int, err: BaseException) -> BaseException:
+        """Put back a batch whose commit failed, tell its writers; the exception to raise."""
+        self._pending.requeue(batch)
+        self._commit_failed(err)
+        if isinstance(err, StorageError):  # the backend's own words: passed on as is
+            self._acks.failed(upto, err)
+            return err
+        failure = StorageError(f"writing to {self._where} failed: {err}")
+        self._acks.failed(upto, failure)
+        if isinstance(err, self._DATABASE_ERRORS):
+            self._failure = failure
+            return failure
+        return err
+
+    def _succeeded(self, batch: Batch, upto: int) -> int:
+        """Note a committed batch and release its writers; how many writes it held."""
+        self._failure = None
+        self._written += len(batch.points)
+        self._acks.committed(upto)
+        return len(batch)
 
     async def _shielded(self, work: Coroutine[Any, Any, _T], name: str) -> _T:
         """Run a multi-statement write to its end even if the caller is cancelled.

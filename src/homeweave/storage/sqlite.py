@@ -58,6 +58,9 @@ _LOGGER = logging.getLogger(__name__)
 _PURGE_CHUNK = 10_000
 _CAP_CHECK_INTERVAL = 60.0  # seconds between two checks of the size cap
 _MB = 1024 * 1024
+_CHECKPOINT_INTERVAL = 1.0  # s: at most this often after commits in the loop's thread
+_BUSY_TIMEOUT = 0.2  # s
+_HERE_CACHE_KIB = 512
 
 # SQLite's DELETE has no LIMIT by default; chunks keep each write lock short.
 _PURGE_SOME = "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE at < ? LIMIT ?)"
@@ -94,6 +97,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
     """
 
     _DATABASE_ERRORS = (sqlite3.Error,)
+    _COMMITS_HERE = True
 
     def __init__(
         self,
@@ -119,6 +123,13 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
         self._damaged: str | None = None  # once SQLite reports the file damaged: why
         self._audit_retention_days = audit_retention_days
         self._db: aiosqlite.Connection | None = None
+        # A second connection, used only in the event loop's thread, for the small commits an
+        # acknowledged write waits for (``_commit_here``); the commit lock keeps the two from
+        # ever writing at once. It never checkpoints (that fsyncs): ``_checkpoint`` does, in
+        # aiosqlite's thread.
+        self._here: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._next_checkpoint = 0.0
         self._batches = BatchWriter()
         self._statistics: Statistics = Statistics(short_keep=(retention_days or 10) * DAY)
         self._max_bytes = None if max_size_mb is None else int(max_size_mb * _MB)
@@ -169,6 +180,11 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
         except BaseException:
             await db.close()
             raise
+        try:
+            self._here = _connect_here(self.path)
+        except sqlite3.Error as err:
+            await db.close()
+            raise StorageError(f"cannot open database {self.path}: {err}") from err
         self._db = db
         await self._maintain()
         self._flusher = asyncio.create_task(self._run_flusher(), name="homeweave.storage.flusher")
@@ -203,6 +219,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
             await self._close(db)
 
     async def _close(self, db: aiosqlite.Connection) -> None:
+        here, self._here = self._here, None
+        if here is not None:
+            here.close()
         if self._damaged is None:
             await db.close()
             return
@@ -248,6 +267,33 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
 
     async def _commit(self, conn: aiosqlite.Connection, batch: Batch) -> None:
         await self._batches.write(conn, batch)
+
+    def _commit_here(self, conn: aiosqlite.Connection, batch: Batch) -> bool:
+        if self._here is None:
+            return False
+        if not self._batches.write_here(self._here, batch):
+            return False
+        now = time.monotonic()
+        if now >= self._next_checkpoint and self._checkpointing is None:
+            self._next_checkpoint = now + _CHECKPOINT_INTERVAL
+            self._checkpointing = task = asyncio.create_task(
+                self._checkpoint(conn), name="homeweave.storage.checkpoint"
+            )
+            self._writes.add(task)  # closing waits for it
+            task.add_done_callback(self._writes.discard)
+        return True
+
+    async def _checkpoint(self, db: aiosqlite.Connection) -> None:
+        """Copy the WAL into the database file (PASSIVE: writers go on meanwhile), in
+        aiosqlite's thread, for the commits made in the loop's thread (which never do it)."""
+        try:
+            # Read its row: an unread statement stays in progress and blocks a COMMIT.
+            await db.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as err:
+            self._commit_failed(err)
+            _LOGGER.warning("checkpoint of %s failed: %s", self.path, err)
+        finally:
+            self._checkpointing = None
 
     async def _maintain(self) -> None:
         """The history's retention purge (raw points and 5-minute statistics), the audit
@@ -613,6 +659,24 @@ def _make_private(path: Path) -> None:
             continue
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
             os.chmod(file, 0o600)
+
+
+def _connect_here(path: Path) -> sqlite3.Connection:
+    """The connection for commits in the event loop's thread: autocommit (each batch says
+    BEGIN and COMMIT), the pragmas of the main connection, no automatic checkpoint, a small
+    page cache, and a short busy timeout (in this process the commit lock serialises writers;
+    only another process could hold the file, and the loop must not wait long for it)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT)
+    try:
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA wal_autocheckpoint = 0").fetchall()  # it answers with a row
+        # It appends to a few tables' last pages: a small page cache (the default is 2 MB).
+        conn.execute(f"PRAGMA cache_size = -{_HERE_CACHE_KIB}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _hold_open(path: Path) -> sqlite3.Connection:

@@ -13,6 +13,7 @@ from homeweave.storage.migrations import transaction
 from homeweave.storage.pending import Batch
 from homeweave.storage.rows import (
     PruneCounter,
+    TraceRow,
     encode_traces,
     energy_rows,
     latest_per_property,
@@ -65,12 +66,13 @@ Statement = tuple[str, Sequence[tuple[Any, ...]]]
 
 class BatchWriter:
     """Writes batches, each as one transaction; counts traces per automation to prune every
-    ``PRUNE_EVERY`` of them.
+        ``PRUNE_EVERY`` of them.
 
-    A small batch (up to ``_WRITE_CHUNK`` rows: what a person's write or a few automation
-    runs produce) is one trip to the connection's thread — BEGIN, the statements, COMMIT —
-    since each trip costs a thread hand-over and back (~0.1 ms; four of them were most of an
-    acknowledged write's latency). A larger batch goes ``_WRITE_CHUNK`` rows per trip, so the
+        ``write_here`` writes a small batch in the caller's thread (the event loop's: an
+        acknowledged write). From the flusher, a small batch (up to ``_WRITE_CHUNK`` rows: what a
+        person's write or a few automation runs produce) is one trip to the connection's thread —
+        BEGIN, the statements, COMMIT — since each trip costs a thread hand-over and back (~0.1
+        ms); a larger batch goes ``_WRITE_CHUNK`` rows per trip, so the
     event loop runs between chunks (binding rows holds the GIL)."""
 
     def __init__(self) -> None:
@@ -78,12 +80,36 @@ class BatchWriter:
 
     async def write(self, db: aiosqlite.Connection, batch: Batch) -> None:
         """Write ``batch`` in one transaction; the caller holds the connection."""
+        encoded = await encode_traces(batch.traces.values()) if batch.traces else None
+        statements = self._statements(batch, encoded)
+        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
+            await _in_thread(db, _transaction, statements)
+            return
+        async with transaction(db):
+            for sql, rows in statements:
+                for start in range(0, len(rows), _WRITE_CHUNK):
+                    await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+
+    def write_here(self, conn: sqlite3.Connection, batch: Batch) -> bool:
+        """Write a small batch in one transaction on ``conn``, here, synchronously (a commit
+        in WAL mode with ``synchronous=NORMAL`` is a few page writes, no fsync: ~0.1 ms, less
+        than handing it to another thread and back); False, having written nothing, for a
+        batch over ``_WRITE_CHUNK`` rows or with traces."""
+        if batch.traces or len(batch) + len(batch.points) > _WRITE_CHUNK:
+            return False  # traces are encoded in slices (awaiting): the flusher writes them
+        _transaction(conn, self._statements(batch, None))
+        return True
+
+    def _statements(
+        self, batch: Batch, encoded: tuple[list[tuple[str, bool]], list[TraceRow]] | None
+    ) -> list[Statement]:
+        """The statements that write ``batch`` (its traces already encoded)."""
         statements: list[Statement] = []
         if batch.points:
             statements.append((_INSERT_HISTORY, batch.points))
             statements.append((_UPSERT_STATE, latest_per_property(batch.points)))
-        if batch.traces:
-            kinds, traces = await encode_traces(batch.traces.values())
+        if encoded is not None:
+            kinds, traces = encoded
             statements.append((_UPSERT_TRACE, traces))
             statements.extend(
                 (_PRUNE_TRACES, [(automation, fired, automation, fired, keep)])
@@ -100,13 +126,7 @@ class BatchWriter:
         statements.extend(statistics_statements(batch.statistics))
         if batch.energy:
             statements.append((_ADD_ENERGY, energy_rows(batch.energy)))
-        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
-            await _in_thread(db, _transaction, statements)
-            return
-        async with transaction(db):
-            for sql, rows in statements:
-                for start in range(0, len(rows), _WRITE_CHUNK):
-                    await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+        return statements
 
 
 def statistics_statements(rows: StatisticsRows) -> list[Statement]:

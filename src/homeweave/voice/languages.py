@@ -7,13 +7,15 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import home_assistant_intents
 import yaml
-from hassil import Intents, RangeSlotList, RangeType, merge_dict
 
 from homeweave.errors import UnknownAddress
+
+if TYPE_CHECKING:  # hassil is imported when a language is loaded, not with the config schema
+    from hassil import Intents
 
 _OWN_SENTENCES = Path(__file__).parent / "sentences"
 
@@ -59,6 +61,8 @@ def canonical(code: str) -> str:
 @functools.cache
 def load(code: str) -> Language:
     """The language ``code`` (any spelling), parsed once per process."""
+    from hassil import Intents, RangeSlotList, RangeType, merge_dict
+
     name = canonical(code)
     data = home_assistant_intents.get_intents(name)
     if data is None:  # listed but not shipped: the library's list is the contract
