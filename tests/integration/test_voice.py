@@ -61,6 +61,27 @@ LIVING_LIGHTS = ["living-room-lamp", "living-room-ceiling"]
 
 EN = [
     Case(
+        "set the fan mode in the bedroom to high",
+        "HassClimateSetFanMode",
+        ["bedroom-aircon"],
+        {"bedroom-aircon/fan-control/fan-level-1": 7},
+        speech="Fan mode set to high",
+    ),
+    Case(
+        "set the fan mode to auto",
+        "HassClimateSetFanMode",
+        ["bedroom-aircon"],
+        {"bedroom-aircon/fan-control/fan-level-1": 0},
+        area="bedroom",
+    ),
+    Case(
+        "set the fan mode in the living room to high",
+        "HassClimateSetFanMode",
+        [],
+        writes=0,
+        speech="no device supports",
+    ),
+    Case(
         "turn on the kitchen lamp", "HassTurnOn", ["kitchen-lamp"], {"kitchen-lamp/light/on": True}
     ),
     Case(
@@ -197,6 +218,13 @@ EN = [
 
 DE = [
     Case(
+        "setze den Lüftermodus im Schlafzimmer auf hoch",
+        "HassClimateSetFanMode",
+        ["bedroom-aircon"],
+        {"bedroom-aircon/fan-control/fan-level-1": 7},
+        speech="Lüftermodus auf hoch",
+    ),
+    Case(
         "Schalte die Küchenlampe ein",
         "HassTurnOn",
         ["kitchen-lamp"],
@@ -296,6 +324,19 @@ DE = [
 ]
 
 ZH = [
+    Case(
+        "把卧室的风速调到低",
+        "HassClimateSetFanMode",
+        ["bedroom-aircon"],
+        {"bedroom-aircon/fan-control/fan-level-1": 1},
+    ),
+    Case(
+        "风速调到自动",
+        "HassClimateSetFanMode",
+        ["bedroom-aircon"],
+        {"bedroom-aircon/fan-control/fan-level-1": 0},
+        area="bedroom",
+    ),
     Case(
         "打开厨房灯",
         "HassTurnOn",

@@ -245,6 +245,42 @@ async def climate_set_temperature(turn: Turn) -> None:
         turn.outcome.matched.append(spoken_state(turn, entity))
 
 
+# The library's fan modes that name a place on a fan's scale: (start, end) of the levels.
+_FAN_MODES = {"low": 0.0, "medium": 0.5, "middle": 0.5, "high": 1.0, "top": 1.0}
+
+
+def _fan_mode_value(turn: Turn, entity: Entity, mode: str) -> Value:
+    """The fan-level value for one of the library's fan modes: a level named so ("Auto"),
+    else low / medium / high as the first, middle and last of the non-automatic levels."""
+    ref = turn.commands.resolve(f"{entity.id}/fan-control/fan-level")
+    prop = ref.prop
+    if prop.value_list:
+        named = [c.value for c in prop.value_list if c.description.casefold() == mode]
+        if named:
+            return named[0]
+        levels = [c.value for c in prop.value_list if c.description.casefold() != "auto"]
+        if mode in _FAN_MODES and levels:
+            return levels[round(_FAN_MODES[mode] * (len(levels) - 1))]
+    elif prop.value_range is not None and mode in _FAN_MODES:
+        low, high = prop.value_range.min, prop.value_range.max
+        return round(low + (high - low) * max(_FAN_MODES[mode], 0.01))
+    raise turn.refuse("feature_not_supported")
+
+
+async def climate_set_fan_mode(turn: Turn) -> None:
+    """HassClimateSetFanMode: "set the fan mode in the bedroom to high" — the fan level of the
+    air conditioners (climate devices with a fan-control service) in the room."""
+    mode = str(turn.slots.get("fan_mode") or "").casefold()
+    found = turn.resolve(("climate",))
+    with_fan = [e for e in found if _has(turn, e, "fan-control/fan-level")]
+    turn.targets = [e.id for e in with_fan]
+    if not with_fan:
+        raise turn.refuse("feature_not_supported")
+    for entity in with_fan:
+        await turn.set(entity, "fan-control/fan-level", _fan_mode_value(turn, entity, mode))
+        turn.outcome.matched.append(spoken_state(turn, entity))
+
+
 async def set_position(turn: Turn) -> None:
     """HassSetPosition: how far a cover is open."""
     for entity in turn.resolve(("cover",), default_all=False):
@@ -407,7 +443,7 @@ HANDLERS: dict[str, Handler] = {
     "HassGetState": get_state,
     "HassClimateGetTemperature": climate_get_temperature,
     "HassClimateSetTemperature": climate_set_temperature,
-    "HassClimateSetFanMode": _unsupported,
+    "HassClimateSetFanMode": climate_set_fan_mode,
     "HassSetPosition": set_position,
     "HassVacuumStart": _acting("start-sweep", "vacuum"),
     "HassVacuumReturnToBase": _acting("start-charge", "vacuum"),
