@@ -519,10 +519,12 @@ async def test_an_automation_runs_by_name(api: Api) -> None:
     assert len(after) == len(before) + 1
     body = await say(client, "führe Good morning on weekdays aus", "de")
     assert body["intent"] == "HassTurnOn", body
+    body = await say(client, "执行Good morning on weekdays", "zh-cn")
+    assert body["targets"] == ["automation:weekday-morning"], body
     dry = await say(client, "run good morning on weekdays", "en", dry_run=True)
     assert dry["targets"] == ["automation:weekday-morning"]
     assert (
-        len((await client.get("/api/automations/weekday-morning/traces")).json()) == len(after) + 1
+        len((await client.get("/api/automations/weekday-morning/traces")).json()) == len(after) + 2
     )
 
 
