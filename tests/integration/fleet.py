@@ -10,7 +10,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +168,15 @@ async def eventually(check: Callable[[], bool], wait: float = WAIT) -> None:
             if check():
                 return
             await asyncio.sleep(0.05)
+
+
+async def until(check: Callable[[], Awaitable[bool]], wait: float = WAIT) -> None:
+    """Wait until ``await check()`` holds (TimeoutError if it never does)."""
+    async with asyncio.timeout(wait):
+        while True:
+            if await check():
+                return
+            await asyncio.sleep(0.1)
 
 
 async def until_stored(database: str, home: str, count: int, wait: float = WAIT) -> Stored:
