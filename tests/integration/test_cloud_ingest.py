@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from homeweave.cli.main import main
 from homeweave.cloud import fleet_rows, fleet_schema
 from homeweave.cloud.status import collect
-from homeweave.cloud.streams import event_subject, state_subject
+from homeweave.cloud.streams import ensure_fleet_stream, event_subject, state_subject
+from homeweave.errors import HomeweaveError
 from tests.integration.fleet import (
     Publisher,
     eventually,
@@ -169,3 +170,14 @@ async def test_fleet_schema_is_migrated_once_by_many(fleet_database: str) -> Non
     finally:
         await plain.close()
     assert not hub_history, "the fleet's tables live in their own schema"
+
+
+async def test_a_hub_stream_in_the_way_is_named_with_the_fix(private_nats: PrivateNats) -> None:
+    nc = await nats.connect(private_nats.url)
+    try:
+        js = nc.jetstream()
+        await js.add_stream(name="HW_CASA", subjects=["hw.casa.state", "hw.casa.event"])
+        with pytest.raises(HomeweaveError, match=r"HW_<HOME> streams"):
+            await ensure_fleet_stream(js)
+    finally:
+        await nc.close()

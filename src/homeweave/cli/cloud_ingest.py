@@ -4,6 +4,7 @@ PostgreSQL (start several: they share the work)."""
 from __future__ import annotations
 
 import asyncio
+import signal
 from contextlib import suppress
 
 import click
@@ -11,6 +12,7 @@ import click
 from homeweave.cli.cloud import database_option, nats_option
 from homeweave.cloud.ingest import Ingest, IngestOptions, default_replica
 from homeweave.cloud.streams import ACK_WAIT
+from homeweave.errors import HomeweaveError
 
 
 @click.command()
@@ -42,5 +44,17 @@ def ingest(nats_url: str, database: str, batch: int, ack_wait: float, replica: s
         replica=replica or default_replica(),
     )
     click.echo(f"ingest {options.replica}: {nats_url} → PostgreSQL (Ctrl-C stops)", err=True)
-    with suppress(KeyboardInterrupt):
-        asyncio.run(Ingest(options).run())
+    try:
+        with suppress(KeyboardInterrupt):
+            asyncio.run(_serve(Ingest(options)))
+    except HomeweaveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+async def _serve(replica: Ingest) -> None:
+    """Run until cancelled; SIGTERM (a service manager stopping it) closes it cleanly."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    with suppress(asyncio.CancelledError):
+        await replica.run()

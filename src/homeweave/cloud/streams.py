@@ -17,6 +17,8 @@ import nats.js.errors
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig, StreamInfo
 
+from homeweave.errors import HomeweaveError
+
 _LOGGER = logging.getLogger(__name__)
 
 PREFIX = "hw"
@@ -83,7 +85,7 @@ async def ensure_fleet_stream(js: JetStreamContext) -> StreamInfo:
         )
     except nats.js.errors.BadRequestError as exc:
         if "overlap" in str(exc).lower():
-            raise RuntimeError(
+            raise HomeweaveError(
                 f"cannot create the fleet stream {FLEET_STREAM}: a home's own stream already "
                 f"holds some of {', '.join(FLEET_SUBJECTS)} (a hub started before the fleet); "
                 "delete those HW_<HOME> streams (`nats stream rm`) and restart the hubs"
