@@ -9,7 +9,7 @@ from contextlib import suppress
 
 import click
 
-from homeweave.cli.cloud import database_option, nats_option
+from homeweave.cli.cloud_options import database_option, nats_option
 from homeweave.cloud.ingest import Ingest, IngestOptions, default_replica
 from homeweave.cloud.streams import ACK_WAIT
 from homeweave.errors import HomeweaveError

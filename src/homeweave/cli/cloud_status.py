@@ -8,7 +8,7 @@ import time
 import click
 from rich.table import Table
 
-from homeweave.cli.cloud import database_option, nats_option
+from homeweave.cli.cloud_options import database_option, nats_option
 from homeweave.cli.connect import echo_json
 from homeweave.cli.display import console
 from homeweave.cloud.status import FleetStatus, collect
