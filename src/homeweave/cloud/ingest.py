@@ -100,15 +100,24 @@ class Ingest:
 
     async def run(self) -> None:
         """Consume until cancelled; closes its connections on the way out."""
+        fetching: asyncio.Task[list[Msg]] | None = None
         try:
             await self._database()
             self._nc = await self._connect_nats()
+            # The next batch is fetched while this one is committed: NATS and PostgreSQL
+            # round trips overlap. Both batches are acked only after their own commit.
+            fetching = asyncio.create_task(self._fetch(), name="ingest-fetch")
             while True:
-                messages = await self._fetch()
+                messages = await fetching
+                fetching = asyncio.create_task(self._fetch(), name="ingest-fetch")
                 if messages:
                     await self._ingest(messages)
                 self._report()
         finally:
+            if fetching is not None:
+                fetching.cancel()
+                with suppress(asyncio.CancelledError):
+                    await fetching
             await self._close()
 
     # --- NATS -------------------------------------------------------------------------------
@@ -145,18 +154,12 @@ class Ingest:
 
     async def _fetch(self) -> list[Msg]:
         """The next batch (empty when there is none yet, or NATS is away for now)."""
-        assert self._nc is not None
         try:
-            if self._sub is None:
-                js = self._nc.jetstream(timeout=5)
-                await ensure_ingest_consumer(js, self.options.ack_wait)
-                self._sub = await js.pull_subscribe_bind(INGEST_DURABLE, FLEET_STREAM)
-                _LOGGER.info(
-                    "ingest: %s bound to %s/%s", self.options.replica, FLEET_STREAM, INGEST_DURABLE
-                )
-            messages = await self._sub.fetch(self.options.batch, timeout=self.options.fetch_wait)
-        except nats.errors.TimeoutError:
-            return []
+            sub = self._sub or await self._bind()
+            try:
+                messages = await sub.fetch(self.options.batch, timeout=self.options.fetch_wait)
+            except TimeoutError:  # nats-py's or asyncio's: nothing arrived in time
+                return []
         except NATS_ERRORS as exc:
             await self._unbind()
             delay = next(self._nats_delays)
@@ -165,6 +168,17 @@ class Ingest:
             return []
         self._nats_delays = self.options.backoff.delays()
         return messages
+
+    async def _bind(self) -> JetStreamContext.PullSubscription:
+        """Bind the shared consumer (made, with the fleet stream, if missing)."""
+        assert self._nc is not None
+        js = self._nc.jetstream(timeout=5)
+        await ensure_ingest_consumer(js, self.options.ack_wait)
+        self._sub = await js.pull_subscribe_bind(INGEST_DURABLE, FLEET_STREAM)
+        _LOGGER.info(
+            "ingest: %s bound to %s/%s", self.options.replica, FLEET_STREAM, INGEST_DURABLE
+        )
+        return self._sub
 
     async def _unbind(self) -> None:
         if self._sub is not None:
