@@ -127,6 +127,7 @@ class Stored:
     distinct: int
     values: list[int]
     duplicates_skipped: int
+    redelivered: int = 0
 
     @property
     def duplicated(self) -> int:
@@ -141,11 +142,15 @@ async def stored(database: str, home: str) -> Stored:
         rows = await conn.fetch(
             "SELECT value FROM fleet.history WHERE home_id = $1 ORDER BY at", home
         )
-        skipped = await conn.fetchval("SELECT coalesce(sum(duplicates), 0) FROM fleet.replicas")
+        totals = await conn.fetchrow(
+            "SELECT coalesce(sum(duplicates), 0), coalesce(sum(redelivered), 0) FROM fleet.replicas"
+        )
+        assert totals is not None
+        skipped, redelivered = totals
     finally:
         await conn.close()
     values = [int(json.loads(r[0])) for r in rows]
-    return Stored(len(values), len(set(values)), values, int(skipped))
+    return Stored(len(values), len(set(values)), values, int(skipped), int(redelivered))
 
 
 async def replica_stored(database: str) -> dict[str, int]:

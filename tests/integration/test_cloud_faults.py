@@ -42,42 +42,50 @@ async def test_killing_an_ingest_replica_loses_and_duplicates_nothing(
     total = 3000
     await prepare_stream(private_nats.url, ACK_WAIT)
     log = tmp_path / "ingest.log"
-    replicas = [
-        IngestProcess(name, private_nats.url, fleet_database, log, ACK_WAIT) for name in ("a", "b")
-    ]
-    publisher = Publisher(private_nats.url, "tower-7")
-    try:
-        sending = asyncio.create_task(publisher.publish(range(total), pause=0.002))
-        # kill "a" once it has committed something, while the publisher is still sending
-        per_replica: dict[str, int] = {}
+    async with TcpProxy("127.0.0.1", 5432) as proxy:
+        # replica a reaches PostgreSQL through a proxy: cut, it holds a batch it cannot commit
+        through = fleet_database.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+        replicas = [
+            IngestProcess("a", private_nats.url, through, log, ACK_WAIT),
+            IngestProcess("b", private_nats.url, fleet_database, log, ACK_WAIT),
+        ]
+        publisher = Publisher(private_nats.url, "tower-7")
+        try:
+            sending = asyncio.create_task(publisher.publish(range(total), pause=0.002))
+            per_replica: dict[str, int] = {}
 
-        async def a_has_stored() -> bool:
-            per_replica.update(await replica_stored(fleet_database))
-            return per_replica.get("a", 0) > 0
+            async def a_has_stored() -> bool:
+                per_replica.update(await replica_stored(fleet_database))
+                return per_replica.get("a", 0) > 0
 
-        await until(a_has_stored)
-        replicas[0].kill()
-        killed_at = publisher.acked
-        print(
-            f"killed -9 ingest replica a (pid {replicas[0].process.pid}) after it stored "
-            f"{per_replica['a']} rows; {killed_at} of {total} messages sent so far"
-        )
-        await sending
-        found = await until_stored(fleet_database, "tower-7", total)
-        after = await replica_stored(fleet_database)
-    finally:
-        for replica in replicas:
-            replica.stop()
+            await until(a_has_stored)
+            await proxy.stop()
+            await asyncio.sleep(1.0)  # a fetches on and holds what it cannot commit
+            replicas[0].kill()
+            killed_at = publisher.acked
+            print(
+                f"killed -9 ingest replica a (pid {replicas[0].process.pid}) mid-stream, holding "
+                f"an uncommitted batch; it had stored {per_replica['a']} rows; {killed_at} of "
+                f"{total} messages sent so far"
+            )
+            await sending
+            found = await until_stored(fleet_database, "tower-7", total)
+            after = await replica_stored(fleet_database)
+            status = await collect(private_nats.url, fleet_database, interval=0.1, probe=False)
+        finally:
+            for replica in replicas:
+                replica.stop()
     print(
         f"sent {publisher.sent}, acknowledged by JetStream {publisher.acked}, stored "
         f"{found.rows} (a {after.get('a', 0)}, b {after.get('b', 0)}), duplicated "
-        f"{found.duplicated}; redelivered and skipped as already stored "
-        f"{found.duplicates_skipped}"
+        f"{found.duplicated}; redelivered by JetStream {found.redelivered}, "
+        f"of which already stored (skipped) {found.duplicates_skipped}"
     )
     assert killed_at < total, "the replica died mid-stream"
-    assert after.get("b", 0) > 0, "the other replica took over"
+    assert found.redelivered > 0, "what a held went to b"
     assert found.values == list(range(total)), "none lost, none twice"
     assert found.duplicated == 0
+    assert status.consumer["num_ack_pending"] == 0, "every message acked in the end"
 
 
 @asynccontextmanager

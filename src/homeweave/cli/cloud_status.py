@@ -51,7 +51,8 @@ def show(status: FleetStatus) -> None:
         out.print(f"[bold]ingest[/bold]: {status.rate:.0f} rows/s, {len(status.replicas)} replicas")
         for r in status.replicas:
             out.print(
-                f"  {r.replica}: stored {r.stored}, duplicates {r.duplicates}, "
+                f"  {r.replica}: stored {r.stored}, duplicates {r.duplicates}, redelivered "
+                f"{r.redelivered}, "
                 f"{r.batches} batches, last {_ago(r.seen_at, now)}"
             )
     for problem in status.problems:

@@ -40,11 +40,12 @@ _UPSERT_HOME = """
         seen_at = excluded.seen_at, messages = homes.messages + excluded.messages
 """
 _UPSERT_REPLICA = """
-    INSERT INTO replicas (replica, started_at, seen_at, batches, stored, duplicates)
-    VALUES ($1, $2, $3, 1, $4, $5)
+    INSERT INTO replicas (replica, started_at, seen_at, batches, stored, duplicates, redelivered)
+    VALUES ($1, $2, $3, 1, $4, $5, $6)
     ON CONFLICT (replica) DO UPDATE SET seen_at = excluded.seen_at,
         batches = replicas.batches + 1, stored = replicas.stored + excluded.stored,
-        duplicates = replicas.duplicates + excluded.duplicates
+        duplicates = replicas.duplicates + excluded.duplicates,
+        redelivered = replicas.redelivered + excluded.redelivered
 """
 
 
@@ -59,6 +60,9 @@ class Rows:
     history: list[HistoryRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
     last_at: dict[str, float] = field(default_factory=dict)
+    redelivered: int = 0
+    """Messages JetStream delivered more than once (another replica died holding them, or an
+    ack was lost): counted by the caller."""
 
     def __len__(self) -> int:
         return len(self.history) + len(self.events)
@@ -127,5 +131,7 @@ async def write(conn: Conn, rows: Rows, replica: str, started_at: float) -> Writ
             await conn.executemany(_UPSERT_HOME, homes)
         total = sum(stored.values())
         duplicates = len(rows) - total
-        await conn.execute(_UPSERT_REPLICA, replica, started_at, now, total, duplicates)
+        await conn.execute(
+            _UPSERT_REPLICA, replica, started_at, now, total, duplicates, rows.redelivered
+        )
     return Written(total, duplicates)

@@ -70,7 +70,8 @@ FLEET_MIGRATIONS: tuple[str, ...] = (
         seen_at double precision NOT NULL,
         batches bigint NOT NULL,
         stored bigint NOT NULL,
-        duplicates bigint NOT NULL
+        duplicates bigint NOT NULL,
+        redelivered bigint NOT NULL
     );
     """,
 )

@@ -78,6 +78,7 @@ class Counts:
     fetched: int = 0
     stored: int = 0
     duplicates: int = 0
+    redelivered: int = 0
     bad: int = 0
     batches: int = 0
     database_retries: int = 0
@@ -223,6 +224,8 @@ class Ingest:
                     await msg.term()
             else:
                 good.append(msg)
+                if msg.metadata.num_delivered > 1:
+                    rows.redelivered += 1
         self._pending = good
         try:
             written = await self._commit(rows)
@@ -231,6 +234,7 @@ class Ingest:
         self.counts.batches += 1
         self.counts.stored += written.stored
         self.counts.duplicates += written.duplicates
+        self.counts.redelivered += rows.redelivered
         await self._ack(good)
 
     async def _commit(self, rows: fleet_rows.Rows) -> fleet_rows.Written:

@@ -54,6 +54,7 @@ class Replica:
     batches: int
     stored: int
     duplicates: int
+    redelivered: int
 
 
 @dataclass(slots=True)
@@ -75,7 +76,8 @@ class FleetStatus:
 
 async def _replicas(conn: asyncpg.Connection) -> list[Replica]:
     rows = await conn.fetch(
-        "SELECT replica, started_at, seen_at, batches, stored, duplicates FROM replicas"
+        "SELECT replica, started_at, seen_at, batches, stored, duplicates, redelivered"
+        " FROM replicas"
         " ORDER BY replica"
     )
     return [Replica(*row) for row in rows]
