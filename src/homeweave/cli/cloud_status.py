@@ -48,7 +48,9 @@ def show(status: FleetStatus) -> None:
             f"{status.stream_messages} messages in the stream"
         )
     if status.rate is not None:
-        out.print(f"[bold]ingest[/bold]: {status.rate:.0f} rows/s, {len(status.replicas)} replicas")
+        count = len(status.replicas)
+        replicas = f"{count} replica" + ("" if count == 1 else "s")
+        out.print(f"[bold]ingest[/bold]: {status.rate:.0f} rows/s, {replicas}")
         for r in status.replicas:
             out.print(
                 f"  {r.replica}: stored {r.stored}, duplicates {r.duplicates}, redelivered "
