@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from homeweave.errors import StorageError
 from homeweave.storage.postgres_schema import SCHEMA_LOCK, Conn, migrate
 
 SCHEMA = "fleet"
@@ -86,8 +87,12 @@ async def connect(database: str) -> asyncpg.Connection:
 
 
 async def prepare(conn: Conn) -> int:
-    """Create the fleet schema if missing and migrate it; return its version."""
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK)
-        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    """Create the fleet schema if missing and migrate it; return its version (StorageError
+    when the database refuses, e.g. a user without the right to create a schema)."""
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK)
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    except asyncpg.PostgresError as exc:
+        raise StorageError(f"cannot create the {SCHEMA} schema: {exc}") from exc
     return await migrate(conn, FLEET_MIGRATIONS)
