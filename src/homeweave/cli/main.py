@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "restore": "homeweave.cli.versions:restore",
     "energy": "homeweave.cli.energy:energy",
     "invite": "homeweave.cli.invites:invite",
+    "cloud": "homeweave.cli.cloud:cloud",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

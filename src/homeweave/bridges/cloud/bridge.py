@@ -150,9 +150,18 @@ class CloudBridge(Bridge[CloudOptions]):
                 await nc.close()
 
     async def _ensure_stream(self) -> None:
-        """The home's stream, created with de-duplication by message id if it is missing."""
+        """The stream holding this home's subjects: a fleet's (``HW_FLEET``, found by subject)
+        if there is one, else the home's own, created with de-duplication by message id."""
         assert self._js is not None
         name = self.options.stream_name
+        if self.options.stream is None:
+            try:
+                found = await self._js.find_stream_name_by_subject(self.subjects["state"])
+            except nats.js.errors.NotFoundError:
+                pass
+            else:
+                _LOGGER.info("cloud link: publishing into stream %s", found)
+                return
         try:
             await self._js.stream_info(name)
         except nats.js.errors.NotFoundError:

@@ -47,8 +47,9 @@ class CloudOptions(BaseModel):
     reconnect_min: float = Field(default=0.5, gt=0)
     reconnect_max: float = Field(default=30.0, gt=0)
     stream: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+$")
-    """The JetStream stream holding this home's subjects (created if missing); default
-    ``HW_<HOME>``."""
+    """The JetStream stream holding this home's subjects (created if missing); default: the
+    stream already capturing them (a fleet's ``HW_FLEET``), else
+    ``HW_<HOME>``, created."""
 
     @property
     def backoff(self) -> Backoff:
