@@ -1,0 +1,342 @@
+"""``homeweave cloud api``: one REST API for every home of the fleet a caller may reach.
+
+Stateless (run any number of replicas behind a load balancer): what a bearer token reaches comes
+from the ``hw_access`` KV bucket each home publishes (its own users, roles and shares decide),
+last values from ``hw_states`` (kept by the replicas from the state stream), and a command goes
+to the home on ``hw.<home>.cmd`` with the caller's token, where the home checks it again and
+sends it through its own ``Commands``. A home whose hub is not connected answers 503; one that
+does not answer in time, 504.
+
+- ``GET /api/homes``: the homes the token reaches, with its role and device count.
+- ``GET /api/homes/{home}/devices``: the devices it may see there, with their last values.
+- ``GET /api/homes/{home}/devices/{device}/{service}/{property}``: one last value.
+- ``PUT`` the same path with ``{"value": ...}``: set it through the home.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import nats
+import nats.errors
+import nats.js.errors
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.kv import KeyValue
+from pydantic import BaseModel, ConfigDict
+
+from homeweave.api.errors import error
+from homeweave.bridges.cloud.access import access_bucket
+from homeweave.cloud.last_states import LastStates, states_bucket
+from homeweave.transport.fleet_wire import (
+    UNAUTHORIZED,
+    AccessEntry,
+    DeviceAccess,
+    access_key,
+    keyable,
+    state_key,
+    subject,
+    token_digest,
+)
+
+COMMAND_TIMEOUT = 5.0
+REPLY_STATUS = {
+    UNAUTHORIZED: 401,
+    "SignInFailed": 401,
+    "Forbidden": 403,
+    "UnknownAddress": 404,
+    "InvalidValue": 422,
+    "BadRequest": 422,
+    "AccessDenied": 409,
+    "DeviceUnavailable": 503,
+    "StorageError": 503,
+}
+"""The HTTP status of a home's refusal, by the kind it names (others: 502)."""
+
+
+class ApiProblem(Exception):
+    """An answer other than 200: status, message and kind (the local API's error body)."""
+
+    def __init__(self, status: int, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+
+
+class SetBody(BaseModel):
+    """``{"value": ...}``: the new value of a property."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Any
+
+
+@dataclass
+class Fleet:
+    """The API replica's connection: NATS, JetStream and the two buckets."""
+
+    nc: Client
+    js: JetStreamContext
+    access: KeyValue
+    states: KeyValue
+    command_timeout: float = COMMAND_TIMEOUT
+
+
+@asynccontextmanager
+async def connected(
+    url: str, *, command_timeout: float = COMMAND_TIMEOUT, keep_states: bool = True
+) -> AsyncIterator[Fleet]:
+    """Connect to the fleet's NATS (reconnecting by itself), find or make the buckets, and
+    keep ``hw_states`` from the state stream while open (with ``keep_states``)."""
+    nc = await nats.connect(
+        servers=[url],
+        name="homeweave cloud api",
+        connect_timeout=2,
+        allow_reconnect=True,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+    )
+    try:
+        js = nc.jetstream(timeout=command_timeout)
+        fleet = Fleet(nc, js, await access_bucket(js), await states_bucket(js), command_timeout)
+        if keep_states:
+            async with LastStates(nc, js):
+                yield fleet
+        else:
+            yield fleet
+    finally:
+        with suppress(nats.errors.Error):
+            await nc.close()
+
+
+# --- who is asking --------------------------------------------------------------------------
+
+
+def bearer(request: Request) -> str:
+    """The bearer token of the request; 401 without one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiProblem(
+            401, "a bearer token is required (Authorization: Bearer ...)", "Unauthorized"
+        )
+    return token.strip()
+
+
+def fleet_of(request: Request) -> Fleet:
+    """The replica's fleet connection."""
+    fleet: Fleet = request.app.state.fleet
+    return fleet
+
+
+Token = Annotated[str, Depends(bearer)]
+FleetDep = Annotated[Fleet, Depends(fleet_of)]
+
+
+async def entry(fleet: Fleet, home: str, token: str) -> AccessEntry:
+    """What ``token`` reaches in ``home``; 404 for a home it does not reach (as for a home that
+    does not exist), 401 once the token expired."""
+    unknown = ApiProblem(404, f"unknown home {home!r}", "UnknownAddress")
+    if not keyable(home):
+        raise unknown
+    try:
+        found = await fleet.access.get(access_key(home, token_digest(token)))
+    except nats.js.errors.KeyNotFoundError:
+        raise unknown from None
+    if found.value is None:
+        raise unknown
+    loaded: AccessEntry = json.loads(found.value)
+    expires = loaded.get("expires")
+    if expires is not None and expires <= time.time():
+        raise ApiProblem(401, "the token has expired", "Unauthorized")
+    return loaded
+
+
+def visible_devices(loaded: AccessEntry) -> dict[str, DeviceAccess]:
+    """The entry's devices whose share has not run out."""
+    now = time.time()
+    return {
+        ident: device
+        for ident, device in loaded["devices"].items()
+        if device.get("until") is None or now < float(device["until"] or 0)
+    }
+
+
+def device_of(loaded: AccessEntry, home: str, device: str) -> DeviceAccess:
+    """One visible device; 404 naming the ones there are otherwise."""
+    devices = visible_devices(loaded)
+    if device not in devices:
+        choices = ", ".join(sorted(devices)) or "none"
+        raise ApiProblem(
+            404, f"unknown device {device!r} in {home!r} (devices: {choices})", "UnknownAddress"
+        )
+    return devices[device]
+
+
+def property_of(found: DeviceAccess, device: str, service: str, prop: str) -> list[Any]:
+    """``[siid, piid, writable]`` of ``service/prop``; 404 naming the properties otherwise."""
+    tail = f"{service}/{prop}"
+    if tail not in found["properties"]:
+        choices = ", ".join(sorted(found["properties"]))
+        raise ApiProblem(
+            404, f"unknown property {device}/{tail} (properties: {choices})", "UnknownAddress"
+        )
+    return found["properties"][tail]
+
+
+async def last_values(fleet: Fleet, home: str) -> dict[str, Any]:
+    """Every last value of ``home`` by KV key (one filtered watch, not one get per key)."""
+    values: dict[str, Any] = {}
+    try:
+        watcher = await fleet.states.watch(f"{home}.>", ignore_deletes=True)
+    except nats.js.errors.NotFoundError:
+        return values
+    try:
+        async for update in watcher:
+            if update is None:
+                break
+            if update.value:
+                values[update.key] = json.loads(update.value)
+    finally:
+        await watcher.stop()  # type: ignore[no-untyped-call]
+    return values
+
+
+# --- the routes -----------------------------------------------------------------------------
+
+
+def create_cloud_app(fleet: Fleet) -> FastAPI:
+    """The cloud API over ``fleet``."""
+    app = FastAPI(title="homeweave cloud", docs_url=None, redoc_url=None)
+    app.state.fleet = fleet
+
+    @app.exception_handler(ApiProblem)
+    async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
+        return error(exc.status, str(exc), exc.kind)
+
+    @app.get("/api/homes")
+    async def homes(token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
+        digest = token_digest(token)
+        found: list[dict[str, Any]] = []
+        watcher = await fleet.access.watch(f"*.{digest}", ignore_deletes=True)
+        try:
+            async for update in watcher:
+                if update is None:
+                    break
+                if not update.value:
+                    continue
+                loaded: AccessEntry = json.loads(update.value)
+                expires = loaded.get("expires")
+                if expires is not None and expires <= time.time():
+                    continue
+                home = update.key.partition(".")[0]
+                devices = visible_devices(loaded)
+                if devices:
+                    found.append({"id": home, "role": loaded["role"], "devices": len(devices)})
+        finally:
+            await watcher.stop()  # type: ignore[no-untyped-call]
+        if not found:  # a token no home knows is a 401, not an empty list
+            raise ApiProblem(
+                401, "unknown or expired token: no home of this fleet knows it", UNAUTHORIZED
+            )
+        return sorted(found, key=lambda h: str(h["id"]))
+
+    @app.get("/api/homes/{home}/devices")
+    async def devices(home: str, token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
+        loaded = await entry(fleet, home, token)
+        values = await last_values(fleet, home)
+        out: list[dict[str, Any]] = []
+        for ident, device in sorted(visible_devices(loaded).items()):
+            available = values.get(f"{home}.{ident}.available", {}).get("value", True)
+            properties = {
+                tail: values.get(state_key(home, ident, int(ref[0]), int(ref[1])), {}).get("value")
+                for tail, ref in device["properties"].items()
+            }
+            out.append(
+                {
+                    "id": ident,
+                    "name": device["name"],
+                    "room": device["room"],
+                    "control": device["control"],
+                    "available": available,
+                    "properties": properties,
+                }
+            )
+        return out
+
+    @app.get("/api/homes/{home}/devices/{device}/{service}/{prop}")
+    async def get_property(
+        home: str, device: str, service: str, prop: str, token: Token, fleet: FleetDep
+    ) -> dict[str, Any]:
+        found = device_of(await entry(fleet, home, token), home, device)
+        siid, piid, _ = property_of(found, device, service, prop)
+        address = f"{device}/{service}/{prop}"
+        try:
+            stored = await fleet.states.get(state_key(home, device, int(siid), int(piid)))
+        except nats.js.errors.KeyNotFoundError:
+            return {"address": address, "value": None, "at": None}
+        last = json.loads(stored.value or b"{}")
+        return {"address": address, "value": last.get("value"), "at": last.get("at")}
+
+    @app.put("/api/homes/{home}/devices/{device}/{service}/{prop}")
+    async def set_property(
+        home: str,
+        device: str,
+        service: str,
+        prop: str,
+        body: SetBody,
+        token: Token,
+        fleet: FleetDep,
+    ) -> dict[str, Any]:
+        found = device_of(await entry(fleet, home, token), home, device)
+        _, _, writable = property_of(found, device, service, prop)
+        address = f"{device}/{service}/{prop}"
+        if not found["control"]:
+            raise ApiProblem(
+                403, f"{device!r} is shared with you to look at, not to control", "Forbidden"
+            )
+        if not writable:
+            raise ApiProblem(409, f"{address} is read-only", "AccessDenied")
+        request = {"op": "set", "address": address, "value": body.value, "token": token}
+        return await command(fleet, home, request)
+
+    return app
+
+
+async def command(fleet: Fleet, home: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Send ``request`` to the home and answer with its reply; 503 if no hub of that home is
+    connected, 504 if it does not answer within the timeout, the reply's kind otherwise."""
+    try:
+        reply = await fleet.nc.request(
+            subject(home, "cmd"), json.dumps(request).encode(), timeout=fleet.command_timeout
+        )
+    except nats.errors.NoRespondersError:
+        raise ApiProblem(
+            503, f"home {home!r} is offline: its hub is not connected to the fleet", "HomeOffline"
+        ) from None
+    except nats.errors.TimeoutError:
+        raise ApiProblem(
+            504,
+            f"home {home!r} did not answer within {fleet.command_timeout:g} s",
+            "HomeTimeout",
+        ) from None
+    except nats.errors.ConnectionClosedError:
+        raise ApiProblem(
+            503, "this API replica has lost its NATS connection", "FleetOffline"
+        ) from None
+    try:
+        answer = json.loads(reply.data)
+    except ValueError:
+        raise ApiProblem(502, f"home {home!r} sent a reply that is not JSON", "BadReply") from None
+    if not isinstance(answer, dict):
+        raise ApiProblem(502, f"home {home!r} sent a reply that is not an object", "BadReply")
+    if answer.get("ok") is True:
+        return {k: v for k, v in answer.items() if k != "ok"}
+    kind = str(answer.get("kind", "Refused"))
+    raise ApiProblem(REPLY_STATUS.get(kind, 502), str(answer.get("error", "refused")), kind)
