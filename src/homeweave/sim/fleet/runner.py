@@ -146,6 +146,11 @@ class FleetSim:
                     self.on_ack(1)
                 return
 
+    async def wait_for_slot(self) -> None:
+        """Wait until fewer than ``IN_FLIGHT`` publishes await their ack (back-pressure)."""
+        await self._slots.acquire()
+        self._slots.release()
+
     async def drain(self) -> None:
         """Wait for every publish in flight."""
         while self._flying:
@@ -163,8 +168,7 @@ class FleetSim:
                 home = self._rng.choice(self.homes)
                 body = home.change(self._rng)
                 if body is not None:
-                    await self._slots.acquire()  # back-pressure: never more than IN_FLIGHT
-                    self._slots.release()
+                    await self.wait_for_slot()
                     self.publish(home, body)
                 sent += 1
             await asyncio.sleep(TICK)
