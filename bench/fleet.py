@@ -142,13 +142,16 @@ def ingest_command() -> bool:
         return False
 
 
-async def fresh_stream(url: str) -> None:
-    """An empty fleet stream and its durable consumer."""
+async def fresh_stream(url: str, consumer: bool = True) -> None:
+    """An empty fleet stream and (unless ingest makes its own) the durable consumer."""
     nc = await nats.connect(url)
     js = nc.jetstream()
     with suppress(nats.js.errors.NotFoundError):
         await js.delete_stream(STREAM)
     await js.add_stream(name=STREAM, subjects=SUBJECTS)
+    if not consumer:
+        await nc.close()
+        return
     await js.add_consumer(
         STREAM,
         ConsumerConfig(durable_name=DURABLE, ack_policy=AckPolicy.EXPLICIT, max_ack_pending=20_000),
@@ -158,7 +161,10 @@ async def fresh_stream(url: str) -> None:
 
 async def lag(js: nats.js.JetStreamContext) -> tuple[int, int]:
     """(messages pending or unacknowledged, messages acknowledged) of the durable consumer."""
-    info = await js.consumer_info(STREAM, DURABLE)
+    try:
+        info = await js.consumer_info(STREAM, DURABLE)
+    except nats.js.errors.NotFoundError:  # ingest has not made it yet
+        return 0, 0
     return (
         info.num_pending + info.num_ack_pending,
         info.ack_floor.stream_seq if info.ack_floor else 0,
@@ -185,7 +191,7 @@ async def burst(
     url: str, nats_pid: int, scale: Scale, replicas: int, folder: Path, database: str | None
 ) -> Burst:
     """One burst of ``scale.events`` messages with ``replicas`` consumers."""
-    await fresh_stream(url)
+    await fresh_stream(url, consumer=database is None)
     result = Burst(replicas)
     with ExitStack() as stack:
         procs = [
@@ -256,7 +262,7 @@ class Steady:
 
 async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> Steady:
     """The simulator at its devices' own rate, one replica, commands through the cloud API."""
-    await fresh_stream(url)
+    await fresh_stream(url, consumer=database is None)
     result = Steady()
     tokens = folder / "tokens.json"
     port = _free_port()
@@ -320,6 +326,12 @@ async def baseline(folder: Path) -> tuple[float, list[float]]:
     with running_hub_process(data_dir, 4) as hub:
         headers = {"Authorization": f"Bearer {hub.token}"}
         async with httpx.AsyncClient(base_url=hub.url, timeout=10, headers=headers) as http:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # the integration may still be starting (503)
+                answer = await http.put("/api/devices/lamp-1/light/brightness", json={"value": 50})
+                if answer.status_code != 503:
+                    break
+                await asyncio.sleep(0.1)
             for i in range(200):
                 sent = time.perf_counter()
                 answer = await http.put(

@@ -16,6 +16,7 @@ does not answer in time, 504.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -46,6 +47,7 @@ from homeweave.transport.fleet_wire import (
     token_digest,
 )
 
+_LOGGER = logging.getLogger(__name__)
 COMMAND_TIMEOUT = 5.0
 REPLY_STATUS = {
     UNAUTHORIZED: 401,
@@ -97,11 +99,13 @@ async def connected(
     nc = await nats.connect(
         servers=[url],
         name="homeweave cloud api",
+        max_reconnect_attempts=2,  # at start: fail soon with a clear message; then for ever
+        error_cb=_quiet,
         connect_timeout=2,
         allow_reconnect=True,
-        max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
     )
+    nc.options["max_reconnect_attempts"] = -1
     try:
         js = nc.jetstream(timeout=command_timeout)
         fleet = Fleet(nc, js, await access_bucket(js), await states_bucket(js), command_timeout)
@@ -113,6 +117,10 @@ async def connected(
     finally:
         with suppress(nats.errors.Error):
             await nc.close()
+
+
+async def _quiet(error: Exception) -> None:
+    _LOGGER.debug("cloud api: NATS: %s", error)
 
 
 # --- who is asking --------------------------------------------------------------------------
