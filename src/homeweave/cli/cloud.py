@@ -8,6 +8,7 @@ from homeweave.cli.lazy import LazyGroup
 
 CLOUD_COMMANDS: dict[str, str] = {
     "api": "homeweave.cli.cloud_api:api",
+    "up": "homeweave.cli.cloud_up:up",
 }
 
 
