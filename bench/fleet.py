@@ -266,7 +266,7 @@ async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> 
     result = Steady()
     tokens = folder / "tokens.json"
     port = _free_port()
-    fleet = [*CLI, "sim", "fleet", "--nats", url, "--tokens", str(tokens)]
+    fleet = [*CLI, "sim", "fleet", "--no-announce", "--nats", url, "--tokens", str(tokens)]
     size = ["--homes", str(scale.homes), "--devices-per-home", str(scale.devices_per_home)]
     with ExitStack() as stack:
         small = stack.enter_context(

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from homeweave.cli.connect import fail_cleanly
 from homeweave.errors import HomeweaveError
 
 CLI = [sys.executable, "-m", "homeweave.cli.main"]
+START_TIMEOUT = 60.0
 
 
 async def missing_servers(nats_url: str, database: str | None) -> list[str]:
@@ -82,6 +84,20 @@ async def reachable(url: str) -> bool:
         return False
     writer.close()
     return True
+
+
+def _wait_for(
+    children: list[tuple[str, subprocess.Popen[bytes]]], ready: Callable[[], bool]
+) -> None:
+    """Wait until ``ready()``; a child that exits meanwhile is an error."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not ready():
+        for name, proc in children:
+            if proc.poll() is not None:
+                raise HomeweaveError(f"{name} exited with status {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise HomeweaveError(f"the fleet did not start within {START_TIMEOUT:g} s")
+        time.sleep(0.2)
 
 
 def has_ingest() -> bool:
@@ -147,9 +163,12 @@ def up(
     signal.signal(signal.SIGTERM, stop_all)
     signal.signal(signal.SIGINT, stop_all)
     try:
+        tokens_file.unlink(missing_ok=True)
         for name, command in commands:
             children.append((name, subprocess.Popen(command, env=os.environ.copy())))
-            time.sleep(0.5)  # ingest and the API make the stream and buckets before the homes
+            if name == "api":  # it makes the buckets and follows states before the homes start
+                _wait_for(children, lambda: asyncio.run(reachable(f"nats://127.0.0.1:{port}")))
+        _wait_for(children, lambda: tokens_file.exists() and tokens_file.stat().st_size > 0)
         click.echo(
             f"fleet up: {homes} homes x {devices_per_home} devices; cloud API on "
             f"http://127.0.0.1:{port}/api/homes (tokens in {tokens_file}); Ctrl-C stops it all",

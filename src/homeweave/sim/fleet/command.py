@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -32,6 +33,12 @@ REPORT_EVERY = 10.0
     help="Write each home's owner and guest token here (JSON), to call the cloud API with.",
 )
 @click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--announce/--no-announce",
+    default=True,
+    show_default=True,
+    help="Publish every device's current values once at start.",
+)
 def command(
     homes: int,
     devices_per_home: int,
@@ -39,10 +46,11 @@ def command(
     rate: float | None,
     tokens_file: Path | None,
     seed: int,
+    announce: bool,
 ) -> None:
     """Homes that publish state to JetStream and answer commands, as edge hubs do."""
     try:
-        asyncio.run(_run(homes, devices_per_home, nats_url, rate, tokens_file, seed))
+        asyncio.run(_run(homes, devices_per_home, nats_url, rate, tokens_file, seed, announce))
     except OSError as exc:
         raise click.ClickException(f"cannot reach NATS at {nats_url}: {exc}") from exc
 
@@ -54,11 +62,14 @@ async def _run(
     rate: float | None,
     tokens_file: Path | None,
     seed: int,
+    announce: bool,
 ) -> None:
     async with stop_signal() as stop, FleetSim(nats_url, homes, devices_per_home, seed=seed) as sim:
         if tokens_file is not None:
             tokens = {h.id: {"owner": h.owner_token, "guest": h.guest_token} for h in sim.homes}
             await asyncio.to_thread(_write_private, tokens_file, json.dumps(tokens, indent=1))
+        if announce:
+            await sim.announce()
         per_second = sim.natural_rate if rate is None else rate
         click.echo(
             f"{homes} homes, {sim.devices} devices on {nats_url}: "
@@ -67,9 +78,8 @@ async def _run(
         )
         runner = asyncio.create_task(sim.run(rate))
         while not stop.is_set():
-            with_timeout = asyncio.create_task(stop.wait())
-            await asyncio.wait({with_timeout, runner}, timeout=REPORT_EVERY)
-            with_timeout.cancel()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), REPORT_EVERY)
             if runner.done():
                 runner.result()
             click.echo(f"published {sim.published}, commands {sim.commands}", err=True)

@@ -22,7 +22,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from homeweave.sim.fleet.homes import SimHome, build_homes, events_per_second
+from homeweave.sim.fleet.homes import KINDS, SimHome, build_homes, events_per_second
 from homeweave.transport.fleet_wire import (
     ACCESS_BUCKET,
     MSG_ID,
@@ -36,6 +36,10 @@ from homeweave.transport.fleet_wire import (
 _LOGGER = logging.getLogger(__name__)
 IN_FLIGHT = 512  # publishes awaiting JetStream's ack at once
 TICK = 0.05
+
+
+async def _quiet(error: Exception) -> None:
+    _LOGGER.debug("fleet sim: NATS: %s", error)
 
 
 class FleetSim:
@@ -78,6 +82,7 @@ class FleetSim:
             max_reconnect_attempts=-1,
             reconnect_time_wait=0.5,
             pending_size=64 * 1024 * 1024,
+            error_cb=_quiet,
         )
         self._js = self._nc.jetstream(timeout=10)
         await self._ensure_streams()
@@ -123,6 +128,16 @@ class FleetSim:
                 await kv.put(key, json.dumps(home.access(guest)).encode())
 
     # --- out: state changes -----------------------------------------------------------------
+    async def announce(self) -> None:
+        """Publish every current value once (a hub that just linked up reports its state)."""
+        for home in self.homes:
+            for device in home.devices.values():
+                for prop in KINDS[device.kind]:
+                    value = device.values[prop.tail]
+                    await self.wait_for_slot()
+                    self.publish(home, home.state_body(device.id, prop, value, None))
+        await self.drain()
+
     def publish(self, home: SimHome, body: dict[str, Any]) -> asyncio.Task[None]:
         """Publish one state message of ``home`` (acked in the background, in-flight bounded)."""
         task = asyncio.create_task(self._publish(home, body))
