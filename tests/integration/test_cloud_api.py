@@ -95,6 +95,9 @@ async def test_a_put_through_the_cloud_changes_the_edge_device(
         assert running.hub.states.value("living-room-lamp", 2, 2) == 33
         bad_body = await http.put(LAMP_PATH, json={"valu": 1}, headers=owner)
         assert bad_body.status_code == 422
+        assert "valu" in bad_body.json()["error"]
+        not_json = await http.put(LAMP_PATH, content=b"{oops", headers=owner)
+        assert not_json.status_code == 422
         nobody = await http.get("/api/homes", headers=auth("not-a-token"))
         assert nobody.status_code == 401
         assert (await http.get("/api/homes")).status_code == 401

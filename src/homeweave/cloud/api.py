@@ -27,13 +27,13 @@ import nats
 import nats.errors
 import nats.js.errors
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 from pydantic import BaseModel, ConfigDict
 
-from homeweave.api.errors import error
 from homeweave.bridges.cloud.access import access_bucket
 from homeweave.cloud.last_states import LastStates, states_bucket
 from homeweave.transport.fleet_wire import (
@@ -226,7 +226,16 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
 
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
-        return error(exc.status, str(exc), exc.kind)
+        # the hub API's error body: {"error": message, "kind": name}
+        return JSONResponse({"error": str(exc), "kind": exc.kind}, exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return JSONResponse({"error": f"invalid request: {problems}", "kind": "Invalid"}, 422)
 
     @app.get("/api/homes")
     async def homes(token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
