@@ -101,6 +101,13 @@ async def test_a_put_through_the_cloud_changes_the_edge_device(
         nobody = await http.get("/api/homes", headers=auth("not-a-token"))
         assert nobody.status_code == 401
         assert (await http.get("/api/homes")).status_code == 401
+        started = await http.post(
+            f"/api/homes/{HOME}/devices/robot-vacuum/actions/start-sweep", headers=owner
+        )
+        assert started.status_code == 200, started.text
+        assert running.hub.states.value("robot-vacuum", 2, 1) == 2  # Sweeping
+        stop = f"/api/homes/{HOME}/devices/robot-vacuum/actions/vacuum/stop-sweeping"
+        assert (await http.post(stop, json={"args": []}, headers=owner)).status_code == 200
         elsewhere = await http.get("/api/homes/someone-else/devices", headers=owner)
         assert elsewhere.status_code == 404
 

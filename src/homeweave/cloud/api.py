@@ -11,6 +11,8 @@ does not answer in time, 504.
 - ``GET /api/homes/{home}/devices``: the devices it may see there, with their last values.
 - ``GET /api/homes/{home}/devices/{device}/{service}/{property}``: one last value.
 - ``PUT`` the same path with ``{"value": ...}``: set it through the home.
+- ``POST /api/homes/{home}/devices/{device}/actions/{action}`` (or ``.../actions/{service}/
+  {action}``) with ``{"args": [...]}``: invoke an action through the home.
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ class ApiProblem(Exception):
         super().__init__(message)
         self.status = status
         self.kind = kind
+
+
+class ActionBody(BaseModel):
+    """``{"args": [...]}``: an action's inputs, in the order its spec lists them."""
+
+    model_config = ConfigDict(extra="forbid")
+    args: list[Any] = []
 
 
 class SetBody(BaseModel):
@@ -321,6 +330,36 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         if not writable:
             raise ApiProblem(409, f"{address} is read-only", "AccessDenied")
         request = {"op": "set", "address": address, "value": body.value, "token": token}
+        return await command(fleet, home, request)
+
+    @app.post("/api/homes/{home}/devices/{device}/actions/{service}/{action}")
+    async def do_service_action(
+        home: str,
+        device: str,
+        service: str,
+        action: str,
+        token: Token,
+        fleet: FleetDep,
+        body: ActionBody | None = None,
+    ) -> dict[str, Any]:
+        return await do_action(home, device, f"{service}/{action}", token, fleet, body)
+
+    @app.post("/api/homes/{home}/devices/{device}/actions/{action}")
+    async def do_action(
+        home: str,
+        device: str,
+        action: str,
+        token: Token,
+        fleet: FleetDep,
+        body: ActionBody | None = None,
+    ) -> dict[str, Any]:
+        found = device_of(await entry(fleet, home, token), home, device)
+        if not found["control"]:
+            raise ApiProblem(
+                403, f"{device!r} is shared with you to look at, not to control", "Forbidden"
+            )
+        args = body.args if body is not None else []
+        request = {"op": "do", "device": device, "action": action, "args": args, "token": token}
         return await command(fleet, home, request)
 
     return app
