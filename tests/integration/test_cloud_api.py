@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -156,6 +157,25 @@ async def test_a_guest_token_reaches_only_what_was_shared(
         assert answer.status_code == 200, answer.text
         assert hub.states.value("living-room-lamp", 2, 2) == 61
 
+        # a share that ends is honoured by the cloud from the entry's "until", without the home
+        await accounts.share(
+            SYSTEM,
+            "gina",
+            device="robot-vacuum",
+            home_of=local_home,
+            control=False,
+            until=time.time() + 3600,
+        )
+
+        async def vacuum_until() -> float | None:
+            listed = (await http.get(f"/api/homes/{HOME}/devices", headers=guest)).json()
+            found = [d for d in listed if d["id"] == "robot-vacuum"]
+            return 1.0 if found and found[0]["control"] is False else None
+
+        await until(vacuum_until)
+        look_only = f"/api/homes/{HOME}/devices/robot-vacuum/actions/start-sweep"
+        assert (await http.post(look_only, headers=guest)).status_code == 403
+
         # the edge checks the caller's token itself: straight to the home, past the cloud
         nc = await nats.connect(private_nats.url, connect_timeout=2)
         try:
@@ -170,6 +190,12 @@ async def test_a_guest_token_reaches_only_what_was_shared(
             assert refused["ok"] is False
             assert refused["kind"] in ("UnknownAddress", "Forbidden")
             assert (await ask({**sneaky, "token": "made-up"}))["kind"] == "Unauthorized"
+            # a revoked token stops at once: the home refuses it before its entry is gone
+            record = next(t for t in await hub.storage.tokens("gina") if t.name == "phone")
+            await accounts.revoke_token(SYSTEM, record.id)
+            revoked = await http.put(LAMP_PATH, json={"value": 62}, headers=guest)
+            assert revoked.status_code in (401, 404)
+            assert hub.states.value("living-room-lamp", 2, 2) == 61
         finally:
             await nc.close()
 

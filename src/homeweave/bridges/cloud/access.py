@@ -17,7 +17,7 @@ from nats.js.kv import KeyValue
 from homeweave.core import permissions
 from homeweave.core.accounts import SIGN_IN_KINDS, Accounts
 from homeweave.core.permissions import Access
-from homeweave.core.principal import Principal
+from homeweave.core.principal import Principal, Role
 from homeweave.transport.fleet_wire import (
     ACCESS_BUCKET,
     AccessEntry,
@@ -48,11 +48,7 @@ def entry_for(hub: Hub, principal: Principal, expires: float | None) -> AccessEn
         level = permissions.access(principal, device, now)
         if level == Access.NONE:
             continue
-        until = [
-            s.until
-            for s in principal.shares
-            if s.until is not None and s.covers(device.id, device.room_id, device.home_id)
-        ]
+        until = _until(principal, device.id, device.room_id, device.home_id, now)
         properties = {
             f"{service.key}/{prop.key}": [service.iid, prop.iid, prop.writable]
             for service in device.spec.services
@@ -64,7 +60,7 @@ def entry_for(hub: Hub, principal: Principal, expires: float | None) -> AccessEn
             name=device.name,
             room=room.name if room is not None else device.room_id,
             control=level == Access.CONTROL,
-            until=max(until) if until and not principal.sees_everything else None,
+            until=until,
             properties=properties,
         )
     role = principal.best_role
@@ -75,6 +71,21 @@ def entry_for(hub: Hub, principal: Principal, expires: float | None) -> AccessEn
         expires=expires,
         devices=devices,
     )
+
+
+def _until(principal: Principal, device: str, room: str, home: str, now: float) -> float | None:
+    """Until when the principal reaches the device: None for good (a role, or a share without
+    an end), else the latest end of the live shares that cover it."""
+    role = principal.role_in(home)
+    if principal.sees_everything or (role is not None and role.at_least(Role.MEMBER)):
+        return None
+    ends: list[float] = []
+    for share in principal.shares:
+        if share.live(now) and share.covers(device, room, home):
+            if share.until is None:
+                return None
+            ends.append(share.until)
+    return max(ends, default=None)
 
 
 class AccessPublisher:
