@@ -45,7 +45,7 @@ def entry_of(body: dict[str, Any]) -> tuple[str, bytes] | None:
         return None
     if not (keyable(home) and keyable(device)):
         return None
-    if isinstance(siid, int) and isinstance(piid, int):
+    if type(siid) is int and type(piid) is int:  # not a bool
         value = {"value": body.get("value"), "at": body.get("at")}
         return state_key(home, device, siid, piid), json.dumps(value).encode()
     if isinstance(body.get("available"), bool):
