@@ -15,6 +15,9 @@ from typing import Any, TypeVar
 
 import httpx
 import nats
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from homeweave.api.server import ApiServer
 from homeweave.cloud.api import Fleet, connected, create_cloud_app
@@ -157,6 +160,24 @@ async def test_a_guest_token_reaches_only_what_was_shared(
         assert answer.status_code == 200, answer.text
         assert hub.states.value("living-room-lamp", 2, 2) == 61
 
+        # the guest's WebSocket carries the shared lamp's changes, not the others'
+        ws_url = str(http.base_url).rstrip("/").replace("http", "ws", 1) + f"/api/homes/{HOME}/ws"
+        async with connect(f"{ws_url}?token={guest_token}", open_timeout=WAIT) as ws:
+            await hub.commands.set(
+                "kitchen-lamp/light/on", not hub.states.value("kitchen-lamp", 2, 1)
+            )
+            await hub.commands.set("living-room-lamp/light/brightness", 44)
+            frame = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+            assert {k: frame[k] for k in ("type", "device", "address", "value")} == {
+                "type": "state",
+                "device": "living-room-lamp",
+                "address": "living-room-lamp/light/brightness",
+                "value": 44,
+            }
+        with pytest.raises(InvalidStatus):  # a token no home knows: refused before accepting
+            async with connect(f"{ws_url}?token=made-up", open_timeout=WAIT):
+                pass
+
         # a share that ends is honoured by the cloud from the entry's "until", without the home
         await accounts.share(
             SYSTEM,
@@ -195,7 +216,7 @@ async def test_a_guest_token_reaches_only_what_was_shared(
             await accounts.revoke_token(SYSTEM, record.id)
             revoked = await http.put(LAMP_PATH, json={"value": 62}, headers=guest)
             assert revoked.status_code in (401, 404)
-            assert hub.states.value("living-room-lamp", 2, 2) == 61
+            assert hub.states.value("living-room-lamp", 2, 2) == 44
         finally:
             await nc.close()
 

@@ -11,12 +11,17 @@ does not answer in time, 504.
 - ``GET /api/homes/{home}/devices``: the devices it may see there, with their last values.
 - ``GET /api/homes/{home}/devices/{device}/{service}/{property}``: one last value.
 - ``PUT`` the same path with ``{"value": ...}``: set it through the home.
+- ``WS /api/homes/{home}/ws?token=...``: the home's state changes of the devices the token may
+  see, as they arrive (``{"type": "state", "device", "address", "value", "at"}`` and
+  ``{"type": "availability", "device", "available"}``); what it may see is re-read every
+  ``ACCESS_REFRESH`` seconds, so an ended share stops there.
 - ``POST /api/homes/{home}/devices/{device}/actions/{action}`` (or ``.../actions/{service}/
   {action}``) with ``{"args": [...]}``: invoke an action through the home.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -28,10 +33,11 @@ from typing import Annotated, Any
 import nats
 import nats.errors
 import nats.js.errors
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 from pydantic import BaseModel, ConfigDict
@@ -51,6 +57,8 @@ from homeweave.transport.fleet_wire import (
 
 _LOGGER = logging.getLogger(__name__)
 COMMAND_TIMEOUT = 5.0
+ACCESS_REFRESH = 10.0
+WS_QUEUE = 1000  # state changes waiting for a slow WebSocket client; beyond, it is closed
 REPLY_STATUS = {
     UNAUTHORIZED: 401,
     "SignInFailed": 401,
@@ -332,6 +340,19 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         request = {"op": "set", "address": address, "value": body.value, "token": token}
         return await command(fleet, home, request)
 
+    @app.websocket("/api/homes/{home}/ws")
+    async def states_socket(websocket: WebSocket, home: str) -> None:
+        token = websocket.query_params.get("token", "")
+        fleet = fleet_of_socket(websocket)
+        try:
+            loaded = await entry(fleet, home, token) if token else None
+        except ApiProblem:
+            loaded = None
+        if loaded is None:
+            await websocket.close(code=4401, reason="unknown token or home")
+            return
+        await follow(websocket, fleet, home, token, loaded)
+
     @app.post("/api/homes/{home}/devices/{device}/actions/{service}/{action}")
     async def do_service_action(
         home: str,
@@ -363,6 +384,83 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         return await command(fleet, home, request)
 
     return app
+
+
+def fleet_of_socket(websocket: WebSocket) -> Fleet:
+    """The replica's fleet connection, for a WebSocket."""
+    fleet: Fleet = websocket.app.state.fleet
+    return fleet
+
+
+def frame_of(body: Any, devices: dict[str, DeviceAccess]) -> dict[str, Any] | None:
+    """The WebSocket frame of a state message, if it is about a device in ``devices``."""
+    if not isinstance(body, dict) or body.get("device") not in devices:
+        return None
+    ident = str(body["device"])
+    if isinstance(body.get("available"), bool):
+        return {"type": "availability", "device": ident, "available": body["available"]}
+    ref = [body.get("siid"), body.get("piid")]
+    tail = next((t for t, p in devices[ident]["properties"].items() if p[:2] == ref), None)
+    if tail is None:
+        return None
+    address = f"{ident}/{tail}"
+    return {
+        "type": "state",
+        "device": ident,
+        "address": address,
+        "value": body.get("value"),
+        "at": body.get("at"),
+    }
+
+
+async def follow(
+    websocket: WebSocket, fleet: Fleet, home: str, token: str, loaded: AccessEntry
+) -> None:
+    """Forward the home's state changes the token may see until the client goes."""
+    queue: asyncio.Queue[bytes] = asyncio.Queue(WS_QUEUE)
+
+    async def on_state(msg: Msg) -> None:
+        with suppress(asyncio.QueueFull):
+            queue.put_nowait(msg.data)
+
+    sub = await fleet.nc.subscribe(subject(home, "state"), cb=on_state)
+    await fleet.nc.flush()  # following before the client hears it is
+    await websocket.accept()
+    devices = visible_devices(loaded)
+    refreshed = time.monotonic()
+    receiving = asyncio.create_task(websocket.receive_text())
+    try:
+        while True:
+            getting = asyncio.create_task(queue.get())
+            done, _ = await asyncio.wait(
+                {getting, receiving}, timeout=ACCESS_REFRESH, return_when=asyncio.FIRST_COMPLETED
+            )
+            if receiving in done:
+                getting.cancel()
+                receiving.result()  # a client message: ignored (raises once it disconnects)
+                receiving = asyncio.create_task(websocket.receive_text())
+                continue
+            if time.monotonic() - refreshed >= ACCESS_REFRESH:
+                devices = visible_devices(await entry(fleet, home, token))
+                refreshed = time.monotonic()
+            if getting not in done:
+                getting.cancel()
+                continue
+            try:
+                body = json.loads(getting.result())
+            except ValueError:
+                continue
+            frame = frame_of(body, devices)
+            if frame is not None:
+                await websocket.send_json(frame)
+    except (WebSocketDisconnect, ApiProblem):
+        pass
+    finally:
+        receiving.cancel()
+        with suppress(nats.errors.Error):
+            await sub.unsubscribe()
+        with suppress(RuntimeError, WebSocketDisconnect):  # closed by the client already
+            await websocket.close()
 
 
 async def command(fleet: Fleet, home: str, request: dict[str, Any]) -> dict[str, Any]:
