@@ -20,6 +20,7 @@ from homeweave.api import alexa
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens
 from homeweave.api.server import ApiServer
+from homeweave.api.starting import start_answering_health
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.base import Bridge, bridge_class
 from homeweave.config import HubConfig, parse_config
@@ -29,6 +30,7 @@ from homeweave.config.voice import voice_settings
 from homeweave.core.backups import Backups, hub_files_of
 from homeweave.core.hub import Hub
 from homeweave.core.paths import API_FILE, TOKEN_FILE, private_dir, write_private
+from homeweave.core.progress import Jobs
 from homeweave.sim.demo.home import demo_home
 from homeweave.sim.demo.parts import DemoPart
 from homeweave.storage import Storage
@@ -46,6 +48,7 @@ class Running:
     data_dir: Path
     new_token: str | None
     backups: Backups | None = None
+    setup_code: str | None = None  # while no user exists: creates the first owner
 
     @property
     def token_file(self) -> Path:
@@ -54,10 +57,14 @@ class Running:
 
 
 def build_hub(
-    config: HubConfig, *, data_dir: Path | None = None, storage: Storage | None = None
+    config: HubConfig,
+    *,
+    data_dir: Path | None = None,
+    storage: Storage | None = None,
+    jobs: Jobs | None = None,
 ) -> Hub:
     """Return a hub (not yet started) seeded from ``config``; spec files are read here."""
-    return Hub(hub_seed(config), data_dir=data_dir, storage=storage)
+    return Hub(hub_seed(config), data_dir=data_dir, storage=storage, jobs=jobs)
 
 
 def demo_config(
@@ -124,7 +131,7 @@ async def running_bridges(hub: Hub, config: HubConfig) -> AsyncIterator[list[Bri
                 _LOGGER.exception("bridge %s failed to stop cleanly", bridge.name)
 
 
-def _backups(config: HubConfig, data_dir: Path) -> Backups:
+def _backups(config: HubConfig, data_dir: Path, jobs: Jobs) -> Backups:
     """The hub's backups; first, a restore checked through the API (or cut short by a kill) is
     put in place, before the storage opens."""
     files = hub_files_of(data_dir, config.storage, config.source)
@@ -139,6 +146,7 @@ def _backups(config: HubConfig, data_dir: Path) -> Backups:
         keep=settings.keep,
         password=settings.password,
         time_of_day=settings.time_of_day,
+        jobs=jobs,
     )
 
 
@@ -150,6 +158,7 @@ async def running_hub(
     host: str | None = None,
     port: int | None = None,
     wait_for_integrations: bool = True,
+    jobs: Jobs | None = None,
 ) -> AsyncIterator[Running]:
     """Start the hub and its API; publish the URL in ``data_dir/api.json`` while running.
 
@@ -157,12 +166,19 @@ async def running_hub(
     own parts are up, and the integrations start (in parallel) once it does: their devices are
     unavailable (``connecting``) until reached, and automations are checked against the devices
     known at start (configured or stored); one naming a device a bridge has not brought yet
-    waits for it.
+    waits for it. Long jobs (the statistics back-fill at start, backups) report their progress
+    on ``jobs`` (the hub's board: the CLI watches it for its progress bar).
     """
     await asyncio.to_thread(private_dir, data_dir)
-    backups = await asyncio.to_thread(_backups, config, data_dir)
-    hub = build_hub(config, data_dir=data_dir)
-    await hub.start(wait=wait_for_integrations)
+    jobs = jobs if jobs is not None else Jobs()
+    backups = await asyncio.to_thread(_backups, config, data_dir, jobs)
+    hub = build_hub(config, data_dir=data_dir, jobs=jobs)
+    listen_host = host or config.api.host
+    listen_port = config.api.port if port is None else port
+    # Health answers (``starting``, with the job) while a back-fill holds the start up.
+    listen_port = await start_answering_health(
+        hub, listen_host, listen_port, wait=wait_for_integrations
+    )
     try:
         # After the integrations started (unless not waiting for them), so devices the bridges
         # brought count as known.
@@ -181,15 +197,21 @@ async def running_hub(
             schedule = asyncio.create_task(backups.run_schedule(), name="backup-schedule")
             stack.callback(schedule.cancel)
             alexa.attach(app, bridges, tokens, engine)
-            listen_host = host or config.api.host
-            listen_port = config.api.port if port is None else port
             async with ApiServer(app, listen_host, listen_port) as server:
                 api_file = data_dir / API_FILE
                 info = json.dumps({"url": server.url, "pid": os.getpid()})
                 await asyncio.to_thread(write_private, api_file, info + "\n")
                 hub.start_integrations()  # unless started already: the API answers meanwhile
+                code = await tokens.setup_code()
+                if code is not None:
+                    _LOGGER.warning(
+                        "nobody can sign in yet: open %s/ and create the owner with the "
+                        "one-time setup code %s (or: homeweave users add NAME --role owner)",
+                        server.url,
+                        code,
+                    )
                 try:
-                    yield Running(hub, server.url, data_dir, new_token, backups)
+                    yield Running(hub, server.url, data_dir, new_token, backups, code)
                 finally:
                     with suppress(FileNotFoundError):
                         api_file.unlink()

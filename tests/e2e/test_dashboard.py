@@ -21,7 +21,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site
 
 # The bundle budget (gzipped bytes), also enforced by web/vite.config.js when building.
 BUDGET_INITIAL_JS = 30_000
-BUDGET_TOTAL_JS = 72_000
+BUDGET_TOTAL_JS = 80_000
 BUDGET_INITIAL_CSS = 10_000  # the first page's
 BUDGET_TOTAL_CSS = 16_000  # every page's
 
@@ -53,6 +53,9 @@ async def test_sign_in_refuses_a_wrong_token_then_accepts_the_admin_token(
 ) -> None:
     page = await (await contexts(DESKTOP, signed_in=False)).new_page()
     await page.goto("/")
+    # No one exists yet: the first-run page, which offers the admin token too.
+    await expect(page.get_by_role("heading", name="Welcome to homeweave")).to_be_visible()
+    await page.get_by_role("button", name="Use the admin token instead").click()
     field = page.get_by_label("Admin token")
     await field.fill("not-the-token")
     await page.get_by_role("button", name="Sign in").click()

@@ -182,6 +182,13 @@ async def test_no_password_or_token_is_stored_or_logged_in_clear(
         session = browser.cookies[SESSION_COOKIE]
         ok(await browser.get("/api/devices"))
     ok(await admin.put("/api/users/temp/password", json={"password": "the-new-temp-pass"}), 204)
+    invited = ok(await admin.post("/api/invites", json={"room": "hallway"}), 201)
+    assert isinstance(invited, dict)
+    async with httpx.AsyncClient(base_url=running.url, timeout=10) as guest:
+        opened = ok(await guest.post("/api/auth/invite", json={"token": invited["token"]}))
+        assert isinstance(opened, dict)
+        guest_session = guest.cookies[SESSION_COOKIE]
+        ok(await guest.get("/api/devices"))
     assert running.hub.storage is not None
     await running.hub.storage.flush()
     secrets = [
@@ -191,6 +198,9 @@ async def test_no_password_or_token_is_stored_or_logged_in_clear(
         house.revoked,
         session,
         signed["csrf_token"],
+        invited["token"],  # an invite link's secret
+        guest_session,
+        opened["csrf_token"],
     ]
     if running.new_token:
         secrets.append(running.new_token)

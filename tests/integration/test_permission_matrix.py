@@ -34,6 +34,7 @@ PARAMS = {
     "user_id": "temp",
     "share_id": "no-such-share",
     "version_id": 1,  # the first user added: restoring it changes nothing (409)
+    "invite_id": "no-such-invite",
 }
 ACTION_DEVICE = "robot-vacuum"
 BODIES: dict[tuple[str, str], Any] = {
@@ -67,6 +68,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/shares"): {"user": "temp", "device": "kitchen-lamp"},
     ("POST", "/api/auth/login"): {"user": "mia", "password": PASSWORDS["mia"]},
     ("POST", "/api/conversation"): {"text": "turn on the kitchen lamp", "language": "en"},
+    ("POST", "/api/auth/invite"): {"token": "no-such-invite-link"},  # 404 for everyone
+    ("POST", "/api/auth/setup"): {"code": "X", "user": "x", "password": "xxxxxxxx"},  # 409
+    ("POST", "/api/invites"): {"room": "hallway", "name": "matrix"},
 }
 # Operations open to any signed-in caller where the core decides: the least role that passes,
 # "device" (the device must be in the caller's scope: 404 out of it) or None (everyone).
@@ -103,6 +107,9 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/undo"): "admin",
     ("POST", "/api/versions/{version_id}/restore"): "admin",
     ("GET", "/api/energy"): None,  # of the devices the caller sees (test_energy_api)
+    ("GET", "/api/invites"): "admin",
+    ("POST", "/api/invites"): "admin",
+    ("DELETE", "/api/invites/{invite_id}"): "admin",
 }
 
 

@@ -1,5 +1,7 @@
-// The hub's HTTP API: every call carries the admin token; failures become ApiError with the
-// hub's own message ({"error": ...}) so controls can show it as it is.
+// The hub's HTTP API. A person signed in with name and password (or an invite link) is carried
+// by the hub's HttpOnly session cookie, and every write echoes the CSRF cookie in X-CSRF-Token;
+// one who pasted an API token (the admin token) sends it as a bearer token instead. Failures
+// become ApiError with the hub's own message ({"error": ...}) so controls can show it as it is.
 
 const TOKEN_KEY = 'homeweave.token';
 const TIMEOUT_MS = 20_000;
@@ -20,15 +22,21 @@ export const token = {
   clear: () => localStorage.removeItem(TOKEN_KEY),
 };
 
+const CSRF = /(?:^|;\s*)homeweave_csrf=([^;]*)/;
+const csrf = () => decodeURIComponent(document.cookie.match(CSRF)?.[1] || '');
+
 let onUnauthorized = () => {};
 /** Called when the hub stops accepting the stored token (it was revoked). */
 export function whenUnauthorized(callback) {
   onUnauthorized = callback;
 }
 
-/** A call to the hub; `body` goes as JSON, or as it is with `type` (e.g. application/yaml). */
+/** A call to the hub; `body` goes as JSON, or as it is with `type` (e.g. application/yaml).
+ * `bearer` null: a sign-in call, whose 401 is no sign that the session ended. */
 export async function request(method, path, body, bearer = token.get(), type = '') {
-  const headers = { Authorization: `Bearer ${bearer}` };
+  const headers = {};
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  else if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
   if (body !== undefined) headers['Content-Type'] = type || 'application/json';
   let response;
   try {
@@ -50,7 +58,7 @@ export async function request(method, path, body, bearer = token.get(), type = '
   }
   if (!response.ok) {
     const message = (data && data.error) || `${response.status} ${response.statusText}`;
-    if (response.status === 401 && bearer === token.get()) onUnauthorized();
+    if (response.status === 401 && bearer !== null && bearer === token.get()) onUnauthorized();
     throw new ApiError(response.status, message, data?.kind || '', data?.problems || []);
   }
   return data;
@@ -61,6 +69,16 @@ const propertyPath = (device, service, prop) =>
   `/api/devices/${part(device)}/${part(service)}/${part(prop)}`;
 
 export const api = {
+  /** Who is signed in (by the session cookie, or `bearer`). */
+  me: (bearer) => request('GET', '/api/auth/me', undefined, bearer),
+  login: (user, password) => request('POST', '/api/auth/login', { user, password }, null),
+  logout: () => request('POST', '/api/auth/logout', undefined, null),
+  /** `{needed}`: no one exists yet, the first-run page creates the owner. */
+  setupNeeded: () => request('GET', '/api/auth/setup', undefined, null),
+  setup: (body) => request('POST', '/api/auth/setup', body, null),
+  /** Invite a guest: `{room|device|home, name, until, control}` → `{id, link, ...}`. */
+  createInvite: (body) => request('POST', '/api/invites', body),
+  openInvite: (secret) => request('POST', '/api/auth/invite', { token: secret }, null),
   homes: (bearer) => request('GET', '/api/homes', undefined, bearer),
   devices: () => request('GET', '/api/devices'),
   device: (id) => request('GET', `/api/devices/${part(id)}`),

@@ -1,6 +1,6 @@
 // Values for people: units, value-list descriptions, durations, colors, times.
 import { BOOL_TEXT } from './capabilities.js';
-import { state } from './store.js';
+import { shownHomes, state } from './store.js';
 
 export const UNITS = {
   celsius: '°C',
@@ -87,7 +87,7 @@ const formatters = new Map();
 
 /** An Intl formatter in the home's zone (cached per zone and options). */
 function zoned(options, locale = undefined) {
-  const zone = state.homes[0]?.time_zone || undefined;
+  const zone = shownHomes()[0]?.time_zone || undefined;
   const key = `${locale}|${zone}|${JSON.stringify(options)}`;
   if (!formatters.has(key)) {
     formatters.set(key, new Intl.DateTimeFormat(locale, { timeZone: zone, hourCycle: 'h23', ...options }));

@@ -16,7 +16,7 @@ export function connectLive(bearer, { onMessage, onStatus, onRejected, onReconne
   function open() {
     const url = new URL('/api/ws', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('token', bearer);
+    if (bearer) url.searchParams.set('token', bearer); // else the session cookie goes along
     socket = new WebSocket(url);
     socket.onopen = () => {
       attempt = 0;

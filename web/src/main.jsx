@@ -5,9 +5,20 @@ import { api, token, whenUnauthorized } from './api.js';
 import { useStore } from './hooks.js';
 import { Icon, Spinner } from './icons.jsx';
 import { connectLive } from './live.js';
+import { JobsBanner } from './components/JobsBanner.jsx';
 import { Toasts } from './components/Toasts.jsx';
-import { AUTOMATION_VIEWS, Link, route, roomPath, usePath } from './router.jsx';
-import { applyMessage, load, reset, setAutomations, setConnection, state } from './store.js';
+import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
+import {
+  applyMessage,
+  chooseHome,
+  load,
+  reset,
+  setAutomations,
+  setConnection,
+  setMember,
+  shownHomes,
+  state,
+} from './store.js';
 import './styles.css';
 import { toggleTheme, useTheme } from './theme.js';
 import { DeviceDetail } from './views/Device.jsx';
@@ -99,6 +110,26 @@ function TabBar({ here, roomOfDevice, automations }) {
   );
 }
 
+/** Which home the pages show, for a person who belongs to several (Mi Home's home switcher). */
+function HomeSwitcher() {
+  const s = useStore('registry');
+  if (s.homes.length < 2) return null;
+  return (
+    <select
+      class="home-switcher"
+      aria-label="Home"
+      value={shownHomes()[0]?.id}
+      onChange={(e) => chooseHome(e.currentTarget.value)}
+    >
+      {s.homes.map((home) => (
+        <option key={home.id} value={home.id}>
+          {home.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function Brand() {
   return (
     <Link href="/" class="brand">
@@ -123,6 +154,7 @@ function Shell({ path, onLogout, children }) {
       <header class="topbar">
         <Brand />
         <div class="topbar-actions">
+          <HomeSwitcher />
           <Connection />
           <button
             type="button"
@@ -137,6 +169,7 @@ function Shell({ path, onLogout, children }) {
             <Icon name="logout" size={20} />
           </button>
         </div>
+        <JobsBanner />
       </header>
       <nav class="sidebar" aria-label="Main">
         <div class="sidebar-inner">
@@ -145,7 +178,7 @@ function Shell({ path, onLogout, children }) {
           <NavLink href="/" icon="home" current={here.view === 'home'}>
             Home
           </NavLink>
-          {s.homes.flatMap((home) =>
+          {shownHomes().flatMap((home) =>
             home.rooms.map((room) => (
               <NavLink
                 key={room.id}
@@ -202,10 +235,10 @@ function titleOf(here) {
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
-  return state.homes[0]?.name;
+  return shownHomes()[0]?.name;
 }
 
-function View({ here, onLogout }) {
+function View({ here, me, onLogout }) {
   const s = useStore('registry');
   if (s.loadError && !s.loaded) {
     return (
@@ -231,7 +264,7 @@ function View({ here, onLogout }) {
     case 'rooms':
       return <Rooms />;
     case 'more':
-      return <More onLogout={onLogout} />;
+      return <More me={me} onLogout={onLogout} />;
     case 'room':
       return <Room id={here.id} />;
     case 'device':
@@ -275,7 +308,7 @@ function Lazy({ part, render }) {
     );
   }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
-  if (!chunk || part.loaded !== chunk) {
+  if (!chunk) {
     return (
       <div class="empty-state">
         <Spinner label={`Loading ${part.label}…`} />
@@ -285,31 +318,96 @@ function Lazy({ part, render }) {
   return render(chunk);
 }
 
+// The first-run and invite pages load on demand, in their own chunk.
+let signinChunk = null;
+
+function SignInPages({ view, ...props }) {
+  const [chunk, setChunk] = useState(signinChunk);
+  useEffect(() => {
+    if (!chunk) {
+      import('./signin/index.jsx').then((loaded) => {
+        signinChunk = loaded;
+        setChunk(loaded);
+      });
+    }
+  }, []);
+  if (!chunk) {
+    return (
+      <main class="login" id="main">
+        <Spinner label="Loading…" />
+      </main>
+    );
+  }
+  return view === 'invite' ? <chunk.Invite {...props} /> : <chunk.Setup {...props} />;
+}
+
+const TOKEN_ENDED = 'The hub no longer accepts this token. Sign in again.';
+const SESSION_ENDED = 'You are signed out: your access has ended or was revoked.';
+
+const isGuest = (me) => Object.values(me?.roles ?? {}).every((role) => role === 'guest');
+
+/** Who is signed in: `checking` (asking the hub), `out` (the sign-in page), `setup` (no one
+ * exists yet), `invite` (opening an invite link), `token` (an API token in localStorage) or
+ * `session` (the hub's session cookie). */
 function App() {
-  const [bearer, setBearer] = useState(token.get());
-  const [notice, setNotice] = useState('');
   const path = usePath();
   const here = route(path);
+  const [auth, setAuth] = useState(() =>
+    here.view === 'invite' ? 'invite' : token.get() ? 'token' : 'checking',
+  );
+  const [me, setMe] = useState(null);
+  const [notice, setNotice] = useState('');
+  const [withToken, setWithToken] = useState(false);
   const first = useRef(true);
+  const signedIn = auth === 'token' || auth === 'session';
   useStore('registry');
 
   const logout = (message = '') => {
+    const was = auth;
+    if (!message && was === 'session') api.logout().catch(() => {});
     token.clear();
     reset();
+    setMe(null);
     setNotice(message);
-    setBearer('');
+    setWithToken(was === 'token');
+    setAuth('out');
   };
+  const ended = () => logout(auth === 'token' ? TOKEN_ENDED : SESSION_ENDED);
 
   useEffect(() => {
-    whenUnauthorized(() => logout('The hub no longer accepts this token. Sign in again.'));
-  }, []);
+    whenUnauthorized(ended);
+  }, [auth]);
 
   useEffect(() => {
-    if (!bearer) return undefined;
+    if (auth !== 'checking') return;
+    // A session cookie from an earlier visit? Else: the first-run page or the sign-in page.
+    api.me(null).then(
+      (found) => {
+        setMe(found);
+        setAuth('session');
+      },
+      () =>
+        api.setupNeeded().then(
+          (setup) => setAuth(setup.needed ? 'setup' : 'out'),
+          () => setAuth('out'),
+        ),
+    );
+  }, [auth]);
+
+  useEffect(() => {
+    if (!signedIn) return undefined;
+    const bearer = auth === 'token' ? token.get() : '';
+    if (!me) api.me(bearer).then(setMe, () => {});
     // The automations view appears once the hub has an automations API (asked after the
-    // home is on screen: the hub builds its API description on first request).
+    // home is on screen: the hub builds its API description on first request); not for guests.
     load()
-      .then(() => api.openapi())
+      .then(() => api.me(bearer))
+      .then((who) => {
+        // Guests may not talk to the home nor see automations; admins may invite guests.
+        const roles = Object.values(who.roles ?? {});
+        setMember(!isGuest(who), roles.some((r) => r === 'owner' || r === 'admin'));
+        return isGuest(who) ? { paths: {} } : api.openapi();
+      })
       .then(
         (doc) => {
           const paths = Object.keys(doc.paths ?? {});
@@ -320,13 +418,13 @@ function App() {
     return connectLive(bearer, {
       onMessage: applyMessage,
       onStatus: setConnection,
-      onRejected: () => logout('The hub no longer accepts this token. Sign in again.'),
+      onRejected: ended,
       onReconnected: load,
     });
-  }, [bearer]);
+  }, [auth]);
 
   useEffect(() => {
-    const title = bearer ? titleOf(here) : 'Sign in';
+    const title = signedIn ? titleOf(here) : 'Sign in';
     if (title !== null) document.title = title ? `${title} · homeweave` : 'homeweave';
   });
 
@@ -340,21 +438,53 @@ function App() {
     requestAnimationFrame(() => document.querySelector('#main h1')?.focus());
   }, [path]);
 
-  if (!bearer) {
+  const signedInAs = (found) => {
+    token.clear();
+    setNotice('');
+    setMe(found);
+    setAuth('session');
+    if (here.view === 'invite') navigate('/', { replace: true });
+  };
+  const withAdminToken = (value) => {
+    token.set(value);
+    setNotice('');
+    setAuth('token');
+  };
+
+  if (auth === 'checking') {
+    return (
+      <main class="login" id="main">
+        <Spinner label="Loading homeweave…" />
+      </main>
+    );
+  }
+  if (auth === 'invite') return <SignInPages view="invite" secret={here.id} onLogin={signedInAs} />;
+  if (auth === 'setup') {
+    return (
+      <SignInPages
+        view="setup"
+        onLogin={signedInAs}
+        onTokenMode={() => {
+          setWithToken(true);
+          setAuth('out');
+        }}
+      />
+    );
+  }
+  if (!signedIn) {
     return (
       <Login
+        key={`${withToken}-${notice}`}
         notice={notice}
-        onLogin={(value) => {
-          token.set(value);
-          setNotice('');
-          setBearer(value);
-        }}
+        withToken={withToken}
+        onLogin={signedInAs}
+        onToken={withAdminToken}
       />
     );
   }
   return (
     <Shell path={path} onLogout={() => logout()}>
-      <View here={here} onLogout={() => logout()} />
+      <View here={here} me={me} onLogout={() => logout()} />
     </Shell>
   );
 }

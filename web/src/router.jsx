@@ -1,5 +1,6 @@
 // Client routes: /, /rooms, /rooms/:room, /more, /audit, /backups, /energy, /devices/:device,
-// /automations, /automations/new, /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes. The hub
+// /automations, /automations/new, /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes,
+// /invite/:secret (an invite link, opened before signing in). The hub
 // answers every non-/api path with index.html, so these survive a reload.
 import { useEffect, useState } from 'preact/hooks';
 
@@ -38,6 +39,7 @@ export function route(path) {
   if (parts[0] === 'devices' && parts.length === 2) return { view: 'device', id: parts[1] };
   if (parts[0] === 'scenes' && parts.length === 1) return { view: 'scenes' };
   if (parts[0] === 'backups' && parts.length === 1) return { view: 'backups' };
+  if (parts[0] === 'invite' && parts.length === 2) return { view: 'invite', id: parts[1] };
   if (parts[0] === 'automations') {
     const [, id, sub, trace] = parts;
     if (parts.length === 1) return { view: 'automations' };

@@ -7,14 +7,19 @@
 import { api } from './api.js';
 import { speak } from './speak.js';
 
+const HOME_KEY = 'homeweave.home';
+
 export const state = {
   homes: [],
+  homeId: localStorage.getItem(HOME_KEY) || '', // the home shown when there are several
   devices: new Map(),
   events: new Map(),
   loaded: false,
   loadError: '',
   connection: 'connecting',
   automations: false,
+  member: true, // a member (or more) somewhere: talking to the home, automations
+  admin: false, // an admin (or owner) somewhere: inviting guests
   toasts: [],
 };
 
@@ -90,6 +95,20 @@ export async function load() {
   changed('registry');
 }
 
+/** The homes the pages show: the chosen one when the person belongs to several (the first
+ * until one is chosen), else every home there is. */
+export function shownHomes() {
+  if (state.homes.length < 2) return state.homes;
+  return [state.homes.find((h) => h.id === state.homeId) || state.homes[0]];
+}
+
+/** Switch the dashboard to another home (kept for the next visit). */
+export function chooseHome(id) {
+  state.homeId = id;
+  localStorage.setItem(HOME_KEY, id);
+  changed('registry');
+}
+
 export function reset() {
   state.homes = [];
   state.devices = new Map();
@@ -98,6 +117,8 @@ export function reset() {
   state.loadError = '';
   state.connection = 'connecting';
   state.automations = false;
+  state.member = true;
+  state.admin = false;
   state.toasts = [];
   changed('registry');
 }
@@ -189,6 +210,12 @@ export function setConnection(status) {
   if (state.connection === status) return;
   state.connection = status;
   changed('connection');
+}
+
+export function setMember(member, admin) {
+  state.member = member;
+  state.admin = admin;
+  changed('registry');
 }
 
 export function setAutomations(available) {

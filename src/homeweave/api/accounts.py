@@ -41,9 +41,32 @@ async def login(
     client = request.client.host if request.client else ""
     issued, principal = await people.login(body.user, body.password, client=client)
     csrf = set_session(response, issued.token)
-    me = _me(principal)
+    me = me_out(principal)
     expires = issued.record.expires_at or 0.0
     return out.LoginOut(**me.model_dump(), csrf_token=csrf, expires_at=expires)
+
+
+@router.get("/auth/setup", openapi_extra={"security": []})
+async def setup_needed(people: AccountsDep) -> out.SetupOut:
+    """Whether the hub still needs its first owner (no user exists yet)."""
+    return out.SetupOut(needed=await people.needs_owner())
+
+
+@router.post(
+    "/auth/setup",
+    status_code=201,
+    openapi_extra={"security": []},
+    responses=declared(409, 413, 422, 429),
+)
+async def setup(response: Response, people: AccountsDep, body: out.SetupBody) -> out.LoginOut:
+    """Create the first owner with the one-time setup code the hub printed in its log, and sign
+    them in (409 once anyone exists; 403 for a wrong code, locked out after a few)."""
+    issued, principal = await people.first_owner(
+        body.code, body.user, body.password, display_name=body.display_name
+    )
+    csrf = set_session(response, issued.token)
+    expires = issued.record.expires_at or 0.0
+    return out.LoginOut(**me_out(principal).model_dump(), csrf_token=csrf, expires_at=expires)
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response)
@@ -58,10 +81,11 @@ async def logout(people: AccountsDep, who: PrincipalDep) -> Response:
 @router.get("/auth/me")
 async def me(who: PrincipalDep) -> out.MeOut:
     """Who the caller is: user, roles per home, what was shared with them."""
-    return _me(who)
+    return me_out(who)
 
 
-def _me(who: Principal) -> out.MeOut:
+def me_out(who: Principal) -> out.MeOut:
+    """The caller as the API describes them."""
     return out.MeOut(
         user=who.user,
         display_name=who.name,

@@ -22,6 +22,7 @@ from homeweave.api import (
     health,
     history,
     integrations,
+    invites,
     oauth,
     openapi,
     policy,
@@ -34,6 +35,7 @@ from homeweave.api.fast_writes import FastWrites
 from homeweave.api.limits import BodyLimit
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
+from homeweave.core.invites import Invites
 from homeweave.web import mount
 
 
@@ -63,6 +65,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.state.engine = engine
     app.state.ws_fanout = ws.Fanout(hub)
     app.state.accounts = tokens
+    app.state.invites = Invites(tokens)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
     app.add_middleware(BodyLimit, larger={backups.RESTORE_PATH: backups.UPLOAD_LIMIT})
@@ -76,6 +79,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(alexa.router)  # answers 404 until the composition root attaches it
     app.include_router(oauth.router)  # account linking for Alexa: the same
     app.include_router(accounts.router)  # people (#15)
+    app.include_router(invites.router)
     app.include_router(audit.router)
     app.include_router(database.router)
     app.include_router(versions.router)  # undo (#15 item 5)

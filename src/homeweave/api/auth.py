@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from homeweave.api.errors import error
-from homeweave.api.sessions import PUBLIC_PATHS, cookie_principal
+from homeweave.api.sessions import PUBLIC_PATHS, cookie_principal, session_token
 from homeweave.core.accounts import Accounts, hash_token
 from homeweave.core.paths import TOKEN_FILE, write_private
 from homeweave.core.principal import Channel, Principal
@@ -86,6 +86,11 @@ def _token(scope: Scope) -> str | None:
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return None
+
+
+def presented_token(scope: Scope) -> str | None:
+    """The token a request signed in with: its bearer token, else its session cookie's."""
+    return _token(scope) or session_token(scope)
 
 
 def _channel(scope: Scope) -> Channel:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
 from homeweave.api.errors import declared
-from homeweave.core.backups import Backups, Job
+from homeweave.core.backups import KINDS, Backups, Job
 from homeweave.errors import BackupError, InvalidValue, UnknownAddress
 from homeweave.storage.backup import BackupInfo
 
@@ -111,7 +111,8 @@ async def create_backup(backups: BackupsDep) -> BackupOut:
 @router.get("/job")
 async def current_job(backups: BackupsDep) -> JobOut | None:
     """The backup or check running now, else the last one (null before the first)."""
-    return _job(backups.jobs[max(backups.jobs)]) if backups.jobs else None
+    job = backups.jobs.last(*KINDS)
+    return None if job is None else _job(job)
 
 
 @router.post("/restore", responses=declared(409, 413, 422))
@@ -157,7 +158,7 @@ async def _receive(request: Request, upload: Path, job: Job) -> int:
         async for chunk in request.stream():
             received += len(chunk)
             await asyncio.to_thread(handle.write, chunk)
-            job.progress(received, max(declared_size, received))
+            job.progress(received, max(declared_size, received), "receiving")
     finally:
         await asyncio.to_thread(handle.close)
     return received

@@ -37,4 +37,16 @@ async def health(hub: HubDep) -> schemas.HealthOut:
             if integration.status().state in ("needs pairing", "pairing")
         ),
         starting=sorted(hub.starting),
+        jobs=[
+            schemas.JobProgressOut(
+                kind=job.kind,
+                title=job.title,
+                done=job.done,
+                total=job.total,
+                unit=job.unit,
+                percent=job.percent,
+                phase=job.phase,
+            )
+            for job in hub.jobs.running()
+        ],
     )

@@ -151,3 +151,56 @@ class UndoBody(BaseModel):
     """Which change to undo: a version id (as audit entries show it); none: your last one."""
 
     id: int | None = None
+
+
+class SetupOut(BaseModel):
+    """Whether the hub still needs its first owner (the dashboard's first-run page)."""
+
+    needed: bool
+
+
+class SetupBody(Body):
+    """The first owner, with the one-time setup code from the hub's log."""
+
+    code: str = Field(max_length=64, description="The setup code the hub printed in its log")
+    user: str = Field(max_length=64, description="User name: a-z, 0-9, '.', '_', '-'")
+    password: str = Field(max_length=1024, description="At least 8 characters")
+    display_name: str | None = Field(default=None, max_length=200)
+
+
+class InviteBody(Body):
+    """Invite a guest to one home, room or device."""
+
+    home: str | None = Field(default=None, max_length=200)
+    room: str | None = Field(default=None, max_length=200)
+    device: str | None = Field(default=None, max_length=200)
+    control: bool = Field(default=True, description="May control it (else only look at it)")
+    until: float | None = Field(default=None, description="Epoch seconds; null: until revoked")
+    name: str | None = Field(default=None, max_length=200, description="The guest's name")
+
+
+class InviteOut(BaseModel):
+    """An invite: its guest (``id``) and what is shared with them until when."""
+
+    id: str
+    name: str
+    home: str | None = None
+    room: str | None = None
+    device: str | None = None
+    control: bool
+    until: float | None
+    created_by: str
+    created_at: float
+
+
+class InviteCreatedOut(InviteOut):
+    """An invite just made, with its link (multi-use until it ends): shown this once."""
+
+    link: str = Field(description="The link's path, e.g. /invite/SECRET; open it on the hub")
+    token: str
+
+
+class OpenInviteBody(Body):
+    """The secret of an invite link (the part after /invite/)."""
+
+    token: str = Field(max_length=200)

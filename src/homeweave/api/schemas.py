@@ -229,11 +229,26 @@ class HistoryOut(BaseModel):
     points: list[HistoryPointOut]
 
 
+class JobProgressOut(BaseModel):
+    """A long job under way: what it is (``kind``: ``statistics``, ``create``, ``restore``), its
+    title for people, how far it got (``done`` of ``total`` ``unit``; ``percent`` is null while
+    the total is unknown) and its phase."""
+
+    kind: str
+    title: str
+    done: int
+    total: int
+    unit: str
+    percent: int | None
+    phase: str | None
+
+
 class HealthOut(BaseModel):
     """Liveness: the hub's version, uptime in seconds, number of devices, the integrations
     waiting for a person to pair them (state ``needs pairing`` or ``pairing``) and those still
     starting (their devices are unavailable, ``connecting``, until reached). ``status`` is
-    ``degraded`` while ``problems`` says what is wrong (a damaged database)."""
+    ``degraded`` while ``problems`` says what is wrong (a damaged database); ``jobs`` are the
+    long jobs under way (a backup, the statistics back-fill) with their progress."""
 
     status: str
     version: str
@@ -242,6 +257,7 @@ class HealthOut(BaseModel):
     needs_pairing: list[str] = Field(default_factory=list)
     starting: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
+    jobs: list[JobProgressOut] = Field(default_factory=list)
 
 
 class StorageTablesOut(BaseModel):

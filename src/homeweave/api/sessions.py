@@ -20,7 +20,15 @@ from homeweave.core.accounts import SESSION_DAYS, Accounts
 from homeweave.core.principal import Principal
 
 # Alexa's directives bring their token in the body (checked by the skill's handler).
-PUBLIC_PATHS = frozenset({"/api/health", "/api/auth/login", "/api/alexa/smart_home"})
+PUBLIC_PATHS = frozenset(
+    {
+        "/api/health",
+        "/api/auth/login",
+        "/api/auth/setup",  # the first owner, with the setup code from the hub's log
+        "/api/auth/invite",  # an invite link's secret is its own key
+        "/api/alexa/smart_home",
+    }
+)
 SESSION_COOKIE = "homeweave_session"
 CSRF_COOKIE = "homeweave_csrf"
 CSRF_HEADER = b"x-csrf-token"

@@ -15,8 +15,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ import orjson
 from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from homeweave.api.auth import POLICY_VIOLATION, presented_token
 from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.ws_frames import frame_writer, text_frame
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
@@ -36,6 +38,7 @@ from homeweave.core import (
     PropertyChanged,
     permissions,
 )
+from homeweave.core.accounts import Accounts
 from homeweave.core.hub import Hub
 from homeweave.core.principal import SYSTEM, Principal, Role
 from homeweave.errors import HomeweaveError, UnknownAddress
@@ -356,6 +359,56 @@ class Fanout:
             session.push_text(text, frame)
 
 
+class Guard:
+    """Keeps a socket's principal current: after any change to people it asks the accounts
+    again (a revoked session or removed guest closes the socket; a changed share applies at
+    once), and at the end of its token or session it closes the socket."""
+
+    def __init__(self, session: Session, accounts: Accounts, token: str | None) -> None:
+        self.session = session
+        self.accounts = accounts
+        self.token = token
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._unwatch = accounts.watch(self.changed) if token is not None else None
+        until = session.principal.until
+        if until is not None:
+            self._spawn(self._expire(until), "ws-expire")
+
+    def changed(self) -> None:
+        """People changed: check this socket's principal again."""
+        self._spawn(self._recheck(), "ws-recheck")
+
+    def stop(self) -> None:
+        """Stop watching (the socket is closing)."""
+        if self._unwatch is not None:
+            self._unwatch()
+        for task in self._tasks:
+            task.cancel()
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _expire(self, until: float) -> None:
+        await asyncio.sleep(max(0.0, until - time.time()))
+        await self._close("the session has ended; sign in again")
+
+    async def _recheck(self) -> None:
+        if self.token is None:
+            return
+        found = await self.accounts.principal(self.token)
+        if found is None:
+            await self._close("the session has ended or was revoked; sign in again")
+        else:
+            self.session.principal = found.via(self.session.principal.channel)
+
+    async def _close(self, reason: str) -> None:
+        _LOGGER.info("WebSocket %s: %s", self.session.peer, reason)
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await self.session.websocket.close(POLICY_VIOLATION, reason)
+
+
 async def _receive_text(websocket: WebSocket) -> str | None:
     """The next text message, or None for a binary one; WebSocketDisconnect at the end."""
     message = await websocket.receive()
@@ -368,12 +421,14 @@ async def _receive_text(websocket: WebSocket) -> str | None:
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket, hub: HubDep, who: PrincipalDep) -> None:
     """Relay bus events matching the client's filters (of devices it may see); answer its
-    requests."""
+    requests. The socket closes (1008) when its token or session ends, is revoked, or its
+    person removed."""
     await websocket.accept()
     session = Session(hub, websocket, who)
     fanout: Fanout = websocket.app.state.ws_fanout
     fanout.join(session)
     sender = asyncio.create_task(session.send_loop(), name="ws-send")
+    guard = Guard(session, websocket.app.state.accounts, presented_token(websocket.scope))
     try:
         while True:
             text = await _receive_text(websocket)
@@ -389,6 +444,7 @@ async def websocket_endpoint(websocket: WebSocket, hub: HubDep, who: PrincipalDe
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await websocket.close(INTERNAL_ERROR, "internal error; the hub's log has the details")
     finally:
+        guard.stop()
         fanout.leave(session)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,6 +15,7 @@ from homeweave.automation.compiler import Compiled
 from homeweave.automation.conditions import Env
 from homeweave.automation.index import TriggerIndex
 from homeweave.automation.notifications import NOTIFICATION, Notification
+from homeweave.automation.owners import authorise
 from homeweave.automation.refs import ActionTarget
 from homeweave.automation.scenes import Write, Writer, outcome_sentence
 from homeweave.automation.traces import Result, Trace
@@ -22,7 +23,7 @@ from homeweave.automation.triggers import Evaluation, Fire, Trigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.commands import Commands
 from homeweave.core.events import EventBus
-from homeweave.core.principal import Channel, Principal, hub_principal
+from homeweave.core.principal import Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.model import Value
 
@@ -66,6 +67,10 @@ class Services(Protocol):
         """Return what the automation's conditions look at now (in its home's time zone)."""
         ...
 
+    async def acting_as(self, compiled: Compiled) -> Principal:
+        """Who a run of ``compiled`` acts as (its owner); ActionFailed if they are gone."""
+        ...
+
     async def apply_scene(self, scene_id: str, principal: Principal) -> str:
         """Apply a scene as ``principal``; raise a homeweave error if any device failed."""
         ...
@@ -95,11 +100,12 @@ class LiveEffects:
         """The engine's clock."""
         return self.services.clock
 
-    @property
-    def principal(self) -> Principal:
-        """Who the run acts as: the automation, with the rights of the hub's owner (an
-        automation runs as its owner; every automation today is the owner's)."""
-        return hub_principal(f"automation:{self.compiled.id}", Channel.AUTOMATION)
+    async def principal(self, devices: Iterable[str] = ()) -> Principal:
+        """Who the run acts as: the automation's owner (see `owners`), checked afresh for each
+        action, who must still control ``devices`` (else ActionFailed, audited)."""
+        acting = await self.services.acting_as(self.compiled)
+        authorise(self.services.commands, acting, self.compiled.id, devices)
+        return acting
 
     def env(self) -> Env:
         """Return the current states and local time for the automation's conditions."""
@@ -119,7 +125,11 @@ class LiveEffects:
     async def write(self, writes: Sequence[Write]) -> str:
         """Write through the engine's writer; raise ActionFailed naming devices that failed."""
         ok, sentence = outcome_sentence(
-            await self.services.writer.write(writes, durable=False, principal=self.principal)
+            await self.services.writer.write(
+                writes,
+                durable=False,
+                principal=await self.principal(w.ref.device_id for w in writes),
+            )
         )
         if not ok:
             raise ActionFailed(sentence)
@@ -127,15 +137,16 @@ class LiveEffects:
 
     async def invoke(self, target: ActionTarget) -> str:
         """Run the device action; return its outputs in words."""
+        acting = await self.principal([target.device_id])
         result = await self.services.commands.do(
-            target.device_id, target.action, target.args, durable=False, principal=self.principal
+            target.device_id, target.action, target.args, durable=False, principal=acting
         )
         outputs = ", ".join(f"{k}={_text(v)}" for k, v in result.outputs.items())
         return f"done{f': {outputs}' if outputs else ''}"
 
     async def scene(self, scene_id: str) -> str:
         """Apply the scene through the engine."""
-        return await self.services.apply_scene(scene_id, self.principal)
+        return await self.services.apply_scene(scene_id, await self.principal())
 
     async def notify(self, message: str, title: str | None, level: str) -> None:
         """Log the message, keep it for the API and publish it on the bus."""

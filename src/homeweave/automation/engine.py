@@ -27,6 +27,7 @@ from homeweave.automation.dryrun import dry_run
 from homeweave.automation.effects import LiveEffects
 from homeweave.automation.index import TriggerIndex
 from homeweave.automation.notifications import Notification
+from homeweave.automation.owners import Owners
 from homeweave.automation.refs import Resolver
 from homeweave.automation.runner import AutomationRunner
 from homeweave.automation.scenes import (
@@ -121,6 +122,7 @@ class AutomationEngine:
         self.index = TriggerIndex()
         self.tasks = TaskSet()
         self.writer = Writer(hub.commands)
+        self.owners = Owners(store, hub.storage)
         self.entries: dict[str, Entry] = {}
         self.scene_entries: dict[str, SceneEntry] = {}
         self.notifications: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)
@@ -206,7 +208,12 @@ class AutomationEngine:
                 _LOGGER.error("stored %s %r is unreadable, skipped: %s", kind, data.get("id"), exc)
         return out
 
+    async def acting_as(self, compiled: Compiled) -> Principal:
+        """Who a run of ``compiled`` acts as: its owner (see `owners`)."""
+        return await self.owners.acting_as(compiled.id, self.commands)
+
     async def _load(self) -> None:
+        await self.owners.load()
         stored_scenes = await self._stored("scene", SceneConfig)
         stored = await self._stored("automation", AutomationConfig)
         for config in stored_scenes:
@@ -362,6 +369,7 @@ class AutomationEngine:
             raise AutomationError(f"automation {config.id!r} exists already; update it instead")
         self._authorised(self._compile(config), principal)  # refuse what cannot run
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
+        await self.owners.save(config.id, principal)
         entry = self.entries[config.id] = Entry(config, "api", config.enabled, text=text)
         self._activate(entry)
         await self.hub.versions.record(
@@ -388,6 +396,7 @@ class AutomationEngine:
             raise AutomationError(f"the id in the body ({config.id!r}) is not {automation_id!r}")
         self._authorised(self._compile(config), principal)
         await self.store.save_definition("automation", config.id, config.model_dump(mode="json"))
+        await self.owners.save(config.id, principal)
         await self.store.set_override(config.id, None)
         entry.config, entry.enabled, entry.text = config, config.enabled, text
         self._activate(entry)
@@ -397,8 +406,8 @@ class AutomationEngine:
         return entry
 
     def _authorised(self, compiled: Compiled, principal: Principal) -> None:
-        """An automation runs with the hub's rights, so its author must hold them over every
-        device it names: unknown to them (404) or Forbidden otherwise."""
+        """An automation runs as its author, who must control every device it names: unknown
+        to them (404) or Forbidden otherwise (refused now rather than failing at each run)."""
         for device_id in sorted(compiled.devices):
             device = self.commands.device(device_id, principal)
             permissions.require_control(principal, device, f"an automation using {device_id!r}")
@@ -411,6 +420,7 @@ class AutomationEngine:
             entry.runner.close("the automation was deleted")
         del self.entries[automation_id]
         await self.store.delete_definition("automation", automation_id)
+        await self.owners.drop(automation_id)
         await self.store.set_override(automation_id, None)
         await self.hub.versions.record(
             principal, "automation", automation_id, "automation.delete", before, None

@@ -4,18 +4,16 @@ one (stopped), with a progress bar."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from homeweave.cli.connect import fail_cleanly
+from homeweave.cli.progress import bar
 from homeweave.core.backups import hub_files_of
 from homeweave.core.paths import BACKUP_DIR, default_data_dir, find_config, running_pid
-from homeweave.errors import BackupError, HomeweaveError
+from homeweave.errors import HomeweaveError
 from homeweave.storage.backup import (
     HubFiles,
     backup_name,
@@ -81,40 +79,6 @@ def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Pat
     return hub_files_of(folder, storage, config_file), backups
 
 
-@contextmanager
-def _bar(doing: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (when it is a terminal), fed with (done, total) bytes; a file
-    that cannot be read or written ends the command with one line."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn(doing),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    ) as bar:
-        task = bar.add_task(doing, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        try:
-            yield update
-        except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            raise BackupError(f"{doing} failed, {exc.strerror or exc}{where}") from None
-
-
 @click.group()
 def backup() -> None:
     """Back up the hub, list backups, restore one."""
@@ -139,7 +103,7 @@ def create(
     hub, folder = _hub(data_dir, config_path)
     target = file or folder / backup_name(datetime.now().astimezone())
     secret = _ask(password, confirm=True)
-    with _bar("backing up") as progress:
+    with bar("backing up") as progress:
         manifest = create_backup(target, hub, password=secret, progress=progress)
     if as_json:
         click.echo(json.dumps({"file": str(target), "manifest": manifest.model_dump(mode="json")}))
@@ -200,7 +164,7 @@ def _listed(info: object) -> dict[str, object]:
 @fail_cleanly
 def verify(file: Path, password: str | None) -> None:
     """Check every file of the backup FILE against its manifest; change nothing."""
-    with _bar("checking") as progress:
+    with bar("checking") as progress:
         manifest = verify_backup(file, password=_ask(password, confirm=False), progress=progress)
     click.echo(f"ok: {file}: {len(manifest.files)} files, every checksum matches")
 
@@ -239,7 +203,7 @@ def restore(
     secret = _ask(password, confirm=False)
     if not yes:
         click.confirm(f"replace the data in {hub.data_dir} by {file.name}?", abort=True)
-    with _bar("restoring") as progress:
+    with bar("restoring") as progress:
         done = restore_backup(file, hub, password=secret, config_dir=config_dir, progress=progress)
     made = done.manifest.created_at.astimezone()
     click.echo(f"restored {file.name} (made {made:%Y-%m-%d %H:%M}) into {hub.data_dir}")

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "undo": "homeweave.cli.versions:undo",
     "restore": "homeweave.cli.versions:restore",
     "energy": "homeweave.cli.energy:energy",
+    "invite": "homeweave.cli.invites:invite",
     "cloud": "homeweave.cli.cloud:cloud",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new

@@ -42,10 +42,14 @@ def _serve(
         running_hub,
         settle_startup_heap,
     )
+    from homeweave.cli.progress import showing
+    from homeweave.core.progress import Jobs
 
     async def serve() -> None:
         async with stop_signal() as stop, AsyncExitStack() as stack:
             config = await make_config(stack)
+            jobs = Jobs()  # long jobs (the statistics back-fill at start) show a bar
+            stack.enter_context(showing(jobs))
             running = await stack.enter_async_context(
                 running_hub(
                     config,
@@ -53,6 +57,7 @@ def _serve(
                     host=host,
                     port=port,
                     wait_for_integrations=wait_for_integrations,
+                    jobs=jobs,
                 )
             )
             gc.enable()  # off while starting (see settle_startup_heap)
@@ -75,6 +80,9 @@ def _print_token(running: Running) -> None:
     if running.new_token:
         click.echo(f"admin token (shown once, also in {running.token_file}):")
         click.echo(f"  {running.new_token}")
+    if running.setup_code:
+        click.echo(f"first run: open {running.url}/ and create the owner with setup code")
+        click.echo(f"  {running.setup_code}")
 
 
 @click.command()
@@ -159,7 +167,7 @@ def demo(data_dir: Path | None, host: str | None, port: int, ha_mqtt: str | None
             f"homeweave demo: {len(reg.rooms)} rooms, {len(reg.devices)} devices, "
             f"ready in {ready:.2f} s"
         )
-        click.echo(f"URL:   {running.url}   (open it in a browser and paste the token)")
+        click.echo(f"URL:   {running.url}   (open it in a browser: 'Use the admin token instead')")
         click.echo(f"token: {running.token_file.read_text().strip()}")
         click.echo(f"data:  {running.data_dir}  (config written to {CONFIG_FILE} there)")
         click.echo("try:   homeweave devices   |   homeweave set living-room-lamp/light/on true")

@@ -32,7 +32,7 @@ def parse_until(text: str, zone: tzinfo) -> float:
     return moment.timestamp()
 
 
-def _target(client: Client, name: str) -> dict[str, str]:
+def target_of(client: Client, name: str) -> dict[str, str]:
     """``{"room": name}`` for a room id, else ``{"device": name}``."""
     homes: list[dict[str, Any]] = client.request("GET", "/api/homes")
     rooms = {room["id"] for home in homes for room in home["rooms"]}
@@ -49,7 +49,7 @@ def share(
     client: Client, as_json: bool, target: str, user: str, read_only: bool, until: str | None
 ) -> None:
     """Share a device or a room (by id) with a user."""
-    body: dict[str, Any] = {"user": user, "control": not read_only, **_target(client, target)}
+    body: dict[str, Any] = {"user": user, "control": not read_only, **target_of(client, target)}
     if until is not None:
         body["until"] = parse_until(until, client.zone())
     made = client.request("POST", "/api/shares", json=body)

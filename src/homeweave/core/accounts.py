@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 import secrets
 import time
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -25,6 +26,7 @@ from homeweave.core.lockout import Lockout
 from homeweave.core.principal import EVERY_HOME, Principal, Role, Share
 from homeweave.core.versions import Logged, Versions
 from homeweave.errors import (
+    Conflict,
     Forbidden,
     InvalidValue,
     SignInFailed,
@@ -34,6 +36,7 @@ from homeweave.errors import (
 from homeweave.storage.protocols import PeopleStore
 from homeweave.storage.records import AuditRecord, ShareRecord, TokenRecord, UserRecord, Value
 
+_LOGGER = logging.getLogger(__name__)
 ADMIN_USER = "admin"
 """The user id the hub's admin token (the one in ``DATA_DIR/admin-token``) acts as."""
 SESSION_DAYS = 30.0
@@ -85,6 +88,8 @@ class Accounts:
         # token hash -> (principal, expiry); a dict lookup by the hash of a secret leaks
         # nothing an attacker can use (they cannot steer a hash), so no constant-time scan.
         self._cache: dict[str, tuple[Principal, float | None]] = {}
+        self._watchers: set[Callable[[], None]] = set()
+        self._setup_code: str | None = None
 
     # -- who is asking ----------------------------------------------------------------------
 
@@ -130,21 +135,22 @@ class Accounts:
         if record.user_id is None:
             roles = MappingProxyType({EVERY_HOME: Role.OWNER})
             return Principal(ADMIN_USER, record.name, roles, token_id=record.id)
-        user = await self.store.user(record.user_id)
-        if user is None:
+        found = await person(self.store, record.user_id)
+        if found is None:
             return None
-        shares = await self.store.shares(user.id)
-        return Principal(
-            user.id,
-            user.display_name,
-            MappingProxyType({home: Role(role) for home, role in user.roles.items()}),
-            tuple(_share(s) for s in shares),
-            token_id=record.id,
-        )
+        return replace(found, token_id=record.id, until=record.expires_at)
 
     def forget(self) -> None:
-        """Drop every cached lookup (after any change to users, roles, shares or tokens)."""
+        """Drop every cached lookup (after any change to users, roles, shares or tokens) and
+        tell the watchers (open WebSockets check their principal again)."""
         self._cache.clear()
+        for callback in list(self._watchers):
+            callback()
+
+    def watch(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` after every change to people; return its unsubscribe."""
+        self._watchers.add(callback)
+        return lambda: self._watchers.discard(callback)
 
     # -- the admin token --------------------------------------------------------------------
 
@@ -276,18 +282,90 @@ class Accounts:
         """Check a password and open a session; TooManyAttempts while locked out,
         SignInFailed for a wrong name or password (the same message for both)."""
         user = await self.verify_password(user_id, password, client=client, channel=channel)
+        opened = await self.open_session(user.id)
+        await self.audit_as(user.id, channel, "sign-in", user.id)
+        return opened
+
+    async def open_session(
+        self, user_id: str, until: float | None = None
+    ) -> tuple[Issued, Principal]:
+        """A new sign-in session for ``user_id`` (who was checked), for `SESSION_DAYS` or until
+        ``until`` if that is sooner."""
         token = new_token()
         expires = time.time() + SESSION_DAYS * 86400
+        if until is not None:
+            expires = min(expires, until)
         token_id = await self.store.add_token(
-            "session", hash_token(token), user_id=user.id, kind="session", expires_at=expires
+            "session", hash_token(token), user_id=user_id, kind="session", expires_at=expires
         )
         record = TokenRecord(
-            token_id, "session", hash_token(token), user.id, "session", time.time(), expires
+            token_id, "session", hash_token(token), user_id, "session", time.time(), expires
         )
         principal = await self.principal(token)
-        assert principal is not None
-        await self.audit_as(user.id, channel, "sign-in", user.id)
+        if principal is None:
+            raise SignInFailed(f"user {user_id!r} cannot sign in")
         return Issued(token, record), principal
+
+    # -- first run ----------------------------------------------------------------------------
+
+    async def setup_code(self) -> str | None:
+        """The one-time code that lets the dashboard's first-run page create the first owner,
+        made while no user exists (None once one does). The hub prints it in its log, so only
+        whoever can read that log (or ``homeweave users add`` with the admin token) can claim
+        the hub: there is no open window."""
+        if await self.store.users():
+            self._setup_code = None
+            return None
+        if self._setup_code is None:
+            letters = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a terminal
+            code = "".join(secrets.choice(letters) for _ in range(10))
+            self._setup_code = f"{code[:5]}-{code[5:]}"
+        return self._setup_code
+
+    async def needs_owner(self) -> bool:
+        """Whether no user exists yet (the dashboard shows its first-run page)."""
+        return not await self.store.users()
+
+    async def first_owner(
+        self,
+        code: str,
+        user_id: str,
+        password: str,
+        *,
+        display_name: str | None = None,
+        channel: str = "api",
+    ) -> tuple[Issued, Principal]:
+        """Create the first owner (of every home) with the setup code, and sign them in.
+        Conflict once anyone exists; Forbidden for a wrong code (locked out after a few)."""
+        if not await self.needs_owner():
+            raise Conflict("the hub has its owner already: sign in instead")
+        self.lockout.check("setup")
+        expected = self._setup_code
+        if expected is None:  # everyone was removed since the start: a new code, in the log
+            _LOGGER.warning(
+                "nobody can sign in: create the owner with the one-time setup code %s",
+                await self.setup_code(),
+            )
+        typed = code.strip().upper().encode()
+        if expected is None or not secrets.compare_digest(typed, expected.encode()):
+            self.lockout.failed("setup")
+            await self.audit_as(user_id, channel, "setup", user_id, result="wrong setup code")
+            raise Forbidden(
+                "creating the first owner needs the setup code the hub printed in its log"
+            )
+        if not USER_ID.fullmatch(user_id):
+            raise InvalidValue(
+                "user", user_id, "a user name of lower-case letters, digits, '.', '_', '-'"
+            )
+        _check_password(password)
+        digest = await asyncio.to_thread(self._hasher.hash, password)
+        name = (display_name or user_id).strip() or user_id
+        roles = {EVERY_HOME: Role.OWNER.value}
+        await self.store.add_user(UserRecord(user_id, name, digest, time.time(), roles))
+        self._setup_code = None
+        self.lockout.succeeded("setup")
+        await self.audit_as(user_id, channel, "user.add", user_id, new="owner in *")
+        return await self.open_session(user_id)
 
     async def verify_password(
         self, user_id: str, password: str, *, client: str = "", channel: str = "api"
@@ -564,6 +642,12 @@ class Accounts:
     ) -> None:
         await self.audit_as(actor.user, actor.channel.value, action, target, old, new, result)
 
+    async def record(
+        self, actor: Principal, action: str, target: str, *, new: Value | None = None
+    ) -> None:
+        """Write an audit entry for a change ``actor`` made (and wait for its commit)."""
+        await self._audit(actor, action, target, new=new)
+
     async def audit_as(
         self,
         user: str,
@@ -579,6 +663,23 @@ class Accounts:
             AuditRecord(time.time(), user, channel, action, target, None, old, new, result)
         )
         await self.store.committed()
+
+
+async def person(store: PeopleStore, user_id: str) -> Principal | None:
+    """The principal of user ``user_id`` with their roles and shares (None: no such user); the
+    hub's admin token's user is an owner of every home."""
+    if user_id == ADMIN_USER:
+        return Principal(ADMIN_USER, ADMIN_USER, MappingProxyType({EVERY_HOME: Role.OWNER}))
+    user = await store.user(user_id)
+    if user is None:
+        return None
+    shares = await store.shares(user.id)
+    return Principal(
+        user.id,
+        user.display_name,
+        MappingProxyType({home: Role(role) for home, role in user.roles.items()}),
+        tuple(_share(s) for s in shares),
+    )
 
 
 def _check_password(password: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from homeweave.core.paths import BACKUP_DIR, DATABASE_FILE, SECRETS_FILE
+from homeweave.core.progress import Job, Jobs
 from homeweave.errors import BackupError, Conflict, HomeweaveError
 from homeweave.storage.backup import (
     SUFFIX,
@@ -31,8 +32,8 @@ from homeweave.storage.backup import (
 
 _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
-_KEEP_JOBS = 20
-"""How many finished jobs the hub remembers (the API reports the last)."""
+KINDS = ("create", "restore")
+_TITLES = {"create": "Making a backup", "restore": "Restoring a backup"}
 
 
 def hub_files_of(data_dir: Path, storage_url: str | None, config_file: Path | None) -> HubFiles:
@@ -46,23 +47,6 @@ def hub_files_of(data_dir: Path, storage_url: str | None, config_file: Path | No
 
 
 @dataclass(slots=True)
-class Job:
-    """A backup being made or a restore being checked, as the API reports it."""
-
-    id: int
-    kind: Literal["create", "restore"]
-    state: Literal["running", "done", "failed"] = "running"
-    done: int = 0
-    total: int = 0
-    result: str | None = None
-    error: str | None = None
-
-    def progress(self, done: int, total: int) -> None:
-        """Note how far it got (called from the worker thread; plain assignments)."""
-        self.done, self.total = done, total
-
-
-@dataclass(slots=True)
 class Backups:
     """Backups of one hub, kept in ``folder``; one job at a time."""
 
@@ -71,7 +55,8 @@ class Backups:
     keep: int = 7
     password: str | None = None
     time_of_day: tuple[int, int] | None = None
-    jobs: dict[int, Job] = field(default_factory=dict)
+    jobs: Jobs = field(default_factory=Jobs)
+    """The hub's board of long jobs (its progress is reported there)."""
     _busy: Job | None = None
 
     def list(self) -> list[BackupInfo]:
@@ -89,16 +74,13 @@ class Backups:
         """A new job; refused while another one runs (until it ends or is abandoned)."""
         if self._busy is not None:
             raise BusyError("a backup or restore is running already; try again when it is done")
-        job = Job(max(self.jobs, default=0) + 1, kind)
-        self.jobs[job.id] = job
-        for old in sorted(self.jobs)[:-_KEEP_JOBS]:
-            del self.jobs[old]
+        job = self.jobs.start(kind, _TITLES[kind], unit="bytes")
         self._busy = job
         return job
 
     def abandon(self, job: Job, why: str) -> None:
         """End ``job`` as failed before its work began (an upload that did not arrive)."""
-        job.state, job.error = "failed", why
+        job.fail(why)
         self._end(job)
 
     def _end(self, job: Job) -> None:
@@ -133,7 +115,7 @@ class Backups:
                 lambda progress: stage_restore(
                     upload, self.files, password=password, progress=progress
                 ),
-                job.progress,
+                lambda done, total: job.progress(done, total, "checking"),
             )
         finally:
             self._end(job)
@@ -155,13 +137,12 @@ class Backups:
         try:
             result = await asyncio.to_thread(work, progress)
         except HomeweaveError as exc:
-            job.state, job.error = "failed", str(exc)
+            job.fail(str(exc))
             raise
         except OSError as exc:
-            job.state, job.error = "failed", f"{exc.strerror}: {exc.filename}"
-            raise BackupError(job.error) from exc
-        job.state = "done"
-        job.result = result.name if isinstance(result, BackupInfo) else "staged"
+            job.fail(f"{exc.strerror}: {exc.filename}")
+            raise BackupError(job.error or "") from exc
+        job.finish(result.name if isinstance(result, BackupInfo) else "staged")
         return result
 
     async def run_schedule(self) -> None:
@@ -193,6 +174,7 @@ def seconds_until(time_of_day: tuple[int, int], now: datetime) -> float:
 
 __all__ = [
     "BACKUP_DIR",
+    "KINDS",
     "Backups",
     "BusyError",
     "Job",

@@ -31,6 +31,7 @@ from homeweave.core.integration import (
 )
 from homeweave.core.meter import EnergyMeter
 from homeweave.core.paths import DATABASE_FILE, hub_files
+from homeweave.core.progress import BACKFILL, BACKFILL_TITLE, Job, Jobs
 from homeweave.core.registry import Device, Home, Registry, Room
 from homeweave.core.seed import HubSeed
 from homeweave.core.states import States
@@ -59,10 +60,14 @@ class Hub:
         *,
         data_dir: Path | None = None,
         storage: Storage | None = None,
+        jobs: Jobs | None = None,
     ) -> None:
         self.seed = seed
         self.data_dir = data_dir
         self.bus = EventBus()
+        self.jobs = jobs if jobs is not None else Jobs()
+        """The hub's long jobs and their progress (published on the bus as ``PROGRESS``)."""
+        self.jobs.bus = self.bus
         self.registry = Registry(self.bus)
         self.states = States(self.bus)
         self.context = HubContext(self.bus, self.registry, self.states, data_dir)
@@ -121,8 +126,9 @@ class Hub:
         once its API answers) and `wait_for_integrations` waits for them."""
         if self.data_dir is not None:
             self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.jobs.bind()
         if self.storage is not None:
-            await self.storage.open()
+            await self._open_storage(self.storage)
         try:
             await self._load_registry()
             if self.storage is not None:
@@ -144,6 +150,26 @@ class Hub:
             await self.stop()
             raise
         self.started_at = time.time()
+
+    async def _open_storage(self, storage: Storage) -> None:
+        """Open ``storage``; a first back-fill of the statistics is a job on the board."""
+        backfill: list[Job] = []
+
+        def report(done: int, total: int) -> None:  # in the storage's thread
+            if not backfill:
+                backfill.append(
+                    self.jobs.start(BACKFILL, BACKFILL_TITLE, unit="points", total=total)
+                )
+            backfill[0].progress(done, total)
+
+        try:
+            await storage.open(report)
+        except BaseException as exc:
+            if backfill:
+                backfill[0].fail(str(exc) or type(exc).__name__)
+            raise
+        if backfill:
+            backfill[0].finish()
 
     async def stop(self) -> None:
         """Stop integrations (in reverse), flush history, close storage."""

@@ -84,6 +84,7 @@ class Principal:
     shares: tuple[Share, ...] = ()
     channel: Channel = Channel.API
     token_id: str | None = None  # the token or session that signed this request in, if any
+    until: float | None = None  # when that token or session ends (epoch seconds), if ever
 
     def role_in(self, home_id: str) -> Role | None:
         """The role in ``home_id``, if any."""

@@ -40,7 +40,7 @@ from homeweave.storage.records import (
     TraceRecord,
 )
 from homeweave.storage.rows import decode_value
-from homeweave.storage.statistics import Statistics
+from homeweave.storage.statistics import BackfillProgress, Statistics
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -155,8 +155,9 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
 
     # -- lifetime -------------------------------------------------------------------------
 
-    async def open(self) -> None:
-        """Connect, migrate the schema, add this month's partitions, start the flusher."""
+    async def open(self, progress: BackfillProgress | None = None) -> None:
+        """Connect, migrate the schema, add this month's partitions, resume the statistics (a
+        first back-fill tells ``progress``), start the flusher."""
         if self._pool is not None:
             raise StorageError(f"{self._where} is already open")
         pool = await self._connect()
@@ -165,7 +166,7 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
                 await migrate(conn)
                 await ensure_months(conn, time.time())
                 await conn.execute(_FORGET_OLD_MARKS, MARK_DAYS * DAY)
-                await resume_statistics(conn, self._statistics)
+                await resume_statistics(conn, self._statistics, progress)
             self._statistics.close_until(time.time())  # written with the first commit
         except _OPEN_FAILED as err:
             await _close_pool(pool)

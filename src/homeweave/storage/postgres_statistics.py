@@ -11,7 +11,13 @@ from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.postgres_writes import write_statistics
 from homeweave.storage.records import StatisticPoint
 from homeweave.storage.rows import decode_value
-from homeweave.storage.statistics import HOUR, Statistics, assemble, resume_text
+from homeweave.storage.statistics import (
+    HOUR,
+    BackfillProgress,
+    Statistics,
+    assemble,
+    resume_text,
+)
 
 _LOGGER = logging.getLogger(__name__)
 _FETCH = 5000
@@ -20,18 +26,28 @@ _PROGRESS_EVERY = 5.0
 _KEY = "device_id = $1 AND siid = $2 AND piid = $3"
 
 
-async def resume_statistics(conn: Conn, statistics: Statistics) -> int:
+async def resume_statistics(
+    conn: Conn, statistics: Statistics, progress: BackfillProgress | None = None
+) -> int:
     """Feed ``statistics`` each property's raw points since its last written hour (all of them
-    the first time: the back-fill), writing the buckets that close; return the points read."""
+    the first time: the back-fill, told to ``progress``), writing the buckets that close;
+    return the points read."""
     first = await conn.fetchval("SELECT count(*) FROM statistics_backfill") == 0
     properties = await conn.fetch(
         "SELECT device_id, siid, piid, value, changed_at FROM states ORDER BY 1, 2, 3"
     )
+    total = 0
     if first and properties:
+        total = int(await conn.fetchval("SELECT count(*) FROM history"))
         _LOGGER.info(
-            "computing long-term statistics from the raw history of %d properties (once)",
+            "computing long-term statistics from the raw history of %d properties, %d points"
+            " (once)",
             len(properties),
+            total,
         )
+    report = progress if first and properties and progress is not None else None
+    if report is not None:
+        report(0, total)
     began = shown = time.monotonic()
     points = 0
     for done, (device_id, siid, piid, state, changed_at) in enumerate(properties, 1):
@@ -61,6 +77,8 @@ async def resume_statistics(conn: Conn, statistics: Statistics) -> int:
                 for at, text in rows:
                     statistics.add(device_id, siid, piid, decode_value(text), at, text)
                 points += len(rows)
+                if report is not None:
+                    report(min(points, total), total)
         if statistics.closed >= _WRITE_EVERY:
             await _write(conn, statistics)
         if first and time.monotonic() - shown >= _PROGRESS_EVERY:
@@ -73,6 +91,8 @@ async def resume_statistics(conn: Conn, statistics: Statistics) -> int:
                 points,
             )
     await _write(conn, statistics)
+    if report is not None:
+        report(total, total)
     if first:
         await conn.execute("INSERT INTO statistics_backfill VALUES ($1)", time.time())
         if properties:

@@ -29,6 +29,7 @@ from homeweave.storage.records import (
     Value,
     VersionRecord,
 )
+from homeweave.storage.statistics import BackfillProgress
 
 KEEP_FIRED = 100
 """Traces kept per automation of evaluations that fired (ran, condition false, skipped...)."""
@@ -331,8 +332,9 @@ class Storage(
 ):
     """Every table of one hub, behind one lifetime."""
 
-    async def open(self) -> None:
-        """Open the store, creating or migrating its schema."""
+    async def open(self, progress: BackfillProgress | None = None) -> None:
+        """Open the store, creating or migrating its schema; a first back-fill of the
+        long-term statistics tells ``progress`` how far it got."""
         ...
 
     async def close(self) -> None:

@@ -51,7 +51,7 @@ from homeweave.storage.sqlite_statistics import (
 )
 from homeweave.storage.sqlite_versions import SqliteVersions
 from homeweave.storage.sqlite_writes import BatchWriter
-from homeweave.storage.statistics import FIVE_MINUTES, Statistics
+from homeweave.storage.statistics import FIVE_MINUTES, BackfillProgress, Statistics
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,8 +138,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
 
     # -- lifetime -------------------------------------------------------------------------
 
-    async def open(self) -> None:
-        """Check the file, open it (creating it if new), migrate the schema, start the flusher.
+    async def open(self, progress: BackfillProgress | None = None) -> None:
+        """Check the file, open it (creating it if new), migrate the schema, resume the
+        statistics (a first back-fill tells ``progress``), start the flusher.
 
         Raises DatabaseDamaged, having written nothing, if the check finds the file unusable.
         """
@@ -159,7 +160,7 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
             await self._configure(db)
             await migrate(db)
             await _forget_old_marks(db)
-            await in_thread(db, resume_statistics, self._statistics)
+            await in_thread(db, resume_statistics, self._statistics, progress)
             self._statistics.close_until(time.time())  # written with the first commit
             await _convert_for_incremental_vacuum(db, self.path)
         except StorageError as err:

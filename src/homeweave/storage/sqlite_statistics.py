@@ -17,7 +17,13 @@ import aiosqlite
 from homeweave.storage.records import StatisticPoint
 from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_writes import statistics_statements
-from homeweave.storage.statistics import HOUR, Statistics, assemble, resume_text
+from homeweave.storage.statistics import (
+    HOUR,
+    BackfillProgress,
+    Statistics,
+    assemble,
+    resume_text,
+)
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -49,21 +55,31 @@ async def in_thread(db: aiosqlite.Connection, work: Callable[..., _T], *args: An
 # -- resuming and back-filling ------------------------------------------------------------
 
 
-def resume_statistics(conn: sqlite3.Connection, statistics: Statistics) -> int:
+def resume_statistics(
+    conn: sqlite3.Connection, statistics: Statistics, progress: BackfillProgress | None = None
+) -> int:
     """Feed ``statistics`` each property's raw points since its last written hour (all of them
     the first time: the back-fill), writing the buckets that close; return the points read.
 
     The value in effect when an hour resumes is the last raw point before it or, once that
-    was pruned, the property's last state when that is older."""
+    was pruned, the property's last state when that is older. A first back-fill tells
+    ``progress`` how many points it read of how many."""
     first = not conn.execute("SELECT 1 FROM statistics_backfill").fetchall()
     properties = conn.execute(
         "SELECT device_id, siid, piid, value, changed_at FROM states ORDER BY 1, 2, 3"
     ).fetchall()
+    total = 0
     if first and properties:
+        total = conn.execute("SELECT count(*) FROM history").fetchone()[0]
         _LOGGER.info(
-            "computing long-term statistics from the raw history of %d properties (once)",
+            "computing long-term statistics from the raw history of %d properties, %d points"
+            " (once)",
             len(properties),
+            total,
         )
+    report = progress if first and properties and progress is not None else None
+    if report is not None:
+        report(0, total)
     began = shown = time.monotonic()
     points = 0
     for done, (device_id, siid, piid, state, changed_at) in enumerate(properties, 1):
@@ -82,6 +98,8 @@ def resume_statistics(conn: sqlite3.Connection, statistics: Statistics) -> int:
             points += len(rows)
             if statistics.closed >= _WRITE_EVERY:
                 _write(conn, statistics)
+            if report is not None:
+                report(min(points, total), total)
         if first and time.monotonic() - shown >= _PROGRESS_EVERY:
             shown = time.monotonic()
             _LOGGER.info(
@@ -95,6 +113,8 @@ def resume_statistics(conn: sqlite3.Connection, statistics: Statistics) -> int:
     # Let go of the history pages just read (a back-fill reads them all): the cache is for
     # what the hub reads while it runs.
     conn.execute("PRAGMA shrink_memory")
+    if report is not None:
+        report(total, total)
     if first:
         conn.execute("INSERT INTO statistics_backfill VALUES (?)", (time.time(),))
         if properties:

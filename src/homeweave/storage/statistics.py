@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from homeweave.storage.records import StatisticPoint, Value
@@ -37,6 +37,9 @@ FIVE_MINUTES = 300.0
 HOUR = 3600.0
 DAY = 86400.0
 PERIODS = (FIVE_MINUTES, HOUR)
+BackfillProgress = Callable[[int, int], None]
+"""Told (raw points read, raw points in all) as the first back-fill goes, from the storage's
+thread; never called when statistics only resume."""
 
 StatRow = tuple[str, int, int, float, float, float, float, float]
 """device_id, siid, piid, bucket start, mean, min, max, last."""

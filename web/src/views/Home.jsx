@@ -7,7 +7,7 @@ import { formatValue, hourAtHome } from '../format.js';
 import { useCommand, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
-import { state, usable } from '../store.js';
+import { shownHomes, state, usable } from '../store.js';
 
 /** A room's climate from the first device reading it (a sensor, a thermostat). */
 export function climateOf(deviceIds) {
@@ -77,7 +77,7 @@ function Summary({ home }) {
   const offline = devices.filter((d) => !d.available).length;
   const chips = [
     { icon: 'power', text: on === 0 ? 'Everything is off' : `${on} ${on === 1 ? 'device' : 'devices'} on` },
-    { icon: 'rooms', text: `${home.rooms.length} rooms · ${devices.length} devices` },
+    { icon: 'rooms', text: `${counted(home.rooms.length, 'room')} · ${counted(devices.length, 'device')}` },
   ];
   if (offline) chips.push({ icon: 'offline', text: `${offline} unavailable`, warn: true });
   return (
@@ -122,6 +122,8 @@ export function RoomSection({ room }) {
   );
 }
 
+const counted = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function greeting() {
   const hour = hourAtHome();
   if (hour < 6) return 'Good night';
@@ -134,7 +136,7 @@ export function Home() {
   const s = useStore('registry');
   return (
     <>
-      {s.homes.map((home) => (
+      {shownHomes().map((home) => (
         <div class="home" key={home.id}>
           <header class="page-head">
             <p class="eyebrow">{greeting()}</p>
@@ -142,7 +144,7 @@ export function Home() {
             <Summary home={home} />
           </header>
           <Pairing />
-          <Talk />
+          {s.member && <Talk />}
           {home.rooms.map((room) => (
             <RoomSection key={room.id} room={room} />
           ))}

@@ -1,8 +1,9 @@
-// What the phone's tab bar has no room for: energy, the audit log, backups, the theme, signing out, and how
-// big the hub's database is (and what uses it).
+// What the phone's tab bar has no room for: who is signed in, energy, the audit log, backups, the
+// theme, signing out, and how big the hub's database is (and what uses it).
 import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
+import { day } from '../format.js';
 import { Icon } from '../icons.jsx';
 import { Link } from '../router.jsx';
 import { toggleTheme, useTheme } from '../theme.js';
@@ -52,13 +53,36 @@ function Storage() {
   );
 }
 
-export function More({ onLogout }) {
+const ROLE_WORDS = { owner: 'owner', admin: 'admin', member: 'member', guest: 'guest' };
+
+function roleText(me) {
+  const roles = [...new Set(Object.values(me.roles ?? {}))].map((r) => ROLE_WORDS[r] || r);
+  return roles.length ? roles.join(', ') : 'guest';
+}
+
+export function More({ me, onLogout }) {
   const theme = useTheme();
+  // Signed in with the admin token there is no `me`: everything is for them.
+  const roles = me ? Object.values(me.roles ?? {}) : ['owner'];
+  const admin = roles.some((r) => r === 'owner' || r === 'admin');
+  const guest = !roles.some((r) => r !== 'guest');
   return (
     <>
       <header class="page-head">
         <h1 tabIndex={-1}>More</h1>
       </header>
+      {me && (
+        <p class="signed-in-as">
+          Signed in as <strong>{me.display_name}</strong> ({roleText(me)})
+        </p>
+      )}
+      {me?.shares?.map((share) => (
+        <p class="signed-in-as" key={share.id}>
+          Shared with you: {share.room || share.device || share.home}
+          {share.control ? '' : ' (to look at)'}
+          {share.until ? `, until ${day(share.until)}` : ''}
+        </p>
+      ))}
       <ul class="room-tiles">
         <li>
           <Link href="/energy" class="room-tile">
@@ -74,13 +98,15 @@ export function More({ onLogout }) {
             <Icon name="chevron" size={18} />
           </Link>
         </li>
-        <li>
-          <Link href="/backups" class="room-tile">
-            <Icon name="download" size={20} />
-            <span class="room-tile-name">Backups</span>
-            <Icon name="chevron" size={18} />
-          </Link>
-        </li>
+        {admin && (
+          <li>
+            <Link href="/backups" class="room-tile">
+              <Icon name="download" size={20} />
+              <span class="room-tile-name">Backups</span>
+              <Icon name="chevron" size={18} />
+            </Link>
+          </li>
+        )}
         <li>
           <button type="button" class="room-tile" onClick={toggleTheme}>
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />
@@ -94,7 +120,7 @@ export function More({ onLogout }) {
           </button>
         </li>
       </ul>
-      <Storage />
+      {!guest && <Storage />}
     </>
   );
 }

@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+
 import { DeviceCard } from '../components/DeviceCard.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
@@ -10,6 +12,23 @@ export function findRoom(homes, id) {
     if (room) return { home, room };
   }
   return null;
+}
+
+/** Admins invite a guest to the room; the form loads on demand (the sign-in pages' chunk). */
+function InviteGuest({ room }) {
+  const [chunk, setChunk] = useState(null);
+  const [open, setOpen] = useState(false);
+  if (open && chunk) return <chunk.InviteForm room={room} onClose={() => setOpen(false)} />;
+  const show = () =>
+    import('../signin/index.jsx').then((loaded) => {
+      setChunk(loaded);
+      setOpen(true);
+    });
+  return (
+    <button type="button" class="text-button" onClick={show}>
+      Invite a guest
+    </button>
+  );
 }
 
 export function Room({ id }) {
@@ -28,6 +47,7 @@ export function Room({ id }) {
           {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
           <RoomClimate devices={room.devices} />
         </p>
+        {s.admin && <InviteGuest room={room} />}
       </header>
       <div class="card-grid" data-room={room.id}>
         {room.devices.map((deviceId) => (

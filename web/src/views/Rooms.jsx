@@ -3,7 +3,7 @@ import { cardModel, isActive } from '../capabilities.js';
 import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
-import { state } from '../store.js';
+import { shownHomes, state } from '../store.js';
 import { climateOf } from './Home.jsx';
 
 function onCount(ids) {
@@ -19,7 +19,7 @@ export function Rooms() {
       <header class="page-head">
         <h1 tabIndex={-1}>Rooms</h1>
       </header>
-      {s.homes.map((home) => (
+      {shownHomes().map((home) => (
         <ul class="room-tiles" key={home.id} aria-label={home.name}>
           {home.rooms.map((room) => {
             const on = onCount(room.devices);
