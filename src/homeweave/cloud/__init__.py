@@ -1,5 +1,7 @@
 """Fleet services (``homeweave cloud ...``): stateless replicas on NATS JetStream and PostgreSQL.
 
-- ``api``: the REST API for every home a caller may reach (``homeweave cloud api``).
+- ``api``: the REST + WebSocket API for every home a caller may reach (``homeweave cloud
+  api``), with ``fleet`` (its NATS connection, commands to homes), ``reach`` (what a token
+  reaches) and ``socket`` (state changes over a WebSocket).
 - ``last_states``: the ``hw_states`` KV bucket of last values, kept by the API replicas.
 """
