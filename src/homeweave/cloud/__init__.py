@@ -2,6 +2,6 @@
 
 - ``api``: the REST + WebSocket API for every home a caller may reach (``homeweave cloud
   api``), with ``fleet`` (its NATS connection, commands to homes), ``reach`` (what a token
-  reaches) and ``socket`` (state changes over a WebSocket).
+  reaches) and ``ws`` (state changes over a WebSocket).
 - ``last_states``: the ``hw_states`` KV bucket of last values, kept by the API replicas.
 """

@@ -14,10 +14,10 @@ does not answer in time, 504.
 - ``WS /api/homes/{home}/ws?token=...``: the home's state changes of the devices the token may
   see, as they arrive (``{"type": "state", "device", "address", "value", "at"}`` and
   ``{"type": "availability", "device", "available"}``); what it may see is re-read every
-  ``socket.ACCESS_REFRESH`` seconds, so an ended share stops there.
+  ``ws.ACCESS_REFRESH`` seconds, so an ended share stops there.
 
 Modules: ``fleet`` (the connection, commands to homes), ``reach`` (what a token reaches),
-``socket`` (the WebSocket), ``last_states`` (the ``hw_states`` writer).
+``ws`` (the WebSocket), ``last_states`` (the ``hw_states`` writer).
 - ``POST /api/homes/{home}/devices/{device}/actions/{action}`` (or ``.../actions/{service}/
   {action}``) with ``{"args": [...]}``: invoke an action through the home.
 """
@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 
 from homeweave.cloud.fleet import COMMAND_TIMEOUT, ApiProblem, Fleet, command, connected
 from homeweave.cloud.reach import device_of, entry, last_values, property_of, visible_devices
-from homeweave.cloud.socket import follow
+from homeweave.cloud.ws import follow
 from homeweave.transport.fleet_wire import (
     UNAUTHORIZED,
     AccessEntry,
