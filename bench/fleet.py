@@ -19,7 +19,7 @@ A private ``nats-server -js`` (its store in a temporary folder) holds one fleet 
 - *steady*: ``homeweave sim fleet`` (a child process) at the devices' own rate, one replica,
   ``homeweave cloud api`` (a child process): PUTs to random homes' lamps through the API, each
   answered after the home applied it (p50/p99); lag under that load; the simulator's memory per
-  home (resident size of 2,000 homes minus that of 10, over 1,990).
+  home (resident size of 2,000 homes minus that of 10 run alone before, over 1,990).
 - CPU seconds of each process over the burst, to name the bottleneck.
 - **baseline** (same run): one hub's SQLite history path — points recorded flat out until
   committed (``bench.storage``'s *stream*) — and a PUT through one hub's own API (``homeweave
@@ -294,6 +294,31 @@ class Steady:
     sim_mb: float = 0.0
 
 
+SMALL = 10  # homes of the simulator whose size is taken off the full one's
+
+
+def _written(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+async def _until_file(path: Path, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not _written(path):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"sim fleet did not start; see {log}")
+        await asyncio.sleep(0.1)
+
+
+async def _small_fleet_mb(command: list[str], folder: Path) -> float:
+    """Resident MB of a simulator of ``SMALL`` homes, started and stopped on its own."""
+    ready = folder / "small-tokens.json"
+    small = [*command, "--homes", str(SMALL), "--rate", "0", "--tokens", str(ready)]
+    with child(small, folder / "small.log") as proc:
+        await _until_file(ready, proc, folder / "small.log")
+        await asyncio.sleep(0.5)
+        return rss_mb(proc.pid)
+
+
 async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> Steady:
     """The simulator at its devices' own rate, one replica, commands through the cloud API."""
     await fresh_stream(url, consumer=database is None)
@@ -302,23 +327,16 @@ async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> 
     port = _free_port()
     fleet = [*CLI, "sim", "fleet", "--no-announce", "--nats", url, "--tokens", str(tokens)]
     size = ["--homes", str(scale.homes), "--devices-per-home", str(scale.devices_per_home)]
+    small_mb = await _small_fleet_mb(fleet[:-2], folder)  # alone: its homes would answer too
     with ExitStack() as stack:
-        small = stack.enter_context(
-            child([*fleet[:-2], "--homes", "10", "--rate", "0"], folder / "small.log")
-        )
         sim = stack.enter_context(child([*fleet, *size], folder / "sim.log"))
         stack.enter_context(child(consumer_command(url, database), folder / "steady-c.log"))
         api = [*CLI, "cloud", "api", "--nats", url, "--port", str(port)]
         stack.enter_context(child(api, folder / "api.log"))
-        deadline = time.monotonic() + 120
-        while not tokens.exists() or not tokens.stat().st_size:
-            if sim.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"sim fleet did not start; see {folder / 'sim.log'}")
-            await asyncio.sleep(0.1)
+        await _until_file(tokens, sim, folder / "sim.log")
         _wait_port(port, 30)
-        await asyncio.sleep(1.0)  # the small one has settled too
         result.sim_mb = rss_mb(sim.pid)
-        result.per_home_kb = (rss_mb(sim.pid) - rss_mb(small.pid)) * 1024 / (scale.homes - 10)
+        result.per_home_kb = (result.sim_mb - small_mb) * 1024 / (scale.homes - SMALL)
         homes = json.loads(tokens.read_text())
         ids = sorted(homes)
         rng = random.Random(3)
