@@ -22,11 +22,11 @@ async def consume(url: str, stream: str, durable: str) -> None:
     while not stop.is_set():
         try:
             batch = await sub.fetch(256, timeout=0.5)
-        except nats.errors.TimeoutError:
+            for msg in batch:
+                json.loads(msg.data)
+                await msg.ack()
+        except (nats.errors.Error, TimeoutError):  # nothing yet, or a slow server: go on
             continue
-        for msg in batch:
-            json.loads(msg.data)
-            await msg.ack()
     await nc.close()
 
 
