@@ -18,6 +18,7 @@ from bench import (
     dirigera_hub,
     durability,
     fail_fast,
+    fleet,
     history_stats,
     hue,
     miio,
@@ -49,6 +50,7 @@ BENCHMARKS: dict[str, Callable[[bool], None]] = {
     "db_check": db_check.main,
     "voice": voice.main,
     "voice_score": lambda quick: voice_score.main(quick),
+    "fleet": fleet.main,
 }
 OPTIONAL: dict[str, Callable[[bool], None]] = {
     "vs-ha": vs_ha.main,  # installs Home Assistant on first use: only when named

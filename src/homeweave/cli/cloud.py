@@ -9,6 +9,8 @@ from homeweave.cli.lazy import LazyGroup
 CLOUD_COMMANDS: dict[str, str] = {
     "ingest": "homeweave.cli.cloud_ingest:ingest",
     "status": "homeweave.cli.cloud_status:status",
+    "api": "homeweave.cli.cloud_api:api",
+    "up": "homeweave.cli.cloud_up:up",
 }
 
 

@@ -7,7 +7,7 @@ import importlib.util
 
 import click
 
-SIMULATORS = ("miio", "hue", "dirigera", "zigbee2mqtt")
+SIMULATORS = ("miio", "hue", "dirigera", "zigbee2mqtt", "fleet")
 
 
 class SimulatorGroup(click.Group):

@@ -5,4 +5,8 @@
 - ``ingest``: the durable pull consumer group writing history and events to PostgreSQL.
 - ``status``: homes online, consumer lag, ingest rate.
 - ``fleet_schema``: the fleet's PostgreSQL tables (schema ``fleet``), partitioned by home.
+- ``api``: the REST + WebSocket API for every home a caller may reach (``homeweave cloud
+  api``), with ``fleet`` (its NATS connection, commands to homes), ``reach`` (what a token
+  reaches) and ``ws`` (state changes over a WebSocket).
+- ``last_states``: the ``hw_states`` KV bucket of last values, kept by the API replicas.
 """

@@ -18,6 +18,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig, StreamInfo
 
 from homeweave.errors import HomeweaveError
+from homeweave.transport.fleet_wire import stream_name, subject
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,11 +37,6 @@ MAX_ACK_PENDING = 20_000
 """Messages handed out and not yet acked, over all replicas."""
 
 
-def subject(home: str, kind: str) -> str:
-    """``hw.<home>.<kind>`` (kind: state, event or cmd)."""
-    return f"{PREFIX}.{home}.{kind}"
-
-
 def state_subject(home: str) -> str:
     """Where a home publishes property changes and availability."""
     return subject(home, "state")
@@ -56,9 +52,8 @@ def cmd_subject(home: str) -> str:
     return subject(home, "cmd")
 
 
-def home_stream(home: str) -> str:
-    """The stream a lone hub creates for itself when no fleet stream captures its subjects."""
-    return "HW_" + home.upper().replace("-", "_")
+home_stream = stream_name
+"""The stream a lone hub creates for itself when no fleet stream captures its subjects."""
 
 
 def parse_subject(name: str) -> tuple[str, str]:

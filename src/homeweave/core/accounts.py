@@ -126,6 +126,11 @@ class Accounts:
         """True if ``token`` signs someone in."""
         return await self.principal(token) is not None
 
+    async def principal_of(self, record: TokenRecord) -> Principal | None:
+        """The principal a stored token record signs in (its user gone: None); expiry is the
+        caller's to check (``record.expires_at``)."""
+        return await self._principal_of(record)
+
     async def _principal_of(self, record: TokenRecord) -> Principal | None:
         if record.user_id is None:
             roles = MappingProxyType({EVERY_HOME: Role.OWNER})

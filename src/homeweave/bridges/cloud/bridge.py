@@ -19,8 +19,10 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from homeweave.bridges.base import Bridge
+from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
 from homeweave.bridges.cloud.outbox import Outbox
+from homeweave.core.accounts import Accounts
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
     DEVICE_EVENT,
@@ -30,16 +32,18 @@ from homeweave.core.events import (
     PropertyChanged,
     Unsubscribe,
 )
-from homeweave.core.principal import Channel, hub_principal
+from homeweave.core.principal import Channel, Principal, hub_principal
 from homeweave.core.supervise import supervise
 from homeweave.errors import HomeweaveError
+from homeweave.transport.fleet_wire import MSG_ID, UNAUTHORIZED, message_id, subject
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
 
 _LOGGER = logging.getLogger(__name__)
 AS_CLOUD = hub_principal("bridge:cloud", Channel.BRIDGE)
-"""Who the cloud's commands act as (and are audited as), until they carry their user (#15)."""
+"""Who a command from the fleet without a token acts as (the fleet's own tools); a command with
+the caller's token acts as that person."""
 OUTBOX_FILE = "cloud-outbox.db"
 BATCH = 256  # messages read from the outbox per round
 LINK_ERRORS = (nats.errors.Error, OSError, asyncio.TimeoutError)
@@ -53,11 +57,8 @@ class CloudBridge(Bridge[CloudOptions]):
     def __init__(self, hub: Hub, options: CloudOptions) -> None:
         super().__init__(hub, options)
         home = options.home_id
-        self.subjects = {
-            "state": f"hw.{home}.state",
-            "event": f"hw.{home}.event",
-            "cmd": f"hw.{home}.cmd",
-        }
+        self.subjects = {kind: subject(home, kind) for kind in ("state", "event", "cmd")}
+        self.access = AccessPublisher(hub, home)
         data_dir = hub.data_dir
         if data_dir is None:
             raise HomeweaveError("the cloud link needs the hub's data dir for its outbox")
@@ -140,10 +141,15 @@ class CloudBridge(Bridge[CloudOptions]):
             self._js = nc.jetstream(timeout=options.publish_timeout)
             await self._ensure_stream()
             await nc.subscribe(self.subjects["cmd"], cb=self._on_command)
+            self.access.forget()
+            await self.access.publish(self._js)
             up()
             _LOGGER.info("cloud link: connected to %s as home %s", options.nats, options.home_id)
             self._wake.set()
-            await asyncio.Event().wait()  # nats-py reconnects by itself from here on
+            while True:  # nats-py reconnects by itself from here on
+                await asyncio.sleep(options.access_every)
+                with suppress(*LINK_ERRORS):
+                    await self.access.publish(self._js)
         finally:
             self._nc = None
             with suppress(*LINK_ERRORS):
@@ -264,7 +270,7 @@ class CloudBridge(Bridge[CloudOptions]):
                     await js.publish(
                         message.subject,
                         message.payload,
-                        headers={"Nats-Msg-Id": f"{self.outbox.epoch:x}-{message.seq}"},
+                        headers={MSG_ID: message_id(self.outbox.epoch, message.seq)},
                     )
                     done = message.seq
                     self.published += 1
@@ -299,10 +305,13 @@ class CloudBridge(Bridge[CloudOptions]):
             request = json.loads(msg.data)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
+            acting = await self._acting(request.get("token"))
             op = request.get("op")
-            if op == "set":
+            if acting is None:
+                reply = {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
+            elif op == "set":
                 result = await self.hub.commands.set(
-                    str(request["address"]), request.get("value"), principal=AS_CLOUD
+                    str(request["address"]), request.get("value"), principal=acting
                 )
                 reply = {"ok": True, "address": result.address, "value": result.value}
             elif op == "do":
@@ -310,7 +319,7 @@ class CloudBridge(Bridge[CloudOptions]):
                 if not isinstance(args, list):
                     raise ValueError("args must be a list")
                 done = await self.hub.commands.do(
-                    str(request["device"]), str(request["action"]), args, principal=AS_CLOUD
+                    str(request["device"]), str(request["action"]), args, principal=acting
                 )
                 reply = {"ok": True, "address": done.address, "outputs": done.outputs}
             else:
@@ -323,6 +332,17 @@ class CloudBridge(Bridge[CloudOptions]):
         if msg.reply:
             with suppress(*LINK_ERRORS):
                 await msg.respond(json.dumps(reply).encode())
+
+    async def _acting(self, token: object) -> Principal | None:
+        """Who a command acts as: the person ``token`` signs in here (checked afresh, so a
+        revoked token or share stops at once), or the fleet itself without one."""
+        if token is None:
+            return AS_CLOUD
+        if not isinstance(token, str) or self.hub.storage is None:
+            return None
+        accounts = Accounts(self.hub.storage)
+        found = await accounts.principal(token)
+        return found.via(Channel.BRIDGE) if found is not None else None
 
 
 BRIDGE = CloudBridge

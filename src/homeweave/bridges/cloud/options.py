@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from homeweave.transport.backoff import Backoff
+from homeweave.transport.fleet_wire import stream_name
 
 SCHEMES = ("nats", "tls", "ws", "wss")
 
@@ -46,6 +47,8 @@ class CloudOptions(BaseModel):
     """Seconds to wait for JetStream's acknowledgement of one message."""
     reconnect_min: float = Field(default=0.5, gt=0)
     reconnect_max: float = Field(default=30.0, gt=0)
+    access_every: float = Field(default=30.0, gt=0)
+    """Seconds between refreshes of what this home's tokens may reach (``hw_access``)."""
     stream: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+$")
     """The JetStream stream holding this home's subjects (created if missing); default: the
     stream already capturing them (a fleet's ``HW_FLEET``), else
@@ -59,7 +62,7 @@ class CloudOptions(BaseModel):
     @property
     def stream_name(self) -> str:
         """Return the stream's name."""
-        return self.stream or "HW_" + self.home_id.upper().replace("-", "_")
+        return self.stream or stream_name(self.home_id)
 
 
 OPTIONS = CloudOptions
