@@ -109,9 +109,11 @@ class _Counting:
 
 @contextlib.contextmanager
 def _members(
-    path: Path, password: str | None, progress: Progress
+    path: Path, password: str | None, progress: Progress, *, to_the_end: bool = False
 ) -> Iterator[Iterator[tuple[tarfile.TarInfo, IO[bytes]]]]:
-    """Open the backup at ``path``: its tar members in order, each with its bytes."""
+    """Open the backup at ``path``: its tar members in order, each with its bytes. With
+    ``to_the_end``, once the caller is done the rest of the stream is read too, so a file cut
+    inside gzip's trailer (its CRC and length, after the tar's last block) is refused."""
     try:
         raw = path.open("rb")
     except OSError as exc:
@@ -137,6 +139,8 @@ def _members(
                 tarfile.open(fileobj=unzipped, mode="r|") as tar,
             ):
                 yield _each(tar)
+                while to_the_end and unzipped.read(1 << 16):
+                    pass
         except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise BackupError(
                 f"the backup is damaged or cut short ({exc or 'unexpected end'})"
@@ -171,7 +175,7 @@ def unpack_archive(
     """Write every file of the backup at ``path`` under ``into`` (``into/db/homeweave.db``, ...),
     each checked against the manifest's size and SHA-256, and synced. Raises BackupError at the
     first file that differs, is missing or is not listed; ``into`` then holds a part only."""
-    with _members(path, password, progress) as members:
+    with _members(path, password, progress, to_the_end=True) as members:
         manifest = _manifest_of(members)
         seen: set[str] = set()
         for member, handle in members:
