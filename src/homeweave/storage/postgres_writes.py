@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.storage.pending import AuditRow, Batch, PointRow
+from homeweave.storage.pending import AuditRow, Batch, PointRow, TraceRow
 from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.rows import (
     Prune,
     PruneCounter,
     TimerRow,
-    TraceRow,
     encode_traces,
     latest_per_property,
     timer_rows,
