@@ -542,6 +542,24 @@ async def test_traces_are_kept_per_automation_within_limits(storage: AnyStorage)
     assert len(await storage.traces(limit=5)) == 5
 
 
+async def test_a_trace_updated_after_it_was_encoded_is_stored_as_updated(
+    backend: Backend,
+) -> None:
+    async with backend.storage(flush_interval=NEVER, retention_days=None) as storage:
+        burst = [trace(f"auto-{n}", Result.RUNNING, n) for n in range(60)]  # several turns
+        for each in burst:
+            storage.add_trace(each)
+        for _ in range(10):
+            await asyncio.sleep(0)  # the loop turns: queued traces are encoded as they are
+        for each in burst[::2]:
+            each.conclude(Result.RAN, at=100.0)
+            storage.add_trace(each)
+        stored = {record.id: record for record in await storage.traces(limit=100)}
+    assert {stored[each.id].result for each in burst[::2]} == {"ran"}
+    assert {stored[each.id].result for each in burst[1::2]} == {"running"}
+    assert Trace.from_record(stored[burst[0].id]) == burst[0]
+
+
 async def test_a_trace_is_updated_in_place_and_timers_and_marks_persist(
     backend: Backend,
 ) -> None:

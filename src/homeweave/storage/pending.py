@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from homeweave.storage.protocols import TraceSource
@@ -15,6 +16,8 @@ _LOGGER = logging.getLogger(__name__)
 
 PointRow = tuple[str, int, int, float, str]
 """One queued history point: device_id, siid, piid, at, value as JSON text."""
+TraceRow = tuple[str, str, float, str, bool, str]
+"""One encoded trace: id, automation_id, at, result, fired, body as JSON text."""
 TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
 EnergyKey = tuple[str, float]
@@ -29,7 +32,8 @@ class Batch:
     """Queued writes taken together, to be committed in one transaction."""
 
     points: list[PointRow] = field(default_factory=list)
-    traces: dict[str, TraceSource] = field(default_factory=dict)
+    # A trace as its owner last added it, or already encoded (``Pending.encode_traces``).
+    traces: dict[str, TraceSource | TraceRow] = field(default_factory=dict)
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
     audit: list[AuditRow] = field(default_factory=list)
@@ -58,6 +62,7 @@ class Pending:
     def __init__(self, max_points: int) -> None:
         self._max_points = max_points
         self._queued = Batch()
+        self._unencoded: list[TraceSource] = []
         self.dropped = 0
         self.added = 0
         """Writes queued since the start: ``take`` returns how far its batch reaches."""
@@ -78,7 +83,20 @@ class Pending:
     def add_trace(self, trace: TraceSource) -> None:
         """Queue a trace, replacing a queued older version of it."""
         self._queued.traces[trace.id] = trace
+        self._unencoded.append(trace)
         self.added += 1
+
+    def encode_traces(self, encode: Callable[[TraceSource], TraceRow], most: int) -> bool:
+        """Encode up to ``most`` of the traces added since, oldest first (those still queued
+        as they were added: a newer version added meanwhile is encoded in its turn); return
+        whether any are left to encode."""
+        traces = self._queued.traces
+        turn = self._unencoded[:most]
+        del self._unencoded[:most]
+        for trace in turn:
+            if traces.get(trace.id) is trace:
+                traces[trace.id] = encode(trace)
+        return bool(self._unencoded)
 
     def set_timer(self, key: TimerKey, record: TimerRecord | None) -> None:
         """Queue a timer's start, or with None its end."""
@@ -100,6 +118,7 @@ class Pending:
         """Everything queued, and ``added`` at this moment (what its commit makes durable);
         the queue is empty afterwards."""
         batch, self._queued = self._queued, Batch()
+        self._unencoded.clear()  # the commit encodes what is left of them
         return batch, self.added
 
     def requeue(self, batch: Batch) -> None:

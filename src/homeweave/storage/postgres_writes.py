@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.storage.pending import AuditRow, Batch, PointRow
+from homeweave.storage.pending import AuditRow, Batch, PointRow, TraceRow
 from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.rows import (
     EnergyRow,
     Prune,
     PruneCounter,
     TimerRow,
-    TraceRow,
     encode_traces,
     energy_rows,
     latest_per_property,

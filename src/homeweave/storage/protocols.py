@@ -40,8 +40,8 @@ MARK_DAYS = 14
 
 
 class TraceSource(Protocol):
-    """A trace its owner may still be updating: a store takes its ``record()`` when it writes
-    (so the hot path that adds a trace never encodes it)."""
+    """A trace its owner may still be updating: a store takes its ``record()`` off the path
+    that added it (soon after, or when it writes), so the hot path never encodes it."""
 
     @property
     def id(self) -> str:

@@ -10,10 +10,9 @@ from typing import Any
 import aiosqlite
 
 from homeweave.storage.migrations import transaction
-from homeweave.storage.pending import Batch
+from homeweave.storage.pending import Batch, TraceRow
 from homeweave.storage.rows import (
     PruneCounter,
-    TraceRow,
     encode_traces,
     energy_rows,
     latest_per_property,
