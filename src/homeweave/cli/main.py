@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "undo": "homeweave.cli.versions:undo",
     "restore": "homeweave.cli.versions:restore",
     "energy": "homeweave.cli.energy:energy",
+    "logbook": "homeweave.cli.logbook:logbook",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

@@ -1,0 +1,277 @@
+"""The logbook: what happened in the home, newest first, with who caused it — built from what
+the hub already records: the raw history (every recorded point is a change) and the audit log.
+
+A change is joined to the command that caused it: the audit entry of a ``set`` of the same
+property to the same value within `JOIN_WINDOW` seconds (or, failing that, a device action on
+the same device). Measured values (temperature, power) are left out unless someone set them:
+the logbook holds on/off, states and modes, settings and actions. Only devices the principal
+may see are read (a guest sees what was shared with them)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from homeweave.core import permissions
+from homeweave.core.principal import Principal
+from homeweave.core.registry import Device, Registry
+from homeweave.errors import InvalidValue, UnknownAddress
+from homeweave.model.spec import Format, Property, Service, Value
+from homeweave.model.wording import action_sentence, cause_phrase, change_sentence
+from homeweave.storage.protocols import AuditStore, HistoryStore, UserStore
+from homeweave.storage.records import AuditRecord
+
+JOIN_WINDOW = 10.0
+"""Seconds between a command's audit entry and the change it caused (either way round)."""
+SKIPPED_SERVICES = frozenset({"device-information"})
+DEFAULT_LIMIT = 200
+MAX_LIMIT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Who made a change: the user id (``automation:ID`` for an automation), the name people
+    know them by (the automation's name) and the channel."""
+
+    user: str
+    name: str
+    channel: str
+
+    @property
+    def phrase(self) -> str:
+        """ "by Anna via Alexa", "by automation Evening"."""
+        return cause_phrase(self.user, self.name, self.channel)
+
+
+@dataclass(frozen=True, slots=True)
+class LogbookEntry:
+    """One line of the logbook: when, which device (and property, for a change), the new value,
+    the sentence without its cause, and the cause if known."""
+
+    at: float
+    device_id: str
+    device_name: str
+    room_id: str
+    kind: str  # "change" | "action"
+    address: str
+    value: Value | None
+    what: str
+    cause: Cause | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole sentence: "Living room lamp turned on by automation Evening"."""
+        phrase = self.cause.phrase if self.cause is not None else ""
+        return f"{self.what} {phrase}".rstrip()
+
+
+class Logbook:
+    """Reads the logbook for a principal from ``history`` and ``audit``; ``names`` gives an
+    automation's name by id (None: unknown)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        history: HistoryStore,
+        audit: AuditStore,
+        users: UserStore,
+        names: Callable[[str], str | None] = lambda _: None,
+    ) -> None:
+        self._registry = registry
+        self._history = history
+        self._audit = audit
+        self._users = users
+        self._names = names
+
+    def devices(
+        self, principal: Principal, device: str | None = None, room: str | None = None
+    ) -> list[Device]:
+        """The devices a logbook covers: one device, a room's, or the home's — those the
+        principal may see (an unknown or hidden device is UnknownAddress)."""
+        if device is not None:
+            return [permissions.device(self._registry, principal, device)]
+        if room is not None and room not in self._registry.rooms:
+            raise UnknownAddress("room", room, choices=sorted(self._registry.rooms))
+        return [
+            d
+            for d in permissions.visible(principal, self._registry.devices.values())
+            if room is None or d.room_id == room
+        ]
+
+    async def read(
+        self,
+        principal: Principal,
+        *,
+        device: str | None = None,
+        room: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> list[LogbookEntry]:
+        """The newest ``limit`` lines between ``since`` (default: a day before ``until``) and
+        ``until`` (default: now), newest first."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidValue("limit", limit, f"1..{MAX_LIMIT}")
+        end = time.time() if until is None else until
+        start = end - 86400.0 if since is None else since
+        if start > end:
+            raise InvalidValue("since", since, "a time before until")
+        devices = self.devices(principal, device, room)
+        await self._history.flush()
+        entries: list[LogbookEntry] = []
+        for dev in devices:
+            for service, prop in logged(dev):
+                points = await self._history.history(
+                    dev.id, service.iid, prop.iid, start, end, limit
+                )
+                address = f"{dev.id}/{service.key}/{prop.key}"
+                part = "" if _main(dev, service) else _label(service)
+                for p in points:
+                    what = change_sentence(dev.name, prop, _shown(p.value), part=part)
+                    entries.append(
+                        LogbookEntry(
+                            p.at, dev.id, dev.name, dev.room_id, "change", address, p.value, what
+                        )
+                    )
+        entries += await self._commands(devices, start, end, entries)
+        entries.sort(key=lambda e: e.at, reverse=True)
+        return entries[:limit]
+
+    async def _commands(
+        self, devices: list[Device], start: float, end: float, entries: list[LogbookEntry]
+    ) -> list[LogbookEntry]:
+        """Give each change its cause from the audit log (in place); return the lines of
+        device actions."""
+        by_id = {d.id: d for d in devices}
+        device = devices[0].id if len(devices) == 1 else None
+        records = await self._audit.audit(
+            start - JOIN_WINDOW, end + JOIN_WINDOW, None, device, MAX_LIMIT * 2
+        )
+        commands = [
+            r
+            for r in records
+            if r.result == "ok" and r.device_id in by_id and r.action in ("set", "do")
+        ]
+        if not commands:
+            return []
+        people = {u.id: u.display_name for u in await self._users.users()}
+        causes = {r.user: self._cause(r, people) for r in commands}
+        used: set[int] = set()
+        for i, entry in enumerate(entries):
+            found = _match(entry, commands, used)
+            if found is not None:
+                entries[i] = _caused(entry, causes[found.user], by_id[entry.device_id])
+        actions: list[LogbookEntry] = []
+        for r in commands:
+            if r.action == "do" and start <= r.at <= end:
+                dev = by_id[r.device_id or ""]
+                what = action_sentence(
+                    dev.name, r.target, r.new if isinstance(r.new, str) else None
+                )
+                actions.append(
+                    LogbookEntry(
+                        r.at,
+                        dev.id,
+                        dev.name,
+                        dev.room_id,
+                        "action",
+                        r.target,
+                        r.new,
+                        what,
+                        causes[r.user],
+                    )
+                )
+        return actions
+
+    def _cause(self, record: AuditRecord, people: dict[str, str]) -> Cause:
+        if record.channel == "automation":
+            ident = record.user.split(":", 1)[-1]
+            return Cause(record.user, self._names(ident) or ident, record.channel)
+        return Cause(record.user, people.get(record.user, record.user), record.channel)
+
+
+def logged(device: Device) -> Iterator[tuple[Service, Property]]:
+    """The properties whose changes a logbook tells: on/off, states and modes (a value list),
+    text, and whatever can be set; not measurements nobody sets."""
+    for service in device.spec.services:
+        if service.name in SKIPPED_SERVICES:
+            continue
+        for prop in service.properties:
+            if prop.format in (Format.BOOL, Format.STRING) or prop.value_list or prop.writable:
+                yield service, prop
+
+
+def _main(device: Device, service: Service) -> bool:
+    """Whether ``service`` is the device's own (its first one apart from the device's
+    information): its changes need no service name."""
+    first = next((s for s in device.spec.services if s.name not in SKIPPED_SERVICES), None)
+    return first is None or first.iid == service.iid
+
+
+def _label(service: Service) -> str:
+    text = (service.description or service.name).strip()
+    return text[:1].lower() + text[1:]
+
+
+def _shown(value: Value | None) -> Value:
+    return value if value is not None else ""
+
+
+def _with(entry: LogbookEntry, *, what: str, cause: Cause | None = None) -> LogbookEntry:
+    return LogbookEntry(
+        entry.at,
+        entry.device_id,
+        entry.device_name,
+        entry.room_id,
+        entry.kind,
+        entry.address,
+        entry.value,
+        what,
+        cause if cause is not None else entry.cause,
+    )
+
+
+def _caused(entry: LogbookEntry, cause: Cause, device: Device) -> LogbookEntry:
+    """The change with its cause; a setting someone made is "set to"."""
+    _, service_key, prop_key = entry.address.split("/", 2)
+    service = device.spec.service(service_key)
+    prop = service.property(prop_key)
+    part = "" if _main(device, service) else _label(service)
+    what = change_sentence(entry.device_name, prop, _shown(entry.value), part=part, commanded=True)
+    return _with(entry, what=what, cause=cause)
+
+
+def _match(
+    entry: LogbookEntry, commands: Iterable[AuditRecord], used: set[int]
+) -> AuditRecord | None:
+    """The command that caused ``entry``: a ``set`` of its property to its value nearest in
+    time within the window, else a device action on its device within the window."""
+    best: tuple[float, int, AuditRecord] | None = None
+    for i, r in enumerate(commands):
+        if i in used or r.device_id != entry.device_id:
+            continue
+        gap = abs(r.at - entry.at)
+        if gap > JOIN_WINDOW:
+            continue
+        if r.action == "set" and r.target == entry.address and _same(r.new, entry.value):
+            rank = gap
+        elif r.action == "do":
+            rank = JOIN_WINDOW + gap  # an action explains a change only if no set does
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, i, r)
+    if best is None:
+        return None
+    if best[2].action == "set":
+        used.add(best[1])
+    return best[2]
+
+
+def _same(a: Value | None, b: Value | None) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) < 1e-9
+    return a == b
