@@ -94,7 +94,7 @@ async def test_changes_show_with_their_cause(api: Api, house: Household) -> None
     kitchen = texts(ok(await admin.get("/api/logbook", params={"device": "kitchen-lamp"})))
     assert kitchen[:2] == [
         "Kitchen lamp turned on by automation Evening",
-        "Kitchen lamp turned off by admin via API",
+        "Kitchen lamp turned off by admin via app",
     ]
     hall = texts(ok(await admin.get("/api/logbook", params={"room": "hallway"})))
     assert hall[0] == "Hallway lamp turned on by olivia via voice"
@@ -128,7 +128,7 @@ async def test_a_guest_sees_only_shared_devices(api: Api, house: Household) -> N
         assert isinstance(lines, list)
         assert lines, "the guest's room has a history"
         assert {line["device"] for line in lines} <= shared
-        assert "Hallway lamp brightness set to 44% by admin via API" in texts(lines)
+        assert "Hallway lamp brightness set to 44% by admin via app" in texts(lines)
         hidden = await gus.get("/api/logbook", params={"device": "kitchen-lamp"})
         assert hidden.status_code == 404
         assert hidden.json()["error"].startswith("unknown device 'kitchen-lamp'")
@@ -136,7 +136,7 @@ async def test_a_guest_sees_only_shared_devices(api: Api, house: Household) -> N
         assert ok(room) == []
     everything = ok(await admin.get("/api/logbook", params={"limit": 500}))
     assert isinstance(everything, list)
-    assert "Kitchen lamp turned off by admin via API" in texts(everything)
+    assert "Kitchen lamp turned off by admin via app" in texts(everything)
 
 
 async def test_bad_input_is_a_clear_error(api: Api) -> None:

@@ -24,6 +24,8 @@ def test_changes_read_as_sentences() -> None:
     assert change_sentence("Heating", target, 21) == "Heating set to 21 °C"
     brightness = prop("light", "brightness")
     assert change_sentence("Lamp", brightness, 40) == "Lamp brightness set to 40%"
+    tone = prop("light", "color-temperature")
+    assert change_sentence("Lamp", tone, 4000) == "Lamp color temperature set to 4000 K"
     assert change_sentence("Lamp", on, True, part="indicator light") == (
         "Lamp indicator light turned on"
     )

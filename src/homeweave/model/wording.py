@@ -257,8 +257,8 @@ SET_WITHOUT_LABEL = frozenset({"target-temperature"})
 """Settings told as the device's own ("Heating set to 21 °C"), without the property's name."""
 
 CHANNEL_WORDS: dict[str, str] = {
-    "api": "API",
-    "ws": "WebSocket",
+    "api": "app",  # the dashboard, or a script with a token
+    "ws": "app",
     "cli": "cli",
     "voice": "voice",
     "alexa": "Alexa",
@@ -267,9 +267,10 @@ CHANNEL_WORDS: dict[str, str] = {
 
 
 def property_label(prop: Property) -> str:
-    """A property as a sentence names it: ``brightness``, ``target temperature``."""
-    text = (prop.description or prop.name or prop.key).strip()
-    return (text[:1].lower() + text[1:]) if not text[1:2].isupper() else text
+    """A property as a sentence names it: ``brightness``, ``color temperature`` (from "Color
+    Temperature"); acronyms stay (``PM2.5 density``)."""
+    words = (prop.description or prop.name or prop.key).strip().split()
+    return " ".join(w.lower() if w[1:].islower() or len(w) == 1 else w for w in words)
 
 
 def change_sentence(

@@ -13,6 +13,7 @@ import {
 } from '../components/controls.jsx';
 import { CardBody, IconBubble, statusText } from '../components/DeviceCard.jsx';
 import { HistoryPanel } from '../components/HistoryPanel.jsx';
+import { LazyLogbook } from '../components/LazyLogbook.jsx';
 import { DeviceName, RoomPicker } from '../components/Placement.jsx';
 import { ago, formatValue } from '../format.js';
 import { useCommand, useDevice, useNow, useStore } from '../hooks.js';
@@ -180,6 +181,7 @@ export function DeviceDetail({ id }) {
           </section>
         )}
         <HistoryPanel device={device} />
+        <LazyLogbook device={device.id} />
         <section class="card properties" aria-labelledby="props-title">
           <h2 id="props-title">Properties</h2>
           {device.services.map((service) => (

@@ -1,4 +1,4 @@
-// What the phone's tab bar has no room for: energy, the audit log, backups, the theme, signing out, and how
+// What the phone's tab bar has no room for: energy, the logbook, the audit log, backups, the theme, signing out, and how
 // big the hub's database is (and what uses it).
 import { useEffect, useState } from 'preact/hooks';
 
@@ -64,6 +64,13 @@ export function More({ onLogout }) {
           <Link href="/energy" class="room-tile">
             <Icon name="bolt" size={20} />
             <span class="room-tile-name">Energy</span>
+            <Icon name="chevron" size={18} />
+          </Link>
+        </li>
+        <li>
+          <Link href="/logbook" class="room-tile">
+            <Icon name="clock" size={20} />
+            <span class="room-tile-name">Logbook</span>
             <Icon name="chevron" size={18} />
           </Link>
         </li>

@@ -1,4 +1,5 @@
 import { DeviceCard } from '../components/DeviceCard.jsx';
+import { LazyLogbook } from '../components/LazyLogbook.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
 import { RoomClimate } from './Home.jsx';
@@ -34,6 +35,7 @@ export function Room({ id }) {
           <DeviceCard key={deviceId} id={deviceId} room={room.name} />
         ))}
       </div>
+      <LazyLogbook room={room.id} />
     </>
   );
 }
