@@ -158,6 +158,17 @@ async def test_the_room_and_the_home_have_a_logbook(
     await room.scroll_into_view_if_needed()
     await desktop.screenshot(path=artifacts / "logbook-room-desktop.png")
 
+    # The more-info sheet from a tile on the home page has the latest lines too.
+    await desktop.goto("/")
+    kitchen = desktop.locator('section[data-room="kitchen"]')
+    await kitchen.locator('[data-device="kitchen-lamp"] .tile-open').click()
+    sheet = desktop.locator('dialog[data-sheet="kitchen-lamp"]')
+    recent = sheet.get_by_role("region", name="Recent")
+    await expect(recent.locator(".logbook-line").first).to_contain_text(
+        "Kitchen lamp turned on by admin via app"
+    )
+    await desktop.screenshot(path=artifacts / "logbook-sheet-desktop.png")
+
     await phone.goto("/more")
     await phone.get_by_role("link", name="Logbook").click()
     await expect(phone).to_have_url(f"{site.url}/logbook")

@@ -45,11 +45,12 @@ function Line({ entry, links }) {
   );
 }
 
-/** The logbook of one `device`, one `room` or (neither) the home, refreshed as changes arrive. */
-export function Logbook({ device = null, room = null, heading = 'Logbook', periods = false }) {
+/** The logbook of one `device`, one `room` or (neither) the home, refreshed as changes arrive;
+ * `page` lines at first, more on request. */
+export function Logbook({ device = null, room = null, heading = 'Logbook', periods = false, page = PAGE }) {
   const [lines, setLines] = useState(null);
   const [error, setError] = useState('');
-  const [limit, setLimit] = useState(PAGE);
+  const [limit, setLimit] = useState(page);
   const [period, setPeriod] = useState(86400);
   const [tick, setTick] = useState(0);
 
@@ -117,7 +118,7 @@ export function Logbook({ device = null, room = null, heading = 'Logbook', perio
         </ol>
       )}
       {lines && lines.length > limit && (
-        <button type="button" class="pill-button" onClick={() => setLimit(limit + PAGE)}>
+        <button type="button" class="pill-button" onClick={() => setLimit(limit + page)}>
           Show more
         </button>
       )}
