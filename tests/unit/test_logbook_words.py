@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeweave.model import catalog_spec
 from homeweave.model.spec import Property
-from homeweave.model.wording import cause_phrase, change_sentence
+from homeweave.model.wording import cause_phrase, change_sentence, in_sentence
 
 
 def prop(model: str, name: str) -> Property:
@@ -38,3 +38,9 @@ def test_causes_name_who_and_how() -> None:
     assert cause_phrase("olivia", "Olivia", "voice") == "by Olivia via voice"
     assert cause_phrase("bridge:ha_mqtt", "bridge:ha_mqtt", "bridge") == "by bridge ha_mqtt"
     assert cause_phrase("system", "system", "hub") == ""
+
+
+def test_titles_read_in_a_sentence() -> None:
+    assert in_sentence("Right Switch") == "right switch"
+    assert in_sentence("PM2.5 Density") == "PM2.5 density"
+    assert in_sentence("Color Temperature") == "color temperature"

@@ -18,7 +18,7 @@ from homeweave.core.principal import Principal
 from homeweave.core.registry import Device, Registry
 from homeweave.errors import InvalidValue, UnknownAddress
 from homeweave.model.spec import Format, Property, Service, Value
-from homeweave.model.wording import action_sentence, cause_phrase, change_sentence
+from homeweave.model.wording import action_sentence, cause_phrase, change_sentence, in_sentence
 from homeweave.storage.protocols import AuditStore, HistoryStore, UserStore
 from homeweave.storage.records import AuditRecord
 
@@ -210,8 +210,7 @@ def _main(device: Device, service: Service) -> bool:
 
 
 def _label(service: Service) -> str:
-    text = (service.description or service.name).strip()
-    return text[:1].lower() + text[1:]
+    return in_sentence(service.description or service.name)
 
 
 def _shown(value: Value | None) -> Value:

@@ -266,11 +266,16 @@ CHANNEL_WORDS: dict[str, str] = {
 """How a channel is named after "via" in a logbook line."""
 
 
-def property_label(prop: Property) -> str:
-    """A property as a sentence names it: ``brightness``, ``color temperature`` (from "Color
-    Temperature"); acronyms stay (``PM2.5 density``)."""
-    words = (prop.description or prop.name or prop.key).strip().split()
+def in_sentence(text: str) -> str:
+    """A spec's title as a sentence says it: "Color Temperature" as ``color temperature``,
+    "Right Switch" as ``right switch``; acronyms stay (``PM2.5 density``)."""
+    words = text.strip().split()
     return " ".join(w.lower() if w[1:].islower() or len(w) == 1 else w for w in words)
+
+
+def property_label(prop: Property) -> str:
+    """A property as a sentence names it: ``brightness``, ``color temperature``."""
+    return in_sentence(prop.description or prop.name or prop.key)
 
 
 def change_sentence(
