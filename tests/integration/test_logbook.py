@@ -82,6 +82,12 @@ async def test_changes_show_with_their_cause(api: Api, house: Household) -> None
     assert isinstance(spoken, dict)
     assert spoken["writes"] == [{"address": "hallway-lamp/light/on", "value": True}]
 
+    # A device action from the CLI, and the state it led to.
+    await cli(running, house.tokens["mia"], "do", "robot-vacuum", "start-sweep")
+    vacuum = texts(ok(await admin.get("/api/logbook", params={"device": "robot-vacuum"})))
+    assert "Robot vacuum: start sweep by mia via cli" in vacuum
+    assert "Robot vacuum status changed to Sweeping by mia via cli" in vacuum
+
     lamp = ok(await admin.get("/api/logbook", params={"device": "living-room-lamp"}))
     assert texts(lamp)[0] == "Living room lamp brightness set to 37% by mia via cli"
     assert isinstance(lamp, list)

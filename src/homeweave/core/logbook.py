@@ -2,8 +2,9 @@
 the hub already records: the raw history (every recorded point is a change) and the audit log.
 
 A change is joined to the command that caused it: the audit entry of a ``set`` of the same
-property to the same value within `JOIN_WINDOW` seconds (or, failing that, a device action on
-the same device). Measured values (temperature, power) are left out unless someone set them:
+property to the same value within `JOIN_WINDOW` seconds (or, failing that, a ``set`` of that
+property to a value the device rounded, or a device action on the same device). Measured
+values (temperature, power) are left out unless someone set them:
 the logbook holds on/off, states and modes, settings and actions. Only devices the principal
 may see are read (a guest sees what was shared with them)."""
 
@@ -24,6 +25,9 @@ from homeweave.storage.records import AuditRecord
 
 JOIN_WINDOW = 10.0
 """Seconds between a command's audit entry and the change it caused (either way round)."""
+ACTION_LEAD = 2.0
+"""Seconds a change may come before an action's audit entry (written once the device answered)
+and still be its result."""
 SKIPPED_SERVICES = frozenset({"device-information"})
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 5000
@@ -158,10 +162,18 @@ class Logbook:
         people = {u.id: u.display_name for u in await self._users.users()}
         causes = {r.user: self._cause(r, people) for r in commands}
         used: set[int] = set()
-        for i, entry in enumerate(entries):
-            found = _match(entry, commands, used)
-            if found is not None:
-                entries[i] = _caused(entry, causes[found.user], by_id[entry.device_id])
+        caused: set[int] = set()
+        for exact in (True, False):
+            for i, entry in enumerate(entries):
+                if i in caused:
+                    continue
+                owner = by_id[entry.device_id]
+                writable = _prop(owner, entry).writable
+                found = _match(entry, commands, used, writable, exact)
+                if found is not None:
+                    caused.add(i)
+                    commanded = found.action == "set"
+                    entries[i] = _caused(entry, causes[found.user], owner, commanded)
         actions: list[LogbookEntry] = []
         for r in commands:
             if r.action == "do" and start <= r.at <= end:
@@ -231,21 +243,34 @@ def _with(entry: LogbookEntry, *, what: str, cause: Cause | None = None) -> Logb
     )
 
 
-def _caused(entry: LogbookEntry, cause: Cause, device: Device) -> LogbookEntry:
-    """The change with its cause; a setting someone made is "set to"."""
+def _prop(device: Device, entry: LogbookEntry) -> Property:
+    _, service_key, prop_key = entry.address.split("/", 2)
+    return device.spec.service(service_key).property(prop_key)
+
+
+def _caused(entry: LogbookEntry, cause: Cause, device: Device, commanded: bool) -> LogbookEntry:
+    """The change with its cause; a value someone set (``commanded``) is "set to"."""
     _, service_key, prop_key = entry.address.split("/", 2)
     service = device.spec.service(service_key)
     prop = service.property(prop_key)
     part = "" if _main(device, service) else _label(service)
-    what = change_sentence(entry.device_name, prop, _shown(entry.value), part=part, commanded=True)
+    what = change_sentence(
+        entry.device_name, prop, _shown(entry.value), part=part, commanded=commanded
+    )
     return _with(entry, what=what, cause=cause)
 
 
 def _match(
-    entry: LogbookEntry, commands: Iterable[AuditRecord], used: set[int]
+    entry: LogbookEntry,
+    commands: Iterable[AuditRecord],
+    used: set[int],
+    writable: bool,
+    exact: bool,
 ) -> AuditRecord | None:
     """The command that caused ``entry``: a ``set`` of its property to its value nearest in
-    time within the window, else a device action on its device within the window."""
+    time within the window, else a ``set`` of its property to another value (the device
+    rounded it), else a device action on its device within the window; ``exact``: only the
+    first kind (a first pass, so a rounded match never takes the set an exact one needs)."""
     best: tuple[float, int, AuditRecord] | None = None
     for i, r in enumerate(commands):
         if i in used or r.device_id != entry.device_id:
@@ -255,8 +280,15 @@ def _match(
             continue
         if r.action == "set" and r.target == entry.address and _same(r.new, entry.value):
             rank = gap
-        elif r.action == "do":
-            rank = JOIN_WINDOW + gap  # an action explains a change only if no set does
+        elif exact:
+            continue
+        elif r.action == "set" and r.target == entry.address and gap <= ACTION_LEAD:
+            # A device may round what it was sent (a colour temperature of 3999 K for 4000).
+            rank = JOIN_WINDOW + gap
+        elif r.action == "do" and not writable and entry.at - r.at >= -ACTION_LEAD:
+            # An action explains a change of state that follows it (not a setting), if no
+            # set does.
+            rank = 2 * JOIN_WINDOW + gap
         else:
             continue
         if best is None or rank < best[0]:

@@ -284,12 +284,13 @@ def change_sentence(
     val: Value,
     *,
     part: str = "",
-    commanded: bool = False,
+    commanded: bool | None = None,
 ) -> str:
     """A property's change as people tell it, without who did it: "Living room lamp turned
     on", "Front door opened", "Heating set to 21 °C", "Robot vacuum status changed to
     Sweeping". ``part``: the service it belongs to when that is not the device's main one
-    ("indicator light"); ``commanded``: someone set it (so "set to", not "changed to")."""
+    ("indicator light"); ``commanded``: someone set it ("set to") or it followed from something
+    else ("changed to"); None: "set to" for a setting, "changed to" for a state."""
     subject = f"{device} {part}".rstrip()
     phrases = CHANGE_PHRASES.get(prop.name)
     if phrases is not None and isinstance(val, bool):
@@ -299,7 +300,7 @@ def change_sentence(
         return f"{subject} {property_label(prop)} {said}"
     if prop.name in SET_WITHOUT_LABEL:
         return f"{subject} set to {said}"
-    verb = "set to" if commanded or prop.writable else "changed to"
+    verb = "set to" if (prop.writable if commanded is None else commanded) else "changed to"
     return f"{subject} {property_label(prop)} {verb} {said}"
 
 
