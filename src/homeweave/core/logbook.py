@@ -1,6 +1,7 @@
 """The logbook: what happened in the home, newest first, with who caused it — built from what
 the hub already records: the raw history (every recorded point is a change) and the audit log.
 
+The first value recorded for a property is not a change (it was learnt when the device came).
 A change is joined to the command that caused it: the audit entry of a ``set`` of the same
 property to the same value within `JOIN_WINDOW` seconds (or, failing that, a ``set`` of that
 property to a value the device rounded, or a device action on the same device). Measured
@@ -126,9 +127,14 @@ class Logbook:
         entries: list[LogbookEntry] = []
         for dev in devices:
             for service, prop in logged(dev):
-                points = await self._history.history(
-                    dev.id, service.iid, prop.iid, start, end, limit
-                )
+                key = (dev.id, service.iid, prop.iid)
+                points = await self._history.history(*key, start, end, limit)
+                if points:
+                    # The first value ever recorded was learnt (the device was added), not a
+                    # change: a new hub would open its logbook with every property otherwise.
+                    first = await self._history.history(*key, 0.0, points[0].at, 1)
+                    if first and first[0].at == points[0].at:
+                        points = points[1:]
                 address = f"{dev.id}/{service.key}/{prop.key}"
                 part = "" if _main(dev, service) else _label(service)
                 for p in points:
