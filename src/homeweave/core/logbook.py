@@ -167,6 +167,9 @@ class Logbook:
             return []
         people = {u.id: u.display_name for u in await self._users.users()}
         causes = {r.user: self._cause(r, people) for r in commands}
+        per_device: dict[str, list[tuple[int, AuditRecord]]] = {}
+        for n, r in enumerate(commands):
+            per_device.setdefault(r.device_id or "", []).append((n, r))
         used: set[int] = set()
         caused: set[int] = set()
         for exact in (True, False):
@@ -175,7 +178,8 @@ class Logbook:
                     continue
                 owner = by_id[entry.device_id]
                 writable = _prop(owner, entry).writable
-                found = _match(entry, commands, used, writable, exact)
+                mine = per_device.get(entry.device_id, [])
+                found = _match(entry, mine, used, writable, exact)
                 if found is not None:
                     caused.add(i)
                     commanded = found.action == "set"
@@ -268,7 +272,7 @@ def _caused(entry: LogbookEntry, cause: Cause, device: Device, commanded: bool) 
 
 def _match(
     entry: LogbookEntry,
-    commands: Iterable[AuditRecord],
+    commands: Iterable[tuple[int, AuditRecord]],
     used: set[int],
     writable: bool,
     exact: bool,
@@ -278,8 +282,8 @@ def _match(
     rounded it), else a device action on its device within the window; ``exact``: only the
     first kind (a first pass, so a rounded match never takes the set an exact one needs)."""
     best: tuple[float, int, AuditRecord] | None = None
-    for i, r in enumerate(commands):
-        if i in used or r.device_id != entry.device_id:
+    for i, r in commands:  # the device's commands, with their index in all of them
+        if i in used:
             continue
         gap = abs(r.at - entry.at)
         if gap > JOIN_WINDOW:
