@@ -7,11 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from typing import Any
 
 import pytest
 
 from homeweave.app import Running
+from homeweave.core.events import DEVICE_EVENT, DeviceEvent
+from homeweave.integrations.virtual.integration import VirtualIntegration
 from tests.integration.conftest import Api
 from tests.integration.household import Household, guest_devices, make_household, ok
 
@@ -153,3 +156,28 @@ async def test_bad_input_is_a_clear_error(api: Api) -> None:
     assert "attic" in unknown.json()["error"]
     late = await admin.get("/api/logbook", params={"since": "2030-01-01", "until": "2029-01-01"})
     assert late.status_code == 422
+
+
+async def test_events_and_availability_are_in_the_logbook(api: Api) -> None:
+    running, admin = api
+    virtual = running.hub.integrations["virtual"]
+    assert isinstance(virtual, VirtualIntegration)
+    virtual.set_online("kitchen-lamp", False)
+    virtual.set_online("kitchen-lamp", True)
+    ref = running.hub.commands.resolve("hallway-door/magnet-sensor/contact-state")
+    opened = ref.device.spec.service(ref.service.iid).events.get("open")
+    running.hub.bus.publish(
+        DEVICE_EVENT, DeviceEvent(ref.device.id, ref.service.iid, opened.iid, {}, time.time())
+    )
+    kitchen = ok(await admin.get("/api/logbook", params={"device": "kitchen-lamp"}))
+    assert texts(kitchen)[:2] == [
+        "Kitchen lamp is available again",
+        "Kitchen lamp became unavailable (not responding)",
+    ]
+    assert isinstance(kitchen, list)
+    assert [line["kind"] for line in kitchen[:2]] == ["available", "unavailable"]
+    hall = texts(ok(await admin.get("/api/logbook", params={"room": "hallway"})))
+    assert f"{ref.device.name}: opened" in hall
+    home = texts(ok(await admin.get("/api/logbook")))
+    assert "Kitchen lamp became unavailable (not responding)" in home
+    assert f"{ref.device.name}: opened" in home

@@ -34,7 +34,7 @@ class LogbookOut(BaseModel):
     device: str
     device_name: str
     room: str
-    kind: str  # "change" | "action"
+    kind: str  # "change" | "action" | "event" | "available" | "unavailable"
     address: str
     value: JsonValue | None
     text: str  # the whole sentence, without the time: "Front door opened"
@@ -66,7 +66,8 @@ async def logbook(
         entry = engine.entries.get(ident) if engine is not None else None
         return entry.config.name if entry is not None else None
 
-    book = Logbook(hub.registry, hub.storage, hub.storage, hub.storage, name)
+    store = hub.storage
+    book = Logbook(hub.registry, store, store, store, name, device_log=store)
     entries = await book.read(who, device=device, room=room, since=start, until=end, limit=limit)
     return [
         LogbookOut(

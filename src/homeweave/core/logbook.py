@@ -11,18 +11,36 @@ may see are read (a guest sees what was shared with them)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 
 from homeweave.core import permissions
+from homeweave.core.events import (
+    AVAILABILITY_CHANGED,
+    DEVICE_EVENT,
+    AvailabilityChanged,
+    DeviceEvent,
+    EventBus,
+    Unsubscribe,
+)
+from homeweave.core.integration import CONNECTING
 from homeweave.core.principal import Principal
 from homeweave.core.registry import Device, Registry
-from homeweave.errors import InvalidValue, UnknownAddress
+from homeweave.errors import HomeweaveError, InvalidValue, UnknownAddress
 from homeweave.model.spec import Format, Property, Service, Value
-from homeweave.model.wording import action_sentence, cause_phrase, change_sentence, in_sentence
-from homeweave.storage.protocols import AuditStore, HistoryStore, UserStore
-from homeweave.storage.records import AuditRecord
+from homeweave.model.wording import (
+    action_sentence,
+    availability_sentence,
+    cause_phrase,
+    change_sentence,
+    event_sentence,
+    in_sentence,
+)
+from homeweave.storage.protocols import AuditStore, DeviceLogStore, HistoryStore, UserStore
+from homeweave.storage.records import AuditRecord, DeviceLogRecord
 
 JOIN_WINDOW = 10.0
 """Seconds between a command's audit entry and the change it caused (either way round)."""
@@ -58,7 +76,7 @@ class LogbookEntry:
     device_id: str
     device_name: str
     room_id: str
-    kind: str  # "change" | "action"
+    kind: str  # "change" | "action" | "event" | "available" | "unavailable"
     address: str
     value: Value | None
     what: str
@@ -69,6 +87,40 @@ class LogbookEntry:
         """The whole sentence: "Living room lamp turned on by automation Evening"."""
         phrase = self.cause.phrase if self.cause is not None else ""
         return f"{self.what} {phrase}".rstrip()
+
+
+def keep_device_log(bus: EventBus, registry: Registry, store: DeviceLogStore) -> list[Unsubscribe]:
+    """Record what devices do that is no property's value — events they report, going away and
+    coming back — for the logbook; returns the unsubscribes."""
+
+    def event(found: DeviceEvent) -> None:
+        device = registry.devices.get(found.device_id)
+        name = f"{found.siid}.{found.eiid}"
+        if device is not None:
+            with suppress(HomeweaveError):
+                name = device.spec.service(found.siid).events.get(found.eiid).key
+        detail = (
+            json.dumps({str(k): v for k, v in found.arguments.items()}) if found.arguments else ""
+        )
+        at = found.at or time.time()
+        store.record_device_log(DeviceLogRecord(at, found.device_id, "event", name, detail))
+
+    connecting: set[str] = set()
+
+    def availability(change: AvailabilityChanged) -> None:
+        # A device waiting for its integration to start, and its coming up, are no news.
+        if not change.available and change.reason == CONNECTING:
+            connecting.add(change.device_id)
+            return
+        if change.available and change.device_id in connecting:
+            connecting.discard(change.device_id)
+            return
+        connecting.discard(change.device_id)
+        kind = "available" if change.available else "unavailable"
+        at = change.at or time.time()
+        store.record_device_log(DeviceLogRecord(at, change.device_id, kind, "", change.reason))
+
+    return [bus.subscribe(DEVICE_EVENT, event), bus.subscribe(AVAILABILITY_CHANGED, availability)]
 
 
 class Logbook:
@@ -82,9 +134,11 @@ class Logbook:
         audit: AuditStore,
         users: UserStore,
         names: Callable[[str], str | None] = lambda _: None,
+        device_log: DeviceLogStore | None = None,
     ) -> None:
         self._registry = registry
         self._history = history
+        self._device_log = device_log
         self._audit = audit
         self._users = users
         self._names = names
@@ -145,6 +199,7 @@ class Logbook:
                         )
                     )
         entries += await self._commands(devices, start, end, entries)
+        entries += await self._logged(devices, device is None and room is None, start, end, limit)
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries[:limit]
 
@@ -206,6 +261,28 @@ class Logbook:
                 )
         return actions
 
+    async def _logged(
+        self, devices: list[Device], every: bool, start: float, end: float, limit: int
+    ) -> list[LogbookEntry]:
+        """The lines of events devices reported and of their going away and coming back."""
+        if self._device_log is None or not devices:
+            return []
+        by_id = {d.id: d for d in devices}
+        ids = None if every and len(devices) == len(self._registry.devices) else list(by_id)
+        lines: list[LogbookEntry] = []
+        for r in await self._device_log.device_log(ids, start, end, limit):
+            dev = by_id.get(r.device_id)
+            if dev is None:
+                continue
+            if r.kind == "event":
+                what = event_sentence(dev.name, _event_title(dev, r.name))
+            else:
+                what = availability_sentence(dev.name, r.kind == "available", r.detail)
+            lines.append(
+                LogbookEntry(r.at, dev.id, dev.name, dev.room_id, r.kind, r.name, None, what)
+            )
+        return lines
+
     def _cause(self, record: AuditRecord, people: dict[str, str]) -> Cause:
         if record.channel == "automation":
             ident = record.user.split(":", 1)[-1]
@@ -233,6 +310,15 @@ def _main(device: Device, service: Service) -> bool:
 
 def _label(service: Service) -> str:
     return in_sentence(service.description or service.name)
+
+
+def _event_title(device: Device, key: str) -> str:
+    """An event's description from the device's spec (its key if the spec lacks it)."""
+    for service in device.spec.services:
+        found = service.events.find(key)
+        if found is not None and found.description:
+            return found.description
+    return key.replace("-", " ")
 
 
 def _shown(value: Value | None) -> Value:

@@ -320,3 +320,17 @@ def cause_phrase(user: str, name: str, channel: str) -> str:
     if channel == "hub":
         return ""
     return f"by {name} via {CHANNEL_WORDS.get(channel, channel)}"
+
+
+def event_sentence(device: str, event: str) -> str:
+    """An event a device reported: "Hallway switch: click", "Robot vacuum: cleaning
+    finished"."""
+    return f"{device}: {in_sentence(event)}"
+
+
+def availability_sentence(device: str, available: bool, reason: str = "") -> str:
+    """A device going away or coming back: "Kitchen lamp became unavailable (not
+    responding)", "Kitchen lamp is available again"."""
+    if available:
+        return f"{device} is available again"
+    return f"{device} became unavailable" + (f" ({reason})" if reason else "")
