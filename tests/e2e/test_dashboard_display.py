@@ -238,14 +238,14 @@ async def test_a_settings_history_steps_from_value_to_value(
     assert later < middle - 40
 
 
-async def test_on_off_and_modes_have_a_stepped_history_too(site: Site, desktop: Page) -> None:
+async def test_on_off_and_modes_have_a_timeline_of_states(site: Site, desktop: Page) -> None:
     site.virtual.inject("hallway-motion", "motion-state", True)
     await desktop.goto("/devices/hallway-motion")
     await desktop.get_by_role("button", name="Motion", exact=True).click()
     chart = desktop.locator(".history .chart")
     await expect(chart).to_have_attribute("aria-label", "Motion over the last 24 h")
     await expect(chart).to_have_attribute("data-status", "ready")
-    await expect(chart.locator("canvas")).to_be_in_viewport()
+    await expect(chart.locator(".band[data-value='true']").last).to_be_in_viewport()
 
 
 # --- item 9: the hub goes away and comes back ---------------------------------------------------

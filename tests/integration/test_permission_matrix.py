@@ -98,6 +98,7 @@ CORE_DECIDES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/shares"): "admin",
     ("DELETE", "/api/shares/{share_id}"): "admin",
     ("GET", "/api/audit"): None,
+    ("GET", "/api/logbook"): None,  # what the caller may see (a guest: what was shared)
     # voice: every turn acts as the caller (a guest's sentence finds only shared devices)
     ("POST", "/api/conversation"): None,
     ("POST", "/api/conversation/audio"): None,

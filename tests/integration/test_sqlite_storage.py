@@ -24,7 +24,7 @@ from tests.integration.test_storage import snapshot
 WRITER = Path(__file__).with_name("history_writer.py")
 TABLES = (
     {"homes", "rooms", "devices", "states", "history", "tokens"}
-    | {"users", "memberships", "shares", "audit", "versions", "energy"}
+    | {"users", "memberships", "shares", "audit", "versions", "energy", "device_log"}
     | {f"automation_{name}" for name in ("definitions", "overrides", "traces", "marks", "timers")}
     | {"statistics_short", "statistics_hourly", "state_durations", "statistics_backfill"}
 )

@@ -99,7 +99,7 @@ function TabBar({ here, roomOfDevice, automations }) {
       { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
     );
   }
-  const more = ['more', 'energy', 'audit', 'backups'].includes(here.view);
+  const more = ['more', 'energy', 'logbook', 'audit', 'backups'].includes(here.view);
   tabs.push({ href: '/more', icon: 'more', text: 'More', current: more });
   return (
     <nav class="tabbar" aria-label="Sections">
@@ -215,6 +215,9 @@ function Shell({ path, onLogout, children }) {
           <NavLink href="/energy" icon="bolt" current={here.view === 'energy'}>
             Energy
           </NavLink>
+          <NavLink href="/logbook" icon="clock" current={here.view === 'logbook'}>
+            Logbook
+          </NavLink>
           <NavLink href="/audit" icon="clock" current={here.view === 'audit'}>
             Audit log
           </NavLink>
@@ -239,6 +242,7 @@ function titleOf(here) {
   if (here.view === 'more') return 'More';
   if (here.view === 'energy') return 'Energy';
   if (here.view === 'audit') return 'Audit log';
+  if (here.view === 'logbook') return 'Logbook';
   if (here.view === 'backups') return 'Backups';
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
@@ -281,6 +285,8 @@ function View({ here, me, onLogout }) {
       return <Lazy key="energy" part={CHUNKS.energy} render={(chunk) => <chunk.EnergyPage here={here} />} />;
     case 'audit':
       return <Lazy key="audit" part={CHUNKS.audit} render={(chunk) => <chunk.AuditView here={here} />} />;
+    case 'logbook':
+      return <Lazy key="logbook" part={CHUNKS.logbook} render={(chunk) => <chunk.LogbookPage />} />;
     case 'backups':
       return <Lazy key="backups" part={CHUNKS.backups} render={(chunk) => <chunk.Backups />} />;
     default:
@@ -300,6 +306,7 @@ const CHUNKS = {
   automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
   energy: { load: () => import('./energy/index.jsx'), label: 'energy' },
   audit: { load: () => import('./audit/index.jsx'), label: 'the audit log' },
+  logbook: { load: () => import('./logbook/index.jsx'), label: 'the logbook' },
   backups: { load: () => import('./backups/index.jsx'), label: 'backups' },
 };
 const loadedChunks = new Map();

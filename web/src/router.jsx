@@ -1,4 +1,4 @@
-// Client routes: /, /rooms, /rooms/:room, /more, /audit, /backups, /energy, /devices/:device,
+// Client routes: /, /rooms, /rooms/:room, /more, /logbook, /audit, /backups, /energy, /devices/:device,
 // /automations, /automations/new, /automations/:id, /automations/:id/edit, /automations/:id/traces/:trace, /scenes,
 // /invite/:secret (an invite link, opened before signing in). The hub
 // answers every non-/api path with index.html, so these survive a reload.
@@ -35,6 +35,7 @@ export function route(path) {
   if (parts[0] === 'rooms' && parts.length === 2) return { view: 'room', id: parts[1] };
   if (parts[0] === 'more' && parts.length === 1) return { view: 'more' };
   if (parts[0] === 'audit' && parts.length === 1) return { view: 'audit' };
+  if (parts[0] === 'logbook' && parts.length === 1) return { view: 'logbook' };
   if (parts[0] === 'energy' && parts.length === 1) return { view: 'energy' };
   if (parts[0] === 'devices' && parts.length === 2) return { view: 'device', id: parts[1] };
   if (parts[0] === 'scenes' && parts.length === 1) return { view: 'scenes' };

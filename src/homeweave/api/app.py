@@ -23,6 +23,7 @@ from homeweave.api import (
     history,
     integrations,
     invites,
+    logbook,
     oauth,
     openapi,
     policy,
@@ -88,6 +89,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(versions.router)  # undo (#15 item 5)
     app.include_router(backups.router)  # before the dashboard's catch-all
     app.include_router(energy.router)
+    app.include_router(logbook.router)
     if engine is not None:
         app.include_router(automations.router)
         app.include_router(scenes.router)

@@ -58,6 +58,8 @@ RULES: tuple[Rule, ...] = (
     # Energy of the devices the principal may see (a guest: what is shared with it).
     Rule("GET,HEAD", "/api/energy", None, exact=True),
     Rule(ANY, "/api/invites", None),
+    # The logbook of the devices the principal may see (`core.logbook`).
+    Rule("GET,HEAD", "/api/logbook", None, exact=True),
     # Voice: each turn acts as the caller through Commands (the core decides per device).
     Rule(ANY, "/api/conversation", None),
     Rule("POST", "/api/scenes/{scene_id}/apply", Role.MEMBER, exact=True),

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "energy": "homeweave.cli.energy:energy",
     "invite": "homeweave.cli.invites:invite",
     "cloud": "homeweave.cli.cloud:cloud",
+    "logbook": "homeweave.cli.logbook:logbook",
 }
 """Every ``homeweave`` command: name -> ``"module:attribute"``, imported when it is run. A new
 command lives in its own module under ``cli/`` and gets a line here."""

@@ -29,6 +29,7 @@ from homeweave.core.integration import (
     integration_class,
     integration_options,
 )
+from homeweave.core.logbook import keep_device_log
 from homeweave.core.meter import EnergyMeter
 from homeweave.core.paths import DATABASE_FILE, hub_files
 from homeweave.core.progress import BACKFILL, BACKFILL_TITLE, Job, Jobs
@@ -136,6 +137,7 @@ class Hub:
                 self._unsubscribes.append(self.bus.subscribe(PROPERTY_CHANGED, self._record))
                 if self.meter is not None:
                     self._unsubscribes.extend(self.meter.start(self.bus))
+                self._unsubscribes.extend(keep_device_log(self.bus, self.registry, self.storage))
                 await seed_samples(
                     self.storage, self.registry, self.seed.energy.sample_days, time.time()
                 )

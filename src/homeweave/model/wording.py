@@ -237,3 +237,100 @@ def clock_time(at: datetime, now: datetime | None = None) -> str:
     if now is not None and at.date() != now.date():
         return f"{at.strftime('%a %Y-%m-%d')} {text}"
     return text
+
+
+# --- the logbook: what happened, in a sentence ----------------------------------------------
+LOGBOOK = Style("unknown", "on", "off", False, False, ("%",), True)
+"""Values in a logbook line: ``21 °C``, ``40%``, ``Sweeping``, ``open``."""
+
+CHANGE_PHRASES: dict[str, tuple[str, str]] = {
+    "on": ("turned on", "turned off"),
+    "contact-state": ("closed", "opened"),  # true: the magnet touches, the door is closed
+    "motion-state": ("detected motion", "stopped detecting motion"),
+    "submersion-state": ("detected water", "is dry again"),
+    "smoke-status": ("detected smoke", "is clear of smoke"),
+    "device-present": ("arrived", "left"),
+}
+"""How a change of a standard boolean property is told: (to true, to false)."""
+
+SET_WITHOUT_LABEL = frozenset({"target-temperature"})
+"""Settings told as the device's own ("Heating set to 21 °C"), without the property's name."""
+
+CHANNEL_WORDS: dict[str, str] = {
+    "api": "app",  # the dashboard, or a script with a token
+    "ws": "app",
+    "cli": "cli",
+    "voice": "voice",
+    "alexa": "Alexa",
+}
+"""How a channel is named after "via" in a logbook line."""
+
+
+def in_sentence(text: str) -> str:
+    """A spec's title as a sentence says it: "Color Temperature" as ``color temperature``,
+    "Right Switch" as ``right switch``; acronyms stay (``PM2.5 density``)."""
+    words = text.strip().split()
+    return " ".join(w.lower() if w[1:].islower() or len(w) == 1 else w for w in words)
+
+
+def property_label(prop: Property) -> str:
+    """A property as a sentence names it: ``brightness``, ``color temperature``."""
+    return in_sentence(prop.description or prop.name or prop.key)
+
+
+def change_sentence(
+    device: str,
+    prop: Property,
+    val: Value,
+    *,
+    part: str = "",
+    commanded: bool | None = None,
+) -> str:
+    """A property's change as people tell it, without who did it: "Living room lamp turned
+    on", "Front door opened", "Heating set to 21 °C", "Robot vacuum status changed to
+    Sweeping". ``part``: the service it belongs to when that is not the device's main one
+    ("indicator light"); ``commanded``: someone set it ("set to") or it followed from something
+    else ("changed to"); None: "set to" for a setting, "changed to" for a state."""
+    subject = f"{device} {part}".rstrip()
+    phrases = CHANGE_PHRASES.get(prop.name)
+    if phrases is not None and isinstance(val, bool):
+        return f"{subject} {phrases[0] if val else phrases[1]}"
+    said = value(val, prop, LOGBOOK)
+    if isinstance(val, bool):
+        return f"{subject} {property_label(prop)} {said}"
+    if prop.name in SET_WITHOUT_LABEL:
+        return f"{subject} set to {said}"
+    verb = "set to" if (prop.writable if commanded is None else commanded) else "changed to"
+    return f"{subject} {property_label(prop)} {verb} {said}"
+
+
+def action_sentence(device: str, action: str, args: str | None = None) -> str:
+    """A device action someone started: "Robot vacuum: start sweep"."""
+    words = action.rsplit("/", 1)[-1].replace("-", " ")
+    return f"{device}: {words}" + (f" ({args})" if args else "")
+
+
+def cause_phrase(user: str, name: str, channel: str) -> str:
+    """Who made a change and through what: "by automation Evening", "by Anna via Alexa",
+    "by bridge ha_mqtt"; empty for the hub itself."""
+    if channel == "automation":
+        return f"by automation {name}"
+    if channel == "bridge":
+        return f"by bridge {user.split(':', 1)[-1]}"
+    if channel == "hub":
+        return ""
+    return f"by {name} via {CHANNEL_WORDS.get(channel, channel)}"
+
+
+def event_sentence(device: str, event: str) -> str:
+    """An event a device reported: "Hallway switch: click", "Robot vacuum: cleaning
+    finished"."""
+    return f"{device}: {in_sentence(event)}"
+
+
+def availability_sentence(device: str, available: bool, reason: str = "") -> str:
+    """A device going away or coming back: "Kitchen lamp became unavailable (not
+    responding)", "Kitchen lamp is available again"."""
+    if available:
+        return f"{device} is available again"
+    return f"{device} became unavailable" + (f" ({reason})" if reason else "")

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from homeweave.errors import StorageError
 from homeweave.storage.pending import Acks, Batch, Pending
 from homeweave.storage.protocols import TraceSource
-from homeweave.storage.records import TimerRecord, Value
+from homeweave.storage.records import DeviceLogRecord, TimerRecord, Value
 from homeweave.storage.retry import Retry
 from homeweave.storage.rows import ENCODE_CHUNK, encode_trace, encode_value
 from homeweave.storage.statistics import Statistics
@@ -156,6 +156,14 @@ class GroupCommit(ABC, Generic[_Conn]):
         self._pending.add_point((device_id, siid, piid, at, text))
         if self._statistics is not None:
             self._statistics.add(device_id, siid, piid, value, at, text)
+        self._queued()
+
+    def record_device_log(self, entry: DeviceLogRecord) -> None:
+        """Queue a device log entry (an event, a device going away or coming back); committed
+        with the history points."""
+        self._pending.add_device_log(
+            (entry.at, entry.device_id, entry.kind, entry.name, entry.detail)
+        )
         self._queued()
 
     def record_energy(self, device_id: str, hour: float, kwh: float) -> None:

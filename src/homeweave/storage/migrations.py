@@ -297,6 +297,23 @@ async def _add_energy_v6(conn: aiosqlite.Connection) -> None:
     )
 
 
+async def _add_device_log_v7(conn: aiosqlite.Connection) -> None:
+    """The device log: events and availability changes, for the logbook (kept as long as the
+    audit log)."""
+    for statement in (
+        """CREATE TABLE device_log (
+            at REAL NOT NULL,
+            device_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            detail TEXT NOT NULL
+        )""",
+        "CREATE INDEX device_log_by_device ON device_log (device_id, at)",
+        "CREATE INDEX device_log_by_time ON device_log (at)",
+    ):
+        await conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1,
     _add_automations_v2,
@@ -304,6 +321,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_statistics_v4,
     _add_versions_v5,
     _add_energy_v6,
+    _add_device_log_v7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

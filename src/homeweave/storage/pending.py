@@ -22,6 +22,8 @@ TimerKey = tuple[str, int]
 """A timer's automation id and trigger index."""
 EnergyKey = tuple[str, float]
 """A device id and the start of an hour (epoch seconds): one row of the energy ledger."""
+DeviceLogRow = tuple[float, str, str, str, str]
+"""One queued device log entry: at, device_id, kind, name, detail."""
 AuditRow = tuple[float, str, str, str, str, str | None, str | None, str | None, str, int | None]
 """One queued audit entry: at, user, channel, action, target, device_id, old and new as JSON
 text, result."""
@@ -37,6 +39,7 @@ class Batch:
     # None: the timer ended (delete its row).
     timers: dict[TimerKey, TimerRecord | None] = field(default_factory=dict)
     audit: list[AuditRow] = field(default_factory=list)
+    device_log: list[DeviceLogRow] = field(default_factory=list)
     # Closed statistics buckets (not counted in ``len``: no one waits for them).
     statistics: StatisticsRows = field(default_factory=StatisticsRows)
     # kWh to add to each (device, hour) of the energy ledger.
@@ -48,6 +51,7 @@ class Batch:
             + len(self.traces)
             + len(self.timers)
             + len(self.audit)
+            + len(self.device_log)
             + len(self.energy)
         )
 
@@ -108,6 +112,11 @@ class Pending:
         self._queued.audit.append(row)
         self.added += 1
 
+    def add_device_log(self, row: DeviceLogRow) -> None:
+        """Queue one device log entry (an event, a device going away or coming back)."""
+        self._queued.device_log.append(row)
+        self.added += 1
+
     def add_energy(self, key: EnergyKey, kwh: float) -> None:
         """Queue kWh to add to one hour of a device's energy (summed with what is queued)."""
         energy = self._queued.energy
@@ -128,6 +137,7 @@ class Pending:
         queued.traces = {**batch.traces, **queued.traces}
         queued.timers = {**batch.timers, **queued.timers}
         queued.audit[:0] = batch.audit
+        queued.device_log[:0] = batch.device_log
         batch.statistics.extend(queued.statistics)
         queued.statistics = batch.statistics
         for key, kwh in batch.energy.items():

@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -26,6 +26,7 @@ from homeweave.storage.postgres_versions import PostgresVersions
 from homeweave.storage.postgres_writes import BatchEncoder
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
+    DeviceLogRecord,
     DeviceRecord,
     EnergyRecord,
     HistoryPoint,
@@ -240,6 +241,9 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
                 _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
         await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
+        await purge_expired_audit(
+            self.purge_device_log, self._audit_retention_days, "device log entries"
+        )
 
     # -- group commit ---------------------------------------------------------------------
 
@@ -293,6 +297,29 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
             _SELECT_HISTORY, device_id, siid, piid, float(start), float(end), limit
         )
         return [HistoryPoint(row[0], decode_value(row[1])) for row in rows]
+
+    async def device_log(
+        self, device_ids: Sequence[str] | None, start: float, end: float, limit: int = 1000
+    ) -> list[DeviceLogRecord]:
+        """The newest ``limit`` device log entries of ``device_ids`` (None: all) with
+        ``start <= at <= end``, newest first (what is queued: after a ``flush``)."""
+        rows = await self._fetch(
+            "SELECT at, device_id, kind, name, detail FROM device_log"
+            " WHERE at >= $1 AND at <= $2 AND ($3::text[] IS NULL OR device_id = ANY($3))"
+            " ORDER BY at DESC, seq DESC LIMIT $4",
+            float(start),
+            float(end),
+            None if device_ids is None else list(device_ids),
+            limit,
+        )
+        return [DeviceLogRecord(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    async def purge_device_log(self, older_than: float) -> int:
+        """Delete device log entries from before ``older_than``; return how many."""
+        status = await self._execute(
+            "DELETE FROM device_log WHERE at < $1", older_than, what="purging the device log"
+        )
+        return int(status.split()[-1])
 
     async def energy(self, start: float, end: float) -> list[EnergyRecord]:
         """Every device's hours of the energy ledger with ``start <= hour < end``."""

@@ -231,6 +231,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hour, device_id)
     );
     """,
+    # 6: the device log: events and availability changes, for the logbook.
+    """
+    CREATE TABLE device_log (
+        seq bigserial PRIMARY KEY,
+        at double precision NOT NULL,
+        device_id text NOT NULL,
+        kind text NOT NULL,
+        name text NOT NULL,
+        detail text NOT NULL
+    );
+    CREATE INDEX device_log_by_device ON device_log (device_id, at);
+    CREATE INDEX device_log_by_time ON device_log (at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

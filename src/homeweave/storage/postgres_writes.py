@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.storage.pending import AuditRow, Batch, PointRow, TraceRow
+from homeweave.storage.pending import AuditRow, Batch, DeviceLogRow, PointRow, TraceRow
 from homeweave.storage.postgres_schema import Conn
 from homeweave.storage.rows import (
     EnergyRow,
@@ -85,6 +85,9 @@ _INSERT_AUDIT = """
     INSERT INTO audit (at, user_id, channel, action, target, device_id, old, new, result, version)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
+_INSERT_DEVICE_LOG = """
+    INSERT INTO device_log (at, device_id, kind, name, detail) VALUES ($1, $2, $3, $4, $5)
+"""
 
 
 def _columns(rows: Sequence[PointRow]) -> list[list[Any]]:
@@ -104,6 +107,7 @@ class Commit:
     audit: list[AuditRow] = field(default_factory=list)
     statistics: StatisticsRows = field(default_factory=StatisticsRows)
     energy: list[EnergyRow] = field(default_factory=list)
+    device_log: list[DeviceLogRow] = field(default_factory=list)
     maybe_committed: bool = False
     """Set once the statement that commits was sent: a connection lost after that leaves
     the outcome unknown, and the batch must not be written again blindly."""
@@ -112,7 +116,13 @@ class Commit:
         """Write it all in one transaction."""
         self.maybe_committed = False
         extra = (
-            self.traces or self.timers or self.ended or self.audit or self.statistics or self.energy
+            self.traces
+            or self.timers
+            or self.ended
+            or self.audit
+            or self.statistics
+            or self.energy
+            or self.device_log
         )
         if not extra and len(self.points) < COPY_FROM:
             self.maybe_committed = True
@@ -139,6 +149,8 @@ class Commit:
             await write_statistics(conn, self.statistics)
             if self.energy:
                 await conn.executemany(_ADD_ENERGY, self.energy)
+            if self.device_log:
+                await conn.executemany(_INSERT_DEVICE_LOG, self.device_log)
             self.maybe_committed = True  # leaving the block sends COMMIT
 
     def _states(self) -> list[list[Any]]:
@@ -170,6 +182,7 @@ class BatchEncoder:
             audit=batch.audit,
             statistics=batch.statistics,
             energy=energy_rows(batch.energy),
+            device_log=batch.device_log,
         )
         if batch.traces:
             kinds, commit.traces = await encode_traces(batch.traces.values())

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from homeweave.storage.records import (
     AuditRecord,
+    DeviceLogRecord,
     EnergyRecord,
     HistoryPoint,
     Override,
@@ -115,6 +116,25 @@ class HistoryStore(Flushable, Protocol):
 
     async def usage(self) -> StorageUsage:
         """How big the store is and what uses it."""
+        ...
+
+
+class DeviceLogStore(Flushable, Protocol):
+    """Events devices reported and their availability changes, for the logbook."""
+
+    def record_device_log(self, entry: DeviceLogRecord) -> None:
+        """Queue one entry; never awaits."""
+        ...
+
+    async def device_log(
+        self, device_ids: Sequence[str] | None, start: float, end: float, limit: int = 1000
+    ) -> list[DeviceLogRecord]:
+        """The newest ``limit`` entries of ``device_ids`` (None: every device) with
+        ``start <= at <= end``, newest first."""
+        ...
+
+    async def purge_device_log(self, older_than: float) -> int:
+        """Delete entries from before ``older_than``; return how many."""
         ...
 
 
@@ -328,7 +348,14 @@ class EngineStore(AutomationStore, TraceStore, Protocol):
 
 
 class Storage(
-    RegistryStore, HistoryStore, EnergyStore, PeopleStore, EngineStore, VersionStore, Protocol
+    RegistryStore,
+    HistoryStore,
+    DeviceLogStore,
+    EnergyStore,
+    PeopleStore,
+    EngineStore,
+    VersionStore,
+    Protocol,
 ):
     """Every table of one hub, behind one lifetime."""
 

@@ -11,6 +11,7 @@ from homeweave.model import Value
 
 __all__ = [
     "AuditRecord",
+    "DeviceLogRecord",
     "DeviceRecord",
     "HistoryPoint",
     "HomeRecord",
@@ -156,6 +157,19 @@ class EnergyRecord:
     device_id: str
     hour: float
     kwh: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLogRecord:
+    """Something a device did that is no property's value, for the logbook: it reported an
+    event (``kind`` "event", ``name`` the event's key, ``detail`` its arguments as JSON text),
+    or stopped or started answering ("unavailable" with the reason in ``detail``, "available")."""
+
+    at: float
+    device_id: str
+    kind: str
+    name: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)

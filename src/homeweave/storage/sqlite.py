@@ -26,6 +26,7 @@ from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Batch
 from homeweave.storage.protocols import MARK_DAYS
 from homeweave.storage.records import (
+    DeviceLogRecord,
     DeviceRecord,
     EnergyRecord,
     HistoryPoint,
@@ -311,6 +312,9 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
             _LOGGER.exception("retention purge of the 5-minute statistics failed")
         await purge_expired_audit(self.purge_audit, self._audit_retention_days)
         await purge_expired_audit(self.purge_versions, self._audit_retention_days, "versions")
+        await purge_expired_audit(
+            self.purge_device_log, self._audit_retention_days, "device log entries"
+        )
         await self._after_flush()
 
     async def _after_flush(self) -> None:
@@ -394,6 +398,31 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
                 )
             except sqlite3.Error as err:
                 raise StorageError(f"reading {self.path} failed: {err}") from err
+
+    async def device_log(
+        self, device_ids: Sequence[str] | None, start: float, end: float, limit: int = 1000
+    ) -> list[DeviceLogRecord]:
+        """The newest ``limit`` device log entries of ``device_ids`` (None: all) with
+        ``start <= at <= end``, newest first (what is queued: after a ``flush``)."""
+        if device_ids is not None and not device_ids:
+            return []
+        where = "at >= ? AND at <= ?"
+        params: list[Any] = [start, end]
+        if device_ids is not None:
+            where += f" AND device_id IN ({', '.join('?' for _ in device_ids)})"
+            params += list(device_ids)
+        rows = await self._read(
+            "SELECT at, device_id, kind, name, detail FROM device_log"
+            f" WHERE {where} ORDER BY at DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [DeviceLogRecord(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    async def purge_device_log(self, older_than: float) -> int:
+        """Delete device log entries from before ``older_than``; return how many."""
+        return await self._execute(
+            "DELETE FROM device_log WHERE at < ?", (older_than,), "purging the device log"
+        )
 
     async def energy(self, start: float, end: float) -> list[EnergyRecord]:
         """Every device's hours of the energy ledger with ``start <= hour < end``."""

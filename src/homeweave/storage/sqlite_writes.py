@@ -59,6 +59,10 @@ _INSERT_AUDIT = """
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
+_INSERT_DEVICE_LOG = (
+    "INSERT INTO device_log (at, device_id, kind, name, detail) VALUES (?, ?, ?, ?, ?)"
+)
+
 Statement = tuple[str, Sequence[tuple[Any, ...]]]
 """One SQL statement and the rows ``executemany`` binds to it."""
 
@@ -122,6 +126,8 @@ class BatchWriter:
                 statements.append((_DELETE_TIMER, deletes))
         if batch.audit:
             statements.append((_INSERT_AUDIT, batch.audit))
+        if batch.device_log:
+            statements.append((_INSERT_DEVICE_LOG, batch.device_log))
         statements.extend(statistics_statements(batch.statistics))
         if batch.energy:
             statements.append((_ADD_ENERGY, energy_rows(batch.energy)))

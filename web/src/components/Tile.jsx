@@ -10,6 +10,7 @@ import { devicePath, Link } from '../router.jsx';
 import { stale, usable } from '../store.js';
 import { CommandError, PowerSwitch, usePowerFlip } from './controls.jsx';
 import { CardBody, IconBubble, StaleNote, statusText } from './DeviceCard.jsx';
+import { LazyLogbook } from './LazyLogbook.jsx';
 
 /** The tile's icon as its power switch (as in Home Assistant's tiles): one tap turns the
  * device on or off; the rest of the tile opens the sheet. */
@@ -77,6 +78,7 @@ function MoreInfo({ device, room, onClose }) {
         <div class="card-body">
           <CardBody device={device} />
         </div>
+        <LazyLogbook device={device.id} page={5} heading="Recent" />
         <Link href={devicePath(device.id)} class="section-link sheet-more">
           <span>History and details</span>
           <Icon name="chevron" size={16} />

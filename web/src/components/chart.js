@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 import { clock, date, day } from '../format.js';
+import './timeline.css';
 import { state } from '../store.js';
 
 const HEIGHT = 220;
@@ -174,5 +175,99 @@ export function createBars(el, { xs, kwh, format, label, zone }) {
     resize.disconnect();
     plot.destroy();
     readout.remove();
+  };
+}
+
+/** Merge series of (xs, ys) onto one time axis (uPlot's shape); a series is null where it has
+ * no point (the line spans the gap). */
+function aligned(series) {
+  const times = [...new Set(series.flatMap((s) => s.xs))].sort((a, b) => a - b);
+  const now = Date.now() / 1000;
+  if (times.length && times[times.length - 1] < now) times.push(now);
+  return [
+    times,
+    ...series.map((s) => {
+      const at = new Map(s.xs.map((x, i) => [x, s.ys[i]]));
+      const ys = times.map((t) => (at.has(t) ? at.get(t) : null));
+      if (s.ys.length) ys[ys.length - 1] = ys[ys.length - 1] ?? s.ys[s.ys.length - 1]; // to now
+      return ys;
+    }),
+  ];
+}
+
+/** A thermostat's history, as Home Assistant draws it: the measured temperature, the target
+ * as a step line and the stretches it was heating as a band behind them. `heating` holds
+ * [from, to] pairs of epoch seconds. Returns {destroy}. */
+export function createClimate(el, { temperature, target, heating, format }) {
+  const zone = state.homes[0]?.time_zone;
+  const { color, axis, readout } = frame(el);
+  const heat = getComputedStyle(el).getPropertyValue('--heat').trim() || '#f97316';
+  const data = aligned([temperature, target]);
+  const plot = new uPlot(
+    {
+      ...(zone ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), zone) } : {}),
+      width: Math.max(200, el.clientWidth),
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { size: 7 } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => [Math.min(min, max - MIN_SPAN), max] },
+        y: { range: (_u, min, max) => [Math.floor(min - 1), Math.ceil(max + 1)] },
+      },
+      axes: [
+        { ...axis, values: timeTicks },
+        { ...axis, size: 64, values: (_u, ticks) => ticks.map(format) },
+      ],
+      series: [
+        {},
+        { label: 'Temperature', stroke: color, width: 2, spanGaps: true, points: { show: false } },
+        {
+          label: 'Target',
+          stroke: heat,
+          width: 2,
+          dash: [6, 4],
+          spanGaps: true,
+          points: { show: false },
+          paths: uPlot.paths.stepped({ align: 1 }),
+        },
+      ],
+      hooks: {
+        drawClear: [
+          (u) => {
+            const { ctx, bbox } = u;
+            ctx.save();
+            ctx.fillStyle = `${heat}33`;
+            for (const [from, to] of heating) {
+              const left = u.valToPos(from, 'x', true);
+              const right = u.valToPos(to, 'x', true);
+              ctx.fillRect(left, bbox.top, Math.max(1, right - left), bbox.height);
+            }
+            ctx.restore();
+          },
+        ],
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            if (i == null) return void (readout.textContent = '');
+            const [times, temps, targets] = u.data;
+            const parts = [];
+            if (temps[i] != null) parts.push(format(temps[i]));
+            if (targets[i] != null) parts.push(`target ${format(targets[i])}`);
+            readout.textContent = `${parts.join(' · ')} · ${day(times[i])}`;
+          },
+        ],
+      },
+    },
+    data,
+    el,
+  );
+  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+  resize.observe(el);
+  return {
+    destroy() {
+      resize.disconnect();
+      plot.destroy();
+      readout.remove();
+    },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from '../components/controls.jsx';
 import { CardBody, IconBubble, StaleNote, statusText } from '../components/DeviceCard.jsx';
 import { HistoryPanel } from '../components/HistoryPanel.jsx';
+import { LazyLogbook } from '../components/LazyLogbook.jsx';
 import { DeviceName, RoomPicker } from '../components/Placement.jsx';
 import { ago, formatValue } from '../format.js';
 import { useCommand, useDevice, useNow, useStore } from '../hooks.js';
@@ -238,6 +239,7 @@ export function DeviceDetail({ id }) {
           </section>
         )}
         <HistoryPanel device={device} />
+        <LazyLogbook device={device.id} />
         {device.actions.length > 0 && (
           <section class="card" aria-labelledby="actions-title">
             <h2 id="actions-title">Actions</h2>

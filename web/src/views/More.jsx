@@ -1,5 +1,5 @@
-// What the phone's tab bar has no room for: who is signed in, energy, the audit log, backups, the
-// theme, signing out, and how big the hub's database is (and what uses it).
+// What the phone's tab bar has no room for: who is signed in, energy, the logbook, the audit log,
+// backups, the theme, signing out, and how big the hub's database is (and what uses it).
 import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
@@ -88,6 +88,13 @@ export function More({ me, onLogout }) {
           <Link href="/energy" class="room-tile">
             <Icon name="bolt" size={20} />
             <span class="room-tile-name">Energy</span>
+            <Icon name="chevron" size={18} />
+          </Link>
+        </li>
+        <li>
+          <Link href="/logbook" class="room-tile">
+            <Icon name="clock" size={20} />
+            <span class="room-tile-name">Logbook</span>
             <Icon name="chevron" size={18} />
           </Link>
         </li>

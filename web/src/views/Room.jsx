@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 
 import { DeviceCard } from '../components/DeviceCard.jsx';
+import { LazyLogbook } from '../components/LazyLogbook.jsx';
 import { RoomScenes } from '../components/SceneTiles.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
@@ -56,6 +57,7 @@ export function Room({ id }) {
           <DeviceCard key={deviceId} id={deviceId} room={room.name} />
         ))}
       </div>
+      <LazyLogbook room={room.id} />
     </>
   );
 }

@@ -1,0 +1,48 @@
+"""``homeweave logbook``: what happened, with who caused it, oldest first."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+import click
+
+from homeweave.cli.client import Client
+from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.wording import clock_time, parse_duration
+
+
+@click.command()
+@click.option("--device", default=None, help="Only this device.")
+@click.option("--room", default=None, help="Only this room's devices.")
+@click.option("--since", default="24h", show_default=True, help="How far back: 30m, 1h, 7d.")
+@click.option("--limit", type=click.IntRange(1, 5000), default=200, show_default=True)
+@client_command
+def logbook(
+    client: Client,
+    as_json: bool,
+    device: str | None,
+    room: str | None,
+    since: str,
+    limit: int,
+) -> None:
+    """Show what happened and who caused it ("Lamp turned on by automation Evening")."""
+    try:
+        start = time.time() - parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    params: dict[str, Any] = {"since": start, "limit": limit}
+    params |= {k: v for k, v in (("device", device), ("room", room)) if v}
+    entries: list[dict[str, Any]] = client.request("GET", "/api/logbook", params=params)
+    if as_json:
+        echo_json(entries)
+        return
+    if not entries:
+        click.echo(f"nothing happened in the last {since}")
+        return
+    zone = client.zone()
+    now = datetime.now(zone)
+    for entry in reversed(entries):  # oldest first, as a terminal scrolls
+        at = datetime.fromtimestamp(entry["at"], zone)
+        click.echo(f"{clock_time(at, now)}  {entry['text']}")
