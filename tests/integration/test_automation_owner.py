@@ -1,5 +1,6 @@
 """Automations run as their owner, over the real API of a demo hub: an admin's automation acts
-as that admin on the ``automation`` channel (the audit says so); once they lose the role or are
+with that admin's roles and shares on the ``automation`` channel (the audit names the
+automation); once they lose the role or are
 removed, its action fails with a trace that says why, and the audit log has a line."""
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ async def test_an_automation_acts_as_its_owner_until_they_lose_access(
         "set",
         "kitchen-lamp/light/brightness",
         "ok",
-    ) in await entries(admin, "temp")
+    ) in await entries(admin, "automation:temps-lamp")  # acting with temp's roles and shares
 
     # No longer in the home: their automation may no longer use the lamp.
     ok(await admin.put("/api/users/temp/role", json={"role": None, "home": "home"}))
@@ -69,7 +70,7 @@ async def test_an_automation_acts_as_its_owner_until_they_lose_access(
     assert failed["result"] == "failed"
     assert reason in failed["sentence"]
     refusal = ("automation", "automation.run", "kitchen-lamp", f"refused: {reason}")
-    assert refusal in await entries(admin, "temp")
+    assert refusal in await entries(admin, "automation:temps-lamp")
 
     # Removed altogether: the run says so too.
     ok(await admin.delete("/api/users/temp"), 204)
@@ -90,5 +91,5 @@ async def test_the_owner_is_who_last_saved_it(api: Api, house: Household) -> Non
     trace = await run(admin, "temps-lamp")  # adam's now: temp's removal does not matter
     assert trace["result"] == "ran", trace
     assert ("automation", "set", "kitchen-lamp/light/brightness", "ok") in await entries(
-        admin, "adam"
+        admin, "automation:temps-lamp"
     )

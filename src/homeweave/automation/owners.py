@@ -10,6 +10,7 @@ saying so and an audit line — the automation never keeps rights its owner lost
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from homeweave.automation.actions import ActionFailed
 from homeweave.core import permissions
@@ -62,11 +63,18 @@ class Owners:
             return hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)
         found = await person(self._people, owner)
         if found is None:
-            gone = hub_principal(owner, Channel.AUTOMATION)
+            gone = hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)
             reason = f"automation {automation_id!r} runs as {owner!r}, who no longer exists"
             commands.record(gone, "automation.run", automation_id, result=f"refused: {reason}")
             raise ActionFailed(reason)
-        return found.via(Channel.AUTOMATION)
+        # The audit and the logbook name the automation ("by automation Evening"); the
+        # permission check uses its owner's roles and shares.
+        return replace(
+            found,
+            user=f"automation:{automation_id}",
+            channel=Channel.AUTOMATION,
+            on_behalf_of=found.user,
+        )
 
 
 def authorise(
@@ -80,8 +88,9 @@ def authorise(
             device = commands.device(device_id, principal)
             permissions.require_control(principal, device, f"automation {automation_id!r}")
         except (UnknownAddress, Forbidden):
+            owner = principal.on_behalf_of or principal.user
             reason = (
-                f"automation {automation_id!r} runs as {principal.user!r}, "
+                f"automation {automation_id!r} runs as {owner!r}, "
                 f"who may no longer control {device_id!r}"
             )
             try:

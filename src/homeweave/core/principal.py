@@ -84,6 +84,9 @@ class Principal:
     shares: tuple[Share, ...] = ()
     channel: Channel = Channel.API
     token_id: str | None = None  # the token or session that signed this request in, if any
+    on_behalf_of: str | None = None
+    """For an automation run (``user`` ``automation:ID``): the person whose roles and shares it
+    acts with, its owner."""
     until: float | None = None  # when that token or session ends (epoch seconds), if ever
 
     def role_in(self, home_id: str) -> Role | None:
