@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from homeweave.cli.client import Client
-from homeweave.cli.connect import client_command, echo_json
-from homeweave.model.wording import parse_duration
+from homeweave.cli.connect import client_command, echo_json, since_seconds
 
 
 def _shown(value: Any) -> str:
@@ -48,10 +47,7 @@ def audit(
     limit: int,
 ) -> None:
     """Show who did what and when (admins: everyone; others: their own)."""
-    try:
-        start = time.time() - parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
+    start = time.time() - since_seconds(since)
     params: dict[str, Any] = {"since": start, "limit": limit}
     params |= {k: v for k, v in (("user", user), ("device", device)) if v}
     entries: list[dict[str, Any]] = client.request("GET", "/api/audit", params=params)

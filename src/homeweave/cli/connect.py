@@ -61,6 +61,17 @@ def client_command(func: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+def since_seconds(since: str) -> float:
+    """Seconds named by a ``--since`` value (``30m``, ``1h30m``, ``2d``); a clear usage error
+    for anything else."""
+    from homeweave.model.wording import parse_duration
+
+    try:
+        return parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON, for scripts."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from homeweave.cli.client import Client
-from homeweave.cli.connect import client_command, echo_json
+from homeweave.cli.connect import client_command, echo_json, since_seconds
 from homeweave.cli.display import (
     console,
     devices_table,
@@ -19,7 +19,6 @@ from homeweave.cli.display import (
     show_value,
     sparkline,
 )
-from homeweave.model.wording import parse_duration
 
 
 @click.command()
@@ -86,10 +85,7 @@ def do(client: Client, as_json: bool, device: str, action: str, args: tuple[str,
 @client_command
 def history(client: Client, as_json: bool, address: str, since: str) -> None:
     """Show a property's recorded values."""
-    try:
-        seconds = parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
+    seconds = since_seconds(since)
     result = client.history(address, time.time() - seconds)
     if as_json:
         echo_json(result)

@@ -10,9 +10,9 @@ import click
 from rich.table import Table
 
 from homeweave.cli.client import Client
-from homeweave.cli.connect import client_command, echo_json
+from homeweave.cli.connect import client_command, echo_json, since_seconds
 from homeweave.cli.display import console, sparkline
-from homeweave.model.wording import number, parse_duration
+from homeweave.model.wording import number
 
 
 def _cost(amount: dict[str, Any], currency: str) -> str:
@@ -56,10 +56,7 @@ def energy_table(report: dict[str, Any]) -> Table:
 @client_command
 def energy(client: Client, as_json: bool, since: str, by: str) -> None:
     """Show the energy used (kWh) and what it cost, per device or room."""
-    try:
-        parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
+    since_seconds(since)  # checked here: the hub reads the same text
     report: dict[str, Any] = client.request(
         "GET", "/api/energy", params={"since": since, "by": by, "bucket": "day"}
     )

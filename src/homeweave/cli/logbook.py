@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from homeweave.cli.client import Client
-from homeweave.cli.connect import client_command, echo_json
-from homeweave.model.wording import clock_time, parse_duration
+from homeweave.cli.connect import client_command, echo_json, since_seconds
+from homeweave.model.wording import clock_time
 
 
 @click.command()
@@ -28,10 +28,7 @@ def logbook(
     limit: int,
 ) -> None:
     """Show what happened and who caused it ("Lamp turned on by automation Evening")."""
-    try:
-        start = time.time() - parse_duration(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
+    start = time.time() - since_seconds(since)
     params: dict[str, Any] = {"since": start, "limit": limit}
     params |= {k: v for k, v in (("device", device), ("room", room)) if v}
     entries: list[dict[str, Any]] = client.request("GET", "/api/logbook", params=params)
