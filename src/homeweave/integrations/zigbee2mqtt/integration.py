@@ -145,6 +145,7 @@ class Zigbee2MqttIntegration(Integration[Z2MOptions]):
         if zigbee.online is False:
             raise DeviceUnavailable(device.id, "offline (Zigbee2MQTT availability)")
         await self.messages.ready.wait()
+        await self.messages.read_answered(zigbee, self.config.resend_after)
 
     async def call_action(
         self, device: Device, siid: int, aiid: int, args: Sequence[Value]

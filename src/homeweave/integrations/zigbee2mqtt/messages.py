@@ -65,6 +65,7 @@ class Messages:
         self.registration = registration
         self.writes = writes
         self.ready = asyncio.Event()  # connected and the bridge online
+        self.reading: dict[str, asyncio.Event] = {}  # by IEEE: a <name>/get not answered yet
         self._mine = mine
         self._spawn = spawn
 
@@ -133,6 +134,7 @@ class Messages:
         if watched:
             self._spawn(self.client.watch(watched), f"zigbee2mqtt-watch-{zigbee.device_id}")
         if new and zigbee.model.mapping.gettable_keys():
+            self.reading.setdefault(zigbee.ieee, asyncio.Event())
             self._spawn(request_state(self.client, zigbee), f"zigbee2mqtt-get-{zigbee.device_id}")
 
     def _device_availability(self, parsed: ParsedTopic, message: Received) -> None:
@@ -154,6 +156,20 @@ class Messages:
         if payload is not None:
             apply_state(self.hub, zigbee, payload, message.topic)
             self.writes.confirm(zigbee.ieee, payload, retained=message.retain)
+            if not message.retain and zigbee.ieee in self.reading:
+                self.reading.pop(zigbee.ieee).set()
+
+    async def read_answered(self, zigbee: ZigbeeDevice, within: float) -> None:
+        """Wait (at most ``within`` s) until the ``<name>/get`` sent at registration is answered.
+        Its answer reports the state before a write that follows, and would confirm a write
+        of a value the device already had although the device then refuses it."""
+        pending = self.reading.get(zigbee.ieee)
+        if pending is not None:
+            try:
+                async with asyncio.timeout(within):
+                    await pending.wait()
+            except TimeoutError:  # a sleeping device: its report may never come
+                self.reading.pop(zigbee.ieee, None)
 
     # --- availability ------------------------------------------------------------------------
     def availability(self, zigbee: ZigbeeDevice) -> tuple[bool, str]:
