@@ -3,7 +3,6 @@ raw history at open, and reading them (the same rules as ``sqlite_statistics``).
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 
@@ -13,16 +12,15 @@ from homeweave.storage.records import StatisticPoint
 from homeweave.storage.rows import decode_value
 from homeweave.storage.statistics import (
     HOUR,
+    Backfill,
     BackfillProgress,
     Statistics,
     assemble,
     resume_text,
 )
 
-_LOGGER = logging.getLogger(__name__)
 _FETCH = 5000
 _WRITE_EVERY = 20_000
-_PROGRESS_EVERY = 5.0
 _KEY = "device_id = $1 AND siid = $2 AND piid = $3"
 
 
@@ -36,20 +34,8 @@ async def resume_statistics(
     properties = await conn.fetch(
         "SELECT device_id, siid, piid, value, changed_at FROM states ORDER BY 1, 2, 3"
     )
-    total = 0
-    if first and properties:
-        total = int(await conn.fetchval("SELECT count(*) FROM history"))
-        _LOGGER.info(
-            "computing long-term statistics from the raw history of %d properties, %d points"
-            " (once)",
-            len(properties),
-            total,
-        )
-    report = progress if first and properties and progress is not None else None
-    if report is not None:
-        report(0, total)
-    began = shown = time.monotonic()
-    points = 0
+    total = int(await conn.fetchval("SELECT count(*) FROM history")) if first else 0
+    run = Backfill(first, len(properties), total, progress)
     for done, (device_id, siid, piid, state, changed_at) in enumerate(properties, 1):
         key = (device_id, siid, piid)
         latest = [
@@ -76,33 +62,15 @@ async def resume_statistics(
             while rows := await cursor.fetch(_FETCH):
                 for at, text in rows:
                     statistics.add(device_id, siid, piid, decode_value(text), at, text)
-                points += len(rows)
-                if report is not None:
-                    report(min(points, total), total)
+                run.read(len(rows))
         if statistics.closed >= _WRITE_EVERY:
             await _write(conn, statistics)
-        if first and time.monotonic() - shown >= _PROGRESS_EVERY:
-            shown = time.monotonic()
-            _LOGGER.info(
-                "statistics back-fill: %d of %d properties (%d%%), %d points",
-                done,
-                len(properties),
-                100 * done // len(properties),
-                points,
-            )
+        run.property_done(done)
     await _write(conn, statistics)
-    if report is not None:
-        report(total, total)
     if first:
         await conn.execute("INSERT INTO statistics_backfill VALUES ($1)", time.time())
-        if properties:
-            _LOGGER.info(
-                "statistics back-fill done: %d properties, %d points in %.1f s",
-                len(properties),
-                points,
-                time.monotonic() - began,
-            )
-    return points
+    run.finished()
+    return run.points
 
 
 async def _write(conn: Conn, statistics: Statistics) -> None:

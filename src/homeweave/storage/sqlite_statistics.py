@@ -19,6 +19,7 @@ from homeweave.storage.rows import decode_value
 from homeweave.storage.sqlite_writes import statistics_statements
 from homeweave.storage.statistics import (
     HOUR,
+    Backfill,
     BackfillProgress,
     Statistics,
     assemble,
@@ -30,7 +31,6 @@ _T = TypeVar("_T")
 
 _FETCH = 5000
 _WRITE_EVERY = 20_000  # closed rows kept in memory during a back-fill before writing them
-_PROGRESS_EVERY = 5.0  # seconds between two progress lines of a back-fill
 _CAP_TARGET = 0.9  # a cap is enforced down to this share of it (so it is not hit at once again)
 _DELETE_MIN, _DELETE_MAX = 1000, 500_000
 
@@ -68,20 +68,8 @@ def resume_statistics(
     properties = conn.execute(
         "SELECT device_id, siid, piid, value, changed_at FROM states ORDER BY 1, 2, 3"
     ).fetchall()
-    total = 0
-    if first and properties:
-        total = conn.execute("SELECT count(*) FROM history").fetchone()[0]
-        _LOGGER.info(
-            "computing long-term statistics from the raw history of %d properties, %d points"
-            " (once)",
-            len(properties),
-            total,
-        )
-    report = progress if first and properties and progress is not None else None
-    if report is not None:
-        report(0, total)
-    began = shown = time.monotonic()
-    points = 0
+    total = conn.execute("SELECT count(*) FROM history").fetchone()[0] if first else 0
+    run = Backfill(first, len(properties), total, progress)
     for done, (device_id, siid, piid, state, changed_at) in enumerate(properties, 1):
         key = (device_id, siid, piid)
         since = _resume_at(conn, key)
@@ -95,36 +83,18 @@ def resume_statistics(
         while rows := cursor.fetchmany(_FETCH):
             for at, text in rows:
                 statistics.add(device_id, siid, piid, decode_value(text), at, text)
-            points += len(rows)
             if statistics.closed >= _WRITE_EVERY:
                 _write(conn, statistics)
-            if report is not None:
-                report(min(points, total), total)
-        if first and time.monotonic() - shown >= _PROGRESS_EVERY:
-            shown = time.monotonic()
-            _LOGGER.info(
-                "statistics back-fill: %d of %d properties (%d%%), %d points",
-                done,
-                len(properties),
-                100 * done // len(properties),
-                points,
-            )
+            run.read(len(rows))
+        run.property_done(done)
     _write(conn, statistics)
     # Let go of the history pages just read (a back-fill reads them all): the cache is for
     # what the hub reads while it runs.
     conn.execute("PRAGMA shrink_memory")
-    if report is not None:
-        report(total, total)
     if first:
         conn.execute("INSERT INTO statistics_backfill VALUES (?)", (time.time(),))
-        if properties:
-            _LOGGER.info(
-                "statistics back-fill done: %d properties, %d points in %.1f s",
-                len(properties),
-                points,
-                time.monotonic() - began,
-            )
-    return points
+    run.finished()
+    return run.points
 
 
 def _resume_at(conn: sqlite3.Connection, key: tuple[str, int, int]) -> float | None:

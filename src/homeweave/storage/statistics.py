@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from homeweave.storage.records import StatisticPoint, Value
 
+_LOGGER = logging.getLogger(__name__)
 FIVE_MINUTES = 300.0
 HOUR = 3600.0
 DAY = 86400.0
@@ -216,6 +219,67 @@ class Statistics:
             (self._rows.short if short else self._rows.hourly).append(row)
         for text, seconds in (bucket.states or {}).items():
             self._rows.durations.append((device_id, siid, piid, bucket.start, text, seconds))
+
+
+class Backfill:
+    """The bookkeeping of one resume of the statistics from raw history, the same for every
+    backend: the first one (the back-fill) is logged every ``log_every`` seconds and told to
+    ``progress`` as raw points are read; a later one (only the hours since the last written)
+    is silent."""
+
+    def __init__(
+        self,
+        first: bool,
+        properties: int,
+        total: int,
+        progress: BackfillProgress | None,
+        *,
+        log_every: float = 5.0,
+    ) -> None:
+        self.first, self.properties, self.total = first, properties, total
+        self.points = 0
+        self._report = progress if first and properties and progress is not None else None
+        self._log_every = log_every
+        self._began = self._shown = time.monotonic()
+        if first and properties:
+            _LOGGER.info(
+                "computing long-term statistics from the raw history of %d properties,"
+                " %d points (once)",
+                properties,
+                total,
+            )
+        if self._report is not None:
+            self._report(0, total)
+
+    def read(self, points: int) -> None:
+        """``points`` more raw points were read."""
+        self.points += points
+        if self._report is not None:
+            self._report(min(self.points, self.total), self.total)
+
+    def property_done(self, done: int) -> None:
+        """The first ``done`` properties are read."""
+        if self.first and time.monotonic() - self._shown >= self._log_every:
+            self._shown = time.monotonic()
+            _LOGGER.info(
+                "statistics back-fill: %d of %d properties (%d%%), %d points",
+                done,
+                self.properties,
+                100 * done // self.properties,
+                self.points,
+            )
+
+    def finished(self) -> None:
+        """Every property is read and its rows written."""
+        if self._report is not None:
+            self._report(self.total, self.total)
+        if self.first and self.properties:
+            _LOGGER.info(
+                "statistics back-fill done: %d properties, %d points in %.1f s",
+                self.properties,
+                self.points,
+                time.monotonic() - self._began,
+            )
 
 
 def resume_text(prior: str | None, state: str, changed_at: float, since: float) -> str | None:
