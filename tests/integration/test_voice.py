@@ -535,6 +535,8 @@ async def test_an_automation_runs_by_name(api: Api) -> None:
         ("turn on the kitchen lamps", "en", "kitchen-lamp"),  # a plural
         ("turn on the lights in the kichen", "en", "kitchen-lamp"),  # a room misheard
         ("schalte die Kuchenlampe an", "de", "kitchen-lamp"),  # no umlaut on the keyboard
+        # A plural glued to the name: hassil reads the name and a room "n" after it.
+        ("Schalte die Küchenlampen an", "de", "kitchen-lamp"),
     ],
 )
 async def test_a_name_close_to_one_of_the_home_is_read_as_it(

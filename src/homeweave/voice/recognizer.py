@@ -187,4 +187,25 @@ class Recognizer:
         unknown = {name: words for name, words in said.items() if name in _NAMED_SLOTS}
         if not unknown or len(unknown) != len(said):
             return {}
+        for piece in unknown.values():
+            whole = _whole_words(text, piece)
+            if whole != piece:
+                # A piece of a word ("Küchenlampen": the name Küchenlampe, then a room "n"):
+                # the whole word is the name the home does not have.
+                return {"intent": result.intent.name, "name": whole}
         return {"intent": result.intent.name, **unknown}
+
+
+def _whole_words(text: str, part: str) -> str:
+    """``part`` widened to the whole word of ``text`` it is a piece of ("n" in "Küchenlampen
+    aus": "Küchenlampen"; the longest such word when there are several); ``part`` itself where
+    it also stands alone, or in Chinese (no spaces between words)."""
+    if not part or _CJK.search(text):
+        return part
+    pieces = [m.group(0) for m in re.finditer(rf"\w*{re.escape(part)}\w*", text, re.IGNORECASE)]
+    if not pieces or any(p.casefold() == part.casefold() for p in pieces):
+        return part
+    return max(pieces, key=len)
+
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
