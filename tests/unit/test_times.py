@@ -76,7 +76,8 @@ def test_the_browsers_intl_says_the_same() -> None:
 const [instants, locales] = JSON.parse(process.argv[1]);
 const out = {};
 for (const l of locales) {
-  const f = (o) => new Intl.DateTimeFormat(l, { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', ...o });
+  const f = (o) =>
+    new Intl.DateTimeFormat(l, { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', ...o });
   out[l] = instants.map((t) => {
     const d = new Date(t * 1000);
     const day = { weekday: 'short', day: 'numeric', month: 'short' };
