@@ -289,7 +289,7 @@ async def test_time_trigger_on_weekdays(rig: Rig) -> None:
     await rig.clock.run_until(datetime(2024, 6, 4, 7, 30, tzinfo=AMS))
     assert rig.value(LAMP_ON) is True
     fired = await traces_of(engine, "wake")
-    assert fired[0].sentence.startswith("triggered by it was 07:30:00 on Tue 2024-06-04")
+    assert fired[0].sentence.startswith("triggered by it was Tue, Jun 4, 2024, 07:30:00")
     await rig.clock.run_until(datetime(2024, 6, 9, tzinfo=AMS))  # through Saturday
     assert len(await traces_of(engine, "wake")) == 2
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from homeweave.automation.traces import collapse
 from homeweave.model import catalog_spec
 from homeweave.model.color import CSS_COLORS, parse_color
+from homeweave.model.times import Times
 from homeweave.model.wording import (
     DURATION_UNITS,
     MAX_DURATION,
@@ -175,6 +176,6 @@ def test_repeated_near_misses_collapse_to_one_line() -> None:
     ran = {"at": base - 10, "result": "ran", "sentence": "triggered by x; ran 1 step(s) in 1 ms"}
     lines = collapse([*misses, ran, ran])
     assert [r.count for r in lines] == [20, 1, 1]  # fired traces stay one by one
-    zone = ZoneInfo("Europe/Amsterdam")
-    assert lines[0].say(zone) == "is 819 W, not below 5 W (× 20, 16:01:04–16:01:42)"
-    assert lines[1].say(zone) == ran["sentence"]
+    times = Times(ZoneInfo("Europe/Amsterdam"))
+    assert lines[0].say(times) == "is 819 W, not below 5 W (× 20, 16:01:04–16:01:42)"
+    assert lines[1].say(times) == ran["sentence"]

@@ -3,14 +3,14 @@ fire?" in a few sentences."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
 from homeweave.automation.traces import Trace
-from homeweave.model import wording
+from homeweave.model.times import Times
 
 
 def _zone(entry: Entry) -> tzinfo:
@@ -18,7 +18,7 @@ def _zone(entry: Entry) -> tzinfo:
 
 
 def _when(at: float, zone: tzinfo, now: float) -> str:
-    return wording.clock_time(datetime.fromtimestamp(at, zone), datetime.fromtimestamp(now, zone))
+    return Times(zone).moment(at, now, seconds=True)
 
 
 def trace_brief(trace: Trace) -> dict[str, Any]:

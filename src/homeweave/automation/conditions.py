@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
 from homeweave.automation.fields import WEEKDAYS
@@ -15,6 +15,7 @@ from homeweave.automation.traces import Check
 from homeweave.automation.triggers import range_words
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
+from homeweave.model.times import Times
 
 
 class StateView(Protocol):
@@ -134,7 +135,7 @@ class TimeCondition:
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
         label = _label(self.name, self.describe())
-        said = f"it was {now:%H:%M} on {day}"
+        said = f"it was {Times(now.tzinfo or UTC).clock(now)} on {day}"
         if self.weekdays and day not in self.weekdays:
             return Check(label, False, f"{said}, not on {', '.join(self.weekdays)}", seen)
         after = datetime.combine(now.date(), self.after, now.tzinfo) if self.after else None
@@ -203,7 +204,7 @@ class SunCondition:
                     return Check(label, False, f"there is no {event} today at the home", seen)
         ok = _window(after, before, now)
         times = [f"{e} {seen[e]}" for e in (self.after, self.before) if e is not None]
-        said = f"it was {now:%H:%M} ({', '.join(times)} today)"
+        said = f"it was {Times(now.tzinfo or UTC).clock(now)} ({', '.join(times)} today)"
         return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
 
 

@@ -7,11 +7,11 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
 from homeweave.model import wording
+from homeweave.model.times import Times
 from homeweave.storage import Seen as Seen  # re-exported: triggers and watches use it
 from homeweave.storage import TraceRecord
 
@@ -254,15 +254,12 @@ class Repeats:
     first: float
     """When the oldest of them happened."""
 
-    def say(self, zone: tzinfo) -> str:
-        """The newest's sentence, and for repeats ``(× 20, 15:01:02–15:01:40)`` in ``zone``."""
+    def say(self, times: Times) -> str:
+        """The newest's sentence, and for repeats ``(× 20, 15:01:02–15:01:40)`` (the home's)."""
         sentence = str(self.newest["sentence"])
         if self.count == 1:
             return sentence
-        first, last = (
-            datetime.fromtimestamp(at, zone).strftime("%H:%M:%S")
-            for at in (self.first, self.newest["at"])
-        )
+        first, last = (times.clock(at, seconds=True) for at in (self.first, self.newest["at"]))
         return f"{sentence} (× {self.count}, {first}–{last})"
 
 

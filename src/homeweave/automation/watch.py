@@ -25,6 +25,7 @@ from homeweave.automation.triggers import (
 )
 from homeweave.core.events import DeviceEvent, PropertyChanged
 from homeweave.model import Value, wording
+from homeweave.model.times import Times
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -122,10 +123,9 @@ class Watch:
         timer.task = self.owner.spawn(self._hold(timer), f"{self.name}-for")
         self.owner.timer_changed(self, timer)
         ev = timer.evaluation
-        due = datetime.fromtimestamp(timer.due, self.zone)
-        sentence = (
-            f"{ev.sentence}; fires at {due:%H:%M:%S} if it holds for "
-            f"{wording.duration(ev.hold)}" + (" (resumed after a restart)" if resumed else "")
+        due = Times(self.zone).moment(timer.due, self.owner.clock.now(), seconds=True)
+        sentence = f"{ev.sentence}; fires at {due} if it holds for {wording.duration(ev.hold)}" + (
+            " (resumed after a restart)" if resumed else ""
         )
         waiting = Evaluation(True, sentence, ev.data, ev.hold)
         self.owner.evaluated(self, waiting, Result.WAITING)
@@ -189,7 +189,7 @@ class Watch:
             await clock.sleep_until(self.next_due)
             data: Seen = {"scheduled": when.isoformat(), "occurrence": occurrence}
             if await self.owner.claim(self, occurrence, self.next_due):
-                said = f"it was {when:%H:%M:%S} on {when:%a %Y-%m-%d}"
+                said = f"it was {Times(self.zone).moment(when, seconds=True)}"
                 self.owner.fired(self, self._fire(said, data))
             else:
                 again = f"{occurrence} had already fired (before a restart, or the clock went back)"

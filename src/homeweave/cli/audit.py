@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 
 import click
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json, since_seconds
+from homeweave.model.times import Times
 
 
 def _shown(value: Any) -> str:
@@ -20,9 +20,10 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def entry_line(entry: dict[str, Any], zone: Any) -> str:
-    """One audit entry as a line: time, user via channel, action target old → new, result."""
-    at = datetime.fromtimestamp(entry["at"], zone).strftime("%Y-%m-%d %H:%M:%S")
+def entry_line(entry: dict[str, Any], times: Times, now: float) -> str:
+    """One audit entry as a line: time (the home's), user via channel, action target
+    old → new, result."""
+    at = times.moment(entry["at"], now, seconds=True)
     change = ""
     if entry["old"] is not None or entry["new"] is not None:
         change = f" {_shown(entry['old'])} → {_shown(entry['new'])}"
@@ -57,6 +58,6 @@ def audit(
     if not entries:
         click.echo(f"nothing recorded in the last {since}")
         return
-    zone = client.zone()
+    times, now = client.times(), time.time()
     for entry in entries:
-        click.echo(entry_line(entry, zone))
+        click.echo(entry_line(entry, times, now))

@@ -4,8 +4,8 @@ hub's automation API. ``commands`` is what the main CLI adds."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
-from datetime import tzinfo
 from typing import Any
 from urllib.parse import quote
 
@@ -14,16 +14,18 @@ import click
 from homeweave.automation.traces import Repeats, collapse
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
-from homeweave.model.wording import date_time, elapsed
+from homeweave.model.times import Times
+from homeweave.model.wording import elapsed
 
 
 def _path(ident: str) -> str:
     return quote(ident, safe="")
 
 
-def _echo_trace(repeats: Repeats, zone: tzinfo) -> None:
+def _echo_trace(repeats: Repeats, times: Times, now: float) -> None:
     trace = repeats.newest
-    click.echo(f"{date_time(trace['at'], zone)}  {trace['result']}: {repeats.say(zone)}")
+    when = times.moment(trace["at"], now, seconds=True)
+    click.echo(f"{when}  {trace['result']}: {repeats.say(times)}")
     for check in trace.get("conditions", []):
         mark = "ok  " if check["ok"] else "FAIL"
         click.echo(f"  condition {mark} {check['label']}: {check['sentence']}")
@@ -50,12 +52,12 @@ def why(client: Client, as_json: bool, automation: str) -> None:
     for line in data["lines"]:
         click.echo(line)
     if data["traces"]:
-        zone = client.zone()
+        times, now = client.times(), time.time()
         click.echo("recent:")
         for repeats in collapse(data["traces"]):
             trace = repeats.newest
-            when = date_time(trace["at"], zone)
-            click.echo(f"  {when}  {trace['result']:<15} {repeats.say(zone)}")
+            when = times.moment(trace["at"], now, seconds=True)
+            click.echo(f"  {when}  {trace['result']:<15} {repeats.say(times)}")
 
 
 @click.group()
@@ -154,7 +156,10 @@ def dry_run(
     if at:
         body["at"] = at
     trace = client.request("POST", f"/api/automations/{_path(automation)}/dry-run", json=body)
-    echo_json(trace) if as_json else _echo_trace(Repeats(trace, 1, trace["at"]), client.zone())
+    if as_json:
+        echo_json(trace)
+        return
+    _echo_trace(Repeats(trace, 1, trace["at"]), client.times(), time.time())
 
 
 @automations.command()
@@ -169,9 +174,9 @@ def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
     if as_json:
         echo_json(found)
         return
-    zone = client.zone()
+    times, now = client.times(), time.time()
     for repeats in collapse(found):
-        _echo_trace(repeats, zone)
+        _echo_trace(repeats, times, now)
 
 
 @click.group()

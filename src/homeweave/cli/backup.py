@@ -4,7 +4,8 @@ one (stopped), with a progress bar."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from homeweave.cli.progress import bar
 from homeweave.core.backups import hub_files_of
 from homeweave.core.paths import BACKUP_DIR, default_data_dir, find_config, running_pid
 from homeweave.errors import HomeweaveError
+from homeweave.model.times import Times, environment_locale
 from homeweave.storage.backup import (
     HubFiles,
     backup_name,
@@ -63,20 +65,27 @@ def _ask(password: str | None, *, confirm: bool) -> str | None:
     return password
 
 
-def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Path]:
-    """The hub's files, and its backup folder (``backup.dir`` in its config, else
-    DATA_DIR/backups)."""
+def _hub(data_dir: Path | None, config_path: Path | None) -> tuple[HubFiles, Path, Times]:
+    """The hub's files, its backup folder (``backup.dir`` in its config, else
+    DATA_DIR/backups), and how its times are shown: in its first home's zone (this machine's
+    without one), in the language of LC_TIME/LANG, else the home's first voice language."""
     folder = data_dir or default_data_dir()
     config_file = config_path or find_config(folder)
     storage: str | None = None
     backups = folder / BACKUP_DIR
+    zone = datetime.now().astimezone().tzinfo or UTC
+    language = environment_locale()
     if config_file is not None:
         from homeweave.config import load_config  # only when there is a config to read
 
         config = load_config(config_file)
         storage = config.storage
         backups = config.backup.folder(config.base_dir, folder)
-    return hub_files_of(folder, storage, config_file), backups
+        if config.homes:
+            zone = config.homes[0].zone
+            language = language or config.homes[0].voice.languages[0]
+    times = Times(zone, language or "en")
+    return hub_files_of(folder, storage, config_file), backups, times
 
 
 @click.group()
@@ -100,7 +109,7 @@ def create(
 ) -> None:
     """Back up the hub into FILE (default: a new file in the backup folder), while it runs or
     not: its database as of one moment, its keys and tokens, its config."""
-    hub, folder = _hub(data_dir, config_path)
+    hub, folder, _ = _hub(data_dir, config_path)
     target = file or folder / backup_name(datetime.now().astimezone())
     secret = _ask(password, confirm=True)
     with bar("backing up") as progress:
@@ -125,16 +134,18 @@ def list_(
     data_dir: Path | None, config_path: Path | None, folder: Path | None, as_json: bool
 ) -> None:
     """List the backups in the backup folder (default: DATA_DIR/backups), oldest first."""
-    folder = folder or _hub(data_dir, config_path)[1]
+    _, backups, times = _hub(data_dir, config_path)
+    folder = folder or backups
     found = list_backups(folder)
     if as_json:
         click.echo(json.dumps([_listed(info) for info in found]))
         return
     if not found:
         click.echo(f"no backups in {folder}")
+    now = time.time()
     for info in found:
         if info.manifest is not None:
-            when = f"{info.manifest.created_at.astimezone():%Y-%m-%d %H:%M}"
+            when = times.moment(info.manifest.created_at, now)
             what = f"schema {info.manifest.schema_version}, {len(info.manifest.files)} files"
         else:
             when = "?"
@@ -193,7 +204,7 @@ def restore(
     """Replace the hub's data by the backup FILE, with the hub stopped. The whole backup is
     checked first; a damaged, cut short or changed file, or a wrong password, changes nothing.
     The swap is atomic: killed at any moment, the data dir is the old one or the restored one."""
-    hub, _ = _hub(data_dir, config_path)
+    hub, _, times = _hub(data_dir, config_path)
     pid = running_pid(hub.data_dir)
     if pid is not None:
         raise HomeweaveError(
@@ -205,8 +216,8 @@ def restore(
         click.confirm(f"replace the data in {hub.data_dir} by {file.name}?", abort=True)
     with bar("restoring") as progress:
         done = restore_backup(file, hub, password=secret, config_dir=config_dir, progress=progress)
-    made = done.manifest.created_at.astimezone()
-    click.echo(f"restored {file.name} (made {made:%Y-%m-%d %H:%M}) into {hub.data_dir}")
+    made = times.moment(done.manifest.created_at, time.time())
+    click.echo(f"restored {file.name} (made {made}) into {hub.data_dir}")
     if done.migrated_from is not None:
         click.echo(f"  its database was migrated from schema {done.migrated_from}")
     for path in done.config_written:

@@ -15,6 +15,7 @@ import httpx
 
 from homeweave.core.paths import API_FILE, TOKEN_FILE, default_data_dir
 from homeweave.errors import HomeweaveError
+from homeweave.model.times import Times, environment_locale
 
 
 class ClientError(HomeweaveError):
@@ -85,8 +86,12 @@ def address_path(address: str) -> str:
 class Client:
     """Calls the hub's API with the bearer token."""
 
-    def __init__(self, endpoint: Endpoint, *, timeout: float = 15.0) -> None:
+    def __init__(
+        self, endpoint: Endpoint, *, timeout: float = 15.0, locale: str | None = None
+    ) -> None:
         self.endpoint = endpoint
+        self.locale = locale or environment_locale()
+        """The reader's language for times (``--locale``, else LC_ALL/LC_TIME/LANG)."""
         self._http = httpx.Client(
             base_url=endpoint.url,
             # The channel header: the audit log says "via cli" (people, #15).
@@ -135,6 +140,10 @@ class Client:
             return datetime.now().astimezone().tzinfo or UTC
         found = next((h for h in homes if h["id"] == home), homes[0] if homes else None)
         return ZoneInfo(found["time_zone"]) if found else UTC
+
+    def times(self, home: str | None = None) -> Times:
+        """How times are shown: in ``home``'s zone (see `zone`), in the reader's locale."""
+        return Times(self.zone(home), self.locale or "en")
 
     def devices(self, home: str | None = None, room: str | None = None) -> list[dict[str, Any]]:
         """Return every device with its spec and state, or only those of ``home``/``room``."""

@@ -44,15 +44,26 @@ def client_command(func: Callable[..., None]) -> Callable[..., None]:
         help="Data dir of the running hub to talk to.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+    @click.option(
+        "--locale",
+        default=None,
+        metavar="LANG",
+        help="Language of the times shown (de, zh-cn...; default: LC_TIME/LANG, else en).",
+    )
     @wraps(func)
     @fail_cleanly
     def wrapper(
-        url: str | None, token: str | None, data_dir: Path | None, as_json: bool, **kwargs: Any
+        url: str | None,
+        token: str | None,
+        data_dir: Path | None,
+        as_json: bool,
+        locale: str | None,
+        **kwargs: Any,
     ) -> None:
         # Here, not at the top: `homeweave run` shares fail_cleanly and needs no HTTP client.
         from homeweave.cli.client import Client, find_endpoint
 
-        client = Client(find_endpoint(url, token, data_dir))
+        client = Client(find_endpoint(url, token, data_dir), locale=locale)
         try:
             func(client, as_json, **kwargs)
         finally:

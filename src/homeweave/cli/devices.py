@@ -91,10 +91,10 @@ def history(client: Client, as_json: bool, address: str, since: str) -> None:
         echo_json(result)
         return
     prop = client.get(address)
-    zone = client.zone(client.device(address.strip("/").split("/")[0])["home"])
+    times = client.times(client.device(address.strip("/").split("/")[0])["home"])
     out = console()
     out.print(Text(result["address"], style="bold", overflow="fold"))
-    out.print(history_table(result, prop, zone))
+    out.print(history_table(result, prop, times))
     numbers = [
         float(p["value"])
         for p in result["points"]

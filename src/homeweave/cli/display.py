@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+import time
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from homeweave.model.wording import TABLE, date_time, number, say_value
+from homeweave.model.times import Times
+from homeweave.model.wording import TABLE, number, say_value
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SUMMARY_LIMIT = 3
@@ -108,12 +109,14 @@ def sparkline(values: list[float], width: int = 60) -> str:
     return "".join(SPARKS[min(int((v - lo) / span * len(SPARKS)), len(SPARKS) - 1)] for v in values)
 
 
-def history_table(history: dict[str, Any], prop: dict[str, Any], zone: tzinfo) -> Table:
-    """Recorded values with their time in ``zone`` (the home's); the address is printed above
+def history_table(history: dict[str, Any], prop: dict[str, Any], times: Times) -> Table:
+    """Recorded values with their time (the home's, see ``Times``); the address is printed above
     it, not as the title, which a narrow table would break mid-word."""
     table = Table(box=None, header_style="bold")
     table.add_column("TIME", no_wrap=True)
     table.add_column("VALUE", justify="right")
+    now = time.time()
     for point in history["points"]:
-        table.add_row(date_time(point["at"], zone), show_value(prop, point["value"]))
+        when = times.moment(point["at"], now, seconds=True)
+        table.add_row(when, show_value(prop, point["value"]))
     return table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from rich.table import Table
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json, since_seconds
 from homeweave.cli.display import console, sparkline
+from homeweave.model.times import Times
 from homeweave.model.wording import number
 
 
@@ -66,9 +67,9 @@ def energy(client: Client, as_json: bool, since: str, by: str) -> None:
     if not report["groups"]:
         click.echo(f"no energy metered in the last {since}")
         return
-    zone = ZoneInfo(report["time_zone"])
-    first = datetime.fromtimestamp(report["starts"][0], zone).date()
-    click.echo(f"energy since {first.isoformat()} ({report['time_zone']}), per {by}:")
+    times = Times(ZoneInfo(report["time_zone"]), client.locale or "en")
+    first = times.date(report["starts"][0], time.time())
+    click.echo(f"energy since {first} ({report['time_zone']}), per {by}:")
     console().print(energy_table(report))
     days = [b["kwh"] for b in report["buckets"]]
     click.echo(f"per day: {sparkline(days)}  max {number(round(max(days), 2))} kWh")

@@ -4,7 +4,7 @@ account in, to what was shared, until when (multi-use until then; revoking ends 
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +13,7 @@ import click
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
 from homeweave.cli.shares import parse_until, target_of
+from homeweave.model.times import Times
 
 
 @click.group()
@@ -43,7 +44,8 @@ def create(
     if as_json:
         echo_json({**made, "url": link})
         return
-    click.echo(f"invite {made['id']}: {target} {_how(made, client)} (revoke: homeweave invite")
+    how = _how(made, client.times())
+    click.echo(f"invite {made['id']}: {target} {how} (revoke: homeweave invite")
     click.echo(f"revoke {made['id']}); the link, shown once, works on every device until then:")
     click.echo(f"  {link}")
 
@@ -58,9 +60,10 @@ def list_(client: Client, as_json: bool) -> None:
         return
     if not found:
         click.echo("no invites")
+    times = client.times()
     for item in found:
         what = item["device"] or item["room"] or item["home"]
-        click.echo(f"{item['id']}  {item['name']:<16} {what:<24} {_how(item, client)}")
+        click.echo(f"{item['id']}  {item['name']:<16} {what:<24} {_how(item, times)}")
 
 
 @invite.command("revoke")
@@ -75,9 +78,8 @@ def revoke(client: Client, as_json: bool, invite_id: str) -> None:
     click.echo(f"invite {invite_id} revoked")
 
 
-def _how(item: dict[str, Any], client: Client) -> str:
+def _how(item: dict[str, Any], times: Times) -> str:
     how = "to control" if item["control"] else "to look at"
     if item["until"] is None:
         return f"{how}, until revoked"
-    ends = datetime.fromtimestamp(item["until"], client.zone()).strftime("%Y-%m-%d %H:%M")
-    return f"{how}, until {ends}"
+    return f"{how}, until {times.moment_and_relative(item['until'], time.time())}"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import Any
 
 import click
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json, since_seconds
-from homeweave.model.wording import clock_time
 
 
 @click.command()
@@ -38,8 +36,6 @@ def logbook(
     if not entries:
         click.echo(f"nothing happened in the last {since}")
         return
-    zone = client.zone()
-    now = datetime.now(zone)
+    times, now = client.times(), time.time()
     for entry in reversed(entries):  # oldest first, as a terminal scrolls
-        at = datetime.fromtimestamp(entry["at"], zone)
-        click.echo(f"{clock_time(at, now)}  {entry['text']}")
+        click.echo(f"{times.moment(entry['at'], now, seconds=True)}  {entry['text']}")

@@ -56,7 +56,9 @@ def share(
     if as_json:
         echo_json(made)
         return
-    ends = "for good" if made["until"] is None else f"until {_local(made['until'], client)}"
+    ends = "for good"
+    if made["until"] is not None:
+        ends = f"until {client.times().moment_and_relative(made['until'], time.time())}"
     how = "to control" if made["control"] else "to look at"
     click.echo(f"shared {target} with {user} {how}, {ends} (share {made['id']})")
 
@@ -74,9 +76,12 @@ def shares(client: Client, as_json: bool, user: str | None) -> None:
         return
     if not found:
         click.echo("no shares")
+    times, now = client.times(), time.time()
     for item in found:
         what = item["device"] or item["room"] or item["home"]
-        ends = "for good" if item["until"] is None else f"until {_local(item['until'], client)}"
+        ends = "for good"
+        if item["until"] is not None:
+            ends = f"until {times.moment_and_relative(item['until'], now)}"
         how = "control" if item["control"] else "read-only"
         click.echo(f"{item['id']}  {item['user']:<16} {what:<24} {how:<10} {ends}")
 
@@ -91,7 +96,3 @@ def unshare(client: Client, as_json: bool, share_id: str) -> None:
         echo_json({"removed": share_id})
         return
     click.echo(f"share {share_id} taken back")
-
-
-def _local(at: float, client: Client) -> str:
-    return datetime.fromtimestamp(at, client.zone()).strftime("%Y-%m-%d %H:%M")

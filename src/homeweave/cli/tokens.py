@@ -4,7 +4,6 @@ satellites; each acts as its user, is stored only as a hash, and may expire."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -12,13 +11,12 @@ import click
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.times import Times
 from homeweave.model.wording import parse_duration
 
 
-def _when(at: float | None) -> str:
-    if at is None:
-        return "never"
-    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(at: float | None, times: Times) -> str:
+    return "never" if at is None else times.moment_and_relative(at, time.time())
 
 
 @click.group()
@@ -45,7 +43,7 @@ def create(client: Client, as_json: bool, name: str, expires: str | None, user: 
         return
     click.echo(
         f"token {made['id']} ({made['name']}) for {made['user']}, "
-        f"expires {_when(made['expires_at'])}:"
+        f"expires {_when(made['expires_at'], client.times())}:"
     )
     click.echo(f"  {made['token']}")
     click.echo("shown once: the hub keeps only its hash")
@@ -64,10 +62,11 @@ def list_tokens(client: Client, as_json: bool, user: str | None, everyone: bool)
         return
     if not found:
         click.echo("no tokens")
+    times = client.times()
     for token in found:
         click.echo(
             f"{token['id']}  {token['name']:<24} {token['user'] or '(admin)':<16} "
-            f"expires {_when(token['expires_at'])}"
+            f"expires {_when(token['expires_at'], times)}"
         )
 
 

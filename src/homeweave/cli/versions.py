@@ -4,7 +4,7 @@ the versions of an automation, scene, device, share or user, and going back."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -12,13 +12,15 @@ import click
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.times import Times
 
 KINDS = ("automation", "scene", "device", "share", "user")
 
 
-def version_line(version: dict[str, Any], zone: tzinfo) -> str:
-    """One version: id, time, who via which channel, what, and which version it undid."""
-    at = datetime.fromtimestamp(version["at"], zone).strftime("%Y-%m-%d %H:%M:%S")
+def version_line(version: dict[str, Any], times: Times, now: float) -> str:
+    """One version: id, time (the home's), who via which channel, what, and which version
+    it undid."""
+    at = times.moment(version["at"], now, seconds=True)
     undid = f" (of version {version['undoes']})" if version["undoes"] is not None else ""
     return (
         f"#{version['id']}  {at}  {version['user']} via {version['channel']}: "
@@ -56,9 +58,9 @@ def history_of(
     if not found:
         click.echo(f"no versions of {kind} {ident!r} (it was never changed here)")
         return
-    zone = client.zone()
+    times, now = client.times(), time.time()
     for version in found:
-        click.echo(version_line(version, zone))
+        click.echo(version_line(version, times, now))
         if show:
             click.echo("    " + _state(version["after"]).replace("\n", "\n    "))
 

@@ -1,6 +1,7 @@
 """Values and durations for people, one place: reading a duration people wrote (``1h30m``,
 ``2d``, ``90s``, ``00:05:00``), saying a value with its unit or value-list description
-(``230 lx``, ``2 (Sweeping)``), a duration (``1 h 30 min``) and a time of day.
+(``230 lx``, ``2 (Sweeping)``) and a duration (``1 h 30 min``); times of day and dates are
+``homeweave.model.times``'.
 
 The CLI, automations, traces and the config loader all read and say these the same way.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
 
 from homeweave.model.spec import Property, Value
 from homeweave.model.units import normalize, unit_symbol
@@ -224,19 +224,6 @@ def offset(seconds: float) -> str:
     if not seconds:
         return ""
     return f" {'+' if seconds > 0 else '-'} {duration(abs(seconds))}"
-
-
-def date_time(at: float, zone: tzinfo) -> str:
-    """``2026-12-04 18:02:11``: the moment ``at`` (epoch seconds) in ``zone``, the home's."""
-    return datetime.fromtimestamp(at, zone).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def clock_time(at: datetime, now: datetime | None = None) -> str:
-    """``18:02:11``, with the date when it is not the same day as ``now``."""
-    text = at.strftime("%H:%M:%S")
-    if now is not None and at.date() != now.date():
-        return f"{at.strftime('%a %Y-%m-%d')} {text}"
-    return text
 
 
 # --- the logbook: what happened, in a sentence ----------------------------------------------
