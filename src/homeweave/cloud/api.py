@@ -20,6 +20,11 @@ Modules: ``fleet`` (the connection, commands to homes), ``reach`` (what a token 
 ``ws`` (the WebSocket), ``last_states`` (the ``hw_states`` writer).
 - ``POST /api/homes/{home}/devices/{device}/actions/{action}`` (or ``.../actions/{service}/
   {action}``) with ``{"args": [...]}``: invoke an action through the home.
+
+A ``PUT`` or ``POST`` with an ``Idempotency-Key`` header (1 to 200 characters, new for each
+command) may be sent again after a 503, a 504 or a lost answer: the home runs the key once and
+answers a repeat with the first reply (``bridges/cloud/recent`` says why it is kept there), so
+a command acknowledged to a client is applied exactly once.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Annotated, Any
 import nats
 import nats.errors
 import nats.js.errors
-from fastapi import Depends, FastAPI, Request, WebSocket
+from fastapi import Depends, FastAPI, Header, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +45,7 @@ from homeweave.cloud.fleet import COMMAND_TIMEOUT, ApiProblem, Fleet, command, c
 from homeweave.cloud.reach import device_of, entry, last_values, property_of, visible_devices
 from homeweave.cloud.ws import follow
 from homeweave.transport.fleet_wire import (
+    MAX_ID,
     UNAUTHORIZED,
     AccessEntry,
     state_key,
@@ -77,6 +83,17 @@ def bearer(request: Request) -> str:
     return token.strip()
 
 
+def command_id(
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str | None:
+    """The client's name for a command (sent to the home as its ``id``); 422 if malformed."""
+    if key is not None and not 0 < len(key) <= MAX_ID:
+        raise ApiProblem(
+            422, f"Idempotency-Key must be 1 to {MAX_ID} characters, got {len(key)}", "Invalid"
+        )
+    return key
+
+
 def fleet_of(request: Request) -> Fleet:
     """The replica's fleet connection."""
     fleet: Fleet = request.app.state.fleet
@@ -84,6 +101,7 @@ def fleet_of(request: Request) -> Fleet:
 
 
 Token = Annotated[str, Depends(bearer)]
+CommandId = Annotated[str | None, Depends(command_id)]
 FleetDep = Annotated[Fleet, Depends(fleet_of)]
 
 
@@ -113,6 +131,12 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
             for e in exc.errors()
         )
         return JSONResponse({"error": f"invalid request: {problems}", "kind": "Invalid"}, 422)
+
+    @app.exception_handler(nats.errors.Error)
+    async def _fleet_away(request: Request, exc: nats.errors.Error) -> JSONResponse:
+        # NATS away (restarting, or this replica reconnecting): the buckets do not answer
+        message = f"this API replica cannot reach the fleet's NATS now: {exc}"
+        return JSONResponse({"error": message, "kind": "FleetOffline"}, 503)
 
     @app.get("/api/homes")
     async def homes(token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
@@ -187,6 +211,7 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         body: SetBody,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
     ) -> dict[str, Any]:
         found = device_of(await entry(fleet, home, token), home, device)
         _, _, writable = property_of(found, device, service, prop)
@@ -198,7 +223,7 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         if not writable:
             raise ApiProblem(409, f"{address} is read-only", "AccessDenied")
         request = {"op": "set", "address": address, "value": body.value, "token": token}
-        return await command(fleet, home, request)
+        return await command(fleet, home, request, ident)
 
     @app.websocket("/api/homes/{home}/ws")
     async def states_socket(websocket: WebSocket, home: str) -> None:
@@ -221,9 +246,10 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         action: str,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
         body: ActionBody | None = None,
     ) -> dict[str, Any]:
-        return await do_action(home, device, f"{service}/{action}", token, fleet, body)
+        return await do_action(home, device, f"{service}/{action}", token, fleet, ident, body)
 
     @app.post("/api/homes/{home}/devices/{device}/actions/{action}")
     async def do_action(
@@ -232,6 +258,7 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         action: str,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
         body: ActionBody | None = None,
     ) -> dict[str, Any]:
         found = device_of(await entry(fleet, home, token), home, device)
@@ -241,6 +268,6 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
             )
         args = body.args if body is not None else []
         request = {"op": "do", "device": device, "action": action, "args": args, "token": token}
-        return await command(fleet, home, request)
+        return await command(fleet, home, request, ident)
 
     return app

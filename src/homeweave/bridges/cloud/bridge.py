@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import nats
@@ -22,6 +23,7 @@ from homeweave.bridges.base import Bridge
 from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
 from homeweave.bridges.cloud.outbox import Outbox
+from homeweave.bridges.cloud.recent import RecentCommands
 from homeweave.core.accounts import Accounts
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -35,7 +37,14 @@ from homeweave.core.events import (
 from homeweave.core.principal import Channel, Principal, hub_principal
 from homeweave.core.supervise import supervise
 from homeweave.errors import HomeweaveError
-from homeweave.transport.fleet_wire import MSG_ID, UNAUTHORIZED, message_id, subject
+from homeweave.transport.fleet_wire import (
+    MAX_ID,
+    MSG_ID,
+    UNAUTHORIZED,
+    message_id,
+    subject,
+    token_digest,
+)
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -70,6 +79,7 @@ class CloudBridge(Bridge[CloudOptions]):
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._commands: set[asyncio.Task[None]] = set()
+        self.recent = RecentCommands()
         self._unsubscribes: list[Unsubscribe] = []
         self._warned_drop = 0
 
@@ -299,39 +309,55 @@ class CloudBridge(Bridge[CloudOptions]):
 
     async def _command(self, msg: Msg) -> None:
         """``{"op": "set", "address", "value"}`` or ``{"op": "do", "device", "action", "args"}``
-        → ``{"ok": true, ...}`` or ``{"ok": false, "kind", "error"}``."""
+        (with ``"token"`` and ``"id"`` optional) → ``{"ok": true, ...}`` or ``{"ok": false,
+        "kind", "error"}``. A request with an ``id`` already run is answered with that run's
+        reply and not run again (``recent``)."""
         reply: dict[str, Any]
         try:
             request = json.loads(msg.data)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
+            ident = request.get("id")
+            if ident is None:
+                reply = await self._run(request)
+            elif not isinstance(ident, str) or not 0 < len(ident) <= MAX_ID:
+                raise ValueError(f"id must be a string of 1 to {MAX_ID} characters")
+            else:
+                token = request.get("token")
+                caller = token_digest(token) if isinstance(token, str) else ""
+                reply = await self.recent.once(f"{caller}:{ident}", partial(self._run, request))
+        except (ValueError, UnicodeDecodeError) as exc:
+            reply = {"ok": False, "kind": "BadRequest", "error": str(exc)}
+        if msg.reply:
+            with suppress(*LINK_ERRORS):
+                await msg.respond(json.dumps(reply).encode())
+
+    async def _run(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Carry out one command as the person its token signs in; refusals as replies."""
+        try:
             acting = await self._acting(request.get("token"))
             op = request.get("op")
             if acting is None:
-                reply = {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
-            elif op == "set":
+                return {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
+            if op == "set":
                 result = await self.hub.commands.set(
                     str(request["address"]), request.get("value"), principal=acting
                 )
-                reply = {"ok": True, "address": result.address, "value": result.value}
-            elif op == "do":
+                return {"ok": True, "address": result.address, "value": result.value}
+            if op == "do":
                 args = request.get("args", [])
                 if not isinstance(args, list):
                     raise ValueError("args must be a list")
                 done = await self.hub.commands.do(
                     str(request["device"]), str(request["action"]), args, principal=acting
                 )
-                reply = {"ok": True, "address": done.address, "outputs": done.outputs}
-            else:
-                raise ValueError(f"op must be 'set' or 'do', got {op!r}")
+                return {"ok": True, "address": done.address, "outputs": done.outputs}
+            raise ValueError(f"op must be 'set' or 'do', got {op!r}")
         except HomeweaveError as exc:
-            reply = {"ok": False, "kind": type(exc).__name__, "error": str(exc)}
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}
+        except (ValueError, KeyError) as exc:
             problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-            reply = {"ok": False, "kind": "BadRequest", "error": problem}
-        if msg.reply:
-            with suppress(*LINK_ERRORS):
-                await msg.respond(json.dumps(reply).encode())
+            return {"ok": False, "kind": "BadRequest", "error": problem}
 
     async def _acting(self, token: object) -> Principal | None:
         """Who a command acts as: the person ``token`` signs in here (checked afresh, so a
