@@ -11,6 +11,8 @@ does not answer in time, 504.
 - ``GET /api/homes/{home}/devices``: the devices it may see there, with their last values.
 - ``GET /api/homes/{home}/devices/{device}/{service}/{property}``: one last value.
 - ``PUT`` the same path with ``{"value": ...}``: set it through the home.
+- ``POST /api/alexa/smart_home``: the Alexa skill's directives for all the linked token's homes
+  (``alexa``: endpoint ids ``<home>:<device>``, each directive answered by its home).
 - ``WS /api/homes/{home}/ws?token=...``: the home's state changes of the devices the token may
   see, as they arrive (``{"type": "state", "device", "address", "value", "at"}`` and
   ``{"type": "availability", "device", "available"}``); what it may see is re-read every
@@ -41,15 +43,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from homeweave.cloud.alexa import smart_home
 from homeweave.cloud.fleet import COMMAND_TIMEOUT, ApiProblem, Fleet, command, connected
-from homeweave.cloud.reach import device_of, entry, last_values, property_of, visible_devices
+from homeweave.cloud.reach import (
+    device_of,
+    entry,
+    last_values,
+    property_of,
+    reached,
+    visible_devices,
+)
 from homeweave.cloud.ws import follow
 from homeweave.transport.fleet_wire import (
     MAX_ID,
     UNAUTHORIZED,
-    AccessEntry,
     state_key,
-    token_digest,
 )
 
 __all__ = ["COMMAND_TIMEOUT", "Fleet", "connected", "create_cloud_app"]
@@ -140,25 +148,15 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
 
     @app.get("/api/homes")
     async def homes(token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
-        digest = token_digest(token)
         found: list[dict[str, Any]] = []
-        watcher = await fleet.access.watch(f"*.{digest}", ignore_deletes=True)
-        try:
-            async for update in watcher:
-                if update is None:
-                    break
-                if not update.value:
-                    continue
-                loaded: AccessEntry = json.loads(update.value)
-                expires = loaded.get("expires")
-                if expires is not None and expires <= time.time():
-                    continue
-                home = update.key.partition(".")[0]
-                devices = visible_devices(loaded)
-                if devices:
-                    found.append({"id": home, "role": loaded["role"], "devices": len(devices)})
-        finally:
-            await watcher.stop()  # type: ignore[no-untyped-call]
+        now = time.time()
+        for home, loaded in (await reached(fleet, token)).items():
+            expires = loaded.get("expires")
+            if expires is not None and expires <= now:
+                continue
+            devices = visible_devices(loaded)
+            if devices:
+                found.append({"id": home, "role": loaded["role"], "devices": len(devices)})
         if not found:  # a token no home knows is a 401, not an empty list
             raise ApiProblem(
                 401, "unknown or expired token: no home of this fleet knows it", UNAUTHORIZED
@@ -224,6 +222,14 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
             raise ApiProblem(409, f"{address} is read-only", "AccessDenied")
         request = {"op": "set", "address": address, "value": body.value, "token": token}
         return await command(fleet, home, request, ident)
+
+    @app.post("/api/alexa/smart_home")
+    async def alexa(request: Request, fleet: FleetDep) -> JSONResponse:
+        try:
+            message: object = json.loads(await request.body())
+        except ValueError:
+            message = None  # answered as INVALID_DIRECTIVE
+        return JSONResponse(await smart_home(fleet, message))
 
     @app.websocket("/api/homes/{home}/ws")
     async def states_socket(websocket: WebSocket, home: str) -> None:

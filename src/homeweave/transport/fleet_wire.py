@@ -7,6 +7,8 @@
   ``{"op": "do", "device", "action", "args", "token"?}`` → ``{"ok": true, ...}`` or
   ``{"ok": false, "kind", "error"}``. With ``token`` the home acts as the person it signs in
   (its own users, roles and shares decide); an unknown token is ``kind: "Unauthorized"``.
+  ``{"op": "alexa", "directive": {...}}`` → ``{"ok": true, "response": {...}}``: an Alexa directive
+  for this home's own endpoint ids, answered by its directive handler (``bridges/alexa``).
   With ``"id"`` (at most `MAX_ID` characters, the client's name for the command) the home runs
   an id once and answers a repeat with the first reply (``bridges/cloud/recent``).
 - KV ``hw_access``, key ``<home>.<sha256 of a token>``: what that token may reach in that home,

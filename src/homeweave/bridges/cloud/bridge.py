@@ -19,6 +19,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+from homeweave.bridges.alexa.handler import SmartHome, acting_principal
 from homeweave.bridges.base import Bridge
 from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
@@ -80,6 +81,7 @@ class CloudBridge(Bridge[CloudOptions]):
         self._tasks: list[asyncio.Task[None]] = []
         self._commands: set[asyncio.Task[None]] = set()
         self.recent = RecentCommands()
+        self._alexa: SmartHome | None = None
         self._unsubscribes: list[Unsubscribe] = []
         self._warned_drop = 0
 
@@ -308,10 +310,10 @@ class CloudBridge(Bridge[CloudOptions]):
         task.add_done_callback(self._commands.discard)
 
     async def _command(self, msg: Msg) -> None:
-        """``{"op": "set", "address", "value"}`` or ``{"op": "do", "device", "action", "args"}``
-        (with ``"token"`` and ``"id"`` optional) → ``{"ok": true, ...}`` or ``{"ok": false,
-        "kind", "error"}``. A request with an ``id`` already run is answered with that run's
-        reply and not run again (``recent``)."""
+        """``{"op": "set", "address", "value"}``, ``{"op": "do", "device", "action", "args"}``
+        or ``{"op": "alexa", "directive"}`` (``"token"`` and ``"id"`` optional) → ``{"ok": true,
+        ...}`` or ``{"ok": false, "kind", "error"}``. A request with an ``id`` already run is
+        answered with that run's reply and not run again (``recent``)."""
         reply: dict[str, Any]
         try:
             request = json.loads(msg.data)
@@ -335,8 +337,10 @@ class CloudBridge(Bridge[CloudOptions]):
     async def _run(self, request: dict[str, Any]) -> dict[str, Any]:
         """Carry out one command as the person its token signs in; refusals as replies."""
         try:
-            acting = await self._acting(request.get("token"))
             op = request.get("op")
+            if op == "alexa":  # the directive carries its token; the handler checks it
+                return {"ok": True, "response": await self.alexa.handle(request.get("directive"))}
+            acting = await self._acting(request.get("token"))
             if acting is None:
                 return {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
             if op == "set":
@@ -352,12 +356,24 @@ class CloudBridge(Bridge[CloudOptions]):
                     str(request["device"]), str(request["action"]), args, principal=acting
                 )
                 return {"ok": True, "address": done.address, "outputs": done.outputs}
-            raise ValueError(f"op must be 'set' or 'do', got {op!r}")
+            raise ValueError(f"op must be 'set', 'do' or 'alexa', got {op!r}")
         except HomeweaveError as exc:
             return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}
         except (ValueError, KeyError) as exc:
             problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
             return {"ok": False, "kind": "BadRequest", "error": problem}
+
+    @property
+    def alexa(self) -> SmartHome:
+        """This home's Alexa directive handler, for the fleet's skill endpoint (the one the
+        hub's own ``/api/alexa/smart_home`` uses, authorizing the same way; no scenes, no
+        proactive events from here)."""
+        if self._alexa is None:
+            assert self.hub.storage is not None
+            authorize = partial(acting_principal, Accounts(self.hub.storage), self.hub.registry)
+            hub = self.hub
+            self._alexa = SmartHome(hub.registry, hub.states, hub.commands, authorize=authorize)
+        return self._alexa
 
     async def _acting(self, token: object) -> Principal | None:
         """Who a command acts as: the person ``token`` signs in here (checked afresh, so a
