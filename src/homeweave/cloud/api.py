@@ -25,7 +25,7 @@ Modules: ``fleet`` (the connection, commands to homes), ``reach`` (what a token 
 
 A ``PUT`` or ``POST`` with an ``Idempotency-Key`` header (1 to 200 characters, new for each
 command) may be sent again after a 503, a 504 or a lost answer: the home runs the key once and
-answers a repeat with the first reply (``bridges/cloud/recent`` says why it is kept there), so
+answers a repeat with the first reply (``transport/recent_commands`` says why it is kept there), so
 a command acknowledged to a client is applied exactly once.
 """
 

@@ -10,7 +10,7 @@
   ``{"op": "alexa", "directive": {...}}`` → ``{"ok": true, "response": {...}}``: an Alexa directive
   for this home's own endpoint ids, answered by its directive handler (``bridges/alexa``).
   With ``"id"`` (at most `MAX_ID` characters, the client's name for the command) the home runs
-  an id once and answers a repeat with the first reply (``bridges/cloud/recent``).
+  an id once and answers a repeat with the first reply (``transport/recent_commands``).
 - KV ``hw_access``, key ``<home>.<sha256 of a token>``: what that token may reach in that home,
   published by the home itself (`AccessEntry`), so the cloud answers "which homes, which
   devices" without asking every home, and while a home is offline.

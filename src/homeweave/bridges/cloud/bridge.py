@@ -24,7 +24,6 @@ from homeweave.bridges.base import Bridge
 from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
 from homeweave.bridges.cloud.outbox import Outbox
-from homeweave.bridges.cloud.recent import RecentCommands
 from homeweave.core.accounts import Accounts
 from homeweave.core.events import (
     AVAILABILITY_CHANGED,
@@ -46,6 +45,7 @@ from homeweave.transport.fleet_wire import (
     subject,
     token_digest,
 )
+from homeweave.transport.recent_commands import RecentCommands
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -313,7 +313,7 @@ class CloudBridge(Bridge[CloudOptions]):
         """``{"op": "set", "address", "value"}``, ``{"op": "do", "device", "action", "args"}``
         or ``{"op": "alexa", "directive"}`` (``"token"`` and ``"id"`` optional) → ``{"ok": true,
         ...}`` or ``{"ok": false, "kind", "error"}``. A request with an ``id`` already run is
-        answered with that run's reply and not run again (``recent``)."""
+        answered with that run's reply and not run again (``transport/recent_commands``)."""
         reply: dict[str, Any]
         try:
             request = json.loads(msg.data)

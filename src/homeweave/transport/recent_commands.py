@@ -1,4 +1,5 @@
-"""The commands this home answered lately, by id: a retried command is answered, not run again.
+"""The commands a home answered lately, by id: a retried command is answered, not run again.
+Used by the edge link (``bridges/cloud``) and the fleet simulator's homes (``sim/fleet``).
 
 Why at the edge, and why not JetStream's ``Nats-Msg-Id``: a command reaches the home by core
 NATS request/reply, which delivers each attempt at most once and stores nothing. What can apply
