@@ -1,6 +1,7 @@
 """The fleet simulator on a real NATS server: its homes speak the edge link's protocol — state
 in each home's stream with unique message ids, commands through the cloud API change a
-simulated device (its change published too) once per Idempotency-Key, a guest token reaches only the shared lamp."""
+simulated device (its change published too) once per Idempotency-Key, a guest token reaches
+only the shared lamp."""
 
 from __future__ import annotations
 

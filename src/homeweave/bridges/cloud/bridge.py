@@ -19,7 +19,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from homeweave.bridges.alexa.handler import SmartHome, acting_principal
+from homeweave.bridges.alexa.handler import Authorize, SmartHome, acting_principal, nobody
 from homeweave.bridges.base import Bridge
 from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
@@ -369,9 +369,10 @@ class CloudBridge(Bridge[CloudOptions]):
         hub's own ``/api/alexa/smart_home`` uses, authorizing the same way; no scenes, no
         proactive events from here)."""
         if self._alexa is None:
-            assert self.hub.storage is not None
-            authorize = partial(acting_principal, Accounts(self.hub.storage), self.hub.registry)
             hub = self.hub
+            authorize: Authorize = nobody  # no storage, no tokens: every directive refused
+            if hub.storage is not None:
+                authorize = partial(acting_principal, Accounts(hub.storage), hub.registry)
             self._alexa = SmartHome(hub.registry, hub.states, hub.commands, authorize=authorize)
         return self._alexa
 
