@@ -144,6 +144,11 @@ async def test_an_acknowledged_command_is_applied_exactly_once(
 
         # the HTTP answer lost on the way back: the client sends 3 again
         assert await client.once(3) == 200
+        reused = await http.put(
+            LAMP_PATH, json={"value": 4}, headers={**auth(client.token), "Idempotency-Key": "cmd-3"}
+        )
+        assert reused.status_code == 422, "a key reused for another command is refused"
+        assert "different command" in reused.json()["error"]
         # a command never acknowledged: the reply is lost and the client gives up
         release = lamp.hold(10)
         assert await client.once(10) == 504

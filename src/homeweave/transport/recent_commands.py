@@ -13,14 +13,15 @@ API's ``Idempotency-Key`` header, an Alexa directive's ``messageId``), the id tr
 request (``"id"``), and the home keeps the reply of every id it ran in a bounded window of the
 most recent ids (per token, so one caller's ids never answer another's): a repeat while the
 first attempt still runs waits for it; a repeat later gets the same reply; neither touches the
-device. The window lives in memory: a hub restarted between a lost reply and the retry does not
-know the id (the retry then applies once more); it holds `WINDOW` ids, far more than a home
-receives in the minutes a client retries for.
+device; an id repeated with a different command is refused. The window lives in memory: a hub
+restarted between a lost reply and the retry does not know the id (the retry then applies once
+more); it holds `WINDOW` ids, far more than a home receives in the minutes a client retries for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +32,16 @@ WINDOW = 4096
 Reply = dict[str, Any]
 
 
+def fingerprint(request: dict[str, Any]) -> str:
+    """What a command request asks for, to tell a repeat from another command under the same id
+    (its token aside: the window's key already names the caller)."""
+    return json.dumps({k: v for k, v in request.items() if k != "token"}, sort_keys=True)
+
+
+class ReusedId(ValueError):
+    """A command id already used for a different command."""
+
+
 class RecentCommands:
     """Runs each command id once; repeats get the first attempt's reply."""
 
@@ -38,20 +49,25 @@ class RecentCommands:
         self.window = window
         self.repeats = 0
         """Attempts answered from the window rather than run."""
-        self._replies: OrderedDict[str, asyncio.Future[Reply]] = OrderedDict()
+        self._replies: OrderedDict[str, tuple[str, asyncio.Future[Reply]]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._replies)
 
-    async def once(self, key: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
-        """The reply of ``run()`` the first time ``key`` is seen, the same reply after."""
+    async def once(self, key: str, what: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
+        """The reply of ``run()`` the first time ``key`` is seen, the same reply after.
+        ``what``: the command itself (e.g. its JSON); a repeat of ``key`` for another command
+        raises `ReusedId` (a client bug that would otherwise be answered with a stale reply)."""
         known = self._replies.get(key)
         if known is not None:
+            first, future = known
+            if first != what:
+                raise ReusedId("this command id was already used for a different command")
             self.repeats += 1
             self._replies.move_to_end(key)
-            return await asyncio.shield(known)
-        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
-        self._replies[key] = future
+            return await asyncio.shield(future)
+        future = asyncio.get_running_loop().create_future()
+        self._replies[key] = (what, future)
         while len(self._replies) > self.window:
             self._replies.popitem(last=False)
         try:

@@ -45,7 +45,7 @@ from homeweave.transport.fleet_wire import (
     subject,
     token_digest,
 )
-from homeweave.transport.recent_commands import RecentCommands
+from homeweave.transport.recent_commands import RecentCommands, fingerprint
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -327,7 +327,8 @@ class CloudBridge(Bridge[CloudOptions]):
             else:
                 token = request.get("token")
                 caller = token_digest(token) if isinstance(token, str) else ""
-                reply = await self.recent.once(f"{caller}:{ident}", partial(self._run, request))
+                run = partial(self._run, request)
+                reply = await self.recent.once(f"{caller}:{ident}", fingerprint(request), run)
         except (ValueError, UnicodeDecodeError) as exc:
             reply = {"ok": False, "kind": "BadRequest", "error": str(exc)}
         if msg.reply:

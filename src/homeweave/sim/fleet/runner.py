@@ -32,7 +32,7 @@ from homeweave.transport.fleet_wire import (
     subject,
     token_digest,
 )
-from homeweave.transport.recent_commands import RecentCommands
+from homeweave.transport.recent_commands import RecentCommands, ReusedId, fingerprint
 
 _LOGGER = logging.getLogger(__name__)
 IN_FLIGHT = 512  # publishes awaiting JetStream's ack at once
@@ -211,7 +211,11 @@ class FleetSim:
         if isinstance(ident, str):  # as a hub does: an id already run is answered, not re-run
             token = request.get("token") if isinstance(request, dict) else None
             caller = token_digest(token) if isinstance(token, str) else ""
-            reply = await self.recent.once(f"{home.id}:{caller}:{ident}", run)
+            what = fingerprint(request)
+            try:
+                reply = await self.recent.once(f"{home.id}:{caller}:{ident}", what, run)
+            except ReusedId as exc:
+                reply = {"ok": False, "kind": "BadRequest", "error": str(exc)}
         else:
             reply = await run()
         with suppress(nats.errors.Error):
