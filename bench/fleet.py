@@ -49,10 +49,12 @@ import httpx
 import nats
 import nats.errors
 import nats.js.errors
+import psutil
 from nats.js.api import AckPolicy, ConsumerConfig
 
 import homeweave
 from bench._common import emit, percentile, progress, table
+from bench._cpu import MACHINE, Used, snapshot, used
 from bench._hub_process import running_hub_process
 from bench.storage import _sqlite, _stream
 from homeweave.sim.fleet.runner import FleetSim
@@ -95,12 +97,6 @@ def _wait_port(port: int, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"nothing listens on {HOST}:{port} after {timeout} s")
         time.sleep(0.05)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -188,9 +184,9 @@ class Burst:
     publish_rate: float = 0.0
     e2e_rate: float = 0.0
     lag_max: int = 0
-    cpu: dict[str, float] = field(default_factory=dict)
+    cpu: Used | None = None
     drain_rate: float = 0.0
-    drain_cpu: dict[str, float] = field(default_factory=dict)
+    drain_cpu: Used | None = None
 
 
 def consumer_command(url: str, database: str | None) -> list[str]:
@@ -215,7 +211,7 @@ async def burst(
         async with FleetSim(url, scale.homes, scale.devices_per_home) as sim:
             pids = {"nats-server": nats_pid, "publisher (sim)": os.getpid()}
             pids.update({f"replica {i + 1}": p.pid for i, p in enumerate(procs)})
-            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            before = snapshot(pids, database)
             began = time.perf_counter()
             sampling = True
 
@@ -233,24 +229,19 @@ async def burst(
             sampling = False
             await sampler
             result.e2e_rate = sim.published / (done - began)
-            result.cpu = {
-                name: (cpu_seconds(pid) - before[name]) / (done - began)
-                for name, pid in pids.items()
-            }
+            result.cpu = used(before, snapshot(pids, database))
             # the replicas alone: stopped while a backlog is published, then let go on it
             for proc in procs:
                 proc.send_signal(signal.SIGSTOP)
             await _publish(sim, scale.events // 2)
-            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            before = snapshot(pids, database)
             let_go = time.perf_counter()
             for proc in procs:
                 proc.send_signal(signal.SIGCONT)
             await _until_acked(js, sim.published, procs, folder)
             drained = time.perf_counter() - let_go
             result.drain_rate = (scale.events // 2) / drained
-            result.drain_cpu = {
-                name: (cpu_seconds(pid) - before[name]) / drained for name, pid in pids.items()
-            }
+            result.drain_cpu = used(before, snapshot(pids, database))
         await nc.close()
     return result
 
@@ -292,6 +283,7 @@ class Steady:
     lag: list[int] = field(default_factory=list)
     per_home_kb: float = 0.0
     sim_mb: float = 0.0
+    cpu: Used | None = None
 
 
 SMALL = 10  # homes of the simulator whose size is taken off the full one's
@@ -319,7 +311,9 @@ async def _small_fleet_mb(command: list[str], folder: Path) -> float:
         return rss_mb(proc.pid)
 
 
-async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> Steady:
+async def steady(
+    url: str, nats_pid: int, scale: Scale, folder: Path, database: str | None
+) -> Steady:
     """The simulator at its devices' own rate, one replica, commands through the cloud API."""
     await fresh_stream(url, consumer=database is None)
     result = Steady()
@@ -330,9 +324,18 @@ async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> 
     small_mb = await _small_fleet_mb(fleet[:-2], folder)  # alone: its homes would answer too
     with ExitStack() as stack:
         sim = stack.enter_context(child([*fleet, *size], folder / "sim.log"))
-        stack.enter_context(child(consumer_command(url, database), folder / "steady-c.log"))
+        replica = stack.enter_context(
+            child(consumer_command(url, database), folder / "steady-c.log")
+        )
         api = [*CLI, "cloud", "api", "--nats", url, "--port", str(port)]
-        stack.enter_context(child(api, folder / "api.log"))
+        api_proc = stack.enter_context(child(api, folder / "api.log"))
+        pids = {
+            "nats-server": nats_pid,
+            "fleet simulator": sim.pid,
+            "replica 1": replica.pid,
+            "cloud api": api_proc.pid,
+            "client (bench)": os.getpid(),
+        }
         await _until_file(tokens, sim, folder / "sim.log")
         _wait_port(port, 30)
         result.sim_mb = rss_mb(sim.pid)
@@ -343,6 +346,7 @@ async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> 
         nc = await nats.connect(url)
         js = nc.jetstream()
         first = (await js.stream_info(STREAM)).state.messages
+        before = snapshot(pids, database)
         began = time.perf_counter()
         async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=10) as http:
             next_lag = time.perf_counter()
@@ -363,6 +367,7 @@ async def steady(url: str, scale: Scale, folder: Path, database: str | None) -> 
                     next_lag += 0.5
                 await asyncio.sleep(max(0.0, scale.steady_seconds / scale.commands - 0.001))
         elapsed = time.perf_counter() - began
+        result.cpu = used(before, snapshot(pids, database))
         result.rate = ((await js.stream_info(STREAM)).state.messages - first) / elapsed
         await nc.close()
     return result
@@ -410,6 +415,40 @@ async def _postgres_database() -> str | None:
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
+def bottleneck(bursts: list[Burst]) -> str:
+    """Whether 2 replicas reached 1.6x one replica while draining, and if not, what held it:
+    the machine's cores (taken by this run's processes, or by others) or one process of ours
+    with cores left idle."""
+    one, two = (next((b for b in bursts if b.replicas == n), None) for n in (1, 2))
+    if one is None or two is None or two.drain_cpu is None or not one.drain_rate:
+        return "scaling: not measured"
+    ratio = two.drain_rate / one.drain_rate
+    spent = two.drain_cpu
+    cores = psutil.cpu_count() or 1
+    machine = spent.share(MACHINE) / cores
+    roles: dict[str, float] = {}
+    for name in spent.seconds:
+        if name != MACHINE:
+            role = "replicas" if name.startswith("replica") else name
+            roles[role] = roles.get(role, 0.0) + spent.share(name)
+    ours = sum(roles.values()) / cores
+    shares = ", ".join(f"{k} {v * 100:.0f}%" for k, v in sorted(roles.items(), key=lambda i: -i[1]))
+    said = (
+        f"scaling: 2 replicas drained {ratio:.2f}x one replica's events/s "
+        f"({'reached' if ratio >= 1.6 else 'below'} 1.6x); during that drain the machine's "
+        f"{cores} cores were {machine * 100:.0f}% busy, {ours * 100:.0f}% by this run "
+        f"(of a core: {shares})"
+    )
+    if ratio >= 1.6:
+        return said
+    if machine >= 0.85 and ours < 0.7 * machine:
+        return said + " — bottleneck: CPU taken by other processes on this machine"
+    if machine >= 0.85:
+        return said + f" — bottleneck: the {cores} cores, shared by the processes above"
+    top = max(roles, key=lambda k: roles[k])
+    return said + f" — bottleneck: {top} (cores left idle: the rest waited on it)"
+
+
 async def _run(quick: bool) -> None:
     scale = QUICK if quick else FULL
     database = await _postgres_database()
@@ -423,7 +462,7 @@ async def _run(quick: bool) -> None:
                 progress(NAME, f"burst: {scale.events:,} events, {replicas} replica(s)")
                 bursts.append(await burst(url, server.pid, scale, replicas, folder, database))
             progress(NAME, f"steady: {scale.homes:,} homes, commands through the cloud API")
-            calm = await steady(url, scale, folder, database)
+            calm = await steady(url, server.pid, scale, folder, database)
     devices = scale.homes * scale.devices_per_home
     what = (
         "homeweave cloud ingest (PostgreSQL commit, then ack)"
@@ -435,8 +474,15 @@ async def _run(quick: bool) -> None:
     )
     one = bursts[0].drain_rate
 
-    def cpu(shares: dict[str, float]) -> str:
-        return " ".join(f"{k} {v * 100:.0f}%" for k, v in shares.items())
+    def cpu(spent: Used | None) -> str:
+        if spent is None:
+            return ""
+        return " ".join(f"{k} {spent.share(k) * 100:.0f}%" for k in spent.seconds if k != MACHINE)
+
+    def seconds(what: str, spent: Used | None) -> str:
+        if spent is None:
+            return f"CPU seconds, {what}: not measured"
+        return f"CPU seconds, {what} ({spent.elapsed:.1f} s): {spent.line()}"
 
     rows: list[list[object]] = [
         [
@@ -469,7 +515,15 @@ async def _run(quick: bool) -> None:
                 f"replicas: {what}",
                 "end to end: publisher and replicas at once; drain: the replicas alone on a "
                 f"backlog of {scale.events // 2:,} (published while they were stopped)",
-                *(f"CPU during the {b.replicas}-replica burst: {cpu(b.cpu)}" for b in bursts),
+                *(
+                    line
+                    for b in bursts
+                    for line in (
+                        seconds(f"{b.replicas}-replica burst", b.cpu),
+                        seconds(f"{b.replicas}-replica drain", b.drain_cpu),
+                    )
+                ),
+                bottleneck(bursts),
             ],
         )
     )
@@ -500,6 +554,7 @@ async def _run(quick: bool) -> None:
                 f"max {max(calm.lag or [0])} messages",
                 f"memory per simulated home: {calm.per_home_kb:.1f} kB "
                 f"({scale.devices_per_home} devices; the simulator {calm.sim_mb:.0f} MB resident)",
+                seconds("steady", calm.cpu),
             ],
         )
     )

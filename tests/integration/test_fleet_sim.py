@@ -1,6 +1,7 @@
 """The fleet simulator on a real NATS server: its homes speak the edge link's protocol — state
 in each home's stream with unique message ids, commands through the cloud API change a
-simulated device (its change published too), a guest token reaches only the shared lamp."""
+simulated device (its change published too) once per Idempotency-Key, a guest token reaches
+only the shared lamp."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ async def test_the_fleet_publishes_and_answers_like_edge_hubs(
 
         assert await until(read_back) == 7  # the change came back through the state stream
         assert (await http.put(path, json={"value": 0}, headers=owner)).status_code == 422
+        answered = home.answered
+        keyed = {**owner, "Idempotency-Key": "sim-once"}
+        for _ in range(2):  # a retry with the same key: answered again, applied once
+            again = await http.put(path, json={"value": 8}, headers=keyed)
+            assert again.json() == {"address": "lamp-3/light/brightness", "value": 8}
+        assert home.answered == answered + 1
         sensor = f"/api/homes/{home.id}/devices/sensor-1/temperature-sensor/temperature"
         assert (await http.put(sensor, json={"value": 20}, headers=owner)).status_code == 409
 

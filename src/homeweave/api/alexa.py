@@ -1,7 +1,7 @@
 """``POST /api/alexa/smart_home``: the Alexa skill's directives, answered by the alexa bridge.
 
 The directive carries its own bearer token (in its scope), so the route is outside the API's
-header check; ``acting_principal`` resolves that token: the admin token, a token made with
+header check; ``handler.acting_principal`` resolves that token: the admin token, a token made with
 ``homeweave tokens create``, or one issued by account linking (``api.oauth``), each acting as its
 user within their permissions.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -20,12 +20,7 @@ from homeweave.api.auth import Tokens
 from homeweave.api.errors import declared, error
 from homeweave.automation.engine import AutomationEngine
 from homeweave.bridges.base import Bridge
-from homeweave.core import permissions
 from homeweave.core.linking import AccountLinking, OAuthClient
-from homeweave.core.registry import Registry
-
-if TYPE_CHECKING:  # the bridge (and aiohttp) are imported only when a bridge runs
-    from homeweave.bridges.alexa.handler import Principal
 
 PATH = "/api/alexa/smart_home"
 router = APIRouter(prefix="/api/alexa", tags=["alexa"])
@@ -51,24 +46,6 @@ async def smart_home(request: Request) -> JSONResponse:
     except ValueError:
         message = None  # answered as INVALID_DIRECTIVE
     return JSONResponse(await handler.handle(message))
-
-
-async def acting_principal(tokens: Tokens, registry: Registry, token: str) -> Principal | None:
-    """The principal a directive's bearer token acts as (a user's token: only the devices in
-    their scope, resolved at each directive, so an ended share ends at once). A token whose
-    time is up is Alexa's EXPIRED_AUTHORIZATION_CREDENTIAL (Alexa then uses its refresh token)."""
-    from homeweave.bridges.alexa.handler import Principal
-    from homeweave.bridges.alexa.messages import AlexaError
-
-    acting = await tokens.principal(token)
-    if acting is None:
-        if await tokens.expired(token):
-            raise AlexaError("EXPIRED_AUTHORIZATION_CREDENTIAL", "the token has expired")
-        return None
-    devices = None
-    if not acting.sees_everything:
-        devices = frozenset(d.id for d in permissions.visible(acting, registry.devices.values()))
-    return Principal(acting.user, devices, acting)
 
 
 class EngineScenes:
@@ -98,6 +75,7 @@ def attach(
     if not bridges:
         return
     from homeweave.bridges.alexa.bridge import AlexaBridge
+    from homeweave.bridges.alexa.handler import acting_principal
 
     for bridge in bridges:
         if isinstance(bridge, AlexaBridge):

@@ -7,6 +7,7 @@
 - ``fleet_schema``: the fleet's PostgreSQL tables (schema ``fleet``), partitioned by home.
 - ``api``: the REST + WebSocket API for every home a caller may reach (``homeweave cloud
   api``), with ``fleet`` (its NATS connection, commands to homes), ``reach`` (what a token
-  reaches) and ``ws`` (state changes over a WebSocket).
+  reaches), ``ws`` (state changes over a WebSocket) and ``alexa`` (the Alexa skill endpoint for
+  all of a token's homes).
 - ``last_states``: the ``hw_states`` KV bucket of last values, kept by the API replicas.
 """

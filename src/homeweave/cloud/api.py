@@ -11,6 +11,8 @@ does not answer in time, 504.
 - ``GET /api/homes/{home}/devices``: the devices it may see there, with their last values.
 - ``GET /api/homes/{home}/devices/{device}/{service}/{property}``: one last value.
 - ``PUT`` the same path with ``{"value": ...}``: set it through the home.
+- ``POST /api/alexa/smart_home``: the Alexa skill's directives for all the linked token's homes
+  (``alexa``: endpoint ids ``<home>:<device>``, each directive answered by its home).
 - ``WS /api/homes/{home}/ws?token=...``: the home's state changes of the devices the token may
   see, as they arrive (``{"type": "state", "device", "address", "value", "at"}`` and
   ``{"type": "availability", "device", "available"}``); what it may see is re-read every
@@ -20,6 +22,11 @@ Modules: ``fleet`` (the connection, commands to homes), ``reach`` (what a token 
 ``ws`` (the WebSocket), ``last_states`` (the ``hw_states`` writer).
 - ``POST /api/homes/{home}/devices/{device}/actions/{action}`` (or ``.../actions/{service}/
   {action}``) with ``{"args": [...]}``: invoke an action through the home.
+
+A ``PUT`` or ``POST`` with an ``Idempotency-Key`` header (1 to 200 characters, new for each
+command) may be sent again after a 503, a 504 or a lost answer: the home runs the key once and
+answers a repeat with the first reply (``transport/recent_commands`` says why it is kept there), so
+a command acknowledged to a client is applied exactly once.
 """
 
 from __future__ import annotations
@@ -31,19 +38,26 @@ from typing import Annotated, Any
 import nats
 import nats.errors
 import nats.js.errors
-from fastapi import Depends, FastAPI, Request, WebSocket
+from fastapi import Depends, FastAPI, Header, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from homeweave.cloud.alexa import smart_home
 from homeweave.cloud.fleet import COMMAND_TIMEOUT, ApiProblem, Fleet, command, connected
-from homeweave.cloud.reach import device_of, entry, last_values, property_of, visible_devices
+from homeweave.cloud.reach import (
+    device_of,
+    entry,
+    last_values,
+    property_of,
+    reached,
+    visible_devices,
+)
 from homeweave.cloud.ws import follow
 from homeweave.transport.fleet_wire import (
+    MAX_ID,
     UNAUTHORIZED,
-    AccessEntry,
     state_key,
-    token_digest,
 )
 
 __all__ = ["COMMAND_TIMEOUT", "Fleet", "connected", "create_cloud_app"]
@@ -77,6 +91,17 @@ def bearer(request: Request) -> str:
     return token.strip()
 
 
+def command_id(
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str | None:
+    """The client's name for a command (sent to the home as its ``id``); 422 if malformed."""
+    if key is not None and not 0 < len(key) <= MAX_ID:
+        raise ApiProblem(
+            422, f"Idempotency-Key must be 1 to {MAX_ID} characters, got {len(key)}", "Invalid"
+        )
+    return key
+
+
 def fleet_of(request: Request) -> Fleet:
     """The replica's fleet connection."""
     fleet: Fleet = request.app.state.fleet
@@ -84,6 +109,7 @@ def fleet_of(request: Request) -> Fleet:
 
 
 Token = Annotated[str, Depends(bearer)]
+CommandId = Annotated[str | None, Depends(command_id)]
 FleetDep = Annotated[Fleet, Depends(fleet_of)]
 
 
@@ -114,27 +140,23 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         )
         return JSONResponse({"error": f"invalid request: {problems}", "kind": "Invalid"}, 422)
 
+    @app.exception_handler(nats.errors.Error)
+    async def _fleet_away(request: Request, exc: nats.errors.Error) -> JSONResponse:
+        # NATS away (restarting, or this replica reconnecting): the buckets do not answer
+        message = f"this API replica cannot reach the fleet's NATS now: {exc}"
+        return JSONResponse({"error": message, "kind": "FleetOffline"}, 503)
+
     @app.get("/api/homes")
     async def homes(token: Token, fleet: FleetDep) -> list[dict[str, Any]]:
-        digest = token_digest(token)
         found: list[dict[str, Any]] = []
-        watcher = await fleet.access.watch(f"*.{digest}", ignore_deletes=True)
-        try:
-            async for update in watcher:
-                if update is None:
-                    break
-                if not update.value:
-                    continue
-                loaded: AccessEntry = json.loads(update.value)
-                expires = loaded.get("expires")
-                if expires is not None and expires <= time.time():
-                    continue
-                home = update.key.partition(".")[0]
-                devices = visible_devices(loaded)
-                if devices:
-                    found.append({"id": home, "role": loaded["role"], "devices": len(devices)})
-        finally:
-            await watcher.stop()  # type: ignore[no-untyped-call]
+        now = time.time()
+        for home, loaded in (await reached(fleet, token)).items():
+            expires = loaded.get("expires")
+            if expires is not None and expires <= now:
+                continue
+            devices = visible_devices(loaded)
+            if devices:
+                found.append({"id": home, "role": loaded["role"], "devices": len(devices)})
         if not found:  # a token no home knows is a 401, not an empty list
             raise ApiProblem(
                 401, "unknown or expired token: no home of this fleet knows it", UNAUTHORIZED
@@ -187,6 +209,7 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         body: SetBody,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
     ) -> dict[str, Any]:
         found = device_of(await entry(fleet, home, token), home, device)
         _, _, writable = property_of(found, device, service, prop)
@@ -198,7 +221,15 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         if not writable:
             raise ApiProblem(409, f"{address} is read-only", "AccessDenied")
         request = {"op": "set", "address": address, "value": body.value, "token": token}
-        return await command(fleet, home, request)
+        return await command(fleet, home, request, ident)
+
+    @app.post("/api/alexa/smart_home")
+    async def alexa(request: Request, fleet: FleetDep) -> JSONResponse:
+        try:
+            message: object = json.loads(await request.body())
+        except ValueError:
+            message = None  # answered as INVALID_DIRECTIVE
+        return JSONResponse(await smart_home(fleet, message))
 
     @app.websocket("/api/homes/{home}/ws")
     async def states_socket(websocket: WebSocket, home: str) -> None:
@@ -221,9 +252,10 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         action: str,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
         body: ActionBody | None = None,
     ) -> dict[str, Any]:
-        return await do_action(home, device, f"{service}/{action}", token, fleet, body)
+        return await do_action(home, device, f"{service}/{action}", token, fleet, ident, body)
 
     @app.post("/api/homes/{home}/devices/{device}/actions/{action}")
     async def do_action(
@@ -232,6 +264,7 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
         action: str,
         token: Token,
         fleet: FleetDep,
+        ident: CommandId,
         body: ActionBody | None = None,
     ) -> dict[str, Any]:
         found = device_of(await entry(fleet, home, token), home, device)
@@ -241,6 +274,6 @@ def create_cloud_app(fleet: Fleet) -> FastAPI:
             )
         args = body.args if body is not None else []
         request = {"op": "do", "device": device, "action": action, "args": args, "token": token}
-        return await command(fleet, home, request)
+        return await command(fleet, home, request, ident)
 
     return app

@@ -85,7 +85,7 @@ async def connected(
         else:
             yield fleet
     finally:
-        with suppress(nats.errors.Error):
+        with suppress(nats.errors.Error, OSError):  # NATS may be gone by now
             await nc.close()
 
 
@@ -93,9 +93,14 @@ async def _quiet(error: Exception) -> None:
     _LOGGER.debug("cloud api: NATS: %s", error)
 
 
-async def command(fleet: Fleet, home: str, request: dict[str, Any]) -> dict[str, Any]:
+async def command(
+    fleet: Fleet, home: str, request: dict[str, Any], ident: str | None = None
+) -> dict[str, Any]:
     """Send ``request`` to the home and answer with its reply; 503 if no hub of that home is
-    connected, 504 if it does not answer within the timeout, the reply's kind otherwise."""
+    connected, 504 if it does not answer within the timeout, the reply's kind otherwise.
+    ``ident``: the client's id of the command (the home runs an id once)."""
+    if ident is not None:
+        request = {**request, "id": ident}
     try:
         reply = await fleet.nc.request(
             subject(home, "cmd"), json.dumps(request).encode(), timeout=fleet.command_timeout
@@ -110,9 +115,9 @@ async def command(fleet: Fleet, home: str, request: dict[str, Any]) -> dict[str,
             f"home {home!r} did not answer within {fleet.command_timeout:g} s",
             "HomeTimeout",
         ) from None
-    except nats.errors.ConnectionClosedError:
+    except nats.errors.Error as exc:  # closed, reconnecting, its buffer full while away
         raise ApiProblem(
-            503, "this API replica has lost its NATS connection", "FleetOffline"
+            503, f"this API replica cannot reach the fleet's NATS now: {exc}", "FleetOffline"
         ) from None
     try:
         answer = json.loads(reply.data)

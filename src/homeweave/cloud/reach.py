@@ -40,6 +40,22 @@ async def entry(fleet: Fleet, home: str, token: str) -> AccessEntry:
     return loaded
 
 
+async def reached(fleet: Fleet, token: str) -> dict[str, AccessEntry]:
+    """Every home's entry for ``token`` (expired ones too: the caller tells them apart), by
+    home, from one filtered watch of ``hw_access``."""
+    found: dict[str, AccessEntry] = {}
+    watcher = await fleet.access.watch(f"*.{token_digest(token)}", ignore_deletes=True)
+    try:
+        async for update in watcher:
+            if update is None:
+                break
+            if update.value:
+                found[update.key.partition(".")[0]] = json.loads(update.value)
+    finally:
+        await watcher.stop()  # type: ignore[no-untyped-call]
+    return found
+
+
 def visible_devices(loaded: AccessEntry) -> dict[str, DeviceAccess]:
     """The entry's devices whose share has not run out."""
     now = time.time()

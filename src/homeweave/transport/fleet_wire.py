@@ -7,6 +7,10 @@
   ``{"op": "do", "device", "action", "args", "token"?}`` → ``{"ok": true, ...}`` or
   ``{"ok": false, "kind", "error"}``. With ``token`` the home acts as the person it signs in
   (its own users, roles and shares decide); an unknown token is ``kind: "Unauthorized"``.
+  ``{"op": "alexa", "directive": {...}}`` → ``{"ok": true, "response": {...}}``: an Alexa directive
+  for this home's own endpoint ids, answered by its directive handler (``bridges/alexa``).
+  With ``"id"`` (at most `MAX_ID` characters, the client's name for the command) the home runs
+  an id once and answers a repeat with the first reply (``transport/recent_commands``).
 - KV ``hw_access``, key ``<home>.<sha256 of a token>``: what that token may reach in that home,
   published by the home itself (`AccessEntry`), so the cloud answers "which homes, which
   devices" without asking every home, and while a home is offline.
@@ -24,6 +28,8 @@ ACCESS_BUCKET = "hw_access"
 STATES_BUCKET = "hw_states"
 MSG_ID = "Nats-Msg-Id"
 UNAUTHORIZED = "Unauthorized"
+MAX_ID = 200
+"""The longest command id (``Idempotency-Key``) a home takes."""
 KEY_PART = re.compile(r"^[-_=A-Za-z0-9]+$")
 """What one dot-separated part of a KV key may hold (NATS allows ``/`` too; we do not need it)."""
 

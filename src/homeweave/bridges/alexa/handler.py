@@ -19,6 +19,8 @@ from homeweave.bridges.alexa import messages
 from homeweave.bridges.alexa.capabilities import Call, Op, Read, Reading, Write
 from homeweave.bridges.alexa.endpoints import Endpoint, endpoint_of
 from homeweave.bridges.alexa.messages import AlexaError, Directive, Json
+from homeweave.core import permissions
+from homeweave.core.accounts import Accounts
 from homeweave.core.commands import Commands
 from homeweave.core.principal import SYSTEM, Channel
 from homeweave.core.principal import Principal as Acting
@@ -55,6 +57,22 @@ class Principal:
 Authorize = Callable[[str], Awaitable[Principal | None]]
 """A directive's bearer token -> the principal it acts as, or None for an unknown token (or it
 raises the AlexaError to answer, e.g. EXPIRED_AUTHORIZATION_CREDENTIAL)."""
+
+
+async def acting_principal(accounts: Accounts, registry: Registry, token: str) -> Principal | None:
+    """The principal a directive's bearer token acts as (a user's token: only the devices in
+    their scope, resolved at each directive, so an ended share ends at once). A token whose
+    time is up is Alexa's EXPIRED_AUTHORIZATION_CREDENTIAL (Alexa then uses its refresh token).
+    The hub's API and the fleet's link (``bridges/cloud``) both authorize with it."""
+    acting = await accounts.principal(token)
+    if acting is None:
+        if await accounts.expired(token):
+            raise AlexaError("EXPIRED_AUTHORIZATION_CREDENTIAL", "the token has expired")
+        return None
+    devices = None
+    if not acting.sees_everything:
+        devices = frozenset(d.id for d in permissions.visible(acting, registry.devices.values()))
+    return Principal(acting.user, devices, acting)
 
 
 async def nobody(token: str) -> Principal | None:

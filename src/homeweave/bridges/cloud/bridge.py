@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import nats
@@ -18,6 +19,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+from homeweave.bridges.alexa.handler import Authorize, SmartHome, acting_principal, nobody
 from homeweave.bridges.base import Bridge
 from homeweave.bridges.cloud.access import AccessPublisher
 from homeweave.bridges.cloud.options import CloudOptions
@@ -35,7 +37,15 @@ from homeweave.core.events import (
 from homeweave.core.principal import Channel, Principal, hub_principal
 from homeweave.core.supervise import supervise
 from homeweave.errors import HomeweaveError
-from homeweave.transport.fleet_wire import MSG_ID, UNAUTHORIZED, message_id, subject
+from homeweave.transport.fleet_wire import (
+    MAX_ID,
+    MSG_ID,
+    UNAUTHORIZED,
+    message_id,
+    subject,
+    token_digest,
+)
+from homeweave.transport.recent_commands import RecentCommands, fingerprint
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -70,6 +80,8 @@ class CloudBridge(Bridge[CloudOptions]):
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._commands: set[asyncio.Task[None]] = set()
+        self.recent = RecentCommands()
+        self._alexa: SmartHome | None = None
         self._unsubscribes: list[Unsubscribe] = []
         self._warned_drop = 0
 
@@ -298,40 +310,72 @@ class CloudBridge(Bridge[CloudOptions]):
         task.add_done_callback(self._commands.discard)
 
     async def _command(self, msg: Msg) -> None:
-        """``{"op": "set", "address", "value"}`` or ``{"op": "do", "device", "action", "args"}``
-        → ``{"ok": true, ...}`` or ``{"ok": false, "kind", "error"}``."""
+        """``{"op": "set", "address", "value"}``, ``{"op": "do", "device", "action", "args"}``
+        or ``{"op": "alexa", "directive"}`` (``"token"`` and ``"id"`` optional) → ``{"ok": true,
+        ...}`` or ``{"ok": false, "kind", "error"}``. A request with an ``id`` already run is
+        answered with that run's reply and not run again (``transport/recent_commands``)."""
         reply: dict[str, Any]
         try:
             request = json.loads(msg.data)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
-            acting = await self._acting(request.get("token"))
+            ident = request.get("id")
+            if ident is None:
+                reply = await self._run(request)
+            elif not isinstance(ident, str) or not 0 < len(ident) <= MAX_ID:
+                raise ValueError(f"id must be a string of 1 to {MAX_ID} characters")
+            else:
+                token = request.get("token")
+                caller = token_digest(token) if isinstance(token, str) else ""
+                run = partial(self._run, request)
+                reply = await self.recent.once(f"{caller}:{ident}", fingerprint(request), run)
+        except (ValueError, UnicodeDecodeError) as exc:
+            reply = {"ok": False, "kind": "BadRequest", "error": str(exc)}
+        if msg.reply:
+            with suppress(*LINK_ERRORS):
+                await msg.respond(json.dumps(reply).encode())
+
+    async def _run(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Carry out one command as the person its token signs in; refusals as replies."""
+        try:
             op = request.get("op")
+            if op == "alexa":  # the directive carries its token; the handler checks it
+                return {"ok": True, "response": await self.alexa.handle(request.get("directive"))}
+            acting = await self._acting(request.get("token"))
             if acting is None:
-                reply = {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
-            elif op == "set":
+                return {"ok": False, "kind": UNAUTHORIZED, "error": "unknown or expired token"}
+            if op == "set":
                 result = await self.hub.commands.set(
                     str(request["address"]), request.get("value"), principal=acting
                 )
-                reply = {"ok": True, "address": result.address, "value": result.value}
-            elif op == "do":
+                return {"ok": True, "address": result.address, "value": result.value}
+            if op == "do":
                 args = request.get("args", [])
                 if not isinstance(args, list):
                     raise ValueError("args must be a list")
                 done = await self.hub.commands.do(
                     str(request["device"]), str(request["action"]), args, principal=acting
                 )
-                reply = {"ok": True, "address": done.address, "outputs": done.outputs}
-            else:
-                raise ValueError(f"op must be 'set' or 'do', got {op!r}")
+                return {"ok": True, "address": done.address, "outputs": done.outputs}
+            raise ValueError(f"op must be 'set', 'do' or 'alexa', got {op!r}")
         except HomeweaveError as exc:
-            reply = {"ok": False, "kind": type(exc).__name__, "error": str(exc)}
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}
+        except (ValueError, KeyError) as exc:
             problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-            reply = {"ok": False, "kind": "BadRequest", "error": problem}
-        if msg.reply:
-            with suppress(*LINK_ERRORS):
-                await msg.respond(json.dumps(reply).encode())
+            return {"ok": False, "kind": "BadRequest", "error": problem}
+
+    @property
+    def alexa(self) -> SmartHome:
+        """This home's Alexa directive handler, for the fleet's skill endpoint (the one the
+        hub's own ``/api/alexa/smart_home`` uses, authorizing the same way; no scenes, no
+        proactive events from here)."""
+        if self._alexa is None:
+            hub = self.hub
+            authorize: Authorize = nobody  # no storage, no tokens: every directive refused
+            if hub.storage is not None:
+                authorize = partial(acting_principal, Accounts(hub.storage), hub.registry)
+            self._alexa = SmartHome(hub.registry, hub.states, hub.commands, authorize=authorize)
+        return self._alexa
 
     async def _acting(self, token: object) -> Principal | None:
         """Who a command acts as: the person ``token`` signs in here (checked afresh, so a

@@ -32,6 +32,7 @@ from homeweave.transport.fleet_wire import (
     subject,
     token_digest,
 )
+from homeweave.transport.recent_commands import RecentCommands, ReusedId, fingerprint
 
 _LOGGER = logging.getLogger(__name__)
 IN_FLIGHT = 512  # publishes awaiting JetStream's ack at once
@@ -61,6 +62,7 @@ class FleetSim:
         self.devices = homes * devices_per_home
         self.published = 0
         self.commands = 0
+        self.recent = RecentCommands()
         self.on_ack = on_ack
         self._rng = random.Random(seed)
         self._nc: Client | None = None
@@ -197,9 +199,24 @@ class FleetSim:
             request = json.loads(msg.data)
         except ValueError:
             request = None
-        reply, change = home.command(request)
-        self.commands += 1
+
+        async def run() -> dict[str, Any]:
+            reply, change = home.command(request)
+            self.commands += 1
+            if change is not None:
+                self.publish(home, change)
+            return reply
+
+        ident = request.get("id") if isinstance(request, dict) else None
+        if isinstance(ident, str):  # as a hub does: an id already run is answered, not re-run
+            token = request.get("token") if isinstance(request, dict) else None
+            caller = token_digest(token) if isinstance(token, str) else ""
+            what = fingerprint(request)
+            try:
+                reply = await self.recent.once(f"{home.id}:{caller}:{ident}", what, run)
+            except ReusedId as exc:
+                reply = {"ok": False, "kind": "BadRequest", "error": str(exc)}
+        else:
+            reply = await run()
         with suppress(nats.errors.Error):
             await msg.respond(json.dumps(reply).encode())
-        if change is not None:
-            self.publish(home, change)
