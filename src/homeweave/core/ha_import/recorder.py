@@ -283,7 +283,10 @@ def _open_sqlite(path: Path) -> tuple[Recorder, dict[str, set[str]]]:
         raise ImportRefused(f"no file {path}")
     where = str(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # One query at a time, each in a worker thread (``_DbApi``): any thread may use it.
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
     except sqlite3.Error as err:
         raise ImportRefused(f"cannot open {where}: {err}") from err
     try:
@@ -293,7 +296,8 @@ def _open_sqlite(path: Path) -> tuple[Recorder, dict[str, set[str]]]:
             # Every page once, before anything is imported: a damaged file changes nothing.
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
             if problems != ["ok"]:
-                raise ImportRefused(f"{where} is damaged: {'; '.join(problems)}")
+                first = " ".join(str(problems[0]).split())
+                raise ImportRefused(f"{where} is damaged ({first}); nothing was imported")
     except sqlite3.Error as err:
         conn.close()
         raise ImportRefused(
