@@ -122,7 +122,7 @@ class Fixture:
     """An hour a month before ``t0``: only HA's long-term statistics reach it."""
 
 
-Execute = Callable[[str, Sequence[Any]], None]
+Execute = Callable[[str, Sequence[Any]], object]
 """Runs one statement with ``?`` placeholders."""
 
 

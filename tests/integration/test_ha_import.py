@@ -62,9 +62,11 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
 
     notices: list[tuple[str, int, int, str]] = []
     running.hub.jobs.watch(
-        lambda job: notices.append((job.state, job.done, job.total, job.kind))
-        if job.kind == "import"
-        else None
+        lambda job: (
+            notices.append((job.state, job.done, job.total, job.kind))
+            if job.kind == "import"
+            else None
+        )
     )
     first = ok(await admin.post("/api/history/import", json={"source": str(db)}))
     assert isinstance(first, dict)
@@ -134,9 +136,7 @@ async def test_a_map_wins_over_names(api: Api, tmp_path: Path) -> None:
         "switch.coffee_machine_plug": None,
         "sensor.outdoor_temperature": "living-room-thermostat/temperature",
     }
-    report = ok(
-        await admin.post("/api/history/import", json={"source": str(db), "map": mapping})
-    )
+    report = ok(await admin.post("/api/history/import", json={"source": str(db), "map": mapping}))
     assert isinstance(report, dict)
     links = {link["source"]: (link["address"], link["how"]) for link in report["links"]}
     assert links["light.living_room_lamp"] == ("kitchen-lamp/light/on", "map")
@@ -147,9 +147,9 @@ async def test_a_map_wins_over_names(api: Api, tmp_path: Path) -> None:
     # The thermostat's own sensor would feed the same property: listed, not interleaved.
     unmapped = {u["source"]: u["reason"] for u in report["unmapped"]}
     assert unmapped["switch.coffee_machine_plug"] == "left out by the map"
-    assert "fed by sensor.outdoor_temperature" in unmapped[
-        "sensor.living_room_thermostat_temperature"
-    ]
+    assert (
+        "fed by sensor.outdoor_temperature" in unmapped["sensor.living_room_thermostat_temperature"]
+    )
     assert await points(api, ("kitchen-lamp", 2, 1), fixture.t0 - 1, fixture.t0 + 8000) == [
         (fixture.t0, True),
         (fixture.t0 + 1800, False),

@@ -256,7 +256,12 @@ def attributes(text: object) -> dict[str, Any]:
 async def open_recorder(source: str) -> Recorder:
     """Open ``source`` (a file, or a ``postgresql://`` / ``mysql://`` URL) to read, and check it
     is a recorder database of a schema read here; ImportRefused says why not."""
-    scheme = urlsplit(source).scheme.lower() if "://" in source else ""
+    if "\x00" in source:
+        raise ImportRefused("the source has a NUL character in it")
+    try:
+        scheme = urlsplit(source).scheme.lower() if "://" in source else ""
+    except ValueError as err:
+        raise ImportRefused(f"cannot read {source!r}: {err}") from None
     if scheme.startswith("postgres"):
         recorder, columns = await _open_postgres(source)
     elif scheme.startswith(("mysql", "mariadb")):
@@ -346,12 +351,16 @@ async def _open_mysql(url: str) -> tuple[Recorder, dict[str, set[str]]]:
         ) from None
     where = _shown(url)
     parts = urlsplit(url)
+    try:
+        port = parts.port or 3306
+    except ValueError as err:
+        raise ImportRefused(f"cannot reach {where}: {err}") from None
     errors: tuple[type[BaseException], ...] = (pymysql.MySQLError, OSError)
 
     def connect() -> Any:
         return pymysql.connect(
             host=parts.hostname or "localhost",
-            port=parts.port or 3306,
+            port=port,
             user=unquote(parts.username or "root"),
             password=unquote(parts.password or ""),
             database=parts.path.lstrip("/") or None,
@@ -385,7 +394,7 @@ def _grouped(rows: list[Row]) -> dict[str, set[str]]:
 def _shown(url: str) -> str:
     """The URL without its password (for messages)."""
     parts = urlsplit(url)
-    if parts.password is None:
+    if not parts.password:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return parts._replace(netloc=netloc).geturl()

@@ -79,6 +79,8 @@ def convert(
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = in_unit(float(value), unit, prop)
+    if not math.isfinite(number):
+        return None
     rng = prop.value_range
     if scale is not None and rng is not None:
         number = rng.min + number / scale * (rng.max - rng.min) if number > 0 else 0.0
