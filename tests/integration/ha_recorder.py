@@ -201,6 +201,7 @@ def fill(execute: Execute, *, schema: int = SCHEMA, now: float | None = None) ->
         (now, 1, long_ago, 19.25, 18.0, 20.5, None, None),
         (now, 1, t0, 21.6, 20.5, 22.0, None, None),
         (now, 2, long_ago, None, None, None, 12.5, 0.5),
+        (now, 2, long_ago + HOUR, None, None, None, 13.25, 1.25),
         (now, 3, t0, 7.5, 7.5, 7.5, None, None),
         (now, 4, t0, 0.3, 0.3, 0.3, None, None),
     ):

@@ -105,9 +105,14 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
         (t0 + 900, 22.0),
     ]
     # A counter's reading (kWh) kept by HA only as a long-term statistic.
-    energy = await storage.statistics(*PLUG_ENERGY, 3600.0, fixture.long_ago, t0)
+    energy = await storage.statistics(*PLUG_ENERGY, 3600.0, fixture.long_ago, fixture.long_ago)
     assert energy is not None
     assert [(b.at, b.last) for b in energy] == [(fixture.long_ago, 12.5)]
+    # ... and its growth from one hour to the next in the energy ledger (the Energy page).
+    ledger = await storage.energy(fixture.long_ago, fixture.long_ago + 2 * HOUR)
+    assert [(e.device_id, e.hour, e.kwh) for e in ledger] == [
+        ("kitchen-coffee-plug", fixture.long_ago + HOUR, 0.75)
+    ]
     # On/off as time in each state per hour ("unavailable" keeps the value before it).
     lamp_hours = await storage.statistics(*LAMP_ON, 3600.0, t0, t0 + HOUR)
     assert lamp_hours is not None
@@ -123,7 +128,8 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
 
     second = ok(await admin.post("/api/history/import", json={"source": str(db)}))
     assert isinstance(second, dict)
-    assert second["added"] == {"points": 0, "short": 0, "hourly": 0, "durations": 0}
+    assert second["added"] == {"points": 0, "short": 0, "hourly": 0, "durations": 0, "energy": 0}
+    assert len(await storage.energy(fixture.long_ago, fixture.long_ago + 2 * HOUR)) == 1
     assert len(await points(api, LAMP_ON, t0 - HOUR, t0 + 3 * HOUR)) == 4
 
 

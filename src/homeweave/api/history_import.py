@@ -42,6 +42,7 @@ class ImportedOut(BaseModel):
     short: int
     hourly: int
     durations: int
+    energy: int
 
 
 class LinkOut(BaseModel):
@@ -102,7 +103,10 @@ def report_out(report: ImportReport) -> ImportOut:
 
 
 def _counts(added: object) -> dict[str, int]:
-    return {name: int(getattr(added, name)) for name in ("points", "short", "hourly", "durations")}
+    return {
+        name: int(getattr(added, name))
+        for name in ("points", "short", "hourly", "durations", "energy")
+    }
 
 
 @router.post("/import", responses=declared(409, 422, 503))

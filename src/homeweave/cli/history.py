@@ -152,9 +152,11 @@ def _print(report: dict[str, Any]) -> None:
     if not report["dry_run"]:
         added = report["added"]
         stats = added["short"] + added["hourly"] + added["durations"]
+        energy = f", {added['energy']} hours of energy" if added["energy"] else ""
+        nothing = not added["points"] and not stats and not added["energy"]
         click.echo(
-            f"added {added['points']} history points and {stats} statistics rows"
-            + (" (nothing new: imported before)" if not added["points"] and not stats else "")
+            f"added {added['points']} history points and {stats} statistics rows{energy}"
+            + (" (nothing new: imported before)" if nothing else "")
         )
 
 

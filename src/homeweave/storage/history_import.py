@@ -2,7 +2,8 @@
 added beside what the hub recorded itself, never over it.
 
 Every row is added only where none is: a raw point where the property has no point at that
-moment, a bucket where the property has none for that start (the hub's own rows win). Importing
+moment, a bucket where the property has none for that start, an hour of a device's energy
+ledger where it has none (the hub's own rows win). Importing
 the same rows again therefore adds nothing. Raw points older than the hub keeps raw history
 (``retention_days``), and 5-minute buckets as old, are left out: the retention purge would
 delete them within the hour. Neither backend's last-known states change: what a device reports
@@ -22,16 +23,21 @@ if TYPE_CHECKING:  # asyncpg is imported only by a hub that stores in PostgreSQL
     from homeweave.storage.postgres_schema import Conn
 
 
+EnergyHour = tuple[str, float, float]
+"""device_id, hour start, kWh in that hour: one row of the energy ledger."""
+
+
 @dataclass(slots=True)
 class ImportRows:
-    """One batch to add: raw points (device_id, siid, piid, at, value as JSON text) and
-    statistics buckets."""
+    """One batch to add: raw points (device_id, siid, piid, at, value as JSON text),
+    statistics buckets and hours of the energy ledger."""
 
     points: list[PointRow] = field(default_factory=list)
     statistics: StatisticsRows = field(default_factory=StatisticsRows)
+    energy: list[EnergyHour] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.points) + len(self.statistics)
+        return len(self.points) + len(self.statistics) + len(self.energy)
 
     def since(self, cutoff: float | None) -> ImportRows:
         """The rows worth keeping when raw history goes back to ``cutoff`` (None: forever)."""
@@ -45,6 +51,7 @@ class ImportRows:
                 hourly=stats.hourly,
                 durations=stats.durations,
             ),
+            self.energy,
         )
 
 
@@ -56,6 +63,7 @@ class Imported:
     short: int = 0
     hourly: int = 0
     durations: int = 0
+    energy: int = 0
 
     def add(self, other: Imported) -> None:
         """Count ``other``'s rows too."""
@@ -63,11 +71,12 @@ class Imported:
         self.short += other.short
         self.hourly += other.hourly
         self.durations += other.durations
+        self.energy += other.energy
 
     @property
     def total(self) -> int:
         """Every row added."""
-        return self.points + self.short + self.hourly + self.durations
+        return self.points + self.short + self.hourly + self.durations + self.energy
 
 
 # -- SQLite -------------------------------------------------------------------------------------
@@ -80,6 +89,7 @@ _SQLITE_POINT = """
 _SQLITE_SHORT = "INSERT OR IGNORE INTO statistics_short VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _SQLITE_HOURLY = "INSERT OR IGNORE INTO statistics_hourly VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _SQLITE_DURATION = "INSERT OR IGNORE INTO state_durations VALUES (?, ?, ?, ?, ?, ?)"
+_SQLITE_ENERGY = "INSERT OR IGNORE INTO energy (device_id, hour, kwh) VALUES (?, ?, ?)"
 
 
 def add_sqlite(conn: sqlite3.Connection, rows: ImportRows) -> Imported:
@@ -99,6 +109,7 @@ def add_sqlite(conn: sqlite3.Connection, rows: ImportRows) -> Imported:
         done.short = added(_SQLITE_SHORT, list(stats.short))
         done.hourly = added(_SQLITE_HOURLY, list(stats.hourly))
         done.durations = added(_SQLITE_DURATION, list(stats.durations))
+        done.energy = added(_SQLITE_ENERGY, list(rows.energy))
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -127,6 +138,12 @@ _PG_DURATIONS = """
     ON CONFLICT DO NOTHING
 """
 
+_PG_ENERGY = """
+    INSERT INTO energy (device_id, hour, kwh)
+    SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[])
+    ON CONFLICT DO NOTHING
+"""
+
 
 async def add_postgres(conn: Conn, rows: ImportRows) -> Imported:
     """Add ``rows`` in one transaction."""
@@ -146,4 +163,5 @@ async def add_postgres(conn: Conn, rows: ImportRows) -> Imported:
         done.short = await added(_PG_BUCKETS.format("statistics_short"), list(stats.short), 8)
         done.hourly = await added(_PG_BUCKETS.format("statistics_hourly"), list(stats.hourly), 8)
         done.durations = await added(_PG_DURATIONS, list(stats.durations), 6)
+        done.energy = await added(_PG_ENERGY, list(rows.energy), 3)
     return done

@@ -29,13 +29,15 @@ from homeweave.core.ha_import.recorder import (
 from homeweave.core.ha_import.values import convert, in_unit, parse_state
 from homeweave.core.registry import Device
 from homeweave.model import Value
-from homeweave.storage.history_import import Imported, ImportRows
+from homeweave.storage.history_import import EnergyHour, Imported, ImportRows
 from homeweave.storage.pending import PointRow
 from homeweave.storage.protocols import HistoryStore
 from homeweave.storage.rows import decode_value, encode_value
-from homeweave.storage.statistics import Statistics, StatisticsRows, StatRow
+from homeweave.storage.statistics import HOUR, Statistics, StatisticsRows, StatRow
 
 _LOGGER = logging.getLogger(__name__)
+ENERGY_PROPERTY = "power-consumption"
+"""A counter of this property (HA: a statistic with a sum) also fills the energy ledger."""
 BATCH = 5000
 """Raw points written per transaction."""
 Progress = Callable[[int, int, str], None]
@@ -122,8 +124,10 @@ async def import_recorder(
         rows = {(SHORT, r[3]): r for r in computed.short}
         rows.update({(HOURLY, r[3]): r for r in computed.hourly})
         stat = _statistic_of(link, by_id)
+        energy: list[EnergyHour] = []
         if stat is not None:
-            rows.update(await _buckets(recorder, stat, link))  # HA's own win
+            found, energy = await _buckets(recorder, stat, link)
+            rows.update(found)  # HA's own win
         for start in range(0, len(points), BATCH):
             added = await storage.import_history(ImportRows(points=points[start : start + BATCH]))
             shown.added.add(added)
@@ -135,7 +139,7 @@ async def import_recorder(
             hourly=[row for (table, _), row in rows.items() if table == HOURLY],
             durations=computed.durations,
         )
-        shown.added.add(await storage.import_history(ImportRows(statistics=buckets)))
+        shown.added.add(await storage.import_history(ImportRows(statistics=buckets, energy=energy)))
         done = min(total, done + (shown.states - len(points)) + shown.hours + shown.fives)
         if progress is not None:
             progress(done, total, "importing")
@@ -203,12 +207,17 @@ def _computed(link: Link, points: Sequence[PointRow], end: float | None) -> Stat
 
 async def _buckets(
     recorder: Recorder, stat: Statistic, link: Link
-) -> dict[tuple[str, float], StatRow]:
-    """HA's own buckets of the link's statistic, as ours, by (table, start)."""
+) -> tuple[dict[tuple[str, float], StatRow], list[EnergyHour]]:
+    """HA's own buckets of the link's statistic, as ours, by (table, start); and, for an
+    energy counter, the kWh of each hour for the device's energy ledger (the growth of HA's
+    sum from one hour to the next)."""
     device_id, siid, piid = link.key
     found: dict[tuple[str, float], StatRow] = {}
+    energy: list[EnergyHour] = []
+    metered = stat.has_sum and link.prop.name == ENERGY_PROPERTY
+    before: tuple[float, float] | None = None  # the hour before: its start and its sum
     for table in (HOURLY, SHORT):
-        for start, mean, low, high, state in await recorder.buckets(table, stat.id):
+        for start, mean, low, high, state, total in await recorder.buckets(table, stat.id):
             if mean is not None:
                 values = (mean, mean if low is None else low, mean if high is None else high, mean)
             elif state is not None:
@@ -226,4 +235,9 @@ async def _buckets(
                 high_,
                 last_,
             )
-    return found
+            if metered and table == HOURLY and total is not None:
+                total = in_unit(float(total), stat.unit, link.prop)
+                if before is not None and start - before[0] == HOUR and total >= before[1]:
+                    energy.append((device_id, float(start), total - before[1]))
+                before = (float(start), total)
+    return found, energy

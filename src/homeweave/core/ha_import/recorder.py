@@ -6,9 +6,10 @@ schema 43 and later): ``states_meta`` (an entity_id per metadata_id), ``states``
 text with ``last_updated_ts``, attributes in ``state_attributes.shared_attrs`` as JSON),
 ``statistics_meta`` (a statistic_id per id, its unit, whether it keeps a sum), ``statistics``
 (hourly) and ``statistics_short_term`` (5-minute) with ``start_ts``, mean/min/max and, for
-counters, ``state`` (the meter's reading); ``schema_changes`` says the schema version. Only the
-columns named here are read, so later schemas that add columns are read as well; one that drops
-or renames any of them is refused by name.
+counters, ``state`` (the meter's reading) and ``sum`` (hourly: the total counted so far);
+``schema_changes`` says the schema version. Only the columns named here are read, so later
+schemas that add columns are read as well; one that drops or renames any of them is refused by
+name.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "states": ("state_id", "state", "last_updated_ts", "metadata_id", "attributes_id"),
     "state_attributes": ("attributes_id", "shared_attrs"),
     "statistics_meta": ("id", "statistic_id", "unit_of_measurement", "has_sum"),
-    "statistics": ("metadata_id", "start_ts", "mean", "min", "max", "state"),
+    "statistics": ("metadata_id", "start_ts", "mean", "min", "max", "state", "sum"),
     "statistics_short_term": ("metadata_id", "start_ts", "mean", "min", "max", "state"),
 }
 HOURLY, SHORT = "statistics", "statistics_short_term"
@@ -234,9 +235,11 @@ class Recorder:
         )
 
     async def buckets(self, table: str, metadata_id: int) -> list[Row]:
-        """(start_ts, mean, min, max, state) of one statistic in ``table``, oldest first."""
+        """(start_ts, mean, min, max, state, sum) of one statistic in ``table``, oldest first
+        (``sum``: a counter's total since HA began counting it, None in 5-minute rows)."""
+        total = "sum" if table == HOURLY else "NULL"
         return await self.fetch(
-            f"SELECT start_ts, mean, min, max, state FROM {table} WHERE metadata_id = ?"
+            f"SELECT start_ts, mean, min, max, state, {total} FROM {table} WHERE metadata_id = ?"
             " ORDER BY start_ts",
             metadata_id,
         )
