@@ -113,11 +113,11 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
     assert [(e.device_id, e.hour, e.kwh) for e in ledger] == [
         ("kitchen-coffee-plug", fixture.long_ago + HOUR, 0.75)
     ]
-    # On/off as time in each state per hour ("unavailable" keeps the value before it).
+    # On/off as time in each state per hour (the 10 minutes "unavailable" count in neither).
     lamp_hours = await storage.statistics(*LAMP_ON, 3600.0, t0, t0 + HOUR)
     assert lamp_hours is not None
     assert [(b.at, b.durations) for b in lamp_hours] == [
-        (t0, {"true": 2400.0, "false": 1200.0}),
+        (t0, {"true": 2400.0, "false": 600.0}),
         (t0 + HOUR, {"true": 3600.0}),
     ]
     added = first["added"]

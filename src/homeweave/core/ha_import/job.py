@@ -1,7 +1,8 @@
 """Importing a Home Assistant recorder database into the hub's history and statistics.
 
 Per linked entity: its states become raw history points (a value only where it changed; a
-state that tells nothing, ``unavailable``/``unknown``, is skipped and the value before it holds),
+state that tells nothing, ``unavailable``/``unknown``, is no point, and its time until the next
+value counts in no statistic),
 and the same points give 5-minute and hourly statistics and, for states that are no numbers,
 the time spent in each value per hour (``storage.statistics``, as the hub computes its own).
 Where HA kept long-term statistics for the entity (``statistics``: hourly, for years;
@@ -119,8 +120,8 @@ async def import_recorder(
         progress(0, total, "importing")
     end = await recorder.newest()
     for link, shown in zip(links, report.links, strict=True):
-        points, shown.skipped = await _points(recorder, link)
-        computed = _computed(link, points, end)
+        points, pauses, shown.skipped = await _points(recorder, link)
+        computed = _computed(points, pauses, end)
         rows = {(SHORT, r[3]): r for r in computed.short}
         rows.update({(HOURLY, r[3]): r for r in computed.hourly})
         stat = _statistic_of(link, by_id)
@@ -161,14 +162,16 @@ def _statistic_of(link: Link, by_id: Mapping[str, Statistic]) -> Statistic | Non
     return by_id.get(link.entity.entity_id)
 
 
-async def _points(recorder: Recorder, link: Link) -> tuple[list[PointRow], int]:
-    """The link's values where they changed, as history rows; and how many had no place."""
+async def _points(recorder: Recorder, link: Link) -> tuple[list[PointRow], list[float], int]:
+    """The link's values where they changed, as history rows; when it went unavailable (or
+    unknown); and how many values had no place in the property."""
     unit = link.entity.attributes.get("unit_of_measurement")
     unit = unit if isinstance(unit, str) else None
     if link.entity.metadata_id < 0:
-        return [], 0
+        return [], [], 0
     rows = await recorder.states(link.entity.metadata_id, link.attribute is not None)
     points: list[PointRow] = []
+    pauses: list[float] = []
     skipped = 0
     last: Value | None = None
     device_id, siid, piid = link.key
@@ -182,6 +185,9 @@ async def _points(recorder: Recorder, link: Link) -> tuple[list[PointRow], int]:
             )
             raw = found if isinstance(found, bool | int | float | str) else None
         if raw is None:
+            if last is not None and parse_state(state) is None:
+                pauses.append(float(at))
+                last = None  # the value after it is a point even when it is the same
             continue
         value = convert(raw, link.prop, unit=unit, scale=link.scale)
         if value is None:
@@ -191,15 +197,24 @@ async def _points(recorder: Recorder, link: Link) -> tuple[list[PointRow], int]:
             continue
         last = value
         points.append((device_id, siid, piid, float(at), encode_value(value)))
-    return points, skipped
+    return points, pauses, skipped
 
 
-def _computed(link: Link, points: Sequence[PointRow], end: float | None) -> StatisticsRows:
-    """The buckets the points give, as the hub computes its own (the last value counted up to
-    the recording's ``end``)."""
+def _computed(
+    points: Sequence[PointRow], pauses: Sequence[float], end: float | None
+) -> StatisticsRows:
+    """The buckets the points give, as the hub computes its own (no value counted from a pause
+    to the next point; the last value up to the recording's ``end``)."""
     stats = Statistics()
+    waiting = iter(pauses)
+    pause = next(waiting, None)
     for device_id, siid, piid, at, text in points:
+        while pause is not None and pause <= at:
+            stats.pause(device_id, siid, piid, pause)
+            pause = next(waiting, None)
         stats.add(device_id, siid, piid, decode_value(text), at, text)
+    if points and pause is not None:
+        stats.pause(*points[-1][:3], pause)
     if points and end is not None:
         stats.close_until(end)
     return stats.take()
