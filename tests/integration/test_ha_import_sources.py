@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from homeweave.core.ha_import import import_recorder, open_recorder
+from homeweave.core.ha_import import import_recorder, job, open_recorder
 from homeweave.core.registry import Device
 from homeweave.errors import ImportRefused
 from homeweave.model.catalog import catalog_spec
@@ -105,8 +105,9 @@ def recorder_source(
 
 
 async def test_every_source_into_every_backend(
-    recorder_source: tuple[str, Fixture], backend: Backend
+    recorder_source: tuple[str, Fixture], backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(job, "BATCH", 2)  # pages of two states: the keyset paging is used
     source, fixture = recorder_source
     t0 = fixture.t0
     async with backend.storage() as storage:

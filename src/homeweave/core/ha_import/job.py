@@ -24,6 +24,7 @@ from homeweave.core.ha_import.recorder import (
     SHORT,
     Entity,
     Recorder,
+    Row,
     Statistic,
     attributes,
 )
@@ -33,7 +34,7 @@ from homeweave.model import Value
 from homeweave.storage.history_import import EnergyHour, Imported, ImportRows
 from homeweave.storage.pending import PointRow
 from homeweave.storage.protocols import HistoryStore
-from homeweave.storage.rows import decode_value, encode_value
+from homeweave.storage.rows import encode_value
 from homeweave.storage.statistics import HOUR, Statistics, StatisticsRows, StatRow
 
 _LOGGER = logging.getLogger(__name__)
@@ -120,8 +121,19 @@ async def import_recorder(
         progress(0, total, "importing")
     end = await recorder.newest()
     for link, shown in zip(links, report.links, strict=True):
-        points, pauses, shown.skipped = await _points(recorder, link)
-        computed = _computed(points, pauses, end)
+        feed = _Feed(link)
+        if link.entity.metadata_id >= 0:  # else: only long-term statistics are left of it
+            async for page in recorder.state_pages(
+                link.entity.metadata_id, link.attribute is not None, BATCH
+            ):
+                points = feed.page(page)
+                if points:
+                    shown.added.add(await storage.import_history(ImportRows(points=points)))
+                done = min(total, done + len(page))
+                if progress is not None:
+                    progress(done, total, "importing")
+        shown.skipped = feed.skipped
+        computed = feed.finish(end)
         rows = {(SHORT, r[3]): r for r in computed.short}
         rows.update({(HOURLY, r[3]): r for r in computed.hourly})
         stat = _statistic_of(link, by_id)
@@ -129,19 +141,13 @@ async def import_recorder(
         if stat is not None:
             found, energy = await _buckets(recorder, stat, link)
             rows.update(found)  # HA's own win
-        for start in range(0, len(points), BATCH):
-            added = await storage.import_history(ImportRows(points=points[start : start + BATCH]))
-            shown.added.add(added)
-            done += min(BATCH, len(points) - start)
-            if progress is not None:
-                progress(min(done, total), total, "importing")
         buckets = StatisticsRows(
             short=[row for (table, _), row in rows.items() if table == SHORT],
             hourly=[row for (table, _), row in rows.items() if table == HOURLY],
             durations=computed.durations,
         )
         shown.added.add(await storage.import_history(ImportRows(statistics=buckets, energy=energy)))
-        done = min(total, done + (shown.states - len(points)) + shown.hours + shown.fives)
+        done = min(total, done + shown.hours + shown.fives)
         if progress is not None:
             progress(done, total, "importing")
         report.added.add(shown.added)
@@ -162,62 +168,58 @@ def _statistic_of(link: Link, by_id: Mapping[str, Statistic]) -> Statistic | Non
     return by_id.get(link.entity.entity_id)
 
 
-async def _points(recorder: Recorder, link: Link) -> tuple[list[PointRow], list[float], int]:
-    """The link's values where they changed, as history rows; when it went unavailable (or
-    unknown); and how many values had no place in the property."""
-    unit = link.entity.attributes.get("unit_of_measurement")
-    unit = unit if isinstance(unit, str) else None
-    if link.entity.metadata_id < 0:
-        return [], [], 0
-    rows = await recorder.states(link.entity.metadata_id, link.attribute is not None)
-    points: list[PointRow] = []
-    pauses: list[float] = []
-    skipped = 0
-    last: Value | None = None
-    device_id, siid, piid = link.key
-    for state, at, attrs in rows:
-        raw: Value | None
-        if link.attribute is None:
-            raw = parse_state(state)
-        else:
-            found = (
-                attributes(attrs).get(link.attribute) if parse_state(state) is not None else None
-            )
-            raw = found if isinstance(found, bool | int | float | str) else None
-        if raw is None:
-            if last is not None and parse_state(state) is None:
-                pauses.append(float(at))
-                last = None  # the value after it is a point even when it is the same
-            continue
-        value = convert(raw, link.prop, unit=unit, scale=link.scale)
-        if value is None:
-            skipped += 1
-            continue
-        if value == last and type(value) is type(last):
-            continue
-        last = value
-        points.append((device_id, siid, piid, float(at), encode_value(value)))
-    return points, pauses, skipped
+class _Feed:
+    """One link's states, a page at a time, turned into history rows (a value where it
+    changed) and counted in statistics as the hub counts its own."""
 
+    def __init__(self, link: Link) -> None:
+        self.link = link
+        unit = link.entity.attributes.get("unit_of_measurement")
+        self.unit = unit if isinstance(unit, str) else None
+        self.skipped = 0
+        """Values with no place in the property (the wrong kind, out of its range)."""
+        self.statistics = Statistics()
+        self.last: Value | None = None
+        self.seen = False
 
-def _computed(
-    points: Sequence[PointRow], pauses: Sequence[float], end: float | None
-) -> StatisticsRows:
-    """The buckets the points give, as the hub computes its own (no value counted from a pause
-    to the next point; the last value up to the recording's ``end``)."""
-    stats = Statistics()
-    waiting = iter(pauses)
-    pause = next(waiting, None)
-    for device_id, siid, piid, at, text in points:
-        while pause is not None and pause <= at:
-            stats.pause(device_id, siid, piid, pause)
-            pause = next(waiting, None)
-        stats.add(device_id, siid, piid, decode_value(text), at, text)
-    if points and pause is not None:
-        stats.pause(*points[-1][:3], pause)
-    if points and end is not None:
-        stats.close_until(end)
-    return stats.take()
+    def page(self, rows: Sequence[Row]) -> list[PointRow]:
+        """The history rows of one page of (state, last_updated_ts, attributes) rows."""
+        link = self.link
+        points: list[PointRow] = []
+        device_id, siid, piid = link.key
+        for state, at, attrs in rows:
+            known = parse_state(state)
+            raw: Value | None
+            if link.attribute is None:
+                raw = known
+            else:  # an unavailable entity's attributes are stale
+                found = attributes(attrs).get(link.attribute) if known is not None else None
+                raw = found if isinstance(found, bool | int | float | str) else None
+            if raw is None:
+                if known is None and self.last is not None:
+                    # Unavailable or unknown: no value counts until the next one, which is a
+                    # point even when it is the same as before.
+                    self.statistics.pause(device_id, siid, piid, float(at))
+                    self.last = None
+                continue
+            value = convert(raw, link.prop, unit=self.unit, scale=link.scale)
+            if value is None:
+                self.skipped += 1
+                continue
+            if value == self.last and type(value) is type(self.last):
+                continue
+            self.last = value
+            self.seen = True
+            text = encode_value(value)
+            self.statistics.add(device_id, siid, piid, value, float(at), text)
+            points.append((device_id, siid, piid, float(at), text))
+        return points
+
+    def finish(self, end: float | None) -> StatisticsRows:
+        """The buckets the points gave, the last value counted up to the recording's ``end``."""
+        if self.seen and end is not None:
+            self.statistics.close_until(end)
+        return self.statistics.take()
 
 
 async def _buckets(

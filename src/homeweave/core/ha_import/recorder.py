@@ -19,7 +19,7 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -219,20 +219,38 @@ class Recorder:
         rows = await self.fetch("SELECT MAX(last_updated_ts) FROM states")
         return float(rows[0][0]) if rows and rows[0][0] is not None else None
 
-    async def states(self, metadata_id: int, with_attributes: bool) -> list[Row]:
-        """(state, last_updated_ts, attributes JSON or None) of one entity, oldest first."""
-        if with_attributes:
-            return await self.fetch(
-                "SELECT s.state, s.last_updated_ts, a.shared_attrs FROM states s"
-                " LEFT JOIN state_attributes a ON a.attributes_id = s.attributes_id"
-                " WHERE s.metadata_id = ? ORDER BY s.last_updated_ts, s.state_id",
-                metadata_id,
-            )
-        return await self.fetch(
-            "SELECT state, last_updated_ts, NULL FROM states WHERE metadata_id = ?"
-            " ORDER BY last_updated_ts, state_id",
-            metadata_id,
+    async def state_pages(
+        self, metadata_id: int, with_attributes: bool, size: int
+    ) -> AsyncIterator[list[Row]]:
+        """(state, last_updated_ts, attributes JSON or None) of one entity, oldest first, in
+        pages of ``size`` rows (an entity may have millions)."""
+        attrs = "a.shared_attrs" if with_attributes else "NULL"
+        join = (
+            " LEFT JOIN state_attributes a ON a.attributes_id = s.attributes_id"
+            if with_attributes
+            else ""
         )
+        query = (
+            f"SELECT s.state, s.last_updated_ts, {attrs}, s.state_id FROM states s{join}"
+            " WHERE s.metadata_id = ? AND s.last_updated_ts IS NOT NULL{}"
+            " ORDER BY s.last_updated_ts, s.state_id LIMIT ?"
+        )
+        rows = await self.fetch(query.format(""), metadata_id, size)
+        while rows:
+            yield [row[:3] for row in rows]
+            if len(rows) < size:
+                return
+            at, state_id = float(rows[-1][1]), int(rows[-1][3])
+            rows = await self.fetch(
+                query.format(
+                    " AND (s.last_updated_ts > ? OR (s.last_updated_ts = ? AND s.state_id > ?))"
+                ),
+                metadata_id,
+                at,
+                at,
+                state_id,
+                size,
+            )
 
     async def buckets(self, table: str, metadata_id: int) -> list[Row]:
         """(start_ts, mean, min, max, state, sum) of one statistic in ``table``, oldest first
