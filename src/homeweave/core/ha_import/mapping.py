@@ -6,7 +6,8 @@ Every other entity is matched by name: the device whose name or id its friendly 
 id starts with (``Living room lamp`` and ``light.living_room_lamp`` both name
 ``living-room-lamp``), then the property its domain and device class mean (a light's state is
 ``on``, its brightness attribute ``brightness``; a temperature sensor is ``temperature``...).
-An entity that matches nothing is listed with why, never dropped silently.
+An entity the map names is taken only as the map says. An entity that matches nothing is
+listed with why, never dropped silently.
 """
 
 from __future__ import annotations
