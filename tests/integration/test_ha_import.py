@@ -61,13 +61,14 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
     assert await points(api, LAMP_ON, t0 - HOUR, t0 + 3 * HOUR) == []
 
     notices: list[tuple[str, int, int, str]] = []
-    running.hub.jobs.watch(
-        lambda job: (
+    banner: list[list[str]] = []  # what GET /api/health lists (the dashboard's banner) meanwhile
+
+    def watch(job: Job) -> None:
+        if job.kind == "import":
             notices.append((job.state, job.done, job.total, job.kind))
-            if job.kind == "import"
-            else None
-        )
-    )
+            banner.append([j.title for j in running.hub.jobs.running()])
+
+    running.hub.jobs.watch(watch)
     first = ok(await admin.post("/api/history/import", json={"source": str(db)}))
     assert isinstance(first, dict)
     # States where they changed, at HA's times: a repeated "on" and "unavailable" add nothing.
@@ -125,6 +126,10 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
     # The board showed it going (the dashboard's banner and the CLI's bar read it) and done.
     assert notices[-1][0] == "done"
     assert any(state == "running" and 0 < done <= total for state, done, total, _ in notices)
+    assert ["Importing Home Assistant history"] in banner
+    health = ok(await admin.get("/api/health"))
+    assert isinstance(health, dict)
+    assert health["jobs"] == []  # over: the banner is gone
 
     second = ok(await admin.post("/api/history/import", json={"source": str(db)}))
     assert isinstance(second, dict)
