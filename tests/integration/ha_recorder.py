@@ -1,11 +1,12 @@
 """A small Home Assistant recorder database, built by the tests that import one.
 
 The tables are Home Assistant's recorder schema as its SQLAlchemy models declare them
-(home-assistant/core, ``homeassistant/components/recorder/db_schema.py``, ``SCHEMA_VERSION =
-47``; schema 43 has the same tables and columns but for BIGINT ids), written out as DDL for
-SQLite, PostgreSQL and MariaDB, with every column, the legacy ones HA keeps empty included. No
-Home Assistant install is needed: the schema check in CI installs HA in environments of its own
-(``make ha-envs``) for another purpose.
+(home-assistant/core, ``homeassistant/components/recorder/db_schema.py``; read at schema 43
+and 47, and compared with the tables Home Assistant 2025.4.4's own models create, schema 50:
+``statistics_meta.mean_type`` and ``statistics*.mean_weight`` are 48-50's additions), written
+out as DDL for SQLite, PostgreSQL and MariaDB, with every column, the legacy ones HA keeps empty
+included, and the NOT NULL constraints HA declares. No Home Assistant install is needed here;
+``test_ha_import_real.py`` (``pytest -m ha``) has real ones make the database instead.
 
 The rows are a few hours of a living-room lamp (on/off, brightness as an attribute 0..255), a
 thermostat's temperature sensor with HA's own hourly and 5-minute statistics, a plug's switch
@@ -20,11 +21,12 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 Dialect = Literal["sqlite", "postgresql", "mysql"]
-SCHEMA = 47
+SCHEMA = 50
 HOUR = 3600.0
 DAY = 86400.0
 
@@ -85,23 +87,26 @@ CREATE TABLE states (
 CREATE INDEX ix_states_metadata_id_last_updated_ts ON states (metadata_id, last_updated_ts);
 CREATE TABLE statistics_meta (
     id {id}, statistic_id VARCHAR(255), source VARCHAR(32),
-    unit_of_measurement VARCHAR(255), has_mean {bool}, has_sum {bool}, name VARCHAR(255));
+    unit_of_measurement VARCHAR(255), has_mean {bool}, has_sum {bool}, name VARCHAR(255),
+    mean_type SMALLINT NOT NULL);
 CREATE TABLE statistics (
     id {id}, created {unused}, created_ts {float}, metadata_id {ref}, start {unused},
-    start_ts {float}, mean {float}, min {float}, max {float}, last_reset {unused},
-    last_reset_ts {float}, state {float}, sum {float});
+    start_ts {float}, mean {float}, mean_weight {float}, min {float}, max {float},
+    last_reset {unused}, last_reset_ts {float}, state {float}, sum {float});
 CREATE UNIQUE INDEX ix_statistics_statistic_id_start_ts ON statistics (metadata_id, start_ts);
 CREATE TABLE statistics_short_term (
     id {id}, created {unused}, created_ts {float}, metadata_id {ref}, start {unused},
-    start_ts {float}, mean {float}, min {float}, max {float}, last_reset {unused},
-    last_reset_ts {float}, state {float}, sum {float});
+    start_ts {float}, mean {float}, mean_weight {float}, min {float}, max {float},
+    last_reset {unused}, last_reset_ts {float}, state {float}, sum {float});
 CREATE UNIQUE INDEX ix_statistics_short_term_statistic_id_start_ts
     ON statistics_short_term (metadata_id, start_ts);
 CREATE TABLE recorder_runs (
-    run_id {id}, start {dt}, "end" {dt}, closed_incorrect {bool}, created {dt});
-CREATE TABLE migration_changes (migration_id VARCHAR(255) PRIMARY KEY, version SMALLINT);
-CREATE TABLE schema_changes (change_id {id}, schema_version INTEGER, changed {dt});
-CREATE TABLE statistics_runs (run_id {id}, start {dt});
+    run_id {id}, start {dt} NOT NULL, "end" {dt}, closed_incorrect {bool} NOT NULL,
+    created {dt} NOT NULL);
+CREATE TABLE migration_changes (
+    migration_id VARCHAR(255) NOT NULL PRIMARY KEY, version SMALLINT NOT NULL);
+CREATE TABLE schema_changes (change_id {id}, schema_version INTEGER, changed {dt} NOT NULL);
+CREATE TABLE statistics_runs (run_id {id}, start {dt} NOT NULL);
 """
 
 
@@ -132,8 +137,12 @@ def fill(execute: Execute, *, schema: int = SCHEMA, now: float | None = None) ->
     now = time.time() if now is None else now
     t0 = math.floor(now / HOUR) * HOUR - 2 * DAY
     long_ago = t0 - 30 * DAY
-    execute("INSERT INTO schema_changes (schema_version, changed) VALUES (?, ?)", (41, None))
-    execute("INSERT INTO schema_changes (schema_version, changed) VALUES (?, ?)", (schema, None))
+    changed = datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
+    for version in (41, schema):  # migrated from 41: the newest row counts
+        execute(
+            "INSERT INTO schema_changes (schema_version, changed) VALUES (?, ?)",
+            (version, changed),
+        )
     entities = [
         "light.living_room_lamp",
         "sensor.living_room_thermostat_temperature",
@@ -190,8 +199,8 @@ def fill(execute: Execute, *, schema: int = SCHEMA, now: float | None = None) ->
     ):
         execute(
             "INSERT INTO statistics_meta (statistic_id, source, unit_of_measurement, has_mean,"
-            " has_sum, name) VALUES (?, ?, ?, ?, ?, ?)",
-            (statistic_id, "recorder", unit, not has_sum, has_sum, None),
+            " has_sum, name, mean_type) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (statistic_id, "recorder", unit, not has_sum, has_sum, None, 0 if has_sum else 1),
         )
     insert_stat = (
         "INSERT INTO {} (created_ts, metadata_id, start_ts, mean, min, max, state, sum)"

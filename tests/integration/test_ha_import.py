@@ -42,7 +42,7 @@ async def test_an_import_lands_in_history_and_statistics_once(api: Api, tmp_path
 
     dry = ok(await admin.post("/api/history/import", json={"source": str(db), "dry_run": True}))
     assert isinstance(dry, dict)
-    assert dry["schema_version"] == 47
+    assert dry["schema_version"] == 50
     links = {link["source"]: link["address"] for link in dry["links"]}
     assert links == {
         "light.living_room_lamp": "living-room-lamp/light/on",

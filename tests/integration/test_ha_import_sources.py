@@ -113,7 +113,7 @@ async def test_every_source_into_every_backend(
     async with backend.storage() as storage:
         recorder = await open_recorder(source)
         try:
-            assert recorder.schema == 47
+            assert recorder.schema == 50
             first = await import_recorder(recorder, storage, devices(), {})
             second = await import_recorder(recorder, storage, devices(), {})
         finally:
