@@ -25,6 +25,7 @@ async def test_a_database_made_by_home_assistant_itself(tmp_path: Path) -> None:
     pythons = [p for p in ha_pythons() if p.exists()]
     if not pythons:
         pytest.skip(f"no Home Assistant to check with: run `make ha-envs` (or set {PYTHONS_ENV})")
+    checked: list[str] = []
     for n, python in enumerate(pythons):
         db = tmp_path / f"home-assistant_v2-{n}.db"
         done = await asyncio.to_thread(
@@ -37,6 +38,9 @@ async def test_a_database_made_by_home_assistant_itself(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr[-3000:]
         made = json.loads(done.stdout.strip().splitlines()[-1])
+        if "skip" in made:
+            continue
+        checked.append(made["version"])
         t0 = float(made["t0"])
         async with SqliteStorage(tmp_path / f"hub-{n}.db") as storage:
             recorder = await open_recorder(str(db))
@@ -60,3 +64,5 @@ async def test_a_database_made_by_home_assistant_itself(tmp_path: Path) -> None:
             )
             assert hourly is not None
             assert [b.mean for b in hourly] == [19.25, 21.6]
+    if not checked:
+        pytest.skip("no Home Assistant here could load its recorder")
