@@ -159,6 +159,12 @@ class BackupError(HomeweaveError):
     short, changed, of a newer homeweave, or the wrong password): nothing was changed."""
 
 
+class ImportRefused(HomeweaveError):
+    """A history import that cannot be done: the source is no Home Assistant database, of a
+    schema not read, damaged or out of reach, or the mapping names what does not exist; nothing
+    was changed."""
+
+
 class AutomationError(HomeweaveError):
     """An automation or scene is malformed or names something that does not exist; ``where`` is
     the path of the offending part, e.g. ``automations[door-light].triggers[0].address``."""

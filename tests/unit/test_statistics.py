@@ -100,6 +100,57 @@ def test_incremental_equals_brute_force(raw: list[Point], tail: float) -> None:
         assert math.isclose(durations[key], seconds, rel_tol=1e-9, abs_tol=1e-6)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 5000, allow_nan=False), st.one_of(values, st.none())),
+        min_size=1,
+        max_size=40,
+    ),
+    st.floats(0, 20000, allow_nan=False),
+)
+def test_a_pause_counts_in_no_bucket(
+    raw: list[tuple[float, float | int | bool | str | None]], tail: float
+) -> None:
+    """None stands for a device gone unavailable (``pause``): up to the next value nothing is
+    in effect, as if that stretch were a value that counts nowhere."""
+    at = T0
+    timeline: list[tuple[float, float | int | bool | str | None]] = []
+    for gap, value in raw:
+        at += gap
+        timeline.append((at, value))
+    end = math.floor((timeline[-1][0] + tail) / FIVE_MINUTES) * FIVE_MINUTES
+    stats = Statistics()
+    for when, value in timeline:
+        if value is None:
+            stats.pause("d", 2, 1, when)
+        else:
+            stats.add("d", 2, 1, value, when)
+    stats.close_until(end)
+    rows = stats.take()
+    # The brute force skips a None stretch: neither a number nor a state it counts.
+    first = next((i for i, (_, v) in enumerate(timeline) if v is not None), len(timeline))
+    counted: list[Point] = [
+        (when, "\x00paused" if value is None else value) for when, value in timeline[first:]
+    ]
+    if not counted:
+        assert not rows
+        return
+    expected = {s: v for s, v in _brute(counted, end, HOUR).items() if s + HOUR <= end}
+    found = {row[3]: row[4:] for row in rows.hourly}
+    assert found.keys() == expected.keys()
+    for start, figures in expected.items():
+        assert _close(found[start], figures)
+    durations = {(row[3], row[4]): row[5] for row in rows.durations}
+    paused = json.dumps("\x00paused")
+    expected_durations = {
+        key: seconds for key, seconds in _brute_durations(counted, end).items() if key[1] != paused
+    }
+    assert set(durations) == set(expected_durations)
+    for key, seconds in expected_durations.items():
+        assert math.isclose(durations[key], seconds, rel_tol=1e-9, abs_tol=1e-6)
+
+
 def test_time_weighted_mean_and_carried_value() -> None:
     """20 for 45 min then 24 for 15 min: the hour's mean is 21; the next hour, with no new
     point, is all 24 (the value in effect carries over)."""

@@ -21,6 +21,7 @@ from homeweave.api import (
     errors,
     health,
     history,
+    history_import,
     integrations,
     invites,
     logbook,
@@ -88,6 +89,7 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.include_router(database.router)
     app.include_router(versions.router)  # undo (#15 item 5)
     app.include_router(backups.router)  # before the dashboard's catch-all
+    app.include_router(history_import.router)
     app.include_router(energy.router)
     app.include_router(logbook.router)
     if engine is not None:

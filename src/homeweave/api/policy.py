@@ -55,6 +55,8 @@ RULES: tuple[Rule, ...] = (
     Rule(ANY, "/api/undo", None),
     # Backups hold every token hash and secret: admins and owners only, reading too.
     Rule(ANY, "/api/backups", Role.ADMIN),
+    # Importing history from Home Assistant reads a database the hub can reach: admins only.
+    Rule(ANY, "/api/history/import", Role.ADMIN),
     # Energy of the devices the principal may see (a guest: what is shared with it).
     Rule("GET,HEAD", "/api/energy", None, exact=True),
     Rule(ANY, "/api/invites", None),

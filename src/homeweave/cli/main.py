@@ -16,7 +16,7 @@ COMMANDS: dict[str, str] = {
     "get": "homeweave.cli.devices:get",
     "set": "homeweave.cli.devices:set_",
     "do": "homeweave.cli.devices:do",
-    "history": "homeweave.cli.devices:history",
+    "history": "homeweave.cli.history:history",
     "rename": "homeweave.cli.registry:rename",
     "move": "homeweave.cli.registry:move",
     "why": "homeweave.cli.automations:why",

@@ -105,6 +105,12 @@ class GroupCommit(ABC, Generic[_Conn]):
         """History points discarded because the queue overflowed while writes failed."""
         return self._pending.dropped
 
+    def _raw_cutoff(self) -> float | None:
+        """The time before which raw points are purged now (None: kept forever)."""
+        if self._retention_days is None:
+            return None
+        return time.time() - self._retention_days * DAY
+
     # -- what a backend provides ----------------------------------------------------------
 
     @abstractmethod

@@ -17,6 +17,7 @@ import asyncpg
 
 from homeweave.errors import StorageError
 from homeweave.storage.group_commit import DAY, GroupCommit, purge_expired_audit
+from homeweave.storage.history_import import Imported, ImportRows, add_postgres
 from homeweave.storage.pending import Batch
 from homeweave.storage.postgres_partitions import drop_before, ensure_months
 from homeweave.storage.postgres_people import PostgresPeople
@@ -344,6 +345,14 @@ class PostgresStorage(GroupCommit[Pool], PostgresPeople, PostgresVersions):
             return dropped + _count(status)
 
         return await self._run(purge, "purging history")
+
+    async def import_history(self, rows: ImportRows) -> Imported:
+        """Add history from elsewhere beside the hub's own, in one transaction
+        (``storage.history_import``; safe to repeat); return what was new."""
+        keep = rows.since(self._raw_cutoff())
+        if not keep:
+            return Imported()
+        return await self._run(lambda conn: add_postgres(conn, keep), "importing history")
 
     async def statistics(
         self,

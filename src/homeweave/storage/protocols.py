@@ -10,7 +10,7 @@ committed before it returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeweave.storage.records import (
     AuditRecord,
@@ -31,6 +31,9 @@ from homeweave.storage.records import (
     VersionRecord,
 )
 from homeweave.storage.statistics import BackfillProgress
+
+if TYPE_CHECKING:  # history_import's rows are pending's, which names TraceSource from here
+    from homeweave.storage.history_import import Imported, ImportRows
 
 KEEP_FIRED = 100
 """Traces kept per automation of evaluations that fired (ran, condition false, skipped...)."""
@@ -97,6 +100,12 @@ class HistoryStore(Flushable, Protocol):
 
     async def purge(self, older_than: float) -> int:
         """Delete history points recorded before the epoch ``older_than``; return how many."""
+        ...
+
+    async def import_history(self, rows: ImportRows) -> Imported:
+        """Add raw points and statistics buckets from elsewhere where the hub has none (raw
+        points older than its raw history are left out), in one transaction; return how many
+        rows were new (``storage.history_import``)."""
         ...
 
     async def statistics(

@@ -21,6 +21,7 @@ import aiosqlite
 
 from homeweave.errors import DatabaseDamaged, StorageError
 from homeweave.storage.group_commit import DAY, GroupCommit, purge_expired_audit
+from homeweave.storage.history_import import Imported, ImportRows, add_sqlite
 from homeweave.storage.integrity import check_database, is_damage, read_only
 from homeweave.storage.migrations import migrate, transaction
 from homeweave.storage.pending import Batch
@@ -398,6 +399,24 @@ class SqliteStorage(GroupCommit[aiosqlite.Connection], SqlitePeople, SqliteVersi
                 )
             except sqlite3.Error as err:
                 raise StorageError(f"reading {self.path} failed: {err}") from err
+
+    async def import_history(self, rows: ImportRows) -> Imported:
+        """Add history from elsewhere beside the hub's own, in one transaction
+        (``storage.history_import``); return what was new."""
+        db = self._require_open()
+        keep = rows.since(self._raw_cutoff())
+        if not keep:
+            return Imported()
+        return await self._shielded(self._import(db, keep), "import")
+
+    async def _import(self, db: aiosqlite.Connection, rows: ImportRows) -> Imported:
+        async with self._lock:
+            self._check_writable()
+            try:
+                return await in_thread(db, add_sqlite, rows)
+            except sqlite3.Error as err:
+                self._commit_failed(err)
+                raise StorageError(f"importing into {self.path} failed: {err}") from err
 
     async def device_log(
         self, device_ids: Sequence[str] | None, start: float, end: float, limit: int = 1000

@@ -16,7 +16,8 @@ not change still gets its rows. Nothing is produced for time before a property's
 A point older than the property's newest point (an integration catching up) is stored as raw
 history but not counted here; one that arrives after ``close_until`` accounted past its time
 counts from there. A gap longer than ``max_fill`` (a hub that was off for long) is not filled
-with the last value: counting restarts at the next point. 5-minute rows are not filled further
+with the last value: counting restarts at the next point; nor is the time after ``pause`` (a
+device unavailable) until the next point. 5-minute rows are not filled further
 back than ``short_keep`` (they are pruned after that anyway).
 
 The cost per point is a dict look-up and a few additions; rows go out with the next group
@@ -88,9 +89,10 @@ class _Bucket:
 
 
 class _Property:
-    __slots__ = ("at", "buckets", "newest", "number", "text", "value")
+    __slots__ = ("at", "buckets", "newest", "number", "paused", "text", "value")
 
     def __init__(self, value: Value, text: str, at: float) -> None:
+        self.paused = False  # no value in effect (``pause``) until the next point
         self.value = value
         self.text = text  # the value as JSON text (the key of its duration)
         self.number = is_number(value)
@@ -135,6 +137,18 @@ class Statistics:
         prop.text = text
         prop.number = is_number(value)
         prop.newest = at
+        prop.paused = False
+
+    def pause(self, device_id: str, siid: int, piid: int, at: float) -> None:
+        """From ``at`` until the property's next point no value is in effect (the device was
+        unavailable): that time counts in no bucket."""
+        prop = self._properties.get((device_id, siid, piid))
+        if prop is None or at < prop.newest:
+            return
+        if at > prop.at:
+            self._advance((device_id, siid, piid), prop, at)
+        prop.newest = at
+        prop.paused = True
 
     def resume(
         self, device_id: str, siid: int, piid: int, value: Value, text: str, since: float
@@ -190,7 +204,7 @@ class Statistics:
     def _count(
         bucket: _Bucket, prop: _Property, number: float, seconds: float, short: bool
     ) -> None:
-        if seconds <= 0:
+        if seconds <= 0 or prop.paused:
             return
         if prop.number:
             bucket.weighted += number * seconds
