@@ -73,3 +73,54 @@ def test_running_the_hub_imports_no_client_simulator_or_bridge() -> None:
         "rich",
     ]
     assert [name for name in not_needed if name in loaded] == []
+
+
+# A started hub (the API serving, a virtual device): what it loaded. Each of these is a
+# library only some feature needs, imported when that feature is first used: Jinja2 (the
+# account-linking page), cryptography (sealed backups, miIO, TLS: ~6 MiB resident), croniter
+# (a cron trigger), hassil and the intents (voice), asyncpg (PostgreSQL storage), nats (fleet
+# mode), aiohttp (the Alexa bridge), Babel (spoken times).
+STARTED_IMPORTS = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+from homeweave.app import running_hub
+from homeweave.config import parse_config
+
+CONFIG = '''
+homes:
+  - {id: home, name: Home, time_zone: Europe/Amsterdam, location: {latitude: 52.4, longitude: 4.9},
+     rooms: [{id: hall, name: Hall}]}
+devices:
+  - {id: lamp, name: Lamp, room: hall, integration: virtual, model: light}
+integrations: {virtual: {}}
+'''
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as data:
+        config = parse_config(CONFIG, filename="test")
+        async with running_hub(config, Path(data), host="127.0.0.1", port=0) as running:
+            assert len(running.hub.registry.devices) == 1
+            print(json.dumps(sorted(sys.modules)))
+
+asyncio.run(main())
+"""
+NOT_AT_START = (
+    "jinja2",
+    "cryptography",
+    "croniter",
+    "hassil",
+    "home_assistant_intents",
+    "asyncpg",
+    "nats",
+    "aiohttp",
+    "babel",
+)
+
+
+def test_a_started_hub_imports_no_library_only_an_unused_feature_needs() -> None:
+    output = subprocess.run(
+        [sys.executable, "-c", STARTED_IMPORTS], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = {name.split(".")[0] for name in json.loads(output.splitlines()[-1])}
+    assert "fastapi" in loaded  # it did start the API
+    assert [name for name in NOT_AT_START if name in loaded] == []

@@ -130,7 +130,7 @@ def metered_purifier() -> DeviceSpec:
 
 
 def test_a_simulated_purifier_draws_power_by_its_speed_and_counts_it() -> None:
-    device = SimulatedDevice(metered_purifier(), rng=random.Random(1))
+    device = SimulatedDevice(metered_purifier(), seed=1)
     step = behaviour_for("air-purifier").step
     device.set("air-purifier/on", False)
     step(device, 1.0)

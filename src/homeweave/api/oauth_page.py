@@ -4,11 +4,14 @@ with Jinja2 (autoescaped), and the page shown when a request cannot go back to i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment
 from starlette.responses import HTMLResponse
 
-_ENV = Environment(autoescape=True)
+if TYPE_CHECKING:  # Jinja2 is imported when a page is first rendered, not at start-up
+    from jinja2 import Template
+
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;
 color:#1d232a;background:#f6f7f9}
@@ -21,8 +24,7 @@ button{flex:1;padding:.6rem;font-size:1rem;border-radius:6px;border:1px solid #1
 background:#1f6feb;color:#fff}button[value=deny]{background:#fff;color:#1f6feb}
 .error{color:#b42318;font-weight:600}
 """
-_SIGN_IN = _ENV.from_string(
-    """<!doctype html>
+_SIGN_IN = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Link {{ client }} to homeweave</title><style>{{ style }}</style></head>
@@ -41,16 +43,23 @@ as you. You can end this at any time by revoking its token (<code>homeweave toke
 <button type="submit" name="decision" value="deny" formnovalidate>Deny</button></div>
 </form></main></body></html>
 """
-)
-_PROBLEM = _ENV.from_string(
-    """<!doctype html>
+_PROBLEM = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Account linking failed</title><style>{{ style }}</style></head>
 <body><main><h1>Account linking failed</h1><p class="error" role="alert">{{ message }}</p>
 </main></body></html>
 """
-)
+
+
+@cache
+def _template(source: str) -> Template:
+    """``source`` compiled, once (Jinja2 is imported on the first page, not at start-up)."""
+    from jinja2 import Environment
+
+    return Environment(autoescape=True).from_string(source)
+
+
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",  # no clickjacking of the Allow button
@@ -70,10 +79,14 @@ def sign_in_page(
     status: int = 200,
 ) -> HTMLResponse:
     """The sign-in and consent form; ``fields`` go back as hidden inputs."""
-    html = _SIGN_IN.render(client=client, fields=fields, user=user, message=message, style=_STYLE)
+    html = _template(_SIGN_IN).render(
+        client=client, fields=fields, user=user, message=message, style=_STYLE
+    )
     return HTMLResponse(html, status, headers=HEADERS)
 
 
 def problem_page(message: str, status: int = 400) -> HTMLResponse:
     """A request that cannot be sent back to its client (RFC 6749 §4.1.2.1), explained."""
-    return HTMLResponse(_PROBLEM.render(message=message, style=_STYLE), status, headers=HEADERS)
+    return HTMLResponse(
+        _template(_PROBLEM).render(message=message, style=_STYLE), status, headers=HEADERS
+    )

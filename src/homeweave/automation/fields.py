@@ -11,7 +11,6 @@ import re
 from datetime import time
 from typing import Annotated
 
-from croniter import croniter  # type: ignore[import-untyped]
 from pydantic import BeforeValidator, Field
 
 from homeweave.model.wording import parse_duration, shown
@@ -59,6 +58,8 @@ def parse_weekday(value: object) -> str:
 
 def parse_cron(value: object) -> str:
     """A five-field cron expression (minute hour day month weekday)."""
+    from croniter import croniter  # type: ignore[import-untyped]  # (not needed at start-up)
+
     if not isinstance(value, str) or len(value.split()) != 5 or not croniter.is_valid(value):
         raise ValueError(
             "must be a cron expression of five fields (minute hour day month weekday), "

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from croniter import croniter  # type: ignore[import-untyped]
-
 from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import EventRef, PropRef
 from homeweave.automation.sun import next_sun_event
@@ -232,6 +230,8 @@ class CalendarTrigger:
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
         """Return the next match of the cron pattern after ``after``, and its wall-time key."""
+        from croniter import croniter  # type: ignore[import-untyped]  # (not at start-up)
+
         local = after.astimezone(self.zone)
         when: datetime = croniter(self.cron, local).get_next(datetime)
         # On the night clocks go back, 02:30 comes twice; the wall-time key fires it once.

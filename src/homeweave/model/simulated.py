@@ -25,16 +25,26 @@ class SimulatedDevice:
     spec: DeviceSpec
     options: dict[str, Any] = field(default_factory=dict)
     values: dict[Key, Value] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=random.Random)
+    seed: int | None = None
+    """Seed of ``rng`` (None: from the operating system's randomness)."""
     events: list[tuple[int, int, dict[int, Value]]] = field(default_factory=list)
     """Events emitted since the owner last took them: (siid, eiid, arguments by piid)."""
     memory: dict[str, float] = field(default_factory=dict)
     """Hidden simulation state (an outlet's meter fraction, seconds since motion)."""
     _keys: dict[str, Key | None] = field(default_factory=dict, init=False, repr=False)
+    _rng: random.Random | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for service, prop in self.spec.all_properties():
             self.values.setdefault((service.iid, prop.iid), starting_value(prop))
+
+    @property
+    def rng(self) -> random.Random:
+        """The device's random numbers, made on first use: a Mersenne Twister's state is
+        ~2.5 KiB, and a lamp or a switch never draws a number."""
+        if self._rng is None:
+            self._rng = random.Random(self.seed)
+        return self._rng
 
     def key(self, name: str) -> Key | None:
         """``service/property`` or a bare property name to (siid, piid), if the spec has it."""

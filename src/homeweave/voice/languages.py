@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import home_assistant_intents
 import yaml
 
 from homeweave.errors import UnknownAddress
@@ -42,6 +41,8 @@ class Language:
 
 def available() -> list[str]:
     """Return every language code home-assistant-intents ships."""
+    import home_assistant_intents  # (~2 MiB; not at start-up unless a language is configured)
+
     return list(home_assistant_intents.get_languages())
 
 
@@ -61,6 +62,7 @@ def canonical(code: str) -> str:
 @functools.cache
 def load(code: str) -> Language:
     """The language ``code`` (any spelling), parsed once per process."""
+    import home_assistant_intents
     from hassil import Intents, RangeSlotList, RangeType, merge_dict
 
     name = canonical(code)

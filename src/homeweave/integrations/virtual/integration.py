@@ -62,8 +62,7 @@ class VirtualIntegration(Integration[VirtualOptions]):
         """Create the simulation of a registry device, resuming from its last known values."""
         behaviour = behaviour_for(device.spec.name)
         seed = self._seed ^ zlib.crc32(device.id.encode())
-        sim = SimulatedDevice(device.spec, dict(device.options))
-        sim.rng.seed(seed)
+        sim = SimulatedDevice(device.spec, dict(device.options), seed=seed)
         for name, value in behaviour.initial.items():
             sim.set(name, value)
         for name, value in device.options.get("initial", {}).items():

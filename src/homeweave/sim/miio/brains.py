@@ -7,7 +7,6 @@ request id, ``miIO.info`` and the transport. Legacy models have their own brains
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -73,7 +72,7 @@ class MiotBrain:
         self.max_properties = max_properties
         self.behaviour = behaviour_for(spec.name)
         options = dict(options or {})
-        self.state = SimulatedDevice(spec, options, rng=random.Random(seed))
+        self.state = SimulatedDevice(spec, options, seed=seed)
         self.state.set("device-information/model", self.model)
         self.state.set("firmware-revision", FIRMWARE)
         self.state.set("serial-number", f"{self.state.rng.randrange(10**9):09d}")

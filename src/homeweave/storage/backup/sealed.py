@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import BinaryIO
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING, BinaryIO
 
 from homeweave.errors import BackupError
+
+if TYPE_CHECKING:  # cryptography (~6 MiB resident) is imported when a backup is sealed or opened
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"HWBKENC1"
 CHUNK = 1 << 20
@@ -40,8 +39,21 @@ def is_sealed(head: bytes) -> bool:
 def _key(password: str, salt: bytes, log2_n: int, r: int, p: int) -> AESGCM:
     if not 10 <= log2_n <= 20 or not 1 <= r <= 16 or not 1 <= p <= 4:
         raise BackupError("the file's key parameters are not ones homeweave writes (damaged?)")
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     kdf = Scrypt(salt=salt, length=32, n=1 << log2_n, r=r, p=p)
     return AESGCM(kdf.derive(password.encode()))
+
+
+def _opened(aead: AESGCM, nonce: bytes, sealed: bytes, header: bytes) -> bytes | None:
+    """``sealed`` opened, or None if it does not open with this key, nonce and header."""
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        return aead.decrypt(nonce, sealed, header)
+    except InvalidTag:
+        return None
 
 
 def _nonce(prefix: bytes, number: int, last: bool) -> bytes:
@@ -102,10 +114,8 @@ class OpeningReader:
         self._prefix = header[start + 3 + _SALT :]
         self._aead = _key(password, salt, log2_n, r, p)
         check = source.read(_TAG)
-        try:
-            self._aead.decrypt(self._prefix + _CHECK_NONCE, check, header)
-        except InvalidTag:
-            raise BackupError("wrong password (or the backup's header is damaged)") from None
+        if _opened(self._aead, self._prefix + _CHECK_NONCE, check, header) is None:
+            raise BackupError("wrong password (or the backup's header is damaged)")
         self._header = header
         self._source = source
         self._plain = b""
@@ -132,11 +142,10 @@ class OpeningReader:
         if len(sealed) < length:
             raise BackupError("the backup is cut short (its last part is missing)")
         for last in (False, True):
-            try:
-                plain = self._aead.decrypt(
-                    _nonce(self._prefix, self._number, last), sealed, self._header
-                )
-            except InvalidTag:
+            plain = _opened(
+                self._aead, _nonce(self._prefix, self._number, last), sealed, self._header
+            )
+            if plain is None:
                 continue
             self._number += 1
             if last:
