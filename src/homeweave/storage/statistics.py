@@ -146,8 +146,9 @@ class Statistics:
             return
         if at > prop.at:
             self._advance(key, prop, at)
-        if text != prop.text:
-            self._fill(prop)  # the buckets that held only the old value count it, now
+        if text != prop.text or prop.paused:
+            # The buckets that held only the old value (or, paused, no value) count it now.
+            self._fill(prop)
         prop.value = value
         prop.text = text
         prop.number = is_number(value)
@@ -162,6 +163,8 @@ class Statistics:
             return
         if at > prop.at:
             self._advance((device_id, siid, piid), prop, at)
+        if not prop.paused:
+            self._fill(prop)  # the buckets that held only the value count it up to ``at``
         prop.newest = at
         prop.paused = True
 
