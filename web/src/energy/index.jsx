@@ -5,6 +5,8 @@ import './energy.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
+import { zoned } from '../format.js';
+import { number } from '../i18n.js';
 import { Spinner } from '../icons.jsx';
 import { state } from '../store.js';
 import { useTheme } from '../theme.js';
@@ -19,9 +21,8 @@ const GROUPS = [
   ['room', 'Room'],
 ];
 
-const kwhText = (kwh) => `${kwh.toLocaleString(undefined, { maximumFractionDigits: kwh < 10 ? 2 : 1 })} kWh`;
-const costText = (cost, currency) =>
-  cost == null ? '' : cost.toLocaleString(undefined, { style: 'currency', currency });
+const kwhText = (kwh) => `${number(kwh, { maximumFractionDigits: kwh < 10 ? 2 : 1 })} kWh`;
+const costText = (cost, currency) => (cost == null ? '' : number(cost, { style: 'currency', currency }));
 
 function Segmented({ label, options, value, onChange }) {
   return (
@@ -42,7 +43,7 @@ function Bars({ report, period }) {
     let destroy = null;
     let cancelled = false;
     const zone = report.time_zone;
-    const at = (options) => (t) => new Date(t * 1000).toLocaleDateString(undefined, { ...options, timeZone: zone });
+    const at = (options) => (t) => zoned(options, undefined, zone).format(new Date(t * 1000));
     // uPlot comes with the history chart's module, loaded on demand (shared with device pages).
     import('../components/chart.js').then(({ createBars }) => {
       if (cancelled) return;
