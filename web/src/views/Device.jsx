@@ -47,14 +47,14 @@ function PropertyRow({ device, prop, now }) {
   return (
     <li class="prop-row" data-address={prop.address}>
       <div class="prop-name">
-        <span>{prop.description || prop.key}</span>
+        <span>{t(prop.description || prop.key)}</span>
         <code>
           {prop.service.key}/{prop.key} · siid {prop.siid} piid {prop.piid}
         </code>
       </div>
       <div class="prop-value">
         <span class="value">
-          {readable(prop) ? formatValue(prop, device.values.get(prop.id)) : 'write-only'}
+          {readable(prop) ? formatValue(prop, device.values.get(prop.id)) : t('write-only')}
         </span>
         {readable(prop) && at ? <small>{ago(at, now)}</small> : null}
       </div>
@@ -80,7 +80,7 @@ function ActionRow({ device, action }) {
     <li class="action-row">
       <form onSubmit={submit}>
         <div class="prop-name">
-          <span>{action.description || action.key}</span>
+          <span>{t(action.description || action.key)}</span>
           <code>
             {action.service.key}/{action.key}
           </code>
