@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Icon } from '../icons.jsx';
 import { play, speak } from '../speak.js';
-import { t } from '../i18n.js';
+import { currentLanguage, t } from '../i18n.js';
 
 const LONGEST_MS = 8000; // a sentence, not a dictation: recording stops by itself after this
 
@@ -14,13 +14,18 @@ export function Talk() {
   const [busy, setBusy] = useState(false);
   const [canHear, setCanHear] = useState(false);
   const [listening, setListening] = useState(false);
+  const [languages, setLanguages] = useState([]);
   const stopRef = useRef(null);
+  // Sentences in the dashboard's language when the home speaks it, else in the home's first.
+  const language = languages.includes(currentLanguage()) ? currentLanguage() : undefined;
 
   useEffect(() => {
-    if (!navigator.mediaDevices?.getUserMedia) return;
     api
       .voice()
-      .then((voice) => setCanHear(Boolean(voice?.stt)))
+      .then((voice) => {
+        setLanguages(voice?.languages ?? []);
+        setCanHear(Boolean(voice?.stt && navigator.mediaDevices?.getUserMedia));
+      })
       .catch(() => setCanHear(false));
   }, []);
 
@@ -36,7 +41,7 @@ export function Talk() {
     if (!sentence || busy) return;
     setBusy(true);
     try {
-      const result = await api.say(sentence);
+      const result = await api.say(sentence, language);
       reply(result);
       if (result.intent) setText('');
     } catch (err) {
