@@ -161,3 +161,19 @@ async def test_a_logbook_time_is_the_homes_in_the_chosen_locale(
         await line.scroll_into_view_if_needed()
         await expect(line).to_be_in_viewport()
         await page.screenshot(path=artifacts / f"language-de-logbook-time-{name}.png")
+
+
+async def test_the_sign_in_page_is_in_the_browsers_language(
+    site: Site, contexts: ContextFactory, artifacts: Path
+) -> None:
+    await member_token(site, "carla")  # someone exists: the sign-in page, not the first run's
+    for name, viewport, mobile in SIZES:
+        context = await contexts(viewport, mobile=mobile, signed_in=False, locale="de-DE")
+        page = await context.new_page()
+        await page.goto("/")
+        await expect(page.get_by_label("Benutzername")).to_be_in_viewport()
+        await expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
+        await page.get_by_role("button", name="Stattdessen das Admin-Token verwenden").click()
+        await expect(page.get_by_label("Admin-Token")).to_be_visible()
+        assert await untranslated(page, "de", site) == []
+        await page.screenshot(path=artifacts / f"language-de-sign-in-{name}.png")

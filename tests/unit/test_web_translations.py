@@ -15,11 +15,12 @@ WEB = Path(__file__).resolve().parents[2] / "web" / "src"
 LOCALES = WEB / "locales"
 OTHERS = ["de", "zh-cn"]
 
-T_CALL = re.compile(r"""\bt\(\s*'((?:[^'\\]|\\.)*)'""")
+T_CALL = re.compile(r"""\b(?:t|pieces)\(\s*'((?:[^'\\]|\\.)*)'""")
 TN_CALL = re.compile(r"""\btn\(\s*[^,]+,\s*'((?:[^'\\]|\\.)*)',\s*'((?:[^'\\]|\\.)*)'""")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-# English left in JSX: a text node, or a literal attribute people read or hear.
-JSX_TEXT = re.compile(r">\s*([A-Za-z][A-Za-z ,.'!?…]*[A-Za-z.!?…])\s*</")
+# English left in JSX: a text node (not <code>: commands and file names), or a literal attribute
+# people read or hear.
+JSX_TEXT = re.compile(r"(?<!<code)>\s*([A-Za-z][A-Za-z ,.'!?…]*[A-Za-z.!?…])\s*</")
 JSX_LINE = re.compile(r"^\s+([A-Z][a-z]+(?: [a-z]+)*[.…!?]?)$")
 NOT_WORDS = {"homeweave"}  # the name, in every language
 ATTRIBUTE = re.compile(r"""\b(?:aria-label|title|placeholder|label)="([^"]*[A-Za-z][^"]*)\"""")

@@ -91,3 +91,8 @@ export function tn(n, one, other, vars) {
 /** A label inside a sentence: lower case in English ("Raise brightness"); German nouns and
  * Chinese keep theirs. */
 export const inSentence = (text) => (language === 'en' ? text.toLowerCase() : text);
+
+/** `t(key)` as pieces with elements put in: t('{file} in the data folder') with
+ * `{ file: <code>admin-token</code> }`, for JSX. */
+export const pieces = (key, vars) =>
+  t(key).split(/(\{\w+\})/).map((part) => (/^\{\w+\}$/.test(part) ? vars[part.slice(1, -1)] : part));
