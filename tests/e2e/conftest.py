@@ -170,9 +170,10 @@ async def new_context(
     signed_in: bool = True,
     mobile: bool = False,
     timezone_id: str | None = None,
+    locale: str = "en-US",
 ) -> BrowserContext:
-    """A browser context on the dashboard at ``url`` (signed in with ``token`` or not); the
-    caller closes it."""
+    """A browser context on the dashboard at ``url`` (signed in with ``token`` or not) in the
+    browser language ``locale``; the caller closes it."""
     context = await browser.new_context(
         base_url=url,
         viewport=viewport,
@@ -180,7 +181,7 @@ async def new_context(
         has_touch=mobile,
         color_scheme="light",
         reduced_motion="reduce",
-        locale="en-US",
+        locale=locale,
         timezone_id=timezone_id,
     )
     context.set_default_timeout(TIMEOUT_MS)
@@ -200,13 +201,14 @@ class ContextFactory(Protocol):
         signed_in: bool = ...,
         mobile: bool = ...,
         timezone_id: str | None = ...,
+        locale: str = ...,
     ) -> BrowserContext: ...
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def contexts(browser: Browser, site: Site) -> AsyncIterator[ContextFactory]:
     """Make browser contexts on the dashboard (signed in or out, phone or desktop, in the
-    machine's time zone or another)."""
+    machine's time zone or another, in English or another browser language)."""
     made: list[BrowserContext] = []
 
     async def make(
@@ -215,6 +217,7 @@ async def contexts(browser: Browser, site: Site) -> AsyncIterator[ContextFactory
         signed_in: bool = True,
         mobile: bool = False,
         timezone_id: str | None = None,
+        locale: str = "en-US",
     ) -> BrowserContext:
         context = await new_context(
             browser,
@@ -224,6 +227,7 @@ async def contexts(browser: Browser, site: Site) -> AsyncIterator[ContextFactory
             signed_in=signed_in,
             mobile=mobile,
             timezone_id=timezone_id,
+            locale=locale,
         )
         made.append(context)
         return context

@@ -2,6 +2,7 @@
 // by the hub's HttpOnly session cookie, and every write echoes the CSRF cookie in X-CSRF-Token;
 // one who pasted an API token (the admin token) sends it as a bearer token instead. Failures
 // become ApiError with the hub's own message ({"error": ...}) so controls can show it as it is.
+import { t } from './i18n.js';
 
 const TOKEN_KEY = 'homeweave.token';
 const TIMEOUT_MS = 20_000;
@@ -55,7 +56,7 @@ export async function request(method, path, body, bearer = token.get(), type = '
   } catch (err) {
     const late = err && err.name === 'TimeoutError';
     onReach(false);
-    throw new ApiError(0, late ? 'The hub did not answer in time' : 'The hub cannot be reached');
+    throw new ApiError(0, late ? t('The hub did not answer in time') : t('The hub cannot be reached'));
   }
   onReach(true);
   let data = null;

@@ -3,6 +3,8 @@
 // spec's device type for icons. Nothing here looks at device ids: a device gets the controls its
 // spec's properties ask for, and any spec we never saw still gets readings and a detail page.
 
+import { t } from './i18n.js';
+
 export const HIDDEN_SERVICES = new Set(['device-information']);
 
 /** Property → the control a card shows for it (when the property is writable). */
@@ -113,7 +115,7 @@ export const ACTION_ICONS = {
 
 /** Short names for cards; the spec's description is the fallback. */
 export const LABELS = {
-  on: 'Power',
+  on: 'switch|Power',
   brightness: 'Brightness',
   'color-temperature': 'White tone',
   color: 'Color',
@@ -162,7 +164,7 @@ export const LABELS = {
 /** Texts for booleans: [false, true]. */
 export const BOOL_TEXT = {
   on: ['Off', 'On'],
-  'contact-state': ['Open', 'Closed'],
+  'contact-state': ['state|Open', 'state|Closed'],
   'motion-state': ['Clear', 'Detected'],
   mute: ['Sound on', 'Muted'],
   'device-present': ['None', 'Present'],
@@ -282,11 +284,11 @@ const lookup = (table, prop) => table[`${prop.service.key}/${prop.key}`] ?? tabl
 
 export function label(prop) {
   const known = lookup(LABELS, prop);
-  if (known) return known;
+  if (known) return t(known);
   let text = (prop.description || prop.key).replace(/\s*\(.*\)\s*$/, '');
   // "Linkquality" for link-quality: the key has the word breaks the description lost.
   if (text.toLowerCase() === prop.key.replace(/-/g, '')) text = prop.key;
-  return text.charAt(0).toUpperCase() + text.slice(1).replace(/-/g, ' ');
+  return t(text.charAt(0).toUpperCase() + text.slice(1).replace(/-/g, ' '));
 }
 
 export function find(device, name) {

@@ -1,5 +1,6 @@
 // Values for people: units, value-list descriptions, durations, colors, times.
 import { BOOL_TEXT } from './capabilities.js';
+import { currentLanguage, locale, t, tn } from './i18n.js';
 import { shownHomes, state } from './store.js';
 
 export const UNITS = {
@@ -14,10 +15,10 @@ export const UNITS = {
   millivolt: 'mV',
   ampere: 'A',
   m2: 'm²',
-  minutes: 'min',
-  seconds: 's',
-  hours: 'h',
-  days: 'd',
+  minutes: 'unit|min',
+  seconds: 'unit|s',
+  hours: 'unit|h',
+  days: 'unit|d',
   pascal: 'Pa',
   ppm: 'ppm',
   'mg/m3': 'mg/m³',
@@ -26,7 +27,7 @@ export const UNITS = {
 };
 const TIGHT = new Set(['%', '°C', '°F', '°']);
 
-export const unitText = (unit) => (unit && unit !== 'none' ? (UNITS[unit] ?? unit) : '');
+export const unitText = (unit) => (unit && unit !== 'none' ? t(UNITS[unit] ?? unit) : '');
 
 /** Units people read in a bigger one: 3042 millivolt is 3.04 V. */
 const SCALED = { millivolt: ['volt', 1000] };
@@ -41,12 +42,19 @@ function decimals(prop, value) {
   return Math.min(3, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
 }
 
+const numberFormats = new Map();
+
+/** `value` with `digits` fraction digits, as the chosen language writes numbers. */
+export function fixed(value, digits) {
+  const key = `${currentLanguage()}|${digits}`;
+  if (!numberFormats.has(key)) {
+    numberFormats.set(key, new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return numberFormats.get(key).format(value);
+}
+
 export function formatNumber(prop, value) {
-  const digits = decimals(prop, Number(value));
-  return Number(value).toLocaleString(undefined, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  return fixed(Number(value), decimals(prop, Number(value)));
 }
 
 export function withUnit(text, unit) {
@@ -57,10 +65,10 @@ export function withUnit(text, unit) {
 
 export function duration(seconds) {
   const s = Math.round(Number(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+  if (s < 60) return t('{s} s', { s });
+  if (s < 3600) return t('{m} min', { m: Math.floor(s / 60) });
+  if (s < 86400) return t('{h} h {m} min', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return t('{d} d {h} h', { d: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
 }
 
 export const toHex = (packed) => `#${(Number(packed) & 0xffffff).toString(16).padStart(6, '0')}`;
@@ -100,11 +108,11 @@ export function formatValue(prop, value) {
   if (value === null || value === undefined) return '—';
   if (prop.choices) {
     const choice = prop.choices.find((c) => c.value === value);
-    return choice ? choice.description : String(value);
+    return choice ? t(choice.description) : String(value);
   }
   if (typeof value === 'boolean') {
     const texts = BOOL_TEXT[prop.key] ?? ['No', 'Yes'];
-    return texts[value ? 1 : 0];
+    return t(texts[value ? 1 : 0]);
   }
   if (prop.unit === 'rgb') return toHex(value).toUpperCase();
   if (prop.unit === 'seconds' && typeof value === 'number') return duration(value);
@@ -117,16 +125,20 @@ export function formatValue(prop, value) {
 }
 
 // --- times: always in the home's time zone (GET /api/homes gives it), always 24-hour, so the
-// dashboard agrees with the hub's own texts ("after 16:18") whatever zone the browser is in.
+// dashboard agrees with the hub's own texts ("after 16:18") whatever zone the browser is in; in
+// the chosen language's format (Intl.DateTimeFormat). Every time on the dashboard comes from here.
 const DAY_S = 86_400;
 const formatters = new Map();
 
-/** An Intl formatter in the home's zone (cached per zone and options). */
-function zoned(options, locale = undefined) {
-  const zone = shownHomes()[0]?.time_zone || undefined;
-  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
+/** The home's time zone (undefined: the browser's, before the homes are loaded). */
+export const homeZone = () => shownHomes()[0]?.time_zone || undefined;
+
+/** An Intl formatter in the home's zone and the chosen language (cached per both and options);
+ * `zone` for a report that names its own. */
+export function zoned(options, tag = locale(), zone = homeZone()) {
+  const key = `${tag}|${zone}|${JSON.stringify(options)}`;
   if (!formatters.has(key)) {
-    formatters.set(key, new Intl.DateTimeFormat(locale, { timeZone: zone, hourCycle: 'h23', ...options }));
+    formatters.set(key, new Intl.DateTimeFormat(tag, { timeZone: zone, hourCycle: 'h23', ...options }));
   }
   return formatters.get(key);
 }
@@ -137,7 +149,7 @@ const asDate = (at) => new Date(at * 1000);
 export const clock = (at, seconds = false) =>
   zoned({ hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(asDate(at));
 
-/** "Mon 12 Jan" (in the reader's language). */
+/** "Mon 12 Jan" (in the chosen language: "Mo., 12. Jan.", "1月12日周一"). */
 export const date = (at) => zoned({ weekday: 'short', day: 'numeric', month: 'short' }).format(asDate(at));
 
 /** The hour of the day (0-23) at the home. */
@@ -150,18 +162,24 @@ function dayNumber(at) {
   return Date.UTC(get('year'), get('month') - 1, get('day')) / 1000 / DAY_S;
 }
 
+/** Whether `at` is today at the home. */
+export const isToday = (at) => dayNumber(at) === dayNumber(Date.now() / 1000);
+
 /** "today 18:02", "yesterday 07:00", "tomorrow 07:00", "Mon 12 Jan 07:00". */
 export function day(at, seconds = false) {
   const days = dayNumber(at) - dayNumber(Date.now() / 1000);
-  const words = { '-1': 'yesterday', 0: 'today', 1: 'tomorrow' };
-  return `${words[days] ?? date(at)} ${clock(at, seconds)}`;
+  const time = clock(at, seconds);
+  if (days === -1) return t('yesterday {time}', { time });
+  if (days === 0) return t('today {time}', { time });
+  if (days === 1) return t('tomorrow {time}', { time });
+  return t('{date} {time}', { date: date(at), time });
 }
 
 export function ago(at, now = Date.now()) {
   if (!at) return '';
   const seconds = Math.max(0, now / 1000 - at);
-  if (seconds < 45) return 'just now';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < DAY_S) return `${Math.round(seconds / 3600)} h ago`;
+  if (seconds < 45) return t('just now');
+  if (seconds < 3600) return t('{m} min ago', { m: Math.round(seconds / 60) });
+  if (seconds < DAY_S) return t('{h} h ago', { h: Math.round(seconds / 3600) });
   return date(at);
 }

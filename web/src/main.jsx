@@ -8,6 +8,7 @@ import { connectLive } from './live.js';
 import { JobsBanner } from './components/JobsBanner.jsx';
 import { Toasts } from './components/Toasts.jsx';
 import { clock } from './format.js';
+import { currentLanguage, onLanguage, preferred, setLanguage, t } from './i18n.js';
 import { AUTOMATION_VIEWS, Link, navigate, route, roomPath, usePath } from './router.jsx';
 import {
   applyMessage,
@@ -40,9 +41,9 @@ const CONNECTION_TEXT = {
 function Connection() {
   const s = useStore('connection');
   return (
-    <span class={`connection is-${s.connection}`} role="status" title="Live updates">
+    <span class={`connection is-${s.connection}`} role="status" title={t('Live updates')}>
       <span class="dot" aria-hidden="true" />
-      <span class="connection-text">{CONNECTION_TEXT[s.connection]}</span>
+      <span class="connection-text">{t(CONNECTION_TEXT[s.connection])}</span>
     </span>
   );
 }
@@ -60,7 +61,7 @@ function Offline() {
   return (
     <p class="banner offline-banner" role="status">
       <Icon name="offline" size={18} />
-      Hub offline since {clock(s.offlineSince)} — values as last seen; controls return with it.
+      {t('Hub offline since {time} — values as last seen; controls return with it.', { time: clock(s.offlineSince) })}
     </p>
   );
 }
@@ -80,11 +81,11 @@ function NavLink({ href, current, icon, children }) {
  * screens). Automations and Scenes appear once the hub has them. */
 function TabBar({ here, roomOfDevice, automations }) {
   const tabs = [
-    { href: '/', icon: 'home', text: 'Home', current: here.view === 'home' },
+    { href: '/', icon: 'home', text: t('Home'), current: here.view === 'home' },
     {
       href: '/rooms',
       icon: 'rooms',
-      text: 'Rooms',
+      text: t('Rooms'),
       current: here.view === 'rooms' || here.view === 'room' || Boolean(roomOfDevice),
     },
   ];
@@ -93,16 +94,16 @@ function TabBar({ here, roomOfDevice, automations }) {
       {
         href: '/automations',
         icon: 'automations',
-        text: 'Automations',
+        text: t('Automations'),
         current: AUTOMATION_VIEWS.has(here.view) && here.view !== 'scenes',
       },
-      { href: '/scenes', icon: 'scene', text: 'Scenes', current: here.view === 'scenes' },
+      { href: '/scenes', icon: 'scene', text: t('Scenes'), current: here.view === 'scenes' },
     );
   }
   const more = ['more', 'energy', 'logbook', 'audit', 'backups'].includes(here.view);
-  tabs.push({ href: '/more', icon: 'more', text: 'More', current: more });
+  tabs.push({ href: '/more', icon: 'more', text: t('More'), current: more });
   return (
-    <nav class="tabbar" aria-label="Sections">
+    <nav class="tabbar" aria-label={t('Sections')}>
       {tabs.map((tab) => (
         <Link
           key={tab.href}
@@ -125,7 +126,7 @@ function HomeSwitcher() {
   return (
     <select
       class="home-switcher"
-      aria-label="Home"
+      aria-label={t('Home')}
       value={shownHomes()[0]?.id}
       onChange={(e) => chooseHome(e.currentTarget.value)}
     >
@@ -157,7 +158,7 @@ function Shell({ path, onLogout, children }) {
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
-        Skip to content
+        {t('Skip to content')}
       </a>
       <header class="topbar">
         <Brand />
@@ -167,24 +168,24 @@ function Shell({ path, onLogout, children }) {
           <button
             type="button"
             class="icon-button"
-            aria-label={theme === 'dark' ? 'Use light theme' : 'Use dark theme'}
-            title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            aria-label={theme === 'dark' ? t('Use light theme') : t('Use dark theme')}
+            title={theme === 'dark' ? t('Light theme') : t('Dark theme')}
             onClick={toggleTheme}
           >
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={20} />
           </button>
-          <button type="button" class="icon-button" aria-label="Log out" title="Log out" onClick={onLogout}>
+          <button type="button" class="icon-button" aria-label={t('Log out')} title={t('Log out')} onClick={onLogout}>
             <Icon name="logout" size={20} />
           </button>
         </div>
         <JobsBanner />
       </header>
-      <nav class="sidebar" aria-label="Main">
+      <nav class="sidebar" aria-label={t('Main')}>
         <div class="sidebar-inner">
         <Brand />
         <ul>
           <NavLink href="/" icon="home" current={here.view === 'home'}>
-            Home
+            {t('Home')}
           </NavLink>
           {shownHomes().flatMap((home) =>
             home.rooms.map((room) => (
@@ -204,25 +205,28 @@ function Shell({ path, onLogout, children }) {
               icon="automations"
               current={AUTOMATION_VIEWS.has(here.view) && here.view !== 'scenes'}
             >
-              Automations
+              {t('Automations')}
             </NavLink>
           )}
           {s.automations && (
             <NavLink href="/scenes" icon="scene" current={here.view === 'scenes'}>
-              Scenes
+              {t('Scenes')}
             </NavLink>
           )}
           <NavLink href="/energy" icon="bolt" current={here.view === 'energy'}>
-            Energy
+            {t('Energy')}
           </NavLink>
           <NavLink href="/logbook" icon="clock" current={here.view === 'logbook'}>
-            Logbook
+            {t('Logbook')}
           </NavLink>
           <NavLink href="/audit" icon="clock" current={here.view === 'audit'}>
-            Audit log
+            {t('Audit log')}
           </NavLink>
           <NavLink href="/backups" icon="download" current={here.view === 'backups'}>
-            Backups
+            {t('Backups')}
+          </NavLink>
+          <NavLink href="/more" icon="more" current={here.view === 'more'}>
+            {t('More')}
           </NavLink>
         </ul>
         </div>
@@ -238,12 +242,12 @@ function Shell({ path, onLogout, children }) {
 }
 
 function titleOf(here) {
-  if (here.view === 'rooms') return 'Rooms';
-  if (here.view === 'more') return 'More';
-  if (here.view === 'energy') return 'Energy';
-  if (here.view === 'audit') return 'Audit log';
-  if (here.view === 'logbook') return 'Logbook';
-  if (here.view === 'backups') return 'Backups';
+  if (here.view === 'rooms') return t('Rooms');
+  if (here.view === 'more') return t('More');
+  if (here.view === 'energy') return t('Energy');
+  if (here.view === 'audit') return t('Audit log');
+  if (here.view === 'logbook') return t('Logbook');
+  if (here.view === 'backups') return t('Backups');
   if (here.view === 'room') return findRoom(state.homes, here.id)?.room.name;
   if (here.view === 'device') return state.devices.get(here.id)?.name;
   if (AUTOMATION_VIEWS.has(here.view)) return null; // those pages name themselves
@@ -255,10 +259,10 @@ function View({ here, me, onLogout }) {
   if (s.loadError && !s.loaded) {
     return (
       <div class="empty-state" role="alert">
-        <h1 tabIndex={-1}>The hub did not answer</h1>
+        <h1 tabIndex={-1}>{t('The hub did not answer')}</h1>
         <p>{s.loadError}</p>
         <button type="button" class="primary-button" onClick={load}>
-          Try again
+          {t('Try again')}
         </button>
       </div>
     );
@@ -266,7 +270,7 @@ function View({ here, me, onLogout }) {
   if (!s.loaded) {
     return (
       <div class="empty-state">
-        <Spinner label="Loading your home…" />
+        <Spinner label={t('Loading your home…')} />
       </div>
     );
   }
@@ -302,12 +306,12 @@ function View({ here, me, onLogout }) {
 // their editor; a device page; energy; the audit log; backups.
 const CHUNKS = {
   // a device's page (controls, history, device info): a tap away from the first page
-  device: { load: () => import('./views/Device.jsx'), label: 'the device' },
-  automations: { load: () => import('./automations/index.jsx'), label: 'automations' },
-  energy: { load: () => import('./energy/index.jsx'), label: 'energy' },
-  audit: { load: () => import('./audit/index.jsx'), label: 'the audit log' },
-  logbook: { load: () => import('./logbook/index.jsx'), label: 'the logbook' },
-  backups: { load: () => import('./backups/index.jsx'), label: 'backups' },
+  device: { load: () => import('./views/Device.jsx'), label: 'Loading the device…' },
+  automations: { load: () => import('./automations/index.jsx'), label: 'Loading automations…' },
+  energy: { load: () => import('./energy/index.jsx'), label: 'Loading energy…' },
+  audit: { load: () => import('./audit/index.jsx'), label: 'Loading the audit log…' },
+  logbook: { load: () => import('./logbook/index.jsx'), label: 'Loading the logbook…' },
+  backups: { load: () => import('./backups/index.jsx'), label: 'Loading backups…' },
 };
 const loadedChunks = new Map();
 
@@ -321,14 +325,14 @@ function Lazy({ part, render }) {
         loadedChunks.set(part, loaded);
         setChunk(loaded);
       },
-      () => setError('This part of the dashboard could not be loaded. Reload the page.'),
+      () => setError(t('This part of the dashboard could not be loaded. Reload the page.')),
     );
   }, [part]);
   if (error) return <p class="banner warn" role="alert">{error}</p>;
   if (!chunk || loadedChunks.get(part) !== chunk) {
     return (
       <div class="empty-state">
-        <Spinner label={`Loading ${part.label}…`} />
+        <Spinner label={t(part.label)} />
       </div>
     );
   }
@@ -351,7 +355,7 @@ function SignInPages({ view, ...props }) {
   if (!chunk) {
     return (
       <main class="login" id="main">
-        <Spinner label="Loading…" />
+        <Spinner label={t('Loading…')} />
       </main>
     );
   }
@@ -389,7 +393,7 @@ function App() {
     setWithToken(was === 'token');
     setAuth('out');
   };
-  const ended = () => logout(auth === 'token' ? TOKEN_ENDED : SESSION_ENDED);
+  const ended = () => logout(t(auth === 'token' ? TOKEN_ENDED : SESSION_ENDED));
 
   useEffect(() => {
     whenUnauthorized(ended);
@@ -442,7 +446,7 @@ function App() {
   }, [auth]);
 
   useEffect(() => {
-    const title = signedIn ? titleOf(here) : 'Sign in';
+    const title = signedIn ? titleOf(here) : t('Sign in');
     if (title !== null) document.title = title ? `${title} · homeweave` : 'homeweave';
   });
 
@@ -472,7 +476,7 @@ function App() {
   if (auth === 'checking') {
     return (
       <main class="login" id="main">
-        <Spinner label="Loading homeweave…" />
+        <Spinner label={t('Loading homeweave…')} />
       </main>
     );
   }
@@ -510,5 +514,12 @@ function App() {
 // The static "Loading homeweave…" placeholder goes first: Preact reuses it only when the first
 // root is a <div> (the shell), so with the sign-in <main> it would stay on screen above it.
 const root = document.getElementById('app');
-root.replaceChildren();
-render(<App />, root);
+// The chosen language's table first (English has none to load); a switch renders it all anew.
+const show = () => render(<App key={currentLanguage()} />, root);
+setLanguage(preferred(), false)
+  .catch(() => setLanguage('en', false))
+  .finally(() => {
+    root.replaceChildren();
+    show();
+    onLanguage(show);
+  });

@@ -6,6 +6,7 @@
 
 import { api } from './api.js';
 import { speak } from './speak.js';
+import { t } from './i18n.js';
 
 const HOME_KEY = 'homeweave.home';
 
@@ -182,7 +183,7 @@ export function applyMessage(message) {
       changed('automations');
       break;
     case 'timer': // a voice timer rang: shown and said
-      showToast({ title: 'Timer', message: message.message, level: 'info' });
+      showToast({ title: t('Timer'), message: message.message, level: 'info' });
       speak(message.message, message.language);
       break;
     default:

@@ -32,6 +32,7 @@ import {
   Slider,
   ToggleButton,
 } from './controls.jsx';
+import { t } from '../i18n.js';
 
 const CONTROL_VIEWS = {
   slider: Slider,
@@ -45,37 +46,37 @@ const CONTROL_VIEWS = {
 };
 
 export function statusText(device) {
-  if (!device.available) return 'Unavailable';
+  if (!device.available) return t('Unavailable');
   const { power, status, readings, controls } = cardModel(device);
   // A status at its first (resting) value says less than the position or the readings.
   const statusValue = status ? device.values.get(status.id) : null;
   const busy = status && (statusValue !== status.choices[0].value || ALWAYS_SAID.has(status.key));
   if (power) {
     const on = device.values.get(power.id) === true;
-    if (!on) return 'Off';
-    if (busy) return `On · ${formatValue(status, statusValue)}`;
+    if (!on) return t('Off');
+    if (busy) return t('On · {value}', { value: formatValue(status, statusValue) });
     // The power's own service: a purifier's screen brightness is not how bright it runs.
     const own = controls.filter((c) => c.prop.service.key === power.service.key);
     const level = own.find((c) => c.prop.key === 'brightness' || c.prop.key === 'volume');
     const v = level && device.values.get(level.prop.id);
-    if (typeof v === 'number') return `On · ${formatValue(level.prop, v)}`;
+    if (typeof v === 'number') return t('On · {value}', { value: formatValue(level.prop, v) });
     // An appliance: its mode (Auto, Sleep), else its fan level.
     const setting = own.find((c) => c.prop.key === 'mode') ?? own.find((c) => c.prop.key === 'fan-level');
     const chosen = setting && device.values.get(setting.prop.id);
-    return known(chosen) ? `On · ${formatValue(setting.prop, chosen)}` : 'On';
+    return known(chosen) ? t('On · {value}', { value: formatValue(setting.prop, chosen) }) : t('On');
   }
   if (busy) return formatValue(status, statusValue);
   const position = controls.find((c) => c.kind === 'position');
   if (position) {
     const v = device.values.get((position.companion ?? position.prop).id);
-    if (v === 0) return 'Closed';
-    if (typeof v === 'number') return `Open · ${formatValue(position.prop, v)}`;
+    if (v === 0) return t('state|Closed');
+    if (typeof v === 'number') return t('state|Open · {value}', { value: formatValue(position.prop, v) });
   }
   const summary = readings.filter((p) => !NOT_IN_STATUS.has(p.key) && known(device.values.get(p.id)));
   if (summary.length > 0) {
     const texts = summary.slice(0, 2).map((p) => {
       const v = device.values.get(p.id);
-      return typeof v === 'boolean' && STATUS_TEXT[p.key] ? STATUS_TEXT[p.key][+v] : formatValue(p, v);
+      return typeof v === 'boolean' && STATUS_TEXT[p.key] ? t(STATUS_TEXT[p.key][+v]) : formatValue(p, v);
     });
     return [...new Set(texts)].join(' · ');
   }
@@ -99,7 +100,7 @@ function tint(device) {
 /** "last seen 12:03" while the hub is out of reach: the values shown are from then. */
 export function StaleNote() {
   if (!stale()) return null;
-  return <span class="stale-note">last seen {clock(state.offlineSince)}</span>;
+  return <span class="stale-note">{t('last seen {time}', { time: clock(state.offlineSince) })}</span>;
 }
 
 export function IconBubble({ device, large = false }) {
@@ -137,8 +138,10 @@ export function CardActions({ device, actions }) {
   const compactRow = actions.every((a) => a.compact);
   return (
     <div class="control">
-      <div class={compactRow ? 'button-row' : 'action-grid'} role="group" aria-label="Actions">
-        {actions.map(({ action, label: text, icon, compact }) => (
+      <div class={compactRow ? 'button-row' : 'action-grid'} role="group" aria-label={t('Actions')}>
+        {actions.map(({ action, label: key, icon, compact }) => {
+          const text = t(key);
+          return (
           <button
             key={`${action.siid}.${action.aiid}`}
             type="button"
@@ -152,7 +155,8 @@ export function CardActions({ device, actions }) {
             <Icon name={icon} size={compact ? 18 : 16} />
             {!compact && <span>{text}</span>}
           </button>
-        ))}
+          );
+        })}
         {command.busy && <Spinner />}
       </div>
       <CommandError command={command} />
@@ -226,7 +230,7 @@ export function DeviceCard({ id, room = '' }) {
       {!device.available && (
         <p class="unavailable-note">
           <Icon name="offline" size={16} />
-          {device.unavailable_reason || 'The device does not answer'}
+          {device.unavailable_reason || t('The device does not answer')}
         </p>
       )}
       <div class="card-body">

@@ -11,13 +11,14 @@ import { formatNumber, formatValue, withUnit } from '../format.js';
 import { Spinner } from '../icons.jsx';
 import { onStateMessage } from '../store.js';
 import { useTheme } from '../theme.js';
+import { t } from '../i18n.js';
 
 const PERIODS = [
-  ['1 h', 3600],
-  ['24 h', 86400],
-  ['7 d', 7 * 86400],
-  ['30 d', 30 * 86400],
-  ['1 y', 365 * 86400],
+  ['period|1 h', 3600],
+  ['period|24 h', 86400],
+  ['period|7 d', 7 * 86400],
+  ['period|30 d', 30 * 86400],
+  ['period|1 y', 365 * 86400],
 ];
 const RESOLUTIONS = { '5m': '5-minute averages', hour: 'Hourly averages' };
 
@@ -28,15 +29,15 @@ function Stats({ prop, values, range, resolution }) {
   return (
     <dl class="stats">
       <div>
-        <dt>Min</dt>
+        <dt>{t('Min')}</dt>
         <dd>{formatValue(prop, min)}</dd>
       </div>
       <div>
-        <dt>Max</dt>
+        <dt>{t('Max')}</dt>
         <dd>{formatValue(prop, max)}</dd>
       </div>
       <div>
-        <dt>{RESOLUTIONS[resolution] ?? 'Values'}</dt>
+        <dt>{t(RESOLUTIONS[resolution] ?? 'Values')}</dt>
         <dd>{values.length}</dd>
       </div>
     </dl>
@@ -207,8 +208,8 @@ export function HistoryPanel({ device }) {
   return (
     <section class="card history" aria-labelledby="history-title">
       <div class="section-head">
-        <h2 id="history-title">History</h2>
-        <div class="segmented" role="group" aria-label="Period">
+        <h2 id="history-title">{t('History')}</h2>
+        <div class="segmented" role="group" aria-label={t('Period')}>
           {PERIODS.map(([text, seconds]) => (
             <button
               key={seconds}
@@ -216,13 +217,13 @@ export function HistoryPanel({ device }) {
               aria-pressed={period === seconds ? 'true' : 'false'}
               onClick={() => setPeriod(seconds)}
             >
-              {text}
+              {t(text)}
             </button>
           ))}
         </div>
       </div>
       {props.length + (climate ? 1 : 0) > 1 && (
-        <div class="chip-row" role="group" aria-label="Property">
+        <div class="chip-row" role="group" aria-label={t('Property')}>
           {climate && (
             <button
               type="button"
@@ -230,7 +231,7 @@ export function HistoryPanel({ device }) {
               aria-pressed={showClimate ? 'true' : 'false'}
               onClick={() => setSelected(CLIMATE.id)}
             >
-              {CLIMATE.label}
+              {t(CLIMATE.label)}
             </button>
           )}
           {props.map((p) => (
@@ -250,14 +251,17 @@ export function HistoryPanel({ device }) {
         class="chart"
         ref={box}
         role="img"
-        aria-label={`${showClimate ? CLIMATE.label : label(prop)} over the last ${PERIODS.find((p) => p[1] === period)[0]}`}
+        aria-label={t('{what} over the last {period}', {
+          what: showClimate ? t(CLIMATE.label) : label(prop),
+          period: t(PERIODS.find((p) => p[1] === period)[0]),
+        })}
         data-kind={showClimate ? 'climate' : prop.format === 'bool' || prop.choices ? 'timeline' : 'line'}
         data-points={values.length}
         data-resolution={range.resolution}
         data-status={status}
       />
-      {status === 'loading' && <Spinner label="Loading history…" />}
-      {status === 'empty' && <p class="empty">No values recorded in this period yet.</p>}
+      {status === 'loading' && <Spinner label={t('Loading history…')} />}
+      {status === 'empty' && <p class="empty">{t('No values recorded in this period yet.')}</p>}
       {status.startsWith('error') && (
         <p class="command-error" role="alert">
           {status.slice(7)}
@@ -265,8 +269,8 @@ export function HistoryPanel({ device }) {
       )}
       {showClimate && (
         <p class="climate-key muted">
-          <span class="key-temperature">Temperature</span> <span class="key-target">Target</span>{' '}
-          {climate.status && <span class="key-heating">Heating</span>}
+          <span class="key-temperature">{t('Temperature')}</span> <span class="key-target">{t('Target')}</span>{' '}
+          {climate.status && <span class="key-heating">{t('Heating')}</span>}
         </p>
       )}
       <Stats prop={prop} values={values} range={range} resolution={range.resolution} />

@@ -1,5 +1,6 @@
 // Where a page shows a logbook: loads the logbook's chunk (web/src/logbook/) on first use.
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n.js';
 
 let loaded = null;
 
@@ -13,7 +14,7 @@ export function LazyLogbook(props) {
         loaded = found;
         setChunk(found);
       },
-      () => setError('The logbook could not be loaded. Reload the page.'),
+      () => setError(t('The logbook could not be loaded. Reload the page.')),
     );
   }, []);
   if (error) return <p class="banner warn" role="alert">{error}</p>;

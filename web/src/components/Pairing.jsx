@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useCommand, useStore } from '../hooks.js';
 import { state } from '../store.js';
+import { t } from '../i18n.js';
 
 const WAITING = ['needs pairing', 'pairing'];
 
@@ -39,7 +40,7 @@ export function Pairing() {
                 })
               }
             >
-              Pair
+              {t('Pair')}
             </button>
           )}
         </p>

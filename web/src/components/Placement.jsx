@@ -9,6 +9,7 @@ import { Icon, Spinner } from '../icons.jsx';
 import { stale } from '../store.js';
 import { changeDevice } from './commands.js';
 import { CommandError } from './controls.jsx';
+import { t } from '../i18n.js';
 
 export function DeviceName({ device }) {
   const command = useCommand();
@@ -37,8 +38,8 @@ export function DeviceName({ device }) {
             type="button"
             ref={pencil}
             class="icon-button small"
-            aria-label={`Rename ${device.name}`}
-            title="Rename"
+            aria-label={t('Rename {name}', { name: device.name })}
+            title={t('Rename')}
             onClick={() => setDraft(device.name)}
           >
             <Icon name="pencil" size={16} />
@@ -57,17 +58,17 @@ export function DeviceName({ device }) {
       <form class="name-row rename" onSubmit={save}>
         <input
           ref={field}
-          aria-label="Device name"
+          aria-label={t('Device name')}
           value={draft}
           disabled={command.busy}
           onInput={(event) => setDraft(event.currentTarget.value)}
           onKeyDown={(event) => event.key === 'Escape' && cancel()}
         />
         <button type="submit" class="pill-button" disabled={command.busy || stale()}>
-          Save
+          {t('Save')}
         </button>
         <button type="button" class="pill-button" disabled={command.busy} onClick={cancel}>
-          Cancel
+          {t('Cancel')}
         </button>
         {command.busy && <Spinner />}
       </form>
@@ -90,7 +91,7 @@ export function RoomPicker({ device, home }) {
   return (
     <>
       <label class="meta room-picker">
-        Room{' '}
+        {t('Room')}{' '}
         <select value={pending ?? device.room} disabled={command.busy || stale()} onChange={move}>
           {home.rooms.map((room) => (
             <option key={room.id} value={room.id}>

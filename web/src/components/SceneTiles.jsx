@@ -9,6 +9,7 @@ import { Icon, Spinner } from '../icons.jsx';
 import { stale, state } from '../store.js';
 import { CommandError } from './controls.jsx';
 import { lampColor } from './DeviceCard.jsx';
+import { t } from '../i18n.js';
 
 const WARM = '#ffb46b';
 
@@ -68,7 +69,7 @@ export function SceneTile({ scene }) {
       <button
         type="button"
         class="tile-open"
-        aria-label={`Apply ${scene.name}`}
+        aria-label={t('Apply {scene}', { scene: scene.name })}
         disabled={command.busy || stale() || !scene.valid}
         onClick={apply}
       >
@@ -103,7 +104,7 @@ export function RoomScenes({ room }) {
   });
   if (mine.length === 0) return null;
   return (
-    <section class="room-scenes" aria-label={`Scenes for ${room.name}`}>
+    <section class="room-scenes" aria-label={t('Scenes for {room}', { room: room.name })}>
       <div class="tile-grid">
         {mine.map((scene) => (
           <SceneTile key={scene.id} scene={scene} />

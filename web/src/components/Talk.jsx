@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Icon } from '../icons.jsx';
 import { play, speak } from '../speak.js';
+import { currentLanguage, t } from '../i18n.js';
 
 const LONGEST_MS = 8000; // a sentence, not a dictation: recording stops by itself after this
 
@@ -13,18 +14,23 @@ export function Talk() {
   const [busy, setBusy] = useState(false);
   const [canHear, setCanHear] = useState(false);
   const [listening, setListening] = useState(false);
+  const [languages, setLanguages] = useState([]);
   const stopRef = useRef(null);
+  // Sentences in the dashboard's language when the home speaks it, else in the home's first.
+  const language = languages.includes(currentLanguage()) ? currentLanguage() : undefined;
 
   useEffect(() => {
-    if (!navigator.mediaDevices?.getUserMedia) return;
     api
       .voice()
-      .then((voice) => setCanHear(Boolean(voice?.stt)))
+      .then((voice) => {
+        setLanguages(voice?.languages ?? []);
+        setCanHear(Boolean(voice?.stt && navigator.mediaDevices?.getUserMedia));
+      })
       .catch(() => setCanHear(false));
   }, []);
 
   function reply(result, heard) {
-    const words = result.speech || (result.intent ? 'Done' : 'Sorry, I did not understand');
+    const words = result.speech || (result.intent ? t('Done') : t('Sorry, I did not understand'));
     setAnswer(heard ? `“${heard}” — ${words}` : words);
     if (!(result.audio && play(result.audio))) speak(words, result.language);
   }
@@ -35,7 +41,7 @@ export function Talk() {
     if (!sentence || busy) return;
     setBusy(true);
     try {
-      const result = await api.say(sentence);
+      const result = await api.say(sentence, language);
       reply(result);
       if (result.intent) setText('');
     } catch (err) {
@@ -67,30 +73,30 @@ export function Talk() {
       const { record } = await import('../record.js');
       stopRef.current = await record();
     } catch (err) {
-      setAnswer(`The microphone cannot be used: ${err.message || err.name}`);
+      setAnswer(t('The microphone cannot be used: {why}', { why: err.message || err.name }));
       return undefined;
     }
     setListening(true);
-    setAnswer('Listening…');
+    setAnswer(t('Listening…'));
     setTimeout(() => finish(), LONGEST_MS);
     return undefined;
   }
 
   return (
-    <form class="talk" onSubmit={submit} role="search" aria-label="Talk to the home">
+    <form class="talk" onSubmit={submit} role="search" aria-label={t('Talk to the home')}>
       <input
         type="text"
         value={text}
         onInput={(e) => setText(e.currentTarget.value)}
-        placeholder="Turn off the lights in the kitchen"
-        aria-label="Say something to the home"
+        placeholder={t('Turn off the lights in the kitchen')}
+        aria-label={t('Say something to the home')}
         maxLength={1000}
       />
       {canHear && (
         <button
           type="button"
           class={`icon-button talk-mic ${listening ? 'is-listening' : ''}`}
-          aria-label={listening ? 'Stop listening' : 'Speak to the home'}
+          aria-label={listening ? t('Stop listening') : t('Speak to the home')}
           aria-pressed={listening}
           disabled={busy && !listening}
           onClick={listen}
@@ -99,7 +105,7 @@ export function Talk() {
         </button>
       )}
       <button type="submit" class="primary-button" disabled={busy}>
-        Say
+        {t('Say')}
       </button>
       <p class="talk-answer" role="status" aria-live="polite">
         {answer}

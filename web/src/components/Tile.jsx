@@ -11,6 +11,7 @@ import { stale, usable } from '../store.js';
 import { CommandError, PowerSwitch, usePowerFlip } from './controls.jsx';
 import { CardBody, IconBubble, StaleNote, statusText } from './DeviceCard.jsx';
 import { LazyLogbook } from './LazyLogbook.jsx';
+import { t } from '../i18n.js';
 
 /** The tile's icon as its power switch (as in Home Assistant's tiles): one tap turns the
  * device on or off; the rest of the tile opens the sheet. */
@@ -22,7 +23,7 @@ function IconSwitch({ device, prop, command }) {
       role="switch"
       class="tile-icon"
       aria-checked={shown ? 'true' : 'false'}
-      aria-label={`${device.name} power`}
+      aria-label={t('{name} power', { name: device.name })}
       aria-busy={command.busy ? 'true' : 'false'}
       disabled={!usable(device)}
       onClick={flip}
@@ -65,22 +66,22 @@ function MoreInfo({ device, room, onClose }) {
             <StaleNote />
           </div>
           {model.power && <PowerSwitch device={device} prop={model.power} />}
-          <button type="button" class="icon-button" aria-label="Close" onClick={() => ref.current.close()}>
+          <button type="button" class="icon-button" aria-label={t('Close')} onClick={() => ref.current.close()}>
             <Icon name="close" size={20} />
           </button>
         </header>
         {!device.available && (
           <p class="unavailable-note">
             <Icon name="offline" size={16} />
-            {device.unavailable_reason || 'The device does not answer'}
+            {device.unavailable_reason || t('The device does not answer')}
           </p>
         )}
         <div class="card-body">
           <CardBody device={device} />
         </div>
-        <LazyLogbook device={device.id} page={5} heading="Recent" />
+        <LazyLogbook device={device.id} page={5} heading={t('Recent')} />
         <Link href={devicePath(device.id)} class="section-link sheet-more">
-          <span>History and details</span>
+          <span>{t('History and details')}</span>
           <Icon name="chevron" size={16} />
         </Link>
       </div>
@@ -107,7 +108,7 @@ export function Tile({ id, room = '' }) {
         type="button"
         class="tile-open"
         aria-haspopup="dialog"
-        aria-label={`${device.name}: ${statusText(device)}. More controls`}
+        aria-label={t('{name}: {status}. More controls', { name: device.name, status: statusText(device) })}
         onClick={() => setOpen(true)}
       >
         {!model.power && <IconBubble device={device} />}

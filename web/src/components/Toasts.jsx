@@ -7,6 +7,7 @@ import { Icon } from '../icons.jsx';
 import { automationPath, Link } from '../router.jsx';
 import { dismissToast, showToast } from '../store.js';
 import { undo } from '../undo.js';
+import { t } from '../i18n.js';
 
 function UndoButton({ toast }) {
   const [busy, setBusy] = useState(false);
@@ -15,15 +16,15 @@ function UndoButton({ toast }) {
     try {
       await undo(toast.version);
       dismissToast(toast.key);
-      showToast({ message: 'Undone.', level: 'info' });
+      showToast({ message: t('Undone.'), level: 'info' });
     } catch (err) {
       dismissToast(toast.key);
-      showToast({ title: 'Could not undo', message: err.message, level: 'warning' });
+      showToast({ title: t('Could not undo'), message: err.message, level: 'warning' });
     }
   };
   return (
     <button type="button" class="pill-button toast-undo" disabled={busy} onClick={run}>
-      Undo
+      {t('Undo')}
     </button>
   );
 }
@@ -31,34 +32,34 @@ function UndoButton({ toast }) {
 export function Toasts() {
   const s = useStore('toasts');
   return (
-    <div class="toasts" role="status" aria-live="polite" aria-label="Notifications">
-      {s.toasts.map((t) => (
+    <div class="toasts" role="status" aria-live="polite" aria-label={t('Notifications')}>
+      {s.toasts.map((toast) => (
         <div
-          key={t.key}
-          class={`toast ${t.level === 'warning' ? 'is-warning' : ''}`}
-          data-automation={t.automation}
+          key={toast.key}
+          class={`toast ${toast.level === 'warning' ? 'is-warning' : ''}`}
+          data-automation={toast.automation}
         >
           <span class="toast-icon">
-            <Icon name={t.level === 'warning' ? 'alert' : t.level === 'info' ? 'check' : 'bell'} size={18} />
+            <Icon name={toast.level === 'warning' ? 'alert' : toast.level === 'info' ? 'check' : 'bell'} size={18} />
           </span>
           <div class="toast-body">
-            {t.title && <strong>{t.title}</strong>}
-            <p>{t.message}</p>
-            {t.trace && (
+            {toast.title && <strong>{toast.title}</strong>}
+            <p>{toast.message}</p>
+            {toast.trace && (
               <Link
-                href={automationPath(t.automation, 'traces', t.trace)}
-                onClick={() => dismissToast(t.key)}
+                href={automationPath(toast.automation, 'traces', toast.trace)}
+                onClick={() => dismissToast(toast.key)}
               >
-                See what happened
+                {t('See what happened')}
               </Link>
             )}
           </div>
-          {t.version != null && <UndoButton toast={t} />}
+          {toast.version != null && <UndoButton toast={toast} />}
           <button
             type="button"
             class="icon-button small"
-            aria-label="Dismiss notification"
-            onClick={() => dismissToast(t.key)}
+            aria-label={t('Dismiss notification')}
+            onClick={() => dismissToast(toast.key)}
           >
             <Icon name="close" size={14} />
           </button>

@@ -3,9 +3,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-import { clock, date, day } from '../format.js';
+import { clock, date, day, fixed, homeZone } from '../format.js';
 import './timeline.css';
-import { state } from '../store.js';
 
 const HEIGHT = 220;
 const MIN_SPAN = 600;
@@ -19,7 +18,7 @@ function tickFormat(unitFormat) {
     const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
     const digits = Math.min(3, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
     return ticks.map((v) =>
-      unitFormat(v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })),
+      unitFormat(fixed(v, digits)),
     );
   };
 }
@@ -45,7 +44,7 @@ const INTEGER_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 
  * next (settings, counts, on/off, modes: nothing happens between two values); `levels` are the
  * only values such a chart can have (on/off, a mode's choices), labelled with `format`. */
 export function createChart(el, { xs, ys, format, unitFormat, integer = false, bounds = null, stepped = false, levels = null }) {
-  const zone = state.homes[0]?.time_zone; // ticks fall on the home's hours and midnights
+  const zone = homeZone(); // ticks fall on the home's hours and midnights
   const { color, axis, readout } = frame(el);
   const toNow = () => {
     const now = Date.now() / 1000;
@@ -199,7 +198,7 @@ function aligned(series) {
  * as a step line and the stretches it was heating as a band behind them. `heating` holds
  * [from, to] pairs of epoch seconds. Returns {destroy}. */
 export function createClimate(el, { temperature, target, heating, format }) {
-  const zone = state.homes[0]?.time_zone;
+  const zone = homeZone();
   const { color, axis, readout } = frame(el);
   const heat = getComputedStyle(el).getPropertyValue('--heat').trim() || '#f97316';
   const data = aligned([temperature, target]);

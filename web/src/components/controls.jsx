@@ -9,6 +9,7 @@ import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { usable } from '../store.js';
 import { setProp } from './commands.js';
+import { inSentence, t } from '../i18n.js';
 
 const domId = (device, prop, suffix = '') =>
   `c-${device.id}-${prop.siid}-${prop.piid}${suffix}`.replace(/[^\w-]/g, '_');
@@ -19,7 +20,7 @@ export function CommandError({ command }) {
     <p class="command-error" role="alert">
       <Icon name="alert" size={16} />
       <span>{command.error}</span>
-      <button type="button" class="icon-button small" aria-label="Dismiss" onClick={command.dismiss}>
+      <button type="button" class="icon-button small" aria-label={t('Dismiss')} onClick={command.dismiss}>
         <Icon name="close" size={14} />
       </button>
     </p>
@@ -51,13 +52,13 @@ export function PowerSwitch({ device, prop, name, command: shared }) {
   const [shown, flip] = usePowerFlip(device, prop, command);
   return (
     <div class="power">
-      {command.busy && <Spinner label="Switching…" />}
+      {command.busy && <Spinner label={t('Switching…')} />}
       <button
         type="button"
         role="switch"
         class="switch"
         aria-checked={shown ? 'true' : 'false'}
-        aria-label={name ?? `${device.name} ${labelOf(prop).toLowerCase()}`}
+        aria-label={name ?? `${device.name} ${inSentence(labelOf(prop))}`}
         aria-busy={command.busy ? 'true' : 'false'}
         disabled={!usable(device)}
         onClick={flip}
@@ -96,7 +97,7 @@ export function Slider({ device, prop, note, variant = '' }) {
     <div class={`control slider ${look}`} aria-busy={command.busy ? 'true' : 'false'}>
       <div class="control-head">
         <label for={id}>{labelOf(prop)}</label>
-        {command.busy && <Spinner label="Setting…" />}
+        {command.busy && <Spinner label={t('Setting…')} />}
         <output for={id} aria-live="off">
           {text}
           {note && <span class="note"> · {note}</span>}
@@ -151,13 +152,13 @@ export function ColorPicker({ device, prop }) {
     <fieldset class="control color" aria-busy={command.busy ? 'true' : 'false'}>
       <legend class="control-head">
         <span>{labelOf(prop)}</span>
-        {command.busy && <Spinner label="Setting color…" />}
+        {command.busy && <Spinner label={t('Setting color…')} />}
       </legend>
       <div class="color-row">
         <button
           type="button"
           class="wheel"
-          aria-label={`Color wheel, now ${current.toUpperCase()}`}
+          aria-label={t('Color wheel, now {color}', { color: current.toUpperCase() })}
           data-color={current}
           disabled={!usable(device)}
           onClick={pick}
@@ -178,14 +179,14 @@ export function ColorPicker({ device, prop }) {
               type="button"
               class="swatch"
               style={{ '--swatch': toHex(packed) }}
-              aria-label={name}
+              aria-label={t(name)}
               aria-pressed={value === packed ? 'true' : 'false'}
               disabled={!usable(device)}
               onClick={() => choose(packed)}
             />
           ))}
           <label class="swatch custom" style={{ '--swatch': current }}>
-            <span class="sr-only">Custom color</span>
+            <span class="sr-only">{t('Custom color')}</span>
             <input
               id={id}
               type="color"
@@ -214,7 +215,7 @@ export function LightTone({ device, white, color }) {
   ];
   return (
     <div class="control light-tone" data-mode={mode}>
-      <div class="button-row" role="group" aria-label="Light mode">
+      <div class="button-row" role="group" aria-label={t('Light mode')}>
         {tabs.map(([key, text]) => (
           <button
             key={key}
@@ -224,11 +225,11 @@ export function LightTone({ device, white, color }) {
             data-tone={key}
             onClick={() => setView(key)}
           >
-            {text}
+            {t(text)}
           </button>
         ))}
         <span class="muted" data-light-mode>
-          {mode === 'color' ? 'Showing a color' : 'Showing white'}
+          {mode === 'color' ? t('Showing a color') : t('Showing white')}
         </span>
       </div>
       {shown === 'white' ? (
@@ -269,7 +270,7 @@ export function Setpoint({ device, prop, companion }) {
     <div class="control setpoint" aria-busy={command.busy ? 'true' : 'false'}>
       {companion && (
         <div class="reading-big">
-          <span class="reading-caption">Now</span>
+          <span class="reading-caption">{t('Now')}</span>
           <span class="reading-value" data-prop={companion.key}>
             {typeof current === 'number' ? formatNumber(companion, current) : '—'}
             <span class="reading-unit">{unitText(companion.unit)}</span>
@@ -280,7 +281,7 @@ export function Setpoint({ device, prop, companion }) {
         <button
           type="button"
           class="round-button"
-          aria-label={`Lower ${labelOf(prop).toLowerCase()}`}
+          aria-label={t('Lower {what}', { what: inSentence(labelOf(prop)) })}
           disabled={!usable(device) || shown <= min}
           onClick={() => nudge(-1)}
         >
@@ -288,7 +289,7 @@ export function Setpoint({ device, prop, companion }) {
         </button>
         <div class="stepper-value">
           <span class="reading-caption">
-            {labelOf(prop)} {command.busy && <Spinner label="Setting…" />}
+            {labelOf(prop)} {command.busy && <Spinner label={t('Setting…')} />}
           </span>
           <output aria-live="polite" data-prop={prop.key}>
             {targetText}
@@ -298,7 +299,7 @@ export function Setpoint({ device, prop, companion }) {
         <button
           type="button"
           class="round-button"
-          aria-label={`Raise ${labelOf(prop).toLowerCase()}`}
+          aria-label={t('Raise {what}', { what: inSentence(labelOf(prop)) })}
           disabled={!usable(device) || shown >= max}
           onClick={() => nudge(1)}
         >
@@ -313,7 +314,7 @@ export function Setpoint({ device, prop, companion }) {
 /** A target position slider that also says where the device is now. */
 export function Position({ device, prop, companion }) {
   const now = companion ? device.values.get(companion.id) : null;
-  const note = typeof now === 'number' && now !== device.values.get(prop.id) ? `now ${formatValue(companion, now)}` : '';
+  const note = typeof now === 'number' && now !== device.values.get(prop.id) ? t('now {value}', { value: formatValue(companion, now) }) : '';
   return <Slider device={device} prop={prop} note={note} variant="position" />;
 }
 
@@ -331,7 +332,7 @@ export function ChoiceButtons({ device, prop }) {
             disabled={!usable(device) || command.busy}
             onClick={() => command.run(() => setProp(device, prop, choice.value))}
           >
-            {choice.description}
+            {t(choice.description)}
           </button>
         ))}
         {command.busy && <Spinner />}
@@ -386,7 +387,7 @@ export function ChoiceSelect({ device, prop, variant = '' }) {
         {value === null || value === undefined ? <option value="">—</option> : null}
         {prop.choices.map((choice) => (
           <option key={choice.value} value={choice.value}>
-            {choice.description}
+            {t(choice.description)}
           </option>
         ))}
       </select>
@@ -421,7 +422,7 @@ export function FieldEditor({ device, prop }) {
         onInput={(event) => setDraft(event.currentTarget.value)}
       />
       <button type="submit" class="pill-button" disabled={!usable(device) || command.busy}>
-        Set
+        {t('Set')}
       </button>
       {command.busy && <Spinner />}
       <CommandError command={command} />

@@ -5,30 +5,31 @@ import './energy.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
+import { zoned } from '../format.js';
+import { number, t } from '../i18n.js';
 import { Spinner } from '../icons.jsx';
 import { state } from '../store.js';
 import { useTheme } from '../theme.js';
 
 const PERIODS = [
-  ['7 d', '7d', 'day', 'the last 7 days'],
-  ['30 d', '30d', 'day', 'the last 30 days'],
-  ['12 mo', '365d', 'month', 'the last 12 months'],
+  ['period|7 d', '7d', 'day', 'the last 7 days'],
+  ['period|30 d', '30d', 'day', 'the last 30 days'],
+  ['period|12 mo', '365d', 'month', 'the last 12 months'],
 ];
 const GROUPS = [
   ['device', 'Device'],
   ['room', 'Room'],
 ];
 
-const kwhText = (kwh) => `${kwh.toLocaleString(undefined, { maximumFractionDigits: kwh < 10 ? 2 : 1 })} kWh`;
-const costText = (cost, currency) =>
-  cost == null ? '' : cost.toLocaleString(undefined, { style: 'currency', currency });
+const kwhText = (kwh) => `${number(kwh, { maximumFractionDigits: kwh < 10 ? 2 : 1 })} kWh`;
+const costText = (cost, currency) => (cost == null ? '' : number(cost, { style: 'currency', currency }));
 
 function Segmented({ label, options, value, onChange }) {
   return (
     <div class="segmented" role="group" aria-label={label}>
       {options.map(([key, text]) => (
         <button key={key} type="button" aria-pressed={value === key ? 'true' : 'false'} onClick={() => onChange(key)}>
-          {text}
+          {t(text)}
         </button>
       ))}
     </div>
@@ -42,7 +43,7 @@ function Bars({ report, period }) {
     let destroy = null;
     let cancelled = false;
     const zone = report.time_zone;
-    const at = (options) => (t) => new Date(t * 1000).toLocaleDateString(undefined, { ...options, timeZone: zone });
+    const at = (options) => (t) => zoned(options, undefined, zone).format(new Date(t * 1000));
     // uPlot comes with the history chart's module, loaded on demand (shared with device pages).
     import('../components/chart.js').then(({ createBars }) => {
       if (cancelled) return;
@@ -60,25 +61,24 @@ function Bars({ report, period }) {
       if (destroy) destroy();
     };
   }, [report, theme]);
-  const per = report.bucket === 'month' ? 'month' : 'day';
   return (
     <div
       class="chart"
       ref={box}
       role="img"
-      aria-label={`Energy per ${per} over ${period[3]}`}
+      aria-label={t(report.bucket === 'month' ? 'Energy per month over {period}' : 'Energy per day over {period}', { period: t(period[3]) })}
       data-bars={report.buckets.filter((b) => b.kwh > 0).length}
     />
   );
 }
 
 function Breakdown({ report }) {
-  if (report.groups.length === 0) return <p class="empty">Nothing metered in this period yet.</p>;
+  if (report.groups.length === 0) return <p class="empty">{t('Nothing metered in this period yet.')}</p>;
   const top = report.groups[0].total.kwh || 1;
   const rooms = new Map(state.homes.flatMap((h) => h.rooms.map((r) => [r.id, r.name])));
   const roomOf = (id) => rooms.get(state.devices.get(id)?.room);
   return (
-    <ul class="list-card energy-list" aria-label={`Energy by ${report.by}`}>
+    <ul class="list-card energy-list" aria-label={t(report.by === 'room' ? 'Energy by room' : 'Energy by device')}>
       {report.groups.map((g) => (
         <li key={g.id} class="list-row energy-row" data-group={g.id}>
           <span class="list-title">
@@ -118,21 +118,21 @@ export function EnergyPage() {
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Energy</h1>
+        <h1 tabIndex={-1}>{t('Energy')}</h1>
       </header>
       {error && (
         <p class="banner warn" role="alert">
           {error}
         </p>
       )}
-      {!report && !error && <Spinner label="Loading energy…" />}
+      {!report && !error && <Spinner label={t('Loading energy…')} />}
       {report && (
         <div class="detail-grid">
           <section class="card energy-days" aria-labelledby="energy-title">
             <div class="section-head">
-              <h2 id="energy-title">{report.bucket === 'month' ? 'Per month' : 'Per day'}</h2>
+              <h2 id="energy-title">{report.bucket === 'month' ? t('Per month') : t('Per day')}</h2>
               <Segmented
-                label="Period"
+                label={t('Period')}
                 options={PERIODS.map(([text, key]) => [key, text])}
                 value={periodKey}
                 onChange={setPeriodKey}
@@ -141,12 +141,12 @@ export function EnergyPage() {
             <Bars report={report} period={period} />
             <dl class="stats">
               <div>
-                <dt>Total</dt>
+                <dt>{t('Total')}</dt>
                 <dd>{kwhText(report.total.kwh)}</dd>
               </div>
               {report.priced && (
                 <div>
-                  <dt>Cost</dt>
+                  <dt>{t('Cost')}</dt>
                   <dd>{costText(report.total.cost, report.currency)}</dd>
                 </div>
               )}
@@ -154,14 +154,15 @@ export function EnergyPage() {
           </section>
           <section class="card" aria-labelledby="breakdown-title">
             <div class="section-head">
-              <h2 id="breakdown-title">By {by}</h2>
-              <Segmented label="Group by" options={GROUPS} value={by} onChange={setBy} />
+              <h2 id="breakdown-title">{t(by === 'room' ? 'By room' : 'By device')}</h2>
+              <Segmented label={t('Group by')} options={GROUPS} value={by} onChange={setBy} />
             </div>
             <Breakdown report={report} />
             {report.sample_days > 0 && (
               <p class="empty">
-                The demo filled the {report.sample_days} days before it first started with made-up
-                consumption; everything since is metered.
+                {t('The demo filled the {n} days before it first started with made-up consumption; everything since is metered.', {
+                  n: report.sample_days,
+                })}
               </p>
             )}
           </section>

@@ -7,16 +7,17 @@ import './logbook.css';
 import { useEffect, useState } from 'preact/hooks';
 
 import { request } from '../api.js';
-import { clock, day } from '../format.js';
+import { clock, day, isToday } from '../format.js';
 import { Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { onStateMessage, state } from '../store.js';
+import { t } from '../i18n.js';
 
 const PAGE = 50;
 const REFRESH_MS = 1500;
 const PERIODS = [
-  ['24 h', 86400],
-  ['7 d', 7 * 86400],
+  ['period|24 h', 86400],
+  ['period|7 d', 7 * 86400],
 ];
 
 function query(params) {
@@ -27,8 +28,7 @@ function query(params) {
 
 /** "18:02" today, "yesterday 18:02" or "Mon 12 Jan 18:02" before. */
 function when(at) {
-  const text = day(at);
-  return text.startsWith('today ') ? clock(at) : text;
+  return isToday(at) ? clock(at) : day(at);
 }
 
 function Line({ entry, links }) {
@@ -47,7 +47,7 @@ function Line({ entry, links }) {
 
 /** The logbook of one `device`, one `room` or (neither) the home, refreshed as changes arrive;
  * `page` lines at first, more on request. */
-export function Logbook({ device = null, room = null, heading = 'Logbook', periods = false, page = PAGE }) {
+export function Logbook({ device = null, room = null, heading = null, periods = false, page = PAGE }) {
   const [lines, setLines] = useState(null);
   const [error, setError] = useState('');
   const [limit, setLimit] = useState(page);
@@ -87,9 +87,9 @@ export function Logbook({ device = null, room = null, heading = 'Logbook', perio
   return (
     <section class="card logbook" aria-labelledby={id}>
       <div class="section-head">
-        <h2 id={id}>{heading}</h2>
+        <h2 id={id}>{heading ?? t('Logbook')}</h2>
         {periods && (
-          <div class="segmented" role="group" aria-label="Period">
+          <div class="segmented" role="group" aria-label={t('Period')}>
             {PERIODS.map(([text, seconds]) => (
               <button
                 key={seconds}
@@ -97,7 +97,7 @@ export function Logbook({ device = null, room = null, heading = 'Logbook', perio
                 aria-pressed={period === seconds ? 'true' : 'false'}
                 onClick={() => setPeriod(seconds)}
               >
-                {text}
+                {t(text)}
               </button>
             ))}
           </div>
@@ -108,8 +108,8 @@ export function Logbook({ device = null, room = null, heading = 'Logbook', perio
           {error}
         </p>
       )}
-      {lines === null && !error && <Spinner label="Loading the logbook…" />}
-      {lines && lines.length === 0 && <p class="empty">Nothing happened in this period.</p>}
+      {lines === null && !error && <Spinner label={t('Loading the logbook…')} />}
+      {lines && lines.length === 0 && <p class="empty">{t('Nothing happened in this period.')}</p>}
       {lines && lines.length > 0 && (
         <ol class="logbook-lines">
           {lines.slice(0, limit).map((entry) => (
@@ -119,7 +119,7 @@ export function Logbook({ device = null, room = null, heading = 'Logbook', perio
       )}
       {lines && lines.length > limit && (
         <button type="button" class="pill-button" onClick={() => setLimit(limit + page)}>
-          Show more
+          {t('Show more')}
         </button>
       )}
     </section>
@@ -131,9 +131,9 @@ export function LogbookPage() {
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Logbook</h1>
+        <h1 tabIndex={-1}>{t('Logbook')}</h1>
       </header>
-      <Logbook heading="What happened" periods />
+      <Logbook heading={t('What happened')} periods />
     </>
   );
 }

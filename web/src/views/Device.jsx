@@ -22,6 +22,7 @@ import { Link, roomPath } from '../router.jsx';
 import { stale, usable } from '../store.js';
 import { NotFound } from './NotFound.jsx';
 import { findRoom } from './Room.jsx';
+import { t } from '../i18n.js';
 
 function Editor({ device, prop }) {
   if (prop.format === 'bool') {
@@ -46,14 +47,14 @@ function PropertyRow({ device, prop, now }) {
   return (
     <li class="prop-row" data-address={prop.address}>
       <div class="prop-name">
-        <span>{prop.description || prop.key}</span>
+        <span>{t(prop.description || prop.key)}</span>
         <code>
           {prop.service.key}/{prop.key} · siid {prop.siid} piid {prop.piid}
         </code>
       </div>
       <div class="prop-value">
         <span class="value">
-          {readable(prop) ? formatValue(prop, device.values.get(prop.id)) : 'write-only'}
+          {readable(prop) ? formatValue(prop, device.values.get(prop.id)) : t('write-only')}
         </span>
         {readable(prop) && at ? <small>{ago(at, now)}</small> : null}
       </div>
@@ -79,7 +80,7 @@ function ActionRow({ device, action }) {
     <li class="action-row">
       <form onSubmit={submit}>
         <div class="prop-name">
-          <span>{action.description || action.key}</span>
+          <span>{t(action.description || action.key)}</span>
           <code>
             {action.service.key}/{action.key}
           </code>
@@ -101,7 +102,7 @@ function ActionRow({ device, action }) {
           disabled={!usable(device) || command.busy}
         >
           <Icon name={ACTION_ICONS[action.key] ?? 'play'} size={16} />
-          <span>Run</span>
+          <span>{t('Run')}</span>
         </button>
         {command.busy && <Spinner />}
       </form>
@@ -117,11 +118,12 @@ function Events({ device, now }) {
   if (kinds.length === 0) return null;
   return (
     <section class="card" aria-labelledby="events-title">
-      <h2 id="events-title">Recent events</h2>
+      <h2 id="events-title">{t('Recent events')}</h2>
       {events.length === 0 ? (
         <p class="empty">
-          None since this page opened. This device reports{' '}
-          {kinds.map((k) => k.description || k.key).join(', ')}.
+          {t('None since this page opened. This device reports {kinds}.', {
+            kinds: kinds.map((k) => k.description || k.key).join(', '),
+          })}
         </p>
       ) : (
         <ul class="event-list">
@@ -146,12 +148,12 @@ function DeviceInfo({ device, now }) {
     return prop ? device.values.get(prop.id) : null;
   };
   const rows = [
-    ['Model', info('model') || device.model],
-    ['Manufacturer', info('manufacturer')],
-    ['Integration', device.integration],
-    ['Firmware', info('firmware-revision')],
-    ['Spec', <code key="spec">{device.spec_type}</code>],
-    ['Device id', <code key="id">{device.id}</code>],
+    [t('Model'), info('model') || device.model],
+    [t('Manufacturer'), info('manufacturer')],
+    [t('Integration'), device.integration],
+    [t('Firmware'), info('firmware-revision')],
+    [t('Spec'), <code key="spec">{device.spec_type}</code>],
+    [t('Device id'), <code key="id">{device.id}</code>],
   ];
   const diagnostics = [...device.props.values()].filter(
     (p) => isDiagnostic(p) && readable(p) && known(device.values.get(p.id)),
@@ -159,8 +161,8 @@ function DeviceInfo({ device, now }) {
   return (
     <details class="card device-info" data-device-info>
       <summary>
-        <h2>Device info</h2>
-        <span class="muted">model, firmware, spec and addresses</span>
+        <h2>{t('Device info')}</h2>
+        <span class="muted">{t('model, firmware, spec and addresses')}</span>
       </summary>
       <dl class="about-list">
         {[...rows, ...diagnostics.map((p) => [label(p), formatValue(p, device.values.get(p.id)), p])]
@@ -172,7 +174,7 @@ function DeviceInfo({ device, now }) {
             </div>
           ))}
       </dl>
-      <h3 id="props-title">Properties</h3>
+      <h3 id="props-title">{t('Properties')}</h3>
       {device.services.map((service) => (
         <div class="service" key={service.siid}>
           <h4>
@@ -205,7 +207,7 @@ export function DeviceDetail({ id }) {
   const hasCard = model.controls.length + model.readings.length + model.actions.length > 0;
   return (
     <div class="device-page" data-device={device.id}>
-      <nav class="crumbs" aria-label="Breadcrumb">
+      <nav class="crumbs" aria-label={t('Breadcrumb')}>
         {found && <Link href="/">{found.home.name}</Link>}
         {found && <Icon name="chevron" size={14} />}
         {found && <Link href={roomPath(found.room.id)}>{found.room.name}</Link>}
@@ -222,19 +224,19 @@ export function DeviceDetail({ id }) {
             {[device.model || device.type, device.integration].filter(Boolean).join(' · ')}
           </p>
           <RoomPicker device={device} home={found?.home} />
-          {device.configured && <p class="meta">Name and room defined in homeweave.yaml</p>}
+          {device.configured && <p class="meta">{t('Name and room defined in homeweave.yaml')}</p>}
         </div>
         {model.power && <PowerSwitch device={device} prop={model.power} />}
       </header>
       {!device.available && (
         <p class="banner warn" role="status">
           <Icon name="offline" size={18} />
-          Unavailable: {device.unavailable_reason || 'the device does not answer'}
+          {t('Unavailable: {why}', { why: device.unavailable_reason || t('the device does not answer') })}
         </p>
       )}
       <div class="detail-grid">
         {hasCard && (
-          <section class="card controls-card" aria-label="Controls">
+          <section class="card controls-card" aria-label={t('Controls')}>
             <CardBody device={device} />
           </section>
         )}
@@ -242,7 +244,7 @@ export function DeviceDetail({ id }) {
         <LazyLogbook device={device.id} />
         {device.actions.length > 0 && (
           <section class="card" aria-labelledby="actions-title">
-            <h2 id="actions-title">Actions</h2>
+            <h2 id="actions-title">{t('Actions')}</h2>
             <ul class="prop-list">
               {device.actions.map((a) => (
                 <ActionRow key={`${a.siid}.${a.aiid}`} device={device} action={a} />

@@ -8,6 +8,7 @@ import { useCommand, useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
 import { shownHomes, stale, state, usable } from '../store.js';
+import { number, t, tn } from '../i18n.js';
 
 /** A room's climate from the first device reading it (a sensor, a thermostat). */
 export function climateOf(deviceIds) {
@@ -47,13 +48,13 @@ export function RoomLights({ room }) {
     );
   return (
     <span class="room-lights">
-      <span class="room-climate">{on === 0 ? 'Lights off' : `${on} ${on === 1 ? 'light' : 'lights'} on`}</span>
+      <span class="room-climate">{on === 0 ? t('Lights off') : tn(on, '{n} light on', '{n} lights on')}</span>
       <button
         type="button"
         role="switch"
         class="switch small"
         aria-checked={on > 0 ? 'true' : 'false'}
-        aria-label={`All lights in ${room.name}`}
+        aria-label={t('All lights in {room}', { room: room.name })}
         aria-busy={command.busy ? 'true' : 'false'}
         disabled={stale()}
         onClick={flip}
@@ -77,12 +78,12 @@ function Summary({ home }) {
   const on = devices.filter((d) => d.available && cardModel(d).power && isActive(d)).length;
   const offline = devices.filter((d) => !d.available).length;
   const chips = [
-    { icon: 'power', text: on === 0 ? 'Everything is off' : `${on} ${on === 1 ? 'device' : 'devices'} on` },
-    { icon: 'rooms', text: `${counted(home.rooms.length, 'room')} · ${counted(devices.length, 'device')}` },
+    { icon: 'power', text: on === 0 ? t('Everything is off') : tn(on, '{n} device on', '{n} devices on') },
+    { icon: 'rooms', text: `${tn(home.rooms.length, '{n} room', '{n} rooms')} · ${devicesText(devices.length)}` },
   ];
-  if (offline) chips.push({ icon: 'offline', text: `${offline} unavailable`, warn: true });
+  if (offline) chips.push({ icon: 'offline', text: t('{n} unavailable', { n: number(offline) }), warn: true });
   return (
-    <ul class="summary" aria-label="Summary">
+    <ul class="summary" aria-label={t('Summary')}>
       {chips.map((chip) => (
         <li key={chip.text} class={`chip ${chip.warn ? 'warn' : ''}`}>
           <Icon name={chip.icon} size={16} />
@@ -103,15 +104,13 @@ export function RoomSection({ room }) {
         </h2>
         <RoomClimate devices={room.devices} />
         <RoomLights room={room} />
-        <Link href={roomPath(room.id)} class="section-link" aria-label={`Open ${room.name}`}>
-          <span>
-            {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
-          </span>
+        <Link href={roomPath(room.id)} class="section-link" aria-label={t('Open {room}', { room: room.name })}>
+          <span>{devicesText(room.devices.length)}</span>
           <Icon name="chevron" size={16} />
         </Link>
       </div>
       {room.devices.length === 0 ? (
-        <p class="empty">No devices in this room yet.</p>
+        <p class="empty">{t('No devices in this room yet.')}</p>
       ) : (
         <div class="tile-grid">
           {room.devices.map((id) => (
@@ -123,14 +122,15 @@ export function RoomSection({ room }) {
   );
 }
 
-const counted = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 device", "3 devices". */
+export const devicesText = (n) => tn(n, '{n} device', '{n} devices');
 
 function greeting() {
   const hour = hourAtHome();
-  if (hour < 6) return 'Good night';
-  if (hour < 12) return 'Good morning';
-  if (hour < 18) return 'Good afternoon';
-  return 'Good evening';
+  if (hour < 6) return t('Good night');
+  if (hour < 12) return t('Good morning');
+  if (hour < 18) return t('Good afternoon');
+  return t('Good evening');
 }
 
 export function Home() {

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 
 import { api } from '../api.js';
 import { Icon, Spinner } from '../icons.jsx';
+import { pieces, t } from '../i18n.js';
 
 const REJECTED =
   'That token was not accepted. Copy it again from the admin-token file in the hub’s data folder.';
@@ -44,7 +45,7 @@ function TokenForm({ onToken, onPassword, notice }) {
     event.preventDefault();
     const candidate = value.trim();
     if (!candidate) {
-      setError('Paste the admin token first.');
+      setError(t('Paste the admin token first.'));
       return;
     }
     setBusy(true);
@@ -53,14 +54,14 @@ function TokenForm({ onToken, onPassword, notice }) {
       await api.homes(candidate);
       onToken(candidate);
     } catch (err) {
-      setError(err.status === 401 ? REJECTED : err.message);
+      setError(err.status === 401 ? t(REJECTED) : err.message);
       setBusy(false);
     }
   };
 
   return (
-    <SignInCard lead="Sign in to your home with the hub’s admin token." onSubmit={submit}>
-      <label for="token">Admin token</label>
+    <SignInCard lead={t('Sign in to your home with the hub’s admin token.')} onSubmit={submit}>
+      <label for="token">{t('Admin token')}</label>
       <div class="input-row">
         <input
           id="token"
@@ -80,21 +81,24 @@ function TokenForm({ onToken, onPassword, notice }) {
           aria-pressed={shown ? 'true' : 'false'}
           onClick={() => setShown(!shown)}
         >
-          {shown ? 'Hide' : 'Show'}
+          {shown ? t('Hide') : t('Show')}
         </button>
       </div>
       <p id="token-help" class="hint">
-        <code>homeweave demo</code> and <code>homeweave run</code> print it on first start and
-        keep it in <code>admin-token</code> in the data folder.
+        {pieces('{demo} and {run} print it on first start and keep it in {file} in the data folder.', {
+          demo: <code>homeweave demo</code>,
+          run: <code>homeweave run</code>,
+          file: <code>admin-token</code>,
+        })}
       </p>
       <Problem id="token-error" text={error} />
       <button type="submit" class="primary-button" disabled={busy}>
-        {busy && <Spinner label="Checking the token…" />}
-        <span>Sign in</span>
+        {busy && <Spinner label={t('Checking the token…')} />}
+        <span>{t('Sign in')}</span>
       </button>
       {onPassword && (
         <button type="button" class="text-button" onClick={onPassword}>
-          Use name and password instead
+          {t('Use name and password instead')}
         </button>
       )}
     </SignInCard>
@@ -105,7 +109,7 @@ function TokenForm({ onToken, onPassword, notice }) {
 export function Credentials({ user, setUser, password, setPassword, invalid, fresh = false }) {
   return (
     <>
-      <label for="user">User name</label>
+      <label for="user">{t('User name')}</label>
       <input
         id="user"
         name="username"
@@ -116,7 +120,7 @@ export function Credentials({ user, setUser, password, setPassword, invalid, fre
         aria-invalid={invalid ? 'true' : 'false'}
         onInput={(e) => setUser(e.currentTarget.value)}
       />
-      <label for="password">Password</label>
+      <label for="password">{t('Password')}</label>
       <input
         id="password"
         name="password"
@@ -133,7 +137,7 @@ export function Credentials({ user, setUser, password, setPassword, invalid, fre
 export function TokenSwitch({ onClick }) {
   return (
     <button type="button" class="text-button" onClick={onClick}>
-      Use the admin token instead
+      {t('Use the admin token instead')}
     </button>
   );
 }
@@ -156,7 +160,7 @@ export function Login({ onLogin, onToken, notice = '', withToken = false }) {
   const submit = async (event) => {
     event.preventDefault();
     if (!user.trim() || !password) {
-      setError('Enter your user name and password.');
+      setError(t('Enter your user name and password.'));
       return;
     }
     setBusy(true);
@@ -170,7 +174,7 @@ export function Login({ onLogin, onToken, notice = '', withToken = false }) {
   };
 
   return (
-    <SignInCard lead="Sign in to your home." onSubmit={submit}>
+    <SignInCard lead={t('Sign in to your home.')} onSubmit={submit}>
       <Credentials
         user={user}
         setUser={setUser}
@@ -180,8 +184,8 @@ export function Login({ onLogin, onToken, notice = '', withToken = false }) {
       />
       <Problem id="login-error" text={error} />
       <button type="submit" class="primary-button" disabled={busy}>
-        {busy && <Spinner label="Signing in…" />}
-        <span>Sign in</span>
+        {busy && <Spinner label={t('Signing in…')} />}
+        <span>{t('Sign in')}</span>
       </button>
       <TokenSwitch onClick={() => setTokenMode(true)} />
     </SignInCard>

@@ -5,8 +5,9 @@ import { LazyLogbook } from '../components/LazyLogbook.jsx';
 import { RoomScenes } from '../components/SceneTiles.jsx';
 import { useStore } from '../hooks.js';
 import { Link } from '../router.jsx';
-import { RoomClimate } from './Home.jsx';
+import { devicesText, RoomClimate } from './Home.jsx';
 import { NotFound } from './NotFound.jsx';
+import { t } from '../i18n.js';
 
 export function findRoom(homes, id) {
   for (const home of homes) {
@@ -28,7 +29,7 @@ function InviteGuest({ room }) {
     });
   return (
     <button type="button" class="text-button" onClick={show}>
-      Invite a guest
+      {t('Invite a guest')}
     </button>
   );
 }
@@ -40,13 +41,13 @@ export function Room({ id }) {
   const { home, room } = found;
   return (
     <>
-      <nav class="crumbs" aria-label="Breadcrumb">
+      <nav class="crumbs" aria-label={t('Breadcrumb')}>
         <Link href="/">{home.name}</Link>
       </nav>
       <header class="page-head">
         <h1 tabIndex={-1}>{room.name}</h1>
         <p class="page-sub">
-          {room.devices.length} {room.devices.length === 1 ? 'device' : 'devices'}
+          {devicesText(room.devices.length)}
           <RoomClimate devices={room.devices} />
         </p>
         {s.admin && <InviteGuest room={room} />}

@@ -4,7 +4,8 @@ import { useStore } from '../hooks.js';
 import { Icon } from '../icons.jsx';
 import { Link, roomPath } from '../router.jsx';
 import { shownHomes, state } from '../store.js';
-import { climateOf } from './Home.jsx';
+import { climateOf, devicesText } from './Home.jsx';
+import { number, t } from '../i18n.js';
 
 function onCount(ids) {
   return ids
@@ -17,20 +18,20 @@ export function Rooms() {
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Rooms</h1>
+        <h1 tabIndex={-1}>{t('Rooms')}</h1>
       </header>
       {shownHomes().map((home) => (
         <ul class="room-tiles" key={home.id} aria-label={home.name}>
           {home.rooms.map((room) => {
             const on = onCount(room.devices);
             const climate = climateOf(room.devices);
-            const count = `${room.devices.length} ${room.devices.length === 1 ? 'device' : 'devices'}`;
+            const count = devicesText(room.devices.length);
             return (
               <li key={room.id} data-room={room.id}>
                 <Link href={roomPath(room.id)} class="room-tile">
                   <span class="room-tile-name">{room.name}</span>
                   <span class="room-tile-status">
-                    {[on ? `${on} on` : count, climate].filter(Boolean).join(' · ')}
+                    {[on ? t('{n} on', { n: number(on) }) : count, climate].filter(Boolean).join(' · ')}
                   </span>
                   <Icon name="chevron" size={18} />
                 </Link>
