@@ -7,7 +7,8 @@ property to the same value within `JOIN_WINDOW` seconds (or, failing that, a ``s
 property to a value the device rounded, or a device action on the same device). Measured
 values (temperature, power) are left out unless someone set them:
 the logbook holds on/off, states and modes, settings and actions. Only devices the principal
-may see are read (a guest sees what was shared with them)."""
+may see are read (a guest sees what was shared with them). Lines are worded in one of
+`model.phrasebook`'s languages (``en``, ``de``, ``zh-cn``); names stay as people gave them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from homeweave.core import permissions
 from homeweave.core.events import (
@@ -30,6 +31,7 @@ from homeweave.core.integration import CONNECTING
 from homeweave.core.principal import Principal
 from homeweave.core.registry import Device, Registry
 from homeweave.errors import HomeweaveError, InvalidValue, UnknownAddress
+from homeweave.model.phrasebook import DEFAULT_LANGUAGE
 from homeweave.model.spec import Format, Property, Service, Value
 from homeweave.model.wording import (
     action_sentence,
@@ -55,22 +57,20 @@ MAX_LIMIT = 5000
 @dataclass(frozen=True, slots=True)
 class Cause:
     """Who made a change: the user id (``automation:ID`` for an automation), the name people
-    know them by (the automation's name) and the channel."""
+    know them by (the automation's name), the channel, and the words ("by Anna via Alexa",
+    "by automation Evening", "von Anna über Alexa")."""
 
     user: str
     name: str
     channel: str
-
-    @property
-    def phrase(self) -> str:
-        """ "by Anna via Alexa", "by automation Evening"."""
-        return cause_phrase(self.user, self.name, self.channel)
+    phrase: str
 
 
 @dataclass(frozen=True, slots=True)
 class LogbookEntry:
     """One line of the logbook: when, which device (and property, for a change), the new value,
-    the sentence without its cause, and the cause if known."""
+    the sentence without its cause, the cause if known, and the whole sentence ("Living room
+    lamp turned on by automation Evening"; the cause goes where the language puts it)."""
 
     at: float
     device_id: str
@@ -80,13 +80,8 @@ class LogbookEntry:
     address: str
     value: Value | None
     what: str
-    cause: Cause | None = None
-
-    @property
-    def text(self) -> str:
-        """The whole sentence: "Living room lamp turned on by automation Evening"."""
-        phrase = self.cause.phrase if self.cause is not None else ""
-        return f"{self.what} {phrase}".rstrip()
+    cause: Cause | None
+    text: str
 
 
 def keep_device_log(bus: EventBus, registry: Registry, store: DeviceLogStore) -> list[Unsubscribe]:
@@ -167,9 +162,10 @@ class Logbook:
         since: float | None = None,
         until: float | None = None,
         limit: int = DEFAULT_LIMIT,
+        language: str = DEFAULT_LANGUAGE,
     ) -> list[LogbookEntry]:
         """The newest ``limit`` lines between ``since`` (default: a day before ``until``) and
-        ``until`` (default: now), newest first."""
+        ``until`` (default: now), newest first, worded in ``language``."""
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidValue("limit", limit, f"1..{MAX_LIMIT}")
         end = time.time() if until is None else until
@@ -192,19 +188,36 @@ class Logbook:
                 address = f"{dev.id}/{service.key}/{prop.key}"
                 part = "" if _main(dev, service) else _label(service)
                 for p in points:
-                    what = change_sentence(dev.name, prop, _shown(p.value), part=part)
+                    what = change_sentence(
+                        dev.name, prop, _shown(p.value), part=part, language=language
+                    )
                     entries.append(
                         LogbookEntry(
-                            p.at, dev.id, dev.name, dev.room_id, "change", address, p.value, what
+                            p.at,
+                            dev.id,
+                            dev.name,
+                            dev.room_id,
+                            "change",
+                            address,
+                            p.value,
+                            what,
+                            None,
+                            what,
                         )
                     )
-        entries += await self._commands(devices, start, end, entries)
-        entries += await self._logged(devices, device is None and room is None, start, end, limit)
+        entries += await self._commands(devices, start, end, entries, language)
+        every = device is None and room is None
+        entries += await self._logged(devices, every, start, end, limit, language)
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries[:limit]
 
     async def _commands(
-        self, devices: list[Device], start: float, end: float, entries: list[LogbookEntry]
+        self,
+        devices: list[Device],
+        start: float,
+        end: float,
+        entries: list[LogbookEntry],
+        language: str,
     ) -> list[LogbookEntry]:
         """Give each change its cause from the audit log (in place); return the lines of
         device actions."""
@@ -221,7 +234,7 @@ class Logbook:
         if not commands:
             return []
         people = {u.id: u.display_name for u in await self._users.users()}
-        causes = {r.user: self._cause(r, people) for r in commands}
+        causes = {r.user: self._cause(r, people, language) for r in commands}
         per_device: dict[str, list[tuple[int, AuditRecord]]] = {}
         for n, r in enumerate(commands):
             per_device.setdefault(r.device_id or "", []).append((n, r))
@@ -238,13 +251,17 @@ class Logbook:
                 if found is not None:
                     caused.add(i)
                     commanded = found.action == "set"
-                    entries[i] = _caused(entry, causes[found.user], owner, commanded)
+                    cause = causes[found.user]
+                    entries[i] = _caused(entry, cause, owner, commanded, language)
         actions: list[LogbookEntry] = []
         for r in commands:
             if r.action == "do" and start <= r.at <= end:
                 dev = by_id[r.device_id or ""]
-                what = action_sentence(
-                    dev.name, r.target, r.new if isinstance(r.new, str) else None
+                args = r.new if isinstance(r.new, str) else None
+                what = action_sentence(dev.name, r.target, args, language=language)
+                cause = causes[r.user]
+                text = action_sentence(
+                    dev.name, r.target, args, cause=cause.phrase, language=language
                 )
                 actions.append(
                     LogbookEntry(
@@ -256,13 +273,20 @@ class Logbook:
                         r.target,
                         r.new,
                         what,
-                        causes[r.user],
+                        cause,
+                        text,
                     )
                 )
         return actions
 
     async def _logged(
-        self, devices: list[Device], every: bool, start: float, end: float, limit: int
+        self,
+        devices: list[Device],
+        every: bool,
+        start: float,
+        end: float,
+        limit: int,
+        language: str,
     ) -> list[LogbookEntry]:
         """The lines of events devices reported and of their going away and coming back."""
         if self._device_log is None or not devices:
@@ -275,19 +299,24 @@ class Logbook:
             if dev is None:
                 continue
             if r.kind == "event":
-                what = event_sentence(dev.name, _event_title(dev, r.name))
+                what = event_sentence(dev.name, _event_title(dev, r.name), language)
             else:
-                what = availability_sentence(dev.name, r.kind == "available", r.detail)
+                available = r.kind == "available"
+                what = availability_sentence(dev.name, available, r.detail, language)
             lines.append(
-                LogbookEntry(r.at, dev.id, dev.name, dev.room_id, r.kind, r.name, None, what)
+                LogbookEntry(
+                    r.at, dev.id, dev.name, dev.room_id, r.kind, r.name, None, what, None, what
+                )
             )
         return lines
 
-    def _cause(self, record: AuditRecord, people: dict[str, str]) -> Cause:
+    def _cause(self, record: AuditRecord, people: dict[str, str], language: str) -> Cause:
         if record.channel == "automation":
-            ident = record.user.split(":", 1)[-1]
-            return Cause(record.user, self._names(ident) or ident, record.channel)
-        return Cause(record.user, people.get(record.user, record.user), record.channel)
+            name = self._names(record.user.split(":", 1)[-1]) or record.user.split(":", 1)[-1]
+        else:
+            name = people.get(record.user, record.user)
+        phrase = cause_phrase(record.user, name, record.channel, language)
+        return Cause(record.user, name, record.channel, phrase)
 
 
 def logged(device: Device) -> Iterator[tuple[Service, Property]]:
@@ -325,35 +354,33 @@ def _shown(value: Value | None) -> Value:
     return value if value is not None else ""
 
 
-def _with(entry: LogbookEntry, *, what: str, cause: Cause | None = None) -> LogbookEntry:
-    return LogbookEntry(
-        entry.at,
-        entry.device_id,
-        entry.device_name,
-        entry.room_id,
-        entry.kind,
-        entry.address,
-        entry.value,
-        what,
-        cause if cause is not None else entry.cause,
-    )
-
-
 def _prop(device: Device, entry: LogbookEntry) -> Property:
     _, service_key, prop_key = entry.address.split("/", 2)
     return device.spec.service(service_key).property(prop_key)
 
 
-def _caused(entry: LogbookEntry, cause: Cause, device: Device, commanded: bool) -> LogbookEntry:
+def _caused(
+    entry: LogbookEntry, cause: Cause, device: Device, commanded: bool, language: str
+) -> LogbookEntry:
     """The change with its cause; a value someone set (``commanded``) is "set to"."""
     _, service_key, prop_key = entry.address.split("/", 2)
     service = device.spec.service(service_key)
     prop = service.property(prop_key)
     part = "" if _main(device, service) else _label(service)
+    val = _shown(entry.value)
     what = change_sentence(
-        entry.device_name, prop, _shown(entry.value), part=part, commanded=commanded
+        entry.device_name, prop, val, part=part, commanded=commanded, language=language
     )
-    return _with(entry, what=what, cause=cause)
+    text = change_sentence(
+        entry.device_name,
+        prop,
+        val,
+        part=part,
+        commanded=commanded,
+        cause=cause.phrase,
+        language=language,
+    )
+    return replace(entry, what=what, cause=cause, text=text)
 
 
 def _match(

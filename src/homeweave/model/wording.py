@@ -1,6 +1,7 @@
 """Values and durations for people, one place: reading a duration people wrote (``1h30m``,
 ``2d``, ``90s``, ``00:05:00``), saying a value with its unit or value-list description
-(``230 lx``, ``2 (Sweeping)``) and a duration (``1 h 30 min``); times of day and dates are
+(``230 lx``, ``2 (Sweeping)``) and a duration (``1 h 30 min``), and the logbook's sentences in
+each language of ``homeweave.model.phrasebook``; times of day and dates are
 ``homeweave.model.times``'.
 
 The CLI, automations, traces and the config loader all read and say these the same way.
@@ -9,9 +10,12 @@ The CLI, automations, traces and the config loader all read and say these the sa
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from homeweave.model.phrasebook import DEFAULT_LANGUAGE, Phrasebook, Shape, phrasebook
 from homeweave.model.spec import Property, Value
 from homeweave.model.units import normalize, unit_symbol
 
@@ -116,6 +120,8 @@ class Style:
     """Symbols written without a space (``60%``)."""
     with_meaning: bool
     """A standard boolean by its meaning (``closed``, ``detected``) rather than on/off."""
+    language: str = DEFAULT_LANGUAGE
+    """The language of meanings, value-list entries, units and decimal marks."""
 
 
 SENTENCE = Style("unknown", "true", "false", True, True, ("%", "°C"), False)
@@ -132,24 +138,33 @@ def number(value: float, *, grouped: bool = False) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
-BOOL_MEANINGS: dict[str, tuple[str, str]] = {
-    "contact-state": ("closed", "open"),  # true: the magnet touches, the door is closed
-    "motion-state": ("detected", "clear"),
-    "submersion-state": ("wet", "dry"),
-    "device-present": ("present", "absent"),
-    "physical-controls-locked": ("locked", "unlocked"),
-    "vibration-state": ("vibrating", "still"),
-    "horizontal-swing": ("oscillating", "fixed"),
-    "smoke-status": ("smoke", "clear"),
-    "battery-low": ("low", "ok"),
-    "charging-state": ("charging", "not charging"),
-}
-"""What true and false mean for standard boolean properties, by their standard name."""
-
-
-def bool_meaning(name: str | None) -> tuple[str, str] | None:
+def bool_meaning(name: str | None, language: str = DEFAULT_LANGUAGE) -> tuple[str, str] | None:
     """The words for true and false of the standard property ``name``, if it has them."""
-    return BOOL_MEANINGS.get(name or "")
+    return phrasebook(language).meanings.get(name or "")
+
+
+def local_number(value: float, language: str = DEFAULT_LANGUAGE) -> str:
+    """``number`` with the language's decimal mark (CLDR): ``21.5`` as ``21,5`` in German."""
+    text = number(value)
+    book = phrasebook(language)
+    if book.locale == "en" or "." not in text:
+        return text
+    return text.replace(".", _decimal_mark(book.locale))
+
+
+@cache
+def _decimal_mark(locale: str) -> str:
+    from babel.numbers import get_decimal_symbol  # Babel costs ~50 ms: only when needed
+
+    return str(get_decimal_symbol(locale))
+
+
+def choice_word(description: str, name: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """A value-list entry's description in ``language`` (of the standard property ``name``):
+    ``Sweeping`` as ``Saugt``; as the spec says it when the language lacks the word."""
+    states = phrasebook(language).states
+    key = description.strip().lower()
+    return states.get(f"{name}:{key}") or states.get(key) or description
 
 
 def say_value(
@@ -165,7 +180,7 @@ def say_value(
     if val is None:
         return style.unknown
     if isinstance(val, bool):
-        meaning = bool_meaning(name) if style.with_meaning else None
+        meaning = bool_meaning(name, style.language) if style.with_meaning else None
         if meaning is not None:
             return meaning[0] if val else meaning[1]
         return style.true if val else style.false
@@ -173,13 +188,16 @@ def say_value(
         return repr(val) if style.quote_text else val
     for code, description in choices:
         if code == val and description:
-            return f"{number(val)} ({description})" if style.with_code else description
+            said = choice_word(description, name, style.language)
+            return f"{number(val)} ({said})" if style.with_code else said
     if normalize(unit) == "rgb" and float(val).is_integer():
         return f"#{int(val) & 0xFFFFFF:06x}"
     symbol = unit_symbol(unit)
+    symbol = phrasebook(style.language).units.get(symbol, symbol)
+    digits = local_number(val, style.language)
     if symbol in style.tight_units:
-        return f"{number(val)}{symbol}"
-    return f"{number(val)} {symbol}".rstrip()
+        return f"{digits}{symbol}"
+    return f"{digits} {symbol}".rstrip()
 
 
 def value(val: Value | None, prop: Property | None = None, style: Style = SENTENCE) -> str:
@@ -227,30 +245,21 @@ def offset(seconds: float) -> str:
 
 
 # --- the logbook: what happened, in a sentence ----------------------------------------------
-LOGBOOK = Style("unknown", "on", "off", False, False, ("%",), True)
-"""Values in a logbook line: ``21 °C``, ``40%``, ``Sweeping``, ``open``."""
+@cache
+def logbook_style(language: str = DEFAULT_LANGUAGE) -> Style:
+    """How values are said in a logbook line in ``language``: ``21 °C``, ``40%``, ``21,5 °C``,
+    ``Sweeping``, ``open``."""
+    book = phrasebook(language)
+    return Style(
+        book.unknown, book.true, book.false, False, False, book.tight_units, True, book.code
+    )
 
-CHANGE_PHRASES: dict[str, tuple[str, str]] = {
-    "on": ("turned on", "turned off"),
-    "contact-state": ("closed", "opened"),  # true: the magnet touches, the door is closed
-    "motion-state": ("detected motion", "stopped detecting motion"),
-    "submersion-state": ("detected water", "is dry again"),
-    "smoke-status": ("detected smoke", "is clear of smoke"),
-    "device-present": ("arrived", "left"),
-}
-"""How a change of a standard boolean property is told: (to true, to false)."""
+
+LOGBOOK = logbook_style()
+"""Values in an English logbook line: ``21 °C``, ``40%``, ``Sweeping``, ``open``."""
 
 SET_WITHOUT_LABEL = frozenset({"target-temperature"})
 """Settings told as the device's own ("Heating set to 21 °C"), without the property's name."""
-
-CHANNEL_WORDS: dict[str, str] = {
-    "api": "app",  # the dashboard, or a script with a token
-    "ws": "app",
-    "cli": "cli",
-    "voice": "voice",
-    "alexa": "Alexa",
-}
-"""How a channel is named after "via" in a logbook line."""
 
 
 def in_sentence(text: str) -> str:
@@ -260,9 +269,12 @@ def in_sentence(text: str) -> str:
     return " ".join(w.lower() if w[1:].islower() or len(w) == 1 else w for w in words)
 
 
-def property_label(prop: Property) -> str:
-    """A property as a sentence names it: ``brightness``, ``color temperature``."""
-    return in_sentence(prop.description or prop.name or prop.key)
+def property_label(prop: Property, language: str = DEFAULT_LANGUAGE) -> str:
+    """A property as a sentence names it: ``brightness``, ``color temperature``; in German
+    ``Helligkeit`` (the spec's words when the language lacks them)."""
+    english = in_sentence(prop.description or prop.name or prop.key)
+    labels = phrasebook(language).labels
+    return labels.get(prop.name.replace("-", " ")) or labels.get(english.lower()) or english
 
 
 def change_sentence(
@@ -272,52 +284,121 @@ def change_sentence(
     *,
     part: str = "",
     commanded: bool | None = None,
+    cause: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
-    """A property's change as people tell it, without who did it: "Living room lamp turned
-    on", "Front door opened", "Heating set to 21 °C", "Robot vacuum status changed to
-    Sweeping". ``part``: the service it belongs to when that is not the device's main one
-    ("indicator light"); ``commanded``: someone set it ("set to") or it followed from something
-    else ("changed to"); None: "set to" for a setting, "changed to" for a state."""
-    subject = f"{device} {part}".rstrip()
-    phrases = CHANGE_PHRASES.get(prop.name)
-    if phrases is not None and isinstance(val, bool):
-        return f"{subject} {phrases[0] if val else phrases[1]}"
-    said = value(val, prop, LOGBOOK)
+    """A property's change as people tell it: "Living room lamp turned on", "Front door
+    opened", "Heating set to 21 °C", "Robot vacuum status changed to Sweeping" — and with
+    ``cause`` (a `cause_phrase` in the same language) where the language puts it: "Heizung
+    wurde von Anna über Alexa auf 21 °C eingestellt", "由自动化「晚间」打开了客厅灯". ``part``:
+    the service it belongs to when that is not the device's main one ("indicator light", in
+    English); ``commanded``: someone set it ("set to") or it followed from something else
+    ("changed to"); None: "set to" for a setting, "changed to" for a state."""
+    book = phrasebook(language)
+    subject = device
+    if part:
+        subject = _fill(book, book.part, device=device, part=book.labels.get(part.lower(), part))
+    shapes = book.changes.get(prop.name)
+    if shapes is not None and isinstance(val, bool):
+        return _say(book, shapes[0] if val else shapes[1], cause, subject=subject)
+    said = value(val, prop, logbook_style(book.code))
     if isinstance(val, bool):
-        return f"{subject} {property_label(prop)} {said}"
+        label = property_label(prop, book.code)
+        return _say(book, book.state, cause, subject=subject, label=label, value=said)
+    if any(c.value == val and c.description for c in prop.value_list):
+        said = book.quote.format(said)
     if prop.name in SET_WITHOUT_LABEL:
-        return f"{subject} set to {said}"
-    verb = "set to" if (prop.writable if commanded is None else commanded) else "changed to"
-    return f"{subject} {property_label(prop)} {verb} {said}"
+        return _say(book, book.device_set_to, cause, subject=subject, value=said)
+    shape = book.set_to if (prop.writable if commanded is None else commanded) else book.changed_to
+    label = property_label(prop, book.code)
+    return _say(book, shape, cause, subject=subject, label=label, value=said)
 
 
-def action_sentence(device: str, action: str, args: str | None = None) -> str:
-    """A device action someone started: "Robot vacuum: start sweep"."""
+def action_sentence(
+    device: str,
+    action: str,
+    args: str | None = None,
+    *,
+    cause: str = "",
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
+    """A device action someone started: "Robot vacuum: start sweep by mia via cli",
+    "Saugroboter: „Reinigung starten“ von mia über die Kommandozeile ausgeführt"."""
+    book = phrasebook(language)
     words = action.rsplit("/", 1)[-1].replace("-", " ")
-    return f"{device}: {words}" + (f" ({args})" if args else "")
+    said = book.actions.get(words.lower(), words)
+    extra = _fill(book, book.args, args=args) if args else ""
+    return _say(book, book.action, cause, subject=device, action=said, args=extra)
 
 
-def cause_phrase(user: str, name: str, channel: str) -> str:
+def cause_phrase(user: str, name: str, channel: str, language: str = DEFAULT_LANGUAGE) -> str:
     """Who made a change and through what: "by automation Evening", "by Anna via Alexa",
-    "by bridge ha_mqtt"; empty for the hub itself."""
+    "by bridge ha_mqtt", "von Anna über Alexa", "由自动化「晚间」"; empty for the hub itself."""
+    book = phrasebook(language)
     if channel == "automation":
-        return f"by automation {name}"
+        return _fill(book, book.by_automation, name=name)
     if channel == "bridge":
-        return f"by bridge {user.split(':', 1)[-1]}"
+        return _fill(book, book.by_bridge, name=user.split(":", 1)[-1])
     if channel == "hub":
         return ""
-    return f"by {name} via {CHANNEL_WORDS.get(channel, channel)}"
+    via = book.channels.get(channel) or _fill(book, book.other_channel, channel=channel)
+    return _fill(book, book.by_person, name=name, channel=via)
 
 
-def event_sentence(device: str, event: str) -> str:
+def event_sentence(device: str, event: str, language: str = DEFAULT_LANGUAGE) -> str:
     """An event a device reported: "Hallway switch: click", "Robot vacuum: cleaning
-    finished"."""
-    return f"{device}: {in_sentence(event)}"
+    finished", "走廊开关：单击"."""
+    book = phrasebook(language)
+    title = in_sentence(event)
+    return _fill(book, book.event, subject=device, event=book.events.get(title.lower(), title))
 
 
-def availability_sentence(device: str, available: bool, reason: str = "") -> str:
+def availability_sentence(
+    device: str, available: bool, reason: str = "", language: str = DEFAULT_LANGUAGE
+) -> str:
     """A device going away or coming back: "Kitchen lamp became unavailable (not
     responding)", "Kitchen lamp is available again"."""
+    book = phrasebook(language)
     if available:
-        return f"{device} is available again"
-    return f"{device} became unavailable" + (f" ({reason})" if reason else "")
+        return _fill(book, book.available, subject=device)
+    if not reason:
+        return _fill(book, book.unavailable, subject=device)
+    why = book.reasons.get(reason, reason)
+    return _fill(book, book.unavailable_because, subject=device, reason=why)
+
+
+def _say(book: Phrasebook, shape: Shape, cause: str, **slots: str) -> str:
+    if cause:
+        return _fill(book, shape.caused, cause=cause, **slots)
+    return _fill(book, shape.alone, **slots)
+
+
+_FORMATTER = string.Formatter()
+
+
+def _fill(book: Phrasebook, template: str, **slots: str) -> str:
+    """``template`` with its slots filled; in Chinese, with a space where Latin letters or
+    digits meet Chinese characters at a slot's edge ("由 Anna 通过 Alexa"), never inside
+    a name."""
+    if not book.cjk:
+        return template.format(**slots)
+    out = ""
+    for literal, slot, _, _ in _FORMATTER.parse(template):
+        out = _joined(out, literal)
+        if slot is not None:
+            out = _joined(out, slots[slot])
+    return out
+
+
+def _joined(left: str, right: str) -> str:
+    if left and right and {_script(left[-1]), _script(right[0])} == {"cjk", "latin"}:
+        return f"{left} {right}"
+    return left + right
+
+
+def _script(char: str) -> str:
+    if "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+        return "cjk"
+    if char.isalnum() or char in "#":
+        return "latin"
+    return "other"
