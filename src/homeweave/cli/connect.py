@@ -48,7 +48,10 @@ def client_command(func: Callable[..., None]) -> Callable[..., None]:
         "--locale",
         default=None,
         metavar="LANG",
-        help="Language of the times shown (de, zh-cn...; default: LC_TIME/LANG, else en).",
+        help=(
+            "Language of the times and sentences shown (de, zh-cn...; default: LC_TIME/LANG,"
+            " else en)."
+        ),
     )
     @wraps(func)
     @fail_cleanly

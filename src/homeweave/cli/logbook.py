@@ -1,4 +1,5 @@
-"""``homeweave logbook``: what happened, with who caused it, oldest first."""
+"""``homeweave logbook``: what happened, with who caused it, oldest first, in the reader's
+language (``--locale``, else LC_ALL/LC_TIME/LANG: the same choice as the times shown)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import click
 
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json, since_seconds
+from homeweave.model.phrasebook import language_code
 
 
 @click.command()
@@ -25,9 +27,13 @@ def logbook(
     since: str,
     limit: int,
 ) -> None:
-    """Show what happened and who caused it ("Lamp turned on by automation Evening")."""
+    """Show what happened and who caused it ("Lamp turned on by automation Evening"), in the
+    language of --locale (de, zh-cn; others in English)."""
     start = time.time() - since_seconds(since)
     params: dict[str, Any] = {"since": start, "limit": limit}
+    language = language_code(client.locale)
+    if language is not None:
+        params["language"] = language
     params |= {k: v for k, v in (("device", device), ("room", room)) if v}
     entries: list[dict[str, Any]] = client.request("GET", "/api/logbook", params=params)
     if as_json:
