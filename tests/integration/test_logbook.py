@@ -114,12 +114,23 @@ async def test_changes_show_with_their_cause(api: Api, house: Household) -> None
     assert "Living room lamp brightness set to 37% by mia via cli" in home
 
     # The CLI prints the same lines, oldest first, with the time of day at the home.
-    printed = await cli(running, house.tokens["olivia"], "logbook", "--device", "kitchen-lamp")
+    printed = await cli(
+        running, house.tokens["olivia"], "logbook", "--device", "kitchen-lamp", "--locale", "en"
+    )
     last = printed.splitlines()[-1]
     assert last.endswith("  Kitchen lamp turned on by automation Evening")
     assert last[2:6:3] == "::"  # "18:02:11  ..." (24-hour)
     as_json = json.loads(
-        await cli(running, house.tokens["olivia"], "logbook", "--room", "hallway", "--json")
+        await cli(
+            running,
+            house.tokens["olivia"],
+            "logbook",
+            "--room",
+            "hallway",
+            "--json",
+            "--locale",
+            "en",
+        )
     )
     assert as_json[0]["text"] == "Hallway lamp turned on by olivia via voice"
     assert {line["room"] for line in as_json} == {"hallway"}
@@ -181,3 +192,80 @@ async def test_events_and_availability_are_in_the_logbook(api: Api) -> None:
     home = texts(ok(await admin.get("/api/logbook")))
     assert "Kitchen lamp became unavailable (not responding)" in home
     assert f"{ref.device.name}: opened" in home
+
+
+async def test_lines_in_the_language_asked_for(api: Api, house: Household) -> None:
+    """A change made with ``homeweave set`` reads, with its cause, in German and in Chinese;
+    ``homeweave logbook --locale de`` prints it in German; another language is English."""
+    running, admin = api
+    await cli(running, house.tokens["mia"], "set", "living-room-lamp/light/brightness", "37")
+    await cli(
+        running,
+        house.tokens["mia"],
+        "set",
+        "living-room-thermostat/thermostat/target-temperature",
+        "21.5",
+    )
+    lamp = {"device": "living-room-lamp"}
+
+    german = await admin.get("/api/logbook", params={**lamp, "language": "de"})
+    assert german.headers["content-language"] == "de"
+    lines = ok(german)
+    assert isinstance(lines, list)
+    assert lines[0]["text"] == (
+        "Living room lamp: Helligkeit von mia über die Kommandozeile auf 37 % eingestellt"
+    )
+    assert lines[0]["cause"] == {
+        "user": "mia",
+        "name": "mia",
+        "channel": "cli",
+        "text": "von mia über die Kommandozeile",
+    }
+    heating = texts(
+        ok(
+            await admin.get(
+                "/api/logbook", params={"device": "living-room-thermostat", "language": "DE"}
+            )
+        )
+    )
+    assert heating[0] == (
+        "Living room thermostat wurde von mia über die Kommandozeile auf 21,5 °C eingestellt"
+    )
+
+    chinese = await admin.get("/api/logbook", params={**lamp, "language": "zh-CN"})
+    assert chinese.headers["content-language"] == "zh-cn"
+    lines = ok(chinese)
+    assert isinstance(lines, list)
+    assert lines[0]["text"] == "由 mia 通过命令行将 Living room lamp 的亮度设为 37%"
+    assert lines[0]["cause"]["text"] == "由 mia 通过命令行"
+    heating = texts(
+        ok(
+            await admin.get(
+                "/api/logbook", params={"device": "living-room-thermostat", "language": "zh_Hans"}
+            )
+        )
+    )
+    assert heating[0] == "由 mia 通过命令行将 Living room thermostat 设为 21.5 °C"
+
+    french = await admin.get("/api/logbook", params={**lamp, "language": "fr"})
+    assert french.headers["content-language"] == "en"
+    assert texts(ok(french))[0] == "Living room lamp brightness set to 37% by mia via cli"
+
+    printed = await cli(
+        running, house.tokens["olivia"], "logbook", "--device", "living-room-lamp", "--locale", "de"
+    )
+    assert printed.splitlines()[-1].endswith(
+        "  Living room lamp: Helligkeit von mia über die Kommandozeile auf 37 % eingestellt"
+    )
+    printed = await cli(
+        running,
+        house.tokens["olivia"],
+        "logbook",
+        "--device",
+        "living-room-lamp",
+        "--locale",
+        "zh_CN.UTF-8",
+    )
+    assert printed.splitlines()[-1].endswith(
+        "  由 mia 通过命令行将 Living room lamp 的亮度设为 37%"
+    )
