@@ -21,7 +21,9 @@ router = APIRouter(prefix="/api", tags=["state"], responses=declared(401))
 class CauseOut(BaseModel):
     """Who made a change: user id (``automation:ID`` for an automation), the name people know
     them by, the channel, and the words in the language asked for ("by Anna via Alexa",
-    "von Anna über Alexa", "由 Anna 通过 Alexa")."""
+    "von Anna über Alexa", "由 Anna 通过 Alexa") — found word for word inside the line's
+    ``text``, where the language puts it (at the end in English, before the participle in
+    German, first in Chinese)."""
 
     user: str
     name: str
