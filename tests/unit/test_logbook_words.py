@@ -325,17 +325,17 @@ ACTIONS = {
     "en": (
         "Robot vacuum: start sweep",
         "Robot vacuum: start sweep by mia via cli",
-        "Speaker: play text (hello)",
+        "Fan: loop gear (3)",
     ),
     "de": (
         "Robot vacuum: Reinigung starten",
         "Robot vacuum: „Reinigung starten“ von mia über die Kommandozeile ausgeführt",
-        "Speaker: play text (hello)",
+        "Fan: loop gear (3)",
     ),
     "zh-cn": (
         "Robot vacuum：开始清扫",
         "由 mia 通过命令行对 Robot vacuum 执行了「开始清扫」",
-        "Speaker：play text（hello）",
+        "Fan：loop gear（3）",
     ),
 }
 
@@ -347,7 +347,7 @@ def test_actions_in_each_language(language: str) -> None:
     assert action_sentence("Robot vacuum", action, language=language) == alone
     cause = cause_phrase("mia", "mia", "cli", language)
     assert action_sentence("Robot vacuum", action, cause=cause, language=language) == caused
-    said = action_sentence("Speaker", "speaker/speaker/play-text", "hello", language=language)
+    said = action_sentence("Fan", "fan/fan/loop-gear", "3", language=language)
     assert said == with_args  # an action the phrasebook lacks: the spec's words
 
 
