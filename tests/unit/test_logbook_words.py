@@ -275,7 +275,7 @@ SHAPES: dict[str, tuple[tuple[str, str, Value, bool | None, str], dict[str, tupl
                 "Hall switch (linker Schalter) wurde eingeschaltet",
                 "Hall switch (linker Schalter) wurde von Anna über Alexa eingeschaltet",
             ),
-            "zh-cn": ("Hall switch 的左键已打开", "由 Anna 通过 Alexa 打开了 Hall switch 的左键"),
+            "zh-cn": ("Hall switch 左键已打开", "由 Anna 通过 Alexa 打开了 Hall switch 左键"),
         },
     ),
 }

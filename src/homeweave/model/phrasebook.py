@@ -495,7 +495,7 @@ CHINESE = Phrasebook(
     code="zh-cn",
     locale="zh_Hans_CN",
     cjk=True,
-    part="{device}的{part}",
+    part="{device}{part}",
     changes={
         "on": (
             Shape("{subject}已打开", "{cause}打开了{subject}"),
