@@ -9,6 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { day } from '../format.js';
 import { useStore } from '../hooks.js';
+import { inSentence, t } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { showToast, state } from '../store.js';
@@ -17,14 +18,14 @@ import { undo } from '../undo.js';
 const DAYS = 30;
 const LIMIT = 300;
 const CHANNELS = {
-  api: 'app',
-  ws: 'app',
-  cli: 'command line',
-  voice: 'voice',
-  alexa: 'Alexa',
-  automation: 'automation',
-  bridge: 'bridge',
-  hub: 'hub',
+  api: 'via app',
+  ws: 'via app',
+  cli: 'via command line',
+  voice: 'via voice',
+  alexa: 'via Alexa',
+  automation: 'via automation',
+  bridge: 'via bridge',
+  hub: 'via hub',
 };
 
 /** The filters in the address bar (`/audit?user=mia&device=heater`), so a view can be shared. */
@@ -45,23 +46,28 @@ const deviceName = (id) => state.devices.get(id)?.name ?? id;
 
 function shown(value) {
   if (value === null || value === undefined) return '–';
-  if (value === true) return 'on';
-  if (value === false) return 'off';
+  if (value === true) return inSentence(t('On'));
+  if (value === false) return inSentence(t('Off'));
   return String(value);
 }
 
-/** What was done, in words: "set Brightness", "renamed", "undo of an automation edit". */
+/** What was done, in words: "set Brightness", "renamed", "undid a change to automation x".
+ * The hub's names for kinds and verbs (automation, create) stay as they are. */
 function what(entry) {
   const [kind, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
-  if (entry.action === 'set') return `set ${entry.target.split('/').slice(1).join(' ')}`;
-  if (entry.action === 'do') return `ran ${entry.target.split('/').slice(1).join(' ')}`;
-  if (verb === 'undo' || verb === 'restore') {
-    const done = verb === 'undo' ? 'undid a change to' : 'restored';
-    return entry.device ? done : `${done} ${kind} ${entry.target}`;
+  const target = entry.target;
+  const rest = target.split('/').slice(1).join(' ');
+  if (entry.action === 'set') return t('set {what}', { what: rest });
+  if (entry.action === 'do') return t('ran {what}', { what: rest });
+  if (verb === 'undo') {
+    return entry.device ? t('undid a change to') : t('undid a change to {kind} {target}', { kind, target });
   }
-  if (kind === 'device') return verb === 'name' ? 'renamed' : 'moved';
-  if (kind) return `${verb} ${kind} ${entry.target}`;
-  return `${entry.action} ${entry.target}`;
+  if (verb === 'restore') {
+    return entry.device ? t('restored') : t('restored {kind} {target}', { kind, target });
+  }
+  if (kind === 'device') return verb === 'name' ? t('renamed') : t('moved');
+  if (kind) return `${verb} ${kind} ${target}`;
+  return `${entry.action} ${target}`;
 }
 
 function Entry({ entry, onFilter, onUndone }) {
@@ -74,7 +80,7 @@ function Entry({ entry, onFilter, onUndone }) {
     setError('');
     try {
       await undo(entry.version);
-      showToast({ message: 'Undone.', level: 'info' });
+      showToast({ message: t('Undone.'), level: 'info' });
       onUndone();
     } catch (err) {
       setError(err.message);
@@ -87,7 +93,7 @@ function Entry({ entry, onFilter, onUndone }) {
         <button
           type="button"
           class="audit-who"
-          title={`Only what ${entry.user} did`}
+          title={t('Only what {user} did', { user: entry.user })}
           onClick={() => onFilter({ user: entry.user })}
         >
           {entry.user}
@@ -97,7 +103,7 @@ function Entry({ entry, onFilter, onUndone }) {
           <button
             type="button"
             class="audit-device"
-            title={`Only what happened to ${deviceName(entry.device)}`}
+            title={t('Only what happened to {device}', { device: deviceName(entry.device) })}
             onClick={() => onFilter({ device: entry.device })}
           >
             {deviceName(entry.device)}
@@ -113,11 +119,11 @@ function Entry({ entry, onFilter, onUndone }) {
       )}
       <div class="audit-meta muted">
         <time>{day(entry.at)}</time>
-        <span>via {CHANNELS[entry.channel] ?? entry.channel}</span>
+        <span>{CHANNELS[entry.channel] ? t(CHANNELS[entry.channel]) : entry.channel}</span>
         {failed && <span class="command-error">{entry.result}</span>}
         {entry.undoable && (
           <button type="button" class="pill-button audit-undo" disabled={busy} onClick={run}>
-            {busy ? <Spinner /> : 'Undo'}
+            {busy ? <Spinner /> : t('Undo')}
           </button>
         )}
       </div>
@@ -153,25 +159,25 @@ export function AuditView() {
   }, [filters.user, filters.device, round]);
   const filter = (more) => setFilters({ ...filters, ...more });
   const chips = [
-    filters.user && { key: 'user', text: `Person: ${filters.user}` },
-    filters.device && { key: 'device', text: `Device: ${deviceName(filters.device)}` },
+    filters.user && { key: 'user', text: t('Person: {name}', { name: filters.user }) },
+    filters.device && { key: 'device', text: t('Device: {name}', { name: deviceName(filters.device) }) },
   ].filter(Boolean);
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Audit log</h1>
+        <h1 tabIndex={-1}>{t('Audit log')}</h1>
         <p class="page-sub">
-          Who did what in the last {DAYS} days. Tap a person or a device to see only theirs.
+          {t('Who did what in the last {n} days. Tap a person or a device to see only theirs.', { n: DAYS })}
         </p>
       </header>
       {chips.length > 0 && (
-        <div class="chip-row" role="group" aria-label="Filters">
+        <div class="chip-row" role="group" aria-label={t('Filters')}>
           {chips.map((chip) => (
             <button
               key={chip.key}
               type="button"
               class="chip audit-chip"
-              aria-label={`Remove filter ${chip.text}`}
+              aria-label={t('Remove filter {filter}', { filter: chip.text })}
               onClick={() => filter({ [chip.key]: '' })}
             >
               {chip.text}
@@ -180,7 +186,7 @@ export function AuditView() {
           ))}
           {filters.device && (
             <Link class="audit-open" href={devicePath(filters.device)}>
-              Open {deviceName(filters.device)}
+              {t('Open {room}', { room: deviceName(filters.device) })}
             </Link>
           )}
         </div>
@@ -192,12 +198,12 @@ export function AuditView() {
       )}
       {!entries && !error && (
         <div class="empty-state">
-          <Spinner label="Loading the audit log…" />
+          <Spinner label={t('Loading the audit log…')} />
         </div>
       )}
-      {entries && entries.length === 0 && <p class="empty">Nothing recorded.</p>}
+      {entries && entries.length === 0 && <p class="empty">{t('Nothing recorded.')}</p>}
       {entries && entries.length > 0 && (
-        <ol class="audit-list" aria-label="Audit entries, newest first">
+        <ol class="audit-list" aria-label={t('Audit entries, newest first')}>
           {entries.map((entry, i) => (
             <Entry
               key={`${entry.at}-${i}`}

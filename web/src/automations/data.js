@@ -3,6 +3,7 @@
 // the dashboard needs no YAML library) and a reader of one-line top-level keys for the form.
 import { request } from '../api.js';
 import { duration } from '../format.js';
+import { t } from '../i18n.js';
 import { navigate } from '../router.jsx';
 
 const YAML = 'application/yaml';
@@ -26,7 +27,7 @@ export const auto = {
   removeScene: (id) => request('DELETE', `/api/scenes/${part(id)}`),
 };
 
-/** A trace's result: [label, tone, icon]. */
+/** A trace's result: [label (an English key, t() where shown), tone, icon]. */
 export const RESULTS = {
   ran: ['Ran', 'ok', 'check'],
   running: ['Running', 'info', 'play'],
@@ -240,7 +241,7 @@ export const handoff = { draft: null, flash: '' };
 /** Open the editor on a copy of an automation (a new id and name, the rest the same). */
 export function editCopy(automation) {
   const copy = { ...editable(automation), id: `${automation.id}-copy` };
-  copy.name = `${automation.name} (copy)`;
+  copy.name = t('{name} (copy)', { name: automation.name });
   handoff.draft = toYaml(copy);
   navigate('/automations/new');
 }
