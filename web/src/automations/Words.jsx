@@ -13,13 +13,15 @@ export function resolve(address) {
   const prop = device.byName.get(`${service}/${key}`);
   if (prop) return { device, prop, text: `${device.name} · ${label(prop)}` };
   const action = device.actions.find((a) => a.service.key === service && a.key === key);
-  const name = action?.description || key?.replace(/-/g, ' ') || '';
+  const name = action ? t(action.description || action.key) : key?.replace(/-/g, ' ') || '';
   return { device, action, text: name ? `${device.name} · ${name}` : device.name };
 }
 
 /** A value as the property shows it elsewhere ("Open", "230 lx", "60%"). */
 export function shown(address, value) {
   const prop = resolve(address)?.prop;
+  // A value-list entry may be given by its description ("Stopped"): worded as the list's are.
+  if (prop?.choices && typeof value === 'string') return t(value);
   if (prop) return formatValue(prop, value);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -281,7 +283,7 @@ export function ActionText({ a, scenes }) {
       body = (
         <>
           <span class="ref">
-            {deviceName(a.device)} · {action?.description || a.action.replace(/-/g, ' ')}
+            {deviceName(a.device)} · {action ? t(action.description || action.key) : a.action.replace(/-/g, ' ')}
           </span>
           {a.args?.length ? ` (${a.args.join(', ')})` : ''}
         </>
