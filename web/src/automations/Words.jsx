@@ -1,6 +1,6 @@
 // Automations for people: addresses become device and property names, values get their units,
 // and a definition's triggers, conditions and actions read as sentences.
-import { label } from '../capabilities.js';
+import { eventLabel, label } from '../capabilities.js';
 import { duration, formatValue } from '../format.js';
 import { pieces, t, tn } from '../i18n.js';
 import { state } from '../store.js';
@@ -36,6 +36,13 @@ export function Ref({ address }) {
 }
 
 const deviceName = (id) => state.devices.get(id)?.name ?? id;
+
+/** What a device's event is called, from its spec ("cleaning-finished" → "Cleaning Finished"). */
+function eventName(id, key) {
+  const services = state.devices.get(id)?.services ?? [];
+  const event = services.flatMap((s) => s.events).find((e) => e.key === key);
+  return event ? eventLabel(event) : key.replace(/-/g, ' ');
+}
 
 let known = null;
 let pattern = null;
@@ -152,7 +159,7 @@ export function TriggerText({ t: trigger }) {
     case 'event':
       return pieces('{device} reports {event}', {
         device: <span class="ref">{deviceName(trigger.device)}</span>,
-        event: <b>{trigger.event.replace(/-/g, ' ')}</b>,
+        event: <b>{eventName(trigger.device, trigger.event)}</b>,
       });
     case 'time':
       return (
