@@ -51,10 +51,37 @@ function shown(value) {
   return String(value);
 }
 
+/** The hub's verbs (`automation.create`) as sentences with {kind} and {target}. */
+const DONE = {
+  add: 'added {kind} {target}',
+  create: 'created {kind} {target}',
+  update: 'changed {kind} {target}',
+  delete: 'deleted {kind} {target}',
+  remove: 'removed {kind} {target}',
+  revoke: 'revoked {kind} {target}',
+  open: 'opened {kind} {target}',
+  run: 'ran {kind} {target}',
+  enable: 'enabled {kind} {target}',
+  disable: 'disabled {kind} {target}',
+  role: 'changed the role of {kind} {target}',
+  password: 'changed the password of {kind} {target}',
+};
+const KINDS = {
+  automation: 'kind|automation',
+  scene: 'kind|scene',
+  user: 'kind|user',
+  share: 'kind|share',
+  token: 'kind|token',
+  invite: 'kind|invite',
+  link: 'kind|link',
+};
+const ALONE = { 'sign-in': 'signed in', 'sign-out': 'signed out' };
+
 /** What was done, in words: "set Brightness", "renamed", "undid a change to automation x".
  * The hub's names for kinds and verbs (automation, create) stay as they are. */
 function what(entry) {
-  const [kind, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
+  const [key, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
+  const kind = KINDS[key] ? t(KINDS[key]) : key;
   const target = entry.target;
   const rest = target.split('/').slice(1).join(' ');
   if (entry.action === 'set') return t('set {what}', { what: rest });
@@ -65,8 +92,10 @@ function what(entry) {
   if (verb === 'restore') {
     return entry.device ? t('restored') : t('restored {kind} {target}', { kind, target });
   }
-  if (kind === 'device') return verb === 'name' ? t('renamed') : t('moved');
-  if (kind) return `${verb} ${kind} ${target}`;
+  if (key === 'device') return verb === 'name' ? t('renamed') : t('moved');
+  if (key && DONE[verb]) return t(DONE[verb], { kind, target });
+  if (key) return `${verb} ${kind} ${target}`;
+  if (ALONE[entry.action]) return t(ALONE[entry.action]);
   return `${entry.action} ${target}`;
 }
 

@@ -3,7 +3,7 @@
 // the dashboard needs no YAML library) and a reader of one-line top-level keys for the form.
 import { request } from '../api.js';
 import { duration } from '../format.js';
-import { t } from '../i18n.js';
+import { number, t } from '../i18n.js';
 import { navigate } from '../router.jsx';
 
 const YAML = 'application/yaml';
@@ -66,9 +66,10 @@ export const isLive = (trace) => trace.result === 'running' || trace.result === 
 
 /** How long something took: "0.2 ms", "1.5 s", "2 min". */
 export function took(seconds) {
-  if (seconds < 0.0001) return '< 0.1 ms';
-  if (seconds < 1) return `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)} ms`;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const digits = (n) => ({ minimumFractionDigits: n, maximumFractionDigits: n });
+  if (seconds < 0.0001) return `< ${number(0.1, digits(1))} ms`;
+  if (seconds < 1) return `${number(seconds * 1000, digits(seconds < 0.01 ? 1 : 0))} ms`;
+  if (seconds < 60) return `${number(seconds, digits(1))} s`;
   return duration(seconds);
 }
 
