@@ -7,6 +7,7 @@ import './audit.css';
 import { useEffect, useState } from 'preact/hooks';
 
 import { request } from '../api.js';
+import { label } from '../capabilities.js';
 import { day } from '../format.js';
 import { useStore } from '../hooks.js';
 import { inSentence, t } from '../i18n.js';
@@ -51,6 +52,19 @@ function shown(value) {
   return String(value);
 }
 
+/** What a property or action address (`thermostat/thermostat/on`) is called on its device's
+ * card, in a sentence ("power"); its service and key when the device is not known here. */
+function named(address, kind) {
+  const [id, service, key] = address.split('/');
+  const device = state.devices.get(id);
+  if (kind === 'prop' && device?.byName.has(`${service}/${key}`)) {
+    return inSentence(label(device.byName.get(`${service}/${key}`)));
+  }
+  const action = device?.actions.find((a) => a.service.key === service && a.key === key);
+  if (action) return inSentence(t(action.description || action.key));
+  return `${service} ${key}`;
+}
+
 /** The hub's verbs (`automation.create`) as sentences with {kind} and {target}. */
 const DONE = {
   add: 'added {kind} {target}',
@@ -83,9 +97,8 @@ function what(entry) {
   const [key, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
   const kind = KINDS[key] ? t(KINDS[key]) : key;
   const target = entry.target;
-  const rest = target.split('/').slice(1).join(' ');
-  if (entry.action === 'set') return t('set {what}', { what: rest });
-  if (entry.action === 'do') return t('ran {what}', { what: rest });
+  if (entry.action === 'set') return t('set {what}', { what: named(target, 'prop') });
+  if (entry.action === 'do') return t('ran {what}', { what: named(target, 'action') });
   if (verb === 'undo') {
     return entry.device ? t('undid a change to') : t('undid a change to {kind} {target}', { kind, target });
   }
