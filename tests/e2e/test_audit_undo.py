@@ -74,7 +74,7 @@ async def test_who_turned_the_heating_off_is_one_tap_on_a_phone(
     await expect(page).to_have_url(f"{site.url}/audit?device={HEATING}")
     first = entries.get_by_role("listitem").first
     await expect(first).to_contain_text("mia")
-    await expect(first).to_contain_text("set thermostat on")
+    await expect(first).to_contain_text("set power")
     await expect(first).to_contain_text("off")
     await expect(first.get_by_role("button", name="mia")).to_be_in_viewport()
     await expect(entries.get_by_role("listitem").filter(has_text="Kitchen")).to_have_count(0)

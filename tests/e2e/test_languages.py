@@ -1,7 +1,8 @@
 """The dashboard in German and Chinese (#18 items 6 and 7), in Chromium at 390x844 and 1440x900:
 the browser's language is the default, no English word of the English table is left on the
-home, rooms, device sheet, device and More pages, a choice on More sticks after a reload, and
-times are the home's (Europe/Amsterdam) while the browser is in New York."""
+home, rooms, device sheet, device, More, automations, automation, trace, scenes, audit, backups,
+first-run and invite pages, the phone's tab labels fit in full, a choice on More sticks after a
+reload, and times are the home's (Europe/Amsterdam) while the browser is in New York."""
 
 from __future__ import annotations
 
@@ -15,24 +16,32 @@ import pytest
 from playwright.async_api import Page, ViewportSize, expect
 
 from tests.e2e.conftest import ContextFactory, Site
+from tests.e2e.test_automations_ui import VACUUM_DONE, api
 from tests.e2e.test_logbook_ui import cli_set, member_token
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 WIDE: ViewportSize = {"width": 1440, "height": 900}
+NARROW: ViewportSize = {"width": 360, "height": 740}
 SIZES = [("phone", PHONE, True), ("desktop", WIDE, False)]
+LANGUAGES = [("de-DE", "de"), ("zh-CN", "zh-cn")]
+DEAD_LINK = (
+    "This invite link does not work any more: it was revoked or has ended. Ask whoever sent it"
+    " for a new one."
+)
 LOCALES = Path(__file__).resolve().parents[2] / "web" / "src" / "locales"
 HOME_ZONE = ZoneInfo("Europe/Amsterdam")  # the demo home's
 BROWSER_ZONE = "America/New_York"
 
 # Every text node a person can see, one string each (not a person's name: "admin" is the
-# signed-in token's).
+# signed-in token's, and the audit log's people).
 VISIBLE_TEXTS = """() => {
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.trim();
     const el = node.parentElement;
-    const hidden = !el || el.closest('.sr-only, code, script, style, .signed-in-as strong');
+    const names = '.signed-in-as strong, .audit-who';
+    const hidden = !el || el.closest(`.sr-only, code, script, style, ${names}`);
     if (text && !hidden && el.checkVisibility({ visibilityProperty: true })) out.push(text);
   }
   return out;
@@ -54,11 +63,13 @@ def english_only(language: str) -> set[str]:
 
 
 async def names(site: Site) -> list[str]:
-    """The names people gave the home, its rooms and devices (lower case)."""
+    """The names people gave the home, its rooms, devices, scenes and automations (lower case:
+    a scene called "Good morning" is a name, not the greeting)."""
     homes = (await site.client.get("/api/homes")).json()
-    devices = (await site.client.get("/api/devices")).json()
     found = [h["name"] for h in homes] + [r["name"] for h in homes for r in h["rooms"]]
-    return [name.lower() for name in found + [d["name"] for d in devices]]
+    for path in ["/api/devices", "/api/scenes", "/api/automations"]:
+        found += [item["name"] for item in (await site.client.get(path)).json()]
+    return [name.lower() for name in found]
 
 
 async def untranslated(page: Page, language: str, site: Site) -> list[str]:
@@ -177,3 +188,97 @@ async def test_the_sign_in_page_is_in_the_browsers_language(
         await expect(page.get_by_label("Admin-Token")).to_be_visible()
         assert await untranslated(page, "de", site) == []
         await page.screenshot(path=artifacts / f"language-de-sign-in-{name}.png")
+
+
+def table(language: str) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads(
+        (LOCALES / f"{language}.json").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+def words(language: str, key: str) -> str:
+    text = table(language)[key]
+    assert isinstance(text, str)
+    return text
+
+
+async def check(page: Page, site: Site, language: str, heading: str, shot: Path) -> None:
+    """The page shows `heading` (any level) in the viewport and no English of the table."""
+    found = page.get_by_role("heading", name=heading, exact=True).first
+    await found.scroll_into_view_if_needed()
+    await expect(found).to_be_in_viewport()
+    assert await untranslated(page, language, site) == []
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.screenshot(path=shot)
+
+
+@pytest.mark.parametrize(("locale", "language"), LANGUAGES)
+async def test_automations_scenes_audit_and_backups_have_no_english_left(
+    site: Site, contexts: ContextFactory, artifacts: Path, locale: str, language: str
+) -> None:
+    ran = await api(site, "POST", f"/api/automations/{VACUUM_DONE}/run")
+    trace = f"/automations/{VACUUM_DONE}/traces/{ran['id']}"
+    await api(site, "POST", "/api/backups")
+    await cli_set(
+        site, await member_token(site, f"ida-{language}"), "kitchen-lamp/light/on", "true"
+    )
+    pages = [
+        ("automations", "/automations", "Automations"),
+        ("automation", f"/automations/{VACUUM_DONE}", "How it works"),
+        ("trace", trace, "Step by step"),
+        ("editor", f"/automations/{VACUUM_DONE}/edit", "YAML"),
+        ("scenes", "/scenes", "Scenes"),
+        ("audit", "/audit", "Audit log"),
+        ("backups", "/backups", "Backups on the hub"),
+    ]
+    for size, viewport, mobile in SIZES:
+        context = await contexts(viewport, mobile=mobile, locale=locale)
+        page = await context.new_page()
+        for name, path, key in pages:
+            await page.goto(path)
+            heading = words(language, key) if key != "YAML" else key
+            await check(page, site, language, heading, artifacts / f"{language}-{name}-{size}.png")
+        await page.goto("/rooms/hallway")
+        await page.get_by_role("button", name=words(language, "Invite a guest")).click()
+        form = page.locator("form.login-card")
+        await expect(form.get_by_label(words(language, "Guest’s name"))).to_be_visible()
+        hallway = words(language, "Invite a guest to {room}").format(room="Hallway")
+        await check(page, site, language, hallway, artifacts / f"{language}-invite-form-{size}.png")
+
+
+@pytest.mark.parametrize(("locale", "language"), LANGUAGES)
+async def test_the_first_run_and_invite_pages_have_no_english_left(
+    site: Site, contexts: ContextFactory, artifacts: Path, locale: str, language: str
+) -> None:
+    """A fresh hub has no one yet: the first-run page; a link that does not work says so."""
+    for size, viewport, mobile in SIZES:
+        context = await contexts(viewport, mobile=mobile, signed_in=False, locale=locale)
+        page = await context.new_page()
+        await page.goto("/")
+        heading = words(language, "Welcome to homeweave")
+        await check(page, site, language, heading, artifacts / f"{language}-first-run-{size}.png")
+        await expect(page.get_by_label(words(language, "Setup code"))).to_be_visible()
+        await page.goto("/invite/not-a-real-secret")
+        await expect(page.get_by_role("alert")).to_contain_text(words(language, DEAD_LINK))
+        shot = artifacts / f"{language}-invite-{size}.png"
+        await check(page, site, language, words(language, "You are invited"), shot)
+
+
+@pytest.mark.parametrize(("locale", "language"), LANGUAGES)
+async def test_every_tab_label_fits_a_phone_in_full(
+    contexts: ContextFactory, artifacts: Path, locale: str, language: str
+) -> None:
+    """No tab label is cut ("Automationen" at 360 px too): each is as wide as its text."""
+    for size, viewport in [("phone", PHONE), ("narrow", NARROW)]:
+        page = await (await contexts(viewport, mobile=True, locale=locale)).new_page()
+        await page.goto("/")
+        labels = page.locator(".tabbar .tab span")
+        await expect(labels.filter(has_text=words(language, "Automations"))).to_be_visible()
+        assert await labels.count() == 5
+        for index in range(5):
+            label = labels.nth(index)
+            await expect(label).to_be_in_viewport()
+            fits = await label.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+            assert fits, await label.text_content()
+        await page.screenshot(path=artifacts / f"{language}-tabs-{size}.png")

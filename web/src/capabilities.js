@@ -282,6 +282,9 @@ export const numeric = (prop) => NUMERIC.has(prop.format) && !prop.choices && pr
 
 const lookup = (table, prop) => table[`${prop.service.key}/${prop.key}`] ?? table[prop.key];
 
+/** An event's name in the reader's language ("Cleaning Finished" → "Reinigung beendet"). */
+export const eventLabel = (event) => t(`event|${event.description || event.key}`);
+
 export function label(prop) {
   const known = lookup(LABELS, prop);
   if (known) return t(known);

@@ -1,4 +1,5 @@
 // Line icons drawn for homeweave on a 24-unit grid (stroke = currentColor).
+import { t } from './i18n.js';
 const circle = (cx, cy, r) => `M${cx - r} ${cy}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`;
 
 const PATHS = {
@@ -90,7 +91,7 @@ export function Icon({ name, size = 24, class: extra = '', ...rest }) {
   );
 }
 
-export function Spinner({ label = 'Working…' }) {
+export function Spinner({ label = t('Working…') }) {
   return (
     <span class="spinner" role="status" aria-label={label} />
   );

@@ -7,8 +7,10 @@ import './audit.css';
 import { useEffect, useState } from 'preact/hooks';
 
 import { request } from '../api.js';
+import { label } from '../capabilities.js';
 import { day } from '../format.js';
 import { useStore } from '../hooks.js';
+import { inSentence, t } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { showToast, state } from '../store.js';
@@ -17,14 +19,14 @@ import { undo } from '../undo.js';
 const DAYS = 30;
 const LIMIT = 300;
 const CHANNELS = {
-  api: 'app',
-  ws: 'app',
-  cli: 'command line',
-  voice: 'voice',
-  alexa: 'Alexa',
-  automation: 'automation',
-  bridge: 'bridge',
-  hub: 'hub',
+  api: 'via app',
+  ws: 'via app',
+  cli: 'via command line',
+  voice: 'via voice',
+  alexa: 'via Alexa',
+  automation: 'via automation',
+  bridge: 'via bridge',
+  hub: 'via hub',
 };
 
 /** The filters in the address bar (`/audit?user=mia&device=heater`), so a view can be shared. */
@@ -45,23 +47,69 @@ const deviceName = (id) => state.devices.get(id)?.name ?? id;
 
 function shown(value) {
   if (value === null || value === undefined) return '–';
-  if (value === true) return 'on';
-  if (value === false) return 'off';
+  if (value === true) return inSentence(t('On'));
+  if (value === false) return inSentence(t('Off'));
   return String(value);
 }
 
-/** What was done, in words: "set Brightness", "renamed", "undo of an automation edit". */
-function what(entry) {
-  const [kind, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
-  if (entry.action === 'set') return `set ${entry.target.split('/').slice(1).join(' ')}`;
-  if (entry.action === 'do') return `ran ${entry.target.split('/').slice(1).join(' ')}`;
-  if (verb === 'undo' || verb === 'restore') {
-    const done = verb === 'undo' ? 'undid a change to' : 'restored';
-    return entry.device ? done : `${done} ${kind} ${entry.target}`;
+/** What a property or action address (`thermostat/thermostat/on`) is called on its device's
+ * card, in a sentence ("power"); its service and key when the device is not known here. */
+function named(address, kind) {
+  const [id, service, key] = address.split('/');
+  const device = state.devices.get(id);
+  if (kind === 'prop' && device?.byName.has(`${service}/${key}`)) {
+    return inSentence(label(device.byName.get(`${service}/${key}`)));
   }
-  if (kind === 'device') return verb === 'name' ? 'renamed' : 'moved';
-  if (kind) return `${verb} ${kind} ${entry.target}`;
-  return `${entry.action} ${entry.target}`;
+  const action = device?.actions.find((a) => a.service.key === service && a.key === key);
+  if (action) return inSentence(t(action.description || action.key));
+  return `${service} ${key}`;
+}
+
+/** The hub's verbs (`automation.create`) as sentences with {kind} and {target}. */
+const DONE = {
+  add: 'added {kind} {target}',
+  create: 'created {kind} {target}',
+  update: 'changed {kind} {target}',
+  delete: 'deleted {kind} {target}',
+  remove: 'removed {kind} {target}',
+  revoke: 'revoked {kind} {target}',
+  open: 'opened {kind} {target}',
+  run: 'ran {kind} {target}',
+  enable: 'enabled {kind} {target}',
+  disable: 'disabled {kind} {target}',
+  role: 'changed the role of {kind} {target}',
+  password: 'changed the password of {kind} {target}',
+};
+const KINDS = {
+  automation: 'kind|automation',
+  scene: 'kind|scene',
+  user: 'kind|user',
+  share: 'kind|share',
+  token: 'kind|token',
+  invite: 'kind|invite',
+  link: 'kind|link',
+};
+const ALONE = { 'sign-in': 'signed in', 'sign-out': 'signed out' };
+
+/** What was done, in words: "set Brightness", "renamed", "undid a change to automation x".
+ * The hub's names for kinds and verbs (automation, create) stay as they are. */
+function what(entry) {
+  const [key, verb] = entry.action.includes('.') ? entry.action.split('.') : ['', entry.action];
+  const kind = KINDS[key] ? t(KINDS[key]) : key;
+  const target = entry.target;
+  if (entry.action === 'set') return t('set {what}', { what: named(target, 'prop') });
+  if (entry.action === 'do') return t('ran {what}', { what: named(target, 'action') });
+  if (verb === 'undo') {
+    return entry.device ? t('undid a change to') : t('undid a change to {kind} {target}', { kind, target });
+  }
+  if (verb === 'restore') {
+    return entry.device ? t('restored') : t('restored {kind} {target}', { kind, target });
+  }
+  if (key === 'device') return verb === 'name' ? t('renamed') : t('moved');
+  if (key && DONE[verb]) return t(DONE[verb], { kind, target });
+  if (key) return `${verb} ${kind} ${target}`;
+  if (ALONE[entry.action]) return t(ALONE[entry.action]);
+  return `${entry.action} ${target}`;
 }
 
 function Entry({ entry, onFilter, onUndone }) {
@@ -74,7 +122,7 @@ function Entry({ entry, onFilter, onUndone }) {
     setError('');
     try {
       await undo(entry.version);
-      showToast({ message: 'Undone.', level: 'info' });
+      showToast({ message: t('Undone.'), level: 'info' });
       onUndone();
     } catch (err) {
       setError(err.message);
@@ -87,7 +135,7 @@ function Entry({ entry, onFilter, onUndone }) {
         <button
           type="button"
           class="audit-who"
-          title={`Only what ${entry.user} did`}
+          title={t('Only what {user} did', { user: entry.user })}
           onClick={() => onFilter({ user: entry.user })}
         >
           {entry.user}
@@ -97,7 +145,7 @@ function Entry({ entry, onFilter, onUndone }) {
           <button
             type="button"
             class="audit-device"
-            title={`Only what happened to ${deviceName(entry.device)}`}
+            title={t('Only what happened to {device}', { device: deviceName(entry.device) })}
             onClick={() => onFilter({ device: entry.device })}
           >
             {deviceName(entry.device)}
@@ -113,11 +161,11 @@ function Entry({ entry, onFilter, onUndone }) {
       )}
       <div class="audit-meta muted">
         <time>{day(entry.at)}</time>
-        <span>via {CHANNELS[entry.channel] ?? entry.channel}</span>
+        <span>{CHANNELS[entry.channel] ? t(CHANNELS[entry.channel]) : entry.channel}</span>
         {failed && <span class="command-error">{entry.result}</span>}
         {entry.undoable && (
           <button type="button" class="pill-button audit-undo" disabled={busy} onClick={run}>
-            {busy ? <Spinner /> : 'Undo'}
+            {busy ? <Spinner /> : t('Undo')}
           </button>
         )}
       </div>
@@ -153,25 +201,25 @@ export function AuditView() {
   }, [filters.user, filters.device, round]);
   const filter = (more) => setFilters({ ...filters, ...more });
   const chips = [
-    filters.user && { key: 'user', text: `Person: ${filters.user}` },
-    filters.device && { key: 'device', text: `Device: ${deviceName(filters.device)}` },
+    filters.user && { key: 'user', text: t('Person: {name}', { name: filters.user }) },
+    filters.device && { key: 'device', text: t('Device: {name}', { name: deviceName(filters.device) }) },
   ].filter(Boolean);
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Audit log</h1>
+        <h1 tabIndex={-1}>{t('Audit log')}</h1>
         <p class="page-sub">
-          Who did what in the last {DAYS} days. Tap a person or a device to see only theirs.
+          {t('Who did what in the last {n} days. Tap a person or a device to see only theirs.', { n: DAYS })}
         </p>
       </header>
       {chips.length > 0 && (
-        <div class="chip-row" role="group" aria-label="Filters">
+        <div class="chip-row" role="group" aria-label={t('Filters')}>
           {chips.map((chip) => (
             <button
               key={chip.key}
               type="button"
               class="chip audit-chip"
-              aria-label={`Remove filter ${chip.text}`}
+              aria-label={t('Remove filter {filter}', { filter: chip.text })}
               onClick={() => filter({ [chip.key]: '' })}
             >
               {chip.text}
@@ -180,7 +228,7 @@ export function AuditView() {
           ))}
           {filters.device && (
             <Link class="audit-open" href={devicePath(filters.device)}>
-              Open {deviceName(filters.device)}
+              {t('Open {room}', { room: deviceName(filters.device) })}
             </Link>
           )}
         </div>
@@ -192,12 +240,12 @@ export function AuditView() {
       )}
       {!entries && !error && (
         <div class="empty-state">
-          <Spinner label="Loading the audit log…" />
+          <Spinner label={t('Loading the audit log…')} />
         </div>
       )}
-      {entries && entries.length === 0 && <p class="empty">Nothing recorded.</p>}
+      {entries && entries.length === 0 && <p class="empty">{t('Nothing recorded.')}</p>}
       {entries && entries.length > 0 && (
-        <ol class="audit-list" aria-label="Audit entries, newest first">
+        <ol class="audit-list" aria-label={t('Audit entries, newest first')}>
           {entries.map((entry, i) => (
             <Entry
               key={`${entry.at}-${i}`}

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CommandError } from '../components/controls.jsx';
 import { day, formatValue } from '../format.js';
 import { useCommand } from '../hooks.js';
+import { t } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link, navigate } from '../router.jsx';
 import { offerUndo } from '../undo.js';
@@ -37,10 +38,10 @@ function Flow({ definition, scenes }) {
   const { triggers = [], conditions = [], actions = [] } = definition;
   return (
     <section class="card pad flow" aria-labelledby="flow-title">
-      <h2 id="flow-title">How it works</h2>
+      <h2 id="flow-title">{t('How it works')}</h2>
       <div class="flow-step">
         <span class="flow-kicker">
-          <Icon name="bolt" size={15} /> When{triggers.length > 1 ? ' any of these happens' : ''}
+          <Icon name="bolt" size={15} /> {triggers.length > 1 ? t('When any of these happens') : t('flow|When')}
         </span>
         <ul class="flow-list">
           {triggers.map((t, i) => (
@@ -52,7 +53,7 @@ function Flow({ definition, scenes }) {
       </div>
       <div class="flow-step">
         <span class="flow-kicker">
-          <Icon name="filter" size={15} /> {conditions.length ? 'Only if' : 'Conditions'}
+          <Icon name="filter" size={15} /> {conditions.length ? t('Only if') : t('Conditions')}
         </span>
         {conditions.length ? (
           <ul class="flow-list">
@@ -63,12 +64,12 @@ function Flow({ definition, scenes }) {
             ))}
           </ul>
         ) : (
-          <p class="muted">None: it always goes on.</p>
+          <p class="muted">{t('None: it always goes on.')}</p>
         )}
       </div>
       <div class="flow-step">
         <span class="flow-kicker">
-          <Icon name="play" size={13} /> Then
+          <Icon name="play" size={13} /> {t('Then')}
         </span>
         <ol class="flow-list">
           {actions.map((a, i) => (
@@ -173,22 +174,24 @@ function DryRun({ automation, onClose }) {
     >
       <div class="section-head">
         <h2 id="dry-title">
-          <Icon name="flask" size={18} /> Dry run
+          <Icon name="flask" size={18} /> {t('Dry run')}
         </h2>
         <span class="muted small">
-          {tried ? 'With the values below' : 'Against the current state'}: nothing is changed.
+          {tried
+            ? t('With the values below: nothing is changed.')
+            : t('Against the current state: nothing is changed.')}
         </span>
         <button
           type="button"
           class="icon-button small push"
-          aria-label="Close the dry run"
+          aria-label={t('Close the dry run')}
           onClick={onClose}
         >
           <Icon name="close" size={14} />
         </button>
       </div>
       <CommandError command={command} />
-      {!result && command.busy && <Spinner label="Trying…" />}
+      {!result && command.busy && <Spinner label={t('Trying…')} />}
       {result && (
         <div class="dry-result" data-result={result.result}>
           <Why trace={result} />
@@ -197,8 +200,8 @@ function DryRun({ automation, onClose }) {
       )}
       {addresses.length > 0 && (
         <form class="what-if" onSubmit={submit}>
-          <h3>What if…</h3>
-          <p class="muted small">Change the values its conditions look at and try again.</p>
+          <h3>{t('What if…')}</h3>
+          <p class="muted small">{t('Change the values its conditions look at and try again.')}</p>
           {addresses.map((address) => (
             <WhatIfInput
               key={address}
@@ -209,7 +212,7 @@ function DryRun({ automation, onClose }) {
           ))}
           <button type="submit" class="pill-button" disabled={command.busy}>
             <Icon name="flask" size={14} />
-            Dry run with these values
+            {t('Dry run with these values')}
           </button>
         </form>
       )}
@@ -224,13 +227,13 @@ function Delete({ automation }) {
     return (
       <button type="button" class="pill-button danger" onClick={() => setAsking(true)}>
         <Icon name="trash" size={14} />
-        Delete
+        {t('Delete')}
       </button>
     );
   }
   return (
-    <span class="confirm" role="group" aria-label="Delete this automation?">
-      <span>Delete it?</span>
+    <span class="confirm" role="group" aria-label={t('Delete this automation?')}>
+      <span>{t('Delete it?')}</span>
       <button
         type="button"
         class="pill-button danger"
@@ -238,16 +241,16 @@ function Delete({ automation }) {
         onClick={() =>
           command.run(async () => {
             await auto.remove(automation.id);
-            handoff.flash = `Deleted “${automation.name}”.`;
+            handoff.flash = t('Deleted “{name}”.', { name: automation.name });
             navigate('/automations');
-            offerUndo('automation', automation.id, `Removed “${automation.name}”.`);
+            offerUndo('automation', automation.id, t('Removed “{name}”.', { name: automation.name }));
           })
         }
       >
-        Yes, delete
+        {t('Yes, delete')}
       </button>
       <button type="button" class="pill-button" onClick={() => setAsking(false)}>
-        Keep it
+        {t('Keep it')}
       </button>
       <CommandError command={command} />
     </span>
@@ -263,9 +266,9 @@ export function AutomationDetail({ id }) {
   useOnChange(devices, page.reload);
   const live = automation && (automation.running > 0 || traces.some(isLive));
   usePoll(page.reload, live ? 2000 : 15_000);
-  useTitle(automation?.name ?? 'Automation');
+  useTitle(automation?.name ?? t('Automation'));
   if (page.error && !page.data) return <Problem error={page.error} retry={page.reload} />;
-  if (!page.data) return <Loading label="Loading the automation…" />;
+  if (!page.data) return <Loading label={t('Loading the automation…')} />;
   // The last time a trigger fired says most; a newer near-miss is mentioned under it.
   const latest = traces[0];
   const fired = traces.find(firedTrace);
@@ -277,8 +280,8 @@ export function AutomationDetail({ id }) {
   const editableHere = automation.source === 'api';
   return (
     <div class="automation-page" data-automation={automation.id}>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/automations">Automations</Link>
+      <nav class="crumbs" aria-label={t('Breadcrumb')}>
+        <Link href="/automations">{t('Automations')}</Link>
       </nav>
       <header class={`card detail-head ${automation.enabled ? '' : 'is-off'}`}>
         <span class={`icon-bubble large ${automation.enabled ? 'is-active tint-blue' : ''}`}>
@@ -288,13 +291,13 @@ export function AutomationDetail({ id }) {
           <h1 tabIndex={-1}>{automation.name}</h1>
           {automation.description && <p class="card-status">{automation.description}</p>}
           <p class="meta">
-            {MODES[automation.mode]} ·{' '}
-            {editableHere ? 'made in the dashboard' : 'from homeweave.yaml'}
+            {t(MODES[automation.mode])} ·{' '}
+            {editableHere ? t('made in the dashboard') : t('from homeweave.yaml')}
           </p>
         </div>
         <EnableSwitch automation={automation} onChange={page.reload} />
       </header>
-      <div class="toolbar" role="group" aria-label="Automation actions">
+      <div class="toolbar" role="group" aria-label={t('Automation actions')}>
         <RunButton automation={automation} primary onRan={() => setTimeout(page.reload, 300)} />
         <button
           type="button"
@@ -304,11 +307,11 @@ export function AutomationDetail({ id }) {
           disabled={!automation.valid}
         >
           <Icon name="flask" size={14} />
-          Dry run
+          {t('Dry run')}
         </button>
         <Link class="pill-button" href={automationPath(id, 'edit')}>
           <Icon name={editableHere ? 'pencil' : 'code'} size={14} />
-          {editableHere ? 'Edit' : 'YAML'}
+          {editableHere ? t('Edit') : 'YAML'}
         </Link>
         <button
           type="button"
@@ -318,46 +321,47 @@ export function AutomationDetail({ id }) {
           }}
         >
           <Icon name="copy" size={14} />
-          Duplicate
+          {t('Duplicate')}
         </button>
         {editableHere && <Delete automation={automation} />}
       </div>
       <Flash />
       {!automation.valid && (
         <p class="banner danger" role="alert">
-          <Icon name="alert" size={16} /> It cannot run: {automation.error}
+          <Icon name="alert" size={16} /> {t('It cannot run: {why}', { why: automation.error })}
         </p>
       )}
       {dry && <DryRun automation={automation} onClose={() => setDry(false)} />}
       <section class="card pad last-run" aria-labelledby="last-title">
         <div class="section-head">
-          <h2 id="last-title">{missed ? 'Why didn’t it run?' : 'Last time'}</h2>
+          <h2 id="last-title">{missed ? t('Why didn’t it run?') : t('Last time')}</h2>
           {focus && (
             <Link class="section-link" href={automationPath(id, 'traces', focus.id)}>
-              <span>{day(focus.at, true).replace('today ', '')}</span>
+              <span>{day(focus.at, true)}</span>
               <Icon name="chevron" size={16} />
             </Link>
           )}
         </div>
         {!automation.enabled && (
           <p class="note">
-            It is off: its triggers are not watched, so it only runs with “Run now”.
+            {t('It is off: its triggers are not watched, so it only runs with “Run now”.')}
           </p>
         )}
         {focus && !fired && (
-          <p class="note">It has not been triggered yet. The last change it saw:</p>
+          <p class="note">{t('It has not been triggered yet. The last change it saw:')}</p>
         )}
         {focus ? (
           <Why trace={focus} />
         ) : (
           <p class="muted">
-            Nothing has happened yet that its triggers look at.
-            {automation.next[0] ? ` Next: ${day(automation.next[0].at)}.` : ''}
+            {t('Nothing has happened yet that its triggers look at.')}
+            {automation.next[0] ? ` ${t('Next: {time}.', { time: day(automation.next[0].at) })}` : ''}
           </p>
         )}
         {since && (
           <p class="since">
-            <Icon name="minus" size={14} /> Since then, {day(since.at, true)}, not triggered:{' '}
+            <Icon name="minus" size={14} />{' '}
+            {t('Since then, {time}, not triggered:', { time: day(since.at, true) })}{' '}
             <Sentence text={since.sentence} />
           </p>
         )}
@@ -365,7 +369,7 @@ export function AutomationDetail({ id }) {
       <div class="auto-columns">
         <Flow definition={automation.definition} scenes={sceneNames} />
         <section class="card pad" aria-labelledby="runs-title">
-          <h2 id="runs-title">Recent runs</h2>
+          <h2 id="runs-title">{t('Recent runs')}</h2>
           <TraceList automation={id} traces={traces} />
         </section>
       </div>

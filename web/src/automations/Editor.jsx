@@ -4,6 +4,7 @@
 import { useRef, useState } from 'preact/hooks';
 
 import { useCommand } from '../hooks.js';
+import { pieces, t, tn } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link, navigate } from '../router.jsx';
 import { offerUndo } from '../undo.js';
@@ -39,9 +40,9 @@ function template() {
   }
   return toYaml({
     id: 'my-automation',
-    name: 'My automation',
+    name: t('My automation'),
     triggers: [trigger],
-    actions: [{ type: 'notify', message: 'It happened.' }],
+    actions: [{ type: 'notify', message: t('It happened.') }],
   });
 }
 
@@ -57,14 +58,13 @@ function Problems({ problems, goTo }) {
     <div class="problems" role="alert" id="yaml-problems">
       <p class="problems-title">
         <Icon name="alert" size={16} />
-        The hub did not accept it ({problems.length}{' '}
-        {problems.length === 1 ? 'problem' : 'problems'}):
+        {tn(problems.length, 'The hub did not accept it ({n} problem):', 'The hub did not accept it ({n} problems):')}
       </p>
       <ul>
         {problems.map((p, i) => {
           const body = (
             <>
-              {p.line ? <span class="line-no">Line {p.line}</span> : null}{' '}
+              {p.line ? <span class="line-no">{t('Line {n}', { n: p.line })}</span> : null}{' '}
               {p.path && <code class="path">{p.path}</code>}{' '}
               <span class="problem-text">{p.message}</span>
             </>
@@ -76,7 +76,7 @@ function Problems({ problems, goTo }) {
                   type="button"
                   class="problem"
                   onClick={() => goTo(p.line)}
-                  title="Go to the line"
+                  title={t('Go to the line')}
                 >
                   {body}
                 </button>
@@ -115,12 +115,12 @@ function Form({ text, setText, isNew, locked }) {
   const given = (key, otherwise) => (get(key) === undefined ? otherwise : get(key));
   const mode = given('mode', 'single');
   const enabled = given('enabled', true);
-  const unreadable = 'Written over several lines: change it in the YAML';
+  const unreadable = t('Written over several lines: change it in the YAML');
   const set = (key, value, after) => setText(writeTop(text, key, value, after));
   return (
     <fieldset class="card pad form-grid" disabled={locked}>
-      <legend class="sr-only">Settings</legend>
-      <Field id="f-name" label="Name">
+      <legend class="sr-only">{t('Settings')}</legend>
+      <Field id="f-name" label={t('Name')}>
         <input
           id="f-name"
           type="text"
@@ -138,7 +138,11 @@ function Form({ text, setText, isNew, locked }) {
         />
       </Field>
       {isNew && (
-        <Field id="f-id" label="ID" hint="Lowercase letters, digits and dashes; it stays as it is.">
+        <Field
+          id="f-id"
+          label={t('ID')}
+          hint={t('Lowercase letters, digits and dashes; it stays as it is.')}
+        >
           <input
             id="f-id"
             aria-describedby="f-id-hint"
@@ -150,7 +154,7 @@ function Form({ text, setText, isNew, locked }) {
           />
         </Field>
       )}
-      <Field id="f-mode" label="Mode" hint="What a trigger does while it is still running.">
+      <Field id="f-mode" label={t('Mode')} hint={t('What a trigger does while it is still running.')}>
         <select
           id="f-mode"
           aria-describedby="f-mode-hint"
@@ -167,12 +171,12 @@ function Form({ text, setText, isNew, locked }) {
         >
           {Object.entries(MODES).map(([key, words]) => (
             <option key={key} value={key}>
-              {words}
+              {t(words)}
             </option>
           ))}
         </select>
       </Field>
-      <Field id="f-description" label="Description">
+      <Field id="f-description" label={t('Description')}>
         <input
           id="f-description"
           type="text"
@@ -184,7 +188,7 @@ function Form({ text, setText, isNew, locked }) {
       </Field>
       <div class="field-block switch-field">
         <span class="field-label" id="enabled-label">
-          Enabled
+          {t('Enabled')}
         </span>
         <button
           type="button"
@@ -202,31 +206,32 @@ function Form({ text, setText, isNew, locked }) {
   );
 }
 
-const HELP = [
+// The YAML's keys stay as they are; the words between them are the reader's.
+const help = () => [
   [
     'triggers',
-    "property (address, to, from, for) · numeric (address, above, below, for) · event (device, event) · time (at: '07:30', weekdays) · calendar (cron) · sun (event: sunset, offset: -15m) · start",
+    t('property (address, to, from, for) · numeric (address, above, below, for) · event (device, event) · time (at: "07:30", weekdays) · calendar (cron) · sun (event: sunset, offset: -15m) · start'),
   ],
   [
     'conditions',
-    'state (address, value) · numeric (address, above, below) · time (after, before) · weekday (days) · sun (after, before) · and / or / not (conditions); each may have a name',
+    t('state (address, value) · numeric (address, above, below) · time (after, before) · weekday (days) · sun (after, before) · and / or / not (conditions); each may have a name'),
   ],
   [
     'actions',
-    'set (address and value, or values) · do (device, action, args) · scene · delay (duration: 5m) · wait (triggers, timeout) · choose (choices: when, then; otherwise) · repeat (count, while or until; actions) · notify (message, title, level)',
+    t('set (address and value, or values) · do (device, action, args) · scene · delay (duration: 5m) · wait (triggers, timeout) · choose (choices: when, then; otherwise) · repeat (count, while or until; actions) · notify (message, title, level)'),
   ],
   [
     'addresses',
-    'device/service/property, as on a device’s page, e.g. hallway-lamp/light/brightness',
+    t('device/service/property, as on a device’s page, e.g. hallway-lamp/light/brightness'),
   ],
 ];
 
 function Help() {
   return (
     <details class="yaml-help">
-      <summary>What can go in it?</summary>
+      <summary>{t('What can go in it?')}</summary>
       <dl>
-        {HELP.map(([term, text]) => [
+        {help().map(([term, text]) => [
           <dt key={term}>{term}</dt>,
           <dd key={`${term}-d`}>{text}</dd>,
         ])}
@@ -251,7 +256,7 @@ function YamlEditor({ text, setText, problems, readOnly, onSave, area }) {
       <textarea
         ref={area}
         id="automation-yaml"
-        aria-label="Automation as YAML"
+        aria-label={t('Automation as YAML')}
         aria-invalid={problems.length ? 'true' : 'false'}
         aria-describedby={problems.length ? 'yaml-problems' : undefined}
         spellcheck={false}
@@ -292,7 +297,7 @@ function EditorPage({ automation }) {
   const [problems, setProblems] = useState([]);
   const command = useCommand();
   const area = useRef(null);
-  useTitle(isNew ? 'New automation' : `Edit · ${automation.name}`);
+  useTitle(isNew ? t('New automation') : `${t('Edit')} · ${automation.name}`);
 
   const goTo = (line) => {
     const el = area.current;
@@ -310,9 +315,10 @@ function EditorPage({ automation }) {
     command.run(async () => {
       try {
         const saved = isNew ? await auto.create(text) : await auto.update(automation.id, text);
-        handoff.flash = isNew ? 'Saved. It is watching its triggers now.' : 'Saved.';
+        handoff.flash = isNew ? t('Saved. It is watching its triggers now.') : t('Saved.');
         navigate(automationPath(saved.id));
-        offerUndo('automation', saved.id, `${isNew ? 'Added' : 'Changed'} “${saved.name}”.`);
+        const what = { name: saved.name };
+        offerUndo('automation', saved.id, isNew ? t('Added “{name}”.', what) : t('Changed “{name}”.', what));
       } catch (err) {
         setProblems(
           err.problems?.length ? err.problems : [{ path: '', line: null, message: err.message }],
@@ -323,26 +329,28 @@ function EditorPage({ automation }) {
   const back = automation ? automationPath(automation.id) : '/automations';
   return (
     <div class="editor-page">
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/automations">Automations</Link>
+      <nav class="crumbs" aria-label={t('Breadcrumb')}>
+        <Link href="/automations">{t('Automations')}</Link>
         {automation && <Icon name="chevron" size={14} />}
         {automation && <Link href={back}>{automation.name}</Link>}
       </nav>
       <header class="page-head">
         <h1 tabIndex={-1}>
-          {isNew ? 'New automation' : locked ? 'Automation YAML' : 'Edit automation'}
+          {isNew ? t('New automation') : locked ? t('Automation YAML') : t('Edit automation')}
         </h1>
       </header>
       {locked && (
         <div class="banner info" role="note">
           <Icon name="code" size={18} />
           <span>
-            This one is defined in homeweave.yaml, so it is changed there: copy this YAML into its{' '}
-            <code>automations:</code> list. Or keep a copy in the hub and change that.
+            {pieces(
+              'This one is defined in homeweave.yaml, so it is changed there: copy this YAML into its {list} list. Or keep a copy in the hub and change that.',
+              { list: <code>automations:</code> },
+            )}
           </span>
           <button type="button" class="pill-button" onClick={() => editCopy(automation)}>
             <Icon name="copy" size={14} />
-            Edit a copy
+            {t('Edit a copy')}
           </button>
         </div>
       )}
@@ -359,7 +367,7 @@ function EditorPage({ automation }) {
             <h2 id="yaml-title">
               <Icon name="code" size={18} /> YAML
             </h2>
-            <span class="muted small">as in homeweave.yaml</span>
+            <span class="muted small">{t('as in homeweave.yaml')}</span>
           </div>
           <YamlEditor
             text={text}
@@ -378,11 +386,11 @@ function EditorPage({ automation }) {
         {!locked && (
           <div class="form-actions">
             <button type="submit" class="primary-button" disabled={command.busy}>
-              {command.busy ? <Spinner label="Saving…" /> : <Icon name="check" size={16} />}
-              {isNew ? 'Create automation' : 'Save'}
+              {command.busy ? <Spinner label={t('Saving…')} /> : <Icon name="check" size={16} />}
+              {isNew ? t('Create automation') : t('Save')}
             </button>
             <Link href={back} class="text-button">
-              Cancel
+              {t('Cancel')}
             </Link>
           </div>
         )}
@@ -394,6 +402,6 @@ function EditorPage({ automation }) {
 export function AutomationEditor({ id }) {
   const page = useLoad(() => (id ? auto.get(id) : Promise.resolve(false)), [id]);
   if (page.error && page.data === null) return <Problem error={page.error} retry={page.reload} />;
-  if (page.data === null) return <Loading label="Loading the automation…" />;
+  if (page.data === null) return <Loading label={t('Loading the automation…')} />;
   return <EditorPage key={id ?? 'new'} automation={page.data || null} />;
 }

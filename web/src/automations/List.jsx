@@ -4,6 +4,7 @@ import { useMemo } from 'preact/hooks';
 import { deviceIcon } from '../capabilities.js';
 import { ago, day } from '../format.js';
 import { useNow } from '../hooks.js';
+import { pieces, t, tn } from '../i18n.js';
 import { Icon } from '../icons.jsx';
 import { automationPath, Link } from '../router.jsx';
 import { state } from '../store.js';
@@ -50,7 +51,7 @@ function Row({ automation, now, onChange, onRan }) {
             {!automation.valid ? (
               <span class="result tone-danger">
                 <Icon name="alert" size={13} />
-                Cannot run
+                {t('Cannot run')}
               </span>
             ) : last ? (
               <>
@@ -58,9 +59,9 @@ function Row({ automation, now, onChange, onRan }) {
                 <span>{ago(last.at, now)}</span>
               </>
             ) : (
-              <span>Has not run yet</span>
+              <span>{t('Has not run yet')}</span>
             )}
-            {next && automation.enabled && <span>· next {day(next.at)}</span>}
+            {next && automation.enabled && <span>· {t('next {time}', { time: day(next.at) })}</span>}
           </span>
         </div>
         <EnableSwitch automation={automation} onChange={onChange} />
@@ -73,20 +74,18 @@ function Row({ automation, now, onChange, onRan }) {
         ) : automation.description ? (
           automation.description
         ) : (
-          <>
-            {['property', 'numeric', 'event'].includes(automation.definition.triggers[0]?.type) &&
-              'When '}
-            <TriggerText t={automation.definition.triggers[0]} />
-            {automation.definition.triggers.length > 1 ? ', or …' : ''}
-          </>
+          pieces(
+            automation.definition.triggers.length > 1 ? 'When {trigger}, or …' : 'When {trigger}',
+            { trigger: <TriggerText t={automation.definition.triggers[0]} /> },
+          )
         )}
       </p>
       <div class="auto-foot">
-        <span class="chip small" title="What happens when it triggers while running">
-          {MODE_NAMES[automation.mode]}
+        <span class="chip small" title={t('What happens when it triggers while running')}>
+          {t(MODE_NAMES[automation.mode])}
         </span>
         {automation.source === 'config' && (
-          <span class="chip small source" title="Defined in homeweave.yaml">
+          <span class="chip small source" title={t('Defined in homeweave.yaml')}>
             homeweave.yaml
           </span>
         )}
@@ -106,27 +105,27 @@ export function AutomationList() {
   );
   // Refresh when a device an automation looks at changes: its trace may be new.
   useOnChange(devices, list.reload);
-  useTitle('Automations');
+  useTitle(t('Automations'));
   if (list.error && !items) return <Problem error={list.error} retry={list.reload} />;
-  if (!items) return <Loading label="Loading automations…" />;
+  if (!items) return <Loading label={t('Loading automations…')} />;
   const on = items.filter((a) => a.enabled).length;
   return (
     <>
       <header class="page-head with-actions">
         <div>
-          <h1 tabIndex={-1}>Automations</h1>
+          <h1 tabIndex={-1}>{t('Automations')}</h1>
           <p class="page-sub">
-            {items.length} {items.length === 1 ? 'automation' : 'automations'} · {on} on
+            {tn(items.length, '{n} automation', '{n} automations')} · {t('{n} on', { n: on })}
           </p>
         </div>
         <Link href="/automations/new" class="primary-button compact">
           <Icon name="plus" size={16} />
-          New automation
+          {t('New automation')}
         </Link>
       </header>
       <Flash />
       {items.length === 0 ? (
-        <p class="empty">No automations yet. Make one with “New automation”.</p>
+        <p class="empty">{t('No automations yet. Make one with “New automation”.')}</p>
       ) : (
         <ul class="auto-grid">
           {items.map((a) => (

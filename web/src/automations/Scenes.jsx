@@ -6,6 +6,7 @@ import { label } from '../capabilities.js';
 import { CommandError } from '../components/controls.jsx';
 import { SceneColors } from '../components/SceneTiles.jsx';
 import { useCommand, useStore } from '../hooks.js';
+import { t, tn } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { state } from '../store.js';
 import { offerUndo } from '../undo.js';
@@ -29,7 +30,7 @@ function Outcome({ outcome }) {
     const n = outcome.devices.length;
     return (
       <p class="banner ok" role="status">
-        <Icon name="check" size={16} /> Applied: {n} {n === 1 ? 'device' : 'devices'} confirmed.
+        <Icon name="check" size={16} /> {tn(n, 'Applied: {n} device confirmed.', 'Applied: {n} devices confirmed.')}
       </p>
     );
   }
@@ -67,8 +68,7 @@ function SceneCard({ scene, onDeleted }) {
           <h2 id={`scene-${scene.id}`}>{scene.name}</h2>
           <span class="card-status">
             <SceneColors scene={scene} />
-            {count} {count === 1 ? 'setting' : 'settings'} · {groups.length}{' '}
-            {groups.length === 1 ? 'device' : 'devices'}
+            {tn(count, '{n} setting', '{n} settings')} · {tn(groups.length, '{n} device', '{n} devices')}
           </span>
         </div>
         <button
@@ -76,10 +76,10 @@ function SceneCard({ scene, onDeleted }) {
           class="primary-button compact"
           onClick={apply}
           disabled={command.busy || !scene.valid}
-          aria-label={`Apply ${scene.name}`}
+          aria-label={t('Apply {scene}', { scene: scene.name })}
         >
-          {command.busy ? <Spinner label="Applying…" /> : <Icon name="play" size={14} />}
-          Apply
+          {command.busy ? <Spinner label={t('Applying…')} /> : <Icon name="play" size={14} />}
+          {t('Apply')}
         </button>
       </div>
       {!scene.valid && (
@@ -108,17 +108,17 @@ function SceneCard({ scene, onDeleted }) {
       <CommandError command={command} />
       <div class="scene-foot">
         <span class="chip small">
-          {scene.source === 'config' ? 'homeweave.yaml' : 'captured here'}
+          {scene.source === 'config' ? 'homeweave.yaml' : t('captured here')}
         </span>
         {scene.source === 'api' && (
           <button
             type="button"
             class="pill-button danger"
             onClick={() => command.run(async () => onDeleted(await auto.removeScene(scene.id)))}
-            aria-label={`Delete ${scene.name}`}
+            aria-label={t('Delete {name}', { name: scene.name })}
           >
             <Icon name="trash" size={14} />
-            Delete
+            {t('Delete')}
           </button>
         )}
       </div>
@@ -140,8 +140,8 @@ function Capture({ onDone, onCancel }) {
   const submit = (event) => {
     event.preventDefault();
     command.run(async () => {
-      if (!name.trim()) throw new Error('Give the scene a name.');
-      if (chosen.size === 0) throw new Error('Choose at least one device.');
+      if (!name.trim()) throw new Error(t('Give the scene a name.'));
+      if (chosen.size === 0) throw new Error(t('Choose at least one device.'));
       const devices = [...chosen];
       onDone(await auto.capture({ id: slug(name) || 'scene', name: name.trim(), devices }));
     });
@@ -152,12 +152,12 @@ function Capture({ onDone, onCancel }) {
   };
   return (
     <form class="card pad capture" onSubmit={submit} aria-labelledby="capture-title">
-      <h2 id="capture-title">Capture how things are now</h2>
+      <h2 id="capture-title">{t('Capture how things are now')}</h2>
       <p class="muted small">
-        The chosen devices' settings, as they are now, become a scene you can apply later.
+        {t('The chosen devices’ settings, as they are now, become a scene you can apply later.')}
       </p>
       <label class="field-block">
-        <span class="field-label">Scene name</span>
+        <span class="field-label">{t('Scene name')}</span>
         <input type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       <div class="capture-rooms">
@@ -182,11 +182,11 @@ function Capture({ onDone, onCancel }) {
       <CommandError command={command} />
       <div class="form-actions">
         <button type="submit" class="primary-button" disabled={command.busy}>
-          {command.busy ? <Spinner label="Saving…" /> : <Icon name="camera" size={16} />}
-          Save scene
+          {command.busy ? <Spinner label={t('Saving…')} /> : <Icon name="camera" size={16} />}
+          {t('Save scene')}
         </button>
         <button type="button" class="text-button" onClick={onCancel}>
-          Cancel
+          {t('Cancel')}
         </button>
       </div>
     </form>
@@ -197,18 +197,17 @@ export function Scenes() {
   const list = useLoad(() => auto.scenes(), []);
   const [capturing, setCapturing] = useState(false);
   const [flash, setFlash] = useState('');
-  useTitle('Scenes');
+  useTitle(t('Scenes'));
   if (list.error && !list.data) return <Problem error={list.error} retry={list.reload} />;
-  if (!list.data) return <Loading label="Loading scenes…" />;
+  if (!list.data) return <Loading label={t('Loading scenes…')} />;
   const scenes = list.data;
   return (
     <>
       <header class="page-head with-actions">
         <div>
-          <h1 tabIndex={-1}>Scenes</h1>
+          <h1 tabIndex={-1}>{t('Scenes')}</h1>
           <p class="page-sub">
-            {scenes.length} {scenes.length === 1 ? 'scene' : 'scenes'} · settings for several
-            devices at once
+            {tn(scenes.length, '{n} scene', '{n} scenes')} · {t('settings for several devices at once')}
           </p>
         </div>
         <button
@@ -218,7 +217,7 @@ export function Scenes() {
           onClick={() => setCapturing(!capturing)}
         >
           <Icon name="camera" size={16} />
-          Capture current state
+          {t('Capture current state')}
         </button>
       </header>
       {capturing && (
@@ -226,9 +225,9 @@ export function Scenes() {
           onCancel={() => setCapturing(false)}
           onDone={(scene) => {
             setCapturing(false);
-            setFlash(`Saved the scene “${scene.name}”.`);
+            setFlash(t('Saved the scene “{name}”.', { name: scene.name }));
             list.reload();
-            offerUndo('scene', scene.id, `Captured “${scene.name}”.`);
+            offerUndo('scene', scene.id, t('Captured “{name}”.', { name: scene.name }));
           }}
         />
       )}
@@ -238,7 +237,7 @@ export function Scenes() {
         </p>
       )}
       {scenes.length === 0 ? (
-        <p class="empty">No scenes yet. Capture one from how your devices are set now.</p>
+        <p class="empty">{t('No scenes yet. Capture one from how your devices are set now.')}</p>
       ) : (
         <div class="scene-grid">
           {scenes.map((scene) => (
@@ -246,9 +245,9 @@ export function Scenes() {
               key={scene.id}
               scene={scene}
               onDeleted={() => {
-                setFlash(`Deleted “${scene.name}”.`);
+                setFlash(t('Deleted “{name}”.', { name: scene.name }));
                 list.reload();
-                offerUndo('scene', scene.id, `Removed “${scene.name}”.`);
+                offerUndo('scene', scene.id, t('Removed “{name}”.', { name: scene.name }));
               }}
             />
           ))}

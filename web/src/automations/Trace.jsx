@@ -1,6 +1,7 @@
 // The trace viewer: what fired, what each condition saw, what each action did and how long it
 // took, and in one sentence why it did or did not run.
 import { day } from '../format.js';
+import { pieces, t } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, Link } from '../router.jsx';
 import { auto, fired, isLive, OUTCOMES, RESULTS, took } from './data.js';
@@ -10,22 +11,22 @@ import { Ref, Seen, Sentence, shown } from './Words.jsx';
 const firstFalse = (checks) => checks.find((c) => !c.ok);
 
 function triggerLine(trace) {
-  const t = trace.trigger;
-  if (!t) return 'Run by hand';
-  if (t.kind === 'manual') return 'Run by hand, with “Run now” (conditions are not checked)';
-  if (t.kind === 'dry-run') return `Dry run: ${t.sentence}`;
-  return t.sentence;
+  const trigger = trace.trigger;
+  if (!trigger) return t('Run by hand');
+  if (trigger.kind === 'manual') return t('Run by hand, with “Run now” (conditions are not checked)');
+  if (trigger.kind === 'dry-run') return t('Dry run: {what}', { what: trigger.sentence });
+  return trigger.sentence;
 }
 
 function TriggerData({ data }) {
   if (!data) return null;
   if (data.address) {
     return (
-      <ul class="seen" aria-label="What changed">
+      <ul class="seen" aria-label={t('What changed')}>
         <li>
           <Ref address={data.address} /> <b>{shown(data.address, data.value)}</b>{' '}
           {'old' in data && data.old !== null && (
-            <span class="muted">(was {shown(data.address, data.old)})</span>
+            <span class="muted">{t('(was {value})', { value: shown(data.address, data.old) })}</span>
           )}
         </li>
       </ul>
@@ -34,7 +35,7 @@ function TriggerData({ data }) {
   const rest = Object.entries(data);
   if (rest.length === 0) return null;
   return (
-    <ul class="seen" aria-label="Event data">
+    <ul class="seen" aria-label={t('Event data')}>
       {rest.map(([k, v]) => (
         <li key={k}>
           <span class="ref">{k}</span> <b>{String(v)}</b>
@@ -53,7 +54,7 @@ function Check({ check }) {
       <div class="check-body">
         <p class="check-label">
           <Sentence text={check.label} />
-          <span class="verdict">{check.ok ? 'met' : 'not met'}</span>
+          <span class="verdict">{check.ok ? t('met') : t('not met')}</span>
         </p>
         {check.sentence && (
           <p class="check-sentence">
@@ -74,7 +75,8 @@ function Check({ check }) {
 }
 
 function Step({ step, start }) {
-  const [text, tone, icon] = OUTCOMES[step.outcome] ?? [step.outcome, 'muted', 'minus'];
+  const [key, tone, icon] = OUTCOMES[step.outcome] ?? [step.outcome, 'muted', 'minus'];
+  const text = t(key);
   const offset = Math.max(0, step.started_at - start);
   return (
     <li class={`step tone-${tone}`} data-outcome={step.outcome}>
@@ -93,10 +95,10 @@ function Step({ step, start }) {
         <p class="step-meta">
           <span class={`outcome tone-${tone}`}>{text}</span>
           <span>
-            at +{took(offset).replace('< ', '')}
+            {t('at +{time}', { time: took(offset).replace('< ', '') })}
             {step.outcome !== 'would' &&
               step.outcome !== 'running' &&
-              ` · took ${took(step.duration)}`}
+              ` · ${t('took {time}', { time: took(step.duration) })}`}
           </span>
           <code>{step.path}</code>
         </p>
@@ -113,29 +115,30 @@ function Step({ step, start }) {
 }
 
 function notRunReason(trace) {
-  const nothing = trace.dry_run ? 'Nothing would be done' : 'Nothing was done';
   switch (trace.result) {
     case 'condition-false':
     case 'would-not-run': {
       const check = firstFalse(trace.conditions);
-      return check ? (
-        <>
-          {nothing}: <Sentence text={check.label} /> was false.
-        </>
-      ) : (
-        `${nothing}: a condition was false.`
-      );
+      const label = check && <Sentence text={check.label} />;
+      if (trace.dry_run) {
+        return check
+          ? pieces('Nothing would be done: {condition} was false.', { condition: label })
+          : t('Nothing would be done: a condition was false.');
+      }
+      return check
+        ? pieces('Nothing was done: {condition} was false.', { condition: label })
+        : t('Nothing was done: a condition was false.');
     }
     case 'not-triggered':
-      return 'Nothing was done: the change did not match the trigger.';
+      return t('Nothing was done: the change did not match the trigger.');
     case 'waiting':
-      return 'Waiting for the trigger to hold long enough; then the conditions are checked.';
+      return t('Waiting for the trigger to hold long enough; then the conditions are checked.');
     case 'skipped':
-      return 'Not run: it was already running (its mode decides).';
+      return t('Not run: it was already running (its mode decides).');
     case 'queued':
-      return 'Queued behind a run that is still going.';
+      return t('Queued behind a run that is still going.');
     default:
-      return 'No actions ran.';
+      return t('No actions ran.');
   }
 }
 
@@ -150,7 +153,7 @@ export function TraceBody({ trace }) {
           <Icon name="bolt" size={16} />
         </span>
         <div class="tl-body">
-          <h3>{trace.trigger?.index >= 0 ? 'Trigger' : 'Started'}</h3>
+          <h3>{trace.trigger?.index >= 0 ? t('Trigger') : t('Started')}</h3>
           <p>
             <Sentence text={triggerLine(trace)} />
           </p>
@@ -165,7 +168,7 @@ export function TraceBody({ trace }) {
           <Icon name="filter" size={16} />
         </span>
         <div class="tl-body">
-          <h3>Conditions</h3>
+          <h3>{t('Conditions')}</h3>
           {checked ? (
             <ul class="checks">
               {trace.conditions.map((c, i) => (
@@ -175,10 +178,10 @@ export function TraceBody({ trace }) {
           ) : (
             <p class="muted">
               {!stage
-                ? 'Not checked yet.'
+                ? t('Not checked yet.')
                 : trace.trigger?.kind === 'manual'
-                  ? 'Not checked: run by hand.'
-                  : 'None: it runs whenever it is triggered.'}
+                  ? t('Not checked: run by hand.')
+                  : t('None: it runs whenever it is triggered.')}
             </p>
           )}
         </div>
@@ -188,7 +191,7 @@ export function TraceBody({ trace }) {
           <Icon name="play" size={14} />
         </span>
         <div class="tl-body">
-          <h3>{trace.dry_run ? 'Would do' : 'Actions'}</h3>
+          <h3>{trace.dry_run ? t('Would do') : t('Actions')}</h3>
           {trace.steps.length > 0 ? (
             <ol class="steps">
               {trace.steps.map((s, i) => (
@@ -218,8 +221,11 @@ export function Why({ trace }) {
       {check && (trace.result === 'condition-false' || trace.result === 'would-not-run') && (
         <div class="why-check">
           <p>
-            <Icon name="filter" size={15} /> <Sentence text={check.label} /> was false:{' '}
-            <Sentence text={check.sentence} />
+            <Icon name="filter" size={15} />{' '}
+            {pieces('{condition} was false: {why}', {
+              condition: <Sentence text={check.label} />,
+              why: <Sentence text={check.sentence} />,
+            })}
           </p>
           <Seen seen={check.seen} />
         </div>
@@ -231,7 +237,7 @@ export function Why({ trace }) {
 export function TraceList({ automation, traces, current = '' }) {
   if (traces.length === 0) {
     return (
-      <p class="muted empty-note">No runs yet. Triggers, near-misses and runs show up here.</p>
+      <p class="muted empty-note">{t('No runs yet. Triggers, near-misses and runs show up here.')}</p>
     );
   }
   return (
@@ -266,43 +272,43 @@ export function TraceView({ id, traceId }) {
   const [automation, trace, traces] = page.data ?? [];
   const live = trace && isLive(trace);
   usePoll(page.reload, live ? 1000 : 0);
-  useTitle(automation ? `Trace · ${automation.name}` : 'Trace');
+  useTitle(automation ? `${t('Trace')} · ${automation.name}` : t('Trace'));
   if (page.error && !page.data) return <Problem error={page.error} retry={page.reload} />;
-  if (!page.data) return <Loading label="Loading the trace…" />;
+  if (!page.data) return <Loading label={t('Loading the trace…')} />;
   const end = trace.finished_at;
   const [label, tone, icon] = RESULTS[trace.result] ?? [trace.result, 'muted', 'minus'];
   return (
     <div class="trace-page" data-trace={trace.id}>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <Link href="/automations">Automations</Link>
+      <nav class="crumbs" aria-label={t('Breadcrumb')}>
+        <Link href="/automations">{t('Automations')}</Link>
         <Icon name="chevron" size={14} />
         <Link href={automationPath(id)}>{automation.name}</Link>
       </nav>
       <header class="page-head trace-head">
-        <p class="eyebrow">{trace.dry_run ? 'Dry run' : 'Trace'}</p>
+        <p class="eyebrow">{trace.dry_run ? t('Dry run') : t('Trace')}</p>
         <h1 tabIndex={-1} class={`tone-${tone}`} data-result={trace.result}>
           <span class="mark" aria-hidden="true">
             <Icon name={icon} size={18} />
           </span>
-          {label}
+          {t(label)}
         </h1>
         <p class="page-sub">
           <span>{day(trace.at, true)}</span>
-          {end && trace.result !== 'not-triggered' && <span>took {took(end - trace.at)}</span>}
+          {end && trace.result !== 'not-triggered' && <span>{t('took {time}', { time: took(end - trace.at) })}</span>}
         </p>
       </header>
       <div class="trace-grid">
         <div class="trace-main">
-          <section class="card pad" aria-label="In short">
+          <section class="card pad" aria-label={t('In short')}>
             <Why trace={trace} />
           </section>
           <section class="card pad" aria-labelledby="steps-title">
-            <h2 id="steps-title">Step by step</h2>
+            <h2 id="steps-title">{t('Step by step')}</h2>
             <TraceBody trace={trace} />
           </section>
         </div>
         <section class="card pad trace-side" aria-labelledby="others-title">
-          <h2 id="others-title">Recent runs</h2>
+          <h2 id="others-title">{t('Recent runs')}</h2>
           <TraceList automation={id} traces={traces} current={trace.id} />
         </section>
       </div>

@@ -1,7 +1,8 @@
 // Automations for people: addresses become device and property names, values get their units,
 // and a definition's triggers, conditions and actions read as sentences.
-import { label } from '../capabilities.js';
+import { eventLabel, label } from '../capabilities.js';
 import { duration, formatValue } from '../format.js';
+import { pieces, t, tn } from '../i18n.js';
 import { state } from '../store.js';
 
 /** What an address (device/service/property or action) is called, or null if unknown. */
@@ -12,13 +13,15 @@ export function resolve(address) {
   const prop = device.byName.get(`${service}/${key}`);
   if (prop) return { device, prop, text: `${device.name} · ${label(prop)}` };
   const action = device.actions.find((a) => a.service.key === service && a.key === key);
-  const name = action?.description || key?.replace(/-/g, ' ') || '';
+  const name = action ? t(action.description || action.key) : key?.replace(/-/g, ' ') || '';
   return { device, action, text: name ? `${device.name} · ${name}` : device.name };
 }
 
 /** A value as the property shows it elsewhere ("Open", "230 lx", "60%"). */
 export function shown(address, value) {
   const prop = resolve(address)?.prop;
+  // A value-list entry may be given by its description ("Stopped"): worded as the list's are.
+  if (prop?.choices && typeof value === 'string') return t(value);
   if (prop) return formatValue(prop, value);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -33,6 +36,13 @@ export function Ref({ address }) {
 }
 
 const deviceName = (id) => state.devices.get(id)?.name ?? id;
+
+/** What a device's event is called, from its spec ("cleaning-finished" → "Cleaning Finished"). */
+function eventName(id, key) {
+  const services = state.devices.get(id)?.services ?? [];
+  const event = services.flatMap((s) => s.events).find((e) => e.key === key);
+  return event ? eventLabel(event) : key.replace(/-/g, ' ');
+}
 
 let known = null;
 let pattern = null;
@@ -73,10 +83,10 @@ export function Seen({ seen }) {
   const entries = Object.entries(seen ?? {});
   if (entries.length === 0) return null;
   return (
-    <ul class="seen" aria-label="Values seen">
+    <ul class="seen" aria-label={t('Values seen')}>
       {entries.map(([address, value]) => (
         <li key={address}>
-          <Ref address={address} /> <b>{value === null ? 'unknown' : shown(address, value)}</b>
+          <Ref address={address} /> <b>{value === null ? t('unknown') : shown(address, value)}</b>
         </li>
       ))}
     </ul>
@@ -85,95 +95,93 @@ export function Seen({ seen }) {
 
 // --- definitions as sentences -------------------------------------------------------------
 const DAYS = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
-const days = (list) => (list?.length ? ` on ${list.map((d) => DAYS[d] ?? d).join(', ')}` : '');
-const For = ({ s }) => (s ? <> and stays so for {duration(s)}</> : null);
+const days = (list) =>
+  list?.length ? ` ${t('on {days}', { days: list.map((d) => t(DAYS[d] ?? d)).join(', ') })}` : '';
+const For = ({ s }) => (s ? <> {t('and stays so for {time}', { time: duration(s) })}</> : null);
 const Value = ({ address, value }) => <b>{shown(address, value)}</b>;
 
-function range(item, verbs) {
+/** `thing` above, below or between values, in one of the sentences `keys` [above, below,
+ * between] ("{thing} rises above {value}"). */
+function range(item, thing, keys) {
   const { address, above, below } = item;
+  const value = (v) => <Value address={address} value={v} />;
   if (above !== undefined && below !== undefined) {
-    return (
-      <>
-        {verbs[2]} <Value address={address} value={above} /> and{' '}
-        <Value address={address} value={below} />
-      </>
-    );
+    return pieces(keys[2], { thing, low: value(above), high: value(below) });
   }
-  return above !== undefined ? (
-    <>
-      {verbs[0]} <Value address={address} value={above} />
-    </>
-  ) : (
-    <>
-      {verbs[1]} <Value address={address} value={below} />
-    </>
-  );
+  return above !== undefined
+    ? pieces(keys[0], { thing, value: value(above) })
+    : pieces(keys[1], { thing, value: value(below) });
 }
+
+const SUN = { sunrise: 'sunrise', sunset: 'sunset', dawn: 'dawn', dusk: 'dusk', noon: 'noon' };
 
 function sunText(event, offset) {
-  if (!offset) return event;
-  return `${duration(Math.abs(offset))} ${offset < 0 ? 'before' : 'after'} ${event}`;
+  const named = SUN[event] ? t(SUN[event]) : event;
+  if (!offset) return named;
+  const vars = { time: duration(Math.abs(offset)), event: named };
+  return offset < 0 ? t('{time} before {event}', vars) : t('{time} after {event}', vars);
 }
 
-export function TriggerText({ t }) {
-  switch (t.type) {
-    case 'property':
+export function TriggerText({ t: trigger }) {
+  switch (trigger.type) {
+    case 'property': {
+      const vars = {
+        thing: <Ref address={trigger.address} />,
+        value: <Value address={trigger.address} value={trigger.to} />,
+        old: <Value address={trigger.address} value={trigger.from} />,
+      };
+      const key =
+        'to' in trigger
+          ? 'from' in trigger
+            ? '{thing} changes from {old} to {value}'
+            : '{thing} changes to {value}'
+          : 'from' in trigger
+            ? '{thing} changes from {old}'
+            : '{thing} changes';
       return (
         <>
-          <Ref address={t.address} /> {'to' in t ? 'changes to ' : 'changes'}
-          {'to' in t && <Value address={t.address} value={t.to} />}
-          {'from' in t && (
-            <>
-              {' '}
-              from <Value address={t.address} value={t.from} />
-            </>
-          )}
-          <For s={t.for} />
+          {pieces(key, vars)}
+          <For s={trigger.for} />
         </>
       );
+    }
     case 'numeric':
       return (
         <>
-          <Ref address={t.address} /> {range(t, ['rises above', 'drops below', 'goes between'])}
-          <For s={t.for} />
+          {range(trigger, <Ref address={trigger.address} />, [
+            '{thing} rises above {value}',
+            '{thing} drops below {value}',
+            '{thing} goes between {low} and {high}',
+          ])}
+          <For s={trigger.for} />
         </>
       );
     case 'event':
-      return (
-        <>
-          <span class="ref">{deviceName(t.device)}</span> reports{' '}
-          <b>{t.event.replace(/-/g, ' ')}</b>
-        </>
-      );
+      return pieces('{device} reports {event}', {
+        device: <span class="ref">{deviceName(trigger.device)}</span>,
+        event: <b>{eventName(trigger.device, trigger.event)}</b>,
+      });
     case 'time':
       return (
         <>
-          At <b>{t.at}</b>
-          {days(t.weekdays)}
+          {pieces('At {time}', { time: <b>{trigger.at}</b> })}
+          {days(trigger.weekdays)}
         </>
       );
     case 'calendar':
-      return (
-        <>
-          On the schedule <code>{t.cron}</code>
-        </>
-      );
+      return pieces('On the schedule {cron}', { cron: <code>{trigger.cron}</code> });
     case 'sun':
-      return (
-        <>
-          At <b>{sunText(t.event, t.offset)}</b>
-        </>
-      );
+      return pieces('At {time}', { time: <b>{sunText(trigger.event, trigger.offset)}</b> });
     case 'start':
-      return <>When the hub starts</>;
+      return <>{t('When the hub starts')}</>;
     default:
-      return <code>{t.type}</code>;
+      return <code>{trigger.type}</code>;
   }
 }
 
 function between(after, before) {
-  if (after && before) return `between ${after} and ${before}`;
-  return after ? `after ${after}` : `before ${before}`;
+  if (after && before) return t('It is between {after} and {before}', { after, before });
+  return after ? t('It is after {time}', { time: after }) : t('It is before {time}', { time: before });
 }
 
 const GROUPS = { and: 'All of these hold', or: 'Any of these holds', not: 'None of these holds' };
@@ -182,37 +190,36 @@ export function ConditionText({ c }) {
   let body;
   switch (c.type) {
     case 'state':
-      body = (
-        <>
-          <Ref address={c.address} /> is <Value address={c.address} value={c.value} />
-        </>
-      );
+      body = pieces('{thing} is {value}', {
+        thing: <Ref address={c.address} />,
+        value: <Value address={c.address} value={c.value} />,
+      });
       break;
     case 'numeric':
-      body = (
-        <>
-          <Ref address={c.address} /> is {range(c, ['above', 'below', 'between'])}
-        </>
-      );
+      body = range(c, <Ref address={c.address} />, [
+        '{thing} is above {value}',
+        '{thing} is below {value}',
+        '{thing} is between {low} and {high}',
+      ]);
       break;
     case 'time':
-      body = `${c.after || c.before ? `It is ${between(c.after, c.before)}` : 'It is'}${days(c.weekdays)}`;
+      body = c.after || c.before ? `${between(c.after, c.before)}${days(c.weekdays)}` : t('It is') + days(c.weekdays);
       break;
     case 'weekday':
-      body = `It is${days(c.days)}`;
+      body = t('It is') + days(c.days);
       break;
     case 'sun':
-      body = `It is ${between(
+      body = between(
         c.after && sunText(c.after, c.after_offset),
         c.before && sunText(c.before, c.before_offset),
-      )}`;
+      );
       break;
     case 'and':
     case 'or':
     case 'not':
       body = (
         <>
-          {GROUPS[c.type]}:
+          {t(GROUPS[c.type])}:
           <ul class="flow-list nested">
             {c.conditions.map((child, i) => (
               <li key={i}>
@@ -262,7 +269,7 @@ export function ActionText({ a, scenes }) {
     case 'set':
       body = writesOf(a).map(([id, writes]) => (
         <span class="set-line" key={id}>
-          Set <span class="ref">{deviceName(id)}</span>:{' '}
+          {pieces('Set {device}:', { device: <span class="ref">{deviceName(id)}</span> })}{' '}
           {writes.map(([address, value], i) => (
             <span key={address}>
               {i > 0 && ', '}
@@ -283,7 +290,7 @@ export function ActionText({ a, scenes }) {
       body = (
         <>
           <span class="ref">
-            {deviceName(a.device)} · {action?.description || a.action.replace(/-/g, ' ')}
+            {deviceName(a.device)} · {action ? t(action.description || action.key) : a.action.replace(/-/g, ' ')}
           </span>
           {a.args?.length ? ` (${a.args.join(', ')})` : ''}
         </>
@@ -291,40 +298,38 @@ export function ActionText({ a, scenes }) {
       break;
     }
     case 'scene':
-      body = (
-        <>
-          Apply the scene <b>{scenes?.get(a.scene) ?? a.scene}</b>
-        </>
-      );
+      body = pieces('Apply the scene {scene}', { scene: <b>{scenes?.get(a.scene) ?? a.scene}</b> });
       break;
     case 'delay':
-      body = `Wait ${duration(a.duration)}`;
+      body = t('Wait {time}', { time: duration(a.duration) });
       break;
-    case 'wait':
+    case 'wait': {
+      const until = a.triggers.map((trigger, i) => (
+        <span key={i}>
+          {i > 0 && ` ${t('or')} `}
+          <TriggerText t={trigger} />
+        </span>
+      ));
+      const most = { time: duration(a.timeout ?? 0) };
       body = (
         <>
-          Wait until{' '}
-          {a.triggers.map((t, i) => (
-            <span key={i}>
-              {i > 0 && ' or '}
-              <TriggerText t={t} />
-            </span>
-          ))}
-          {a.timeout
-            ? ` (at most ${duration(a.timeout)}${a.continue_on_timeout === false ? ', else stop' : ''})`
-            : ''}
+          {pieces('Wait until {what}', { what: until })}
+          {a.timeout ? ' ' : ''}
+          {a.timeout && a.continue_on_timeout === false && t('(at most {time}, else stop)', most)}
+          {a.timeout && a.continue_on_timeout !== false && t('(at most {time})', most)}
         </>
       );
       break;
+    }
     case 'choose':
       body = (
         <>
           {a.choices.map((choice, i) => (
             <div class="branch" key={i}>
-              <b>{i === 0 ? 'If' : 'Else if'}</b>{' '}
+              <b>{i === 0 ? t('If') : t('Else if')}</b>{' '}
               {choice.when.map((c, j) => (
                 <span key={j}>
-                  {j > 0 && ' and '}
+                  {j > 0 && ` ${t('and')} `}
                   <ConditionText c={c} />
                 </span>
               ))}
@@ -333,7 +338,7 @@ export function ActionText({ a, scenes }) {
           ))}
           {a.otherwise?.length > 0 && (
             <div class="branch">
-              <b>Otherwise</b>
+              <b>{t('Otherwise')}</b>
               <Actions list={a.otherwise} />
             </div>
           )}
@@ -342,17 +347,19 @@ export function ActionText({ a, scenes }) {
       break;
     case 'repeat': {
       const until = a.while ?? a.until;
+      const conditions = (until ?? []).map((c, j) => (
+        <span key={j}>
+          {j > 0 && ` ${t('and')} `}
+          <ConditionText c={c} />
+        </span>
+      ));
       body = (
         <>
-          Repeat{' '}
           {a.count
-            ? `${a.count} times`
-            : until.map((c, j) => (
-                <span key={j}>
-                  {j === 0 ? (a.while ? 'while ' : 'until ') : ' and '}
-                  <ConditionText c={c} />
-                </span>
-              ))}
+            ? tn(a.count, 'Repeat {n} time', 'Repeat {n} times')
+            : pieces(a.while ? 'Repeat while {conditions}' : 'Repeat until {conditions}', {
+                conditions,
+              })}
           <Actions list={a.actions} />
         </>
       );
@@ -361,7 +368,7 @@ export function ActionText({ a, scenes }) {
     case 'notify':
       body = (
         <>
-          {a.level === 'warning' ? 'Warn' : 'Notify'}
+          {a.level === 'warning' ? t('Warn') : t('Notify')}
           {a.title ? ` (${a.title})` : ''}: <q>{a.message}</q>
         </>
       );
@@ -372,7 +379,7 @@ export function ActionText({ a, scenes }) {
   return (
     <>
       {a.name && <q class="tag">{a.name}</q>} {body}
-      {a.continue_on_error && <small class="muted"> · goes on if it fails</small>}
+      {a.continue_on_error && <small class="muted"> · {t('goes on if it fails')}</small>}
     </>
   );
 }

@@ -3,6 +3,7 @@
 // the dashboard needs no YAML library) and a reader of one-line top-level keys for the form.
 import { request } from '../api.js';
 import { duration } from '../format.js';
+import { number, t } from '../i18n.js';
 import { navigate } from '../router.jsx';
 
 const YAML = 'application/yaml';
@@ -26,7 +27,7 @@ export const auto = {
   removeScene: (id) => request('DELETE', `/api/scenes/${part(id)}`),
 };
 
-/** A trace's result: [label, tone, icon]. */
+/** A trace's result: [label (an English key, t() where shown), tone, icon]. */
 export const RESULTS = {
   ran: ['Ran', 'ok', 'check'],
   running: ['Running', 'info', 'play'],
@@ -65,9 +66,10 @@ export const isLive = (trace) => trace.result === 'running' || trace.result === 
 
 /** How long something took: "0.2 ms", "1.5 s", "2 min". */
 export function took(seconds) {
-  if (seconds < 0.0001) return '< 0.1 ms';
-  if (seconds < 1) return `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)} ms`;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const digits = (n) => ({ minimumFractionDigits: n, maximumFractionDigits: n });
+  if (seconds < 0.0001) return `< ${number(0.1, digits(1))} ms`;
+  if (seconds < 1) return `${number(seconds * 1000, digits(seconds < 0.01 ? 1 : 0))} ms`;
+  if (seconds < 60) return `${number(seconds, digits(1))} s`;
   return duration(seconds);
 }
 
@@ -240,7 +242,7 @@ export const handoff = { draft: null, flash: '' };
 /** Open the editor on a copy of an automation (a new id and name, the rest the same). */
 export function editCopy(automation) {
   const copy = { ...editable(automation), id: `${automation.id}-copy` };
-  copy.name = `${automation.name} (copy)`;
+  copy.name = t('{name} (copy)', { name: automation.name });
   handoff.draft = toYaml(copy);
   navigate('/automations/new');
 }

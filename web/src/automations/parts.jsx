@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 import { CommandError } from '../components/controls.jsx';
 import { day } from '../format.js';
+import { t } from '../i18n.js';
 import { useCommand } from '../hooks.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { automationPath, firstPath, Link } from '../router.jsx';
@@ -101,11 +102,12 @@ export function Flash() {
 }
 
 export function ResultBadge({ result, big = false }) {
-  const [text, tone, icon] = RESULTS[result] ?? [result, 'muted', 'minus'];
+  const [key, tone, icon] = RESULTS[result] ?? [result, 'muted', 'minus'];
+  const text = t(key);
   return (
     <span class={`result tone-${tone} ${big ? 'big' : ''}`} data-result={result}>
       {result === 'running' ? (
-        <Spinner label="Running" />
+        <Spinner label={t('Running')} />
       ) : (
         <Icon name={icon} size={big ? 16 : 13} />
       )}
@@ -129,14 +131,14 @@ export function EnableSwitch({ automation, onChange }) {
     });
   return (
     <div class="power">
-      {command.busy && <Spinner label="Switching…" />}
+      {command.busy && <Spinner label={t('Switching…')} />}
       <button
         type="button"
         role="switch"
         class="switch"
         aria-checked={on ? 'true' : 'false'}
-        aria-label={`${automation.name}: enabled`}
-        title={on ? 'On: its triggers are watched' : 'Off: it only runs by hand'}
+        aria-label={t('{name}: enabled', { name: automation.name })}
+        title={on ? t('On: its triggers are watched') : t('Off: it only runs by hand')}
         aria-busy={command.busy ? 'true' : 'false'}
         onClick={flip}
       >
@@ -164,14 +166,14 @@ export function RunButton({ automation, onRan, primary = false }) {
         class={primary ? 'primary-button compact' : 'pill-button'}
         onClick={run}
         disabled={command.busy || !automation.valid}
-        aria-label={primary ? undefined : `Run ${automation.name} now`}
+        aria-label={primary ? undefined : t('Run {name} now', { name: automation.name })}
       >
-        {command.busy ? <Spinner label="Starting…" /> : <Icon name="play" size={14} />}
-        <span>Run now</span>
+        {command.busy ? <Spinner label={t('Starting…')} /> : <Icon name="play" size={14} />}
+        <span>{t('Run now')}</span>
       </button>
       {trace && !command.error && (
         <Link class="run-note" href={automationPath(automation.id, 'traces', trace.id)}>
-          Started {day(trace.at, true).replace('today ', 'at ')} · see trace
+          {t('Started {time} · see trace', { time: day(trace.at, true) })}
         </Link>
       )}
       <CommandError command={command} />
@@ -182,11 +184,11 @@ export function RunButton({ automation, onRan, primary = false }) {
 export function Problem({ error, retry }) {
   return (
     <div class="empty-state" role="alert">
-      <h1 tabIndex={-1}>That did not load</h1>
+      <h1 tabIndex={-1}>{t('That did not load')}</h1>
       <p>{error}</p>
       {retry && (
         <button type="button" class="primary-button" onClick={retry}>
-          Try again
+          {t('Try again')}
         </button>
       )}
     </div>

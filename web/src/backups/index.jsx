@@ -7,12 +7,13 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { ApiError, request, token } from '../api.js';
 import { day } from '../format.js';
+import { number, t } from '../i18n.js';
 import { Icon } from '../icons.jsx';
 
 const POLL_MS = 250;
 
 function size(bytes) {
-  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1000) return `${number(bytes)} B`;
   const units = ['kB', 'MB', 'GB'];
   let value = bytes / 1000;
   let unit = 0;
@@ -20,7 +21,7 @@ function size(bytes) {
     value /= 1000;
     unit += 1;
   }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return `${number(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${units[unit]}`;
 }
 
 /** A progress bar with what it measures in words; `total` 0 means not known yet. */
@@ -28,7 +29,7 @@ function Bar({ label, done, total }) {
   const percent = total ? Math.min(100, Math.round((done / total) * 100)) : null;
   return (
     <label>
-      {label} {percent === null ? '…' : `${percent} %`}
+      {label} {percent === null ? '…' : number(percent / 100, { style: 'percent' })}
       <progress aria-label={label} max={total || 1} value={total ? done : undefined} />
     </label>
   );
@@ -83,7 +84,7 @@ function upload(file, password, onProgress) {
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     if (password) xhr.setRequestHeader('X-Backup-Password', password);
     xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total);
-    xhr.onerror = () => reject(new ApiError(0, 'The hub cannot be reached'));
+    xhr.onerror = () => reject(new ApiError(0, t('The hub cannot be reached')));
     xhr.onload = () => {
       let body = null;
       try {
@@ -100,7 +101,7 @@ function upload(file, password, onProgress) {
 
 function BackupList({ backups, onError }) {
   if (backups.length === 0) {
-    return <p>No backups yet.</p>;
+    return <p>{t('No backups yet.')}</p>;
   }
   return (
     <ul>
@@ -112,15 +113,15 @@ function BackupList({ backups, onError }) {
             <small>
               {b.created_at ? `${day(Date.parse(b.created_at) / 1000)} · ` : ''}
               {size(b.size)}
-              {b.sealed ? ' · sealed with a password' : ''}
+              {b.sealed ? ` · ${t('sealed with a password')}` : ''}
               {b.problem ? ` · ${b.problem}` : ''}
             </small>
           </span>
           <button
             type="button"
             class="icon-button"
-            aria-label={`Download ${b.name}`}
-            title="Download"
+            aria-label={t('Download {name}', { name: b.name })}
+            title={t('Download')}
             onClick={() => download(b.name).catch((err) => onError(err.message))}
           >
             <Icon name="download" size={20} />
@@ -154,18 +155,19 @@ function Create({ onMade }) {
   };
   return (
     <section class="card" aria-labelledby="backup-now">
-      <h2 id="backup-now">Back up now</h2>
+      <h2 id="backup-now">{t('Back up now')}</h2>
       <p>
-        The database as of this moment, the keys and tokens of the integrations, and the
-        configuration, in one file the hub keeps with its other backups.
+        {t(
+          'The database as of this moment, the keys and tokens of the integrations, and the configuration, in one file the hub keeps with its other backups.',
+        )}
       </p>
       <button type="button" class="primary-button" onClick={start} disabled={running}>
-        <Icon name="plus" size={18} /> Back up now
+        <Icon name="plus" size={18} /> {t('Back up now')}
       </button>
-      {running && <Bar label="Backing up" done={job?.done ?? 0} total={job?.total ?? 0} />}
+      {running && <Bar label={t('Backing up')} done={job?.done ?? 0} total={job?.total ?? 0} />}
       {made && (
         <p class="banner ok" role="status">
-          <Icon name="check" size={16} /> Backed up: {made}
+          <Icon name="check" size={16} /> {t('Backed up: {name}', { name: made })}
         </p>
       )}
       {error && (
@@ -209,14 +211,15 @@ function Restore() {
   const checking = phase === 'check' && job && job.state === 'running' && job.total > 0;
   return (
     <section class="card" aria-labelledby="restore-head">
-      <h2 id="restore-head">Restore a backup</h2>
+      <h2 id="restore-head">{t('Restore a backup')}</h2>
       <p>
-        The whole file is checked first (every checksum, the password); a damaged or changed
-        file is refused and nothing changes. A good one is put in place when the hub restarts.
+        {t(
+          'The whole file is checked first (every checksum, the password); a damaged or changed file is refused and nothing changes. A good one is put in place when the hub restarts.',
+        )}
       </p>
       <form onSubmit={start}>
         <label>
-          Backup file
+          {t('Backup file')}
           <input
             type="file"
             accept=".hwbackup"
@@ -224,7 +227,7 @@ function Restore() {
           />
         </label>
         <label>
-          Password (if it was sealed with one)
+          {t('Password (if it was sealed with one)')}
           <input
             type="password"
             autocomplete="off"
@@ -233,17 +236,20 @@ function Restore() {
           />
         </label>
         <button type="submit" class="primary-button" disabled={!file || phase !== ''}>
-          Upload and restore
+          {t('Upload and restore')}
         </button>
       </form>
-      {phase === 'upload' && <Bar label="Uploading" done={sent[0]} total={sent[1]} />}
+      {phase === 'upload' && <Bar label={t('Uploading')} done={sent[0]} total={sent[1]} />}
       {phase === 'check' && (
-        <Bar label="Checking" done={checking ? job.done : 0} total={checking ? job.total : 0} />
+        <Bar label={t('Checking')} done={checking ? job.done : 0} total={checking ? job.total : 0} />
       )}
       {outcome && (
         <p class="banner ok" role="status">
-          <Icon name="check" size={16} /> Checked: {outcome.files} files from a backup made{' '}
-          {day(Date.parse(outcome.created_at) / 1000)}. Restart the hub to put it in place.
+          <Icon name="check" size={16} />{' '}
+          {t('Checked: {n} files from a backup made {time}. Restart the hub to put it in place.', {
+            n: number(outcome.files),
+            time: day(Date.parse(outcome.created_at) / 1000),
+          })}
         </p>
       )}
       {error && (
@@ -266,7 +272,7 @@ export function Backups() {
   return (
     <>
       <header class="page-head">
-        <h1 tabIndex={-1}>Backups</h1>
+        <h1 tabIndex={-1}>{t('Backups')}</h1>
       </header>
       {error && (
         <p class="banner warn" role="alert">
@@ -277,8 +283,8 @@ export function Backups() {
         <Create onMade={load} />
         <Restore />
         <section class="card" aria-labelledby="backups-head">
-          <h2 id="backups-head">Backups on the hub</h2>
-          {backups === null ? <p>Loading…</p> : <BackupList backups={backups} onError={setError} />}
+          <h2 id="backups-head">{t('Backups on the hub')}</h2>
+          {backups === null ? <p>{t('Loading…')}</p> : <BackupList backups={backups} onError={setError} />}
         </section>
       </div>
     </>

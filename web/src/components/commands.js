@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { applyValue, placeDevice, state } from '../store.js';
+import { t } from '../i18n.js';
 import { offerUndo } from '../undo.js';
 
 /** Write a property; the hub answers once the device confirmed, with the value it took. */
@@ -20,6 +21,8 @@ export async function changeDevice(device, change) {
   placeDevice(changed);
   const room = state.homes.flatMap((h) => h.rooms).find((r) => r.id === changed.room);
   const what =
-    change.name !== undefined ? `Renamed to “${changed.name}”.` : `Moved to ${room?.name ?? changed.room}.`;
+    change.name !== undefined
+      ? t('Renamed to “{name}”.', { name: changed.name })
+      : t('Moved to {room}.', { room: room?.name ?? changed.room });
   offerUndo('device', device.id, what);
 }

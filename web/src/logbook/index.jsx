@@ -11,7 +11,7 @@ import { clock, day, isToday } from '../format.js';
 import { Spinner } from '../icons.jsx';
 import { devicePath, Link } from '../router.jsx';
 import { onStateMessage, state } from '../store.js';
-import { t } from '../i18n.js';
+import { currentLanguage, t } from '../i18n.js';
 
 const PAGE = 50;
 const REFRESH_MS = 1500;
@@ -67,10 +67,13 @@ export function Logbook({ device = null, room = null, heading = null, periods = 
     });
   }, [device, room]);
 
+  const language = currentLanguage();
   useEffect(() => {
     let cancelled = false;
     const since = Math.floor(Date.now() / 1000 - period);
-    request('GET', `/api/logbook?${query({ device, room, since, limit: limit + 1 })}`).then(
+    // The hub words the lines in the dashboard's language.
+    const asked = query({ device, room, since, limit: limit + 1, language });
+    request('GET', `/api/logbook?${asked}`).then(
       (found) => {
         if (cancelled) return;
         setLines(found);
@@ -81,7 +84,7 @@ export function Logbook({ device = null, room = null, heading = null, periods = 
     return () => {
       cancelled = true;
     };
-  }, [device, room, limit, period, tick]);
+  }, [device, room, limit, period, tick, language]);
 
   const id = `logbook-${device ?? room ?? 'home'}`;
   return (

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { api } from '../api.js';
 import { day } from '../format.js';
+import { pieces, t } from '../i18n.js';
 import { Icon, Spinner } from '../icons.jsx';
 import { Credentials, SignInCard, TokenSwitch } from '../views/Login.jsx';
 
@@ -20,7 +21,7 @@ export function Setup({ onLogin, onTokenMode }) {
   const submit = async (event) => {
     event.preventDefault();
     if (!code.trim() || !user.trim() || !password) {
-      setError('Enter the setup code, a user name and a password.');
+      setError(t('Enter the setup code, a user name and a password.'));
       return;
     }
     setBusy(true);
@@ -36,11 +37,11 @@ export function Setup({ onLogin, onTokenMode }) {
 
   return (
     <SignInCard
-      title="Welcome to homeweave"
-      lead="Create the owner of this home. The hub printed a one-time setup code in its log when it started."
+      title={t('Welcome to homeweave')}
+      lead={t('Create the owner of this home. The hub printed a one-time setup code in its log when it started.')}
       onSubmit={submit}
     >
-      <label for="code">Setup code</label>
+      <label for="code">{t('Setup code')}</label>
       <input
         id="code"
         name="code"
@@ -50,7 +51,7 @@ export function Setup({ onLogin, onTokenMode }) {
         value={code}
         onInput={(e) => setCode(e.currentTarget.value)}
       />
-      <label for="display-name">Your name</label>
+      <label for="display-name">{t('Your name')}</label>
       <input
         id="display-name"
         name="name"
@@ -66,7 +67,7 @@ export function Setup({ onLogin, onTokenMode }) {
         invalid={Boolean(error)}
         fresh
       />
-      <p class="hint">At least 8 characters. You can add family and guests afterwards.</p>
+      <p class="hint">{t('At least 8 characters. You can add family and guests afterwards.')}</p>
       {error && (
         <p class="form-error" role="alert">
           <Icon name="alert" size={18} />
@@ -74,8 +75,8 @@ export function Setup({ onLogin, onTokenMode }) {
         </p>
       )}
       <button type="submit" class="primary-button" disabled={busy}>
-        {busy && <Spinner label="Creating the owner…" />}
-        <span>Create the owner</span>
+        {busy && <Spinner label={t('Creating the owner…')} />}
+        <span>{t('Create the owner')}</span>
       </button>
       <TokenSwitch onClick={onTokenMode} />
     </SignInCard>
@@ -89,20 +90,20 @@ export function Invite({ secret, onLogin }) {
     api.openInvite(secret).then(onLogin, (err) =>
       setError(
         err.status === 404
-          ? 'This invite link does not work any more: it was revoked or has ended. Ask whoever sent it for a new one.'
+          ? t('This invite link does not work any more: it was revoked or has ended. Ask whoever sent it for a new one.')
           : err.message,
       ),
     );
   }, [secret]);
   return (
-    <SignInCard title="You are invited" lead={error ? '' : 'Opening your invite…'}>
+    <SignInCard title={t('You are invited')} lead={error ? '' : t('Opening your invite…')}>
       {error ? (
         <p class="form-error" role="alert">
           <Icon name="alert" size={18} />
           <span>{error}</span>
         </p>
       ) : (
-        <Spinner label="Opening your invite…" />
+        <Spinner label={t('Opening your invite…')} />
       )}
     </SignInCard>
   );
@@ -140,26 +141,33 @@ export function InviteForm({ room, onClose }) {
   if (made) {
     return (
       <div class="card login-card">
-        <h2>Invite link for {made.name}</h2>
-        <label for="invite-link">Invite link</label>
+        <h2>{t('Invite link for {name}', { name: made.name })}</h2>
+        <label for="invite-link">{t('Invite link')}</label>
         <input id="invite-link" readOnly value={`${location.origin}${made.link}`} />
         <p class="hint">
-          Shown this once. It opens {room.name} on every device it is opened on
-          {made.until ? ` until ${day(made.until)}` : ' until revoked'}
-          ; revoke it with <code>homeweave invite revoke {made.id}</code>.
+          {pieces(
+            made.until
+              ? 'Shown this once. It opens {room} on every device it is opened on until {time}; revoke it with {command}.'
+              : 'Shown this once. It opens {room} on every device it is opened on until revoked; revoke it with {command}.',
+            {
+              room: room.name,
+              time: made.until ? day(made.until) : '',
+              command: <code>homeweave invite revoke {made.id}</code>,
+            },
+          )}
         </p>
         <button type="button" class="text-button" onClick={onClose}>
-          Done
+          {t('Done')}
         </button>
       </div>
     );
   }
   return (
     <form class="card login-card" onSubmit={submit} noValidate>
-      <h2>Invite a guest to {room.name}</h2>
-      <label for="guest-name">Guest’s name</label>
+      <h2>{t('Invite a guest to {room}', { room: room.name })}</h2>
+      <label for="guest-name">{t('Guest’s name')}</label>
       <input id="guest-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <label for="guest-until">Until</label>
+      <label for="guest-until">{t('Until')}</label>
       <input
         id="guest-until"
         type="datetime-local"
@@ -173,7 +181,7 @@ export function InviteForm({ room, onClose }) {
           checked={readOnly}
           onChange={(e) => setReadOnly(e.currentTarget.checked)}
         />{' '}
-        Only to look at
+        {t('Only to look at')}
       </label>
       {error && (
         <p class="form-error" role="alert">
@@ -182,10 +190,10 @@ export function InviteForm({ room, onClose }) {
         </p>
       )}
       <button type="submit" class="primary-button" disabled={busy}>
-        <span>Create the invite link</span>
+        <span>{t('Create the invite link')}</span>
       </button>
       <button type="button" class="text-button" onClick={onClose}>
-        Cancel
+        {t('Cancel')}
       </button>
     </form>
   );

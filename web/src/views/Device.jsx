@@ -1,6 +1,15 @@
 import { useState } from 'preact/hooks';
 
-import { ACTION_ICONS, cardModel, isDiagnostic, known, label, readable, writable } from '../capabilities.js';
+import {
+  ACTION_ICONS,
+  cardModel,
+  eventLabel,
+  isDiagnostic,
+  known,
+  label,
+  readable,
+  writable,
+} from '../capabilities.js';
 import { runAction } from '../components/commands.js';
 import {
   ChoiceButtons,
@@ -115,6 +124,10 @@ function Events({ device, now }) {
   const s = useStore(device.id);
   const events = s.events.get(device.id) ?? [];
   const kinds = device.services.flatMap((svc) => svc.events);
+  const named = (name) => {
+    const kind = kinds.find((k) => k.key === name || k.description === name);
+    return kind ? eventLabel(kind) : name;
+  };
   if (kinds.length === 0) return null;
   return (
     <section class="card" aria-labelledby="events-title">
@@ -122,14 +135,14 @@ function Events({ device, now }) {
       {events.length === 0 ? (
         <p class="empty">
           {t('None since this page opened. This device reports {kinds}.', {
-            kinds: kinds.map((k) => k.description || k.key).join(', '),
+            kinds: kinds.map(eventLabel).join(', '),
           })}
         </p>
       ) : (
         <ul class="event-list">
           {events.map((e) => (
             <li key={`${e.at}-${e.eiid}`}>
-              <span class="event-name">{e.name}</span>
+              <span class="event-name">{named(e.name)}</span>
               <span class="muted">{Object.entries(e.arguments).map(([k, v]) => `${k} ${v}`).join(', ')}</span>
               <small>{ago(e.at, now)}</small>
             </li>
