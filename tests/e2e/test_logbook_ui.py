@@ -79,6 +79,30 @@ async def test_the_device_page_logbook_names_a_cli_change_and_its_cause(
         await page.screenshot(path=artifacts / f"logbook-device-{name}.png")
 
 
+async def test_the_logbook_speaks_the_dashboards_language_with_the_cause_once(
+    site: Site, contexts: ContextFactory, artifacts: Path
+) -> None:
+    # The hub words the sentence with the cause inside it (German: in the middle; Chinese: at the
+    # start); the dashboard mutes the cause in place and shows it once.
+    token = await member_token(site, "mia")
+    await cli_set(site, token, "living-room-lamp/light/brightness", "42")
+    for locale, cause, sentence in (
+        ("de-DE", "von mia über die Kommandozeile", "Living room lamp"),
+        ("zh-CN", "由 mia 通过命令行", "Living room lamp"),
+    ):
+        page = await (await contexts(PHONE, mobile=True, locale=locale)).new_page()
+        await page.goto("/devices/living-room-lamp")
+        line = page.locator(".logbook-line").first
+        await expect(line).to_contain_text(sentence)
+        await expect(line).to_contain_text("42")
+        await expect(line.locator(".logbook-cause")).to_have_text(cause)
+        text = await line.locator(".logbook-text").inner_text()
+        assert text.count(cause) == 1, text
+        await line.scroll_into_view_if_needed()
+        await expect(line).to_be_in_viewport()
+        await page.screenshot(path=artifacts / f"logbook-device-{locale}.png")
+
+
 async def test_on_off_is_drawn_as_named_bands(
     site: Site, contexts: ContextFactory, artifacts: Path
 ) -> None:

@@ -32,14 +32,23 @@ function when(at) {
 }
 
 function Line({ entry, links }) {
+  // The hub words the whole sentence in the asked language with the cause inside it, word for
+  // word (at the end in English, in the middle in German, at the start in Chinese): muted in place.
   const cause = entry.cause?.text ?? '';
-  const what = cause && entry.text.endsWith(cause) ? entry.text.slice(0, -cause.length).trimEnd() : entry.text;
+  const at = cause ? entry.text.indexOf(cause) : -1;
+  const sentence =
+    at < 0 ? (
+      entry.text
+    ) : (
+      <>
+        {entry.text.slice(0, at)}
+        <span class="logbook-cause">{cause}</span>
+        {entry.text.slice(at + cause.length)}
+      </>
+    );
   return (
     <li class="logbook-line" data-device={entry.device} data-kind={entry.kind}>
-      <span class="logbook-text">
-        {links ? <Link href={devicePath(entry.device)}>{what}</Link> : what}
-        {cause && <span class="logbook-cause"> {cause}</span>}
-      </span>
+      <span class="logbook-text">{links ? <Link href={devicePath(entry.device)}>{sentence}</Link> : sentence}</span>
       <time dateTime={new Date(entry.at * 1000).toISOString()}>{when(entry.at)}</time>
     </li>
   );
