@@ -28,6 +28,16 @@ DAY = 86400.0
 MAINTENANCE_INTERVAL = 3600.0
 _MAX_BACKOFF = 60.0
 _CLOSE_GRACE = 10.0  # seconds a point may arrive late and still count in its bucket
+DROP_CHUNK = 250
+"""Rows of a committed batch let go of per turn of the event loop (``_drop_in_turns``)."""
+
+
+def _drop_in_turns(batch: Batch) -> None:
+    """Free a large committed batch a part per turn of the event loop, not all at once in the
+    flusher's last turn (~0.2 ms for ~1,000 rows, which a state change arriving meanwhile
+    waited behind)."""
+    if batch.drop_some(DROP_CHUNK):
+        asyncio.get_running_loop().call_soon(_drop_in_turns, batch)
 
 
 class GroupCommit(ABC, Generic[_Conn]):
@@ -249,7 +259,10 @@ class GroupCommit(ABC, Generic[_Conn]):
                 if failure is err:
                     raise
                 raise failure from err
-            return self._succeeded(batch, upto)
+            written = self._succeeded(batch, upto)
+        if len(batch) > DROP_CHUNK:
+            _drop_in_turns(batch)
+        return written
 
     def _commit_now(self) -> None:
         """Commit what is queued here, in the loop thread, for the writers awaiting

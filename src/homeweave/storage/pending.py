@@ -58,6 +58,20 @@ class Batch:
     def __bool__(self) -> bool:
         return len(self) > 0 or len(self.statistics) > 0
 
+    def drop_some(self, most: int) -> bool:
+        """Let go of up to ``most`` rows of this batch (committed: nobody needs them); return
+        whether rows are left. Freeing ~1,000 rows with their JSON text at once held the event
+        loop for ~0.2 ms."""
+        for rows in (self.points, self.audit, self.device_log):
+            if rows:
+                del rows[-most:]
+                break
+        else:
+            traces = self.traces
+            for _ in range(min(most, len(traces))):
+                traces.popitem()
+        return bool(self.points or self.audit or self.device_log or self.traces)
+
 
 class Pending:
     """What is queued. A failed commit puts its batch back in front (newer traces and timers
