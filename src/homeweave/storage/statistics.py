@@ -89,7 +89,7 @@ class _Bucket:
 
 
 class _Property:
-    __slots__ = ("at", "buckets", "newest", "number", "paused", "text", "value")
+    __slots__ = ("at", "hourly", "newest", "number", "paused", "short", "text", "value")
 
     def __init__(self, value: Value, text: str, at: float) -> None:
         self.paused = False  # no value in effect (``pause``) until the next point
@@ -101,7 +101,20 @@ class _Property:
         # The open bucket per period. A float is a bucket that has held only ``value``, from
         # that time up to ``at``: most properties keep their value for whole buckets, and a
         # _Bucket each (with its floats) was ~300 bytes per property, ~5 MiB for 1,000 devices.
-        self.buckets: list[_Bucket | float] = [at] * len(PERIODS)
+        # One slot per period (of PERIODS): a list of the two was another ~70 bytes each.
+        self.short: _Bucket | float = at
+        self.hourly: _Bucket | float = at
+
+    def bucket(self, index: int) -> _Bucket | float:
+        """The open bucket of ``PERIODS[index]``."""
+        return self.short if index == 0 else self.hourly
+
+    def set_bucket(self, index: int, bucket: _Bucket | float) -> None:
+        """Make ``bucket`` the open bucket of ``PERIODS[index]``."""
+        if index == 0:
+            self.short = bucket
+        else:
+            self.hourly = bucket
 
 
 def _open_start(at: float, period: float) -> float:
@@ -202,7 +215,7 @@ class Statistics:
         number = float(prop.value) if prop.number else 0.0
         for index, period in enumerate(PERIODS):
             short = period == FIVE_MINUTES
-            found = prop.buckets[index]
+            found = prop.bucket(index)
             t = prop.at
             if not isinstance(found, _Bucket):  # only this value since `found`
                 start = _open_start(t, period)
@@ -223,7 +236,7 @@ class Statistics:
                 if until < t + period:
                     break  # the next bucket holds only this value, from t
                 bucket = _Bucket(t)
-            prop.buckets[index] = bucket if until < bucket.start + period else t
+            prop.set_bucket(index, bucket if until < bucket.start + period else t)
         prop.at = until
 
     def _fill(self, prop: _Property) -> None:
@@ -231,11 +244,11 @@ class Statistics:
         _Bucket with that value counted."""
         number = float(prop.value) if prop.number else 0.0
         for index, period in enumerate(PERIODS):
-            since = prop.buckets[index]
+            since = prop.bucket(index)
             if not isinstance(since, _Bucket):
                 start = _open_start(prop.at, period)
-                prop.buckets[index] = self._filled(
-                    prop, since, start, number, period == FIVE_MINUTES
+                prop.set_bucket(
+                    index, self._filled(prop, since, start, number, period == FIVE_MINUTES)
                 )
 
     def _filled(
