@@ -11,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from homeweave.api import policy
 from homeweave.api.errors import declared
-from homeweave.api.schemas import DOCUMENTED
+from homeweave.api.schemas import DOCUMENTED, ErrorOut
 
 router = APIRouter(prefix="/api")
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -36,7 +36,7 @@ def document(app: FastAPI) -> dict[str, Any]:
     )
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for model in DOCUMENTED:
+    for model in (*DOCUMENTED, ErrorOut):  # ErrorOut: every declared error's body
         schema = model.model_json_schema(ref_template=REF_TEMPLATE)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
