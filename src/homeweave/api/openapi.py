@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from homeweave.api import policy
 from homeweave.api.errors import declared
@@ -36,7 +37,8 @@ def document(app: FastAPI) -> dict[str, Any]:
     )
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for model in (*DOCUMENTED, ErrorOut):  # ErrorOut: every declared error's body
+    models: tuple[type[BaseModel], ...] = (*DOCUMENTED, ErrorOut)  # every error's body
+    for model in models:
         schema = model.model_json_schema(ref_template=REF_TEMPLATE)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
