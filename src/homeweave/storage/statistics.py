@@ -30,6 +30,7 @@ import dataclasses
 import json
 import logging
 import math
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -94,7 +95,9 @@ class _Property:
     def __init__(self, value: Value, text: str, at: float) -> None:
         self.paused = False  # no value in effect (``pause``) until the next point
         self.value = value
-        self.text = text  # the value as JSON text (the key of its duration)
+        # The value as JSON text (the key of its duration), interned: most are a few texts
+        # ("true", "0", ...) that 17,000 properties of 1,000 devices held ~0.5 MiB of copies of.
+        self.text = sys.intern(text)
         self.number = is_number(value)
         self.at = at  # time up to which the value in effect is counted
         self.newest = at  # the newest point's time
@@ -163,7 +166,8 @@ class Statistics:
             # The buckets that held only the old value (or, paused, no value) count it now.
             self._fill(prop)
         prop.value = value
-        prop.text = text
+        if text != prop.text:
+            prop.text = sys.intern(text)
         prop.number = is_number(value)
         prop.newest = at
         prop.paused = False
