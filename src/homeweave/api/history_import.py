@@ -4,15 +4,17 @@ progress is on the board ``GET /api/health`` reports, as the dashboard's banner 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from homeweave.api.dependencies import HubDep
 from homeweave.api.errors import declared
-from homeweave.core.ha_import import ImportReport, import_into
 from homeweave.errors import StorageError
+
+if TYPE_CHECKING:
+    from homeweave.core.ha_import import ImportReport
 
 router = APIRouter(prefix="/api/history", tags=["history"], responses=declared(401, 403))
 
@@ -116,6 +118,9 @@ async def import_history(body: ImportIn, hub: HubDep) -> ImportOut:
     A source that is no recorder database of a schema read here is refused (422), unchanged."""
     if hub.storage is None:
         raise StorageError("this hub keeps no history (it runs without a data dir)")
+    # Imported when first asked for (the recorder reader and the mapping: ~8 modules).
+    from homeweave.core.ha_import import import_into
+
     report = await import_into(
         body.source,
         hub.storage,

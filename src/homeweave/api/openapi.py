@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from homeweave.api import policy
 from homeweave.api.errors import declared
-from homeweave.api.schemas import DOCUMENTED
+from homeweave.api.schemas import DOCUMENTED, ErrorOut
 
 router = APIRouter(prefix="/api")
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -36,7 +37,8 @@ def document(app: FastAPI) -> dict[str, Any]:
     )
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    for model in DOCUMENTED:
+    models: tuple[type[BaseModel], ...] = (*DOCUMENTED, ErrorOut)  # every error's body
+    for model in models:
         schema = model.model_json_schema(ref_template=REF_TEMPLATE)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -16,10 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from types import MappingProxyType
-from typing import Any
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING, Any
 
 from homeweave.core import permissions
 from homeweave.core.lockout import Lockout
@@ -35,6 +32,9 @@ from homeweave.errors import (
 )
 from homeweave.storage.protocols import PeopleStore
 from homeweave.storage.records import AuditRecord, ShareRecord, TokenRecord, UserRecord, Value
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 _LOGGER = logging.getLogger(__name__)
 ADMIN_USER = "admin"
@@ -83,7 +83,7 @@ class Accounts:
             versions.restorer("user", self._restore_user)
             versions.restorer("share", self._restore_share)
         self.lockout = lockout or Lockout()
-        self._hasher = PasswordHasher()
+        self._password_hasher: PasswordHasher | None = None
         self._dummy_hash: str | None = None
         # token hash -> (principal, expiry); a dict lookup by the hash of a secret leaks
         # nothing an attacker can use (they cannot steer a hash), so no constant-time scan.
@@ -408,10 +408,22 @@ class Accounts:
             if self._dummy_hash is None:
                 self._dummy_hash = await asyncio.to_thread(self._hasher.hash, new_token())
             digest = self._dummy_hash
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             return await asyncio.to_thread(self._hasher.verify, digest, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    @property
+    def _hasher(self) -> PasswordHasher:
+        """argon2's hasher, made when a password is first set or checked: argon2 (with cffi) is
+        imported then, not at start-up — a hub signed into with tokens never needs it."""
+        if self._password_hasher is None:
+            from argon2 import PasswordHasher
+
+            self._password_hasher = PasswordHasher()
+        return self._password_hasher
 
     # -- tokens -------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from homeweave.errors import UnknownAddress
 from homeweave.model import DeviceSpec, Format, Property, Value
+from homeweave.model.spec import pair
 
 Key = tuple[int, int]
 STARTING_TEXT = {"manufacturer": "homeweave", "firmware-revision": "1.0.0"}
@@ -36,7 +37,7 @@ class SimulatedDevice:
 
     def __post_init__(self) -> None:
         for service, prop in self.spec.all_properties():
-            self.values.setdefault((service.iid, prop.iid), starting_value(prop))
+            self.values.setdefault(pair(service.iid, prop.iid), starting_value(prop))
 
     @property
     def rng(self) -> random.Random:

@@ -18,6 +18,17 @@ Value = bool | int | float | str
 """A property value as it travels through the hub (a JSON scalar)."""
 
 
+_PAIRS: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def pair(siid: int, piid: int) -> tuple[int, int]:
+    """The one ``(siid, piid)`` tuple of this address, shared by every holder of it: a thousand
+    devices' states, simulations and history each keyed by their own tuples held ~17,000 copies
+    of a few hundred pairs (56 bytes each)."""
+    key = (siid, piid)
+    return _PAIRS.setdefault(key, key)
+
+
 class Format(StrEnum):
     """A property's wire format."""
 

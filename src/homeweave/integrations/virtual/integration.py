@@ -24,8 +24,11 @@ from homeweave.model.simulated import SimulatedDevice
 from homeweave.model.stepping import qualified
 
 _LOGGER = logging.getLogger(__name__)
-YIELD_EVERY = 100
-"""Devices simulated between two turns of the event loop at start."""
+YIELD_EVERY = 10
+"""Devices simulated between two turns of the event loop at start. The integrations start once
+the API serves, and a request takes a few turns of the loop: with 100 devices a turn, each
+waited behind ~30 ms of simulation, and the first answer of a 1,000-device hub came ~0.1 s
+(and ~0.1 s of CPU) later than with 10."""
 
 
 class VirtualIntegration(Integration[VirtualOptions]):

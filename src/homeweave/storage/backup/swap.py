@@ -8,7 +8,6 @@ place, and ``finish_interrupted`` puts the old one back if the process died betw
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import logging
 import os
@@ -31,6 +30,8 @@ def staging_dirs(data_dir: Path) -> list[Path]:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders atomically; False where the system cannot."""
+    import ctypes  # only for a restore, not at every start
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
