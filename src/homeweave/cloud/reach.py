@@ -13,12 +13,15 @@ import nats.js.errors
 
 from homeweave.cloud.fleet import ApiProblem, Fleet
 from homeweave.transport.fleet_wire import (
+    ACCESS_BUCKET,
+    STATES_BUCKET,
     AccessEntry,
     DeviceAccess,
     access_key,
     keyable,
     token_digest,
 )
+from homeweave.transport.kv_read import read_keys
 
 
 async def entry(fleet: Fleet, home: str, token: str) -> AccessEntry:
@@ -42,18 +45,9 @@ async def entry(fleet: Fleet, home: str, token: str) -> AccessEntry:
 
 async def reached(fleet: Fleet, token: str) -> dict[str, AccessEntry]:
     """Every home's entry for ``token`` (expired ones too: the caller tells them apart), by
-    home, from one filtered watch of ``hw_access``."""
-    found: dict[str, AccessEntry] = {}
-    watcher = await fleet.access.watch(f"*.{token_digest(token)}", ignore_deletes=True)
-    try:
-        async for update in watcher:
-            if update is None:
-                break
-            if update.value:
-                found[update.key.partition(".")[0]] = json.loads(update.value)
-    finally:
-        await watcher.stop()  # type: ignore[no-untyped-call]
-    return found
+    home, from one read of ``hw_access``."""
+    kept = await read_keys(fleet.js, fleet.access, ACCESS_BUCKET, f"*.{token_digest(token)}")
+    return {key.partition(".")[0]: json.loads(value) for key, value in kept.items() if value}
 
 
 def visible_devices(loaded: AccessEntry) -> dict[str, DeviceAccess]:
@@ -89,18 +83,6 @@ def property_of(found: DeviceAccess, device: str, service: str, prop: str) -> li
 
 
 async def last_values(fleet: Fleet, home: str) -> dict[str, Any]:
-    """Every last value of ``home`` by KV key (one filtered watch, not one get per key)."""
-    values: dict[str, Any] = {}
-    try:
-        watcher = await fleet.states.watch(f"{home}.>", ignore_deletes=True)
-    except nats.js.errors.NotFoundError:
-        return values
-    try:
-        async for update in watcher:
-            if update is None:
-                break
-            if update.value:
-                values[update.key] = json.loads(update.value)
-    finally:
-        await watcher.stop()  # type: ignore[no-untyped-call]
-    return values
+    """Every last value of ``home`` by KV key (one read, not one get per key)."""
+    kept = await read_keys(fleet.js, fleet.states, STATES_BUCKET, f"{home}.>")
+    return {key: json.loads(value) for key, value in kept.items() if value}

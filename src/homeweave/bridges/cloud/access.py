@@ -25,6 +25,7 @@ from homeweave.transport.fleet_wire import (
     access_key,
     keyable,
 )
+from homeweave.transport.kv_read import read_keys
 
 if TYPE_CHECKING:
     from homeweave.core.hub import Hub
@@ -121,7 +122,7 @@ class AccessPublisher:
         kv = await access_bucket(js)
         wanted = await self.entries()
         if not self._sent:  # first round on this connection: learn what is there
-            self._sent = dict.fromkeys(await self._stored_keys(kv), b"")
+            self._sent = dict.fromkeys(await self._stored_keys(js, kv), b"")
         changed = 0
         for key, value in wanted.items():
             if self._sent.get(key) != value:
@@ -137,15 +138,5 @@ class AccessPublisher:
         """After a reconnect: compare with the bucket again rather than with memory."""
         self._sent = {}
 
-    async def _stored_keys(self, kv: KeyValue) -> list[str]:
-        try:
-            watcher = await kv.watch(f"{self.home}.*", ignore_deletes=True, meta_only=True)
-        except nats.js.errors.NotFoundError:
-            return []
-        keys: list[str] = []
-        async for update in watcher:
-            if update is None:
-                break
-            keys.append(update.key)
-        await watcher.stop()  # type: ignore[no-untyped-call]
-        return keys
+    async def _stored_keys(self, js: JetStreamContext, kv: KeyValue) -> list[str]:
+        return list(await read_keys(js, kv, ACCESS_BUCKET, f"{self.home}.*", meta_only=True))
