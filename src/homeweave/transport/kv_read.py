@@ -4,20 +4,22 @@ when the last entry has arrived.
 Written by hand (the library has no such read that is reliable): nats-py's ``KeyValue.watch``
 ends its initial values (its ``None``) as soon as the consumer's info shows nothing pending and
 no message has been *handled* yet, but messages the server already sent and the client has not
-handled count as neither. A read could then end empty while the bucket held keys: the fleet's
-Alexa endpoint once answered a valid token "no home knows it". Here the read ends on the entry
-whose own ``num_pending`` is 0 (deletes count, so one always comes), and an empty pattern is
-known from the stream's subject list rather than guessed.
+handled count as neither (nats-io/nats.py#842; the fix, #995, is not released). A read could
+then end empty while the bucket held keys: the fleet's Alexa endpoint once answered a valid
+token "no home knows it". Here the stream's subject list says how many entries the read must
+see at least (one per key, deletes included), and it ends at the first entry after those whose
+own ``num_pending`` is 0; a pattern matching nothing is known from that list, not guessed.
 """
 
 from __future__ import annotations
 
+import nats.errors
 import nats.js.errors
 from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 
 WAIT = 5.0
-"""Seconds to wait for the next entry of a read before giving up (``nats.errors.TimeoutError``)."""
+"""Seconds to wait for the next entry of a read; none by then: the read ends with what came."""
 
 
 async def read_keys(
@@ -32,17 +34,22 @@ async def read_keys(
     if not info.state.subjects:
         return {}
     found: dict[str, bytes] = {}
+    least, seen = len(info.state.subjects), 0
     watcher = await kv.watch(keys, meta_only=meta_only)  # deletes too: each is an entry
     try:
         while True:
-            entry = await watcher.updates(timeout=WAIT)  # type: ignore[no-untyped-call]
+            try:
+                entry = await watcher.updates(timeout=WAIT)  # type: ignore[no-untyped-call]
+            except nats.errors.TimeoutError:
+                return found  # a key purged since the subject list: it will not come
             if entry is None:
                 continue  # nats-py's end of initial values, possibly early (above)
+            seen += 1
             if entry.operation is None:
                 found[entry.key] = entry.value or b""
             else:  # DEL or PURGE
                 found.pop(entry.key, None)
-            if entry.delta == 0:
+            if seen >= least and entry.delta == 0:
                 return found
     finally:
         await watcher.stop()  # type: ignore[no-untyped-call]
