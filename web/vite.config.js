@@ -8,7 +8,7 @@ import { defineConfig } from 'vite';
 const OUT = '../src/homeweave/web/static';
 // Gzipped bytes; the build fails past these (the README states the same budget).
 // CSS: the first page's (the index chunk's) 10 kB; all pages' together 16 kB.
-const BUDGET = { initialJs: 30_000, totalJs: 105_000, initialCss: 10_000, totalCss: 16_000 };
+const BUDGET = { initialJs: 30_000, totalJs: 107_000, initialCss: 10_000, totalCss: 16_000 };
 
 /** Write a .gz beside each text asset (the hub serves it to clients that accept gzip) and
  * check the bundle against its budget. */

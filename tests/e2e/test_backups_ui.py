@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Page, Route, ViewportSize, expect
 
 from homeweave.storage.backup import pending_dir
@@ -118,3 +119,35 @@ async def test_a_desktop_uploads_a_bad_then_a_good_backup(
     assert pending_dir(site.running.data_dir).is_dir()
     await no_sideways_scroll(page)
     await page.screenshot(path=str(artifacts / "backups-desktop.png"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "headline"), [("de-DE", "Sicherung abgelehnt: "), ("zh-CN", "备份被拒绝: ")]
+)
+async def test_a_refused_backup_is_said_in_the_readers_words_first(
+    site: Site,
+    contexts: ContextFactory,
+    artifacts: Path,
+    tmp_path: Path,
+    locale: str,
+    headline: str,
+) -> None:
+    """The hub's error keeps its own words (the file it is about); German and Chinese readers
+    see what went wrong in theirs before it."""
+    made = await site.client.post("/api/backups")
+    assert made.status_code == 201, made.text
+    body = bytearray((site.running.data_dir / "backups" / made.json()["name"]).read_bytes())
+    body[len(body) // 2] ^= 0x20
+    changed = tmp_path / "changed.hwbackup"
+    changed.write_bytes(bytes(body))
+
+    page = await (await contexts(PHONE, mobile=True, locale=locale)).new_page()
+    await page.goto("/backups")
+    await page.locator('input[type="file"]').set_input_files(changed)
+    await page.locator("form button[type=submit]").click()
+    refused = page.get_by_role("alert")
+    await expect(refused).to_contain_text(headline)
+    await expect(refused).to_contain_text("fails its checksum")
+    await expect(refused).to_be_in_viewport()
+    assert not pending_dir(site.running.data_dir).exists()
+    await page.screenshot(path=str(artifacts / f"backups-refused-{locale}.png"))

@@ -21,7 +21,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site
 
 # The bundle budget (gzipped bytes), also enforced by web/vite.config.js when building.
 BUDGET_INITIAL_JS = 30_000
-BUDGET_TOTAL_JS = 105_000
+BUDGET_TOTAL_JS = 107_000
 BUDGET_INITIAL_CSS = 10_000  # the first page's
 BUDGET_TOTAL_CSS = 16_000  # every page's
 

@@ -1,8 +1,9 @@
 // The hub's HTTP API. A person signed in with name and password (or an invite link) is carried
 // by the hub's HttpOnly session cookie, and every write echoes the CSRF cookie in X-CSRF-Token;
 // one who pasted an API token (the admin token) sends it as a bearer token instead. Failures
-// become ApiError with the hub's own message ({"error": ...}) so controls can show it as it is.
-import { t } from './i18n.js';
+// become ApiError with the hub's own message ({"error": ...}), led in German or Chinese by what
+// went wrong in the reader's words (hubError).
+import { currentLanguage, t } from './i18n.js';
 
 const TOKEN_KEY = 'homeweave.token';
 const TIMEOUT_MS = 20_000;
@@ -15,6 +16,42 @@ export class ApiError extends Error {
     // For bodies sent as YAML: [{path, line, message}] (see src/homeweave/automation/api.py).
     this.problems = problems;
   }
+}
+
+// What went wrong, by the hub's error kind (else its status), in the reader's words: in German or
+// Chinese it leads the hub's own message, which stays as the hub wrote it (English, naming the
+// device, value or file it is about).
+const HEADLINES = {
+  UnknownAddress: 'Not found',
+  InvalidValue: 'Invalid value',
+  RequestValidationError: 'Invalid input',
+  AccessDenied: 'This cannot be changed',
+  Forbidden: 'Not allowed',
+  SignInFailed: 'Sign-in failed',
+  TooManyAttempts: 'Too many attempts',
+  Conflict: 'Conflict',
+  DeviceUnavailable: 'The device is unavailable',
+  IntegrationError: 'The device refused the command',
+  NotConfirmed: 'The device refused the command',
+  StorageError: 'The hub cannot store this now',
+  DatabaseDamaged: 'The hub cannot store this now',
+  BackupError: 'Backup refused',
+  ImportRefused: 'Import refused',
+  AutomationError: 'The automation has a problem',
+  Starting: 'The hub is starting',
+  too_large: 'Too large',
+  internal: 'Error in the hub',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+};
+
+/** The ApiError for a hub's error answer (`body`: its JSON, or null). */
+export function hubError(status, body, statusText = '') {
+  const message = body?.error || `${status} ${statusText}`.trim();
+  const headline = HEADLINES[body?.kind] || HEADLINES[status] || 'Something went wrong';
+  const said = currentLanguage() === 'en' ? message : `${t(headline)}: ${message}`;
+  return new ApiError(status, said, body?.kind || '', body?.problems || []);
 }
 
 export const token = {
@@ -66,9 +103,8 @@ export async function request(method, path, body, bearer = token.get(), type = '
     data = null;
   }
   if (!response.ok) {
-    const message = (data && data.error) || `${response.status} ${response.statusText}`;
     if (response.status === 401 && bearer !== null && bearer === token.get()) onUnauthorized();
-    throw new ApiError(response.status, message, data?.kind || '', data?.problems || []);
+    throw hubError(response.status, data, response.statusText);
   }
   return data;
 }

@@ -5,7 +5,7 @@ import './backups.css';
 
 import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError, request, token } from '../api.js';
+import { ApiError, hubError, request, token } from '../api.js';
 import { day } from '../format.js';
 import { number, t } from '../i18n.js';
 import { Icon } from '../icons.jsx';
@@ -62,8 +62,7 @@ async function download(name) {
     headers: { Authorization: `Bearer ${token.get()}` },
   });
   if (!response.ok) {
-    const body = await response.json().catch(() => null);
-    throw new ApiError(response.status, body?.error || `${response.status} ${response.statusText}`);
+    throw hubError(response.status, await response.json().catch(() => null), response.statusText);
   }
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
@@ -93,7 +92,7 @@ function upload(file, password, onProgress) {
         body = null;
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(new ApiError(xhr.status, body?.error || `${xhr.status} ${xhr.statusText}`));
+      else reject(hubError(xhr.status, body, xhr.statusText));
     };
     xhr.send(file);
   });
