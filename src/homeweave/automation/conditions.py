@@ -12,10 +12,11 @@ from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import PropRef
 from homeweave.automation.sun import sun_event, zone_of
 from homeweave.automation.traces import Check
-from homeweave.automation.triggers import range_words
+from homeweave.automation.triggers import range_phrase, range_words
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
+from homeweave.model.tracebook import Phrase, day_arg, label_arg, list_arg, phrase, value_arg
 
 
 class StateView(Protocol):
@@ -39,6 +40,10 @@ def _label(name: str | None, description: str) -> str:
     return f"`{name}`" if name else description
 
 
+def _days(days: Sequence[str], sep: str) -> Phrase:
+    return list_arg((day_arg(d) for d in days), sep)
+
+
 def _same(a: Value | None, b: Value) -> bool:
     return a is not None and type(a) is type(b) and a == b
 
@@ -58,15 +63,18 @@ class StateCondition:
     def check(self, env: Env) -> Check:
         """Check the value; the sentence says what it was."""
         current = env.view.value(*self.ref.key)
-        wanted = wording.value(self.value, self.ref.prop)
-        seen = {self.ref.address: current}
+        address, prop = self.ref.address, self.ref.prop
+        wanted = value_arg(self.value, prop)
+        seen = {address: current}
         label = _label(self.name, self.describe())
         if _same(current, self.value):
-            return Check(label, True, f"{self.ref.address} is {wanted}", seen)
+            return Check.said(label, True, phrase("check.is", address=address, value=wanted), seen)
         if current is None:
-            return Check(label, False, f"{self.ref.address} has no value yet, not {wanted}", seen)
-        shown = wording.value(current, self.ref.prop)
-        return Check(label, False, f"{self.ref.address} is {shown}, not {wanted}", seen)
+            said = phrase("check.no-value", address=address, wanted=wanted)
+            return Check.said(label, False, said, seen)
+        shown = value_arg(current, prop)
+        said = phrase("check.is-not", address=address, value=shown, wanted=wanted)
+        return Check.said(label, False, said, seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +95,22 @@ class NumericCondition:
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
         label = _label(self.name, self.describe())
-        what = f"{self.ref.device_id} {self.ref.prop.name}"
-        shown = wording.value(current, self.ref.prop)
+        what = phrase("check.what", device=self.ref.device_id, label=label_arg(self.ref.prop.name))
+        shown = value_arg(current, self.ref.prop)
         if not isinstance(current, int | float) or isinstance(current, bool):
-            return Check(label, False, f"{what} is {shown}, not a number", seen)
+            return Check.said(
+                label, False, phrase("check.not-number", what=what, value=shown), seen
+            )
         if self.below is not None and current >= self.below:
-            op = ">" if current > self.below else "="
-            return Check(label, False, f"{what} {shown} {op} {wording.number(self.below)}", seen)
-        if self.above is not None and current <= self.above:
-            op = "<" if current < self.above else "="
-            return Check(label, False, f"{what} {shown} {op} {wording.number(self.above)}", seen)
-        wanted = range_words(self.above, self.below, self.ref)
-        return Check(label, True, f"{what} {shown} is {wanted}", seen)
+            op, bound = (">" if current > self.below else "="), self.below
+        elif self.above is not None and current <= self.above:
+            op, bound = ("<" if current < self.above else "="), self.above
+        else:
+            wanted = range_phrase(self.above, self.below, self.ref)
+            said = phrase("check.in-range", what=what, value=shown, range=wanted)
+            return Check.said(label, True, said, seen)
+        said = phrase("check.compare", what=what, value=shown, op=op, bound=bound)
+        return Check.said(label, False, said, seen)
 
 
 def _window(after: datetime | None, before: datetime | None, now: datetime) -> bool:
@@ -124,10 +136,16 @@ class TimeCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``time after 22:00 and on sat, sun``."""
-        parts = [f"after {self.after:%H:%M}" if self.after else ""]
-        parts.append(f"before {self.before:%H:%M}" if self.before else "")
-        parts.append(f"on {', '.join(self.weekdays)}" if self.weekdays else "")
-        return "time " + " and ".join(p for p in parts if p)
+        return wording.trace_sentence(self.window())
+
+    def window(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        parts = [phrase("window.after", time=f"{self.after:%H:%M}")] if self.after else []
+        if self.before:
+            parts.append(phrase("window.before", time=f"{self.before:%H:%M}"))
+        if self.weekdays:
+            parts.append(phrase("window.on", days=_days(self.weekdays, "comma")))
+        return phrase("window.time", parts=list_arg(parts, "and"))
 
     def check(self, env: Env) -> Check:
         """Check the home's local time and weekday against the window."""
@@ -135,13 +153,17 @@ class TimeCondition:
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
         label = _label(self.name, self.describe())
-        said = f"it was {Times(now.tzinfo or UTC).clock(now)} on {day}"
+        # a 24-hour clock, as every language of ours writes it: said now, in the home's zone
+        said = phrase("check.clock", clock=Times(now.tzinfo or UTC).clock(now), day=day_arg(day))
         if self.weekdays and day not in self.weekdays:
-            return Check(label, False, f"{said}, not on {', '.join(self.weekdays)}", seen)
+            days = _days(self.weekdays, "comma")
+            return Check.said(label, False, phrase("check.not-on", said=said, days=days), seen)
         after = datetime.combine(now.date(), self.after, now.tzinfo) if self.after else None
         before = datetime.combine(now.date(), self.before, now.tzinfo) if self.before else None
-        ok = _window(after, before, now)
-        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+        if _window(after, before, now):
+            return Check.said(label, True, said, seen)
+        outside = phrase("check.outside", said=said, window=self.window())
+        return Check.said(label, False, outside, seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +182,11 @@ class WeekdayCondition:
         day = WEEKDAYS[env.now.weekday()]
         label = _label(self.name, self.describe())
         ok = day in self.days
-        said = f"it was {day}" + ("" if ok else f", not {' or '.join(self.days)}")
-        return Check(label, ok, said, {"weekday": day})
+        if ok:
+            said = phrase("check.day", day=day_arg(day))
+        else:
+            said = phrase("check.day-not", day=day_arg(day), days=_days(self.days, "or"))
+        return Check.said(label, ok, said, {"weekday": day})
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +248,11 @@ class AllOf:
         """Check every child; the sentence names the first that failed."""
         checks = [c.check(env) for c in self.children]
         failed = next((c for c in checks if not c.ok), None)
-        said = "all held" if failed is None else f"{failed.label} was false: {failed.sentence}"
-        return Check(_label(self.name, self.describe()), failed is None, said, {}, checks)
+        if failed is None:
+            said = phrase("check.all-held")
+        else:
+            said = phrase("check.child-false", label=failed.label, sentence=_said(failed))
+        return Check.said(_label(self.name, self.describe()), failed is None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,10 +271,11 @@ class AnyOf:
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         if held is not None:
-            said = f"{held.label} held: {held.sentence}"
+            said = phrase("check.held", label=held.label, sentence=_said(held))
         else:
-            said = "none held: " + "; ".join(c.sentence for c in checks)
-        return Check(_label(self.name, self.describe()), held is not None, said, {}, checks)
+            sentences = list_arg((_said(c) for c in checks), "semicolon")
+            said = phrase("check.none-held-because", sentences=sentences)
+        return Check.said(_label(self.name, self.describe()), held is not None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +293,16 @@ class NoneOf:
         """Check every child; the sentence names one that held, if any."""
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
-        said = "none held" if held is None else f"none should hold, but {held.sentence}"
-        return Check(_label(self.name, self.describe()), held is None, said, {}, checks)
+        if held is None:
+            said = phrase("check.none-held")
+        else:
+            said = phrase("check.none-should", sentence=_said(held))
+        return Check.said(_label(self.name, self.describe()), held is None, said, {}, checks)
+
+
+def _said(check: Check) -> Phrase | str:
+    """A check's sentence as a part of another: its phrase, or its English words."""
+    return check.sentence if check.phrase is None else check.phrase
 
 
 Condition = (

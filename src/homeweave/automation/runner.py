@@ -22,6 +22,8 @@ from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.tasks import TaskSet
+from homeweave.model import wording
+from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -129,6 +131,7 @@ class AutomationRunner:
                     "the hub started",
                     {},
                     self.clock.now(),
+                    phrase("by.started"),
                 )
                 self.fired(watch, fire)
 
@@ -177,13 +180,13 @@ class AutomationRunner:
         config = self.compiled.config
         if self.active:
             refused = self._refusal(config.mode, config.max)
-            if refused:
+            if refused is not None:
                 trace.conclude(Result.SKIPPED, refused, at=self.clock.now())
                 self._record(trace)
                 return
             if config.mode == "queued":
                 self.queue.append((trace, fire))
-                trace.conclude(Result.QUEUED, f"{len(self.queue)} waiting")
+                trace.conclude(Result.QUEUED, phrase("mode.waiting", count=len(self.queue)))
                 self._record(trace)
                 return
             if config.mode == "restart":
@@ -192,14 +195,14 @@ class AutomationRunner:
                     task.cancel()
         self._start(trace, fire)
 
-    def _refusal(self, mode: str, limit: int) -> str:
+    def _refusal(self, mode: str, limit: int) -> Phrase | None:
         if mode == "single":
-            return "it was still running (mode single)"
+            return phrase("mode.single")
         if mode == "queued" and len(self.queue) >= limit:
-            return f"the queue was full ({limit} waiting, mode queued)"
+            return phrase("mode.queue-full", limit=limit)
         if mode == "parallel" and len(self.active) >= limit:
-            return f"{limit} runs were already going (mode parallel, max {limit})"
-        return ""
+            return phrase("mode.parallel", limit=limit)
+        return None
 
     def _start(self, trace: Trace, fire: Fire) -> None:
         trace.conclude(Result.RUNNING)
@@ -226,7 +229,9 @@ class AutomationRunner:
 
     def run_now(self, check_conditions: bool = False) -> Trace:
         """Run the actions by hand (through the mode), optionally only if conditions hold."""
-        fire = Fire(-1, "manual", "run by hand", "run by hand", {}, self.clock.now())
+        by_hand = phrase("by.hand")
+        said = wording.trace_sentence(by_hand)
+        fire = Fire(-1, "manual", said, said, {}, self.clock.now(), by_hand)
         trace = Trace(self.id, fire.at, fire.info())
         if check_conditions:
             ok, trace.conditions = check_all(self.compiled.conditions, self.host.env(self.compiled))

@@ -26,6 +26,7 @@ from homeweave.automation.triggers import (
 from homeweave.core.events import DeviceEvent, PropertyChanged
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
+from homeweave.model.tracebook import Phrase, phrase, seconds_arg
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,7 +95,9 @@ class Watch:
             now = self.owner.clock.now()
             self._start_timer(Timer(now, now + evaluation.hold, evaluation))
         else:
-            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+            self.owner.fired(
+                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
+            )
 
     def on_event(self, event: DeviceEvent) -> None:
         """Judge a device event: fire, or record why not."""
@@ -102,11 +105,13 @@ class Watch:
         assert isinstance(trigger, EventTrigger)
         evaluation = trigger.evaluate(event)
         if evaluation.matched:
-            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+            self.owner.fired(
+                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
+            )
         else:
             self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
 
-    def _fire(self, sentence: str, data: Seen) -> Fire:
+    def _fire(self, sentence: str, data: Seen, said: Phrase | None = None) -> Fire:
         trigger = self.trigger
         return Fire(
             trigger.index,
@@ -115,6 +120,7 @@ class Watch:
             sentence,
             dict(data),
             self.owner.clock.now(),
+            said,
         )
 
     # -- `for:` timers --------------------------------------------------------------------------
@@ -136,8 +142,10 @@ class Watch:
             return
         self.timer = None
         self.owner.timer_changed(self, None)
-        held = f"{timer.evaluation.sentence} and held for {wording.duration(timer.evaluation.hold)}"
-        self.owner.fired(self, self._fire(held, timer.evaluation.data))
+        ev = timer.evaluation
+        change = ev.sentence if ev.phrase is None else ev.phrase
+        said = phrase("trigger.held", change=change, duration=seconds_arg(ev.hold))
+        self.owner.fired(self, self._fire(wording.trace_sentence(said), ev.data, said))
 
     def _cancel_timer(self, value: Value) -> None:
         timer = self.timer

@@ -1,0 +1,304 @@
+"""The words automation traces are told in, one table per language (``en``, ``de``,
+``zh-cn``, as ``homeweave.model.phrasebook``): what started a run, what came of it, what each
+condition saw and what each step does. ``model.wording.trace_sentence`` puts them together;
+this module is data, and the small constructors of what a trace stores.
+
+A trace keeps a *phrase* — ``{"key": ..., "args": {...}}`` — beside its English sentence, and
+the sentence is worded from it when it is read, in the reader's language. An argument is:
+
+* a string: said as it is (names, addresses, error messages: never translated);
+* a number: with the language's decimal mark;
+* ``{"key", "args"}``: a phrase inside the phrase;
+* ``{"value", "unit", "choice", "name"}``: a property's value (``230 lx``, ``2 (Saugt)``);
+* ``{"label"}``: a standard property's name (``illumination``, ``Beleuchtungsstärke``);
+* ``{"day"}``: a weekday (``sat``, ``Sa``, ``周六``);
+* ``{"seconds"}`` / ``{"elapsed"}``: a duration written / measured (``5 min``, ``0,2 s``);
+* ``{"list", "sep"}``: arguments joined by a separator of ``SEPARATORS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from homeweave.model.spec import Property, Value
+
+Phrase = dict[str, Any]
+"""``{"key": str, "args": {name: argument}}``: plain JSON, stored with the trace."""
+
+
+def phrase(key: str, **args: Any) -> Phrase:
+    """A phrase of ``TRACE_PHRASES[...][key]`` with its arguments."""
+    return {"key": key, "args": args}
+
+
+def value_arg(val: Value | None, prop: Property | None = None) -> dict[str, Any]:
+    """A property's value as a phrase keeps it: the value, its unit and (a value-list
+    entry) its description, to be said in the reader's language."""
+    if prop is None:
+        return {"value": val}
+    out: dict[str, Any] = {"value": val, "unit": prop.unit, "name": prop.name}
+    choice = next((c.description for c in prop.value_list if c.value == val), None)
+    if choice:
+        out["choice"] = choice
+    return out
+
+
+def label_arg(name: str) -> dict[str, Any]:
+    """A standard property's name (``illumination``), said in the reader's language."""
+    return {"label": name}
+
+
+def day_arg(day: str) -> dict[str, Any]:
+    """A weekday as automations write it (``mon`` .. ``sun``)."""
+    return {"day": day}
+
+
+def list_arg(items: Iterable[Any], sep: str) -> dict[str, Any]:
+    """Arguments joined by ``SEPARATORS[language][sep]``."""
+    return {"list": list(items), "sep": sep}
+
+
+def seconds_arg(seconds: float, *, measured: bool = False) -> dict[str, Any]:
+    """A duration: as written (``5 min``), or ``measured`` (``12.3 ms``, ``0.2 s``)."""
+    return {"elapsed": seconds} if measured else {"seconds": seconds}
+
+
+ENGLISH: dict[str, str] = {
+    "text": "{text}",  # words kept as they are (a message, an older sentence)
+    # what started it
+    "by.hand": "run by hand",
+    "by.trigger": "triggered by {trigger}",
+    "by.started": "the hub started",
+    # what came of it
+    "trace.condition-false": "{by}, but condition {label} was false: {sentence}",
+    "trace.but": "{by}, but {detail}",
+    "trace.would-not-run": "would not run: condition {label} is false: {sentence}",
+    "trace.would-not-run-because": "would not run: {detail}",
+    "trace.skipped": "{by}, but not run: {detail}",
+    "trace.queued": "{by}; queued: {detail}",
+    "trace.running": "{by}; running",
+    "trace.failed": "{by}; failed: {detail}",
+    "trace.step-failed": "{by}; {path} ({summary}) failed: {detail}",
+    "trace.cancelled": "{by}; cancelled: {detail}",
+    "trace.would-run": "{by}, it would {steps}",
+    "trace.ran": "{by}; ran {count} step(s) in {took}",
+    # why a run was refused or waits
+    "mode.single": "it was still running (mode single)",
+    "mode.queue-full": "the queue was full ({limit} waiting, mode queued)",
+    "mode.parallel": "{limit} runs were already going (mode parallel, max {limit})",
+    "mode.waiting": "{count} waiting",
+    # triggers
+    "trigger.became": "{address} became {value}",
+    "trigger.became-was": "{address} became {value} (was {old})",
+    "trigger.first-value": "{change}: its first known value, not a change",
+    "trigger.not-to": "{change}, not {wanted}",
+    "trigger.not-from": "{change}, but not from {wanted}",
+    "trigger.not-in-range": "{address} is {value}, not {range}",
+    "trigger.already": "{address} is {value}, but was already {range} ({old})",
+    "trigger.went": "{address} went {range}: {value}",
+    "trigger.went-was": "{address} went {range}: {value} (was {old})",
+    "trigger.held": "{change} and held for {duration}",
+    "range.between": "between {above} and {below}{unit}",
+    "range.above": "above {above}{unit}",
+    "range.below": "below {below}{unit}",
+    # conditions
+    "check.is": "{address} is {value}",
+    "check.no-value": "{address} has no value yet, not {wanted}",
+    "check.is-not": "{address} is {value}, not {wanted}",
+    "check.what": "{device} {label}",
+    "check.not-number": "{what} is {value}, not a number",
+    "check.compare": "{what} {value} {op} {bound}",
+    "check.in-range": "{what} {value} is {range}",
+    "check.clock": "it was {clock} on {day}",
+    "check.not-on": "{said}, not on {days}",
+    "check.outside": "{said}, outside {window}",
+    "check.day": "it was {day}",
+    "check.day-not": "it was {day}, not {days}",
+    "check.all-held": "all held",
+    "check.child-false": "{label} was false: {sentence}",
+    "check.held": "{label} held: {sentence}",
+    "check.none-held-because": "none held: {sentences}",
+    "check.none-held": "none held",
+    "check.none-should": "none should hold, but {sentence}",
+    "window.time": "time {parts}",
+    "window.after": "after {time}",
+    "window.before": "before {time}",
+    "window.on": "on {days}",
+    # steps
+    "step.set": "set {writes}",
+    "step.write": "{address} = {value}",
+    "step.do": "do {address}{args}",
+    "step.scene": "apply scene {scene}",
+    "step.wait": "wait {duration}",
+    "step.notify": "notify {message}",
+}
+
+GERMAN: dict[str, str] = {
+    "text": "{text}",
+    "by.hand": "von Hand gestartet",
+    "by.trigger": "ausgelöst durch {trigger}",
+    "by.started": "der Hub wurde gestartet",
+    "trace.condition-false": "{by}, aber die Bedingung {label} war nicht erfüllt: {sentence}",
+    "trace.but": "{by}, aber {detail}",
+    "trace.would-not-run": "würde nicht laufen: die Bedingung {label} ist nicht erfüllt:"
+    " {sentence}",
+    "trace.would-not-run-because": "würde nicht laufen: {detail}",
+    "trace.skipped": "{by}, aber nicht ausgeführt: {detail}",
+    "trace.queued": "{by}; wartet in der Warteschlange: {detail}",
+    "trace.running": "{by}; läuft",
+    "trace.failed": "{by}; fehlgeschlagen: {detail}",
+    "trace.step-failed": "{by}; {path} ({summary}) ist fehlgeschlagen: {detail}",
+    "trace.cancelled": "{by}; abgebrochen: {detail}",
+    "trace.would-run": "{by}, sie würde: {steps}",
+    "trace.ran": "{by}; {count} Schritt(e) in {took} ausgeführt",
+    "mode.single": "sie lief noch (Modus single)",
+    "mode.queue-full": "die Warteschlange war voll ({limit} wartend, Modus queued)",
+    "mode.parallel": "es liefen schon {limit} Durchläufe (Modus parallel, höchstens {limit})",
+    "mode.waiting": "{count} wartend",
+    "trigger.became": "{address} wurde {value}",
+    "trigger.became-was": "{address} wurde {value} (vorher {old})",
+    "trigger.first-value": "{change}: der erste bekannte Wert, keine Änderung",
+    "trigger.not-to": "{change}, nicht {wanted}",
+    "trigger.not-from": "{change}, aber nicht von {wanted}",
+    "trigger.not-in-range": "{address} ist {value}, nicht {range}",
+    "trigger.already": "{address} ist {value}, war aber schon {range} ({old})",
+    "trigger.went": "{address} ist jetzt {range}: {value}",
+    "trigger.went-was": "{address} ist jetzt {range}: {value} (vorher {old})",
+    "trigger.held": "{change} und blieb {duration} so",
+    "range.between": "zwischen {above} und {below}{unit}",
+    "range.above": "über {above}{unit}",
+    "range.below": "unter {below}{unit}",
+    "check.is": "{address} ist {value}",
+    "check.no-value": "{address} hat noch keinen Wert, nicht {wanted}",
+    "check.is-not": "{address} ist {value}, nicht {wanted}",
+    "check.what": "{device} {label}",
+    "check.not-number": "{what} ist {value}, keine Zahl",
+    "check.compare": "{what} {value} {op} {bound}",
+    "check.in-range": "{what} {value} ist {range}",
+    "check.clock": "es war {clock} am {day}",
+    "check.not-on": "{said}, nicht am {days}",
+    "check.outside": "{said}, außerhalb von {window}",
+    "check.day": "es war {day}",
+    "check.day-not": "es war {day}, nicht {days}",
+    "check.all-held": "alle erfüllt",
+    "check.child-false": "{label} war nicht erfüllt: {sentence}",
+    "check.held": "{label} erfüllt: {sentence}",
+    "check.none-held-because": "keine erfüllt: {sentences}",
+    "check.none-held": "keine erfüllt",
+    "check.none-should": "keine sollte erfüllt sein, aber {sentence}",
+    "window.time": "Uhrzeit {parts}",
+    "window.after": "nach {time}",
+    "window.before": "vor {time}",
+    "window.on": "am {days}",
+    "step.set": "einstellen: {writes}",
+    "step.write": "{address} = {value}",
+    "step.do": "ausführen: {address}{args}",
+    "step.scene": "Szene {scene} anwenden",
+    "step.wait": "{duration} warten",
+    "step.notify": "benachrichtigen: {message}",
+}
+
+CHINESE: dict[str, str] = {
+    "text": "{text}",
+    "by.hand": "手动运行",
+    "by.trigger": "由{trigger}触发",
+    "by.started": "中枢已启动",
+    "trace.condition-false": "{by}，但条件{label}不成立：{sentence}",
+    "trace.but": "{by}，但{detail}",
+    "trace.would-not-run": "不会运行：条件{label}不成立：{sentence}",
+    "trace.would-not-run-because": "不会运行：{detail}",
+    "trace.skipped": "{by}，但未运行：{detail}",
+    "trace.queued": "{by}；已排队：{detail}",
+    "trace.running": "{by}；运行中",
+    "trace.failed": "{by}；失败：{detail}",
+    "trace.step-failed": "{by}；{path}（{summary}）失败：{detail}",
+    "trace.cancelled": "{by}；已取消：{detail}",
+    "trace.would-run": "{by}，将会{steps}",
+    "trace.ran": "{by}；用时{took}执行了{count}个步骤",
+    "mode.single": "上一次仍在运行（single 模式）",
+    "mode.queue-full": "队列已满（{limit}个在等待，queued 模式）",
+    "mode.parallel": "已有{limit}次运行（parallel 模式，最多{limit}次）",
+    "mode.waiting": "{count}个在等待",
+    "trigger.became": "{address}变为{value}",
+    "trigger.became-was": "{address}变为{value}（之前为{old}）",
+    "trigger.first-value": "{change}：首个已知数值，不是变化",
+    "trigger.not-to": "{change}，不是{wanted}",
+    "trigger.not-from": "{change}，但不是从{wanted}变化",
+    "trigger.not-in-range": "{address}为{value}，不在{range}",
+    "trigger.already": "{address}为{value}，但之前已经{range}（{old}）",
+    "trigger.went": "{address}变为{range}：{value}",
+    "trigger.went-was": "{address}变为{range}：{value}（之前为{old}）",
+    "trigger.held": "{change}并保持了{duration}",
+    "range.between": "介于{above}和{below}{unit}之间",
+    "range.above": "高于{above}{unit}",
+    "range.below": "低于{below}{unit}",
+    "check.is": "{address}为{value}",
+    "check.no-value": "{address}尚无数值，不是{wanted}",
+    "check.is-not": "{address}为{value}，不是{wanted}",
+    "check.what": "{device}{label}",
+    "check.not-number": "{what}为{value}，不是数字",
+    "check.compare": "{what} {value} {op} {bound}",
+    "check.in-range": "{what} {value}，{range}",
+    "check.clock": "当时是{day} {clock}",
+    "check.not-on": "{said}，不在{days}",
+    "check.outside": "{said}，不在{window}",
+    "check.day": "当时是{day}",
+    "check.day-not": "当时是{day}，不是{days}",
+    "check.all-held": "全部成立",
+    "check.child-false": "{label}不成立：{sentence}",
+    "check.held": "{label}成立：{sentence}",
+    "check.none-held-because": "均不成立：{sentences}",
+    "check.none-held": "均不成立",
+    "check.none-should": "均不应成立，但{sentence}",
+    "window.time": "时间{parts}",
+    "window.after": "{time}之后",
+    "window.before": "{time}之前",
+    "window.on": "在{days}",
+    "step.set": "设置{writes}",
+    "step.write": "{address} = {value}",
+    "step.do": "执行{address}{args}",
+    "step.scene": "应用场景{scene}",
+    "step.wait": "等待{duration}",
+    "step.notify": "通知{message}",
+}
+
+TRACE_PHRASES: dict[str, dict[str, str]] = {"en": ENGLISH, "de": GERMAN, "zh-cn": CHINESE}
+"""Every phrase of a trace, by language code and key."""
+
+SEPARATORS: dict[str, dict[str, str]] = {
+    "en": {"comma": ", ", "and": " and ", "or": " or ", "then": "; then ", "semicolon": "; "},
+    "de": {"comma": ", ", "and": " und ", "or": " oder ", "then": "; dann ", "semicolon": "; "},
+    "zh-cn": {"comma": "、", "and": "且", "or": "或", "then": "；然后", "semicolon": "；"},
+}
+"""How a list inside a phrase is joined."""
+
+DAYS: dict[str, dict[str, str]] = {
+    "en": {d: d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    "de": {
+        "mon": "Mo",
+        "tue": "Di",
+        "wed": "Mi",
+        "thu": "Do",
+        "fri": "Fr",
+        "sat": "Sa",
+        "sun": "So",
+    },
+    "zh-cn": {
+        "mon": "周一",
+        "tue": "周二",
+        "wed": "周三",
+        "thu": "周四",
+        "fri": "周五",
+        "sat": "周六",
+        "sun": "周日",
+    },
+}
+"""Weekdays, as automations write them, in each language."""
+
+TRUTH: dict[str, tuple[str, str, str]] = {
+    "en": ("true", "false", "unknown"),
+    "de": ("wahr", "falsch", "unbekannt"),
+    "zh-cn": ("是", "否", "未知"),
+}
+"""A boolean value (true, false) and no value, said in a trace."""
