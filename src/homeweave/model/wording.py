@@ -410,12 +410,13 @@ def _script(char: str) -> str:
 @cache
 def trace_style(language: str = DEFAULT_LANGUAGE) -> Style:
     """How values are said in a trace in ``language``: ``SENTENCE`` in English (``230 lx``,
-    ``'text'``, ``2 (Sweeping)``, ``true``), the language's words and decimal mark otherwise."""
+    ``'text'``, ``2 (Sweeping)``, ``true``), the language's words and decimal mark otherwise,
+    and a standard boolean by its meaning (``offen``, ``已关闭``) rather than true/false."""
     book = phrasebook(language)
     if book.code == DEFAULT_LANGUAGE:
         return SENTENCE
     true, false, unknown = tracebook.TRUTH[book.code]
-    return Style(unknown, true, false, True, True, SENTENCE.tight_units, False, book.code)
+    return Style(unknown, true, false, True, True, SENTENCE.tight_units, True, book.code)
 
 
 def trace_sentence(said: Mapping[str, Any] | str | None, language: str = DEFAULT_LANGUAGE) -> str:
