@@ -4,6 +4,7 @@ their English sentence alone, are still served as they were."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -231,3 +232,21 @@ async def test_an_older_trace_is_served_with_its_english_sentences(served: Serve
         assert served_trace["phrase"] is None
         listed = (await traces(api, language)).json()
         assert listed[0]["sentence"] == OLD_BODY["sentence"]
+
+
+async def test_the_cli_shows_traces_in_the_locale_asked_for(served: Served) -> None:
+    api = served.client
+    assert (await api.post("/api/automations", json=HALL)).status_code == 201
+    await served.inject("hallway-motion", "illumination", 230)
+    await served.inject("hallway-door", "contact-state", False)
+    # The CLI is synchronous: it runs in a thread while this loop serves the API.
+    german = await asyncio.to_thread(
+        base.invoke, served, "automations", "traces", "hall-light", "--locale", "de_DE.UTF-8"
+    )
+    assert german.exit_code == 0, german.output
+    assert "aber die Bedingung `hallway dark` war nicht erfüllt: hallway-motion" in german.output
+    assert "FAIL `hallway dark`: hallway-motion Beleuchtungsstärke 230 lx > 50" in german.output
+    english = await asyncio.to_thread(
+        base.invoke, served, "automations", "traces", "hall-light", "--locale", "C"
+    )
+    assert "but condition `hallway dark` was false" in english.output
