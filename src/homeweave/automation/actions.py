@@ -218,9 +218,12 @@ class ChooseAction:
 
     def describe(self) -> str:
         """Return the step summary: how many choices, and whether there is an otherwise."""
-        return f"choose among {len(self.branches)} choice(s)" + (
-            " or otherwise" if self.otherwise else ""
-        )
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        key = "step.choose-otherwise" if self.otherwise else "step.choose"
+        return phrase(key, count=len(self.branches))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the first choice that holds (or ``otherwise``); the detail says why each did not."""
@@ -253,10 +256,15 @@ class RepeatAction:
 
     def describe(self) -> str:
         """Return the step summary: the count, or the while/until conditions."""
-        if self.count is not None:
-            return f"repeat {self.count} time(s)"
+        said = self.said()
+        if said is not None:
+            return wording.trace_sentence(said)
         kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
         return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
+
+    def said(self) -> Phrase | None:
+        """``describe`` as a phrase, for a count (while/until: said in English alone)."""
+        return None if self.count is None else phrase("step.repeat", count=self.count)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the rounds (at most MAX_REPEATS, 3 in a dry run); the detail says why it stopped."""
@@ -322,12 +330,14 @@ Action = (
     | NotifyAction
 )
 
+PHRASED = (SetAction, DoAction, SceneAction, DelayAction, ChooseAction, RepeatAction, NotifyAction)
+"""Actions whose step summary is kept as a phrase (a wait's names triggers, said in English)."""
+
 
 async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step], path: str) -> None:
     """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
     for index, action in enumerate(actions):
-        told = SetAction | DoAction | SceneAction | DelayAction | NotifyAction
-        said = action.said() if isinstance(action, told) else None
+        said = action.said() if isinstance(action, PHRASED) else None
         summary = action.describe() if said is None else wording.trace_sentence(said)
         step = Step(f"{path}[{index}]", action.kind, summary, fx.clock.now(), phrase=said)
         steps.append(step)

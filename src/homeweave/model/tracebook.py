@@ -139,6 +139,9 @@ ENGLISH: dict[str, str] = {
     "step.scene": "apply scene {scene}",
     "step.wait": "wait {duration}",
     "step.notify": "notify {message}",
+    "step.choose": "choose among {count} choice(s)",
+    "step.choose-otherwise": "choose among {count} choice(s) or otherwise",
+    "step.repeat": "repeat {count} time(s)",
 }
 
 GERMAN: dict[str, str] = {
@@ -210,6 +213,9 @@ GERMAN: dict[str, str] = {
     "step.scene": "Szene {scene} anwenden",
     "step.wait": "{duration} warten",
     "step.notify": "benachrichtigen: {message}",
+    "step.choose": "unter {count} Möglichkeit(en) wählen",
+    "step.choose-otherwise": "unter {count} Möglichkeit(en) wählen, sonst die Alternative",
+    "step.repeat": "{count}-mal wiederholen",
 }
 
 CHINESE: dict[str, str] = {
@@ -280,6 +286,9 @@ CHINESE: dict[str, str] = {
     "step.scene": "应用场景{scene}",
     "step.wait": "等待{duration}",
     "step.notify": "通知{message}",
+    "step.choose": "从{count}个选项中选择",
+    "step.choose-otherwise": "从{count}个选项中选择，否则执行其余",
+    "step.repeat": "重复{count}次",
 }
 
 TRACE_PHRASES: dict[str, dict[str, str]] = {"en": ENGLISH, "de": GERMAN, "zh-cn": CHINESE}
