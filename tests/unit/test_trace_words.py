@@ -12,7 +12,7 @@ import pytest
 from homeweave.automation.actions import ChooseAction, DelayAction, RepeatAction
 from homeweave.automation.conditions import Env, TimeCondition, WeekdayCondition
 from homeweave.automation.traces import Result, Trace, TriggerInfo, collapse, worded
-from homeweave.model.tracebook import phrase, seconds_arg, value_arg
+from homeweave.model.tracebook import moment_arg, phrase, seconds_arg, value_arg
 from homeweave.model.wording import trace_sentence
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -101,3 +101,13 @@ def test_near_misses_collapse_in_any_language(language: str) -> None:
         len(collapse([old, {**old, "at": 1.0, "sentence": old["sentence"].replace("800", "9")}]))
         == 1
     )
+
+
+def test_a_moment_is_the_homes_in_the_readers_forms() -> None:
+    at = datetime(2024, 1, 13, 18, 2, tzinfo=AMS).timestamp()
+    said = phrase("trigger.it-was", moment=moment_arg(at, AMS))
+    assert trace_sentence(said) == "it was Sat, Jan 13, 2024, 18:02:00"
+    assert trace_sentence(said, "de") == "es war Sa., 13. Jan. 2024, 18:02:00"
+    assert "2024年1月13日" in trace_sentence(said, "zh-cn")
+    today = phrase("trigger.it-was", moment=moment_arg(at, AMS, at + 60))
+    assert trace_sentence(today, "de") == "es war 18:02:00"  # the day of `now`: the time alone

@@ -25,8 +25,7 @@ from homeweave.automation.triggers import (
 )
 from homeweave.core.events import DeviceEvent, PropertyChanged
 from homeweave.model import Value, wording
-from homeweave.model.times import Times
-from homeweave.model.tracebook import Phrase, phrase, seconds_arg
+from homeweave.model.tracebook import Phrase, moment_arg, phrase, seconds_arg
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -129,11 +128,13 @@ class Watch:
         timer.task = self.owner.spawn(self._hold(timer), f"{self.name}-for")
         self.owner.timer_changed(self, timer)
         ev = timer.evaluation
-        due = Times(self.zone).moment(timer.due, self.owner.clock.now(), seconds=True)
-        sentence = f"{ev.sentence}; fires at {due} if it holds for {wording.duration(ev.hold)}" + (
-            " (resumed after a restart)" if resumed else ""
+        said = phrase(
+            "trigger.waiting-resumed" if resumed else "trigger.waiting",
+            change=ev.sentence if ev.phrase is None else ev.phrase,
+            due=moment_arg(timer.due, self.zone, self.owner.clock.now()),
+            duration=seconds_arg(ev.hold),
         )
-        waiting = Evaluation(True, sentence, ev.data, ev.hold)
+        waiting = Evaluation.said(True, said, ev.data, ev.hold)
         self.owner.evaluated(self, waiting, Result.WAITING)
 
     async def _hold(self, timer: Timer) -> None:
@@ -197,8 +198,8 @@ class Watch:
             await clock.sleep_until(self.next_due)
             data: Seen = {"scheduled": when.isoformat(), "occurrence": occurrence}
             if await self.owner.claim(self, occurrence, self.next_due):
-                said = f"it was {Times(self.zone).moment(when, seconds=True)}"
-                self.owner.fired(self, self._fire(said, data))
+                it_was = phrase("trigger.it-was", moment=moment_arg(when.timestamp(), self.zone))
+                self.owner.fired(self, self._fire(wording.trace_sentence(it_was), data, it_was))
             else:
                 again = f"{occurrence} had already fired (before a restart, or the clock went back)"
                 self.owner.evaluated(self, Evaluation(False, again, data), Result.NOT_TRIGGERED)

@@ -13,12 +13,15 @@ the sentence is worded from it when it is read, in the reader's language. An arg
 * ``{"label"}``: a standard property's name (``illumination``, ``Beleuchtungsstärke``);
 * ``{"day"}``: a weekday (``sat``, ``Sa``, ``周六``);
 * ``{"seconds"}`` / ``{"elapsed"}``: a duration written / measured (``5 min``, ``0,2 s``);
+* ``{"moment", "zone", "now"}``: a time in the home's zone, in the language's forms
+  (``Sa., 24. Okt., 18:02:00``; the time of day alone when it is the day of ``now``);
 * ``{"list", "sep"}``: arguments joined by a separator of ``SEPARATORS``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
 from typing import Any
 
 from homeweave.model.spec import Property, Value
@@ -57,6 +60,15 @@ def day_arg(day: str) -> dict[str, Any]:
 def list_arg(items: Iterable[Any], sep: str) -> dict[str, Any]:
     """Arguments joined by ``SEPARATORS[language][sep]``."""
     return {"list": list(items), "sep": sep}
+
+
+def moment_arg(at: float, zone: tzinfo, now: float | None = None) -> dict[str, Any]:
+    """A moment (epoch seconds) in the home's time ``zone``, said as ``Times.moment`` says it
+    in the reader's language; with ``now``, the time of day alone on the day of ``now``."""
+    out: dict[str, Any] = {"moment": at, "zone": getattr(zone, "key", None) or str(zone)}
+    if now is not None:
+        out["now"] = now
+    return out
 
 
 def seconds_arg(seconds: float, *, measured: bool = False) -> dict[str, Any]:
@@ -106,6 +118,10 @@ ENGLISH: dict[str, str] = {
     "trigger.went": "{address} went {range}: {value}",
     "trigger.went-was": "{address} went {range}: {value} (was {old})",
     "trigger.held": "{change} and held for {duration}",
+    "trigger.waiting": "{change}; fires at {due} if it holds for {duration}",
+    "trigger.waiting-resumed": "{change}; fires at {due} if it holds for {duration} (resumed after"
+    " a restart)",
+    "trigger.it-was": "it was {moment}",
     "range.between": "between {above} and {below}{unit}",
     "range.above": "above {above}{unit}",
     "range.below": "below {below}{unit}",
@@ -182,6 +198,10 @@ GERMAN: dict[str, str] = {
     "trigger.went": "{address} ist jetzt {range}: {value}",
     "trigger.went-was": "{address} ist jetzt {range}: {value} (vorher {old})",
     "trigger.held": "{change} und blieb {duration} so",
+    "trigger.waiting": "{change}; löst um {due} aus, wenn es {duration} lang so bleibt",
+    "trigger.waiting-resumed": "{change}; löst um {due} aus, wenn es {duration} lang so bleibt"
+    " (nach einem Neustart fortgesetzt)",
+    "trigger.it-was": "es war {moment}",
     "range.between": "zwischen {above} und {below}{unit}",
     "range.above": "über {above}{unit}",
     "range.below": "unter {below}{unit}",
@@ -255,6 +275,9 @@ CHINESE: dict[str, str] = {
     "trigger.went": "{address}变为{range}：{value}",
     "trigger.went-was": "{address}变为{range}：{value}（之前为{old}）",
     "trigger.held": "{change}并保持了{duration}",
+    "trigger.waiting": "{change}；若保持{duration}，将于{due}触发",
+    "trigger.waiting-resumed": "{change}；若保持{duration}，将于{due}触发（重启后继续）",
+    "trigger.it-was": "时间到了：{moment}",
     "range.between": "介于{above}和{below}{unit}之间",
     "range.above": "高于{above}{unit}",
     "range.below": "低于{below}{unit}",

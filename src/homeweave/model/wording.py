@@ -13,12 +13,15 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeweave.model import tracebook
 from homeweave.model.phrasebook import DEFAULT_LANGUAGE, Phrasebook, Shape, phrasebook
 from homeweave.model.spec import Property, Value
+from homeweave.model.times import Times
 from homeweave.model.units import normalize, unit_symbol
 
 # --- reading durations ----------------------------------------------------------------------
@@ -468,7 +471,18 @@ def _trace_arg(arg: Any, book: Phrasebook) -> str:
         return _local_duration(duration(float(arg["seconds"])), book)
     if "elapsed" in arg:
         return _local_duration(elapsed(float(arg["elapsed"])), book)
+    if "moment" in arg:
+        times = Times(_zone(str(arg.get("zone"))), book.locale)
+        return times.moment(float(arg["moment"]), arg.get("now"), seconds=True)
     return str(arg)
+
+
+@cache
+def _zone(key: str) -> tzinfo:
+    try:
+        return ZoneInfo(key)
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
 
 
 def _local_duration(text: str, book: Phrasebook) -> str:
