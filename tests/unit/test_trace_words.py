@@ -111,3 +111,17 @@ def test_a_moment_is_the_homes_in_the_readers_forms() -> None:
     assert "2024年1月13日" in trace_sentence(said, "zh-cn")
     today = phrase("trigger.it-was", moment=moment_arg(at, AMS, at + 60))
     assert trace_sentence(today, "de") == "es war 18:02:00"  # the day of `now`: the time alone
+
+
+def test_a_cancelled_run_says_why_in_each_language() -> None:
+    trace = Trace("a", 10.0, None)
+    trace.conclude(Result.CANCELLED, phrase("cancel.restarted"), at=11.0)
+    assert trace.sentence == "run by hand; cancelled: restarted by a newer trigger (mode restart)"
+    german = worded(trace.to_dict(), "de")["sentence"]
+    assert german == (
+        "von Hand gestartet; abgebrochen: von einem neueren Auslöser neu gestartet (Modus restart)"
+    )
+    chinese = worded(trace.to_dict(), "zh-cn")["sentence"]
+    assert chinese == "手动运行；已取消：被新的触发重新启动（restart 模式）"
+    reported = phrase("trigger.reported", device="switch", event="switch/click", args="")
+    assert trace_sentence(reported, "de") == "switch meldete switch/click"

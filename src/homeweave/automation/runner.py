@@ -76,7 +76,7 @@ class AutomationRunner:
         self.queue: deque[tuple[Trace, Fire]] = deque()
         self.watching = False
         self.last: Trace | None = None
-        self._cancel_reasons: dict[str, str] = {}
+        self._cancel_reasons: dict[str, Phrase] = {}
         self._closing = False
 
     @property
@@ -106,7 +106,7 @@ class AutomationRunner:
                 self.host.store.set_timer(self.id, watch.trigger.index, None)
             watch.stop()
 
-    def close(self, reason: str, *, forget_timers: bool = True) -> None:
+    def close(self, reason: Phrase, *, forget_timers: bool = True) -> None:
         """Stop listening and cancel every run and queued run (the automation was disabled,
         changed, deleted, or the hub stops)."""
         self.unwatch(forget_timers=forget_timers)
@@ -191,7 +191,7 @@ class AutomationRunner:
                 return
             if config.mode == "restart":
                 for task, running in list(self.active.values()):
-                    self._cancel_reasons[running.id] = "restarted by a newer trigger (mode restart)"
+                    self._cancel_reasons[running.id] = phrase("cancel.restarted")
                     task.cancel()
         self._start(trace, fire)
 
@@ -218,7 +218,7 @@ class AutomationRunner:
         except ActionFailed as exc:
             trace.conclude(Result.FAILED, str(exc), at=self.clock.now())
         except asyncio.CancelledError:
-            reason = self._cancel_reasons.pop(trace.id, "the engine stopped")
+            reason = self._cancel_reasons.pop(trace.id, None) or phrase("cancel.engine-stopped")
             trace.conclude(Result.CANCELLED, reason, at=self.clock.now())
             raise
         finally:

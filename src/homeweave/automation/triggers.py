@@ -210,17 +210,18 @@ class EventTrigger:
 
     def evaluate(self, event: DeviceEvent) -> Evaluation:
         """Judge one device event: the wanted arguments, if any, must all match."""
-        said = f"{self.ref.device_id} reported {self.ref.service.key}/{self.ref.event.key}"
-        if event.arguments:
-            said += f" ({', '.join(self._named(event.arguments))})"
+        args = f" ({', '.join(self._named(event.arguments))})" if event.arguments else ""
+        event_key = f"{self.ref.service.key}/{self.ref.event.key}"
+        said = phrase("trigger.reported", device=self.ref.device_id, event=event_key, args=args)
         data: Seen = {"address": self.ref.address}
         for piid, value in event.arguments.items():
             prop = self.ref.service.properties.find(piid)
             data[prop.key if prop is not None else str(piid)] = value
         for piid, wanted in self.data.items():
             if not _same(event.arguments.get(piid), wanted):
-                return Evaluation(False, f"{said}, not with {', '.join(self._named(self.data))}")
-        return Evaluation(True, said, data)
+                wanted = ", ".join(self._named(self.data))
+                return Evaluation.said(False, phrase("trigger.not-with", said=said, wanted=wanted))
+        return Evaluation.said(True, said, data)
 
 
 @dataclass(frozen=True, slots=True)
