@@ -15,7 +15,7 @@ from homeweave.model import catalog_spec
 from homeweave.model.catalog import catalog_names
 from homeweave.model.phrasebook import LANGUAGES, PHRASEBOOKS, language_code, phrasebook
 from homeweave.model.spec import Access, Choice, Property, Value
-from homeweave.model.tracebook import DAYS, SEPARATORS, TRACE_PHRASES, TRUTH
+from homeweave.model.tracebook import DAYS, SEPARATORS, SUN, TRACE_PHRASES, TRUTH
 from homeweave.model.units import UNITS
 from homeweave.model.wording import (
     action_sentence,
@@ -478,6 +478,7 @@ def test_every_phrasebook_has_every_shape_and_meaning() -> None:
             assert slots(table[key]) == slots(english), (language, key)
         assert set(SEPARATORS[language]) == set(SEPARATORS["en"])
         assert set(DAYS[language]) == set(DAYS["en"])
+        assert set(SUN[language]) == set(SUN["en"])
         assert language in TRUTH
 
 

@@ -12,7 +12,7 @@ import pytest
 from homeweave.automation.actions import ChooseAction, DelayAction, RepeatAction
 from homeweave.automation.conditions import Env, TimeCondition, WeekdayCondition
 from homeweave.automation.traces import Result, Trace, TriggerInfo, collapse, worded
-from homeweave.model.tracebook import moment_arg, phrase, seconds_arg, value_arg
+from homeweave.model.tracebook import list_arg, moment_arg, phrase, seconds_arg, sun_arg, value_arg
 from homeweave.model.wording import trace_sentence
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -125,3 +125,27 @@ def test_a_cancelled_run_says_why_in_each_language() -> None:
     assert chinese == "手动运行；已取消：被新的触发重新启动（restart 模式）"
     reported = phrase("trigger.reported", device="switch", event="switch/click", args="")
     assert trace_sentence(reported, "de") == "switch meldete switch/click"
+
+
+def test_a_sun_window_in_each_language() -> None:
+    window = phrase(
+        "window.sun",
+        parts=list_arg(
+            [
+                phrase(
+                    "window.after",
+                    time=[
+                        sun_arg("sunset"),
+                        phrase("window.offset", sign="+", duration=seconds_arg(1800)),
+                    ],
+                ),
+                phrase("window.before", time=[sun_arg("sunrise"), ""]),
+            ],
+            "and",
+        ),
+    )
+    assert trace_sentence(window) == "sun after sunset + 30 min and before sunrise"
+    assert trace_sentence(window, "de") == (
+        "Sonnenstand nach Sonnenuntergang + 30 min und vor Sonnenaufgang"
+    )
+    assert trace_sentence(window, "zh-cn") == "太阳日落 + 30 分钟之后且日出之前"

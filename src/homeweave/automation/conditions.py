@@ -16,7 +16,16 @@ from homeweave.automation.triggers import range_phrase, range_words
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
-from homeweave.model.tracebook import Phrase, day_arg, label_arg, list_arg, phrase, value_arg
+from homeweave.model.tracebook import (
+    Phrase,
+    day_arg,
+    label_arg,
+    list_arg,
+    phrase,
+    seconds_arg,
+    sun_arg,
+    value_arg,
+)
 
 
 class StateView(Protocol):
@@ -38,6 +47,14 @@ class Env:
 
 def _label(name: str | None, description: str) -> str:
     return f"`{name}`" if name else description
+
+
+def _offset(seconds: float) -> Phrase | str:
+    """``wording.offset`` as a phrase: `` + 30 min``, or nothing for zero."""
+    if not seconds:
+        return ""
+    sign = "+" if seconds > 0 else "-"
+    return phrase("window.offset", sign=sign, duration=seconds_arg(abs(seconds)))
 
 
 def _days(days: Sequence[str], sep: str) -> Phrase:
@@ -202,12 +219,18 @@ class SunCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``sun after sunset + 30 min``."""
+        return wording.trace_sentence(self.window())
+
+    def window(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
         parts = []
-        if self.after:
-            parts.append(f"after {self.after}{wording.offset(self.after_offset)}")
-        if self.before:
-            parts.append(f"before {self.before}{wording.offset(self.before_offset)}")
-        return "sun " + " and ".join(parts)
+        for key, event, offset in (
+            ("window.after", self.after, self.after_offset),
+            ("window.before", self.before, self.before_offset),
+        ):
+            if event:
+                parts.append(phrase(key, time=[sun_arg(event), _offset(offset)]))
+        return phrase("window.sun", parts=list_arg(parts, "and"))
 
     def _today(self, event: str | None, offset: float, now: datetime) -> datetime | None:
         if event is None:
@@ -226,11 +249,20 @@ class SunCondition:
             if event is not None:
                 seen[event] = at.strftime("%H:%M:%S") if at else None
                 if at is None:
-                    return Check(label, False, f"there is no {event} today at the home", seen)
+                    said = phrase("check.no-sun", event=sun_arg(event))
+                    return Check.said(label, False, said, seen)
         ok = _window(after, before, now)
-        times = [f"{e} {seen[e]}" for e in (self.after, self.before) if e is not None]
-        said = f"it was {Times(now.tzinfo or UTC).clock(now)} ({', '.join(times)} today)"
-        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+        times = [
+            phrase("check.sun-at", event=sun_arg(e), time=str(seen[e]))
+            for e in (self.after, self.before)
+            if e is not None
+        ]
+        clock = Times(now.tzinfo or UTC).clock(now)
+        said = phrase("check.sun-clock", clock=clock, times=list_arg(times, "comma"))
+        if ok:
+            return Check.said(label, True, said, seen)
+        outside = phrase("check.outside", said=said, window=self.window())
+        return Check.said(label, False, outside, seen)
 
 
 @dataclass(frozen=True, slots=True)

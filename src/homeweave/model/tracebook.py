@@ -11,7 +11,7 @@ the sentence is worded from it when it is read, in the reader's language. An arg
 * ``{"key", "args"}``: a phrase inside the phrase;
 * ``{"value", "unit", "choice", "name"}``: a property's value (``230 lx``, ``2 (Saugt)``);
 * ``{"label"}``: a standard property's name (``illumination``, ``Beleuchtungsstärke``);
-* ``{"day"}``: a weekday (``sat``, ``Sa``, ``周六``);
+* ``{"day"}``: a weekday (``sat``, ``Sa``, ``周六``); ``{"sun"}``: a sun event (``sunset``);
 * ``{"seconds"}`` / ``{"elapsed"}``: a duration written / measured (``5 min``, ``0,2 s``);
 * ``{"moment", "zone", "now"}``: a time in the home's zone, in the language's forms
   (``Sa., 24. Okt., 18:02:00``; the time of day alone when it is the day of ``now``);
@@ -55,6 +55,12 @@ def label_arg(name: str) -> dict[str, Any]:
 def day_arg(day: str) -> dict[str, Any]:
     """A weekday as automations write it (``mon`` .. ``sun``)."""
     return {"day": day}
+
+
+def sun_arg(event: str) -> dict[str, Any]:
+    """A sun event as automations write it (``sunrise``, ``sunset``, ``dawn``, ``dusk``,
+    ``noon``)."""
+    return {"sun": event}
 
 
 def list_arg(items: Iterable[Any], sep: str) -> dict[str, Any]:
@@ -156,6 +162,11 @@ ENGLISH: dict[str, str] = {
     "window.after": "after {time}",
     "window.before": "before {time}",
     "window.on": "on {days}",
+    "window.sun": "sun {parts}",
+    "window.offset": " {sign} {duration}",
+    "check.no-sun": "there is no {event} today at the home",
+    "check.sun-clock": "it was {clock} ({times} today)",
+    "check.sun-at": "{event} {time}",
     # steps
     "step.set": "set {writes}",
     "step.write": "{address} = {value}",
@@ -242,6 +253,11 @@ GERMAN: dict[str, str] = {
     "window.after": "nach {time}",
     "window.before": "vor {time}",
     "window.on": "am {days}",
+    "window.sun": "Sonnenstand {parts}",
+    "window.offset": " {sign} {duration}",
+    "check.no-sun": "heute gibt es am Ort des Zuhauses keinen {event}",
+    "check.sun-clock": "es war {clock} (heute {times})",
+    "check.sun-at": "{event} {time}",
     "step.set": "einstellen: {writes}",
     "step.write": "{address} = {value}",
     "step.do": "ausführen: {address}{args}",
@@ -325,6 +341,11 @@ CHINESE: dict[str, str] = {
     "window.after": "{time}之后",
     "window.before": "{time}之前",
     "window.on": "在{days}",
+    "window.sun": "太阳{parts}",
+    "window.offset": " {sign} {duration}",
+    "check.no-sun": "今天家所在地没有{event}",
+    "check.sun-clock": "当时是{clock}（今天{times}）",
+    "check.sun-at": "{event} {time}",
     "step.set": "设置{writes}",
     "step.write": "{address} = {value}",
     "step.do": "执行{address}{args}",
@@ -368,6 +389,19 @@ DAYS: dict[str, dict[str, str]] = {
     },
 }
 """Weekdays, as automations write them, in each language."""
+
+SUN: dict[str, dict[str, str]] = {
+    "en": {e: e for e in ("sunrise", "sunset", "dawn", "dusk", "noon")},
+    "de": {
+        "sunrise": "Sonnenaufgang",
+        "sunset": "Sonnenuntergang",
+        "dawn": "Morgengrauen",
+        "dusk": "Abenddämmerung",
+        "noon": "Mittag",
+    },
+    "zh-cn": {"sunrise": "日出", "sunset": "日落", "dawn": "黎明", "dusk": "黄昏", "noon": "正午"},
+}
+"""Sun events, as automations write them, in each language."""
 
 TRUTH: dict[str, tuple[str, str, str]] = {
     "en": ("true", "false", "unknown"),

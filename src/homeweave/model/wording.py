@@ -464,6 +464,9 @@ def _trace_arg(arg: Any, book: Phrasebook) -> str:
     if "day" in arg:
         day = str(arg["day"])
         return tracebook.DAYS[book.code].get(day, day)
+    if "sun" in arg:
+        event = str(arg["sun"])
+        return tracebook.SUN[book.code].get(event, event)
     if "list" in arg:
         sep = tracebook.SEPARATORS[book.code].get(str(arg.get("sep")), ", ")
         return sep.join(_trace_arg(item, book) for item in arg["list"])
