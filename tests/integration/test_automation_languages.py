@@ -250,3 +250,23 @@ async def test_the_cli_shows_traces_in_the_locale_asked_for(served: Served) -> N
         base.invoke, served, "automations", "traces", "hall-light", "--locale", "C"
     )
     assert "but condition `hallway dark` was false" in english.output
+
+
+async def test_an_unnamed_condition_is_named_by_what_it_checks_in_the_language(
+    served: Served,
+) -> None:
+    api = served.client
+    unnamed = {
+        **HALL,
+        "conditions": [{k: v for k, v in HALL["conditions"][0].items() if k != "name"}],
+    }
+    assert (await api.post("/api/automations", json=unnamed)).status_code == 201
+    await served.inject("hallway-motion", "illumination", 230)
+    await served.inject("hallway-door", "contact-state", False)
+    english = (await traces(api, "en")).json()[0]
+    assert english["conditions"][0]["label"] == f"{base.ILLUMINATION} below 50 lx"
+    german = (await traces(api, "de")).json()[0]
+    assert german["conditions"][0]["label"] == f"{base.ILLUMINATION} unter 50 lx"
+    assert f"die Bedingung {base.ILLUMINATION} unter 50 lx war nicht erfüllt" in german["sentence"]
+    chinese = (await traces(api, "zh-cn")).json()[0]
+    assert f"条件 {base.ILLUMINATION} 低于 50 lx 不成立" in chinese["sentence"]

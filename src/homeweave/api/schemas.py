@@ -413,6 +413,10 @@ class CheckOut(BaseModel):
     phrase: dict[str, Any] | None = Field(
         None, description="The sentence as a phrase key and its arguments (null: older traces)"
     )
+    label_phrase: dict[str, Any] | None = Field(
+        None,
+        description="The label as a phrase, when it is what the condition checks, not its name",
+    )
 
 
 class StepOut(BaseModel):

@@ -12,7 +12,7 @@ from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import PropRef
 from homeweave.automation.sun import sun_event, zone_of
 from homeweave.automation.traces import Check
-from homeweave.automation.triggers import range_phrase, range_words
+from homeweave.automation.triggers import range_phrase
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
@@ -45,7 +45,8 @@ class Env:
     home: Home | None
 
 
-def _label(name: str | None, description: str) -> str:
+def _label(name: str | None, description: Phrase) -> Phrase | str:
+    """A condition as a trace names it: its name, or (none given) what it checks."""
     return f"`{name}`" if name else description
 
 
@@ -75,7 +76,13 @@ class StateCondition:
 
     def describe(self) -> str:
         """Return the condition in words: ``<address> is <value>``."""
-        return f"{self.ref.address} is {wording.value(self.value, self.ref.prop)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase(
+            "check.is", address=self.ref.address, value=value_arg(self.value, self.ref.prop)
+        )
 
     def check(self, env: Env) -> Check:
         """Check the value; the sentence says what it was."""
@@ -83,7 +90,7 @@ class StateCondition:
         address, prop = self.ref.address, self.ref.prop
         wanted = value_arg(self.value, prop)
         seen = {address: current}
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         if _same(current, self.value):
             return Check.said(label, True, phrase("check.is", address=address, value=wanted), seen)
         if current is None:
@@ -105,13 +112,18 @@ class NumericCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``<address> between 20 and 25 °C``."""
-        return f"{self.ref.address} {range_words(self.above, self.below, self.ref)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        wanted = range_phrase(self.above, self.below, self.ref)
+        return phrase("desc.numeric", address=self.ref.address, range=wanted)
 
     def check(self, env: Env) -> Check:
         """Check the number against the bounds; a non-number fails, saying so."""
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         what = phrase("check.what", device=self.ref.device_id, label=label_arg(self.ref.prop.name))
         shown = value_arg(current, self.ref.prop)
         if not isinstance(current, int | float) or isinstance(current, bool):
@@ -153,9 +165,9 @@ class TimeCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``time after 22:00 and on sat, sun``."""
-        return wording.trace_sentence(self.window())
+        return wording.trace_sentence(self.said())
 
-    def window(self) -> Phrase:
+    def said(self) -> Phrase:
         """``describe`` as a phrase, to be said in any language."""
         parts = [phrase("window.after", time=f"{self.after:%H:%M}")] if self.after else []
         if self.before:
@@ -169,7 +181,7 @@ class TimeCondition:
         now = env.now
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         # a 24-hour clock, as every language of ours writes it: said now, in the home's zone
         said = phrase("check.clock", clock=Times(now.tzinfo or UTC).clock(now), day=day_arg(day))
         if self.weekdays and day not in self.weekdays:
@@ -179,7 +191,7 @@ class TimeCondition:
         before = datetime.combine(now.date(), self.before, now.tzinfo) if self.before else None
         if _window(after, before, now):
             return Check.said(label, True, said, seen)
-        outside = phrase("check.outside", said=said, window=self.window())
+        outside = phrase("check.outside", said=said, window=self.said())
         return Check.said(label, False, outside, seen)
 
 
@@ -192,12 +204,16 @@ class WeekdayCondition:
 
     def describe(self) -> str:
         """Return the condition in words: ``on <days>``."""
-        return f"on {', '.join(self.days)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("window.on", days=_days(self.days, "comma"))
 
     def check(self, env: Env) -> Check:
         """Check today's weekday in the home's time zone."""
         day = WEEKDAYS[env.now.weekday()]
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         ok = day in self.days
         if ok:
             said = phrase("check.day", day=day_arg(day))
@@ -219,9 +235,9 @@ class SunCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``sun after sunset + 30 min``."""
-        return wording.trace_sentence(self.window())
+        return wording.trace_sentence(self.said())
 
-    def window(self) -> Phrase:
+    def said(self) -> Phrase:
         """``describe`` as a phrase, to be said in any language."""
         parts = []
         for key, event, offset in (
@@ -241,7 +257,7 @@ class SunCondition:
     def check(self, env: Env) -> Check:
         """Check now against today's sun times at the home; false if the event has none today."""
         now = env.now.astimezone(zone_of(self.home))
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
         after = self._today(self.after, self.after_offset, now)
         before = self._today(self.before, self.before_offset, now)
@@ -261,7 +277,7 @@ class SunCondition:
         said = phrase("check.sun-clock", clock=clock, times=list_arg(times, "comma"))
         if ok:
             return Check.said(label, True, said, seen)
-        outside = phrase("check.outside", said=said, window=self.window())
+        outside = phrase("check.outside", said=said, window=self.said())
         return Check.said(label, False, outside, seen)
 
 
@@ -274,7 +290,11 @@ class AllOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "all of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.all", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names the first that failed."""
@@ -284,7 +304,7 @@ class AllOf:
             said = phrase("check.all-held")
         else:
             said = phrase("check.child-false", label=failed.label, sentence=_said(failed))
-        return Check.said(_label(self.name, self.describe()), failed is None, said, {}, checks)
+        return Check.said(_label(self.name, self.said()), failed is None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +316,11 @@ class AnyOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "any of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.any", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names one that held, or why none did."""
@@ -307,7 +331,7 @@ class AnyOf:
         else:
             sentences = list_arg((_said(c) for c in checks), "semicolon")
             said = phrase("check.none-held-because", sentences=sentences)
-        return Check.said(_label(self.name, self.describe()), held is not None, said, {}, checks)
+        return Check.said(_label(self.name, self.said()), held is not None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +343,11 @@ class NoneOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "none of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.none", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names one that held, if any."""
@@ -329,7 +357,7 @@ class NoneOf:
             said = phrase("check.none-held")
         else:
             said = phrase("check.none-should", sentence=_said(held))
-        return Check.said(_label(self.name, self.describe()), held is None, said, {}, checks)
+        return Check.said(_label(self.name, self.said()), held is None, said, {}, checks)
 
 
 def _said(check: Check) -> Phrase | str:

@@ -52,19 +52,24 @@ class Check:
     children: list[Check] = field(default_factory=list)
     phrase: Phrase | None = None
     """``sentence`` as a phrase, to be said in any language (None: older traces)."""
+    label_phrase: Phrase | None = None
+    """``label`` as a phrase, when it is what the condition checks rather than its name."""
 
     @classmethod
     def said(
         cls,
-        label: str,
+        label: Phrase | str,
         ok: bool,
         said: Phrase,
         seen: Seen | None = None,
         children: Iterable[Check] = (),
     ) -> Check:
-        """A check whose sentence is ``said`` (in English, and kept as a phrase)."""
+        """A check whose sentence is ``said`` and whose label is a name or a phrase (in
+        English, and kept as phrases)."""
         sentence = wording.trace_sentence(said)
-        return cls(label, ok, sentence, dict(seen or {}), list(children), said)
+        told = None if isinstance(label, str) else label
+        text = wording.trace_sentence(label)
+        return cls(text, ok, sentence, dict(seen or {}), list(children), said, told)
 
 
 @dataclass(slots=True)
@@ -193,6 +198,7 @@ def _check_dict(check: Check) -> dict[str, Any]:
         "seen": dict(check.seen),
         "children": [_check_dict(c) for c in check.children],
         "phrase": check.phrase,
+        "label_phrase": check.label_phrase,
     }
 
 
@@ -219,6 +225,7 @@ def _check(data: dict[str, Any]) -> Check:
         data.get("seen", {}),
         children,
         data.get("phrase"),
+        data.get("label_phrase"),
     )
 
 
@@ -265,9 +272,10 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
             return said if isinstance(said, dict) else phrase("text", text=said)
         return phrase("text", text=detail) if isinstance(detail, str) else detail
     check = first_failure(trace.conditions)
-    because = (
-        {"label": check.label, "sentence": _said(check.sentence, check.phrase)} if check else {}
-    )
+    because = {}
+    if check is not None:
+        label = _said(check.label, check.label_phrase)
+        because = {"label": label, "sentence": _said(check.sentence, check.phrase)}
     if result is Result.CONDITION_FALSE:
         if check:
             return phrase("trace.condition-false", by=by, **because)
@@ -325,6 +333,9 @@ def _word(data: dict[str, Any], name: str, language: str) -> dict[str, Any]:
 
 def _word_tree(data: Mapping[str, Any], name: str, language: str) -> dict[str, Any]:
     out = _word(dict(data), name, language)
+    label = out.get("label_phrase")
+    if label is not None:
+        out["label"] = wording.trace_sentence(label, language)
     out["children"] = [_word_tree(c, name, language) for c in out.get("children", [])]
     return out
 
