@@ -24,6 +24,8 @@ WIDE: ViewportSize = {"width": 1440, "height": 900}
 NARROW: ViewportSize = {"width": 360, "height": 740}
 SIZES = [("phone", PHONE, True), ("desktop", WIDE, False)]
 LANGUAGES = [("de-DE", "de"), ("zh-CN", "zh-cn")]
+BY_HAND = {"de": "von Hand gestartet", "zh-cn": "手动运行"}
+"""How the hub begins a trace's sentence of a run by hand, in the dashboard's language."""
 DEAD_LINK = (
     "This invite link does not work any more: it was revoked or has ended. Ask whoever sent it"
     " for a new one."
@@ -239,6 +241,8 @@ async def test_automations_scenes_audit_and_backups_have_no_english_left(
             await page.goto(path)
             heading = words(language, key) if key != "YAML" else key
             await check(page, site, language, heading, artifacts / f"{language}-{name}-{size}.png")
+            if name == "trace":  # the hub's own sentence too, worded in the language asked for
+                await expect(page.locator(".why-sentence")).to_contain_text(BY_HAND[language])
         await page.goto("/rooms/hallway")
         await page.get_by_role("button", name=words(language, "Invite a guest")).click()
         form = page.locator("form.login-card")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from string import Formatter
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from homeweave.model import catalog_spec
 from homeweave.model.catalog import catalog_names
 from homeweave.model.phrasebook import LANGUAGES, PHRASEBOOKS, language_code, phrasebook
 from homeweave.model.spec import Access, Choice, Property, Value
+from homeweave.model.tracebook import DAYS, SEPARATORS, SUN, TRACE_PHRASES, TRUTH
 from homeweave.model.units import UNITS
 from homeweave.model.wording import (
     action_sentence,
@@ -467,6 +469,21 @@ def test_every_phrasebook_has_every_shape_and_meaning() -> None:
     assert set(PHRASEBOOKS["de"].events) == set(PHRASEBOOKS["zh-cn"].events)
     assert set(PHRASEBOOKS["de"].states) == set(PHRASEBOOKS["zh-cn"].states)
     assert set(PHRASEBOOKS["de"].reasons) == set(PHRASEBOOKS["zh-cn"].reasons)
+    # automation traces (`model.tracebook`): every phrase, weekday and separator in each
+    # language, with the same slots as the English one
+    for language in LANGUAGES:
+        table = TRACE_PHRASES[language]
+        assert set(table) == set(TRACE_PHRASES["en"]), language
+        for key, english in TRACE_PHRASES["en"].items():
+            assert slots(table[key]) == slots(english), (language, key)
+        assert set(SEPARATORS[language]) == set(SEPARATORS["en"])
+        assert set(DAYS[language]) == set(DAYS["en"])
+        assert set(SUN[language]) == set(SUN["en"])
+        assert language in TRUTH
+
+
+def slots(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
 # --- no value words raise, whatever it is -------------------------------------------------------

@@ -9,7 +9,8 @@ from typing import Any
 from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
-from homeweave.automation.traces import Trace
+from homeweave.automation.traces import Trace, worded
+from homeweave.model.phrasebook import DEFAULT_LANGUAGE
 from homeweave.model.times import Times
 
 
@@ -21,19 +22,26 @@ def _when(at: float, zone: tzinfo, now: float) -> str:
     return Times(zone).moment(at, now, seconds=True)
 
 
-def trace_brief(trace: Trace) -> dict[str, Any]:
-    """One line of a trace list."""
-    return {
+def trace_brief(trace: Trace, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """One line of a trace list, its sentence in ``language``."""
+    brief = {
         "id": trace.id,
         "at": trace.at,
         "result": str(trace.result),
         "fired": trace.fired,
         "sentence": trace.sentence,
+        "phrase": trace.phrase,
     }
+    return worded(brief, language)
 
 
-def automation_out(entry: Entry, clock: Clock) -> dict[str, Any]:
-    """An automation with what it is doing now."""
+def trace_out(trace: Trace, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A whole trace, its sentences in ``language`` (older traces' in English)."""
+    return worded(trace.to_dict(), language)
+
+
+def automation_out(entry: Entry, clock: Clock, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """An automation with what it is doing now; its last trace's sentence in ``language``."""
     runner = entry.runner
     out: dict[str, Any] = {
         "id": entry.config.id,
@@ -51,7 +59,7 @@ def automation_out(entry: Entry, clock: Clock) -> dict[str, Any]:
         "actions": [],
         "timers": [],
         "next": [],
-        "last": trace_brief(runner.last) if runner is not None and runner.last else None,
+        "last": trace_brief(runner.last, language) if runner is not None and runner.last else None,
         "definition": entry.config.model_dump(mode="json", exclude_defaults=True),
         "yaml": entry.text,
     }

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from homeweave.api import automation_views as views
 from homeweave.api.dependencies import EngineDep, PrincipalDep
 from homeweave.api.errors import conflict, declared
+from homeweave.api.languages import WORDED_IN, Language, worded_in
 from homeweave.api.schemas import (
     AutomationBody,
     AutomationOut,
@@ -30,10 +31,14 @@ router = APIRouter(
 ONE = "/automations/{automation_id}"
 
 
-@router.get("/automations", response_model=list[AutomationOut])
-async def list_automations(engine: EngineDep) -> list[dict[str, Any]]:
-    """List every automation with its state: enabled, valid, running, last trace."""
-    return [views.automation_out(e, engine.clock) for e in engine.entries.values()]
+@router.get("/automations", response_model=list[AutomationOut], responses=WORDED_IN)
+async def list_automations(
+    engine: EngineDep, response: Response, language: Language = None
+) -> list[dict[str, Any]]:
+    """List every automation with its state: enabled, valid, running, last trace (its sentence
+    in the language asked for: en, de, zh-cn; others in English)."""
+    worded = worded_in(response, language)
+    return [views.automation_out(e, engine.clock, worded) for e in engine.entries.values()]
 
 
 @router.post(
@@ -54,10 +59,14 @@ async def create(
     return views.automation_out(await engine.create(body, who, text=text), engine.clock)
 
 
-@router.get(ONE, response_model=AutomationOut, responses=declared(404))
-async def get(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Get one automation with its state."""
-    return views.automation_out(engine.entry(automation_id), engine.clock)
+@router.get(ONE, response_model=AutomationOut, responses={**WORDED_IN, **declared(404, 422)})
+async def get(
+    engine: EngineDep, response: Response, automation_id: str, language: Language = None
+) -> dict[str, Any]:
+    """Get one automation with its state (its last trace's sentence in the language asked
+    for)."""
+    worded = worded_in(response, language)
+    return views.automation_out(engine.entry(automation_id), engine.clock, worded)
 
 
 @router.put(
@@ -97,19 +106,28 @@ async def disable(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     return views.automation_out(await engine.set_enabled(automation_id, False), engine.clock)
 
 
-@router.post(f"{ONE}/run", response_model=TraceOut, responses=declared(404, 422))
+@router.post(f"{ONE}/run", response_model=TraceOut, responses={**WORDED_IN, **declared(404, 422)})
 async def run(
     engine: EngineDep,
+    response: Response,
     automation_id: str,
     conditions: Annotated[bool, Query(description="Run only if conditions hold")] = False,
+    language: Language = None,
 ) -> dict[str, Any]:
     """Run the automation now; answer at once with its trace, still running."""
-    return engine.run(automation_id, check_conditions=conditions).to_dict()
+    worded = worded_in(response, language)
+    return views.trace_out(engine.run(automation_id, check_conditions=conditions), worded)
 
 
-@router.post(f"{ONE}/dry-run", response_model=TraceOut, responses=declared(404, 413, 422))
+@router.post(
+    f"{ONE}/dry-run", response_model=TraceOut, responses={**WORDED_IN, **declared(404, 413, 422)}
+)
 async def dry_run(
-    engine: EngineDep, automation_id: str, body: DryRunBody | None = None
+    engine: EngineDep,
+    response: Response,
+    automation_id: str,
+    body: DryRunBody | None = None,
+    language: Language = None,
 ) -> dict[str, Any]:
     """Show what it would do now, or with the given state and time, touching nothing."""
     body = body or DryRunBody()
@@ -117,23 +135,32 @@ async def dry_run(
     if body.automation is not None:
         target = {"id": automation_id, **body.automation}
     trace = await engine.dry_run(target, body.state, body.at)
-    return trace.to_dict()
+    return views.trace_out(trace, worded_in(response, language))
 
 
-@router.get(f"{ONE}/traces", response_model=list[TraceOut], responses=declared(404, 422))
+@router.get(
+    f"{ONE}/traces", response_model=list[TraceOut], responses={**WORDED_IN, **declared(404, 422)}
+)
 async def traces(
     engine: EngineDep,
+    response: Response,
     automation_id: str,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
     fired: Annotated[bool | None, Query(description="Only (not) fired evaluations")] = None,
+    language: Language = None,
 ) -> list[dict[str, Any]]:
-    """List the automation's stored traces, newest first."""
-    return [t.to_dict() for t in await engine.traces(automation_id, limit, fired)]
+    """List the automation's stored traces, newest first, their sentences in the language
+    asked for (en, de, zh-cn; others, and traces stored before traces kept phrases, in
+    English)."""
+    worded = worded_in(response, language)
+    found = await engine.traces(automation_id, limit, fired)
+    return [views.trace_out(t, worded) for t in found]
 
 
 @router.get(f"{ONE}/why", response_model=WhyOut, responses=declared(404))
 async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Explain in sentences why it did (not) run lately, with the recent traces."""
+    """Explain in sentences why it did (not) run lately, with the recent traces (in
+    English: the ``why`` lines are)."""
     entry = engine.entry(automation_id)
     recent = await engine.traces(automation_id, 10)
     return {
@@ -143,10 +170,15 @@ async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/traces/{trace_id}", response_model=TraceOut, responses=declared(404))
-async def trace(engine: EngineDep, trace_id: str) -> dict[str, Any]:
-    """Get one stored trace."""
-    return (await engine.trace(trace_id)).to_dict()
+@router.get(
+    "/traces/{trace_id}", response_model=TraceOut, responses={**WORDED_IN, **declared(404, 422)}
+)
+async def trace(
+    engine: EngineDep, response: Response, trace_id: str, language: Language = None
+) -> dict[str, Any]:
+    """Get one stored trace, its sentences in the language asked for (en, de, zh-cn; others,
+    and traces stored before traces kept phrases, in English)."""
+    return views.trace_out(await engine.trace(trace_id), worded_in(response, language))
 
 
 @router.get("/notifications", response_model=list[NotificationOut], responses=declared(422))

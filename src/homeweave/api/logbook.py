@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, JsonValue
@@ -12,8 +12,8 @@ from starlette.requests import HTTPConnection
 from homeweave.api.dependencies import HubDep, PrincipalDep
 from homeweave.api.errors import declared
 from homeweave.api.history import Time, parse_time
+from homeweave.api.languages import WORDED_IN, Language, worded_in
 from homeweave.core.logbook import DEFAULT_LIMIT, MAX_LIMIT, Logbook
-from homeweave.model.phrasebook import DEFAULT_LANGUAGE, LANGUAGES, language_code
 
 router = APIRouter(prefix="/api", tags=["state"], responses=declared(401))
 
@@ -45,25 +45,6 @@ class LogbookOut(BaseModel):
     cause: CauseOut | None = None
 
 
-LANGUAGE_HELP = (
-    f"The language of `text` and `cause.text`: {', '.join(LANGUAGES)} (default {DEFAULT_LANGUAGE};"
-    " any case, `_` or `-`, a region or script: `de-AT`, `zh-CN`, `zh_Hans`). A language the"
-    " hub cannot word lines in is answered in English, not refused, as with Accept-Language;"
-    " the `Content-Language` header names the one used. Device, room and people's names are"
-    " never translated."
-)
-WORDED_IN: dict[int | str, dict[str, Any]] = {
-    200: {
-        "headers": {
-            "Content-Language": {
-                "description": "The language the lines are worded in.",
-                "schema": {"type": "string", "enum": list(LANGUAGES)},
-            }
-        }
-    }
-}
-
-
 @router.get("/logbook", responses={**WORDED_IN, **declared(404, 422)})
 async def logbook(
     connection: HTTPConnection,
@@ -75,14 +56,13 @@ async def logbook(
     since: Time = None,
     until: Time = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    language: Annotated[str | None, Query(max_length=35, description=LANGUAGE_HELP)] = None,
+    language: Language = None,
 ) -> list[LogbookOut]:
     """List what happened to one device, a room's devices or every device the caller may see
     (a guest: what was shared), newest first: changes of on/off, states, modes and settings
     and device actions, each with who caused it when the audit log knows (default: the last
     24 h), in sentences of the language asked for (en, de, zh-cn; others in English)."""
-    worded = language_code(language) or DEFAULT_LANGUAGE
-    response.headers["Content-Language"] = worded
+    worded = worded_in(response, language)
     end = parse_time(until, time.time(), name="until")
     start = parse_time(since, end - 86400.0, name="since")
     if hub.storage is None:

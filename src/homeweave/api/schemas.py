@@ -348,6 +348,9 @@ class TraceBriefOut(BaseModel):
     result: str
     fired: bool
     sentence: str
+    phrase: dict[str, Any] | None = Field(
+        None, description="The sentence as a phrase key and its arguments (null: older traces)"
+    )
 
 
 class AutomationOut(BaseModel):
@@ -394,6 +397,9 @@ class TriggerOut(BaseModel):
     description: str
     sentence: str
     data: dict[str, Any]
+    phrase: dict[str, Any] | None = Field(
+        None, description="The sentence as a phrase key and its arguments (null: older traces)"
+    )
 
 
 class CheckOut(BaseModel):
@@ -404,6 +410,13 @@ class CheckOut(BaseModel):
     sentence: str
     seen: dict[str, Any]
     children: list[CheckOut]
+    phrase: dict[str, Any] | None = Field(
+        None, description="The sentence as a phrase key and its arguments (null: older traces)"
+    )
+    label_phrase: dict[str, Any] | None = Field(
+        None,
+        description="The label as a phrase, when it is what the condition checks, not its name",
+    )
 
 
 class StepOut(BaseModel):
@@ -417,6 +430,9 @@ class StepOut(BaseModel):
     outcome: str
     detail: str
     children: list[StepOut]
+    phrase: dict[str, Any] | None = Field(
+        None, description="The summary as a phrase key and its arguments (null: older traces)"
+    )
 
 
 class TraceOut(BaseModel):
@@ -432,6 +448,9 @@ class TraceOut(BaseModel):
     finished_at: float | None
     dry_run: bool
     id: str
+    phrase: dict[str, Any] | None = Field(
+        None, description="The sentence as a phrase key and its arguments (null: older traces)"
+    )
 
 
 class WhyOut(BaseModel):

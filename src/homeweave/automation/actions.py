@@ -21,6 +21,7 @@ from homeweave.automation.traces import Check, Step
 from homeweave.automation.triggers import Fire, Trigger
 from homeweave.errors import HomeweaveError
 from homeweave.model import wording
+from homeweave.model.tracebook import Phrase, list_arg, phrase, seconds_arg, value_arg
 
 _LOGGER = logging.getLogger(__name__)
 MAX_REPEATS = 10_000
@@ -85,9 +86,15 @@ class SetAction:
 
     def describe(self) -> str:
         """Return the step summary: each address and the value it is set to."""
-        return "set " + ", ".join(
-            f"{w.ref.address} = {wording.value(w.value, w.ref.prop)}" for w in self.writes
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        writes = (
+            phrase("step.write", address=w.ref.address, value=value_arg(w.value, w.ref.prop))
+            for w in self.writes
         )
+        return phrase("step.set", writes=list_arg(writes, "comma"))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Write the values; the step's detail says what the devices did."""
@@ -105,8 +112,12 @@ class DoAction:
 
     def describe(self) -> str:
         """Return the step summary: the action's address and arguments."""
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
         args = f" {', '.join(map(repr, self.target.args))}" if self.target.args else ""
-        return f"do {self.target.address}{args}"
+        return phrase("step.do", address=self.target.address, args=args)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the device action."""
@@ -124,7 +135,11 @@ class SceneAction:
 
     def describe(self) -> str:
         """Return the step summary: the scene applied."""
-        return f"apply scene {self.scene}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("step.scene", scene=self.scene)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Apply the scene."""
@@ -142,7 +157,11 @@ class DelayAction:
 
     def describe(self) -> str:
         """Return the step summary: how long it waits."""
-        return f"wait {wording.duration(self.seconds)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("step.wait", duration=seconds_arg(self.seconds))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Wait ``seconds``."""
@@ -199,9 +218,12 @@ class ChooseAction:
 
     def describe(self) -> str:
         """Return the step summary: how many choices, and whether there is an otherwise."""
-        return f"choose among {len(self.branches)} choice(s)" + (
-            " or otherwise" if self.otherwise else ""
-        )
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        key = "step.choose-otherwise" if self.otherwise else "step.choose"
+        return phrase(key, count=len(self.branches))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the first choice that holds (or ``otherwise``); the detail says why each did not."""
@@ -234,10 +256,15 @@ class RepeatAction:
 
     def describe(self) -> str:
         """Return the step summary: the count, or the while/until conditions."""
-        if self.count is not None:
-            return f"repeat {self.count} time(s)"
+        said = self.said()
+        if said is not None:
+            return wording.trace_sentence(said)
         kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
         return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
+
+    def said(self) -> Phrase | None:
+        """``describe`` as a phrase, for a count (while/until: said in English alone)."""
+        return None if self.count is None else phrase("step.repeat", count=self.count)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the rounds (at most MAX_REPEATS, 3 in a dry run); the detail says why it stopped."""
@@ -279,7 +306,11 @@ class NotifyAction:
 
     def describe(self) -> str:
         """Return the step summary: the message as written."""
-        return f"notify {self.message!r}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("step.notify", message=repr(self.message))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Fill in the message's variables and send it; the detail is the text sent."""
@@ -299,11 +330,16 @@ Action = (
     | NotifyAction
 )
 
+PHRASED = (SetAction, DoAction, SceneAction, DelayAction, ChooseAction, RepeatAction, NotifyAction)
+"""Actions whose step summary is kept as a phrase (a wait's names triggers, said in English)."""
+
 
 async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step], path: str) -> None:
     """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
     for index, action in enumerate(actions):
-        step = Step(f"{path}[{index}]", action.kind, action.describe(), fx.clock.now())
+        said = action.said() if isinstance(action, PHRASED) else None
+        summary = action.describe() if said is None else wording.trace_sentence(said)
+        step = Step(f"{path}[{index}]", action.kind, summary, fx.clock.now(), phrase=said)
         steps.append(step)
         began = fx.clock.monotonic()
         try:

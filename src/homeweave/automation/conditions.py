@@ -12,10 +12,20 @@ from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import PropRef
 from homeweave.automation.sun import sun_event, zone_of
 from homeweave.automation.traces import Check
-from homeweave.automation.triggers import range_words
+from homeweave.automation.triggers import range_phrase
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
+from homeweave.model.tracebook import (
+    Phrase,
+    day_arg,
+    label_arg,
+    list_arg,
+    phrase,
+    seconds_arg,
+    sun_arg,
+    value_arg,
+)
 
 
 class StateView(Protocol):
@@ -35,8 +45,21 @@ class Env:
     home: Home | None
 
 
-def _label(name: str | None, description: str) -> str:
+def _label(name: str | None, description: Phrase) -> Phrase | str:
+    """A condition as a trace names it: its name, or (none given) what it checks."""
     return f"`{name}`" if name else description
+
+
+def _offset(seconds: float) -> Phrase | str:
+    """``wording.offset`` as a phrase: `` + 30 min``, or nothing for zero."""
+    if not seconds:
+        return ""
+    sign = "+" if seconds > 0 else "-"
+    return phrase("window.offset", sign=sign, duration=seconds_arg(abs(seconds)))
+
+
+def _days(days: Sequence[str], sep: str) -> Phrase:
+    return list_arg((day_arg(d) for d in days), sep)
 
 
 def _same(a: Value | None, b: Value) -> bool:
@@ -53,20 +76,29 @@ class StateCondition:
 
     def describe(self) -> str:
         """Return the condition in words: ``<address> is <value>``."""
-        return f"{self.ref.address} is {wording.value(self.value, self.ref.prop)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase(
+            "check.is", address=self.ref.address, value=value_arg(self.value, self.ref.prop)
+        )
 
     def check(self, env: Env) -> Check:
         """Check the value; the sentence says what it was."""
         current = env.view.value(*self.ref.key)
-        wanted = wording.value(self.value, self.ref.prop)
-        seen = {self.ref.address: current}
-        label = _label(self.name, self.describe())
+        address, prop = self.ref.address, self.ref.prop
+        wanted = value_arg(self.value, prop)
+        seen = {address: current}
+        label = _label(self.name, self.said())
         if _same(current, self.value):
-            return Check(label, True, f"{self.ref.address} is {wanted}", seen)
+            return Check.said(label, True, phrase("check.is", address=address, value=wanted), seen)
         if current is None:
-            return Check(label, False, f"{self.ref.address} has no value yet, not {wanted}", seen)
-        shown = wording.value(current, self.ref.prop)
-        return Check(label, False, f"{self.ref.address} is {shown}, not {wanted}", seen)
+            said = phrase("check.no-value", address=address, wanted=wanted)
+            return Check.said(label, False, said, seen)
+        shown = value_arg(current, prop)
+        said = phrase("check.is-not", address=address, value=shown, wanted=wanted)
+        return Check.said(label, False, said, seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,25 +112,34 @@ class NumericCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``<address> between 20 and 25 °C``."""
-        return f"{self.ref.address} {range_words(self.above, self.below, self.ref)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        wanted = range_phrase(self.above, self.below, self.ref)
+        return phrase("desc.numeric", address=self.ref.address, range=wanted)
 
     def check(self, env: Env) -> Check:
         """Check the number against the bounds; a non-number fails, saying so."""
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
-        label = _label(self.name, self.describe())
-        what = f"{self.ref.device_id} {self.ref.prop.name}"
-        shown = wording.value(current, self.ref.prop)
+        label = _label(self.name, self.said())
+        what = phrase("check.what", device=self.ref.device_id, label=label_arg(self.ref.prop.name))
+        shown = value_arg(current, self.ref.prop)
         if not isinstance(current, int | float) or isinstance(current, bool):
-            return Check(label, False, f"{what} is {shown}, not a number", seen)
+            return Check.said(
+                label, False, phrase("check.not-number", what=what, value=shown), seen
+            )
         if self.below is not None and current >= self.below:
-            op = ">" if current > self.below else "="
-            return Check(label, False, f"{what} {shown} {op} {wording.number(self.below)}", seen)
-        if self.above is not None and current <= self.above:
-            op = "<" if current < self.above else "="
-            return Check(label, False, f"{what} {shown} {op} {wording.number(self.above)}", seen)
-        wanted = range_words(self.above, self.below, self.ref)
-        return Check(label, True, f"{what} {shown} is {wanted}", seen)
+            op, bound = (">" if current > self.below else "="), self.below
+        elif self.above is not None and current <= self.above:
+            op, bound = ("<" if current < self.above else "="), self.above
+        else:
+            wanted = range_phrase(self.above, self.below, self.ref)
+            said = phrase("check.in-range", what=what, value=shown, range=wanted)
+            return Check.said(label, True, said, seen)
+        said = phrase("check.compare", what=what, value=shown, op=op, bound=bound)
+        return Check.said(label, False, said, seen)
 
 
 def _window(after: datetime | None, before: datetime | None, now: datetime) -> bool:
@@ -124,24 +165,34 @@ class TimeCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``time after 22:00 and on sat, sun``."""
-        parts = [f"after {self.after:%H:%M}" if self.after else ""]
-        parts.append(f"before {self.before:%H:%M}" if self.before else "")
-        parts.append(f"on {', '.join(self.weekdays)}" if self.weekdays else "")
-        return "time " + " and ".join(p for p in parts if p)
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        parts = [phrase("window.after", time=f"{self.after:%H:%M}")] if self.after else []
+        if self.before:
+            parts.append(phrase("window.before", time=f"{self.before:%H:%M}"))
+        if self.weekdays:
+            parts.append(phrase("window.on", days=_days(self.weekdays, "comma")))
+        return phrase("window.time", parts=list_arg(parts, "and"))
 
     def check(self, env: Env) -> Check:
         """Check the home's local time and weekday against the window."""
         now = env.now
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
-        label = _label(self.name, self.describe())
-        said = f"it was {Times(now.tzinfo or UTC).clock(now)} on {day}"
+        label = _label(self.name, self.said())
+        # a 24-hour clock, as every language of ours writes it: said now, in the home's zone
+        said = phrase("check.clock", clock=Times(now.tzinfo or UTC).clock(now), day=day_arg(day))
         if self.weekdays and day not in self.weekdays:
-            return Check(label, False, f"{said}, not on {', '.join(self.weekdays)}", seen)
+            days = _days(self.weekdays, "comma")
+            return Check.said(label, False, phrase("check.not-on", said=said, days=days), seen)
         after = datetime.combine(now.date(), self.after, now.tzinfo) if self.after else None
         before = datetime.combine(now.date(), self.before, now.tzinfo) if self.before else None
-        ok = _window(after, before, now)
-        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+        if _window(after, before, now):
+            return Check.said(label, True, said, seen)
+        outside = phrase("check.outside", said=said, window=self.said())
+        return Check.said(label, False, outside, seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,15 +204,22 @@ class WeekdayCondition:
 
     def describe(self) -> str:
         """Return the condition in words: ``on <days>``."""
-        return f"on {', '.join(self.days)}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("window.on", days=_days(self.days, "comma"))
 
     def check(self, env: Env) -> Check:
         """Check today's weekday in the home's time zone."""
         day = WEEKDAYS[env.now.weekday()]
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         ok = day in self.days
-        said = f"it was {day}" + ("" if ok else f", not {' or '.join(self.days)}")
-        return Check(label, ok, said, {"weekday": day})
+        if ok:
+            said = phrase("check.day", day=day_arg(day))
+        else:
+            said = phrase("check.day-not", day=day_arg(day), days=_days(self.days, "or"))
+        return Check.said(label, ok, said, {"weekday": day})
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +235,18 @@ class SunCondition:
 
     def describe(self) -> str:
         """Return the condition in words, e.g. ``sun after sunset + 30 min``."""
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
         parts = []
-        if self.after:
-            parts.append(f"after {self.after}{wording.offset(self.after_offset)}")
-        if self.before:
-            parts.append(f"before {self.before}{wording.offset(self.before_offset)}")
-        return "sun " + " and ".join(parts)
+        for key, event, offset in (
+            ("window.after", self.after, self.after_offset),
+            ("window.before", self.before, self.before_offset),
+        ):
+            if event:
+                parts.append(phrase(key, time=[sun_arg(event), _offset(offset)]))
+        return phrase("window.sun", parts=list_arg(parts, "and"))
 
     def _today(self, event: str | None, offset: float, now: datetime) -> datetime | None:
         if event is None:
@@ -193,7 +257,7 @@ class SunCondition:
     def check(self, env: Env) -> Check:
         """Check now against today's sun times at the home; false if the event has none today."""
         now = env.now.astimezone(zone_of(self.home))
-        label = _label(self.name, self.describe())
+        label = _label(self.name, self.said())
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
         after = self._today(self.after, self.after_offset, now)
         before = self._today(self.before, self.before_offset, now)
@@ -201,11 +265,20 @@ class SunCondition:
             if event is not None:
                 seen[event] = at.strftime("%H:%M:%S") if at else None
                 if at is None:
-                    return Check(label, False, f"there is no {event} today at the home", seen)
+                    said = phrase("check.no-sun", event=sun_arg(event))
+                    return Check.said(label, False, said, seen)
         ok = _window(after, before, now)
-        times = [f"{e} {seen[e]}" for e in (self.after, self.before) if e is not None]
-        said = f"it was {Times(now.tzinfo or UTC).clock(now)} ({', '.join(times)} today)"
-        return Check(label, ok, said if ok else f"{said}, outside {self.describe()}", seen)
+        times = [
+            phrase("check.sun-at", event=sun_arg(e), time=str(seen[e]))
+            for e in (self.after, self.before)
+            if e is not None
+        ]
+        clock = Times(now.tzinfo or UTC).clock(now)
+        said = phrase("check.sun-clock", clock=clock, times=list_arg(times, "comma"))
+        if ok:
+            return Check.said(label, True, said, seen)
+        outside = phrase("check.outside", said=said, window=self.said())
+        return Check.said(label, False, outside, seen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,14 +290,21 @@ class AllOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "all of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.all", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names the first that failed."""
         checks = [c.check(env) for c in self.children]
         failed = next((c for c in checks if not c.ok), None)
-        said = "all held" if failed is None else f"{failed.label} was false: {failed.sentence}"
-        return Check(_label(self.name, self.describe()), failed is None, said, {}, checks)
+        if failed is None:
+            said = phrase("check.all-held")
+        else:
+            said = phrase("check.child-false", label=failed.label, sentence=_said(failed))
+        return Check.said(_label(self.name, self.said()), failed is None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,17 +316,22 @@ class AnyOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "any of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.any", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names one that held, or why none did."""
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         if held is not None:
-            said = f"{held.label} held: {held.sentence}"
+            said = phrase("check.held", label=held.label, sentence=_said(held))
         else:
-            said = "none held: " + "; ".join(c.sentence for c in checks)
-        return Check(_label(self.name, self.describe()), held is not None, said, {}, checks)
+            sentences = list_arg((_said(c) for c in checks), "semicolon")
+            said = phrase("check.none-held-because", sentences=sentences)
+        return Check.said(_label(self.name, self.said()), held is not None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,14 +343,26 @@ class NoneOf:
 
     def describe(self) -> str:
         """Return the condition in words, its children listed."""
-        return "none of (" + "; ".join(c.describe() for c in self.children) + ")"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("desc.none", items=list_arg((c.said() for c in self.children), "semicolon"))
 
     def check(self, env: Env) -> Check:
         """Check every child; the sentence names one that held, if any."""
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
-        said = "none held" if held is None else f"none should hold, but {held.sentence}"
-        return Check(_label(self.name, self.describe()), held is None, said, {}, checks)
+        if held is None:
+            said = phrase("check.none-held")
+        else:
+            said = phrase("check.none-should", sentence=_said(held))
+        return Check.said(_label(self.name, self.said()), held is None, said, {}, checks)
+
+
+def _said(check: Check) -> Phrase | str:
+    """A check's sentence as a part of another: its phrase, or its English words."""
+    return check.sentence if check.phrase is None else check.phrase
 
 
 Condition = (

@@ -17,6 +17,7 @@ from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger, Trigger
 from homeweave.core.states import States
 from homeweave.model import Value, wording
+from homeweave.model.tracebook import Phrase, list_arg, phrase, seconds_arg, value_arg
 
 
 class Overlay:
@@ -87,9 +88,9 @@ class DryEffects:
 
 def _evaluate_triggers(
     compiled: Compiled, view: Overlay, changes: Mapping[StateKey, Value]
-) -> tuple[TriggerInfo | None, list[str]]:
+) -> tuple[TriggerInfo | None, list[Phrase]]:
     """The first trigger the hypothetical changes fire, and what each other one said."""
-    said: list[str] = []
+    said: list[Phrase] = []
     for trigger in compiled.triggers:
         if not isinstance(trigger, PropertyTrigger | NumericTrigger):
             continue
@@ -98,19 +99,23 @@ def _evaluate_triggers(
             continue
         new, old = changes[key], view.states.value(*key)
         if type(new) is type(old) and new == old:
-            shown = wording.value(new, trigger.ref.prop)
-            said.append(f"triggers[{trigger.index}]: {trigger.ref.address} is {shown} already")
+            shown = value_arg(new, trigger.ref.prop)
+            already = phrase("dry.already", address=trigger.ref.address, value=shown)
+            said.append(phrase("dry.trigger", index=trigger.index, sentence=already))
             continue
         evaluation = trigger.evaluate(new, old)
+        change = evaluation.sentence if evaluation.phrase is None else evaluation.phrase
         if evaluation.matched:
-            sentence = evaluation.sentence
+            fired = evaluation.phrase
             if evaluation.hold:
-                sentence += f" (and would have to hold for {wording.duration(evaluation.hold)})"
+                hold = seconds_arg(evaluation.hold)
+                fired = phrase("dry.would-hold", change=change, duration=hold)
+            sentence = evaluation.sentence if fired is None else wording.trace_sentence(fired)
             info = TriggerInfo(
-                trigger.index, trigger.kind, trigger.describe(), sentence, evaluation.data
+                trigger.index, trigger.kind, trigger.describe(), sentence, evaluation.data, fired
             )
             return info, said
-        said.append(f"triggers[{trigger.index}]: {evaluation.sentence}")
+        said.append(phrase("dry.trigger", index=trigger.index, sentence=change))
     return None, said
 
 
@@ -128,12 +133,18 @@ async def dry_run(
     info, said = _evaluate_triggers(compiled, view, by_key)
     if said and info is None:
         # The given state changes what a trigger watches, and no trigger fires on it.
-        detail = "; ".join(said)
-        trace.trigger = TriggerInfo(-1, "dry-run", "hypothetical state", detail)
-        trace.conclude(Result.WOULD_NOT_RUN, f"no trigger fires: {detail}", at=trace.at)
+        detail = list_arg(said, "semicolon")
+        told = phrase("text", text=detail)
+        trace.trigger = TriggerInfo(
+            -1, "dry-run", "hypothetical state", wording.trace_sentence(told), phrase=told
+        )
+        trace.conclude(Result.WOULD_NOT_RUN, phrase("dry.no-trigger", detail=detail), at=trace.at)
         return trace
     state = "the given state" if by_key else "the current state"
-    trace.trigger = info or TriggerInfo(-1, "dry-run", state, f"as if triggered, in {state}")
+    as_if = phrase("by.given-state" if by_key else "by.current-state")
+    trace.trigger = info or TriggerInfo(
+        -1, "dry-run", state, wording.trace_sentence(as_if), phrase=as_if
+    )
     fx = DryEffects(compiled, view, now.astimezone(compiled.zone), scenes)
     ok, trace.conditions = check_all(compiled.conditions, fx.env())
     if not ok:

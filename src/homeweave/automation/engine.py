@@ -56,6 +56,7 @@ from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
+from homeweave.model.tracebook import phrase
 from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ class AutomationEngine:
         for entry in self.entries.values():
             if entry.runner is not None:
                 # Timers stay stored: they resume at the next start if their value still holds.
-                entry.runner.close("the hub stopped", forget_timers=False)
+                entry.runner.close(phrase("cancel.hub-stopped"), forget_timers=False)
         await self.tasks.cancel_all()
         self.started = False
         await self.store.flush()
@@ -293,7 +294,7 @@ class AutomationEngine:
     def _activate(self, entry: Entry) -> None:
         """(Re)compile an entry and watch its triggers if it is enabled."""
         if entry.runner is not None:
-            entry.runner.close("the automation changed")
+            entry.runner.close(phrase("cancel.changed"))
             entry.runner = None
         try:
             compiled = self._compile(entry.config)
@@ -417,7 +418,7 @@ class AutomationEngine:
         entry = self._changeable(automation_id)
         before = _version(entry)
         if entry.runner is not None:
-            entry.runner.close("the automation was deleted")
+            entry.runner.close(phrase("cancel.deleted"))
         del self.entries[automation_id]
         await self.store.delete_definition("automation", automation_id)
         await self.owners.drop(automation_id)

@@ -22,6 +22,8 @@ from homeweave.automation.traces import Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.tasks import TaskSet
+from homeweave.model import wording
+from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class AutomationRunner:
         self.queue: deque[tuple[Trace, Fire]] = deque()
         self.watching = False
         self.last: Trace | None = None
-        self._cancel_reasons: dict[str, str] = {}
+        self._cancel_reasons: dict[str, Phrase] = {}
         self._closing = False
 
     @property
@@ -104,7 +106,7 @@ class AutomationRunner:
                 self.host.store.set_timer(self.id, watch.trigger.index, None)
             watch.stop()
 
-    def close(self, reason: str, *, forget_timers: bool = True) -> None:
+    def close(self, reason: Phrase, *, forget_timers: bool = True) -> None:
         """Stop listening and cancel every run and queued run (the automation was disabled,
         changed, deleted, or the hub stops)."""
         self.unwatch(forget_timers=forget_timers)
@@ -129,6 +131,7 @@ class AutomationRunner:
                     "the hub started",
                     {},
                     self.clock.now(),
+                    phrase("by.started"),
                 )
                 self.fired(watch, fire)
 
@@ -177,29 +180,29 @@ class AutomationRunner:
         config = self.compiled.config
         if self.active:
             refused = self._refusal(config.mode, config.max)
-            if refused:
+            if refused is not None:
                 trace.conclude(Result.SKIPPED, refused, at=self.clock.now())
                 self._record(trace)
                 return
             if config.mode == "queued":
                 self.queue.append((trace, fire))
-                trace.conclude(Result.QUEUED, f"{len(self.queue)} waiting")
+                trace.conclude(Result.QUEUED, phrase("mode.waiting", count=len(self.queue)))
                 self._record(trace)
                 return
             if config.mode == "restart":
                 for task, running in list(self.active.values()):
-                    self._cancel_reasons[running.id] = "restarted by a newer trigger (mode restart)"
+                    self._cancel_reasons[running.id] = phrase("cancel.restarted")
                     task.cancel()
         self._start(trace, fire)
 
-    def _refusal(self, mode: str, limit: int) -> str:
+    def _refusal(self, mode: str, limit: int) -> Phrase | None:
         if mode == "single":
-            return "it was still running (mode single)"
+            return phrase("mode.single")
         if mode == "queued" and len(self.queue) >= limit:
-            return f"the queue was full ({limit} waiting, mode queued)"
+            return phrase("mode.queue-full", limit=limit)
         if mode == "parallel" and len(self.active) >= limit:
-            return f"{limit} runs were already going (mode parallel, max {limit})"
-        return ""
+            return phrase("mode.parallel", limit=limit)
+        return None
 
     def _start(self, trace: Trace, fire: Fire) -> None:
         trace.conclude(Result.RUNNING)
@@ -215,7 +218,7 @@ class AutomationRunner:
         except ActionFailed as exc:
             trace.conclude(Result.FAILED, str(exc), at=self.clock.now())
         except asyncio.CancelledError:
-            reason = self._cancel_reasons.pop(trace.id, "the engine stopped")
+            reason = self._cancel_reasons.pop(trace.id, None) or phrase("cancel.engine-stopped")
             trace.conclude(Result.CANCELLED, reason, at=self.clock.now())
             raise
         finally:
@@ -226,7 +229,9 @@ class AutomationRunner:
 
     def run_now(self, check_conditions: bool = False) -> Trace:
         """Run the actions by hand (through the mode), optionally only if conditions hold."""
-        fire = Fire(-1, "manual", "run by hand", "run by hand", {}, self.clock.now())
+        by_hand = phrase("by.hand")
+        said = wording.trace_sentence(by_hand)
+        fire = Fire(-1, "manual", said, said, {}, self.clock.now(), by_hand)
         trace = Trace(self.id, fire.at, fire.info())
         if check_conditions:
             ok, trace.conditions = check_all(self.compiled.conditions, self.host.env(self.compiled))

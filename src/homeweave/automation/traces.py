@@ -1,5 +1,9 @@
 """Traces: what fired, what each condition saw, what each action did, and one sentence saying
-so, e.g. "triggered by ..., but condition `hallway dark` was false: illumination 230 lx > 50"."""
+so, e.g. "triggered by ..., but condition `hallway dark` was false: illumination 230 lx > 50".
+
+Each sentence is kept twice: in English (``sentence``, ``summary``: what older traces have
+alone) and as a phrase of ``homeweave.model.tracebook`` (``phrase``), which ``worded`` says
+in the reader's language when a trace is read."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 
 from homeweave.model import wording
 from homeweave.model.times import Times
+from homeweave.model.tracebook import Phrase, list_arg, phrase, seconds_arg
 from homeweave.storage import Seen as Seen  # re-exported: triggers and watches use it
 from homeweave.storage import TraceRecord
 
@@ -45,6 +50,26 @@ class Check:
     sentence: str
     seen: Seen = field(default_factory=dict)
     children: list[Check] = field(default_factory=list)
+    phrase: Phrase | None = None
+    """``sentence`` as a phrase, to be said in any language (None: older traces)."""
+    label_phrase: Phrase | None = None
+    """``label`` as a phrase, when it is what the condition checks rather than its name."""
+
+    @classmethod
+    def said(
+        cls,
+        label: Phrase | str,
+        ok: bool,
+        said: Phrase,
+        seen: Seen | None = None,
+        children: Iterable[Check] = (),
+    ) -> Check:
+        """A check whose sentence is ``said`` and whose label is a name or a phrase (in
+        English, and kept as phrases)."""
+        sentence = wording.trace_sentence(said)
+        told = None if isinstance(label, str) else label
+        text = wording.trace_sentence(label)
+        return cls(text, ok, sentence, dict(seen or {}), list(children), said, told)
 
 
 @dataclass(slots=True)
@@ -59,6 +84,8 @@ class Step:
     outcome: str = "running"  # running | ok | error | cancelled | timeout | skipped | would
     detail: str = ""
     children: list[Step] = field(default_factory=list)
+    phrase: Phrase | None = None
+    """``summary`` as a phrase (None: older traces, and steps told only in English)."""
 
 
 @dataclass(slots=True)
@@ -70,6 +97,8 @@ class TriggerInfo:
     description: str
     sentence: str
     data: Seen = field(default_factory=dict)
+    phrase: Phrase | None = None
+    """``sentence`` as a phrase (None: older traces, and triggers told only in English)."""
 
 
 @dataclass(slots=True)
@@ -86,18 +115,24 @@ class Trace:
     finished_at: float | None = None
     dry_run: bool = False
     id: str = field(default_factory=lambda: secrets.token_hex(6))
+    phrase: Phrase | None = None
+    """``sentence`` as a phrase, said in the reader's language (None: older traces)."""
 
     @property
     def fired(self) -> bool:
         """Whether the trigger fired (matched, and held for its ``for:``), whatever came of it."""
         return self.result not in UNFIRED
 
-    def conclude(self, result: Result, detail: str = "", *, at: float | None = None) -> None:
-        """Set the result and the sentence that explains it."""
+    def conclude(
+        self, result: Result, detail: str | Phrase = "", *, at: float | None = None
+    ) -> None:
+        """Set the result and the sentence that explains it (``detail``: why, a message or
+        a phrase)."""
         self.result = result
         if at is not None and result is not Result.RUNNING:
             self.finished_at = at
-        self.sentence = _sentence(self, detail)
+        self.phrase = _phrase(self, detail)
+        self.sentence = wording.trace_sentence(self.phrase)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -113,6 +148,7 @@ class Trace:
                 "description": trigger.description,
                 "sentence": trigger.sentence,
                 "data": dict(trigger.data),
+                "phrase": trigger.phrase,
             },
             "result": str(self.result),
             "sentence": self.sentence,
@@ -121,6 +157,7 @@ class Trace:
             "finished_at": self.finished_at,
             "dry_run": self.dry_run,
             "id": self.id,
+            "phrase": self.phrase,
         }
 
     def record(self) -> TraceRecord:
@@ -149,6 +186,7 @@ class Trace:
             finished_at=data.get("finished_at"),
             dry_run=bool(data.get("dry_run", False)),
             id=data["id"],
+            phrase=data.get("phrase"),
         )
 
 
@@ -159,6 +197,8 @@ def _check_dict(check: Check) -> dict[str, Any]:
         "sentence": check.sentence,
         "seen": dict(check.seen),
         "children": [_check_dict(c) for c in check.children],
+        "phrase": check.phrase,
+        "label_phrase": check.label_phrase,
     }
 
 
@@ -172,12 +212,21 @@ def _step_dict(step: Step) -> dict[str, Any]:
         "outcome": step.outcome,
         "detail": step.detail,
         "children": [_step_dict(s) for s in step.children],
+        "phrase": step.phrase,
     }
 
 
 def _check(data: dict[str, Any]) -> Check:
     children = [_check(c) for c in data.get("children", [])]
-    return Check(data["label"], data["ok"], data["sentence"], data.get("seen", {}), children)
+    return Check(
+        data["label"],
+        data["ok"],
+        data["sentence"],
+        data.get("seen", {}),
+        children,
+        data.get("phrase"),
+        data.get("label_phrase"),
+    )
 
 
 def _step(data: dict[str, Any]) -> Step:
@@ -202,43 +251,93 @@ def count_steps(steps: list[Step]) -> int:
     return sum(1 + count_steps(s.children) for s in steps)
 
 
-def _sentence(trace: Trace, detail: str) -> str:
+def _said(text: str, said: Phrase | None) -> Phrase | str:
+    """A part of a sentence: its phrase, or its English words when it has none."""
+    return said if said is not None else text
+
+
+def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
     trigger = trace.trigger
+    by: Phrase | str
     if trigger is None:
-        by = "run by hand"
+        by = phrase("by.hand")
     elif trigger.index < 0:
-        by = trigger.sentence  # "run by hand", "as if triggered, in the current state"
+        by = _said(trigger.sentence, trigger.phrase)  # "run by hand", "as if triggered, ..."
     else:
-        by = f"triggered by {trigger.sentence}"
+        by = phrase("by.trigger", trigger=_said(trigger.sentence, trigger.phrase))
     result = trace.result
     if result in UNFIRED:
-        return (trigger.sentence if trigger else detail) or detail
+        if trigger is not None and (trigger.sentence or trigger.phrase):
+            said = _said(trigger.sentence, trigger.phrase)
+            return said if isinstance(said, dict) else phrase("text", text=said)
+        return phrase("text", text=detail) if isinstance(detail, str) else detail
+    check = first_failure(trace.conditions)
+    because = {}
+    if check is not None:
+        label = _said(check.label, check.label_phrase)
+        because = {"label": label, "sentence": _said(check.sentence, check.phrase)}
     if result is Result.CONDITION_FALSE:
-        check = first_failure(trace.conditions)
-        return f"{by}, but " + (
-            f"condition {check.label} was false: {check.sentence}" if check else detail
-        )
+        if check:
+            return phrase("trace.condition-false", by=by, **because)
+        return phrase("trace.but", by=by, detail=detail)
     if result is Result.WOULD_NOT_RUN:
-        check = first_failure(trace.conditions)
-        why = f"condition {check.label} is false: {check.sentence}" if check else detail
-        return f"would not run: {why}"
+        if check:
+            return phrase("trace.would-not-run", **because)
+        return phrase("trace.would-not-run-because", detail=detail)
     if result is Result.SKIPPED:
-        return f"{by}, but not run: {detail}"
+        return phrase("trace.skipped", by=by, detail=detail)
     if result is Result.QUEUED:
-        return f"{by}; queued: {detail}"
+        return phrase("trace.queued", by=by, detail=detail)
     if result is Result.RUNNING:
-        return f"{by}; running"
+        return phrase("trace.running", by=by)
     if result is Result.FAILED:
         step = failed_step(trace.steps)
         if step is None:
-            return f"{by}; failed: {detail}"
-        return f"{by}; {step.path} ({step.summary}) failed: {step.detail}"
+            return phrase("trace.failed", by=by, detail=detail)
+        summary = _said(step.summary, step.phrase)
+        return phrase(
+            "trace.step-failed", by=by, path=step.path, summary=summary, detail=step.detail
+        )
     if result is Result.CANCELLED:
-        return f"{by}; cancelled: {detail}"
+        return phrase("trace.cancelled", by=by, detail=detail)
     if result is Result.WOULD_RUN:
-        return f"{by}, it would " + "; then ".join(step.summary for step in trace.steps)
+        steps = list_arg((_said(s.summary, s.phrase) for s in trace.steps), "then")
+        return phrase("trace.would-run", by=by, steps=steps)
     took = (trace.finished_at or trace.at) - trace.at
-    return f"{by}; ran {count_steps(trace.steps)} step(s) in {wording.elapsed(took)}"
+    count = count_steps(trace.steps)
+    return phrase("trace.ran", by=by, count=count, took=seconds_arg(took, measured=True))
+
+
+def worded(trace: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """A trace (``Trace.to_dict()`` or the API's brief form) with its sentences — the
+    trace's, its trigger's, its conditions' and its steps' summaries — said in ``language``;
+    those kept without a phrase (older traces) stay as they were, in English."""
+    out = dict(trace)
+    _word(out, "sentence", language)
+    trigger = out.get("trigger")
+    if isinstance(trigger, Mapping):
+        out["trigger"] = _word(dict(trigger), "sentence", language)
+    if "conditions" in out:
+        out["conditions"] = [_word_tree(c, "sentence", language) for c in out["conditions"]]
+    if "steps" in out:
+        out["steps"] = [_word_tree(s, "summary", language) for s in out["steps"]]
+    return out
+
+
+def _word(data: dict[str, Any], name: str, language: str) -> dict[str, Any]:
+    said = data.get("phrase")
+    if said is not None:
+        data[name] = wording.trace_sentence(said, language)
+    return data
+
+
+def _word_tree(data: Mapping[str, Any], name: str, language: str) -> dict[str, Any]:
+    out = _word(dict(data), name, language)
+    label = out.get("label_phrase")
+    if label is not None:
+        out["label"] = wording.trace_sentence(label, language)
+    out["children"] = [_word_tree(c, name, language) for c in out.get("children", [])]
+    return out
 
 
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
@@ -282,4 +381,8 @@ def collapse(traces: Iterable[Mapping[str, Any]]) -> list[Repeats]:
 
 
 def _shape(trace: Mapping[str, Any]) -> str:
-    return _NUMBER.sub("#", str(trace["sentence"]))
+    """What a trace says, numbers aside: its phrase's key and words when it has one (the
+    same in any language), else its sentence."""
+    said = trace.get("phrase")
+    text = str(trace["sentence"]) if said is None else repr(said)
+    return _NUMBER.sub("#", text)

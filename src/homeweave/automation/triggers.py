@@ -14,6 +14,7 @@ from homeweave.automation.traces import Seen, TriggerInfo
 from homeweave.core.events import DeviceEvent
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
+from homeweave.model.tracebook import Phrase, phrase, value_arg
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,15 @@ class Evaluation:
     sentence: str
     data: Seen = field(default_factory=dict)
     hold: float = 0.0
+    phrase: Phrase | None = None
+    """``sentence`` as a phrase (None: said only in English)."""
+
+    @classmethod
+    def said(
+        cls, matched: bool, said: Phrase, data: Seen | None = None, hold: float = 0.0
+    ) -> Evaluation:
+        """An evaluation whose sentence is ``said`` (in English, and kept as a phrase)."""
+        return cls(matched, wording.trace_sentence(said), data or {}, hold, said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +46,13 @@ class Fire:
     sentence: str
     data: Seen
     at: float
+    phrase: Phrase | None = None
 
     def info(self) -> TriggerInfo:
         """Return the fire as the trace records it."""
-        return TriggerInfo(self.index, self.kind, self.description, self.sentence, dict(self.data))
+        return TriggerInfo(
+            self.index, self.kind, self.description, self.sentence, dict(self.data), self.phrase
+        )
 
 
 def _same(a: Value | None, b: Value | None) -> bool:
@@ -54,13 +67,18 @@ def _in_range(value: Value | None, above: float | None, below: float | None) -> 
 
 def range_words(above: float | None, below: float | None, ref: PropRef) -> str:
     """``above 20 °C``, ``below 5 W``, ``between 1 and 5 W`` (exclusive)."""
+    return wording.trace_sentence(range_phrase(above, below, ref))
+
+
+def range_phrase(above: float | None, below: float | None, ref: PropRef) -> Phrase:
+    """``range_words`` as a phrase, to be said in any language."""
     unit = wording.unit_of(ref.prop)
     suffix = f" {unit}" if unit else ""
     if above is not None and below is not None:
-        return f"between {wording.number(above)} and {wording.number(below)}{suffix}"
+        return phrase("range.between", above=above, below=below, unit=suffix)
     if above is not None:
-        return f"above {wording.number(above)}{suffix}"
-    return f"below {wording.number(below or 0.0)}{suffix}"
+        return phrase("range.above", above=above, unit=suffix)
+    return phrase("range.below", below=below or 0.0, unit=suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +103,27 @@ class PropertyTrigger:
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
         """Judge one change of the value; a first known value is not a change."""
-        prop = self.ref.prop
-        change = f"{self.ref.address} became {wording.value(value, prop)}"
-        data: Seen = {"address": self.ref.address, "value": value, "old": old}
+        prop, address = self.ref.prop, self.ref.address
+        data: Seen = {"address": address, "value": value, "old": old}
         if old is None:
-            return Evaluation(False, f"{change}: its first known value, not a change", data)
-        change += f" (was {wording.value(old, prop)})"
+            change = phrase("trigger.became", address=address, value=value_arg(value, prop))
+            return Evaluation.said(False, phrase("trigger.first-value", change=change), data)
+        change = phrase(
+            "trigger.became-was",
+            address=address,
+            value=value_arg(value, prop),
+            old=value_arg(old, prop),
+        )
         if self.to is not None and not _same(value, self.to):
-            return Evaluation(False, f"{change}, not {wording.value(self.to, prop)}", data)
+            wanted = value_arg(self.to, prop)
+            return Evaluation.said(
+                False, phrase("trigger.not-to", change=change, wanted=wanted), data
+            )
         if self.from_ is not None and not _same(old, self.from_):
-            wanted = wording.value(self.from_, prop)
-            return Evaluation(False, f"{change}, but not from {wanted}", data)
-        return Evaluation(True, change, data, self.hold)
+            wanted = value_arg(self.from_, prop)
+            said = phrase("trigger.not-from", change=change, wanted=wanted)
+            return Evaluation.said(False, said, data)
+        return Evaluation.said(True, change, data, self.hold)
 
     def keeps(self, value: Value) -> bool:
         """Whether a further change keeps a running ``for:`` timer: never, it is a change."""
@@ -125,18 +152,28 @@ class NumericTrigger:
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
         """Judge one change: it matches when the value enters the range from outside it."""
-        prop = self.ref.prop
-        shown = wording.value(value, prop)
-        wanted = range_words(self.above, self.below, self.ref)
-        data: Seen = {"address": self.ref.address, "value": value, "old": old}
+        prop, address = self.ref.prop, self.ref.address
+        shown = value_arg(value, prop)
+        wanted = range_phrase(self.above, self.below, self.ref)
+        data: Seen = {"address": address, "value": value, "old": old}
         if not _in_range(value, self.above, self.below):
-            return Evaluation(False, f"{self.ref.address} is {shown}, not {wanted}", data)
+            said = phrase("trigger.not-in-range", address=address, value=shown, range=wanted)
+            return Evaluation.said(False, said, data)
         if _in_range(old, self.above, self.below):
-            was = wording.value(old, prop)
-            sentence = f"{self.ref.address} is {shown}, but was already {wanted} ({was})"
-            return Evaluation(False, sentence, data)
-        was = f" (was {wording.value(old, prop)})" if old is not None else ""
-        return Evaluation(True, f"{self.ref.address} went {wanted}: {shown}{was}", data, self.hold)
+            was = value_arg(old, prop)
+            said = phrase("trigger.already", address=address, value=shown, range=wanted, old=was)
+            return Evaluation.said(False, said, data)
+        if old is None:
+            said = phrase("trigger.went", address=address, range=wanted, value=shown)
+        else:
+            said = phrase(
+                "trigger.went-was",
+                address=address,
+                range=wanted,
+                value=shown,
+                old=value_arg(old, prop),
+            )
+        return Evaluation.said(True, said, data, self.hold)
 
     def keeps(self, value: Value) -> bool:
         """Whether a further change keeps a running ``for:`` timer: while it stays in range."""
@@ -173,17 +210,18 @@ class EventTrigger:
 
     def evaluate(self, event: DeviceEvent) -> Evaluation:
         """Judge one device event: the wanted arguments, if any, must all match."""
-        said = f"{self.ref.device_id} reported {self.ref.service.key}/{self.ref.event.key}"
-        if event.arguments:
-            said += f" ({', '.join(self._named(event.arguments))})"
+        args = f" ({', '.join(self._named(event.arguments))})" if event.arguments else ""
+        event_key = f"{self.ref.service.key}/{self.ref.event.key}"
+        said = phrase("trigger.reported", device=self.ref.device_id, event=event_key, args=args)
         data: Seen = {"address": self.ref.address}
         for piid, value in event.arguments.items():
             prop = self.ref.service.properties.find(piid)
             data[prop.key if prop is not None else str(piid)] = value
         for piid, wanted in self.data.items():
             if not _same(event.arguments.get(piid), wanted):
-                return Evaluation(False, f"{said}, not with {', '.join(self._named(self.data))}")
-        return Evaluation(True, said, data)
+                wanted = ", ".join(self._named(self.data))
+                return Evaluation.said(False, phrase("trigger.not-with", said=said, wanted=wanted))
+        return Evaluation.said(True, said, data)
 
 
 @dataclass(frozen=True, slots=True)

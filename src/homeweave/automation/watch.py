@@ -25,7 +25,7 @@ from homeweave.automation.triggers import (
 )
 from homeweave.core.events import DeviceEvent, PropertyChanged
 from homeweave.model import Value, wording
-from homeweave.model.times import Times
+from homeweave.model.tracebook import Phrase, moment_arg, phrase, seconds_arg
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,7 +94,9 @@ class Watch:
             now = self.owner.clock.now()
             self._start_timer(Timer(now, now + evaluation.hold, evaluation))
         else:
-            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+            self.owner.fired(
+                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
+            )
 
     def on_event(self, event: DeviceEvent) -> None:
         """Judge a device event: fire, or record why not."""
@@ -102,11 +104,13 @@ class Watch:
         assert isinstance(trigger, EventTrigger)
         evaluation = trigger.evaluate(event)
         if evaluation.matched:
-            self.owner.fired(self, self._fire(evaluation.sentence, evaluation.data))
+            self.owner.fired(
+                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
+            )
         else:
             self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
 
-    def _fire(self, sentence: str, data: Seen) -> Fire:
+    def _fire(self, sentence: str, data: Seen, said: Phrase | None = None) -> Fire:
         trigger = self.trigger
         return Fire(
             trigger.index,
@@ -115,6 +119,7 @@ class Watch:
             sentence,
             dict(data),
             self.owner.clock.now(),
+            said,
         )
 
     # -- `for:` timers --------------------------------------------------------------------------
@@ -123,11 +128,13 @@ class Watch:
         timer.task = self.owner.spawn(self._hold(timer), f"{self.name}-for")
         self.owner.timer_changed(self, timer)
         ev = timer.evaluation
-        due = Times(self.zone).moment(timer.due, self.owner.clock.now(), seconds=True)
-        sentence = f"{ev.sentence}; fires at {due} if it holds for {wording.duration(ev.hold)}" + (
-            " (resumed after a restart)" if resumed else ""
+        said = phrase(
+            "trigger.waiting-resumed" if resumed else "trigger.waiting",
+            change=ev.sentence if ev.phrase is None else ev.phrase,
+            due=moment_arg(timer.due, self.zone, self.owner.clock.now()),
+            duration=seconds_arg(ev.hold),
         )
-        waiting = Evaluation(True, sentence, ev.data, ev.hold)
+        waiting = Evaluation.said(True, said, ev.data, ev.hold)
         self.owner.evaluated(self, waiting, Result.WAITING)
 
     async def _hold(self, timer: Timer) -> None:
@@ -136,8 +143,10 @@ class Watch:
             return
         self.timer = None
         self.owner.timer_changed(self, None)
-        held = f"{timer.evaluation.sentence} and held for {wording.duration(timer.evaluation.hold)}"
-        self.owner.fired(self, self._fire(held, timer.evaluation.data))
+        ev = timer.evaluation
+        change = ev.sentence if ev.phrase is None else ev.phrase
+        said = phrase("trigger.held", change=change, duration=seconds_arg(ev.hold))
+        self.owner.fired(self, self._fire(wording.trace_sentence(said), ev.data, said))
 
     def _cancel_timer(self, value: Value) -> None:
         timer = self.timer
@@ -189,8 +198,8 @@ class Watch:
             await clock.sleep_until(self.next_due)
             data: Seen = {"scheduled": when.isoformat(), "occurrence": occurrence}
             if await self.owner.claim(self, occurrence, self.next_due):
-                said = f"it was {Times(self.zone).moment(when, seconds=True)}"
-                self.owner.fired(self, self._fire(said, data))
+                it_was = phrase("trigger.it-was", moment=moment_arg(when.timestamp(), self.zone))
+                self.owner.fired(self, self._fire(wording.trace_sentence(it_was), data, it_was))
             else:
                 again = f"{occurrence} had already fired (before a restart, or the clock went back)"
                 self.owner.evaluated(self, Evaluation(False, again, data), Result.NOT_TRIGGERED)

@@ -1,5 +1,6 @@
 """``homeweave why``, ``homeweave automations ...`` and ``homeweave scenes ...``: talk to a running
-hub's automation API. ``commands`` is what the main CLI adds."""
+hub's automation API. ``commands`` is what the main CLI adds. Traces' sentences are in the
+reader's language (``--locale``, else LC_ALL/LC_TIME/LANG), as ``homeweave logbook``'s lines."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ import click
 from homeweave.automation.traces import Repeats, collapse
 from homeweave.cli.client import Client
 from homeweave.cli.connect import client_command, echo_json
+from homeweave.model.phrasebook import language_code
 from homeweave.model.times import Times
 from homeweave.model.wording import elapsed
 
 
 def _path(ident: str) -> str:
     return quote(ident, safe="")
+
+
+def _language(client: Client) -> dict[str, str]:
+    """``?language=`` of --locale (de, zh-cn), for the sentences of traces; none: English."""
+    language = language_code(client.locale)
+    return {"language": language} if language is not None else {}
 
 
 def _echo_trace(repeats: Repeats, times: Times, now: float) -> None:
@@ -69,7 +77,7 @@ def automations() -> None:
 @client_command
 def list_automations(client: Client, as_json: bool) -> None:
     """List every automation: enabled, valid, last result."""
-    found = client.request("GET", "/api/automations")
+    found = client.request("GET", "/api/automations", params=_language(client))
     if as_json:
         echo_json(found)
         return
@@ -122,6 +130,7 @@ automations.command(name="disable", help="Disable an automation.")(
 def run(client: Client, as_json: bool, automation: str, if_conditions: bool) -> None:
     """Run an automation's actions now."""
     params = {"conditions": "true"} if if_conditions else {}
+    params |= _language(client)
     trace = client.request("POST", f"/api/automations/{_path(automation)}/run", params=params)
     if as_json:
         echo_json(trace)
@@ -155,7 +164,12 @@ def dry_run(
     body: dict[str, Any] = {"state": state}
     if at:
         body["at"] = at
-    trace = client.request("POST", f"/api/automations/{_path(automation)}/dry-run", json=body)
+    trace = client.request(
+        "POST",
+        f"/api/automations/{_path(automation)}/dry-run",
+        json=body,
+        params=_language(client),
+    )
     if as_json:
         echo_json(trace)
         return
@@ -167,10 +181,10 @@ def dry_run(
 @click.option("--limit", default=10, show_default=True, help="How many traces.")
 @client_command
 def traces(client: Client, as_json: bool, automation: str, limit: int) -> None:
-    """Show an automation's recent traces, step by step."""
-    found = client.request(
-        "GET", f"/api/automations/{_path(automation)}/traces", params={"limit": limit}
-    )
+    """Show an automation's recent traces, step by step, in the language of --locale (de,
+    zh-cn; others in English)."""
+    params = {"limit": limit, **_language(client)}
+    found = client.request("GET", f"/api/automations/{_path(automation)}/traces", params=params)
     if as_json:
         echo_json(found)
         return

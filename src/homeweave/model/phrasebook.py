@@ -257,6 +257,9 @@ GERMAN = Phrasebook(
     },
     labels={
         # properties
+        "illumination": "Beleuchtungsstärke",
+        "temperature": "Temperatur",
+        "relative humidity": "Luftfeuchtigkeit",
         "on": "Ein/Aus",
         "brightness": "Helligkeit",
         "color temperature": "Farbtemperatur",
@@ -562,6 +565,9 @@ CHINESE = Phrasebook(
     },
     units={"s": "秒", "min": "分钟", "h": "小时", "d": "天"},
     labels={
+        "illumination": "光照度",
+        "temperature": "温度",
+        "relative humidity": "相对湿度",
         "on": "开关",
         "brightness": "亮度",
         "color temperature": "色温",

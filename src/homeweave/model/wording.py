@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from homeweave.model import tracebook
 from homeweave.model.phrasebook import DEFAULT_LANGUAGE, Phrasebook, Shape, phrasebook
 from homeweave.model.spec import Property, Value
+from homeweave.model.times import Times
 from homeweave.model.units import normalize, unit_symbol
 
 # --- reading durations ----------------------------------------------------------------------
@@ -402,3 +407,93 @@ def _script(char: str) -> str:
     if char.isalnum() or char in "#":
         return "latin"
     return "other"
+
+
+# --- traces: what an automation did, in a sentence -----------------------------------------
+@cache
+def trace_style(language: str = DEFAULT_LANGUAGE) -> Style:
+    """How values are said in a trace in ``language``: ``SENTENCE`` in English (``230 lx``,
+    ``'text'``, ``2 (Sweeping)``, ``true``), the language's words and decimal mark otherwise,
+    and a standard boolean by its meaning (``offen``, ``已关闭``) rather than true/false."""
+    book = phrasebook(language)
+    if book.code == DEFAULT_LANGUAGE:
+        return SENTENCE
+    true, false, unknown = tracebook.TRUTH[book.code]
+    return Style(unknown, true, false, True, True, SENTENCE.tight_units, True, book.code)
+
+
+def trace_sentence(said: Mapping[str, Any] | str | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """A trace's phrase (``tracebook``) as a sentence in ``language`` (English for one we
+    lack): "triggered by hallway.motion became true; ran 2 step(s) in 0.2 s", "ausgelöst
+    durch ...; 2 Schritt(e) in 0,2 s ausgeführt". A string is said as it is (an older trace's
+    English sentence); names, addresses and error messages are never translated."""
+    if said is None:
+        return ""
+    if isinstance(said, str):
+        return said
+    book = phrasebook(language)
+    key = str(said.get("key", ""))
+    template = tracebook.TRACE_PHRASES[book.code].get(key) or tracebook.ENGLISH.get(key)
+    if template is None:
+        return str(said.get("text", key))
+    args = said.get("args") or {}
+    return _fill(book, template, **{name: _trace_arg(arg, book) for name, arg in args.items()})
+
+
+def _trace_arg(arg: Any, book: Phrasebook) -> str:
+    if isinstance(arg, str):
+        return arg
+    if isinstance(arg, bool) or arg is None:
+        return str(arg)
+    if isinstance(arg, int | float):
+        return local_number(arg, book.code)
+    if isinstance(arg, list):
+        return "".join(_trace_arg(item, book) for item in arg)
+    if not isinstance(arg, Mapping):
+        return str(arg)
+    if "key" in arg:
+        return trace_sentence(arg, book.code)
+    if "value" in arg:
+        val = arg["value"]
+        choice = arg.get("choice")
+        choices = [(val, str(choice))] if choice else []
+        return say_value(val, arg.get("unit"), choices, trace_style(book.code), arg.get("name"))
+    if "label" in arg:
+        name = str(arg["label"])
+        return book.labels.get(name.replace("-", " "), name)
+    if "day" in arg:
+        day = str(arg["day"])
+        return tracebook.DAYS[book.code].get(day, day)
+    if "sun" in arg:
+        event = str(arg["sun"])
+        return tracebook.SUN[book.code].get(event, event)
+    if "list" in arg:
+        sep = tracebook.SEPARATORS[book.code].get(str(arg.get("sep")), ", ")
+        return sep.join(_trace_arg(item, book) for item in arg["list"])
+    if "seconds" in arg:
+        return _local_duration(duration(float(arg["seconds"])), book)
+    if "elapsed" in arg:
+        return _local_duration(elapsed(float(arg["elapsed"])), book)
+    if "moment" in arg:
+        times = Times(_zone(str(arg.get("zone"))), book.locale)
+        return times.moment(float(arg["moment"]), arg.get("now"), seconds=True)
+    return str(arg)
+
+
+@cache
+def _zone(key: str) -> tzinfo:
+    try:
+        return ZoneInfo(key)
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
+
+
+def _local_duration(text: str, book: Phrasebook) -> str:
+    """``1 h 30 min``, ``0.2 s`` with the language's decimal mark and unit words."""
+    if book.code == DEFAULT_LANGUAGE:
+        return text
+    words = text.split(" ")
+    return " ".join(
+        book.units.get(w, w) if i % 2 else local_number(float(w), book.code)
+        for i, w in enumerate(words)
+    )

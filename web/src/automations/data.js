@@ -1,23 +1,25 @@
-// The automation API (src/homeweave/automation/api.py), what its results mean to people, times,
+// The automation API (src/homeweave/api/automations.py), what its results mean to people, times,
 // and YAML: a small writer for definitions (the hub reads the YAML back with its own loader, so
 // the dashboard needs no YAML library) and a reader of one-line top-level keys for the form.
 import { request } from '../api.js';
 import { duration } from '../format.js';
-import { number, t } from '../i18n.js';
+import { currentLanguage, number, t } from '../i18n.js';
 import { navigate } from '../router.jsx';
 
 const YAML = 'application/yaml';
 const part = encodeURIComponent;
 const one = (id, rest = '') => `/api/automations/${part(id)}${rest}`;
+// The hub words traces' sentences in the dashboard's language.
+const lang = () => `language=${currentLanguage()}`;
 
 export const auto = {
-  list: () => request('GET', '/api/automations'),
-  get: (id) => request('GET', one(id)),
-  traces: (id, limit = 25) => request('GET', one(id, `/traces?limit=${limit}`)),
-  trace: (id) => request('GET', `/api/traces/${part(id)}`),
+  list: () => request('GET', `/api/automations?${lang()}`),
+  get: (id) => request('GET', one(id, `?${lang()}`)),
+  traces: (id, limit = 25) => request('GET', one(id, `/traces?limit=${limit}&${lang()}`)),
+  trace: (id) => request('GET', `/api/traces/${part(id)}?${lang()}`),
   enable: (id, on) => request('POST', one(id, on ? '/enable' : '/disable')),
-  run: (id) => request('POST', one(id, '/run')),
-  dryRun: (id, state = {}) => request('POST', one(id, '/dry-run'), { state }),
+  run: (id) => request('POST', one(id, `/run?${lang()}`)),
+  dryRun: (id, state = {}) => request('POST', one(id, `/dry-run?${lang()}`), { state }),
   create: (text) => request('POST', '/api/automations', text, undefined, YAML),
   update: (id, text) => request('PUT', one(id), text, undefined, YAML),
   remove: (id) => request('DELETE', one(id)),
