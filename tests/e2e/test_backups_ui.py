@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ from tests.e2e.conftest import ContextFactory, Site
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1440, "height": 900}
+# What the hub says of a backup with one byte changed: where the byte falls (a stored file, or
+# the archive's own compressed data) depends on what the database holds by then.
+DAMAGED = re.compile(r"fails its checksum|damaged or cut short")
 
 
 async def hold(page: Page, url: str, method: str) -> asyncio.Event:
@@ -100,7 +104,7 @@ async def test_a_desktop_uploads_a_bad_then_a_good_backup(
     await page.get_by_label("Backup file").set_input_files(changed)
     await page.get_by_role("button", name="Upload and restore").click()
     refused = page.get_by_role("alert")
-    await expect(refused).to_contain_text("fails its checksum")
+    await expect(refused).to_contain_text(DAMAGED)
     await expect(refused).to_be_in_viewport()
     assert not pending_dir(site.running.data_dir).exists()
     await page.screenshot(path=str(artifacts / "backups-refused-desktop.png"))
@@ -147,7 +151,7 @@ async def test_a_refused_backup_is_said_in_the_readers_words_first(
     await page.locator("form button[type=submit]").click()
     refused = page.get_by_role("alert")
     await expect(refused).to_contain_text(headline)
-    await expect(refused).to_contain_text("fails its checksum")
+    await expect(refused).to_contain_text(DAMAGED)
     await expect(refused).to_be_in_viewport()
     assert not pending_dir(site.running.data_dir).exists()
     await page.screenshot(path=str(artifacts / f"backups-refused-{locale}.png"))

@@ -472,10 +472,10 @@ def test_every_phrasebook_has_every_shape_and_meaning() -> None:
     # automation traces (`model.tracebook`): every phrase, weekday and separator in each
     # language, with the same slots as the English one
     for language in LANGUAGES:
-        table = TRACE_PHRASES[language]
-        assert set(table) == set(TRACE_PHRASES["en"]), language
-        for key, english in TRACE_PHRASES["en"].items():
-            assert slots(table[key]) == slots(english), (language, key)
+        phrases = TRACE_PHRASES[language]
+        assert set(phrases) == set(TRACE_PHRASES["en"]), language
+        for key, words in TRACE_PHRASES["en"].items():
+            assert slots(phrases[key]) == slots(words), (language, key)
         assert set(SEPARATORS[language]) == set(SEPARATORS["en"])
         assert set(DAYS[language]) == set(DAYS["en"])
         assert set(SUN[language]) == set(SUN["en"])
