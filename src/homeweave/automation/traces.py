@@ -132,7 +132,9 @@ class Trace:
         if at is not None and result is not Result.RUNNING:
             self.finished_at = at
         self.phrase = _phrase(self, detail)
-        self.sentence = wording.trace_sentence(self.phrase)
+        # In English with the parts' English words, said already (not again from their phrases:
+        # this is the hot path of every trigger evaluation).
+        self.sentence = wording.trace_sentence(_phrase(self, detail, english=True))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -251,12 +253,14 @@ def count_steps(steps: list[Step]) -> int:
     return sum(1 + count_steps(s.children) for s in steps)
 
 
-def _said(text: str, said: Phrase | None) -> Phrase | str:
-    """A part of a sentence: its phrase, or its English words when it has none."""
-    return said if said is not None else text
+def _phrase(trace: Trace, detail: str | Phrase, *, english: bool = False) -> Phrase:
+    """The trace's phrase; ``english``: with its parts' English words rather than their
+    phrases."""
 
+    def _said(text: str, said: Phrase | None) -> Phrase | str:
+        """A part of a sentence: its phrase, or its English words when it has none."""
+        return said if said is not None and not english else text
 
-def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
     trigger = trace.trigger
     by: Phrase | str
     if trigger is None:

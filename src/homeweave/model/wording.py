@@ -431,7 +431,10 @@ def trace_sentence(said: Mapping[str, Any] | str | None, language: str = DEFAULT
         return ""
     if isinstance(said, str):
         return said
-    book = phrasebook(language)
+    return _trace_phrase(said, phrasebook(language))
+
+
+def _trace_phrase(said: Mapping[str, Any], book: Phrasebook) -> str:
     key = str(said.get("key", ""))
     template = tracebook.TRACE_PHRASES[book.code].get(key) or tracebook.ENGLISH.get(key)
     if template is None:
@@ -452,7 +455,7 @@ def _trace_arg(arg: Any, book: Phrasebook) -> str:
     if not isinstance(arg, Mapping):
         return str(arg)
     if "key" in arg:
-        return trace_sentence(arg, book.code)
+        return _trace_phrase(arg, book)
     if "value" in arg:
         val = arg["value"]
         choice = arg.get("choice")
