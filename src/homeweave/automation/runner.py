@@ -150,7 +150,12 @@ class AutomationRunner:
         """Record a trace for a trigger that looked at something and did not fire."""
         trigger = watch.trigger
         info = TriggerInfo(
-            trigger.index, trigger.kind, trigger.describe(), evaluation.sentence, evaluation.data
+            trigger.index,
+            trigger.kind,
+            trigger.describe(),
+            evaluation.text,
+            evaluation.data,
+            evaluation.phrase,
         )
         trace = Trace(self.id, self.clock.now(), info)
         trace.conclude(result, at=trace.at)

@@ -47,7 +47,8 @@ class Check:
 
     label: str
     ok: bool
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     seen: Seen = field(default_factory=dict)
     children: list[Check] = field(default_factory=list)
     phrase: Phrase | None = None
@@ -64,12 +65,16 @@ class Check:
         seen: Seen | None = None,
         children: Iterable[Check] = (),
     ) -> Check:
-        """A check whose sentence is ``said`` and whose label is a name or a phrase (in
-        English, and kept as phrases)."""
-        sentence = wording.trace_sentence(said)
+        """A check whose sentence is ``said`` and whose label is a name or a phrase (kept as
+        phrases; the sentence said in English only when asked for)."""
         told = None if isinstance(label, str) else label
         text = wording.trace_sentence(label)
-        return cls(text, ok, sentence, dict(seen or {}), list(children), said, told)
+        return cls(text, ok, "", dict(seen or {}), list(children), said, told)
+
+    @property
+    def sentence(self) -> str:
+        """What the condition saw, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(slots=True)
@@ -95,10 +100,16 @@ class TriggerInfo:
     index: int
     kind: str
     description: str
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     data: Seen = field(default_factory=dict)
     phrase: Phrase | None = None
     """``sentence`` as a phrase (None: older traces, and triggers told only in English)."""
+
+    @property
+    def sentence(self) -> str:
+        """What the trigger saw, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(slots=True)
@@ -109,7 +120,8 @@ class Trace:
     at: float
     trigger: TriggerInfo | None
     result: Result = Result.RUNNING
-    sentence: str = ""
+    text: str = ""
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     conditions: list[Check] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     finished_at: float | None = None
@@ -117,6 +129,16 @@ class Trace:
     id: str = field(default_factory=lambda: secrets.token_hex(6))
     phrase: Phrase | None = None
     """``sentence`` as a phrase, said in the reader's language (None: older traces)."""
+
+    @property
+    def sentence(self) -> str:
+        """What came of it, in English (said from ``phrase`` only when asked for: most traces
+        are near misses nobody reads)."""
+        return english(self.text, self.phrase)
+
+    @sentence.setter
+    def sentence(self, text: str) -> None:
+        self.text, self.phrase = text, None
 
     @property
     def fired(self) -> bool:
@@ -131,10 +153,7 @@ class Trace:
         self.result = result
         if at is not None and result is not Result.RUNNING:
             self.finished_at = at
-        self.phrase = _phrase(self, detail)
-        # In English with the parts' English words, said already (not again from their phrases:
-        # this is the hot path of every trigger evaluation).
-        self.sentence = wording.trace_sentence(_phrase(self, detail, english=True))
+        self.text, self.phrase = "", _phrase(self, detail)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -148,12 +167,12 @@ class Trace:
                 "index": trigger.index,
                 "kind": trigger.kind,
                 "description": trigger.description,
-                "sentence": trigger.sentence,
+                "sentence": trigger.text,
                 "data": dict(trigger.data),
                 "phrase": trigger.phrase,
             },
             "result": str(self.result),
-            "sentence": self.sentence,
+            "sentence": self.text,
             "conditions": [_check_dict(c) for c in self.conditions],
             "steps": [_step_dict(s) for s in self.steps],
             "finished_at": self.finished_at,
@@ -180,9 +199,9 @@ class Trace:
         return cls(
             automation=data["automation"],
             at=data["at"],
-            trigger=TriggerInfo(**trigger) if trigger else None,
+            trigger=_trigger(trigger) if trigger else None,
             result=Result(data["result"]),
-            sentence=data.get("sentence", ""),
+            text=data.get("sentence", ""),
             conditions=[_check(c) for c in data.get("conditions", [])],
             steps=[_step(s) for s in data.get("steps", [])],
             finished_at=data.get("finished_at"),
@@ -196,7 +215,7 @@ def _check_dict(check: Check) -> dict[str, Any]:
     return {
         "label": check.label,
         "ok": check.ok,
-        "sentence": check.sentence,
+        "sentence": check.text,
         "seen": dict(check.seen),
         "children": [_check_dict(c) for c in check.children],
         "phrase": check.phrase,
@@ -216,6 +235,17 @@ def _step_dict(step: Step) -> dict[str, Any]:
         "children": [_step_dict(s) for s in step.children],
         "phrase": step.phrase,
     }
+
+
+def _trigger(data: dict[str, Any]) -> TriggerInfo:
+    return TriggerInfo(
+        data["index"],
+        data["kind"],
+        data["description"],
+        data.get("sentence", ""),
+        data.get("data", {}),
+        data.get("phrase"),
+    )
 
 
 def _check(data: dict[str, Any]) -> Check:
@@ -253,14 +283,18 @@ def count_steps(steps: list[Step]) -> int:
     return sum(1 + count_steps(s.children) for s in steps)
 
 
-def _phrase(trace: Trace, detail: str | Phrase, *, english: bool = False) -> Phrase:
-    """The trace's phrase; ``english``: with its parts' English words rather than their
-    phrases."""
+def english(text: str, said: Phrase | None) -> str:
+    """A sentence kept as ``text`` or, when that is empty, as the phrase ``said``, in
+    English."""
+    return text if text or said is None else wording.trace_sentence(said)
 
-    def _said(text: str, said: Phrase | None) -> Phrase | str:
-        """A part of a sentence: its phrase, or its English words when it has none."""
-        return said if said is not None and not english else text
 
+def _said(text: str, said: Phrase | None) -> Phrase | str:
+    """A part of a sentence: its phrase, or its English words when it has none."""
+    return said if said is not None else text
+
+
+def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
     trigger = trace.trigger
     by: Phrase | str
     if trigger is None:

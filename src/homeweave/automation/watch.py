@@ -94,9 +94,7 @@ class Watch:
             now = self.owner.clock.now()
             self._start_timer(Timer(now, now + evaluation.hold, evaluation))
         else:
-            self.owner.fired(
-                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
-            )
+            self.owner.fired(self, self._fire(evaluation.text, evaluation.data, evaluation.phrase))
 
     def on_event(self, event: DeviceEvent) -> None:
         """Judge a device event: fire, or record why not."""
@@ -104,9 +102,7 @@ class Watch:
         assert isinstance(trigger, EventTrigger)
         evaluation = trigger.evaluate(event)
         if evaluation.matched:
-            self.owner.fired(
-                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
-            )
+            self.owner.fired(self, self._fire(evaluation.text, evaluation.data, evaluation.phrase))
         else:
             self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
 
