@@ -35,8 +35,17 @@ class Env:
     home: Home | None
 
 
-def _label(name: str | None, description: str) -> str:
-    return f"`{name}`" if name else description
+class _Described(Protocol):
+    @property
+    def name(self) -> str | None: ...
+
+    def describe(self) -> str: ...
+
+
+def _label(condition: _Described) -> str:
+    # A named condition is labelled by its name: its description is not worded for nothing
+    # (every check of every state change labels its conditions).
+    return f"`{condition.name}`" if condition.name else condition.describe()
 
 
 def _same(a: Value | None, b: Value) -> bool:
@@ -60,7 +69,7 @@ class StateCondition:
         current = env.view.value(*self.ref.key)
         wanted = wording.value(self.value, self.ref.prop)
         seen = {self.ref.address: current}
-        label = _label(self.name, self.describe())
+        label = _label(self)
         if _same(current, self.value):
             return Check(label, True, f"{self.ref.address} is {wanted}", seen)
         if current is None:
@@ -86,7 +95,7 @@ class NumericCondition:
         """Check the number against the bounds; a non-number fails, saying so."""
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
-        label = _label(self.name, self.describe())
+        label = _label(self)
         what = f"{self.ref.device_id} {self.ref.prop.name}"
         shown = wording.value(current, self.ref.prop)
         if not isinstance(current, int | float) or isinstance(current, bool):
@@ -134,7 +143,7 @@ class TimeCondition:
         now = env.now
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
-        label = _label(self.name, self.describe())
+        label = _label(self)
         said = f"it was {Times(now.tzinfo or UTC).clock(now)} on {day}"
         if self.weekdays and day not in self.weekdays:
             return Check(label, False, f"{said}, not on {', '.join(self.weekdays)}", seen)
@@ -158,7 +167,7 @@ class WeekdayCondition:
     def check(self, env: Env) -> Check:
         """Check today's weekday in the home's time zone."""
         day = WEEKDAYS[env.now.weekday()]
-        label = _label(self.name, self.describe())
+        label = _label(self)
         ok = day in self.days
         said = f"it was {day}" + ("" if ok else f", not {' or '.join(self.days)}")
         return Check(label, ok, said, {"weekday": day})
@@ -193,7 +202,7 @@ class SunCondition:
     def check(self, env: Env) -> Check:
         """Check now against today's sun times at the home; false if the event has none today."""
         now = env.now.astimezone(zone_of(self.home))
-        label = _label(self.name, self.describe())
+        label = _label(self)
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
         after = self._today(self.after, self.after_offset, now)
         before = self._today(self.before, self.before_offset, now)
@@ -224,7 +233,7 @@ class AllOf:
         checks = [c.check(env) for c in self.children]
         failed = next((c for c in checks if not c.ok), None)
         said = "all held" if failed is None else f"{failed.label} was false: {failed.sentence}"
-        return Check(_label(self.name, self.describe()), failed is None, said, {}, checks)
+        return Check(_label(self), failed is None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +255,7 @@ class AnyOf:
             said = f"{held.label} held: {held.sentence}"
         else:
             said = "none held: " + "; ".join(c.sentence for c in checks)
-        return Check(_label(self.name, self.describe()), held is not None, said, {}, checks)
+        return Check(_label(self), held is not None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +274,7 @@ class NoneOf:
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         said = "none held" if held is None else f"none should hold, but {held.sentence}"
-        return Check(_label(self.name, self.describe()), held is None, said, {}, checks)
+        return Check(_label(self), held is None, said, {}, checks)
 
 
 Condition = (
