@@ -70,7 +70,10 @@ def decode_value(text: str) -> Value:
 
 def encode_optional(value: Value | None) -> str | None:
     """An audit entry's old or new value as JSON text (None stays None)."""
-    return None if value is None else json.dumps(value)
+    if value is None:
+        return None
+    encoder = _ENCODERS.get(type(value))
+    return encoder(value) if encoder is not None else json.dumps(value)
 
 
 def decode_optional(text: str | None) -> Value | None:
