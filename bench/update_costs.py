@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import automation as A
+from homeweave.automation.engine import AutomationEngine
 from homeweave.core.events import PROPERTY_CHANGED, PropertyChanged
 
 Handler = Callable[[PropertyChanged], None]
@@ -87,17 +88,19 @@ async def main(changes: int) -> None:
     try:
         from homeweave.app import build_hub as make_hub
     except ImportError:  # the tree before the renovation
-        from homeweave.core.hub import Hub as make_hub  # type: ignore[assignment,no-redef]
+        from homeweave.core.hub import Hub as make_hub  # type: ignore[assignment]
     with tempfile.TemporaryDirectory(prefix="homeweave-bench-") as tmp:
         async with AsyncExitStack() as stack:
             hub = await stack.enter_async_context(make_hub(A.hub_config(), data_dir=Path(tmp)))
             gc.collect()
             gc.freeze()
-            baseline = A.Baseline(hub, hub.integrations["bench"])
+            bench = hub.integrations["bench"]
+            assert isinstance(bench, A.BenchIntegration)
+            baseline = A.Baseline(hub, bench)
             unsubscribe = hub.bus.subscribe(PROPERTY_CHANGED, baseline.handle)
             await _case(hub, "baseline subscriber", changes)
             unsubscribe()
-            engine = A.AutomationEngine(hub, A.automations())
+            engine = AutomationEngine(hub, A.automations())
             await engine.start()
             try:
                 await _case(hub, "1,000 automations", changes)
