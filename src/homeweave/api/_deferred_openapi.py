@@ -32,7 +32,10 @@ def import_deferred() -> bool:
         return False
     if config_defaults.get("defer_build") is not False:  # pragma: no cover - not as expected
         return False
-    config_defaults["defer_build"] = True
+    try:
+        config_defaults["defer_build"] = True
+    except TypeError:  # pragma: no cover - defaults made read-only: import as usual
+        return False
     try:
         importlib.import_module(MODULE)
     finally:
