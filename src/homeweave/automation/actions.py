@@ -338,7 +338,7 @@ async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step],
     """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
     for index, action in enumerate(actions):
         said = action.said() if isinstance(action, PHRASED) else None
-        summary = action.describe() if said is None else wording.trace_sentence(said)
+        summary = action.describe() if said is None else ""  # said from the phrase when read
         step = Step(f"{path}[{index}]", action.kind, summary, fx.clock.now(), phrase=said)
         steps.append(step)
         began = fx.clock.monotonic()

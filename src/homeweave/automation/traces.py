@@ -83,7 +83,8 @@ class Step:
 
     path: str
     kind: str
-    summary: str
+    text: str
+    """The summary in English as given; empty when ``phrase`` says it (``summary``)."""
     started_at: float
     duration: float = 0.0
     outcome: str = "running"  # running | ok | error | cancelled | timeout | skipped | would
@@ -91,6 +92,11 @@ class Step:
     children: list[Step] = field(default_factory=list)
     phrase: Phrase | None = None
     """``summary`` as a phrase (None: older traces, and steps told only in English)."""
+
+    @property
+    def summary(self) -> str:
+        """What the step does, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(slots=True)
@@ -227,7 +233,7 @@ def _step_dict(step: Step) -> dict[str, Any]:
     return {
         "path": step.path,
         "kind": step.kind,
-        "summary": step.summary,
+        "summary": step.text,
         "started_at": step.started_at,
         "duration": step.duration,
         "outcome": step.outcome,
@@ -262,7 +268,8 @@ def _check(data: dict[str, Any]) -> Check:
 
 
 def _step(data: dict[str, Any]) -> Step:
-    return Step(**{**data, "children": [_step(s) for s in data.get("children", [])]})
+    fields = {**data, "children": [_step(s) for s in data.get("children", [])]}
+    return Step(text=fields.pop("summary", ""), **fields)
 
 
 def first_failure(checks: list[Check]) -> Check | None:
@@ -332,14 +339,14 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
         step = failed_step(trace.steps)
         if step is None:
             return phrase("trace.failed", by=by, detail=detail)
-        summary = _said(step.summary, step.phrase)
+        summary = _said(step.text, step.phrase)
         return phrase(
             "trace.step-failed", by=by, path=step.path, summary=summary, detail=step.detail
         )
     if result is Result.CANCELLED:
         return phrase("trace.cancelled", by=by, detail=detail)
     if result is Result.WOULD_RUN:
-        steps = list_arg((_said(s.summary, s.phrase) for s in trace.steps), "then")
+        steps = list_arg((_said(s.text, s.phrase) for s in trace.steps), "then")
         return phrase("trace.would-run", by=by, steps=steps)
     took = (trace.finished_at or trace.at) - trace.at
     count = count_steps(trace.steps)
