@@ -267,7 +267,8 @@ async def test_a_time_trigger_fires_once_across_a_restart(
         assert value(hub, "bedroom-lamp/light/on") is True  # not toggled back off
         assert [t.result for t in traces] == [Result.NOT_TRIGGERED, Result.RAN]
         assert traces[0].sentence == (
-            "2024-06-03T07:30:00 had already fired (before a restart, or the clock went back)"
+            "Mon, Jun 3, 2024, 07:30:00 had already fired (before a restart, or the clock went"
+            " back)"
         )
 
 

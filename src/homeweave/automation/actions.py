@@ -181,9 +181,14 @@ class WaitAction:
 
     def describe(self) -> str:
         """Return the step summary: what it waits for, and for how long at most."""
-        what = " or ".join(t.describe() for t in self.triggers)
-        limit = f" (up to {wording.duration(self.timeout)})" if self.timeout is not None else ""
-        return f"wait for {what}{limit}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        what = list_arg((t.said() for t in self.triggers), "or")
+        if self.timeout is None:
+            return phrase("step.wait-for", triggers=what)
+        return phrase("step.wait-for-up-to", triggers=what, duration=seconds_arg(self.timeout))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Wait for a trigger; on timeout go on, or fail the step unless ``continue_on_timeout``."""
@@ -256,15 +261,17 @@ class RepeatAction:
 
     def describe(self) -> str:
         """Return the step summary: the count, or the while/until conditions."""
-        said = self.said()
-        if said is not None:
-            return wording.trace_sentence(said)
-        kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
-        return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
+        return wording.trace_sentence(self.said())
 
-    def said(self) -> Phrase | None:
-        """``describe`` as a phrase, for a count (while/until: said in English alone)."""
-        return None if self.count is None else phrase("step.repeat", count=self.count)
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        if self.count is not None:
+            return phrase("step.repeat", count=self.count)
+        key, conditions = (
+            ("step.repeat-while", self.while_) if self.while_ else ("step.repeat-until", self.until)
+        )
+        said = list_arg((c.said() for c in conditions or ()), "semicolon")
+        return phrase(key, conditions=said)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the rounds (at most MAX_REPEATS, 3 in a dry run); the detail says why it stopped."""
@@ -330,15 +337,12 @@ Action = (
     | NotifyAction
 )
 
-PHRASED = (SetAction, DoAction, SceneAction, DelayAction, ChooseAction, RepeatAction, NotifyAction)
-"""Actions whose step summary is kept as a phrase (a wait's names triggers, said in English)."""
-
 
 async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step], path: str) -> None:
     """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
     for index, action in enumerate(actions):
-        said = action.said() if isinstance(action, PHRASED) else None
-        summary = action.describe() if said is None else wording.trace_sentence(said)
+        said = action.said()
+        summary = wording.trace_sentence(said)
         step = Step(f"{path}[{index}]", action.kind, summary, fx.clock.now(), phrase=said)
         steps.append(step)
         began = fx.clock.monotonic()

@@ -99,6 +99,8 @@ class TriggerInfo:
     data: Seen = field(default_factory=dict)
     phrase: Phrase | None = None
     """``sentence`` as a phrase (None: older traces, and triggers told only in English)."""
+    told: Phrase | None = None
+    """``description`` (the trigger's definition) as a phrase (None: older traces)."""
 
 
 @dataclass(slots=True)
@@ -149,6 +151,7 @@ class Trace:
                 "sentence": trigger.sentence,
                 "data": dict(trigger.data),
                 "phrase": trigger.phrase,
+                "told": trigger.told,
             },
             "result": str(self.result),
             "sentence": self.sentence,
@@ -316,7 +319,10 @@ def worded(trace: Mapping[str, Any], language: str) -> dict[str, Any]:
     _word(out, "sentence", language)
     trigger = out.get("trigger")
     if isinstance(trigger, Mapping):
-        out["trigger"] = _word(dict(trigger), "sentence", language)
+        out["trigger"] = said = _word(dict(trigger), "sentence", language)
+        told = said.get("told")
+        if told is not None:
+            said["description"] = wording.trace_sentence(told, language)
     if "conditions" in out:
         out["conditions"] = [_word_tree(c, "sentence", language) for c in out["conditions"]]
     if "steps" in out:
