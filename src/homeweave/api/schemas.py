@@ -436,6 +436,11 @@ class StepOut(BaseModel):
     phrase: dict[str, Any] | None = Field(
         None, description="The summary as a phrase key and its arguments (null: older traces)"
     )
+    detail_phrase: dict[str, Any] | None = Field(
+        None,
+        description="The detail as a phrase, when the hub says how the step went (null: a"
+        " device's answer, an error message, older traces)",
+    )
 
 
 class TraceOut(BaseModel):

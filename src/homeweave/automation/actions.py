@@ -194,13 +194,13 @@ class WaitAction:
         """Wait for a trigger; on timeout go on, or fail the step unless ``continue_on_timeout``."""
         fire = await fx.wait(self.triggers, self.timeout)
         if fire is not None:
-            step.detail = fire.sentence
+            step.detail, step.detail_phrase = fire.sentence, fire.phrase
             return
         waited = wording.duration(self.timeout or 0.0)
         if not self.continue_on_timeout:
             step.outcome = "timeout"
             raise ActionFailed(f"nothing happened within {waited}")
-        step.detail = f"timed out after {waited}; went on"
+        step.tell(phrase("detail.timed-out", duration=seconds_arg(self.timeout or 0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,18 +232,19 @@ class ChooseAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the first choice that holds (or ``otherwise``); the detail says why each did not."""
-        looked: list[str] = []
+        looked: list[Phrase] = []
         for index, branch in enumerate(self.branches):
             ok, checks = check_all(branch.conditions, fx.env())
             if ok:
-                step.detail = "; ".join([*looked, f"choice {index}: all conditions held"])
+                looked.append(phrase("detail.choice-held", index=index))
+                step.tell(phrase("text", text=list_arg(looked, "semicolon")))
                 await run_actions(
                     branch.actions, fx, step.children, f"{step.path}.choices[{index}]"
                 )
                 return
-            looked.append(f"choice {index}: {_first_false(checks)}")
-        looked.append("otherwise" if self.otherwise else "nothing chosen")
-        step.detail = "; ".join(looked)
+            looked.append(phrase("detail.choice-false", index=index, **_first_false(checks)))
+        looked.append(phrase("detail.otherwise" if self.otherwise else "detail.nothing-chosen"))
+        step.tell(phrase("text", text=list_arg(looked, "semicolon")))
         await run_actions(self.otherwise, fx, step.children, f"{step.path}.otherwise")
 
 
@@ -283,21 +284,26 @@ class RepeatAction:
             if self.while_ is not None:
                 ok, checks = check_all(self.while_, fx.env())
                 if not ok:
-                    step.detail = f"stopped after {rounds} round(s): " + _first_false(checks)
+                    said = phrase("detail.stopped-false", rounds=rounds, **_first_false(checks))
+                    step.tell(said)
                     return
             await run_actions(self.actions, fx, step.children, f"{step.path}.round[{rounds}]")
             rounds += 1
             if self.until is not None:
                 ok, checks = check_all(self.until, fx.env())
                 if ok:
-                    step.detail = f"stopped after {rounds} round(s): until held"
+                    step.tell(phrase("detail.stopped-until", rounds=rounds))
                     return
-        step.detail = f"{rounds} round(s)" + (" (dry run shows at most 3)" if fx.dry else "")
+        step.tell(phrase("detail.rounds-dry" if fx.dry else "detail.rounds", rounds=rounds))
 
 
-def _first_false(checks: Sequence[Check]) -> str:
+def _first_false(checks: Sequence[Check]) -> dict[str, Phrase | str]:
+    """The first false condition's label and sentence, as phrases where it has them."""
     failed = next((c for c in checks if not c.ok), None)
-    return f"{failed.label} was false: {failed.sentence}" if failed else ""
+    if failed is None:
+        return {"label": "", "sentence": ""}
+    label = failed.label if failed.label_phrase is None else failed.label_phrase
+    return {"label": label, "sentence": failed.sentence if failed.phrase is None else failed.phrase}
 
 
 @dataclass(frozen=True, slots=True)

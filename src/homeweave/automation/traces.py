@@ -86,6 +86,14 @@ class Step:
     children: list[Step] = field(default_factory=list)
     phrase: Phrase | None = None
     """``summary`` as a phrase (None: older traces, and steps told only in English)."""
+    detail_phrase: Phrase | None = None
+    """``detail`` as a phrase, when the hub says how the step went (a choose, a repeat, a
+    wait); None: a device's answer, an error message, older traces."""
+
+    def tell(self, said: Phrase) -> None:
+        """Set the detail to ``said`` (in English, and kept as a phrase)."""
+        self.detail_phrase = said
+        self.detail = wording.trace_sentence(said)
 
 
 @dataclass(slots=True)
@@ -216,6 +224,7 @@ def _step_dict(step: Step) -> dict[str, Any]:
         "detail": step.detail,
         "children": [_step_dict(s) for s in step.children],
         "phrase": step.phrase,
+        "detail_phrase": step.detail_phrase,
     }
 
 
@@ -342,6 +351,9 @@ def _word_tree(data: Mapping[str, Any], name: str, language: str) -> dict[str, A
     label = out.get("label_phrase")
     if label is not None:
         out["label"] = wording.trace_sentence(label, language)
+    detail = out.get("detail_phrase")
+    if detail is not None:
+        out["detail"] = wording.trace_sentence(detail, language)
     out["children"] = [_word_tree(c, name, language) for c in out.get("children", [])]
     return out
 
