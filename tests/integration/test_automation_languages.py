@@ -230,6 +230,8 @@ async def test_an_older_trace_is_served_with_its_english_sentences(served: Serve
         assert served_trace["conditions"][0]["sentence"] == OLD_BODY["conditions"][0]["sentence"]
         assert served_trace["steps"][0]["summary"] == "set kitchen-lamp/light/on = true"
         assert served_trace["phrase"] is None
+        assert served_trace["trigger"]["description"] == OLD_BODY["trigger"]["description"]
+        assert served_trace["steps"][0]["detail"] == OLD_BODY["steps"][0]["detail"]
         listed = (await traces(api, language)).json()
         assert listed[0]["sentence"] == OLD_BODY["sentence"]
 
