@@ -145,6 +145,8 @@ async def test_a_dry_run_in_german(served: Served) -> None:
         "als wäre sie ausgelöst worden, im angegebenen Zustand, sie würde: einstellen: "
         "kitchen-lamp/light/on = wahr"
     )
+    assert dry.json()["steps"][0]["detail"] == "würde schreiben an: kitchen-lamp"
+    assert dry.json()["trigger"]["description"] == "der angegebene Zustand"
     already = await api.post(
         "/api/automations/hall-light/dry-run",
         params={"language": "zh-cn"},
@@ -155,6 +157,7 @@ async def test_a_dry_run_in_german(served: Served) -> None:
         "不会运行：没有触发器会触发：triggers[0]：hallway-door/magnet-sensor/contact-state"
         " 已经为已关闭"
     )
+    assert already.json()["trigger"]["description"] == "假设的状态"
 
 
 async def test_a_language_the_hub_lacks_is_answered_in_english(served: Served) -> None:

@@ -50,15 +50,16 @@ class Effects(Protocol):
         """``$name`` placeholders for notify messages."""
         ...
 
-    async def write(self, writes: Sequence[Write]) -> str:
-        """Set properties (batched per device); raise ActionFailed naming what failed."""
+    async def write(self, writes: Sequence[Write]) -> str | Phrase:
+        """Set properties (batched per device); raise ActionFailed naming what failed. What
+        the devices answered is a string; a dry run says what it would do as a phrase."""
         ...
 
-    async def invoke(self, target: ActionTarget) -> str:
+    async def invoke(self, target: ActionTarget) -> str | Phrase:
         """Run a device action; return what to show in the trace."""
         ...
 
-    async def scene(self, scene_id: str) -> str:
+    async def scene(self, scene_id: str) -> str | Phrase:
         """Apply a scene; return what to show in the trace."""
         ...
 
@@ -98,7 +99,7 @@ class SetAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Write the values; the step's detail says what the devices did."""
-        step.detail = await fx.write(self.writes)
+        step.tell(await fx.write(self.writes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ class DoAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the device action."""
-        step.detail = await fx.invoke(self.target)
+        step.tell(await fx.invoke(self.target))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ class SceneAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Apply the scene."""
-        step.detail = await fx.scene(self.scene)
+        step.tell(await fx.scene(self.scene))
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,8 +90,12 @@ class Step:
     """``detail`` as a phrase, when the hub says how the step went (a choose, a repeat, a
     wait); None: a device's answer, an error message, older traces."""
 
-    def tell(self, said: Phrase) -> None:
-        """Set the detail to ``said`` (in English, and kept as a phrase)."""
+    def tell(self, said: Phrase | str) -> None:
+        """Set the detail to ``said``: a phrase (in English, and kept as the phrase), or words
+        kept as they are (a device's answer)."""
+        if isinstance(said, str):
+            self.detail = said
+            return
         self.detail_phrase = said
         self.detail = wording.trace_sentence(said)
 
