@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeweave.automation.fields import WEEKDAYS
@@ -122,16 +123,15 @@ class PropertyTrigger:
 
     def said(self) -> Phrase:
         """``describe`` as a phrase, to be said in any language."""
-        address, prop = self.ref.address, self.ref.prop
-        to = None if self.to is None else value_arg(self.to, prop)
-        if self.from_ is None:
-            change = phrase("when.changes" if to is None else "when.changes-to", address=address)
-        else:
-            was = value_arg(self.from_, prop)
-            key = "when.changes-from" if to is None else "when.changes-from-to"
-            change = phrase(key, address=address, was=was)
-        if to is not None:
-            change["args"]["to"] = to
+        prop = self.ref.prop
+        args: dict[str, Any] = {"address": self.ref.address}
+        if self.from_ is not None:
+            args["was"] = value_arg(self.from_, prop)
+        if self.to is not None:
+            args["to"] = value_arg(self.to, prop)
+        # when.changes, when.changes-from, when.changes-to, when.changes-from-to
+        key = "when.changes" + ("-from" if "was" in args else "") + ("-to" if "to" in args else "")
+        change = phrase(key, **args)
         if not self.hold:
             return change
         return phrase("when.stays", change=change, duration=seconds_arg(self.hold))
