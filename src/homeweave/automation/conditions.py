@@ -44,9 +44,17 @@ class Env:
     home: Home | None
 
 
-def _label(name: str | None, description: Phrase) -> Phrase | str:
-    """A condition as a trace names it: its name, or (none given) what it checks."""
-    return f"`{name}`" if name else description
+class _Said(Protocol):
+    @property
+    def name(self) -> str | None: ...
+
+    def said(self) -> Phrase: ...
+
+
+def _label(condition: _Said) -> Phrase | str:
+    """A condition as a trace names it: its name, or (none given) what it checks — worded
+    only then (every check of every state change labels its conditions)."""
+    return f"`{condition.name}`" if condition.name else condition.said()
 
 
 def _days(days: Sequence[str], sep: str) -> Phrase:
@@ -81,7 +89,7 @@ class StateCondition:
         address, prop = self.ref.address, self.ref.prop
         wanted = value_arg(self.value, prop)
         seen = {address: current}
-        label = _label(self.name, self.said())
+        label = _label(self)
         if _same(current, self.value):
             return Check.said(label, True, phrase("check.is", address=address, value=wanted), seen)
         if current is None:
@@ -114,7 +122,7 @@ class NumericCondition:
         """Check the number against the bounds; a non-number fails, saying so."""
         current = env.view.value(*self.ref.key)
         seen = {self.ref.address: current}
-        label = _label(self.name, self.said())
+        label = _label(self)
         what = phrase("check.what", device=self.ref.device_id, label=label_arg(self.ref.prop.name))
         shown = value_arg(current, self.ref.prop)
         if not isinstance(current, int | float) or isinstance(current, bool):
@@ -172,7 +180,7 @@ class TimeCondition:
         now = env.now
         day = WEEKDAYS[now.weekday()]
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S"), "weekday": day}
-        label = _label(self.name, self.said())
+        label = _label(self)
         # a 24-hour clock, as every language of ours writes it: said now, in the home's zone
         said = phrase("check.clock", clock=Times(now.tzinfo or UTC).clock(now), day=day_arg(day))
         if self.weekdays and day not in self.weekdays:
@@ -204,7 +212,7 @@ class WeekdayCondition:
     def check(self, env: Env) -> Check:
         """Check today's weekday in the home's time zone."""
         day = WEEKDAYS[env.now.weekday()]
-        label = _label(self.name, self.said())
+        label = _label(self)
         ok = day in self.days
         if ok:
             said = phrase("check.day", day=day_arg(day))
@@ -248,7 +256,7 @@ class SunCondition:
     def check(self, env: Env) -> Check:
         """Check now against today's sun times at the home; false if the event has none today."""
         now = env.now.astimezone(zone_of(self.home))
-        label = _label(self.name, self.said())
+        label = _label(self)
         seen: dict[str, Value | None] = {"time": now.strftime("%H:%M:%S")}
         after = self._today(self.after, self.after_offset, now)
         before = self._today(self.before, self.before_offset, now)
@@ -295,7 +303,7 @@ class AllOf:
             said = phrase("check.all-held")
         else:
             said = phrase("check.child-false", label=failed.label, sentence=_said(failed))
-        return Check.said(_label(self.name, self.said()), failed is None, said, {}, checks)
+        return Check.said(_label(self), failed is None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +330,7 @@ class AnyOf:
         else:
             sentences = list_arg((_said(c) for c in checks), "semicolon")
             said = phrase("check.none-held-because", sentences=sentences)
-        return Check.said(_label(self.name, self.said()), held is not None, said, {}, checks)
+        return Check.said(_label(self), held is not None, said, {}, checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +356,7 @@ class NoneOf:
             said = phrase("check.none-held")
         else:
             said = phrase("check.none-should", sentence=_said(held))
-        return Check.said(_label(self.name, self.said()), held is None, said, {}, checks)
+        return Check.said(_label(self), held is None, said, {}, checks)
 
 
 def _said(check: Check) -> Phrase | str:

@@ -55,7 +55,7 @@ from homeweave.core.hub import Hub
 from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
-from homeweave.model import Value, wording
+from homeweave.model import Value
 from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
@@ -269,7 +269,7 @@ class AutomationEngine:
                 trace = Trace(record.automation, self.clock.now(), info)
                 said = phrase("trigger.not-resumed", change=self._saved_change(runner, record))
                 trace.conclude(Result.NOT_TRIGGERED, said, at=trace.at)
-                trace.phrase, trace.sentence = said, wording.trace_sentence(said)
+                trace.text, trace.phrase = "", said
                 self.store.add_trace(trace)
 
     @staticmethod

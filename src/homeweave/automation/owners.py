@@ -31,6 +31,7 @@ class Owners:
         self._store = store
         self._people = people
         self._owners: dict[str, str] = {}
+        self._as_hub: dict[str, Principal] = {}  # automations without an owner: who they act as
 
     async def load(self) -> None:
         """Read the stored owners."""
@@ -60,7 +61,12 @@ class Owners:
         when its owner no longer exists."""
         owner = self._owners.get(automation_id)
         if owner is None or self._people is None:
-            return hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)
+            # The same (immutable) principal for every run, not a new one each time.
+            acting = self._as_hub.get(automation_id)
+            if acting is None:
+                acting = hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)
+                self._as_hub[automation_id] = acting
+            return acting
         found = await person(self._people, owner)
         if found is None:
             gone = hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)

@@ -156,7 +156,7 @@ class AutomationRunner:
             trigger.index,
             trigger.kind,
             description,
-            evaluation.sentence,
+            evaluation.text,
             evaluation.data,
             evaluation.phrase,
             told,

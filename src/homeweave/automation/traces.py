@@ -47,7 +47,8 @@ class Check:
 
     label: str
     ok: bool
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     seen: Seen = field(default_factory=dict)
     children: list[Check] = field(default_factory=list)
     phrase: Phrase | None = None
@@ -64,12 +65,16 @@ class Check:
         seen: Seen | None = None,
         children: Iterable[Check] = (),
     ) -> Check:
-        """A check whose sentence is ``said`` and whose label is a name or a phrase (in
-        English, and kept as phrases)."""
-        sentence = wording.trace_sentence(said)
+        """A check whose sentence is ``said`` and whose label is a name or a phrase (kept as
+        phrases; the sentence said in English only when asked for)."""
         told = None if isinstance(label, str) else label
         text = wording.trace_sentence(label)
-        return cls(text, ok, sentence, dict(seen or {}), list(children), said, told)
+        return cls(text, ok, "", dict(seen or {}), list(children), said, told)
+
+    @property
+    def sentence(self) -> str:
+        """What the condition saw, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(slots=True)
@@ -107,12 +112,18 @@ class TriggerInfo:
     index: int
     kind: str
     description: str
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     data: Seen = field(default_factory=dict)
     phrase: Phrase | None = None
     """``sentence`` as a phrase (None: older traces, and triggers told only in English)."""
     told: Phrase | None = None
     """``description`` (the trigger's definition) as a phrase (None: older traces)."""
+
+    @property
+    def sentence(self) -> str:
+        """What the trigger saw, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(slots=True)
@@ -123,7 +134,8 @@ class Trace:
     at: float
     trigger: TriggerInfo | None
     result: Result = Result.RUNNING
-    sentence: str = ""
+    text: str = ""
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     conditions: list[Check] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     finished_at: float | None = None
@@ -131,6 +143,16 @@ class Trace:
     id: str = field(default_factory=lambda: secrets.token_hex(6))
     phrase: Phrase | None = None
     """``sentence`` as a phrase, said in the reader's language (None: older traces)."""
+
+    @property
+    def sentence(self) -> str:
+        """What came of it, in English (said from ``phrase`` only when asked for: most traces
+        are near misses nobody reads)."""
+        return english(self.text, self.phrase)
+
+    @sentence.setter
+    def sentence(self, text: str) -> None:
+        self.text, self.phrase = text, None
 
     @property
     def fired(self) -> bool:
@@ -145,8 +167,7 @@ class Trace:
         self.result = result
         if at is not None and result is not Result.RUNNING:
             self.finished_at = at
-        self.phrase = _phrase(self, detail)
-        self.sentence = wording.trace_sentence(self.phrase)
+        self.text, self.phrase = "", _phrase(self, detail)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -160,13 +181,13 @@ class Trace:
                 "index": trigger.index,
                 "kind": trigger.kind,
                 "description": trigger.description,
-                "sentence": trigger.sentence,
+                "sentence": trigger.text,
                 "data": dict(trigger.data),
                 "phrase": trigger.phrase,
                 "told": trigger.told,
             },
             "result": str(self.result),
-            "sentence": self.sentence,
+            "sentence": self.text,
             "conditions": [_check_dict(c) for c in self.conditions],
             "steps": [_step_dict(s) for s in self.steps],
             "finished_at": self.finished_at,
@@ -193,9 +214,9 @@ class Trace:
         return cls(
             automation=data["automation"],
             at=data["at"],
-            trigger=TriggerInfo(**trigger) if trigger else None,
+            trigger=_trigger(trigger) if trigger else None,
             result=Result(data["result"]),
-            sentence=data.get("sentence", ""),
+            text=data.get("sentence", ""),
             conditions=[_check(c) for c in data.get("conditions", [])],
             steps=[_step(s) for s in data.get("steps", [])],
             finished_at=data.get("finished_at"),
@@ -209,7 +230,7 @@ def _check_dict(check: Check) -> dict[str, Any]:
     return {
         "label": check.label,
         "ok": check.ok,
-        "sentence": check.sentence,
+        "sentence": check.text,
         "seen": dict(check.seen),
         "children": [_check_dict(c) for c in check.children],
         "phrase": check.phrase,
@@ -230,6 +251,18 @@ def _step_dict(step: Step) -> dict[str, Any]:
         "phrase": step.phrase,
         "detail_phrase": step.detail_phrase,
     }
+
+
+def _trigger(data: dict[str, Any]) -> TriggerInfo:
+    return TriggerInfo(
+        data["index"],
+        data["kind"],
+        data["description"],
+        data.get("sentence", ""),
+        data.get("data", {}),
+        data.get("phrase"),
+        data.get("told"),
+    )
 
 
 def _check(data: dict[str, Any]) -> Check:
@@ -265,6 +298,12 @@ def failed_step(steps: list[Step]) -> Step | None:
 def count_steps(steps: list[Step]) -> int:
     """Return how many actions ran, nested ones included."""
     return sum(1 + count_steps(s.children) for s in steps)
+
+
+def english(text: str, said: Phrase | None) -> str:
+    """A sentence kept as ``text`` or, when that is empty, as the phrase ``said``, in
+    English."""
+    return text if text or said is None else wording.trace_sentence(said)
 
 
 def _said(text: str, said: Phrase | None) -> Phrase | str:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import EventRef, PropRef
 from homeweave.automation.sun import next_sun_event
-from homeweave.automation.traces import Seen, TriggerInfo
+from homeweave.automation.traces import Seen, TriggerInfo, english
 from homeweave.core.events import DeviceEvent
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
@@ -31,7 +31,8 @@ class Evaluation:
     """A trigger's verdict on one change: matched (perhaps only once it holds for ``hold``)."""
 
     matched: bool
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     data: Seen = field(default_factory=dict)
     hold: float = 0.0
     phrase: Phrase | None = None
@@ -41,8 +42,14 @@ class Evaluation:
     def said(
         cls, matched: bool, said: Phrase, data: Seen | None = None, hold: float = 0.0
     ) -> Evaluation:
-        """An evaluation whose sentence is ``said`` (in English, and kept as a phrase)."""
-        return cls(matched, wording.trace_sentence(said), data or {}, hold, said)
+        """An evaluation whose sentence is ``said`` (kept as a phrase, said in English only
+        when asked for)."""
+        return cls(matched, "", data or {}, hold, said)
+
+    @property
+    def sentence(self) -> str:
+        """Why it matched or not, in English."""
+        return english(self.text, self.phrase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +59,18 @@ class Fire:
     index: int
     kind: str
     description: str
-    sentence: str
+    text: str
+    """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
     data: Seen
     at: float
     phrase: Phrase | None = None
     told: Phrase | None = None
     """``description`` as a phrase."""
+
+    @property
+    def sentence(self) -> str:
+        """What fired it, in English."""
+        return english(self.text, self.phrase)
 
     def info(self) -> TriggerInfo:
         """Return the fire as the trace records it."""
@@ -65,7 +78,7 @@ class Fire:
             self.index,
             self.kind,
             self.description,
-            self.sentence,
+            self.text,
             dict(self.data),
             self.phrase,
             self.told,

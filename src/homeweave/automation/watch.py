@@ -104,9 +104,7 @@ class Watch:
             now = self.owner.clock.now()
             self._start_timer(Timer(now, now + evaluation.hold, evaluation))
         else:
-            self.owner.fired(
-                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
-            )
+            self.owner.fired(self, self._fire(evaluation.text, evaluation.data, evaluation.phrase))
 
     def on_event(self, event: DeviceEvent) -> None:
         """Judge a device event: fire, or record why not."""
@@ -114,9 +112,7 @@ class Watch:
         assert isinstance(trigger, EventTrigger)
         evaluation = trigger.evaluate(event)
         if evaluation.matched:
-            self.owner.fired(
-                self, self._fire(evaluation.sentence, evaluation.data, evaluation.phrase)
-            )
+            self.owner.fired(self, self._fire(evaluation.text, evaluation.data, evaluation.phrase))
         else:
             self.owner.evaluated(self, evaluation, Result.NOT_TRIGGERED)
 
@@ -199,7 +195,7 @@ class Watch:
         value = data.get("value")
         again = None if value is None else trigger.evaluate(value, data.get("old"))
         if again is not None and again.matched and again.phrase is not None:
-            return Evaluation(True, again.sentence, data, trigger.hold, again.phrase)
+            return Evaluation(True, again.text, data, trigger.hold, again.phrase)
         return Evaluation(True, sentence, data, trigger.hold)
 
     # -- times ------------------------------------------------------------------------------

@@ -121,8 +121,10 @@ class EnergyMeter:
             entry.tracker.prime(reading * entry.how.scale, state.changed_at)
 
     def _changed(self, event: PropertyChanged) -> None:
-        entry = self._entry(event.device_id)
-        if entry is None or (event.siid, event.piid) != (entry.how.siid, entry.how.piid):
+        # Every state change comes here: a device known to have no meter returns at once.
+        metered, device_id = self._metered, event.device_id
+        entry = metered[device_id] if device_id in metered else self._entry(device_id)
+        if entry is None or event.siid != entry.how.siid or event.piid != entry.how.piid:
             return
         reading = _number(event.value)
         self._add(event.device_id, entry, reading, event.at)

@@ -75,7 +75,9 @@ class States:
 
     def value(self, device_id: str, siid: int, piid: int) -> Value | None:
         """The value at the address, or None if never learnt."""
-        state = self.get(device_id, siid, piid)
+        # ``get`` inline: conditions and commands ask for values on every state change.
+        found = self._by_device.get(device_id)
+        state = found.get((siid, piid)) if found is not None else None
         return state.value if state is not None else None
 
     def of_device(self, device_id: str) -> dict[tuple[int, int], State]:

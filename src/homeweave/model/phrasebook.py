@@ -806,4 +806,6 @@ PHRASEBOOKS: dict[str, Phrasebook] = {book.code: book for book in (ENGLISH, GERM
 
 def phrasebook(code: str | None = None) -> Phrasebook:
     """The phrasebook of a language code in any spelling; English for none or one we lack."""
+    if code is not None and (book := PHRASEBOOKS.get(code)) is not None:
+        return book  # the usual case: a code of ours, as it is
     return PHRASEBOOKS[language_code(code) or DEFAULT_LANGUAGE]

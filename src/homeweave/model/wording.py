@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -195,21 +195,28 @@ def say_value(
         if code == val and description:
             said = choice_word(description, name, style.language)
             return f"{number(val)} ({said})" if style.with_code else said
-    if normalize(unit) == "rgb" and float(val).is_integer():
+    colour, symbol = _unit_words(unit, style.language)
+    if colour and float(val).is_integer():
         return f"#{int(val) & 0xFFFFFF:06x}"
-    symbol = unit_symbol(unit)
-    symbol = phrasebook(style.language).units.get(symbol, symbol)
     digits = local_number(val, style.language)
     if symbol in style.tight_units:
         return f"{digits}{symbol}"
     return f"{digits} {symbol}".rstrip()
 
 
+@lru_cache(maxsize=256)
+def _unit_words(unit: str | None, language: str) -> tuple[bool, str]:
+    """Whether ``unit`` is a colour, and its symbol in ``language``: the same few pairs come
+    back for every value a trace says (each state change says a dozen)."""
+    symbol = unit_symbol(unit)
+    return normalize(unit) == "rgb", phrasebook(language).units.get(symbol, symbol)
+
+
 def value(val: Value | None, prop: Property | None = None, style: Style = SENTENCE) -> str:
     """A property's value as people read it (see ``say_value``)."""
     if prop is None:
         return say_value(val, style=style)
-    choices = [(c.value, c.description) for c in prop.value_list]
+    choices = [(c.value, c.description) for c in prop.value_list] if prop.value_list else ()
     return say_value(val, prop.unit, choices, style, prop.name)
 
 
@@ -431,7 +438,10 @@ def trace_sentence(said: Mapping[str, Any] | str | None, language: str = DEFAULT
         return ""
     if isinstance(said, str):
         return said
-    book = phrasebook(language)
+    return _trace_phrase(said, phrasebook(language))
+
+
+def _trace_phrase(said: Mapping[str, Any], book: Phrasebook) -> str:
     key = str(said.get("key", ""))
     template = tracebook.TRACE_PHRASES[book.code].get(key) or tracebook.ENGLISH.get(key)
     if template is None:
@@ -452,7 +462,7 @@ def _trace_arg(arg: Any, book: Phrasebook) -> str:
     if not isinstance(arg, Mapping):
         return str(arg)
     if "key" in arg:
-        return trace_sentence(arg, book.code)
+        return _trace_phrase(arg, book)
     if "value" in arg:
         val = arg["value"]
         choice = arg.get("choice")

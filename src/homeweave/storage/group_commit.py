@@ -162,7 +162,7 @@ class GroupCommit(ABC, Generic[_Conn]):
     # -- queueing -------------------------------------------------------------------------
 
     def _queued(self) -> None:
-        if len(self._pending) >= self._batch_size:
+        if self._pending.at_least(self._batch_size):
             self._wake.set()
 
     def record(self, device_id: str, siid: int, piid: int, value: Value, at: float) -> None:

@@ -84,9 +84,19 @@ class Pending:
         self.dropped = 0
         self.added = 0
         """Writes queued since the start: ``take`` returns how far its batch reaches."""
+        # ``added`` when the queue was last empty (less what a failed commit put back): each
+        # write adds at most one row, so fewer than N added since means fewer than N queued.
+        self._base = 0
 
     def __len__(self) -> int:
         return len(self._queued)
+
+    def at_least(self, count: int) -> bool:
+        """Whether ``count`` or more writes are queued (``len(self) >= count``), asked after
+        every write: no counting while fewer than ``count`` were added since the last take."""
+        if self.added - self._base < count:
+            return False
+        return len(self._queued) >= count
 
     @property
     def points(self) -> int:
@@ -141,12 +151,14 @@ class Pending:
         """Everything queued, and ``added`` at this moment (what its commit makes durable);
         the queue is empty afterwards."""
         batch, self._queued = self._queued, Batch()
+        self._base = self.added
         self._unencoded.clear()  # the commit encodes what is left of them
         return batch, self.added
 
     def requeue(self, batch: Batch) -> None:
         """Put back a batch whose commit failed, in front of what was queued since."""
         queued = self._queued
+        self._base -= len(batch)
         queued.points[:0] = batch.points
         queued.traces = {**batch.traces, **queued.traces}
         queued.timers = {**batch.timers, **queued.timers}

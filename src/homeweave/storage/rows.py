@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring_ascii
+from typing import Any
 
 from homeweave.storage.pending import EnergyKey, PointRow, TimerKey, TraceRow
 from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
@@ -34,11 +37,29 @@ def energy_rows(energy: dict[EnergyKey, float]) -> list[EnergyRow]:
     return [(device, hour, kwh) for (device, hour), kwh in sorted(energy.items())]
 
 
+def _float_text(value: float) -> str:
+    # json.dumps's own spelling: repr for a finite float, NaN / Infinity / -Infinity otherwise.
+    return float.__repr__(value) if math.isfinite(value) else json.dumps(value)
+
+
+_ENCODERS: dict[type, Callable[[Any], str]] = {
+    bool: lambda value: "true" if value else "false",
+    int: int.__repr__,
+    float: _float_text,
+    str: encode_basestring_ascii,
+}
+"""The exact text ``json.dumps`` gives each plain type, without its generic machinery: this runs
+for every state change (~2 µs through ``json.dumps``, ~0.3 µs here)."""
+
+
 def encode_value(value: Value) -> str:
     """A property value as JSON text, which keeps its type (true / 1 / 1.0 / "1")."""
+    encoder = _ENCODERS.get(type(value))
+    if encoder is not None:
+        return encoder(value)
     if not isinstance(value, bool | int | float | str):
         raise TypeError(f"history value must be bool, int, float or str, not {value!r}")
-    return json.dumps(value)
+    return json.dumps(value)  # a subclass (an IntEnum, a str enum)
 
 
 def decode_value(text: str) -> Value:
@@ -49,7 +70,10 @@ def decode_value(text: str) -> Value:
 
 def encode_optional(value: Value | None) -> str | None:
     """An audit entry's old or new value as JSON text (None stays None)."""
-    return None if value is None else json.dumps(value)
+    if value is None:
+        return None
+    encoder = _ENCODERS.get(type(value))
+    return encoder(value) if encoder is not None else json.dumps(value)
 
 
 def decode_optional(text: str | None) -> Value | None:

@@ -160,6 +160,40 @@ class Statistics:
         if at - prop.at > self._max_fill:
             self._properties[key] = _Property(value, text, at)
             return
+        short, hourly = prop.short, prop.hourly
+        if (
+            at > prop.at
+            and not prop.paused
+            and type(short) is _Bucket
+            and type(hourly) is _Bucket
+            and at < short.start + FIVE_MINUTES
+            and at < hourly.start + HOUR
+        ):
+            # The usual case, a value changing within both open buckets: what ``_advance`` and
+            # ``_fill`` do then (count the old value up to ``at``, close nothing), inline.
+            seconds = at - prop.at
+            if prop.number:
+                number = float(prop.value)
+                for bucket in (short, hourly):
+                    bucket.weighted += number * seconds
+                    bucket.seconds += seconds
+                    if number < bucket.low:
+                        bucket.low = number
+                    if number > bucket.high:
+                        bucket.high = number
+                    bucket.last = number
+            else:
+                states = hourly.states
+                if states is None:
+                    hourly.states = states = {}
+                states[prop.text] = states.get(prop.text, 0.0) + seconds
+            prop.at = at
+            prop.value = value
+            if text != prop.text:
+                prop.text = sys.intern(text)
+            prop.number = is_number(value)
+            prop.newest = at
+            return
         if at > prop.at:
             self._advance(key, prop, at)
         if text != prop.text or prop.paused:
