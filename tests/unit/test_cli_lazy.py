@@ -156,3 +156,41 @@ def test_fastapi_still_refuses_a_pydantic_v1_model() -> None:
         @app.get("/old", response_model=Old)
         async def old() -> None:  # pragma: no cover - never served
             return None
+
+
+# The API's OpenAPI document, made in a fresh interpreter: FastAPI's own document models either
+# deferred (homeweave.api imported first, as `homeweave run` does) or built at import as usual
+# (FastAPI imported first: `api._deferred_openapi` then changes nothing).
+OPENAPI_DOCUMENT = """
+import json, sys
+if sys.argv[1] == "fastapi-first":
+    import fastapi
+from homeweave.api import app as api_app, openapi
+from fastapi.openapi import models
+deferred = not models.OpenAPI.__pydantic_complete__
+app = api_app.Api(title="homeweave", version="1")
+for module in (api_app.health, api_app.devices, api_app.history, api_app.automations,
+               api_app.accounts, api_app.backups, api_app.energy):
+    app.include_router(module.router)
+document = openapi.document(app)
+print(json.dumps({"deferred": deferred, "built": models.OpenAPI.__pydantic_complete__,
+                  "document": document}))
+"""
+
+
+def _openapi_document(order: str) -> dict[str, object]:
+    output = subprocess.run(
+        [sys.executable, "-c", OPENAPI_DOCUMENT, order], capture_output=True, text=True, check=True
+    ).stdout
+    found: dict[str, object] = json.loads(output.splitlines()[-1])
+    return found
+
+
+def test_fastapi_document_models_are_built_on_first_use_and_the_document_is_the_same() -> None:
+    deferred = _openapi_document("homeweave-first")
+    usual = _openapi_document("fastapi-first")
+    assert deferred["deferred"] is True  # not built when FastAPI was imported
+    assert usual["deferred"] is False
+    assert deferred["built"] is True  # built by making the document
+    assert deferred["document"] == usual["document"]
+    assert "paths" in usual["document"]  # type: ignore[operator]

@@ -317,20 +317,20 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
     if trigger is None:
         by = phrase("by.hand")
     elif trigger.index < 0:
-        by = _said(trigger.sentence, trigger.phrase)  # "run by hand", "as if triggered, ..."
+        by = _said(trigger.text, trigger.phrase)  # "run by hand", "as if triggered, ..."
     else:
-        by = phrase("by.trigger", trigger=_said(trigger.sentence, trigger.phrase))
+        by = phrase("by.trigger", trigger=_said(trigger.text, trigger.phrase))
     result = trace.result
     if result in UNFIRED:
-        if trigger is not None and (trigger.sentence or trigger.phrase):
-            said = _said(trigger.sentence, trigger.phrase)
+        if trigger is not None and (trigger.text or trigger.phrase):
+            said = _said(trigger.text, trigger.phrase)
             return said if isinstance(said, dict) else phrase("text", text=said)
         return phrase("text", text=detail) if isinstance(detail, str) else detail
     check = first_failure(trace.conditions)
     because = {}
     if check is not None:
         label = _said(check.label, check.label_phrase)
-        because = {"label": label, "sentence": _said(check.sentence, check.phrase)}
+        because = {"label": label, "sentence": _said(check.text, check.phrase)}
     if result is Result.CONDITION_FALSE:
         if check:
             return phrase("trace.condition-false", by=by, **because)

@@ -50,16 +50,16 @@ def _serve(
             config = await make_config(stack)
             jobs = Jobs()  # long jobs (the statistics back-fill at start) show a bar
             stack.enter_context(showing(jobs))
-            running = await stack.enter_async_context(
-                running_hub(
-                    config,
-                    data_dir,
-                    host=host,
-                    port=port,
-                    wait_for_integrations=wait_for_integrations,
-                    jobs=jobs,
-                )
+            starting = running_hub(
+                config,
+                data_dir,
+                host=host,
+                port=port,
+                wait_for_integrations=wait_for_integrations,
+                jobs=jobs,
             )
+            del config  # not kept here: running_hub lets go of it once the hub is up
+            running = await stack.enter_async_context(starting)
             gc.enable()  # off while starting (see settle_startup_heap)
             settle = asyncio.create_task(settle_startup_heap(running.hub), name="settle-heap")
             stack.callback(settle.cancel)

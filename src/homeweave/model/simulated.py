@@ -59,7 +59,7 @@ class SimulatedDevice:
             svc, found = self.spec.find_property(prop, service or None)
         except UnknownAddress:
             return None
-        return svc.iid, found.iid
+        return pair(svc.iid, found.iid)  # the shared tuple: ~4,000 per 1,000 devices otherwise
 
     def get(self, name: str, default: Value = 0) -> Value:
         """Return the value of ``name`` (as for ``key``), or ``default`` if the spec lacks it."""

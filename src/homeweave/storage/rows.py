@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+import orjson
+
 from homeweave.storage.pending import EnergyKey, PointRow, TimerKey, TraceRow
 from homeweave.storage.protocols import KEEP_FIRED, KEEP_UNFIRED, TraceSource
 from homeweave.storage.records import TimerRecord, Value
@@ -98,7 +100,17 @@ def latest_per_property(batch: list[PointRow]) -> list[PointRow]:
 def encode_trace(trace: TraceSource) -> TraceRow:
     """A trace as it is now, as a row (its body as JSON text)."""
     t = trace.record()
-    return (t.id, t.automation, t.at, t.result, t.fired, json.dumps(t.body))
+    return (t.id, t.automation, t.at, t.result, t.fired, encode_body(t.body))
+
+
+def encode_body(body: dict[str, Any]) -> str:
+    """A trace's body as JSON text: by orjson (~5x faster than ``json``; a trace is written for
+    most trigger evaluations), or by ``json`` for what orjson refuses (NaN, integers beyond 64
+    bits), which reads back the same."""
+    try:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(body)
 
 
 async def encode_traces(
