@@ -20,7 +20,7 @@ from homeweave.app import build_hub, demo_config
 from homeweave.automation.clock import FakeClock
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
-from homeweave.automation.traces import Result
+from homeweave.automation.traces import Result, worded
 from homeweave.core.hub import Hub
 from homeweave.core.integration import HubContext, Integration, PropertyWrite
 from homeweave.core.registry import Device
@@ -267,7 +267,11 @@ async def test_a_time_trigger_fires_once_across_a_restart(
         assert value(hub, "bedroom-lamp/light/on") is True  # not toggled back off
         assert [t.result for t in traces] == [Result.NOT_TRIGGERED, Result.RAN]
         assert traces[0].sentence == (
-            "2024-06-03T07:30:00 had already fired (before a restart, or the clock went back)"
+            "Mon, Jun 3, 2024, 07:30:00 had already fired (before a restart, or the clock went"
+            " back)"
+        )
+        assert worded(traces[0].to_dict(), "zh-cn")["sentence"] == (
+            "2024年6月3日周一 07:30:00 已经触发过（在重启之前，或时钟被调回）"
         )
 
 
@@ -318,3 +322,9 @@ async def test_for_timers_resume_after_a_restart_if_the_value_holds(
             "a `for:` timer was not resumed after the restart, because the value changed while "
             "the hub was down"
         )
+        german = worded(latest.to_dict(), "de")["sentence"]
+        assert german.startswith(
+            "ein `for:`-Timer wurde nach dem Neustart nicht fortgesetzt, weil sich der Wert"
+            " geändert hat, während der Hub aus war (hallway-door/magnet-sensor/contact-state"
+            " wurde offen"
+        ), german

@@ -145,6 +145,8 @@ async def test_a_dry_run_in_german(served: Served) -> None:
         "als wäre sie ausgelöst worden, im angegebenen Zustand, sie würde: einstellen: "
         "kitchen-lamp/light/on = wahr"
     )
+    assert dry.json()["steps"][0]["detail"] == "würde schreiben an: kitchen-lamp"
+    assert dry.json()["trigger"]["description"] == "der angegebene Zustand"
     already = await api.post(
         "/api/automations/hall-light/dry-run",
         params={"language": "zh-cn"},
@@ -155,6 +157,7 @@ async def test_a_dry_run_in_german(served: Served) -> None:
         "不会运行：没有触发器会触发：triggers[0]：hallway-door/magnet-sensor/contact-state"
         " 已经为已关闭"
     )
+    assert already.json()["trigger"]["description"] == "假设的状态"
 
 
 async def test_a_language_the_hub_lacks_is_answered_in_english(served: Served) -> None:
@@ -230,6 +233,8 @@ async def test_an_older_trace_is_served_with_its_english_sentences(served: Serve
         assert served_trace["conditions"][0]["sentence"] == OLD_BODY["conditions"][0]["sentence"]
         assert served_trace["steps"][0]["summary"] == "set kitchen-lamp/light/on = true"
         assert served_trace["phrase"] is None
+        assert served_trace["trigger"]["description"] == OLD_BODY["trigger"]["description"]
+        assert served_trace["steps"][0]["detail"] == OLD_BODY["steps"][0]["detail"]
         listed = (await traces(api, language)).json()
         assert listed[0]["sentence"] == OLD_BODY["sentence"]
 
@@ -270,3 +275,131 @@ async def test_an_unnamed_condition_is_named_by_what_it_checks_in_the_language(
     assert f"die Bedingung {base.ILLUMINATION} unter 50 lx war nicht erfüllt" in german["sentence"]
     chinese = (await traces(api, "zh-cn")).json()[0]
     assert f"条件 {base.ILLUMINATION} 低于 50 lx 不成立" in chinese["sentence"]
+
+
+WORDY: dict[str, Any] = {
+    **HALL,
+    "triggers": [
+        {"type": "property", "address": base.DOOR, "to": False, "for": "2m"},
+        {"type": "time", "at": "07:30", "weekdays": ["sat", "sun"]},
+        {"type": "start"},
+    ],
+    "actions": [
+        {
+            "type": "wait",
+            "triggers": [{"type": "property", "address": base.DOOR, "to": True}],
+            "timeout": "5m",
+        },
+        {
+            "type": "repeat",
+            "until": [{"type": "weekday", "days": ["mon"]}],
+            "actions": [{"type": "set", "address": "kitchen-lamp/light/on", "value": True}],
+        },
+    ],
+}
+"""An automation whose every definition sentence is a phrase: a `for:`, a time, a start
+trigger, a wait for a trigger and a repeat until a condition."""
+
+DEFINITION_ENGLISH = (
+    *ENGLISH,
+    "changes",
+    "stays so",
+    " at ",
+    " on ",
+    "when the hub",
+    "wait for",
+    "repeat",
+    "until",
+    "below",
+)
+
+
+async def test_an_automations_definition_is_said_in_the_language_asked_for(
+    served: Served,
+) -> None:
+    api = served.client
+    created = await api.post("/api/automations", json=WORDY, params={"language": "de"})
+    assert created.status_code == 201, created.text
+    english = (await api.get("/api/automations/hall-light")).json()
+    assert english["triggers"] == [
+        f"{base.DOOR} changes to false and stays so for 2 min",
+        "at 07:30:00 on sat, sun (Europe/Amsterdam)",
+        "when the hub starts",
+    ]
+    assert english["actions"] == [
+        f"wait for {base.DOOR} changes to true (up to 5 min)",
+        "repeat until on mon",
+    ]
+    response = await api.get("/api/automations/hall-light", params={"language": "de"})
+    assert response.headers["Content-Language"] == "de"
+    german = response.json()
+    assert german["triggers"] == [
+        f"{base.DOOR} wird offen und bleibt 2 min lang so",
+        "um 07:30:00 am Sa, So (Europe/Amsterdam)",
+        "wenn der Hub startet",
+    ]
+    assert german["conditions"] == [f"{base.ILLUMINATION} unter 50 lx"]
+    assert german["actions"] == [
+        f"warten auf: {base.DOOR} wird geschlossen (höchstens 5 min)",
+        "wiederholen, bis gilt: am Mo",
+    ]
+    chinese = (await api.get("/api/automations", params={"language": "zh-cn"})).json()
+    mine = next(a for a in chinese if a["id"] == "hall-light")
+    assert mine["triggers"][1:] == ["在周六、周日的 07:30:00（Europe/Amsterdam）", "中枢启动时"]
+    assert mine["actions"][1] == "重复，直到在周一"
+    for said in [*german["triggers"], *german["actions"], *mine["triggers"], *mine["actions"]]:
+        assert not [w for w in DEFINITION_ENGLISH if w in said], said
+    flipped = await api.post("/api/automations/hall-light/disable", params={"language": "de"})
+    assert flipped.json()["triggers"][2] == "wenn der Hub startet"
+
+
+async def test_why_in_german_and_chinese_with_the_homes_times(served: Served) -> None:
+    api = served.client
+    assert (await api.post("/api/automations", json=HALL)).status_code == 201
+    await served.inject("hallway-motion", "illumination", 230)
+    await served.inject("hallway-door", "contact-state", False)
+    response = await api.get("/api/automations/hall-light/why", params={"language": "de"})
+    assert response.headers["Content-Language"] == "de"
+    german = response.json()
+    assert (
+        german["lines"][0] == "hall-light (Hall light when the door opens in the dark): aktiviert"
+    )
+    # 22:00 in Amsterdam, the home's zone (the fake clock's day: the time alone)
+    assert german["lines"][1] == (
+        f"Zuletzt (22:00:00): ausgelöst durch {base.DOOR} wurde offen (vorher geschlossen),"
+        " aber die Bedingung `hallway dark` war nicht erfüllt: hallway-motion Beleuchtungsstärke"
+        " 230 lx > 50."
+    )
+    assert "aber die Bedingung" in german["traces"][0]["sentence"]
+    chinese = (
+        await api.get("/api/automations/hall-light/why", params={"language": "zh-cn"})
+    ).json()
+    assert chinese["lines"][0].endswith("：已启用")
+    assert chinese["lines"][1].startswith("最近一次（22:00:00）：由")
+    for line in [*german["lines"], *chinese["lines"]]:
+        assert not english_left(line.replace(HALL["name"], "")), line
+    assert "Last, at" not in " ".join(german["lines"])
+    # the CLI asks in the language of --locale
+    said = await asyncio.to_thread(base.invoke, served, "why", "hall-light", "--locale", "de_DE")
+    assert said.exit_code == 0, said.output
+    assert "Zuletzt (22:00:00): ausgelöst durch" in said.output
+    shown = await asyncio.to_thread(
+        base.invoke, served, "automations", "show", "hall-light", "--locale", "zh_CN.UTF-8"
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"trigger: {base.DOOR}变为" in shown.output.replace(" 变为", "变为")
+
+
+async def test_a_trigger_that_did_not_fire_is_said_in_the_language(served: Served) -> None:
+    api = served.client
+    assert (await api.post("/api/automations", json=HALL)).status_code == 201
+    await served.inject("hallway-door", "contact-state", False)
+    await served.inject("hallway-door", "contact-state", True)  # not what the trigger wants
+    german = (await traces(api, "de")).json()[0]
+    assert german["result"] == "not-triggered"
+    not_fired = f"{base.DOOR} wurde geschlossen (vorher offen), nicht offen"
+    assert german["sentence"] == not_fired
+    assert german["trigger"]["description"] == f"{base.DOOR} wird offen"
+    chinese = (await traces(api, "zh-cn")).json()[0]
+    assert not english_left(chinese["sentence"]), chinese["sentence"]
+    assert chinese["trigger"]["description"] == f"{base.DOOR} 变为已打开"

@@ -20,7 +20,7 @@ from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.notifications import NOTIFICATION, Notification, notification_message
 from homeweave.automation.schema import AutomationConfig, SceneConfig
 from homeweave.automation.sun import sun_event
-from homeweave.automation.traces import Result, Trace
+from homeweave.automation.traces import Result, Trace, worded
 from homeweave.config import HubConfig
 from homeweave.core import DEVICE_EVENT, PROPERTY_CHANGED, DeviceEvent, PropertyChanged
 from homeweave.core.hub import Hub
@@ -577,6 +577,12 @@ async def test_wait_action_for_a_trigger_or_a_timeout(rig: Rig) -> None:
     assert rig.value(LAMP_ON) is False
     done = (await traces_of(engine, "until-quiet"))[-1]
     assert done.steps[1].detail.endswith("became false (was true) and held for 1 min")
+    german = worded(done.to_dict(), "de")["steps"][1]
+    assert german["summary"] == (
+        "warten auf: motion/motion-sensor/motion-state wird frei und bleibt 1 min lang so"
+        " (höchstens 10 min)"
+    )
+    assert german["detail"].endswith("und blieb 1 min so"), german["detail"]
 
     await rig.inject("motion", "motion-state", True)
     await rig.inject("door", "contact-state", True)
@@ -609,6 +615,15 @@ async def test_choose_action(rig: Rig) -> None:
     assert step.detail == (
         "choice 0: motion/motion-sensor/illumination below 50 lx was false: "
         "motion illumination 300 lx > 50; otherwise"
+    )
+    trace = (await traces_of(engine, "pick"))[-1].to_dict()
+    assert worded(trace, "de")["steps"][0]["detail"] == (
+        "Möglichkeit 0: motion/motion-sensor/illumination unter 50 lx war nicht erfüllt: "
+        "motion Beleuchtungsstärke 300 lx > 50; sonst"
+    )
+    assert worded(trace, "zh-cn")["steps"][0]["detail"] == (
+        "选项 0：motion/motion-sensor/illumination 低于 50 lx 不成立："
+        "motion 光照度 300 lx > 50；否则"
     )
     assert [c.path for c in step.children] == ["actions[0].otherwise[0]"]
     await rig.inject("motion", "illumination", 10)
@@ -654,6 +669,8 @@ async def test_repeat_action_count_while_until(rig: Rig) -> None:
     assert (await traces_of(engine, "until-on"))[-1].steps[0].detail == (
         "stopped after 1 round(s): until held"
     )
+    until = worded((await traces_of(engine, "until-on"))[-1].to_dict(), "de")
+    assert until["steps"][0]["detail"] == "nach 1 Runde(n) beendet: die Bis-Bedingung ist erfüllt"
 
     await rig.inject("motion", "illumination", 10)
     await rig.inject("motion", "motion-state", False)

@@ -480,6 +480,12 @@ def test_every_phrasebook_has_every_shape_and_meaning() -> None:
         assert set(DAYS[language]) == set(DAYS["en"])
         assert set(SUN[language]) == set(SUN["en"])
         assert language in TRUTH
+    # what an automation's definition, `why` and a step's detail say: phrases too
+    for family in ("when.", "why.", "detail.", "step.wait-for", "step.repeat-"):
+        assert any(key.startswith(family) for key in TRACE_PHRASES["en"]), family
+    for key in ("trigger.broken-off", "trigger.no-further", "trigger.already-fired"):
+        assert key in TRACE_PHRASES["en"]
+    assert "trigger.not-resumed" in TRACE_PHRASES["en"]
 
 
 def slots(template: str) -> set[str]:

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from homeweave.automation.actions import ChooseAction, DelayAction, RepeatAction
+from homeweave.automation.actions import ChooseAction, DelayAction, RepeatAction, WaitAction
 from homeweave.automation.conditions import Env, TimeCondition, WeekdayCondition
 from homeweave.automation.traces import Result, Trace, TriggerInfo, collapse, worded
+from homeweave.automation.triggers import CalendarTrigger, StartTrigger, TimeTrigger
 from homeweave.model.tracebook import list_arg, moment_arg, phrase, seconds_arg, sun_arg, value_arg
 from homeweave.model.wording import trace_sentence
 
@@ -149,3 +150,69 @@ def test_a_sun_window_in_each_language() -> None:
         "Sonnenstand nach Sonnenuntergang + 30 min und vor Sonnenaufgang"
     )
     assert trace_sentence(window, "zh-cn") == "太阳日落 + 30 分钟之后且日出之前"
+
+
+# --- definitions: what an automation's triggers, a wait and a repeat say ------------------------
+WEEKEND_MORNING = TimeTrigger(0, time(7, 30), ("sat", "sun"), AMS)
+WORKDAYS = CalendarTrigger(1, "0 7 * * 1-5", AMS)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "wait for at 07:30:00 on sat, sun (Europe/Amsterdam) or on the calendar pattern"
+            " '0 7 * * 1-5' (Europe/Amsterdam) (up to 5 min)",
+        ),
+        (
+            "de",
+            "warten auf: um 07:30:00 am Sa, So (Europe/Amsterdam) oder nach dem Kalendermuster"
+            " '0 7 * * 1-5' (Europe/Amsterdam) (höchstens 5 min)",
+        ),
+        (
+            "zh-cn",
+            "等待在周六、周日的 07:30:00（Europe/Amsterdam）或按日历规则“0 7 * * 1-5”"
+            "（Europe/Amsterdam）（最多 5 分钟）",
+        ),
+    ],
+)
+def test_a_wait_names_its_triggers_in_each_language(language: str, said: str) -> None:
+    wait = WaitAction((WEEKEND_MORNING, WORKDAYS), 300)
+    assert trace_sentence(wait.said(), language) == said
+    assert wait.describe() == trace_sentence(wait.said())  # English, from the same phrase
+    assert trace_sentence(StartTrigger(2).said(), "de") == "wenn der Hub startet"
+    assert trace_sentence(StartTrigger(2).said(), "zh-cn") == "中枢启动时"
+
+
+def test_a_repeat_while_or_until_names_its_conditions_in_each_language() -> None:
+    weekend, late = WeekdayCondition(("sat", "sun")), TimeCondition(time(22, 0), None, ())
+    repeat = RepeatAction((DelayAction(1),), while_=(weekend, late))
+    assert repeat.describe() == "repeat while on sat, sun; time after 22:00"
+    assert trace_sentence(repeat.said(), "de") == (
+        "wiederholen, solange gilt: am Sa, So; Uhrzeit nach 22:00"
+    )
+    assert trace_sentence(repeat.said(), "zh-cn") == "重复，只要在周六、周日；时间 22:00 之后"
+    until = RepeatAction((DelayAction(1),), until=(WeekdayCondition(("mon",)),)).said()
+    assert trace_sentence(until, "de") == "wiederholen, bis gilt: am Mo"
+    assert trace_sentence(until, "zh-cn") == "重复，直到在周一"
+
+
+def test_a_time_trigger_that_fired_before_says_when_in_the_homes_zone() -> None:
+    at = datetime(2024, 6, 3, 7, 30, tzinfo=AMS).timestamp()
+    said = phrase("trigger.already-fired", moment=moment_arg(at, AMS))
+    assert trace_sentence(said, "de") == (
+        "Mo., 3. Juni 2024, 07:30:00 wurde schon ausgelöst (vor einem Neustart, oder die Uhr"
+        " wurde zurückgestellt)"
+    )
+    assert trace_sentence(said, "zh-cn") == (
+        "2024年6月3日周一 07:30:00 已经触发过（在重启之前，或时钟被调回）"
+    )
+    none = phrase("trigger.no-further", trigger=WEEKEND_MORNING.said())
+    assert (
+        trace_sentence(none, "de")
+        == "um 07:30:00 am Sa, So (Europe/Amsterdam): kein weiterer Zeitpunkt"
+    )
+    assert (
+        trace_sentence(none, "zh-cn") == "在周六、周日的 07:30:00（Europe/Amsterdam）：不会再发生"
+    )

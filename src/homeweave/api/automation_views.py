@@ -10,16 +10,13 @@ from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
 from homeweave.automation.traces import Trace, worded
+from homeweave.model import wording
 from homeweave.model.phrasebook import DEFAULT_LANGUAGE
-from homeweave.model.times import Times
+from homeweave.model.tracebook import Phrase, list_arg, moment_arg, phrase
 
 
 def _zone(entry: Entry) -> tzinfo:
     return entry.runner.compiled.zone if entry.runner is not None else UTC_ZONE
-
-
-def _when(at: float, zone: tzinfo, now: float) -> str:
-    return Times(zone).moment(at, now, seconds=True)
 
 
 def trace_brief(trace: Trace, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -67,9 +64,12 @@ def automation_out(entry: Entry, clock: Clock, language: str = DEFAULT_LANGUAGE)
         return out
     compiled = runner.compiled
     out["running"], out["queued"] = len(runner.active), len(runner.queue)
-    out["triggers"] = [t.describe() for t in compiled.triggers]
-    out["conditions"] = [c.describe() for c in compiled.conditions]
-    out["actions"] = [a.describe() for a in compiled.actions]
+    for kind, items in (
+        ("triggers", compiled.triggers),
+        ("conditions", compiled.conditions),
+        ("actions", compiled.actions),
+    ):
+        out[kind] = [wording.trace_sentence(item.said(), language) for item in items]
     for watch in runner.watches:
         if watch.timer is not None:
             out["timers"].append({"trigger": watch.trigger.index, "due": watch.timer.due})
@@ -90,38 +90,52 @@ def scene_out(entry: SceneEntry) -> dict[str, Any]:
     }
 
 
-def why(entry: Entry, traces: list[Trace], clock: Clock) -> list[str]:
-    """Sentences explaining what an automation did last, and why it did not run if it did not.
+def why(
+    entry: Entry, traces: list[Trace], clock: Clock, language: str = DEFAULT_LANGUAGE
+) -> list[str]:
+    """Sentences explaining what an automation did last, and why it did not run if it did not,
+    in ``language``, their times in the home's zone (older traces' sentences in English).
 
     ``traces`` are the automation's newest first.
     """
+    return [wording.trace_sentence(said, language) for said in why_phrases(entry, traces, clock)]
+
+
+def _told(trace: Trace) -> Phrase | str:
+    return trace.sentence if trace.phrase is None else trace.phrase
+
+
+def why_phrases(entry: Entry, traces: list[Trace], clock: Clock) -> list[Phrase]:
+    """``why``'s sentences as phrases."""
     config, runner, now = entry.config, entry.runner, clock.now()
     zone = _zone(entry)
-    lines = [f"{config.id} ({config.name}): {'enabled' if entry.enabled else 'disabled'}"]
+    named = {"id": config.id, "name": config.name}
+    lines = [phrase("why.enabled" if entry.enabled else "why.disabled", **named)]
     if runner is None:
-        return [*lines, f"It cannot run: {entry.error}"]
+        return [*lines, phrase("why.cannot-run", error=entry.error or "")]
     if not entry.enabled:
-        lines.append(
-            f"It is disabled, so no trigger is watched; enable it with "
-            f"'homeweave automations enable {config.id}'."
-        )
+        command = f"homeweave automations enable {config.id}"
+        lines.append(phrase("why.disabled-hint", command=command))
     for task_trace in (t for _, t in runner.active.values()):
-        lines.append(f"It is running now ({task_trace.sentence}).")
+        lines.append(phrase("why.running", sentence=_told(task_trace)))
     if not traces:
-        watched = "; ".join(t.describe() for t in runner.compiled.triggers)
-        lines.append(f"Nothing has happened yet that its triggers look at: {watched}.")
+        watched = list_arg((t.said() for t in runner.compiled.triggers), "semicolon")
+        lines.append(phrase("why.nothing-yet", triggers=watched))
     else:
         latest = traces[0]
-        lines.append(f"Last, at {_when(latest.at, zone, now)}: {latest.sentence}.")
+        at = moment_arg(latest.at, zone, now)
+        lines.append(phrase("why.last", moment=at, sentence=_told(latest)))
         fired = next((t for t in traces if t.fired), None)
         if not latest.fired and fired is not None:
-            lines.append(
-                f"Last time a trigger fired, at {_when(fired.at, zone, now)}: {fired.sentence}."
-            )
+            at = moment_arg(fired.at, zone, now)
+            lines.append(phrase("why.last-fired", moment=at, sentence=_told(fired)))
     for watch in runner.watches:
         if watch.timer is not None:
-            due = _when(watch.timer.due, zone, now)
-            lines.append(f"Waiting: {watch.timer.evaluation.sentence}; fires at {due} if it holds.")
+            ev = watch.timer.evaluation
+            due = moment_arg(watch.timer.due, zone, now)
+            said = ev.sentence if ev.phrase is None else ev.phrase
+            lines.append(phrase("why.waiting", sentence=said, moment=due))
         if watch.next_due is not None:
-            lines.append(f"Next: {watch.trigger.describe()} at {_when(watch.next_due, zone, now)}.")
+            at = moment_arg(watch.next_due, zone, now)
+            lines.append(phrase("why.next", trigger=watch.told()[1], moment=at))
     return lines

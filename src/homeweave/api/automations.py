@@ -49,22 +49,29 @@ async def list_automations(
     responses=declared(409, 413, 422),
 )
 async def create(
-    engine: EngineDep, who: PrincipalDep, body: AutomationBody, text: YamlText
+    engine: EngineDep,
+    who: PrincipalDep,
+    response: Response,
+    body: AutomationBody,
+    text: YamlText,
+    language: Language = None,
 ) -> dict[str, Any] | JSONResponse:
     """Add an automation; 422 says exactly what is wrong with it. A YAML body is kept as
     written (its versions, `GET /api/versions`)."""
     ident = body.get("id")
     if isinstance(ident, str) and ident in engine.entries:
         return conflict(f"automation {ident!r} exists already; use PUT to change it")
-    return views.automation_out(await engine.create(body, who, text=text), engine.clock)
+    worded = worded_in(response, language)
+    entry = await engine.create(body, who, text=text)
+    return views.automation_out(entry, engine.clock, worded)
 
 
 @router.get(ONE, response_model=AutomationOut, responses={**WORDED_IN, **declared(404, 422)})
 async def get(
     engine: EngineDep, response: Response, automation_id: str, language: Language = None
 ) -> dict[str, Any]:
-    """Get one automation with its state (its last trace's sentence in the language asked
-    for)."""
+    """Get one automation with its state, its sentences (its triggers', conditions' and
+    actions' and its last trace's) in the language asked for."""
     worded = worded_in(response, language)
     return views.automation_out(engine.entry(automation_id), engine.clock, worded)
 
@@ -73,16 +80,23 @@ async def get(
     ONE,
     response_model=AutomationOut,
     openapi_extra=or_yaml(AutomationConfig),
-    responses=declared(404, 409, 413, 422),
+    responses={**WORDED_IN, **declared(404, 409, 413, 422)},
 )
 async def update(
-    engine: EngineDep, who: PrincipalDep, automation_id: str, body: AutomationBody, text: YamlText
+    engine: EngineDep,
+    who: PrincipalDep,
+    response: Response,
+    automation_id: str,
+    body: AutomationBody,
+    text: YamlText,
+    language: Language = None,
 ) -> dict[str, Any] | JSONResponse:
     """Replace an automation created through the API (the one before is kept as a version)."""
     if engine.entry(automation_id).source == "config":
         return conflict(f"automation {automation_id!r} is defined in homeweave.yaml")
+    worded = worded_in(response, language)
     entry = await engine.update(automation_id, body, who, text=text)
-    return views.automation_out(entry, engine.clock)
+    return views.automation_out(entry, engine.clock, worded)
 
 
 @router.delete(ONE, status_code=204, response_model=None, responses=declared(404, 409))
@@ -94,16 +108,27 @@ async def delete(engine: EngineDep, who: PrincipalDep, automation_id: str) -> Re
     return Response(status_code=204)
 
 
-@router.post(f"{ONE}/enable", response_model=AutomationOut, responses=declared(404))
-async def enable(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Watch the automation's triggers again."""
-    return views.automation_out(await engine.set_enabled(automation_id, True), engine.clock)
+@router.post(
+    f"{ONE}/enable", response_model=AutomationOut, responses={**WORDED_IN, **declared(404, 422)}
+)
+async def enable(
+    engine: EngineDep, response: Response, automation_id: str, language: Language = None
+) -> dict[str, Any]:
+    """Watch the automation's triggers again (its sentences in the language asked for)."""
+    worded = worded_in(response, language)
+    return views.automation_out(await engine.set_enabled(automation_id, True), engine.clock, worded)
 
 
-@router.post(f"{ONE}/disable", response_model=AutomationOut, responses=declared(404))
-async def disable(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Stop watching the automation's triggers."""
-    return views.automation_out(await engine.set_enabled(automation_id, False), engine.clock)
+@router.post(
+    f"{ONE}/disable", response_model=AutomationOut, responses={**WORDED_IN, **declared(404, 422)}
+)
+async def disable(
+    engine: EngineDep, response: Response, automation_id: str, language: Language = None
+) -> dict[str, Any]:
+    """Stop watching the automation's triggers (its sentences in the language asked for)."""
+    worded = worded_in(response, language)
+    entry = await engine.set_enabled(automation_id, False)
+    return views.automation_out(entry, engine.clock, worded)
 
 
 @router.post(f"{ONE}/run", response_model=TraceOut, responses={**WORDED_IN, **declared(404, 422)})
@@ -157,16 +182,20 @@ async def traces(
     return [views.trace_out(t, worded) for t in found]
 
 
-@router.get(f"{ONE}/why", response_model=WhyOut, responses=declared(404))
-async def why(engine: EngineDep, automation_id: str) -> dict[str, Any]:
-    """Explain in sentences why it did (not) run lately, with the recent traces (in
-    English: the ``why`` lines are)."""
+@router.get(f"{ONE}/why", response_model=WhyOut, responses={**WORDED_IN, **declared(404, 422)})
+async def why(
+    engine: EngineDep, response: Response, automation_id: str, language: Language = None
+) -> dict[str, Any]:
+    """Explain in sentences why it did (not) run lately, with the recent traces, in the
+    language asked for (en, de, zh-cn; others, and traces stored before traces kept phrases,
+    in English), times in the home's zone."""
+    worded = worded_in(response, language)
     entry = engine.entry(automation_id)
     recent = await engine.traces(automation_id, 10)
     return {
         "automation": automation_id,
-        "lines": views.why(entry, recent, engine.clock),
-        "traces": [views.trace_brief(t) for t in recent],
+        "lines": views.why(entry, recent, engine.clock, worded),
+        "traces": [views.trace_brief(t, worded) for t in recent],
     }
 
 

@@ -366,9 +366,9 @@ class AutomationOut(BaseModel):
     error: str
     running: int
     queued: int
-    triggers: list[str]
-    conditions: list[str]
-    actions: list[str]
+    triggers: list[str] = Field(description="Each trigger in words, in the language asked for")
+    conditions: list[str] = Field(description="Each condition in words, likewise")
+    actions: list[str] = Field(description="Each action in words, likewise")
     timers: list[TimerOut]
     next: list[NextOut]
     last: TraceBriefOut | None
@@ -399,6 +399,9 @@ class TriggerOut(BaseModel):
     data: dict[str, Any]
     phrase: dict[str, Any] | None = Field(
         None, description="The sentence as a phrase key and its arguments (null: older traces)"
+    )
+    told: dict[str, Any] | None = Field(
+        None, description="The description as a phrase key and its arguments (null: older traces)"
     )
 
 
@@ -432,6 +435,11 @@ class StepOut(BaseModel):
     children: list[StepOut]
     phrase: dict[str, Any] | None = Field(
         None, description="The summary as a phrase key and its arguments (null: older traces)"
+    )
+    detail_phrase: dict[str, Any] | None = Field(
+        None,
+        description="The detail as a phrase, when the hub says how the step went (null: a"
+        " device's answer, an error message, older traces)",
     )
 
 

@@ -50,15 +50,16 @@ class Effects(Protocol):
         """``$name`` placeholders for notify messages."""
         ...
 
-    async def write(self, writes: Sequence[Write]) -> str:
-        """Set properties (batched per device); raise ActionFailed naming what failed."""
+    async def write(self, writes: Sequence[Write]) -> str | Phrase:
+        """Set properties (batched per device); raise ActionFailed naming what failed. What
+        the devices answered is a string; a dry run says what it would do as a phrase."""
         ...
 
-    async def invoke(self, target: ActionTarget) -> str:
+    async def invoke(self, target: ActionTarget) -> str | Phrase:
         """Run a device action; return what to show in the trace."""
         ...
 
-    async def scene(self, scene_id: str) -> str:
+    async def scene(self, scene_id: str) -> str | Phrase:
         """Apply a scene; return what to show in the trace."""
         ...
 
@@ -98,7 +99,7 @@ class SetAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Write the values; the step's detail says what the devices did."""
-        step.detail = await fx.write(self.writes)
+        step.tell(await fx.write(self.writes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ class DoAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the device action."""
-        step.detail = await fx.invoke(self.target)
+        step.tell(await fx.invoke(self.target))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ class SceneAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Apply the scene."""
-        step.detail = await fx.scene(self.scene)
+        step.tell(await fx.scene(self.scene))
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,21 +182,26 @@ class WaitAction:
 
     def describe(self) -> str:
         """Return the step summary: what it waits for, and for how long at most."""
-        what = " or ".join(t.describe() for t in self.triggers)
-        limit = f" (up to {wording.duration(self.timeout)})" if self.timeout is not None else ""
-        return f"wait for {what}{limit}"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        what = list_arg((t.said() for t in self.triggers), "or")
+        if self.timeout is None:
+            return phrase("step.wait-for", triggers=what)
+        return phrase("step.wait-for-up-to", triggers=what, duration=seconds_arg(self.timeout))
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Wait for a trigger; on timeout go on, or fail the step unless ``continue_on_timeout``."""
         fire = await fx.wait(self.triggers, self.timeout)
         if fire is not None:
-            step.detail = fire.sentence
+            step.detail, step.detail_phrase = fire.sentence, fire.phrase
             return
         waited = wording.duration(self.timeout or 0.0)
         if not self.continue_on_timeout:
             step.outcome = "timeout"
             raise ActionFailed(f"nothing happened within {waited}")
-        step.detail = f"timed out after {waited}; went on"
+        step.tell(phrase("detail.timed-out", duration=seconds_arg(self.timeout or 0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,18 +233,19 @@ class ChooseAction:
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the first choice that holds (or ``otherwise``); the detail says why each did not."""
-        looked: list[str] = []
+        looked: list[Phrase] = []
         for index, branch in enumerate(self.branches):
             ok, checks = check_all(branch.conditions, fx.env())
             if ok:
-                step.detail = "; ".join([*looked, f"choice {index}: all conditions held"])
+                looked.append(phrase("detail.choice-held", index=index))
+                step.tell(phrase("text", text=list_arg(looked, "semicolon")))
                 await run_actions(
                     branch.actions, fx, step.children, f"{step.path}.choices[{index}]"
                 )
                 return
-            looked.append(f"choice {index}: {_first_false(checks)}")
-        looked.append("otherwise" if self.otherwise else "nothing chosen")
-        step.detail = "; ".join(looked)
+            looked.append(phrase("detail.choice-false", index=index, **_first_false(checks)))
+        looked.append(phrase("detail.otherwise" if self.otherwise else "detail.nothing-chosen"))
+        step.tell(phrase("text", text=list_arg(looked, "semicolon")))
         await run_actions(self.otherwise, fx, step.children, f"{step.path}.otherwise")
 
 
@@ -256,15 +263,17 @@ class RepeatAction:
 
     def describe(self) -> str:
         """Return the step summary: the count, or the while/until conditions."""
-        said = self.said()
-        if said is not None:
-            return wording.trace_sentence(said)
-        kind, conditions = ("while", self.while_) if self.while_ else ("until", self.until)
-        return f"repeat {kind} " + "; ".join(c.describe() for c in conditions or ())
+        return wording.trace_sentence(self.said())
 
-    def said(self) -> Phrase | None:
-        """``describe`` as a phrase, for a count (while/until: said in English alone)."""
-        return None if self.count is None else phrase("step.repeat", count=self.count)
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        if self.count is not None:
+            return phrase("step.repeat", count=self.count)
+        key, conditions = (
+            ("step.repeat-while", self.while_) if self.while_ else ("step.repeat-until", self.until)
+        )
+        said = list_arg((c.said() for c in conditions or ()), "semicolon")
+        return phrase(key, conditions=said)
 
     async def run(self, fx: Effects, step: Step) -> None:
         """Run the rounds (at most MAX_REPEATS, 3 in a dry run); the detail says why it stopped."""
@@ -276,21 +285,26 @@ class RepeatAction:
             if self.while_ is not None:
                 ok, checks = check_all(self.while_, fx.env())
                 if not ok:
-                    step.detail = f"stopped after {rounds} round(s): " + _first_false(checks)
+                    said = phrase("detail.stopped-false", rounds=rounds, **_first_false(checks))
+                    step.tell(said)
                     return
             await run_actions(self.actions, fx, step.children, f"{step.path}.round[{rounds}]")
             rounds += 1
             if self.until is not None:
                 ok, checks = check_all(self.until, fx.env())
                 if ok:
-                    step.detail = f"stopped after {rounds} round(s): until held"
+                    step.tell(phrase("detail.stopped-until", rounds=rounds))
                     return
-        step.detail = f"{rounds} round(s)" + (" (dry run shows at most 3)" if fx.dry else "")
+        step.tell(phrase("detail.rounds-dry" if fx.dry else "detail.rounds", rounds=rounds))
 
 
-def _first_false(checks: Sequence[Check]) -> str:
+def _first_false(checks: Sequence[Check]) -> dict[str, Phrase | str]:
+    """The first false condition's label and sentence, as phrases where it has them."""
     failed = next((c for c in checks if not c.ok), None)
-    return f"{failed.label} was false: {failed.sentence}" if failed else ""
+    if failed is None:
+        return {"label": "", "sentence": ""}
+    label = failed.label if failed.label_phrase is None else failed.label_phrase
+    return {"label": label, "sentence": failed.sentence if failed.phrase is None else failed.phrase}
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,16 +344,14 @@ Action = (
     | NotifyAction
 )
 
-PHRASED = (SetAction, DoAction, SceneAction, DelayAction, ChooseAction, RepeatAction, NotifyAction)
-"""Actions whose step summary is kept as a phrase (a wait's names triggers, said in English)."""
-
 
 async def run_actions(actions: Sequence[Action], fx: Effects, steps: list[Step], path: str) -> None:
     """Run ``actions`` in order, appending a Step for each; raise ActionFailed to stop the run."""
     for index, action in enumerate(actions):
-        said = action.said() if isinstance(action, PHRASED) else None
-        summary = action.describe() if said is None else ""  # said from the phrase when read
-        step = Step(f"{path}[{index}]", action.kind, summary, fx.clock.now(), phrase=said)
+        said = action.said()
+        step = Step(
+            f"{path}[{index}]", action.kind, "", fx.clock.now(), phrase=said
+        )  # said when read
         steps.append(step)
         began = fx.clock.monotonic()
         try:

@@ -12,7 +12,7 @@ from homeweave.automation.fields import WEEKDAYS
 from homeweave.automation.refs import PropRef
 from homeweave.automation.sun import sun_event, zone_of
 from homeweave.automation.traces import Check
-from homeweave.automation.triggers import range_phrase
+from homeweave.automation.triggers import offset_phrase, range_phrase
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
 from homeweave.model.times import Times
@@ -22,7 +22,6 @@ from homeweave.model.tracebook import (
     label_arg,
     list_arg,
     phrase,
-    seconds_arg,
     sun_arg,
     value_arg,
 )
@@ -56,14 +55,6 @@ def _label(condition: _Said) -> Phrase | str:
     """A condition as a trace names it: its name, or (none given) what it checks — worded
     only then (every check of every state change labels its conditions)."""
     return f"`{condition.name}`" if condition.name else condition.said()
-
-
-def _offset(seconds: float) -> Phrase | str:
-    """``wording.offset`` as a phrase: `` + 30 min``, or nothing for zero."""
-    if not seconds:
-        return ""
-    sign = "+" if seconds > 0 else "-"
-    return phrase("window.offset", sign=sign, duration=seconds_arg(abs(seconds)))
 
 
 def _days(days: Sequence[str], sep: str) -> Phrase:
@@ -253,7 +244,7 @@ class SunCondition:
             ("window.before", self.before, self.before_offset),
         ):
             if event:
-                parts.append(phrase(key, time=[sun_arg(event), _offset(offset)]))
+                parts.append(phrase(key, time=[sun_arg(event), offset_phrase(offset)]))
         return phrase("window.sun", parts=list_arg(parts, "and"))
 
     def _today(self, event: str | None, offset: float, now: datetime) -> datetime | None:

@@ -56,23 +56,24 @@ class DryEffects:
         """Return the placeholders known without a real trigger: automation and name."""
         return {"automation": self.compiled.id, "name": self.compiled.config.name}
 
-    async def write(self, writes: Sequence[Write]) -> str:
+    async def write(self, writes: Sequence[Write]) -> Phrase:
         """Record the values in the overlay (later conditions see them); say which devices."""
         for w in writes:
             self.view.changes[w.ref.key] = w.value
-        return "would write to " + ", ".join(dict.fromkeys(w.ref.device_id for w in writes))
+        devices = list_arg(dict.fromkeys(w.ref.device_id for w in writes), "comma")
+        return phrase("dry.would-write", devices=devices)
 
-    async def invoke(self, target: ActionTarget) -> str:
+    async def invoke(self, target: ActionTarget) -> Phrase:
         """Say which action would run."""
-        return f"would invoke {target.address}"
+        return phrase("dry.would-invoke", address=target.address)
 
-    async def scene(self, scene_id: str) -> str:
+    async def scene(self, scene_id: str) -> Phrase:
         """Record the scene's values in the overlay; say how many would be set."""
         scene = self.scenes.get(scene_id)
         if scene is None:
-            return f"scene {scene_id!r} no longer exists"
+            return phrase("dry.scene-gone", scene=repr(scene_id))
         await self.write(scene.writes)
-        return f"would set {len(scene.writes)} value(s) of scene {scene_id}"
+        return phrase("dry.would-scene", count=len(scene.writes), scene=scene_id)
 
     async def notify(self, message: str, title: str | None, level: str) -> None:
         """Nobody is told anything in a dry run."""
@@ -82,8 +83,10 @@ class DryEffects:
 
     async def wait(self, triggers: Sequence[Trigger], limit: float | None) -> Fire | None:
         """Assume the first trigger fires at once."""
-        said = "assumed to happen (dry run)"
-        return Fire(triggers[0].index, triggers[0].kind, triggers[0].describe(), said, {}, 0.0)
+        first, said = triggers[0], phrase("dry.assumed")
+        told = first.said()
+        sentence, description = wording.trace_sentence(said), wording.trace_sentence(told)
+        return Fire(first.index, first.kind, description, sentence, {}, 0.0, said, told)
 
 
 def _evaluate_triggers(
@@ -111,8 +114,10 @@ def _evaluate_triggers(
                 hold = seconds_arg(evaluation.hold)
                 fired = phrase("dry.would-hold", change=change, duration=hold)
             sentence = evaluation.sentence if fired is None else wording.trace_sentence(fired)
+            told = trigger.said()
+            description = wording.trace_sentence(told)
             info = TriggerInfo(
-                trigger.index, trigger.kind, trigger.describe(), sentence, evaluation.data, fired
+                trigger.index, trigger.kind, description, sentence, evaluation.data, fired, told
             )
             return info, said
         said.append(phrase("dry.trigger", index=trigger.index, sentence=change))
@@ -135,15 +140,26 @@ async def dry_run(
         # The given state changes what a trigger watches, and no trigger fires on it.
         detail = list_arg(said, "semicolon")
         told = phrase("text", text=detail)
+        state = phrase("dry.hypothetical")
         trace.trigger = TriggerInfo(
-            -1, "dry-run", "hypothetical state", wording.trace_sentence(told), phrase=told
+            -1,
+            "dry-run",
+            wording.trace_sentence(state),
+            wording.trace_sentence(told),
+            phrase=told,
+            told=state,
         )
         trace.conclude(Result.WOULD_NOT_RUN, phrase("dry.no-trigger", detail=detail), at=trace.at)
         return trace
-    state = "the given state" if by_key else "the current state"
+    state = phrase("dry.given" if by_key else "dry.current")
     as_if = phrase("by.given-state" if by_key else "by.current-state")
     trace.trigger = info or TriggerInfo(
-        -1, "dry-run", state, wording.trace_sentence(as_if), phrase=as_if
+        -1,
+        "dry-run",
+        wording.trace_sentence(state),
+        wording.trace_sentence(as_if),
+        phrase=as_if,
+        told=state,
     )
     fx = DryEffects(compiled, view, now.astimezone(compiled.zone), scenes)
     ok, trace.conditions = check_all(compiled.conditions, fx.env())

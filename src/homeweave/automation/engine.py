@@ -56,7 +56,7 @@ from homeweave.core.principal import SYSTEM, Principal
 from homeweave.core.tasks import TaskSet
 from homeweave.errors import AutomationError, HomeweaveError, UnknownAddress
 from homeweave.model import Value
-from homeweave.model.tracebook import phrase
+from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -267,12 +267,25 @@ class AutomationEngine:
             if runner is not None:
                 info = TriggerInfo(record.trigger, "timer", "", record.sentence, record.data)
                 trace = Trace(record.automation, self.clock.now(), info)
-                trace.conclude(Result.NOT_TRIGGERED, at=trace.at)
-                trace.sentence = (
-                    "a `for:` timer was not resumed after the restart, because the value "
-                    f"changed while the hub was down ({record.sentence})"
-                )
+                said = phrase("trigger.not-resumed", change=self._saved_change(runner, record))
+                trace.conclude(Result.NOT_TRIGGERED, said, at=trace.at)
+                trace.text, trace.phrase = "", said
                 self.store.add_trace(trace)
+
+    @staticmethod
+    def _saved_change(runner: AutomationRunner, record: TimerRecord) -> Phrase | str:
+        """The change a saved timer waited on, as a phrase when its trigger still reads its data
+        (a timer is saved with its English sentence alone), else in English."""
+        for watch in runner.watches:
+            trigger = watch.trigger
+            if (
+                trigger.index == record.trigger
+                and isinstance(trigger, PropertyTrigger | NumericTrigger)
+                and record.data.get("address") == trigger.ref.address
+            ):
+                again = watch.reevaluated(record.sentence, record.data)
+                return again.sentence if again.phrase is None else again.phrase
+        return record.sentence
 
     def _resume(self, runner: AutomationRunner, record: TimerRecord) -> bool:
         for watch in runner.watches:

@@ -124,14 +124,16 @@ class AutomationRunner:
         for watch in self.watches:
             if isinstance(watch.trigger, StartTrigger):
                 trigger = watch.trigger
+                description, told = watch.told()
                 fire = Fire(
                     trigger.index,
                     trigger.kind,
-                    trigger.describe(),
+                    description,
                     "the hub started",
                     {},
                     self.clock.now(),
                     phrase("by.started"),
+                    told,
                 )
                 self.fired(watch, fire)
 
@@ -149,13 +151,15 @@ class AutomationRunner:
     def evaluated(self, watch: Watch, evaluation: Evaluation, result: Result) -> None:
         """Record a trace for a trigger that looked at something and did not fire."""
         trigger = watch.trigger
+        description, told = watch.told()
         info = TriggerInfo(
             trigger.index,
             trigger.kind,
-            trigger.describe(),
+            description,
             evaluation.text,
             evaluation.data,
             evaluation.phrase,
+            told,
         )
         trace = Trace(self.id, self.clock.now(), info)
         trace.conclude(result, at=trace.at)

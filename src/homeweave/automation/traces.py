@@ -92,6 +92,18 @@ class Step:
     children: list[Step] = field(default_factory=list)
     phrase: Phrase | None = None
     """``summary`` as a phrase (None: older traces, and steps told only in English)."""
+    detail_phrase: Phrase | None = None
+    """``detail`` as a phrase, when the hub says how the step went (a choose, a repeat, a
+    wait); None: a device's answer, an error message, older traces."""
+
+    def tell(self, said: Phrase | str) -> None:
+        """Set the detail to ``said``: a phrase (in English, and kept as the phrase), or words
+        kept as they are (a device's answer)."""
+        if isinstance(said, str):
+            self.detail = said
+            return
+        self.detail_phrase = said
+        self.detail = wording.trace_sentence(said)
 
     @property
     def summary(self) -> str:
@@ -111,6 +123,8 @@ class TriggerInfo:
     data: Seen = field(default_factory=dict)
     phrase: Phrase | None = None
     """``sentence`` as a phrase (None: older traces, and triggers told only in English)."""
+    told: Phrase | None = None
+    """``description`` (the trigger's definition) as a phrase (None: older traces)."""
 
     @property
     def sentence(self) -> str:
@@ -176,6 +190,7 @@ class Trace:
                 "sentence": trigger.text,
                 "data": dict(trigger.data),
                 "phrase": trigger.phrase,
+                "told": trigger.told,
             },
             "result": str(self.result),
             "sentence": self.text,
@@ -240,6 +255,7 @@ def _step_dict(step: Step) -> dict[str, Any]:
         "detail": step.detail,
         "children": [_step_dict(s) for s in step.children],
         "phrase": step.phrase,
+        "detail_phrase": step.detail_phrase,
     }
 
 
@@ -251,6 +267,7 @@ def _trigger(data: dict[str, Any]) -> TriggerInfo:
         data.get("sentence", ""),
         data.get("data", {}),
         data.get("phrase"),
+        data.get("told"),
     )
 
 
@@ -361,7 +378,10 @@ def worded(trace: Mapping[str, Any], language: str) -> dict[str, Any]:
     _word(out, "sentence", language)
     trigger = out.get("trigger")
     if isinstance(trigger, Mapping):
-        out["trigger"] = _word(dict(trigger), "sentence", language)
+        out["trigger"] = said = _word(dict(trigger), "sentence", language)
+        told = said.get("told")
+        if told is not None:
+            said["description"] = wording.trace_sentence(told, language)
     if "conditions" in out:
         out["conditions"] = [_word_tree(c, "sentence", language) for c in out["conditions"]]
     if "steps" in out:
@@ -381,6 +401,9 @@ def _word_tree(data: Mapping[str, Any], name: str, language: str) -> dict[str, A
     label = out.get("label_phrase")
     if label is not None:
         out["label"] = wording.trace_sentence(label, language)
+    detail = out.get("detail_phrase")
+    if detail is not None:
+        out["detail"] = wording.trace_sentence(detail, language)
     out["children"] = [_word_tree(c, name, language) for c in out.get("children", [])]
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeweave.automation.fields import WEEKDAYS
@@ -14,7 +15,15 @@ from homeweave.automation.traces import Seen, TriggerInfo, english
 from homeweave.core.events import DeviceEvent
 from homeweave.core.registry import Home
 from homeweave.model import Value, wording
-from homeweave.model.tracebook import Phrase, phrase, value_arg
+from homeweave.model.tracebook import (
+    Phrase,
+    day_arg,
+    list_arg,
+    phrase,
+    seconds_arg,
+    sun_arg,
+    value_arg,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,8 @@ class Fire:
     data: Seen
     at: float
     phrase: Phrase | None = None
+    told: Phrase | None = None
+    """``description`` as a phrase."""
 
     @property
     def sentence(self) -> str:
@@ -64,7 +75,13 @@ class Fire:
     def info(self) -> TriggerInfo:
         """Return the fire as the trace records it."""
         return TriggerInfo(
-            self.index, self.kind, self.description, self.text, dict(self.data), self.phrase
+            self.index,
+            self.kind,
+            self.description,
+            self.text,
+            dict(self.data),
+            self.phrase,
+            self.told,
         )
 
 
@@ -76,6 +93,14 @@ def _in_range(value: Value | None, above: float | None, below: float | None) -> 
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     return (above is None or value > above) and (below is None or value < below)
+
+
+def offset_phrase(seconds: float) -> Phrase | str:
+    """``wording.offset`` as a phrase: `` + 30 min``, or nothing for zero."""
+    if not seconds:
+        return ""
+    sign = "+" if seconds > 0 else "-"
+    return phrase("window.offset", sign=sign, duration=seconds_arg(abs(seconds)))
 
 
 def range_words(above: float | None, below: float | None, ref: PropRef) -> str:
@@ -107,12 +132,22 @@ class PropertyTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words, e.g. ``<address> changes to on and stays so for 5 min``."""
-        text = f"{self.ref.address} changes"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        prop = self.ref.prop
+        args: dict[str, Any] = {"address": self.ref.address}
         if self.from_ is not None:
-            text += f" from {wording.value(self.from_, self.ref.prop)}"
+            args["was"] = value_arg(self.from_, prop)
         if self.to is not None:
-            text += f" to {wording.value(self.to, self.ref.prop)}"
-        return text + (f" and stays so for {wording.duration(self.hold)}" if self.hold else "")
+            args["to"] = value_arg(self.to, prop)
+        # when.changes, when.changes-from, when.changes-to, when.changes-from-to
+        key = "when.changes" + ("-from" if "was" in args else "") + ("-to" if "to" in args else "")
+        change = phrase(key, **args)
+        if not self.hold:
+            return change
+        return phrase("when.stays", change=change, duration=seconds_arg(self.hold))
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
         """Judge one change of the value; a first known value is not a change."""
@@ -160,8 +195,15 @@ class NumericTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words, e.g. ``<address> goes above 25 °C for 10 min``."""
-        text = f"{self.ref.address} goes {range_words(self.above, self.below, self.ref)}"
-        return text + (f" for {wording.duration(self.hold)}" if self.hold else "")
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        wanted = range_phrase(self.above, self.below, self.ref)
+        change = phrase("when.goes", address=self.ref.address, range=wanted)
+        if not self.hold:
+            return change
+        return phrase("when.goes-for", change=change, duration=seconds_arg(self.hold))
 
     def evaluate(self, value: Value, old: Value | None) -> Evaluation:
         """Judge one change: it matches when the value enters the range from outside it."""
@@ -208,10 +250,19 @@ class EventTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words: the device, its event, and any argument values wanted."""
-        text = f"{self.ref.device_id} reports {self.ref.service.key}/{self.ref.event.key}"
-        if self.data:
-            text += " with " + ", ".join(self._named(self.data))
-        return text
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        device, event = self.ref.device_id, f"{self.ref.service.key}/{self.ref.event.key}"
+        if not self.data:
+            return phrase("when.reports", device=device, event=event)
+        args = []
+        for piid, value in self.data.items():
+            prop = self.ref.service.properties.find(piid)
+            name = prop.key if prop is not None else str(piid)
+            args.append(phrase("when.arg", name=name, value=value_arg(value, prop)))
+        return phrase("when.reports-with", device=device, event=event, args=list_arg(args, "comma"))
 
     def _named(self, args: dict[int, Value]) -> list[str]:
         out = []
@@ -249,8 +300,15 @@ class TimeTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words: the time, weekdays and time zone."""
-        days = f" on {', '.join(self.weekdays)}" if self.weekdays else ""
-        return f"at {self.at.isoformat(timespec='auto')}{days} ({self.zone.key})"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        at, zone = self.at.isoformat(timespec="auto"), self.zone.key
+        if not self.weekdays:
+            return phrase("when.at", time=at, zone=zone)
+        days = list_arg((day_arg(d) for d in self.weekdays), "comma")
+        return phrase("when.at-on", time=at, days=days, zone=zone)
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
         """Return the next instant after ``after`` on an allowed weekday, and its wall-time key."""
@@ -277,7 +335,11 @@ class CalendarTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words: the cron pattern and time zone."""
-        return f"on the calendar pattern '{self.cron}' ({self.zone.key})"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("when.calendar", cron=self.cron, zone=self.zone.key)
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
         """Return the next match of the cron pattern after ``after``, and its wall-time key."""
@@ -301,7 +363,12 @@ class SunTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words: the sun event, offset and home."""
-        return f"at {self.event}{wording.offset(self.offset)} ({self.home.name or self.home.id})"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        offset, home = offset_phrase(self.offset), self.home.name or self.home.id
+        return phrase("when.sun", event=sun_arg(self.event), offset=offset, home=home)
 
     def next_after(self, after: datetime) -> tuple[datetime, str] | None:
         """Return the next sun event (with offset) after ``after`` and its day key; None if none."""
@@ -321,7 +388,11 @@ class StartTrigger:
 
     def describe(self) -> str:
         """Return the trigger in words."""
-        return "when the hub starts"
+        return wording.trace_sentence(self.said())
+
+    def said(self) -> Phrase:
+        """``describe`` as a phrase, to be said in any language."""
+        return phrase("when.start")
 
 
 ChangeTrigger = PropertyTrigger | NumericTrigger

@@ -25,7 +25,7 @@ from homeweave.automation.triggers import (
 )
 from homeweave.core.events import DeviceEvent, PropertyChanged
 from homeweave.model import Value, wording
-from homeweave.model.tracebook import Phrase, moment_arg, phrase, seconds_arg
+from homeweave.model.tracebook import Phrase, moment_arg, phrase, seconds_arg, value_arg
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +77,16 @@ class Watch:
         self.timer: Timer | None = None
         self.next_due: float | None = None
         self._scheduler: asyncio.Task[None] | None = None
+        self._told: tuple[str, Phrase] | None = None
+
+    def told(self) -> tuple[str, Phrase]:
+        """The trigger's definition in English and as a phrase, made once (every trace of the
+        watch names it, fired or not)."""
+        told = self._told
+        if told is None:
+            said = self.trigger.said()
+            told = self._told = (wording.trace_sentence(said), said)
+        return told
 
     # -- changes and events (called by the index, synchronously, from the bus) ---------------
     def on_change(self, event: PropertyChanged) -> None:
@@ -108,14 +118,16 @@ class Watch:
 
     def _fire(self, sentence: str, data: Seen, said: Phrase | None = None) -> Fire:
         trigger = self.trigger
+        description, told = self.told()
         return Fire(
             trigger.index,
             trigger.kind,
-            trigger.describe(),
+            description,
             sentence,
             dict(data),
             self.owner.clock.now(),
             said,
+            told,
         )
 
     # -- `for:` timers --------------------------------------------------------------------------
@@ -152,13 +164,15 @@ class Watch:
         self.owner.timer_changed(self, None)
         trigger = self.trigger
         assert isinstance(trigger, PropertyTrigger | NumericTrigger)
-        elapsed = wording.duration(self.owner.clock.now() - timer.started_at)
-        sentence = (
-            f"{trigger.ref.address} became {wording.value(value, trigger.ref.prop)} after "
-            f"{elapsed}, before holding for {wording.duration(timer.evaluation.hold)} "
-            f"({trigger.describe()})"
+        said = phrase(
+            "trigger.broken-off",
+            address=trigger.ref.address,
+            value=value_arg(value, trigger.ref.prop),
+            elapsed=seconds_arg(self.owner.clock.now() - timer.started_at),
+            duration=seconds_arg(timer.evaluation.hold),
+            trigger=self.told()[1],
         )
-        self.owner.evaluated(self, Evaluation(False, sentence), Result.NOT_TRIGGERED)
+        self.owner.evaluated(self, Evaluation.said(False, said), Result.NOT_TRIGGERED)
 
     def resume(
         self, started_at: float, due: float, sentence: str, data: Seen, current: Value | None
@@ -169,9 +183,20 @@ class Watch:
             return False
         if data.get("address") != trigger.ref.address or not trigger.resumes(current, data):
             return False  # the trigger changed meanwhile, or the value did
-        evaluation = Evaluation(True, sentence, data, trigger.hold)
+        evaluation = self.reevaluated(sentence, data)
         self._start_timer(Timer(started_at, due, evaluation), resumed=True)
         return True
+
+    def reevaluated(self, sentence: str, data: Seen) -> Evaluation:
+        """A saved timer's match (``sentence``, the change it saw in ``data``) judged again, to
+        have its phrase: a timer is saved with its English sentence alone."""
+        trigger = self.trigger
+        assert isinstance(trigger, PropertyTrigger | NumericTrigger)
+        value = data.get("value")
+        again = None if value is None else trigger.evaluate(value, data.get("old"))
+        if again is not None and again.matched and again.phrase is not None:
+            return Evaluation(True, again.text, data, trigger.hold, again.phrase)
+        return Evaluation(True, sentence, data, trigger.hold)
 
     # -- times ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -186,7 +211,7 @@ class Watch:
             found = trigger.next_after(after)
             if found is None:
                 self.next_due = None
-                none = Evaluation(False, f"{trigger.describe()}: no further occurrence")
+                none = Evaluation.said(False, phrase("trigger.no-further", trigger=self.told()[1]))
                 self.owner.evaluated(self, none, Result.NOT_TRIGGERED)
                 return
             when, occurrence = found
@@ -197,8 +222,9 @@ class Watch:
                 it_was = phrase("trigger.it-was", moment=moment_arg(when.timestamp(), self.zone))
                 self.owner.fired(self, self._fire(wording.trace_sentence(it_was), data, it_was))
             else:
-                again = f"{occurrence} had already fired (before a restart, or the clock went back)"
-                self.owner.evaluated(self, Evaluation(False, again, data), Result.NOT_TRIGGERED)
+                due = moment_arg(self.next_due, self.zone)
+                again = Evaluation.said(False, phrase("trigger.already-fired", moment=due), data)
+                self.owner.evaluated(self, again, Result.NOT_TRIGGERED)
             after = datetime.fromtimestamp(max(self.next_due, clock.now()), UTC)
 
     def stop(self) -> None:

@@ -1,6 +1,7 @@
 """``homeweave why``, ``homeweave automations ...`` and ``homeweave scenes ...``: talk to a running
-hub's automation API. ``commands`` is what the main CLI adds. Traces' sentences are in the
-reader's language (``--locale``, else LC_ALL/LC_TIME/LANG), as ``homeweave logbook``'s lines."""
+hub's automation API. ``commands`` is what the main CLI adds. Sentences (traces', definitions',
+``why``'s) are in the reader's language (``--locale``, else LC_ALL/LC_TIME/LANG), as
+``homeweave logbook``'s lines."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def _path(ident: str) -> str:
 
 
 def _language(client: Client) -> dict[str, str]:
-    """``?language=`` of --locale (de, zh-cn), for the sentences of traces; none: English."""
+    """``?language=`` of --locale (de, zh-cn), for the sentences of traces, definitions and
+    ``why``; none: English."""
     language = language_code(client.locale)
     return {"language": language} if language is not None else {}
 
@@ -52,8 +54,10 @@ def _echo_steps(steps: list[dict[str, Any]], indent: str) -> None:
 @click.argument("automation")
 @client_command
 def why(client: Client, as_json: bool, automation: str) -> None:
-    """Explain what AUTOMATION did lately, and why it did not run."""
-    data = client.request("GET", f"/api/automations/{_path(automation)}/why")
+    """Explain what AUTOMATION did lately, and why it did not run, in the language of
+    --locale (de, zh-cn; else English), times in the home's zone."""
+    path = f"/api/automations/{_path(automation)}/why"
+    data = client.request("GET", path, params=_language(client))
     if as_json:
         echo_json(data)
         return
@@ -95,8 +99,9 @@ def list_automations(client: Client, as_json: bool) -> None:
 @click.argument("automation")
 @client_command
 def show(client: Client, as_json: bool, automation: str) -> None:
-    """Show an automation's definition: triggers, conditions, actions."""
-    item = client.request("GET", f"/api/automations/{_path(automation)}")
+    """Show an automation's definition: triggers, conditions, actions (in the language of
+    --locale)."""
+    item = client.request("GET", f"/api/automations/{_path(automation)}", params=_language(client))
     if as_json:
         echo_json(item)
         return

@@ -17,7 +17,7 @@ export const auto = {
   get: (id) => request('GET', one(id, `?${lang()}`)),
   traces: (id, limit = 25) => request('GET', one(id, `/traces?limit=${limit}&${lang()}`)),
   trace: (id) => request('GET', `/api/traces/${part(id)}?${lang()}`),
-  enable: (id, on) => request('POST', one(id, on ? '/enable' : '/disable')),
+  enable: (id, on) => request('POST', one(id, `/${on ? 'en' : 'dis'}able?${lang()}`)),
   run: (id) => request('POST', one(id, `/run?${lang()}`)),
   dryRun: (id, state = {}) => request('POST', one(id, `/dry-run?${lang()}`), { state }),
   create: (text) => request('POST', '/api/automations', text, undefined, YAML),
