@@ -23,6 +23,7 @@ from homeweave.api.schemas import (
     WhyOut,
 )
 from homeweave.api.yaml_bodies import YamlBodies, YamlText, or_yaml
+from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig
 
 router = APIRouter(
@@ -115,8 +116,7 @@ async def enable(
     engine: EngineDep, response: Response, automation_id: str, language: Language = None
 ) -> dict[str, Any]:
     """Watch the automation's triggers again (its sentences in the language asked for)."""
-    worded = worded_in(response, language)
-    return views.automation_out(await engine.set_enabled(automation_id, True), engine.clock, worded)
+    return await _enabled(engine, response, automation_id, True, language)
 
 
 @router.post(
@@ -126,9 +126,14 @@ async def disable(
     engine: EngineDep, response: Response, automation_id: str, language: Language = None
 ) -> dict[str, Any]:
     """Stop watching the automation's triggers (its sentences in the language asked for)."""
+    return await _enabled(engine, response, automation_id, False, language)
+
+
+async def _enabled(
+    engine: AutomationEngine, response: Response, ident: str, on: bool, language: str | None
+) -> dict[str, Any]:
     worded = worded_in(response, language)
-    entry = await engine.set_enabled(automation_id, False)
-    return views.automation_out(entry, engine.clock, worded)
+    return views.automation_out(await engine.set_enabled(ident, on), engine.clock, worded)
 
 
 @router.post(f"{ONE}/run", response_model=TraceOut, responses={**WORDED_IN, **declared(404, 422)})

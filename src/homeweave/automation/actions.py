@@ -301,10 +301,7 @@ class RepeatAction:
 def _first_false(checks: Sequence[Check]) -> dict[str, Phrase | str]:
     """The first false condition's label and sentence, as phrases where it has them."""
     failed = next((c for c in checks if not c.ok), None)
-    if failed is None:
-        return {"label": "", "sentence": ""}
-    label = failed.label if failed.label_phrase is None else failed.label_phrase
-    return {"label": label, "sentence": failed.sentence if failed.phrase is None else failed.phrase}
+    return {"label": "", "sentence": ""} if failed is None else failed.because()
 
 
 @dataclass(frozen=True, slots=True)

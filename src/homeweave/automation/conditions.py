@@ -302,7 +302,7 @@ class AllOf:
         if failed is None:
             said = phrase("check.all-held")
         else:
-            said = phrase("check.child-false", label=failed.label, sentence=_said(failed))
+            said = phrase("check.child-false", **failed.because())
         return Check.said(_label(self), failed is None, said, {}, checks)
 
 
@@ -326,9 +326,9 @@ class AnyOf:
         checks = [c.check(env) for c in self.children]
         held = next((c for c in checks if c.ok), None)
         if held is not None:
-            said = phrase("check.held", label=held.label, sentence=_said(held))
+            said = phrase("check.held", **held.because())
         else:
-            sentences = list_arg((_said(c) for c in checks), "semicolon")
+            sentences = list_arg((c.because()["sentence"] for c in checks), "semicolon")
             said = phrase("check.none-held-because", sentences=sentences)
         return Check.said(_label(self), held is not None, said, {}, checks)
 
@@ -355,13 +355,8 @@ class NoneOf:
         if held is None:
             said = phrase("check.none-held")
         else:
-            said = phrase("check.none-should", sentence=_said(held))
+            said = phrase("check.none-should", sentence=held.because()["sentence"])
         return Check.said(_label(self), held is None, said, {}, checks)
-
-
-def _said(check: Check) -> Phrase | str:
-    """A check's sentence as a part of another: its phrase, or its English words."""
-    return check.sentence if check.phrase is None else check.phrase
 
 
 Condition = (

@@ -85,8 +85,7 @@ class DryEffects:
         """Assume the first trigger fires at once."""
         first, said = triggers[0], phrase("dry.assumed")
         told = first.said()
-        sentence, description = wording.trace_sentence(said), wording.trace_sentence(told)
-        return Fire(first.index, first.kind, description, sentence, {}, 0.0, said, told)
+        return Fire(first.index, first.kind, wording.trace_sentence(told), "", {}, 0.0, said, told)
 
 
 def _evaluate_triggers(
@@ -141,26 +140,12 @@ async def dry_run(
         detail = list_arg(said, "semicolon")
         told = phrase("text", text=detail)
         state = phrase("dry.hypothetical")
-        trace.trigger = TriggerInfo(
-            -1,
-            "dry-run",
-            wording.trace_sentence(state),
-            wording.trace_sentence(told),
-            phrase=told,
-            told=state,
-        )
+        trace.trigger = _as_if(state, told)
         trace.conclude(Result.WOULD_NOT_RUN, phrase("dry.no-trigger", detail=detail), at=trace.at)
         return trace
     state = phrase("dry.given" if by_key else "dry.current")
     as_if = phrase("by.given-state" if by_key else "by.current-state")
-    trace.trigger = info or TriggerInfo(
-        -1,
-        "dry-run",
-        wording.trace_sentence(state),
-        wording.trace_sentence(as_if),
-        phrase=as_if,
-        told=state,
-    )
+    trace.trigger = info or _as_if(state, as_if)
     fx = DryEffects(compiled, view, now.astimezone(compiled.zone), scenes)
     ok, trace.conditions = check_all(compiled.conditions, fx.env())
     if not ok:
@@ -169,3 +154,9 @@ async def dry_run(
     await run_actions(compiled.actions, fx, trace.steps, "actions")
     trace.conclude(Result.WOULD_RUN, at=trace.at)
     return trace
+
+
+def _as_if(state: Phrase, said: Phrase) -> TriggerInfo:
+    """The trigger of a dry run that no real trigger started: ``state`` (which state it is
+    judged in) as its description, ``said`` as what it saw."""
+    return TriggerInfo(-1, "dry-run", wording.trace_sentence(state), "", phrase=said, told=state)

@@ -268,8 +268,8 @@ class AutomationEngine:
                 info = TriggerInfo(record.trigger, "timer", "", record.sentence, record.data)
                 trace = Trace(record.automation, self.clock.now(), info)
                 said = phrase("trigger.not-resumed", change=self._saved_change(runner, record))
-                trace.conclude(Result.NOT_TRIGGERED, said, at=trace.at)
-                trace.text, trace.phrase = "", said
+                trace.conclude(Result.NOT_TRIGGERED, at=trace.at)
+                trace.phrase = said  # not the trigger's words, as a near miss would say
                 self.store.add_trace(trace)
 
     @staticmethod

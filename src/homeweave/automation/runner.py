@@ -239,8 +239,9 @@ class AutomationRunner:
     def run_now(self, check_conditions: bool = False) -> Trace:
         """Run the actions by hand (through the mode), optionally only if conditions hold."""
         by_hand = phrase("by.hand")
-        said = wording.trace_sentence(by_hand)
-        fire = Fire(-1, "manual", said, said, {}, self.clock.now(), by_hand)
+        fire = Fire(
+            -1, "manual", wording.trace_sentence(by_hand), "", {}, self.clock.now(), by_hand
+        )
         trace = Trace(self.id, fire.at, fire.info())
         if check_conditions:
             ok, trace.conditions = check_all(self.compiled.conditions, self.host.env(self.compiled))

@@ -45,7 +45,8 @@ UNFIRED = frozenset({Result.NOT_TRIGGERED, Result.WAITING})
 class Check:
     """One condition's result and the values it saw."""
 
-    label: str
+    label_text: str
+    """The label as given (a name); empty when ``label_phrase`` says it (``label``)."""
     ok: bool
     text: str
     """The sentence in English as given; empty when ``phrase`` says it (``sentence``)."""
@@ -67,14 +68,27 @@ class Check:
     ) -> Check:
         """A check whose sentence is ``said`` and whose label is a name or a phrase (kept as
         phrases; the sentence said in English only when asked for)."""
-        told = None if isinstance(label, str) else label
-        text = wording.trace_sentence(label)
-        return cls(text, ok, "", dict(seen or {}), list(children), said, told)
+        if isinstance(label, str):
+            return cls(label, ok, "", dict(seen or {}), list(children), said)
+        return cls("", ok, "", dict(seen or {}), list(children), said, label)
+
+    @property
+    def label(self) -> str:
+        """The condition's name, or what it checks, in English."""
+        return english(self.label_text, self.label_phrase)
 
     @property
     def sentence(self) -> str:
         """What the condition saw, in English."""
         return english(self.text, self.phrase)
+
+    def because(self) -> dict[str, Phrase | str]:
+        """Its label and sentence as parts of another sentence ("condition {label} was false:
+        {sentence}"): their phrases, or their English words when they have none."""
+        return {
+            "label": _said(self.label_text, self.label_phrase),
+            "sentence": _said(self.text, self.phrase),
+        }
 
 
 @dataclass(slots=True)
@@ -234,7 +248,7 @@ class Trace:
 
 def _check_dict(check: Check) -> dict[str, Any]:
     return {
-        "label": check.label,
+        "label": check.label_text,
         "ok": check.ok,
         "sentence": check.text,
         "seen": dict(check.seen),
@@ -334,10 +348,7 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
             return said if isinstance(said, dict) else phrase("text", text=said)
         return phrase("text", text=detail) if isinstance(detail, str) else detail
     check = first_failure(trace.conditions)
-    because = {}
-    if check is not None:
-        label = _said(check.label, check.label_phrase)
-        because = {"label": label, "sentence": _said(check.text, check.phrase)}
+    because = {} if check is None else check.because()
     if result is Result.CONDITION_FALSE:
         if check:
             return phrase("trace.condition-false", by=by, **because)

@@ -154,7 +154,7 @@ class Watch:
         ev = timer.evaluation
         change = ev.sentence if ev.phrase is None else ev.phrase
         said = phrase("trigger.held", change=change, duration=seconds_arg(ev.hold))
-        self.owner.fired(self, self._fire(wording.trace_sentence(said), ev.data, said))
+        self.owner.fired(self, self._fire("", ev.data, said))  # said in English when read
 
     def _cancel_timer(self, value: Value) -> None:
         timer = self.timer
@@ -220,7 +220,7 @@ class Watch:
             data: Seen = {"scheduled": when.isoformat(), "occurrence": occurrence}
             if await self.owner.claim(self, occurrence, self.next_due):
                 it_was = phrase("trigger.it-was", moment=moment_arg(when.timestamp(), self.zone))
-                self.owner.fired(self, self._fire(wording.trace_sentence(it_was), data, it_was))
+                self.owner.fired(self, self._fire("", data, it_was))
             else:
                 due = moment_arg(self.next_due, self.zone)
                 again = Evaluation.said(False, phrase("trigger.already-fired", moment=due), data)
