@@ -9,7 +9,7 @@ from typing import Any
 from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
-from homeweave.automation.traces import Trace, worded
+from homeweave.automation.traces import Trace, part, worded
 from homeweave.model import wording
 from homeweave.model.phrasebook import DEFAULT_LANGUAGE
 from homeweave.model.tracebook import Phrase, list_arg, moment_arg, phrase
@@ -101,10 +101,6 @@ def why(
     return [wording.trace_sentence(said, language) for said in why_phrases(entry, traces, clock)]
 
 
-def _told(trace: Trace) -> Phrase | str:
-    return trace.sentence if trace.phrase is None else trace.phrase
-
-
 def why_phrases(entry: Entry, traces: list[Trace], clock: Clock) -> list[Phrase]:
     """``why``'s sentences as phrases."""
     config, runner, now = entry.config, entry.runner, clock.now()
@@ -117,23 +113,25 @@ def why_phrases(entry: Entry, traces: list[Trace], clock: Clock) -> list[Phrase]
         command = f"homeweave automations enable {config.id}"
         lines.append(phrase("why.disabled-hint", command=command))
     for task_trace in (t for _, t in runner.active.values()):
-        lines.append(phrase("why.running", sentence=_told(task_trace)))
+        lines.append(phrase("why.running", sentence=part(task_trace.text, task_trace.phrase)))
     if not traces:
         watched = list_arg((t.said() for t in runner.compiled.triggers), "semicolon")
         lines.append(phrase("why.nothing-yet", triggers=watched))
     else:
         latest = traces[0]
         at = moment_arg(latest.at, zone, now)
-        lines.append(phrase("why.last", moment=at, sentence=_told(latest)))
+        lines.append(phrase("why.last", moment=at, sentence=part(latest.text, latest.phrase)))
         fired = next((t for t in traces if t.fired), None)
         if not latest.fired and fired is not None:
             at = moment_arg(fired.at, zone, now)
-            lines.append(phrase("why.last-fired", moment=at, sentence=_told(fired)))
+            lines.append(
+                phrase("why.last-fired", moment=at, sentence=part(fired.text, fired.phrase))
+            )
     for watch in runner.watches:
         if watch.timer is not None:
             ev = watch.timer.evaluation
             due = moment_arg(watch.timer.due, zone, now)
-            said = ev.sentence if ev.phrase is None else ev.phrase
+            said = part(ev.text, ev.phrase)
             lines.append(phrase("why.waiting", sentence=said, moment=due))
         if watch.next_due is not None:
             at = moment_arg(watch.next_due, zone, now)

@@ -13,7 +13,7 @@ from homeweave.automation.compiler import Compiled
 from homeweave.automation.conditions import Env, check_all
 from homeweave.automation.refs import ActionTarget, PropRef, StateKey
 from homeweave.automation.scenes import Scene, Write
-from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.traces import Result, Trace, TriggerInfo, part
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger, Trigger
 from homeweave.core.states import States
 from homeweave.model import Value, wording
@@ -106,7 +106,7 @@ def _evaluate_triggers(
             said.append(phrase("dry.trigger", index=trigger.index, sentence=already))
             continue
         evaluation = trigger.evaluate(new, old)
-        change = evaluation.sentence if evaluation.phrase is None else evaluation.phrase
+        change = part(evaluation.text, evaluation.phrase)
         if evaluation.matched:
             fired = evaluation.phrase
             if evaluation.hold:

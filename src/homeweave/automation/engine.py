@@ -39,7 +39,7 @@ from homeweave.automation.scenes import (
     outcome_sentence,
 )
 from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
-from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.traces import Result, Trace, TriggerInfo, part
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger
 from homeweave.core import permissions
 from homeweave.core.commands import Commands
@@ -284,7 +284,7 @@ class AutomationEngine:
                 and record.data.get("address") == trigger.ref.address
             ):
                 again = watch.reevaluated(record.sentence, record.data)
-                return again.sentence if again.phrase is None else again.phrase
+                return part(again.text, again.phrase)
         return record.sentence
 
     def _resume(self, runner: AutomationRunner, record: TimerRecord) -> bool:

@@ -86,8 +86,8 @@ class Check:
         """Its label and sentence as parts of another sentence ("condition {label} was false:
         {sentence}"): their phrases, or their English words when they have none."""
         return {
-            "label": _said(self.label_text, self.label_phrase),
-            "sentence": _said(self.text, self.phrase),
+            "label": part(self.label_text, self.label_phrase),
+            "sentence": part(self.text, self.phrase),
         }
 
 
@@ -327,8 +327,9 @@ def english(text: str, said: Phrase | None) -> str:
     return text if text or said is None else wording.trace_sentence(said)
 
 
-def _said(text: str, said: Phrase | None) -> Phrase | str:
-    """A part of a sentence: its phrase, or its English words when it has none."""
+def part(text: str, said: Phrase | None) -> Phrase | str:
+    """A sentence (``text``, or the phrase ``said``) as a part of another: its phrase, or its
+    English words when it has none."""
     return said if said is not None else text
 
 
@@ -338,13 +339,13 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
     if trigger is None:
         by = phrase("by.hand")
     elif trigger.index < 0:
-        by = _said(trigger.text, trigger.phrase)  # "run by hand", "as if triggered, ..."
+        by = part(trigger.text, trigger.phrase)  # "run by hand", "as if triggered, ..."
     else:
-        by = phrase("by.trigger", trigger=_said(trigger.text, trigger.phrase))
+        by = phrase("by.trigger", trigger=part(trigger.text, trigger.phrase))
     result = trace.result
     if result in UNFIRED:
         if trigger is not None and (trigger.text or trigger.phrase):
-            said = _said(trigger.text, trigger.phrase)
+            said = part(trigger.text, trigger.phrase)
             return said if isinstance(said, dict) else phrase("text", text=said)
         return phrase("text", text=detail) if isinstance(detail, str) else detail
     check = first_failure(trace.conditions)
@@ -367,14 +368,14 @@ def _phrase(trace: Trace, detail: str | Phrase) -> Phrase:
         step = failed_step(trace.steps)
         if step is None:
             return phrase("trace.failed", by=by, detail=detail)
-        summary = _said(step.text, step.phrase)
+        summary = part(step.text, step.phrase)
         return phrase(
             "trace.step-failed", by=by, path=step.path, summary=summary, detail=step.detail
         )
     if result is Result.CANCELLED:
         return phrase("trace.cancelled", by=by, detail=detail)
     if result is Result.WOULD_RUN:
-        steps = list_arg((_said(s.text, s.phrase) for s in trace.steps), "then")
+        steps = list_arg((part(s.text, s.phrase) for s in trace.steps), "then")
         return phrase("trace.would-run", by=by, steps=steps)
     took = (trace.finished_at or trace.at) - trace.at
     count = count_steps(trace.steps)

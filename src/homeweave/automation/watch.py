@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from homeweave.automation.clock import Clock
-from homeweave.automation.traces import Result, Seen
+from homeweave.automation.traces import Result, Seen, part
 from homeweave.automation.triggers import (
     CalendarTrigger,
     Evaluation,
@@ -138,7 +138,7 @@ class Watch:
         ev = timer.evaluation
         said = phrase(
             "trigger.waiting-resumed" if resumed else "trigger.waiting",
-            change=ev.sentence if ev.phrase is None else ev.phrase,
+            change=part(ev.text, ev.phrase),
             due=moment_arg(timer.due, self.zone, self.owner.clock.now()),
             duration=seconds_arg(ev.hold),
         )
@@ -152,7 +152,7 @@ class Watch:
         self.timer = None
         self.owner.timer_changed(self, None)
         ev = timer.evaluation
-        change = ev.sentence if ev.phrase is None else ev.phrase
+        change = part(ev.text, ev.phrase)
         said = phrase("trigger.held", change=change, duration=seconds_arg(ev.hold))
         self.owner.fired(self, self._fire("", ev.data, said))  # said in English when read
 
