@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +47,15 @@ async def eventually(predicate: Callable[[], bool], limit: float = 10.0) -> None
     async with asyncio.timeout(limit):
         while True:
             if predicate():
+                return
+            await asyncio.sleep(0.01)
+
+
+async def eventually_read(check: Callable[[], Awaitable[bool]], limit: float = 10.0) -> None:
+    """``eventually`` for a check that reads (traces from storage)."""
+    async with asyncio.timeout(limit):
+        while True:
+            if await check():
                 return
             await asyncio.sleep(0.01)
 
@@ -93,17 +102,20 @@ async def test_the_front_door_opens_and_lights_of_three_vendors_change(tmp_path:
         assert isinstance(virtual, VirtualIntegration)
         virtual.inject("hallway-door", "contact-state", False)
 
-        def outcomes(automation: str) -> list[str]:
-            runner = engine.entries[automation].runner
-            last = runner.last if runner is not None else None
-            return [step.outcome for step in last.steps] if last is not None else []
+        async def outcomes(automation: str) -> list[str]:
+            # the latest run (a run still going, as it is now)
+            latest = await engine.traces(automation, limit=1, fired=True)
+            return [step.outcome for step in latest[0].steps] if latest else []
 
-        await eventually(
-            lambda: (
-                outcomes("welcome-home") == ["ok"]
-                and outcomes("hallway-door-light") == ["ok", "running"]
-            )  # then a 5-minute delay
-        )
+        async def started() -> bool:
+            return await outcomes("welcome-home") == ["ok"] and await outcomes(
+                "hallway-door-light"
+            ) == ["ok", "running"]  # then a 5-minute delay
+
+        async def finished() -> bool:
+            return await outcomes("hallway-door-light") == ["ok", "ok", "ok"]
+
+        await eventually_read(started)
         assert value("hallway-lamp/light/on") is True
         assert value("hallway-lamp/light/brightness") == 60
         assert value("hallway-hue-bulb/light/on") is True
@@ -122,7 +134,7 @@ async def test_the_front_door_opens_and_lights_of_three_vendors_change(tmp_path:
         assert door_light.steps[0].detail == "confirmed by 1 device(s) (miio: 1)"
         await clock.advance(300)
         await eventually(lambda: value("hallway-lamp/light/on") is False)
-        await eventually(lambda: outcomes("hallway-door-light") == ["ok", "ok", "ok"])
+        await eventually_read(finished)
 
 
 async def test_every_demo_device_has_a_name_of_its_own(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import UTC_ZONE
 from homeweave.automation.engine import Entry, SceneEntry
-from homeweave.automation.traces import Trace, part, worded
+from homeweave.automation.traces import LastTrace, Trace, part, worded
 from homeweave.model import wording
 from homeweave.model.phrasebook import DEFAULT_LANGUAGE
 from homeweave.model.tracebook import Phrase, list_arg, moment_arg, phrase
@@ -19,7 +19,7 @@ def _zone(entry: Entry) -> tzinfo:
     return entry.runner.compiled.zone if entry.runner is not None else UTC_ZONE
 
 
-def trace_brief(trace: Trace, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+def trace_brief(trace: Trace | LastTrace, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """One line of a trace list, its sentence in ``language``."""
     brief = {
         "id": trace.id,

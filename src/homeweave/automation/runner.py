@@ -18,7 +18,7 @@ from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import Compiled
 from homeweave.automation.conditions import Env, check_all
 from homeweave.automation.index import TriggerIndex
-from homeweave.automation.traces import Result, Trace, TriggerInfo
+from homeweave.automation.traces import LastTrace, Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
 from homeweave.core.tasks import TaskSet
@@ -75,7 +75,7 @@ class AutomationRunner:
         self.active: dict[str, tuple[asyncio.Task[None], Trace]] = {}
         self.queue: deque[tuple[Trace, Fire]] = deque()
         self.watching = False
-        self.last: Trace | None = None
+        self.last: LastTrace | None = None
         self._cancel_reasons: dict[str, Phrase] = {}
         self._closing = False
 
@@ -253,5 +253,5 @@ class AutomationRunner:
         return trace
 
     def _record(self, trace: Trace) -> None:
-        self.last = trace
+        self.last = trace.brief()
         self.host.store.add_trace(trace)
