@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from homeweave.model import wording
 from homeweave.model.times import Times
@@ -224,7 +224,7 @@ class Trace:
         return LastTrace(
             self.id,
             self.at,
-            self.result,
+            self.result.value,
             self.text,
             None if said is None else encode_body(said),
         )
@@ -259,20 +259,21 @@ class Trace:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class LastTrace:
+class LastTrace(NamedTuple):
     """An automation's latest trace as its list shows it: id, time, result and sentence.
 
     Kept flat, its phrase as JSON text, rather than the trace itself: 1,000 automations each
     holding their last trace kept ~20 live containers apiece (its parts and their phrases) in
     the collector's youngest generation, which every new trace refilled as the one it replaced
     was freed, so the youngest collections grew from ~0.8 ms to 3-5 ms on the path from a
-    change to its write (the automation benchmark's p99). Text is not tracked by the collector.
+    change to its write (the automation benchmark's p99). A tuple of text and numbers is
+    untracked by the collector the first time it survives a collection.
     """
 
     id: str
     at: float
-    result: Result
+    result: str
+    """A ``Result``'s value (plain text, so the collector can untrack the tuple)."""
     text: str
     phrase_text: str | None
 
