@@ -98,12 +98,17 @@ devices:
 integrations: {virtual: {}}
 '''
 
+import homeweave.web
+scanned = []  # folders of the dashboard's build read (on its first request, not at start)
+scan = homeweave.web._scan
+homeweave.web._scan = lambda folder: scanned.append(str(folder)) or scan(folder)
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         config = parse_config(CONFIG, filename="test")
         async with running_hub(config, Path(data), host="127.0.0.1", port=0) as running:
             assert len(running.hub.registry.devices) == 1
-            print(json.dumps(sorted(sys.modules)))
+            print(json.dumps({"modules": sorted(sys.modules), "dashboard read": scanned}))
 
 asyncio.run(main())
 """
@@ -140,11 +145,13 @@ def test_a_started_hub_imports_no_library_only_an_unused_feature_needs() -> None
     output = subprocess.run(
         [sys.executable, "-c", STARTED_IMPORTS], capture_output=True, text=True, check=True
     ).stdout
-    modules = set(json.loads(output.splitlines()[-1]))
+    started = json.loads(output.splitlines()[-1])
+    modules = set(started["modules"])
     loaded = {name.split(".")[0] for name in modules}
     assert "fastapi" in loaded  # it did start the API
     assert [name for name in NOT_AT_START if name in loaded] == []
     assert [name for name in MODULES_NOT_AT_START if name in modules] == []
+    assert started["dashboard read"] == []  # nor has it read the dashboard's files (~0.45 MiB)
 
 
 def test_fastapi_still_refuses_a_pydantic_v1_model() -> None:
