@@ -124,6 +124,8 @@ NOT_AT_START = (
     "babel",
     "argon2",
     "_cffi_backend",
+    "tarfile",  # a backup written or read (with gzip: ~0.3 MiB)
+    "difflib",  # "did you mean" for a mistyped name
 )
 # And the API's routers that `api.deferred_routers` adds on the first request under their paths.
 MODULES_NOT_AT_START = (
