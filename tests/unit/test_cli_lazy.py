@@ -132,6 +132,7 @@ MODULES_NOT_AT_START = (
     "pydantic.v1",
     "homeweave.core.ha_import",
     "homeweave.api.accounts",
+    "homeweave.api.alexa",  # imported by the composition root only with bridges configured
     "homeweave.api.automations",
     "homeweave.api.backups",
     "homeweave.api.conversation",
