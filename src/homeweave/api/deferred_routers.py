@@ -17,6 +17,9 @@ after it is tried, so 404, 405 (with its ``Allow``, `errors._allowed`) and Starl
 trailing-slash redirect see the real routes. A prefix does not end in ``/``, so a path that
 differs by a trailing slash is covered by the same prefixes. ``test_deferred_routers`` checks
 that every route of a deferred module lies under its prefixes.
+
+A deferred route's name is unknown until it is included (``url_path_for`` does not find it):
+nothing in homeweave looks routes up by name.
 """
 
 from __future__ import annotations
