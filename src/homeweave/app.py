@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from homeweave.api import alexa
 from homeweave.api.app import create_app
 from homeweave.api.auth import Tokens
 from homeweave.api.server import ApiServer
@@ -202,7 +201,10 @@ async def running_hub(
             app.state.backups = backups
             schedule = asyncio.create_task(backups.run_schedule(), name="backup-schedule")
             stack.callback(schedule.cancel)
-            alexa.attach(app, bridges, tokens, engine)
+            if bridges:  # the Alexa bridge among them: its route is added on first use too
+                from homeweave.api import alexa
+
+                alexa.attach(app, bridges, tokens, engine)
             async with ApiServer(app, listen_host, listen_port) as server:
                 api_file = data_dir / API_FILE
                 info = json.dumps({"url": server.url, "pid": os.getpid()})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,6 +69,8 @@ class UnknownAddress(HomeweaveError):
         if self.choices:
             shown = ", ".join(self.choices[:20])
             msg += f" (known: {shown}{', ...' if len(self.choices) > 20 else ''})"
+        import difflib  # here: only a mistyped name needs it (~0.2 MiB not loaded at start)
+
         close = difflib.get_close_matches(name, self.choices, n=1)
         if close:  # a typo: name the one meant, not just the alphabet of names
             msg += f"; did you mean {close[0]!r}?"

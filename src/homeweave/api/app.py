@@ -8,37 +8,40 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 import homeweave
-from homeweave.api import (
-    accounts,
-    alexa,
-    audit,
-    automations,
-    backups,
-    conversation,
-    database,
-    devices,
-    energy,
-    errors,
-    health,
-    history,
-    history_import,
-    integrations,
-    invites,
-    logbook,
-    oauth,
-    openapi,
-    policy,
-    scenes,
-    versions,
-    ws,
-)
+from homeweave.api import devices, errors, health, history, openapi, policy, ws
 from homeweave.api.auth import BearerAuth, Tokens
+from homeweave.api.deferred_routers import Deferred, defer, include_all
 from homeweave.api.fast_writes import FastWrites
-from homeweave.api.limits import BodyLimit
+from homeweave.api.limits import RESTORE_PATH, UPLOAD_LIMIT, BodyLimit
 from homeweave.automation.engine import AutomationEngine
 from homeweave.core.hub import Hub
 from homeweave.core.invites import Invites
 from homeweave.web import mount
+
+# Routers added on the first request under their paths (`deferred_routers`), in this order,
+# after the ones `create_app` includes at once; `AUTOMATION_ROUTERS` only with an engine.
+DEFERRED_ROUTERS = (
+    Deferred("homeweave.api.integrations", ("/api/integrations",)),
+    Deferred("homeweave.api.conversation", ("/api/conversation",)),
+    # Answers 404 until the composition root attaches the Alexa bridge (`alexa.attach`).
+    Deferred("homeweave.api.alexa", ("/api/alexa",)),
+    Deferred("homeweave.api.oauth", ("/auth",)),  # account linking for Alexa: the same
+    Deferred("homeweave.api.accounts", ("/api/auth", "/api/shares", "/api/tokens", "/api/users")),
+    Deferred("homeweave.api.invites", ("/api/auth/invite", "/api/invites")),
+    Deferred("homeweave.api.audit", ("/api/audit",)),
+    Deferred("homeweave.api.database", ("/api/storage",)),
+    Deferred("homeweave.api.versions", ("/api/undo", "/api/versions")),  # undo (#15 item 5)
+    Deferred("homeweave.api.backups", ("/api/backups",)),
+    Deferred("homeweave.api.history_import", ("/api/history",)),
+    Deferred("homeweave.api.energy", ("/api/energy",)),
+    Deferred("homeweave.api.logbook", ("/api/logbook",)),
+)
+AUTOMATION_ROUTERS = (
+    Deferred(
+        "homeweave.api.automations", ("/api/automations", "/api/notifications", "/api/traces")
+    ),
+    Deferred("homeweave.api.scenes", ("/api/scenes",)),
+)
 
 
 class Api(FastAPI):
@@ -47,6 +50,7 @@ class Api(FastAPI):
     def openapi(self) -> dict[str, Any]:
         """The document, with the bearer scheme and the definitions' schemas."""
         if self.openapi_schema is None:
+            include_all(self)  # every route, as if none had been deferred
             self.openapi_schema = openapi.document(self)
         return self.openapi_schema
 
@@ -73,27 +77,13 @@ def create_app(hub: Hub, tokens: Tokens, engine: AutomationEngine | None = None)
     app.state.invites = Invites(tokens)
     # Outermost last: a bug anywhere is a JSON 500; strangers get 401 before any body is read.
     app.add_middleware(FastWrites, hub=hub)  # the hot path of devices.set_property
-    app.add_middleware(BodyLimit, larger={backups.RESTORE_PATH: backups.UPLOAD_LIMIT})
+    app.add_middleware(BodyLimit, larger={RESTORE_PATH: UPLOAD_LIMIT})
     app.add_middleware(BearerAuth, tokens=tokens)
     app.add_middleware(errors.InternalErrors)
     errors.install(app)
     for router in (health.router, openapi.router, devices.router, history.router, ws.router):
         app.include_router(router)
-    app.include_router(integrations.router)
-    app.include_router(conversation.router)
-    app.include_router(alexa.router)  # answers 404 until the composition root attaches it
-    app.include_router(oauth.router)  # account linking for Alexa: the same
-    app.include_router(accounts.router)  # people (#15)
-    app.include_router(invites.router)
-    app.include_router(audit.router)
-    app.include_router(database.router)
-    app.include_router(versions.router)  # undo (#15 item 5)
-    app.include_router(backups.router)  # before the dashboard's catch-all
-    app.include_router(history_import.router)
-    app.include_router(energy.router)
-    app.include_router(logbook.router)
-    if engine is not None:
-        app.include_router(automations.router)
-        app.include_router(scenes.router)
+    for deferred in (*DEFERRED_ROUTERS, *(AUTOMATION_ROUTERS if engine is not None else ())):
+        defer(app, deferred)
     mount(app)  # the dashboard at /, after every /api route
     return app

@@ -11,17 +11,17 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from homeweave.api import automation_views as views
-from homeweave.api.dependencies import EngineDep, PrincipalDep
-from homeweave.api.errors import conflict, declared
-from homeweave.api.languages import WORDED_IN, Language, worded_in
-from homeweave.api.schemas import (
-    AutomationBody,
+from homeweave.api.automation_schemas import (
     AutomationOut,
     DryRunBody,
     NotificationOut,
     TraceOut,
     WhyOut,
 )
+from homeweave.api.dependencies import EngineDep, PrincipalDep
+from homeweave.api.errors import conflict, declared
+from homeweave.api.languages import WORDED_IN, Language, worded_in
+from homeweave.api.schemas import AutomationBody
 from homeweave.api.yaml_bodies import YamlBodies, YamlText, or_yaml
 from homeweave.automation.engine import AutomationEngine
 from homeweave.automation.schema import AutomationConfig

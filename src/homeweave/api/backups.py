@@ -21,9 +21,6 @@ from homeweave.errors import BackupError, InvalidValue, UnknownAddress
 from homeweave.storage.backup import BackupInfo
 
 router = APIRouter(prefix="/api/backups", tags=["backups"], responses=declared(401, 403))
-UPLOAD_LIMIT = 4 << 30
-"""The largest backup the API takes (bytes); the body limit of every other route is far less."""
-RESTORE_PATH = "/api/backups/restore"
 
 
 class BackupOut(BaseModel):

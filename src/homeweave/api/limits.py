@@ -14,6 +14,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from homeweave.api.errors import TOO_LARGE, error
 
 BODY_LIMIT = 512 * 1024  # twice the YAML limit: room for any honest body
+UPLOAD_LIMIT = 4 << 30
+"""The largest backup the API takes (bytes); the body limit of every other route is far less."""
+RESTORE_PATH = "/api/backups/restore"  # the upload of a backup to restore (`api.backups`)
 
 
 class BodyTooLarge(HTTPException):

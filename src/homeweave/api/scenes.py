@@ -8,9 +8,10 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from homeweave.api import automation_views as views
+from homeweave.api.automation_schemas import CaptureBody, SceneApplyOut, SceneOut
 from homeweave.api.dependencies import EngineDep, PrincipalDep
 from homeweave.api.errors import conflict, declared
-from homeweave.api.schemas import CaptureBody, SceneApplyOut, SceneBody, SceneOut
+from homeweave.api.schemas import SceneBody
 from homeweave.api.yaml_bodies import YamlBodies, YamlText, or_yaml
 from homeweave.automation.schema import SceneConfig
 from homeweave.errors import AutomationError
