@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ContextFactory, Site
@@ -30,6 +31,7 @@ async def create_owner(page: Page, code: str) -> None:
     await expect(page.get_by_role("heading", level=1, name="Demo home")).to_be_visible()
 
 
+@pytest.mark.slow  # waits for a real invite to end (~18 s): CI runs it after make test
 async def test_an_owner_invites_a_guest_who_sees_one_room_until_the_invite_ends(
     site: Site, contexts: ContextFactory, artifacts: Path
 ) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from homeweave.core.integration import PropertyWrite
 from homeweave.core.registry import Device
@@ -93,6 +94,7 @@ class Client:
         raise AssertionError(f"command {value} never acknowledged")
 
 
+@pytest.mark.slow  # a fault run: CI runs it after make test
 async def test_an_acknowledged_command_is_applied_exactly_once(
     private_nats: PrivateNats, tmp_path: Path
 ) -> None:

@@ -36,6 +36,7 @@ __all__ = ["fleet_database", "private_nats"]
 ACK_WAIT = 2.0  # seconds before a dead replica's messages go to the other one
 
 
+@pytest.mark.slow  # a fault run: CI runs it after make test
 async def test_killing_an_ingest_replica_loses_and_duplicates_nothing(
     private_nats: PrivateNats, fleet_database: str, tmp_path: Path
 ) -> None:

@@ -81,6 +81,7 @@ def violations(operation: Operation, mode: GenerationMode, server: ServerThread)
     return None
 
 
+@pytest.mark.slow  # every operation with generated bodies (~30 s): CI runs it after make test
 def test_every_operation_answers_as_documented(server: ServerThread) -> None:
     found = operations(server)
     assert len(found) >= 25, [o.label for o in found]
