@@ -25,6 +25,7 @@ from homeweave.core.tasks import TaskSet
 from homeweave.model import wording
 from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, TimerRecord
+from homeweave.storage.rows import encode_body
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,7 +76,13 @@ class AutomationRunner:
         self.active: dict[str, tuple[asyncio.Task[None], Trace]] = {}
         self.queue: deque[tuple[Trace, Fire]] = deque()
         self.watching = False
-        self.last: LastTrace | None = None
+        # The last trace's parts, kept as plain attributes: a record allocates no container
+        # the collector would have to look at (see LastTrace).
+        self._last_id = ""
+        self._last_at = 0.0
+        self._last_result = ""
+        self._last_text = ""
+        self._last_phrase: str | None = None
         self._cancel_reasons: dict[str, Phrase] = {}
         self._closing = False
 
@@ -252,6 +259,18 @@ class AutomationRunner:
         self.submit(trace, fire)
         return trace
 
+    @property
+    def last(self) -> LastTrace | None:
+        """The latest trace recorded, as the automation's list shows it (None: none yet)."""
+        if not self._last_id:
+            return None
+        return LastTrace(
+            self._last_id, self._last_at, self._last_result, self._last_text, self._last_phrase
+        )
+
     def _record(self, trace: Trace) -> None:
-        self.last = trace.brief()
+        said = trace.phrase
+        self._last_id, self._last_at = trace.id, trace.at
+        self._last_result, self._last_text = trace.result.value, trace.text
+        self._last_phrase = None if said is None else encode_body(said)
         self.host.store.add_trace(trace)

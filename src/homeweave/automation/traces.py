@@ -20,7 +20,6 @@ from homeweave.model.times import Times
 from homeweave.model.tracebook import Phrase, list_arg, phrase, seconds_arg
 from homeweave.storage import Seen as Seen  # re-exported: triggers and watches use it
 from homeweave.storage import TraceRecord
-from homeweave.storage.rows import encode_body
 
 
 class Result(StrEnum):
@@ -217,17 +216,6 @@ class Trace:
             "id": self.id,
             "phrase": self.phrase,
         }
-
-    def brief(self) -> LastTrace:
-        """What an automation keeps of this trace, as it is now, to list it."""
-        said = self.phrase
-        return LastTrace(
-            self.id,
-            self.at,
-            self.result.value,
-            self.text,
-            None if said is None else encode_body(said),
-        )
 
     def record(self) -> TraceRecord:
         """This trace as storage keeps it (storage takes it when it writes: ``TraceSource``)."""
