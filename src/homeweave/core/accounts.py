@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeweave.core import permissions
 from homeweave.core.lockout import Lockout
-from homeweave.core.principal import EVERY_HOME, Principal, Role, Share
+from homeweave.core.principal import EVERY_HOME, OWNER_OF_EVERY_HOME, Principal, Role, Share
 from homeweave.core.versions import Logged, Versions
 from homeweave.errors import (
     Conflict,
@@ -133,7 +133,7 @@ class Accounts:
 
     async def _principal_of(self, record: TokenRecord) -> Principal | None:
         if record.user_id is None:
-            roles = MappingProxyType({EVERY_HOME: Role.OWNER})
+            roles = OWNER_OF_EVERY_HOME
             return Principal(ADMIN_USER, record.name, roles, token_id=record.id)
         found = await person(self.store, record.user_id)
         if found is None:
@@ -681,7 +681,7 @@ async def person(store: PeopleStore, user_id: str) -> Principal | None:
     """The principal of user ``user_id`` with their roles and shares (None: no such user); the
     hub's admin token's user is an owner of every home."""
     if user_id == ADMIN_USER:
-        return Principal(ADMIN_USER, ADMIN_USER, MappingProxyType({EVERY_HOME: Role.OWNER}))
+        return Principal(ADMIN_USER, ADMIN_USER, OWNER_OF_EVERY_HOME)
     user = await store.user(user_id)
     if user is None:
         return None

@@ -109,9 +109,13 @@ class Principal:
         return self if channel == self.channel else replace(self, channel=channel)
 
 
+OWNER_OF_EVERY_HOME: Mapping[str, Role] = MappingProxyType({EVERY_HOME: Role.OWNER})
+"""The roles of a part of the hub: one read-only mapping shared by all of them."""
+
+
 def hub_principal(name: str, channel: Channel) -> Principal:
     """A part of the hub acting as an owner of every home (a bridge, an automation)."""
-    return Principal(name, name, MappingProxyType({EVERY_HOME: Role.OWNER}), channel=channel)
+    return Principal(name, name, OWNER_OF_EVERY_HOME, channel=channel)
 
 
 SYSTEM = hub_principal("system", Channel.HUB)
