@@ -243,7 +243,10 @@ class Members(Generic[M]):
         """By iid (int or digits), unique key, or type name (first match)."""
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             iid = int(ref)
-            return next((m for m in self.items if m.iid == iid), None)
+            for m in self.items:  # a loop, not next(generator): on every command's path
+                if m.iid == iid:
+                    return m
+            return None
         for m in self.items:
             if m.key == ref:
                 return m

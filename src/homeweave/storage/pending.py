@@ -84,8 +84,9 @@ class Pending:
         self.dropped = 0
         self.added = 0
         """Writes queued since the start: ``take`` returns how far its batch reaches."""
-        # ``added`` when the queue was last empty (less what a failed commit put back): each
-        # write adds at most one row, so fewer than N added since means fewer than N queued.
+        # ``added`` less the rows queued when the queue was last counted (at a take: none; less
+        # what a failed commit put back): each write adds at most one row, so fewer than N
+        # added since means fewer than N queued.
         self._base = 0
 
     def __len__(self) -> int:
@@ -96,7 +97,13 @@ class Pending:
         every write: no counting while fewer than ``count`` were added since the last take."""
         if self.added - self._base < count:
             return False
-        return len(self._queued) >= count
+        queued = len(self._queued)
+        if queued >= count:
+            return True
+        # Fewer are queued than were added (a trace or timer replaced its queued version): no
+        # recount until enough are added to reach ``count`` even if each adds a row.
+        self._base = self.added - queued
+        return False
 
     @property
     def points(self) -> int:
