@@ -8,8 +8,8 @@ in the reader's language when a trace is read."""
 from __future__ import annotations
 
 import json
+import random
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -147,6 +147,21 @@ class TriggerInfo:
         return english(self.text, self.phrase)
 
 
+_TRACE_IDS = random.Random()  # seeded from os.urandom once, when imported
+
+
+def new_trace_id() -> str:
+    """A new trace's id: 12 hex digits (48 random bits, as ``secrets.token_hex(6)`` gave).
+
+    Drawn from a generator seeded from the system's randomness once, not from ``os.urandom``
+    per trace: a trace is made for most trigger evaluations, on the path from a change to its
+    command, and ``os.urandom`` is a system call that lets go of the GIL — the SQLite writer
+    thread took it there and the event loop waited 1-2 ms for it back (the automation
+    benchmark's p99). The id names a trace; it is no secret (reading one takes a token).
+    """
+    return f"{_TRACE_IDS.getrandbits(48):012x}"
+
+
 @dataclass(slots=True)
 class Trace:
     """One trigger evaluation of one automation, and the run it started, if any."""
@@ -161,7 +176,7 @@ class Trace:
     steps: list[Step] = field(default_factory=list)
     finished_at: float | None = None
     dry_run: bool = False
-    id: str = field(default_factory=lambda: secrets.token_hex(6))
+    id: str = field(default_factory=new_trace_id)
     phrase: Phrase | None = None
     """``sentence`` as a phrase, said in the reader's language (None: older traces)."""
 
@@ -255,8 +270,9 @@ class LastTrace(NamedTuple):
     the collector's youngest generation, which every new trace refilled as the one it replaced
     was freed, so the youngest collections grew from ~0.8 ms to 3-5 ms on the path from a
     change to its write (the automation benchmark's p99). The runner keeps these parts as its
-    own attributes (text and numbers: nothing new for the collector to track per trace) and
-    makes this tuple only when the last trace is read.
+    own attributes (text and numbers: nothing new for the collector to track per trace; the
+    phrase is written as JSON text a turn or two later, ``runner.LastPhrases``) and makes this
+    tuple only when the last trace is read.
     """
 
     id: str
