@@ -29,7 +29,7 @@ from homeweave.automation.index import TriggerIndex
 from homeweave.automation.notifications import Notification
 from homeweave.automation.owners import Owners
 from homeweave.automation.refs import Resolver
-from homeweave.automation.runner import AutomationRunner
+from homeweave.automation.runner import AutomationRunner, LastPhrases
 from homeweave.automation.scenes import (
     DeviceOutcome,
     Scene,
@@ -122,6 +122,7 @@ class AutomationEngine:
         self.store = store
         self.index = TriggerIndex()
         self.tasks = TaskSet()
+        self.last_phrases = LastPhrases()
         self.writer = Writer(hub.commands)
         self.owners = Owners(store, hub.storage)
         self.entries: dict[str, Entry] = {}
