@@ -21,12 +21,15 @@ from homeweave.storage.rows import (
 )
 from homeweave.storage.statistics import StatisticsRows
 
-# Rows per trip to the connection's thread. That thread takes the GIL to bind each row, and
-# the event loop gives the GIL up at every turn (its select): a trip of 200 rows kept the loop
-# waiting for it 1-2 ms now and then while the loop itself did ~25 us of work (the automation
-# benchmark's p99: 1.30 ms, median of 5 interleaved runs, against 1.01 with 50 and 1.07 on the
-# pre-renovation tree).
-_WRITE_CHUNK = 50
+# A small batch: its statements made at once, and written by ``write_here`` in the loop's thread.
+_SMALL_BATCH = 200
+# Rows per trip to the connection's thread: each trip costs a hand-over and back (~0.1 ms).
+_WRITE_CHUNK = 200
+# Traces go fewer per trip. The connection's thread holds the GIL while it binds a row, and
+# the event loop gives the GIL up at each turn (its select): a trip of 200 trace upserts kept
+# the loop waiting 1-2 ms now and then while it did ~25 us of work (the automation benchmark's
+# p99). History points stay 200 per trip: at 20 the storage benchmark's stream lost ~20 %.
+_TRACE_CHUNK = 20
 
 _INSERT_HISTORY = "INSERT INTO history (device_id, siid, piid, at, value) VALUES (?, ?, ?, ?, ?)"
 # Out-of-order points (an integration catching up) must not overwrite a newer state.
@@ -73,16 +76,21 @@ Statement = tuple[str, Sequence[tuple[Any, ...]]]
 """One SQL statement and the rows ``executemany`` binds to it."""
 
 
+def _rows_per_trip(sql: str) -> int:
+    """How many rows of ``sql`` one trip to the connection's thread binds."""
+    return _TRACE_CHUNK if sql == _UPSERT_TRACE else _WRITE_CHUNK
+
+
 class BatchWriter:
     """Writes batches, each as one transaction; counts traces per automation to prune every
     ``PRUNE_EVERY`` of them.
 
     ``write_here`` writes a small batch in the caller's thread (the event loop's: an
-    acknowledged write). From the flusher, a small batch (up to ``_WRITE_CHUNK`` rows: what a
-    person's write or a few automation runs produce) is one trip to the connection's thread —
-    BEGIN, the statements, COMMIT — since each trip costs a thread hand-over and back (~0.1
-    ms); a larger batch goes ``_WRITE_CHUNK`` rows per trip, so the event loop runs between
-    chunks (binding rows holds the GIL)."""
+    acknowledged write). From the flusher, a batch of up to ``_WRITE_CHUNK`` rows is one
+    trip to the connection's thread — BEGIN, the statements, COMMIT — since each trip costs a
+    thread hand-over and back (~0.1 ms); a larger batch goes ``_WRITE_CHUNK`` rows per trip
+    (traces ``_TRACE_CHUNK``), so the event loop runs between chunks (binding rows holds the
+    GIL)."""
 
     def __init__(self) -> None:
         self._prunes = PruneCounter()
@@ -90,7 +98,7 @@ class BatchWriter:
     async def write(self, db: aiosqlite.Connection, batch: Batch) -> None:
         """Write ``batch`` in one transaction; the caller holds the connection."""
         encoded = await encode_traces(batch.traces.values()) if batch.traces else None
-        if len(batch) + len(batch.points) <= _WRITE_CHUNK:
+        if len(batch) + len(batch.points) <= _SMALL_BATCH:
             statements = self._statements(batch, encoded)
         else:
             # A large batch's statements a part per turn of the loop (the states its points
@@ -101,20 +109,23 @@ class BatchWriter:
                 if statements:
                     await asyncio.sleep(0)
                 statements.extend(part)
-        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK:
+        if sum(len(rows) for _, rows in statements) <= _WRITE_CHUNK and all(
+            len(rows) <= _rows_per_trip(sql) for sql, rows in statements
+        ):
             await _in_thread(db, _transaction, statements)
             return
         async with transaction(db):
             for sql, rows in statements:
-                for start in range(0, len(rows), _WRITE_CHUNK):
-                    await db.executemany(sql, rows[start : start + _WRITE_CHUNK])
+                chunk = _rows_per_trip(sql)
+                for start in range(0, len(rows), chunk):
+                    await db.executemany(sql, rows[start : start + chunk])
 
     def write_here(self, conn: sqlite3.Connection, batch: Batch) -> bool:
         """Write a small batch in one transaction on ``conn``, here, synchronously (a commit
         in WAL mode with ``synchronous=NORMAL`` is a few page writes, no fsync: ~0.1 ms, less
         than handing it to another thread and back); False, having written nothing, for a
-        batch over ``_WRITE_CHUNK`` rows or with traces."""
-        if batch.traces or len(batch) + len(batch.points) > _WRITE_CHUNK:
+        batch over ``_SMALL_BATCH`` rows or with traces."""
+        if batch.traces or len(batch) + len(batch.points) > _SMALL_BATCH:
             return False  # traces are encoded in slices (awaiting): the flusher writes them
         _transaction(conn, self._statements(batch, None))
         return True
