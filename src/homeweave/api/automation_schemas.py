@@ -6,11 +6,17 @@ name in the OpenAPI document is qualified by its module (`api.conversation` has 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from homeweave.api.schemas import Body, JsonValue, TimerOut
+
+SentencePhrase = Annotated[
+    dict[str, Any] | None,
+    Field(description="The sentence as a phrase key and its arguments (null: older traces)"),
+]
+"""A sentence's phrase in an answer (see ``model.tracebook``)."""
 
 
 class DryRunBody(Body):
@@ -50,9 +56,7 @@ class TraceBriefOut(BaseModel):
     result: str
     fired: bool
     sentence: str
-    phrase: dict[str, Any] | None = Field(
-        None, description="The sentence as a phrase key and its arguments (null: older traces)"
-    )
+    phrase: SentencePhrase = None
 
 
 class AutomationOut(BaseModel):
@@ -99,9 +103,7 @@ class TriggerOut(BaseModel):
     description: str
     sentence: str
     data: dict[str, Any]
-    phrase: dict[str, Any] | None = Field(
-        None, description="The sentence as a phrase key and its arguments (null: older traces)"
-    )
+    phrase: SentencePhrase = None
     told: dict[str, Any] | None = Field(
         None, description="The description as a phrase key and its arguments (null: older traces)"
     )
@@ -115,9 +117,7 @@ class CheckOut(BaseModel):
     sentence: str
     seen: dict[str, Any]
     children: list[CheckOut]
-    phrase: dict[str, Any] | None = Field(
-        None, description="The sentence as a phrase key and its arguments (null: older traces)"
-    )
+    phrase: SentencePhrase = None
     label_phrase: dict[str, Any] | None = Field(
         None,
         description="The label as a phrase, when it is what the condition checks, not its name",
@@ -158,9 +158,7 @@ class TraceOut(BaseModel):
     finished_at: float | None
     dry_run: bool
     id: str
-    phrase: dict[str, Any] | None = Field(
-        None, description="The sentence as a phrase key and its arguments (null: older traces)"
-    )
+    phrase: SentencePhrase = None
 
 
 class WhyOut(BaseModel):
