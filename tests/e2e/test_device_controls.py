@@ -220,9 +220,10 @@ async def test_calls_that_find_no_hub_grey_the_page_until_it_answers_again(
         held: list[Route] = []
 
         async def refuse(route: Route) -> None:
-            if route.request.url.endswith("/api/health"):
-                # The jobs banner's poll is held until the hub is back: were it refused first,
-                # the page would grey (rightly) before the switch's own call is made.
+            if route.request.method == "GET":
+                # Reads (the jobs banner's poll of /api/health, any other poll) are held until the
+                # hub is back: were one refused first, the page would grey (rightly) before the
+                # switch's own call is made, and the switch could not be clicked.
                 held.append(route)
                 return
             await route.abort("connectionrefused")
