@@ -6,12 +6,12 @@ the hub nor of a wire; whoever owns it reads ``values`` and takes ``events``.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from homeweave.errors import UnknownAddress
 from homeweave.model import DeviceSpec, Format, Property, Value
+from homeweave.model.draws import Draws
 from homeweave.model.spec import pair
 
 Key = tuple[int, int]
@@ -33,18 +33,18 @@ class SimulatedDevice:
     memory: dict[str, float] = field(default_factory=dict)
     """Hidden simulation state (an outlet's meter fraction, seconds since motion)."""
     _keys: dict[str, Key | None] = field(default_factory=dict, init=False, repr=False)
-    _rng: random.Random | None = field(default=None, init=False, repr=False)
+    _rng: Draws | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for service, prop in self.spec.all_properties():
             self.values.setdefault(pair(service.iid, prop.iid), starting_value(prop))
 
     @property
-    def rng(self) -> random.Random:
-        """The device's random numbers, made on first use: a Mersenne Twister's state is
-        ~2.5 KiB, and a lamp or a switch never draws a number."""
+    def rng(self) -> Draws:
+        """The device's random numbers (`Draws`: one integer of state), made on first use: a
+        lamp or a switch never draws a number."""
         if self._rng is None:
-            self._rng = random.Random(self.seed)
+            self._rng = Draws(self.seed)
         return self._rng
 
     def key(self, name: str) -> Key | None:
