@@ -363,6 +363,16 @@ def test_real_spec_find_property_unknown(wkq01: DeviceSpec) -> None:
     assert "environment/temperature" in str(info.value)
 
 
+def test_real_spec_property_named_answers_none_where_find_property_raises(
+    wkq01: DeviceSpec,
+) -> None:
+    found = wkq01.property_named("on", service="thermostat")
+    assert found is not None
+    assert (found[0].iid, found[1].key) == (2, "on-3")
+    assert wkq01.property_named("on", service="environment") is None
+    assert wkq01.property_named("brightness") is None
+
+
 def test_real_spec_without_actions(wkq01: DeviceSpec) -> None:
     with pytest.raises(UnknownAddress) as info:
         wkq01.find_action("toggle")

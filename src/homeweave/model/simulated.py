@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeweave.errors import UnknownAddress
 from homeweave.model import DeviceSpec, Format, Property, Value
 from homeweave.model.draws import Draws
 from homeweave.model.spec import pair
@@ -55,11 +54,11 @@ class SimulatedDevice:
 
     def _find(self, name: str) -> Key | None:
         service, _, prop = name.rpartition("/")
-        try:
-            svc, found = self.spec.find_property(prop, service or None)
-        except UnknownAddress:
+        found = self.spec.property_named(prop, service or None)
+        if found is None:
             return None
-        return pair(svc.iid, found.iid)  # the shared tuple: ~4,000 per 1,000 devices otherwise
+        svc, prop_found = found
+        return pair(svc.iid, prop_found.iid)  # the shared tuple: ~4,000 per 1,000 devices else
 
     def get(self, name: str, default: Value = 0) -> Value:
         """Return the value of ``name`` (as for ``key``), or ``default`` if the spec lacks it."""

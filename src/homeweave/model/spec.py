@@ -309,13 +309,11 @@ class DeviceSpec:
         return self.service(siid).property(piid)
 
     def find_property(self, name: str, service: str | None = None) -> tuple[Service, Property]:
-        """The first property with type name ``name`` (optionally within service ``service``)."""
-        for svc in self.services:
-            if service is not None and service not in (svc.key, svc.name):
-                continue
-            prop = svc.properties.find(name)
-            if prop is not None:
-                return svc, prop
+        """The first property with type name ``name`` (optionally within service ``service``);
+        UnknownAddress, with the names it has, when there is none."""
+        found = self.property_named(name, service)
+        if found is not None:
+            return found
         choices = [
             f"{s.key}/{p.key}"
             for s, p in self.all_properties()
@@ -323,6 +321,20 @@ class DeviceSpec:
         ]
         ref = name if service is None else f"{service}/{name}"
         raise UnknownAddress("property", ref, choices=choices)
+
+    def property_named(
+        self, name: str, service: str | None = None
+    ) -> tuple[Service, Property] | None:
+        """As `find_property`, but None when there is none: for asking whether a spec has a
+        property (a simulation's behaviour does for every name it knows of), where the error's
+        list of names and its closest match (difflib) were work for nothing."""
+        for svc in self.services:
+            if service is not None and service not in (svc.key, svc.name):
+                continue
+            prop = svc.properties.find(name)
+            if prop is not None:
+                return svc, prop
+        return None
 
     def find_action(self, name: str) -> tuple[Service, Action]:
         """The action ``service/action``, or the first with key or type name ``name``."""
