@@ -82,9 +82,13 @@ def cache_dir() -> Path:
 
 
 def _has_ha(python: Path) -> bool:
+    """Whether ``python`` has our Home Assistant and can serve its API: its cloud client (which
+    ``http`` imports) fails with josepy 2, as in the install ``make ha-envs`` makes for the
+    discovery checks, so such an install is passed over."""
     if not python.exists():
         return False
-    check = [str(python), "-c", "import homeassistant.const as c; print(c.__version__)"]
+    code = "import homeassistant.const as c, hass_nabucasa; print(c.__version__)"
+    check = [str(python), "-c", code]
     found = subprocess.run(check, capture_output=True, text=True, check=False)
     return found.returncode == 0 and found.stdout.strip() == HA_VERSION
 
