@@ -141,6 +141,15 @@ MODULES_NOT_AT_START = (
     "homeweave.api.logbook",
     "homeweave.api.scenes",
     "homeweave.api.versions",
+    # A hub without automations or scenes (configured or stored) loads no code to read,
+    # compile or run one: their schema's models, the compiler, actions, conditions, runners.
+    "homeweave.automation.schema",
+    "homeweave.automation.compiler",
+    "homeweave.automation.actions",
+    "homeweave.automation.conditions",
+    "homeweave.automation.runner",
+    "homeweave.automation.effects",
+    "homeweave.automation.dryrun",
 )
 
 

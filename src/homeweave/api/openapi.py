@@ -37,7 +37,10 @@ def document(app: FastAPI) -> dict[str, Any]:
     )
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    models: tuple[type[BaseModel], ...] = (*DOCUMENTED, ErrorOut)  # every error's body
+    from homeweave.automation import schema as automation_schema
+
+    documented = [getattr(automation_schema, name) for name in DOCUMENTED]
+    models: tuple[type[BaseModel], ...] = (*documented, ErrorOut)  # every error's body
     for model in models:
         schema = model.model_json_schema(ref_template=REF_TEMPLATE)
         schemas.update(schema.pop("$defs", {}))

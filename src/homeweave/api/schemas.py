@@ -18,8 +18,6 @@ from pydantic import (
     model_serializer,
 )
 
-from homeweave.automation.schema import AutomationConfig, SceneConfig
-
 JsonValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
 
@@ -310,21 +308,23 @@ class TimerOut(BaseModel):
     due: float
 
 
-def component(model: type[BaseModel]) -> dict[str, str]:
-    """A reference to ``model``'s schema among the document's components."""
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+def component(name: str) -> dict[str, str]:
+    """A reference to the schema called ``name`` among the document's components."""
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 # Definitions are read as plain mappings: the engine checks them, with messages that name the
-# path of each problem (and the YAML line); the document still shows their real schema.
-DOCUMENTED: tuple[type[BaseModel], ...] = (AutomationConfig, SceneConfig)
+# path of each problem (and the YAML line); the document still shows their real schema, added
+# by `openapi.document` from `DOCUMENTED` (`automation.schema`'s models, by name: imported with
+# the document, not by every hub's start).
+DOCUMENTED = ("AutomationConfig", "SceneConfig")
 AutomationBody = Annotated[
     dict[str, Any],
     FastApiBody(description="An automation, as in homeweave.yaml"),
-    WithJsonSchema(component(AutomationConfig)),
+    WithJsonSchema(component("AutomationConfig")),
 ]
 SceneBody = Annotated[
     dict[str, Any],
     FastApiBody(description="A scene, as in homeweave.yaml"),
-    WithJsonSchema(component(SceneConfig)),
+    WithJsonSchema(component("SceneConfig")),
 ]

@@ -81,7 +81,7 @@ YamlText = Annotated[str | None, Depends(yaml_text)]
 
 def or_yaml(model: type[BaseModel]) -> dict[str, Any]:
     """OpenAPI for a body that may come as YAML of the same shape as its JSON."""
-    return {"requestBody": {"content": {"application/yaml": {"schema": component(model)}}}}
+    return {"requestBody": {"content": {"application/yaml": {"schema": component(model.__name__)}}}}
 
 
 def is_yaml(content_type: str) -> bool:

@@ -16,20 +16,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from homeweave.automation.clock import Clock, RealClock, local
-from homeweave.automation.compiler import Compiled, compile_automation, named_devices
-from homeweave.automation.conditions import Env
-from homeweave.automation.dryrun import dry_run
-from homeweave.automation.effects import LiveEffects
 from homeweave.automation.index import TriggerIndex
+from homeweave.automation.last_phrases import LastPhrases
 from homeweave.automation.notifications import Notification
 from homeweave.automation.owners import Owners
 from homeweave.automation.refs import Resolver
-from homeweave.automation.runner import AutomationRunner, LastPhrases
 from homeweave.automation.scenes import (
     DeviceOutcome,
     Scene,
@@ -38,7 +34,6 @@ from homeweave.automation.scenes import (
     compile_scene,
     outcome_sentence,
 )
-from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
 from homeweave.automation.traces import Result, Trace, TriggerInfo, part
 from homeweave.automation.triggers import Fire, NumericTrigger, PropertyTrigger
 from homeweave.core import permissions
@@ -59,6 +54,15 @@ from homeweave.model import Value
 from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
+if TYPE_CHECKING:
+    # Imported where an automation or a scene is read, compiled or run (`_parts`): a hub
+    # without any loads none of them (their models and code, ~45 ms and ~3 MiB at start).
+    from homeweave.automation.compiler import Compiled
+    from homeweave.automation.conditions import Env
+    from homeweave.automation.effects import LiveEffects
+    from homeweave.automation.runner import AutomationRunner
+    from homeweave.automation.schema import AutomationConfig, SceneConfig
+
 _LOGGER = logging.getLogger(__name__)
 NOTIFICATIONS_KEPT = 200
 
@@ -69,8 +73,13 @@ def fingerprint(config: BaseModel) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def parse(model: type[AutomationConfig] | type[SceneConfig], data: Any) -> Any:
-    """Validate a definition from the API or the store; AutomationError says what is wrong."""
+def parse(kind: str, data: Any) -> Any:
+    """Validate a definition (``kind`` "automation" or "scene") from the API or the store;
+    AutomationError says what is wrong. The schema's models are imported here, on first use."""
+    from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
+
+    model: type[AutomationConfig] | type[SceneConfig]
+    model = AutomationConfig if kind == "automation" else SceneConfig
     if isinstance(data, model):
         return data
     try:
@@ -146,10 +155,14 @@ class AutomationEngine:
 
     def env(self, compiled: Compiled) -> Env:
         """Return the hub's states and the local time in the automation's zone."""
+        from homeweave.automation.conditions import Env  # loaded with the first runner
+
         return Env(self.hub.states, local(self.clock, compiled.zone), compiled.home)
 
     def effects(self, runner: AutomationRunner, trace: Trace, fire: Fire) -> LiveEffects:
         """Return the live effects of one run."""
+        from homeweave.automation.effects import LiveEffects  # loaded with the first runner
+
         return LiveEffects(self, runner.compiled, trace, fire)
 
     def notified(self, notification: Notification) -> None:
@@ -200,12 +213,12 @@ class AutomationEngine:
         self.started = False
         await self.store.flush()
 
-    async def _stored(self, kind: str, model: type[Any]) -> list[Any]:
+    async def _stored(self, kind: str) -> list[Any]:
         """Stored definitions; one this version cannot read is logged and left out."""
         out = []
         for data in await self.store.definitions(kind):
             try:
-                out.append(parse(model, data))
+                out.append(parse(kind, data))
             except AutomationError as exc:
                 _LOGGER.error("stored %s %r is unreadable, skipped: %s", kind, data.get("id"), exc)
         return out
@@ -216,8 +229,8 @@ class AutomationEngine:
 
     async def _load(self) -> None:
         await self.owners.load()
-        stored_scenes = await self._stored("scene", SceneConfig)
-        stored = await self._stored("automation", AutomationConfig)
+        stored_scenes = await self._stored("scene")
+        stored = await self._stored("automation")
         for config in stored_scenes:
             text = await self._text("scene", config)
             self.scene_entries[config.id] = SceneEntry(config, "api", text=text)
@@ -302,6 +315,8 @@ class AutomationEngine:
 
     # -- compiling --------------------------------------------------------------------------
     def _compile(self, config: AutomationConfig) -> Compiled:
+        from homeweave.automation.compiler import compile_automation
+
         scenes = [i for i, e in self.scene_entries.items() if e.scene is not None]
         return compile_automation(config, self.hub.registry, self.commands, scenes)
 
@@ -317,6 +332,8 @@ class AutomationEngine:
             _LOGGER.warning("automation %s cannot run: %s", entry.config.id, exc)
             return
         entry.error = ""
+        from homeweave.automation.runner import AutomationRunner
+
         entry.runner = AutomationRunner(compiled, self)
         if entry.enabled:
             entry.runner.watch()
@@ -332,6 +349,8 @@ class AutomationEngine:
 
     def _registry_changed(self, event: RegistryChanged) -> None:
         """A device came, changed or went: recompile what names it, and what could not run."""
+        from homeweave.automation.compiler import named_devices
+
         for scene_entry in self.scene_entries.values():
             if scene_entry.error or event.device_id in named_devices(scene_entry.config):
                 self._compile_scene(scene_entry)
@@ -379,7 +398,7 @@ class AutomationEngine:
         """Add an automation (stored); AutomationError if it is invalid or the id is taken.
         ``principal`` (its author) must be able to control every device it names; ``text`` is
         the YAML it came as, kept exactly as written in its version."""
-        config: AutomationConfig = parse(AutomationConfig, data)
+        config: AutomationConfig = parse("automation", data)
         if config.id in self.entries:
             raise AutomationError(f"automation {config.id!r} exists already; update it instead")
         self._authorised(self._compile(config), principal)  # refuse what cannot run
@@ -406,7 +425,7 @@ class AutomationEngine:
         before = _version(entry)
         if isinstance(data, Mapping) and "id" not in data:
             data = {**data, "id": automation_id}
-        config: AutomationConfig = parse(AutomationConfig, data)
+        config: AutomationConfig = parse("automation", data)
         if config.id != automation_id:
             raise AutomationError(f"the id in the body ({config.id!r}) is not {automation_id!r}")
         self._authorised(self._compile(config), principal)
@@ -491,7 +510,7 @@ class AutomationEngine:
         if isinstance(automation, str):
             compiled = self._runner(automation).compiled
         else:
-            compiled = self._compile(parse(AutomationConfig, automation))
+            compiled = self._compile(parse("automation", automation))
         resolver = Resolver(self.hub.registry, self.commands, (), "state")
         changes = {}
         for address, value in (state or {}).items():
@@ -501,6 +520,8 @@ class AutomationEngine:
             at = at.replace(tzinfo=compiled.zone)  # a time without a zone is the home's
         when = at or local(self.clock, compiled.zone)
         scenes = {i: e.scene for i, e in self.scene_entries.items() if e.scene is not None}
+        from homeweave.automation.dryrun import dry_run
+
         return await dry_run(compiled, self.hub.states, changes, when, scenes)
 
     async def traces(
@@ -569,7 +590,7 @@ class AutomationEngine:
     ) -> SceneEntry:
         """Create (or with ``replace``, replace) a stored scene, as ``principal``; ``text``:
         the YAML it came as."""
-        config: SceneConfig = parse(SceneConfig, data)
+        config: SceneConfig = parse("scene", data)
         existing = self.scene_entries.get(config.id)
         before = None if existing is None else _version(existing)
         if existing is not None and not replace:

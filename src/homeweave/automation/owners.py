@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from homeweave.automation.actions import ActionFailed
 from homeweave.core import permissions
 from homeweave.core.accounts import person
 from homeweave.core.commands import Commands
@@ -72,7 +71,7 @@ class Owners:
             gone = hub_principal(f"automation:{automation_id}", Channel.AUTOMATION)
             reason = f"automation {automation_id!r} runs as {owner!r}, who no longer exists"
             commands.record(gone, "automation.run", automation_id, result=f"refused: {reason}")
-            raise ActionFailed(reason)
+            raise _failed(reason)
         # The audit and the logbook name the automation ("by automation Evening"); the
         # permission check uses its owner's roles and shares.
         return replace(
@@ -105,4 +104,12 @@ def authorise(
                 known = None
             refused = f"refused: {reason}"
             commands.record(principal, "automation.run", device_id, known, result=refused)
-            raise ActionFailed(reason) from None
+            raise _failed(reason) from None
+
+
+def _failed(reason: str) -> Exception:
+    """ActionFailed, imported here: only a run refused reaches this, and the engine of a hub
+    without automations loads no action code (the actions' module needs their schema)."""
+    from homeweave.automation.actions import ActionFailed
+
+    return ActionFailed(reason)

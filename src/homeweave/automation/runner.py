@@ -18,6 +18,7 @@ from homeweave.automation.clock import Clock
 from homeweave.automation.compiler import Compiled
 from homeweave.automation.conditions import Env, check_all
 from homeweave.automation.index import TriggerIndex
+from homeweave.automation.last_phrases import LastPhrases
 from homeweave.automation.traces import LastTrace, Result, Trace, TriggerInfo
 from homeweave.automation.triggers import Evaluation, Fire, StartTrigger
 from homeweave.automation.watch import Timer, Watch
@@ -67,38 +68,6 @@ class Host(Protocol):
         ...
 
 
-class LastPhrases:
-    """Runners whose last trace's phrase is still to be written as JSON text (``LastTrace``).
-
-    Written two turns of the loop after it was recorded, like queued traces are encoded
-    (``GroupCommit.add_trace``): after the runs the same change started have taken their first
-    step. A change records several traces (each near miss, a run starting and ending), and
-    writing each one's phrase as it was recorded took ~3 µs apiece on the path from the change
-    to its command; this way a runner's phrase is written once per turn, off that path, and the
-    phrase itself lives a turn or two (it dies young: see ``LastTrace``).
-    """
-
-    def __init__(self) -> None:
-        self._waiting: list[AutomationRunner] = []
-
-    def add(self, runner: AutomationRunner) -> None:
-        """Write ``runner``'s last phrase soon (at once when no loop runs)."""
-        if not self._waiting:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                runner.write_last_phrase()
-                return
-            loop.call_soon(loop.call_soon, self.write)
-        self._waiting.append(runner)
-
-    def write(self) -> None:
-        """Write the phrases of every runner waiting."""
-        waiting, self._waiting = self._waiting, []
-        for runner in waiting:
-            runner.write_last_phrase()
-
-
 class AutomationRunner:
     """Watches the triggers of one compiled automation and runs it."""
 
@@ -120,7 +89,7 @@ class AutomationRunner:
         self._last_result = ""
         self._last_text = ""
         self._last_phrase: str | None = None
-        self._last_said: Phrase | None = None  # the phrase, until written (LastPhrases)
+        self._last_said: Phrase | None = None  # the phrase, until written (`LastPhrases`)
         self._phrase_due = False
         self._cancel_reasons: dict[str, Phrase] = {}
         self._closing = False

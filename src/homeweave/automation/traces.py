@@ -271,7 +271,7 @@ class LastTrace(NamedTuple):
     was freed, so the youngest collections grew from ~0.8 ms to 3-5 ms on the path from a
     change to its write (the automation benchmark's p99). The runner keeps these parts as its
     own attributes (text and numbers: nothing new for the collector to track per trace; the
-    phrase is written as JSON text a turn or two later, ``runner.LastPhrases``) and makes this
+    phrase is written as JSON text a turn or two later, ``last_phrases.LastPhrases``) and makes this
     tuple only when the last trace is read.
     """
 

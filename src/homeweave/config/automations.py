@@ -7,15 +7,15 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from homeweave.automation.compiler import compile_automation, named_devices
-from homeweave.automation.refs import Resolver
-from homeweave.automation.scenes import compile_scene
-from homeweave.automation.schema import AutomationConfig, SceneConfig
 from homeweave.config.schema import HubConfig, Loc
 from homeweave.core.commands import Commands
 from homeweave.core.registry import Registry
 from homeweave.errors import AutomationError, ConfigError, ConfigProblem, HomeweaveError
+
+if TYPE_CHECKING:
+    from homeweave.automation.schema import AutomationConfig, SceneConfig
 
 __all__ = ["check_automations"]
 
@@ -27,6 +27,12 @@ def check_automations(config: HubConfig, registry: Registry, commands: Commands)
     """Compile every automation and scene of ``config`` against the hub's registry; raise one
     ConfigError naming each one that is wrong. One that names a device the hub does not know
     (yet: a bridge may still bring it) is only logged, with its line, and waits for it."""
+    if not config.automations and not config.scenes:
+        return  # nothing to compile: the compiler is not even loaded
+    from homeweave.automation.compiler import compile_automation
+    from homeweave.automation.refs import Resolver
+    from homeweave.automation.scenes import compile_scene
+
     problems: list[ConfigProblem] = []
     scene_ids = [scene.id for scene in config.scenes]
     for index, scene in enumerate(config.scenes):
@@ -49,6 +55,8 @@ def check_automations(config: HubConfig, registry: Registry, commands: Commands)
 def _waits(
     config: HubConfig, loc: Loc, item: AutomationConfig | SceneConfig, registry: Registry
 ) -> bool:
+    from homeweave.automation.compiler import named_devices
+
     missing = [device for device in named_devices(item) if device not in registry.devices]
     if missing:
         _LOGGER.warning(
