@@ -17,7 +17,9 @@ Baseline (same hub, same driver, same run, interleaved phases): one hand-written
 that, for each sensor change, starts a task calling the lamp's ``set_properties`` - the least an
 automation system could do. Latency = from just before ``States.update`` of the sensor to the
 lamp's ``set_properties`` call. Ratio = engine / baseline. "missed" = changes whose lamp write
-had not arrived by the time the same sensor changed again (250 ms later).
+had not arrived by the time the same sensor changed again (250 ms later). Every change is a new
+value for its sensor (one drawn equal to the last is drawn again: the same value is no change
+and writes nothing), as on Home Assistant's side of ``vs-ha``.
 """
 
 from __future__ import annotations
@@ -179,11 +181,14 @@ async def drive(hub: Hub, bench: BenchIntegration, phase: Phase, seconds: float)
         index = n % SENSORS
         lamp = f"lamp-{index:03d}"
         _collect(bench, pending, lamp, phase)
-        band = rng.randrange(PER_SENSOR)
-        value = band * BAND + rng.randrange(1, BAND)
+        sensor = f"sensor-{index:03d}"
+        current = hub.states.value(sensor, LIGHT_SIID, ILLUMINATION)
+        value = rng.randrange(PER_SENSOR) * BAND + rng.randrange(1, BAND)
+        while value == current:  # the same value again is no change: nothing would be written
+            value = rng.randrange(PER_SENSOR) * BAND + rng.randrange(1, BAND)
         sent = time.perf_counter()
         pending[lamp] = (sent, time.thread_time())
-        hub.states.update(f"sensor-{index:03d}", LIGHT_SIID, ILLUMINATION, value)
+        hub.states.update(sensor, LIGHT_SIID, ILLUMINATION, value)
         phase.update_seconds.append(time.perf_counter() - sent)
         phase.sent += 1
     await asyncio.sleep(0.05)
