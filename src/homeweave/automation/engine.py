@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -56,8 +56,9 @@ from homeweave.model.tracebook import Phrase, phrase
 from homeweave.storage import EngineStore, MemoryAutomationStore, Override, TimerRecord
 
 if TYPE_CHECKING:
-    # Imported where an automation or a scene is read, compiled or run (`_parts`): a hub
-    # without any loads none of them (their models and code, ~45 ms and ~3 MiB at start).
+    # Imported where an automation or a scene is read, compiled or run (`parse`, `_compile`,
+    # `_activate`, `_run_parts`): a hub without any loads none of them (their models and code
+    # were ~40 ms and ~2 MiB of a start: bench/README, seventh pass).
     from homeweave.automation.compiler import Compiled
     from homeweave.automation.conditions import Env
     from homeweave.automation.effects import LiveEffects
@@ -74,9 +75,13 @@ def fingerprint(config: BaseModel) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def parse(kind: str, data: Any) -> Any:
-    """Validate a definition (``kind`` "automation" or "scene") from the API or the store;
-    AutomationError says what is wrong. The schema's models are imported here, on first use."""
+Kind = Literal["automation", "scene"]
+"""What a stored definition is (the store's kind, and which schema model reads it)."""
+
+
+def parse(kind: Kind, data: Any) -> Any:
+    """Validate a definition of ``kind`` from the API or the store; AutomationError says what
+    is wrong. The schema's models are imported here, on first use."""
     from homeweave.automation.schema import AutomationConfig, SceneConfig, explain
 
     model: type[AutomationConfig] | type[SceneConfig]
@@ -225,7 +230,7 @@ class AutomationEngine:
         self.started = False
         await self.store.flush()
 
-    async def _stored(self, kind: str) -> list[Any]:
+    async def _stored(self, kind: Kind) -> list[Any]:
         """Stored definitions; one this version cannot read is logged and left out."""
         out = []
         for data in await self.store.definitions(kind):
